@@ -1,0 +1,96 @@
+"""Settings: `config.example.toml` documents each one; `CLAIMBOT_<SECTION>_<KEY>` overrides it.
+
+pydantic-settings does the layering (defaults < TOML file < environment) and the validation,
+so a bad value is reported by name instead of failing somewhere deep inside.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from verifiers.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = Path("claimbot.toml")
+
+
+class DatabaseSettings(BaseModel):
+    url: str = Field("claimbot.db", description="SQLite file path (or a PostgreSQL URL, later).")
+    seed_on_create: bool = True
+
+
+class MatchingSettings(BaseModel):
+    matcher: Literal["lexical", "semantic"] = "lexical"
+    confident_threshold: float = Field(0.5, ge=0.0, le=1.0)
+    related_threshold: float = Field(0.3, ge=0.0, le=1.0)
+    max_input_chars: int = Field(4_000, ge=100, le=100_000)
+    max_segments: int = Field(12, ge=1, le=50)
+    candidates: int = Field(50, ge=5, le=500)
+
+
+class DiscordSettings(BaseModel):
+    token: SecretStr | None = None
+    dev_guild_id: int | None = None
+    owner_ids: list[int] = Field(default_factory=list)
+    message_content_intent: bool = True
+    shard_count: int | None = None
+    shard_ids: list[int] | None = None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CLAIMBOT_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="forbid",
+    )
+
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def load_settings(path: Path | None = None, **overrides: object) -> Settings:
+    """Load settings from `path` (or $CLAIMBOT_CONFIG, or ./claimbot.toml if present).
+
+    Raises ConfigError naming the first bad setting; never a traceback for the user.
+    """
+    if path is None and os.environ.get("CLAIMBOT_CONFIG"):
+        path = Path(os.environ["CLAIMBOT_CONFIG"])
+    if path is None and DEFAULT_CONFIG_FILE.is_file():
+        path = DEFAULT_CONFIG_FILE
+    if path is not None and not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+
+    class _FileSettings(Settings):
+        model_config = SettingsConfigDict(**{**Settings.model_config, "toml_file": path})
+
+    try:
+        return _FileSettings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "settings"
+        raise ConfigError(f"invalid setting {where}: {error['msg']}") from None
+    except ValueError as exc:  # TOML syntax errors surface as ValueError subclasses
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None

@@ -1,0 +1,253 @@
+"""The domain model shared by the store, the matcher and every adapter.
+
+Pydantic models validate at the edges (CLI input, Discord modals, import files) so the
+store and the matcher can trust what they are given.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator
+
+MAX_CLAIM_CHARS = 4_000
+MAX_EXPLANATION_CHARS = 4_000
+MAX_QUOTE_CHARS = 4_000
+
+ClaimText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=MAX_CLAIM_CHARS)
+]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Status(StrEnum):
+    """A claim's confirmation status. The slugs are part of the public interface."""
+
+    CONFIRMED = "confirmed"
+    REPORTED = "reported"
+    UNVERIFIED = "unverified"
+    DISPUTED = "disputed"
+    MISLEADING = "misleading"
+    FALSE = "false"
+
+    @property
+    def meaning(self) -> str:
+        return STATUS_MEANINGS[self]
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def textual_rating(self) -> str:
+        """The ClaimReview `reviewRating.alternateName` this status exports as."""
+        return STATUS_TEXTUAL_RATINGS[self]
+
+
+STATUS_MEANINGS: dict[Status, str] = {
+    Status.CONFIRMED: "On the record or independently verified.",
+    Status.REPORTED: (
+        "Reported by a credible outlet but not independently confirmed "
+        "(e.g. anonymous sources)."
+    ),
+    Status.UNVERIFIED: "No reliable confirmation either way yet.",
+    Status.DISPUTED: "Credible sources conflict, or it is under review after flags.",
+    Status.MISLEADING: "Contains some truth but leaves a false impression.",
+    Status.FALSE: "Shown to be untrue by reliable evidence.",
+}
+
+STATUS_TEXTUAL_RATINGS: dict[Status, str] = {
+    Status.CONFIRMED: "True",
+    Status.REPORTED: "Unproven",
+    Status.UNVERIFIED: "Unverified",
+    Status.DISPUTED: "Disputed",
+    Status.MISLEADING: "Misleading",
+    Status.FALSE: "False",
+}
+
+
+class SourceRole(StrEnum):
+    """Why a source is cited: original reporting is credited ahead of a republication."""
+
+    ORIGINAL = "original"
+    REPUBLICATION = "republication"
+    STATEMENT = "statement"
+    OFFICIAL = "official"
+    FACT_CHECK = "fact_check"
+
+    @property
+    def label(self) -> str:
+        return SOURCE_ROLE_LABELS[self]
+
+
+SOURCE_ROLE_LABELS: dict[SourceRole, str] = {
+    SourceRole.ORIGINAL: "original reporting",
+    SourceRole.REPUBLICATION: "republication",
+    SourceRole.STATEMENT: "on-the-record statement",
+    SourceRole.OFFICIAL: "official document",
+    SourceRole.FACT_CHECK: "fact-check",
+}
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    url: HttpUrl
+    publisher: ShortText
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    published: date | None = None
+    quote: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_QUOTE_CHARS)] = ""
+    role: SourceRole = SourceRole.ORIGINAL
+
+
+class ClaimFields(BaseModel):
+    """What a moderator or an import supplies; everything else the store assigns."""
+
+    text: ClaimText
+    status: Status = Status.UNVERIFIED
+    explanation: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=MAX_EXPLANATION_CHARS)
+    ] = ""
+    claimant: ShortText | None = None
+    claim_date: date | None = None
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1_000)] = ""
+    sources: list[Source] = Field(default_factory=list)
+    external_id: ShortText | None = None
+    guild_id: int | None = None
+
+    @field_validator("claimant")
+    @classmethod
+    def _blank_claimant_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+
+class Claim(ClaimFields):
+    """A stored claim. `guild_id` None means global (seeded, visible everywhere)."""
+
+    id: str
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+    version: int = 1
+    retired: bool = False
+
+    @property
+    def is_global(self) -> bool:
+        return self.guild_id is None
+
+
+class ClaimChanges(BaseModel):
+    """A partial edit; None means "leave as it is"."""
+
+    text: ClaimText | None = None
+    status: Status | None = None
+    explanation: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=MAX_EXPLANATION_CHARS)
+    ] | None = None
+    claimant: ShortText | None = None
+    claim_date: date | None = None
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1_000)] | None = None
+
+    def is_empty(self) -> bool:
+        return not self.model_dump(exclude_none=True)
+
+
+class FlagKind(StrEnum):
+    DISPUTE = "dispute"
+    FALSE_MATCH = "false_match"
+
+
+class FlagState(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+    WITHDRAWN = "withdrawn"
+
+
+class Flag(BaseModel):
+    """A user's dispute of a claim, or a report that a reply matched the wrong claim."""
+
+    id: int
+    claim_id: str
+    kind: FlagKind = FlagKind.DISPUTE
+    guild_id: int | None
+    user_id: str
+    reason: str
+    evidence_url: HttpUrl | None = None
+    message_text: str = ""
+    state: FlagState = FlagState.OPEN
+    created_at: datetime
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+    resolution_note: str = ""
+
+
+class AuditEntry(BaseModel):
+    """One change to a claim: who, when, what, and the values before and after."""
+
+    id: int
+    claim_id: str
+    at: datetime
+    actor: str
+    action: str
+    field: str | None = None
+    old: str | None = None
+    new: str | None = None
+
+
+class Stance(StrEnum):
+    AGREES = "agrees"
+    CONTRADICTS = "contradicts"
+
+
+class Tier(StrEnum):
+    """How sure the matcher is: confident matches are answered, related ones only suggested."""
+
+    CONFIDENT = "confident"
+    RELATED = "related"
+
+
+class Match(BaseModel):
+    claim: Claim
+    score: float = Field(ge=0.0, le=1.0)
+    tier: Tier
+    stance: Stance = Stance.AGREES
+    stance_reason: str = ""
+    open_flags: int = 0
+
+
+class SegmentResult(BaseModel):
+    segment: str
+    match: Match | None = None
+    related: list[Match] = Field(default_factory=list)
+
+
+class CheckResult(BaseModel):
+    input: str
+    results: list[SegmentResult] = Field(default_factory=list)
+
+    @property
+    def matches(self) -> list[Match]:
+        return [r.match for r in self.results if r.match is not None]
+
+
+class Candidate(NamedTuple):
+    """A retrieval hit before reranking; bm25 is higher-is-better."""
+
+    claim_id: str
+    bm25: float
+
+
+class GuildSettings(BaseModel):
+    guild_id: int
+    modlog_channel_id: int | None = None
+    moderator_role_id: int | None = None
+    listen_channel_ids: list[int] = Field(default_factory=list)
+    reply_style: str = "embed"

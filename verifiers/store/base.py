@@ -1,0 +1,198 @@
+"""The one store interface every backend implements (SQLite now, PostgreSQL later).
+
+Rules every backend keeps, so that adapters never re-implement them:
+- every write is one transaction: a failure leaves nothing half-written;
+- every change to a claim appends to its audit history in the same transaction;
+- a `Scope` decides visibility: a guild sees global claims and its own, never another guild's;
+  a guild may change only its own claims; the operator (CLI) sees and changes everything;
+- unknown or invisible ids raise `NotFound` (never reveal that another guild's claim exists).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from verifiers.models import (
+    AuditEntry,
+    Candidate,
+    Claim,
+    ClaimChanges,
+    ClaimFields,
+    Flag,
+    FlagKind,
+    FlagState,
+    GuildSettings,
+    Source,
+    Status,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Who is looking: one guild, global-only, or the operator who sees everything."""
+
+    guild_id: int | None = None
+    operator: bool = False
+
+    @classmethod
+    def guild(cls, guild_id: int) -> Scope:
+        return cls(guild_id=guild_id)
+
+    @classmethod
+    def everything(cls) -> Scope:
+        return cls(operator=True)
+
+    def can_see(self, claim_guild_id: int | None) -> bool:
+        return self.operator or claim_guild_id is None or claim_guild_id == self.guild_id
+
+    def can_change(self, claim_guild_id: int | None) -> bool:
+        return self.operator or (claim_guild_id is not None and claim_guild_id == self.guild_id)
+
+
+@dataclass(frozen=True, slots=True)
+class SeedReport:
+    added: int
+    updated: int
+    unchanged: int
+    kept_moderator_edits: int
+
+
+class Store(ABC):
+    """Persistence for claims, sources, audit history, flags and guild settings."""
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- claims ----------------------------------------------------------------------------
+    @abstractmethod
+    def add_claim(self, fields: ClaimFields, actor: str, claim_id: str | None = None) -> Claim:
+        """Store a new claim; `fields.guild_id` decides its scope. Raises Conflict on a taken id."""
+
+    @abstractmethod
+    def add_claims(self, items: Iterable[ClaimFields], actor: str) -> list[Claim]:
+        """Store many claims in one transaction: all are stored, or none."""
+
+    @abstractmethod
+    def get_claim(self, claim_id: str, scope: Scope) -> Claim: ...
+
+    @abstractmethod
+    def get_claims(self, claim_ids: Iterable[str]) -> dict[str, Claim]:
+        """Bulk fetch for the matcher, unfiltered: callers filter by scope."""
+
+    @abstractmethod
+    def list_claims(
+        self,
+        scope: Scope,
+        *,
+        status: Status | None = None,
+        contains: str | None = None,
+        include_retired: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Claim]: ...
+
+    @abstractmethod
+    def iter_claims(self, scope: Scope, *, include_retired: bool = False) -> Iterator[Claim]: ...
+
+    @abstractmethod
+    def count_claims(self, scope: Scope, *, include_retired: bool = False) -> int: ...
+
+    @abstractmethod
+    def update_claim(
+        self,
+        claim_id: str,
+        changes: ClaimChanges,
+        actor: str,
+        scope: Scope,
+        *,
+        expected_version: int | None = None,
+    ) -> Claim:
+        """Apply a partial edit. Raises Conflict ("changed meanwhile") on a version mismatch."""
+
+    @abstractmethod
+    def add_source(self, claim_id: str, source: Source, actor: str, scope: Scope) -> Claim: ...
+
+    @abstractmethod
+    def retire_claim(self, claim_id: str, actor: str, scope: Scope, reason: str = "") -> Claim:
+        """Retired claims stay for history but are never matched or listed by default."""
+
+    @abstractmethod
+    def history(self, claim_id: str, scope: Scope) -> list[AuditEntry]: ...
+
+    @abstractmethod
+    def find_by_external_id(self, external_id: str, guild_id: int | None) -> Claim | None: ...
+
+    # -- retrieval -------------------------------------------------------------------------
+    @abstractmethod
+    def search(self, terms: list[str], scope: Scope, limit: int = 50) -> list[Candidate]:
+        """Full-text BM25 over claim text and summary (OR of `terms`), live claims only."""
+
+    # -- flags -----------------------------------------------------------------------------
+    @abstractmethod
+    def add_flag(
+        self,
+        claim_id: str,
+        *,
+        user_id: str,
+        guild_id: int | None,
+        reason: str,
+        kind: FlagKind = FlagKind.DISPUTE,
+        evidence_url: str | None = None,
+        message_text: str = "",
+    ) -> Flag:
+        """One open flag per user per claim and kind (Conflict otherwise)."""
+
+    @abstractmethod
+    def get_flag(self, flag_id: int, scope: Scope) -> Flag: ...
+
+    @abstractmethod
+    def list_flags(
+        self,
+        scope: Scope,
+        *,
+        state: FlagState | None = FlagState.OPEN,
+        claim_id: str | None = None,
+        user_id: str | None = None,
+        limit: int = 50,
+    ) -> list[Flag]: ...
+
+    @abstractmethod
+    def withdraw_flag(self, flag_id: int, user_id: str, scope: Scope) -> Flag:
+        """Only the flagger may withdraw, and only while the flag is open."""
+
+    @abstractmethod
+    def resolve_flag(
+        self,
+        flag_id: int,
+        *,
+        upheld: bool,
+        moderator: str,
+        note: str,
+        scope: Scope,
+        new_status: Status | None = None,
+    ) -> Flag:
+        """Uphold or dismiss an open flag; an upheld flag may change the claim's status, atomically."""
+
+    @abstractmethod
+    def open_flag_counts(self, claim_ids: Iterable[str], scope: Scope) -> dict[str, int]: ...
+
+    # -- seeds -----------------------------------------------------------------------------
+    @abstractmethod
+    def seed(self, claims: list[tuple[str, ClaimFields]]) -> SeedReport:
+        """Insert or refresh seeded claims by id; never overwrite a claim a person has edited."""
+
+    # -- settings --------------------------------------------------------------------------
+    @abstractmethod
+    def get_settings(self, guild_id: int) -> GuildSettings: ...
+
+    @abstractmethod
+    def save_settings(self, settings: GuildSettings, actor: str) -> GuildSettings: ...
