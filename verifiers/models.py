@@ -96,9 +96,12 @@ SOURCE_ROLE_LABELS: dict[SourceRole, str] = {
 
 
 class Source(BaseModel):
+    """Where a claim's evidence comes from. `url` is None only when no link was recorded
+    (e.g. a paywalled original known through its republication)."""
+
     model_config = ConfigDict(frozen=True)
 
-    url: HttpUrl
+    url: HttpUrl | None = None
     publisher: ShortText
     title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
     published: date | None = None
