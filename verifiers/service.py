@@ -1,0 +1,229 @@
+"""The one façade every adapter (CLI, Discord bot) calls.
+
+It holds the rules that are about *people* rather than storage: who is told when a claim
+changes, that a guild's new claims belong to that guild, which text is accepted as a flag.
+Storage rules (scope, versioning, audit) live in the store; matching rules in the matcher.
+All methods are synchronous: the bot runs them in a worker thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from verifiers.config import Settings
+from verifiers.errors import InvalidInput
+from verifiers.matching.pipeline import Matcher
+from verifiers.models import (
+    AuditEntry,
+    CheckResult,
+    Claim,
+    ClaimChanges,
+    ClaimFields,
+    Flag,
+    FlagKind,
+    FlagState,
+    GuildSettings,
+    Source,
+    Status,
+)
+from verifiers.store.base import Scope, Store
+
+MAX_REASON_CHARS = 1_000
+
+
+@dataclass(frozen=True)
+class ClaimChange:
+    """An edited claim and the users (flaggers) to tell when its status changed."""
+
+    claim: Claim
+    status_changed: bool = False
+    notify_user_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A resolved flag, its claim as it now stands, and whom to tell."""
+
+    flag: Flag
+    claim: Claim
+    notify_user_ids: list[str] = field(default_factory=list)
+
+
+def _clean_reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput("a reason is required")
+    if len(reason) > MAX_REASON_CHARS:
+        raise InvalidInput(f"the reason is too long ({len(reason)} characters; at most {MAX_REASON_CHARS})")
+    return reason
+
+
+class ClaimService:
+    def __init__(self, store: Store, settings: Settings, matcher: Matcher | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.matcher = matcher or Matcher(store, settings.matching)
+
+    # -- members -------------------------------------------------------------------------
+    def check(self, text: str, scope: Scope) -> CheckResult:
+        return self.matcher.check(text, scope)
+
+    def flag(
+        self,
+        claim_id: str,
+        *,
+        user_id: str,
+        scope: Scope,
+        reason: str,
+        evidence_url: str | None = None,
+    ) -> Flag:
+        return self.store.add_flag(
+            claim_id,
+            user_id=user_id,
+            guild_id=scope.guild_id,
+            reason=_clean_reason(reason),
+            evidence_url=(evidence_url or "").strip() or None,
+        )
+
+    def report_false_match(
+        self, claim_id: str, *, user_id: str, scope: Scope, message_text: str
+    ) -> Flag:
+        return self.store.add_flag(
+            claim_id,
+            user_id=user_id,
+            guild_id=scope.guild_id,
+            reason="not the same claim",
+            kind=FlagKind.FALSE_MATCH,
+            message_text=message_text[:2_000],
+        )
+
+    def withdraw_flag(self, flag_id: int, user_id: str, scope: Scope) -> Flag:
+        return self.store.withdraw_flag(flag_id, user_id, scope)
+
+    # -- reading -------------------------------------------------------------------------
+    def get_claim(self, claim_id: str, scope: Scope) -> Claim:
+        return self.store.get_claim(claim_id, scope)
+
+    def list_claims(
+        self,
+        scope: Scope,
+        *,
+        status: Status | None = None,
+        contains: str | None = None,
+        include_retired: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Claim]:
+        return self.store.list_claims(
+            scope,
+            status=status,
+            contains=contains,
+            include_retired=include_retired,
+            limit=limit,
+            offset=offset,
+        )
+
+    def history(self, claim_id: str, scope: Scope) -> list[AuditEntry]:
+        return self.store.history(claim_id, scope)
+
+    def count_claims(self, scope: Scope) -> int:
+        return self.store.count_claims(scope)
+
+    def list_flags(
+        self,
+        scope: Scope,
+        *,
+        state: FlagState | None = FlagState.OPEN,
+        claim_id: str | None = None,
+        user_id: str | None = None,
+        limit: int = 50,
+    ) -> list[Flag]:
+        return self.store.list_flags(
+            scope, state=state, claim_id=claim_id, user_id=user_id, limit=limit
+        )
+
+    # -- moderators ----------------------------------------------------------------------
+    def add_claim(self, fields: ClaimFields, actor: str, scope: Scope) -> Claim:
+        """A claim added from a guild belongs to that guild; only the operator adds global ones."""
+        if not scope.operator:
+            fields = fields.model_copy(update={"guild_id": scope.guild_id})
+        return self.store.add_claim(fields, actor)
+
+    def edit_claim(
+        self,
+        claim_id: str,
+        changes: ClaimChanges,
+        actor: str,
+        scope: Scope,
+        expected_version: int | None = None,
+    ) -> ClaimChange:
+        if changes.is_empty():
+            raise InvalidInput("nothing to change: give at least one new value")
+        before = self.store.get_claim(claim_id, scope)
+        after = self.store.update_claim(
+            claim_id, changes, actor, scope, expected_version=expected_version
+        )
+        return self._change(before, after, scope)
+
+    def set_status(
+        self,
+        claim_id: str,
+        status: Status,
+        explanation: str | None,
+        actor: str,
+        scope: Scope,
+        expected_version: int | None = None,
+    ) -> ClaimChange:
+        changes = ClaimChanges(status=status, explanation=explanation)
+        return self.edit_claim(claim_id, changes, actor, scope, expected_version)
+
+    def add_source(self, claim_id: str, source: Source, actor: str, scope: Scope) -> Claim:
+        return self.store.add_source(claim_id, source, actor, scope)
+
+    def retire_claim(self, claim_id: str, actor: str, scope: Scope, reason: str = "") -> Claim:
+        return self.store.retire_claim(claim_id, actor, scope, reason)
+
+    def resolve_flag(
+        self,
+        flag_id: int,
+        *,
+        upheld: bool,
+        moderator: str,
+        note: str,
+        scope: Scope,
+        new_status: Status | None = None,
+    ) -> Resolution:
+        if new_status is not None and not upheld:
+            raise InvalidInput("a dismissed flag cannot change the claim's status")
+        flag = self.store.get_flag(flag_id, scope)
+        before = self.store.get_claim(flag.claim_id, scope)
+        resolved = self.store.resolve_flag(
+            flag_id,
+            upheld=upheld,
+            moderator=moderator,
+            note=note.strip(),
+            scope=scope,
+            new_status=new_status,
+        )
+        after = self.store.get_claim(flag.claim_id, scope)
+        notify = {resolved.user_id}
+        if after.status != before.status:
+            notify.update(self.store.flaggers(after.id, scope))
+        return Resolution(flag=resolved, claim=after, notify_user_ids=sorted(notify))
+
+    # -- settings ------------------------------------------------------------------------
+    def get_settings(self, guild_id: int) -> GuildSettings:
+        return self.store.get_settings(guild_id)
+
+    def save_settings(self, settings: GuildSettings, actor: str) -> GuildSettings:
+        return self.store.save_settings(settings, actor)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _change(self, before: Claim, after: Claim, scope: Scope) -> ClaimChange:
+        if after.status == before.status:
+            return ClaimChange(claim=after)
+        return ClaimChange(
+            claim=after,
+            status_changed=True,
+            notify_user_ids=sorted(set(self.store.flaggers(after.id, scope))),
+        )
