@@ -1,0 +1,214 @@
+"""`claimbot claims ...`: everything a moderator does to claims, from the terminal."""
+
+from __future__ import annotations
+
+import click
+
+from cli.context import AppContext, pass_app, scope_for
+from cli.output import claim_json, echo_json, format_claim, format_claim_row, format_history
+from verifiers.models import ClaimChanges, ClaimFields, Source, SourceRole, Status
+from verifiers.validation import build
+
+STATUS = click.Choice([s.value for s in Status])
+ROLE = click.Choice([r.value for r in SourceRole])
+GUILD = click.option("--guild", type=int, help="Act as this Discord server (default: operator).")
+JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def source_options(func: click.decorators.FC) -> click.decorators.FC:
+    for option in reversed(
+        [
+            click.option("--source-url", help="Link to the source."),
+            click.option("--publisher", help="Who published the source."),
+            click.option("--source-title", default="", help="The source's headline."),
+            click.option("--published", help="Publication date, YYYY-MM-DD."),
+            click.option("--quote", default="", help="The passage that supports the claim."),
+            click.option("--role", type=ROLE, default="original", show_default=True),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _source(
+    source_url: str | None,
+    publisher: str | None,
+    source_title: str,
+    published: str | None,
+    quote: str,
+    role: str,
+) -> Source | None:
+    if not (source_url or publisher):
+        return None
+    if not publisher:
+        raise click.UsageError("a source needs --publisher")
+    return build(
+        Source, url=source_url, publisher=publisher, title=source_title,
+        published=published, quote=quote, role=role,
+    )
+
+
+@click.group("claims")
+def claims_group() -> None:
+    """Add, list, show, edit and retire claims."""
+
+
+@claims_group.command("add")
+@click.argument("text")
+@click.option("--status", type=STATUS, default="unverified", show_default=True)
+@click.option("--explanation", default="", help="Why the claim has this status.")
+@click.option("--claimant", help="Who made the claim.")
+@click.option("--claim-date", help="When the claim was made, YYYY-MM-DD.")
+@click.option("--summary", default="", help="A title or summary that helps matching.")
+@source_options
+@GUILD
+@JSON
+@pass_app
+def add_claim(
+    app: AppContext, text: str, status: str, explanation: str, claimant: str | None,
+    claim_date: str | None, summary: str, source_url: str | None, publisher: str | None,
+    source_title: str, published: str | None, quote: str, role: str, guild: int | None,
+    as_json: bool,
+) -> None:
+    """Add a claim with TEXT (global, or owned by --guild)."""
+    source = _source(source_url, publisher, source_title, published, quote, role)
+    fields = build(
+        ClaimFields, text=text, status=status, explanation=explanation, claimant=claimant,
+        claim_date=claim_date, summary=summary, sources=[source] if source else [],
+        guild_id=guild,
+    )
+    claim = app.service.add_claim(fields, app.actor, scope_for(guild))
+    if as_json:
+        echo_json(claim_json(claim))
+    else:
+        click.echo(f"added {claim.id}")
+        click.echo(format_claim(claim))
+
+
+@claims_group.command("list")
+@click.option("--status", type=STATUS, help="Only claims with this status.")
+@click.option("--contains", help="Only claims whose text contains this.")
+@click.option("--retired", is_flag=True, help="Include retired claims.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@GUILD
+@JSON
+@pass_app
+def list_claims(
+    app: AppContext, status: str | None, contains: str | None, retired: bool, limit: int,
+    offset: int, guild: int | None, as_json: bool,
+) -> None:
+    """List claims, newest first."""
+    claims = app.service.list_claims(
+        scope_for(guild),
+        status=Status(status) if status else None,
+        contains=contains,
+        include_retired=retired,
+        limit=limit,
+        offset=offset,
+    )
+    if as_json:
+        echo_json([claim_json(c) for c in claims])
+        return
+    for claim in claims:
+        click.echo(format_claim_row(claim))
+    if not claims:
+        click.echo("no claims")
+
+
+@claims_group.command("show")
+@click.argument("claim_id")
+@GUILD
+@JSON
+@pass_app
+def show_claim(app: AppContext, claim_id: str, guild: int | None, as_json: bool) -> None:
+    """Show one claim with its sources."""
+    claim = app.service.get_claim(claim_id, scope_for(guild))
+    if as_json:
+        echo_json(claim_json(claim))
+    else:
+        click.echo(format_claim(claim))
+
+
+@claims_group.command("edit")
+@click.argument("claim_id")
+@click.option("--text")
+@click.option("--explanation")
+@click.option("--claimant")
+@click.option("--claim-date")
+@click.option("--summary")
+@click.option("--expect-version", type=int, help="Refuse if the claim changed meanwhile.")
+@GUILD
+@pass_app
+def edit_claim(
+    app: AppContext, claim_id: str, text: str | None, explanation: str | None,
+    claimant: str | None, claim_date: str | None, summary: str | None,
+    expect_version: int | None, guild: int | None,
+) -> None:
+    """Edit a claim's text or details (every change is kept in its history)."""
+    changes = build(
+        ClaimChanges, text=text, explanation=explanation, claimant=claimant,
+        claim_date=claim_date, summary=summary,
+    )
+    change = app.service.edit_claim(
+        claim_id, changes, app.actor, scope_for(guild), expected_version=expect_version
+    )
+    click.echo(f"updated {change.claim.id} (now version {change.claim.version})")
+
+
+@claims_group.command("status")
+@click.argument("claim_id")
+@click.argument("status", type=STATUS)
+@click.option("--explanation", help="Why the claim now has this status.")
+@GUILD
+@pass_app
+def set_status(
+    app: AppContext, claim_id: str, status: str, explanation: str | None, guild: int | None
+) -> None:
+    """Change a claim's STATUS."""
+    change = app.service.set_status(claim_id, Status(status), explanation, app.actor, scope_for(guild))
+    click.echo(f"{change.claim.id} is now {change.claim.status.value} (version {change.claim.version})")
+    if change.notify_user_ids:
+        click.echo(f"{len(change.notify_user_ids)} flagger(s) will be told when the bot next runs")
+
+
+@claims_group.command("add-source")
+@click.argument("claim_id")
+@source_options
+@GUILD
+@pass_app
+def add_source(
+    app: AppContext, claim_id: str, source_url: str | None, publisher: str | None,
+    source_title: str, published: str | None, quote: str, role: str, guild: int | None,
+) -> None:
+    """Add a source to a claim."""
+    source = _source(source_url, publisher, source_title, published, quote, role)
+    if source is None:
+        raise click.UsageError("give at least --publisher (and usually --source-url)")
+    claim = app.service.add_source(claim_id, source, app.actor, scope_for(guild))
+    click.echo(f"{claim.id} now has {len(claim.sources)} source(s)")
+
+
+@claims_group.command("retire")
+@click.argument("claim_id")
+@click.option("--reason", default="", help="Why it is retired.")
+@GUILD
+@pass_app
+def retire_claim(app: AppContext, claim_id: str, reason: str, guild: int | None) -> None:
+    """Retire a claim: kept with its history, never matched again."""
+    claim = app.service.retire_claim(claim_id, app.actor, scope_for(guild), reason)
+    click.echo(f"retired {claim.id}")
+
+
+@claims_group.command("history")
+@click.argument("claim_id")
+@GUILD
+@JSON
+@pass_app
+def claim_history(app: AppContext, claim_id: str, guild: int | None, as_json: bool) -> None:
+    """Show every change made to a claim: who, when, old and new values."""
+    entries = app.service.history(claim_id, scope_for(guild))
+    if as_json:
+        echo_json([e.model_dump(mode="json") for e in entries])
+    else:
+        click.echo(format_history(entries))

@@ -1,0 +1,84 @@
+"""`claimbot import | export | seed`: claims in and out, in bulk."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from cli.context import AppContext, pass_app, scope_for
+from cli.output import claim_json
+from verifiers.interchange.claimreview import export_claimreviews, read_claimreviews
+from verifiers.interchange.tabular import FORMATS, read_claims
+from verifiers.errors import InvalidInput
+from verifiers.seeding import load_seed_claims
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "claimreview"]),
+              help="File format (default: from the file name).")
+@click.option("--guild", type=int, help="Import the claims into this Discord server only.")
+@pass_app
+def import_command(app: AppContext, file: Path, fmt: str | None, guild: int | None) -> None:
+    """Import claims from a CSV, TSV, JSONL or ClaimReview JSON-LD FILE: all rows or none.
+
+    Columns: id, text, and optionally title, status, explanation, claimant, claim_date and the
+    source fields source_url, publisher, source_title, published, quote, role. The file's id is
+    kept as the claim's external id; rows whose id is already imported are skipped.
+    """
+    if not file.is_file():
+        raise InvalidInput(f"no such file: {file}")
+    if fmt == "claimreview" or (fmt is None and file.suffix.lower() in (".json", ".jsonld")):
+        try:
+            document = json.loads(file.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InvalidInput(f"{file.name} is not valid JSON: {exc}") from None
+        items = read_claimreviews(document, guild)
+    else:
+        items = read_claims(file, fmt, guild)
+    fresh = [f for f in items if not f.external_id or app.store.find_by_external_id(f.external_id, guild) is None]
+    claims = app.store.add_claims(fresh, app.actor) if fresh else []
+    skipped = len(items) - len(fresh)
+    click.echo(f"imported {len(claims)} claim(s)" + (f"; skipped {skipped} already imported" if skipped else ""))
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "claimreview"]), default="jsonl", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write here instead of stdout.")
+@click.option("--retired", is_flag=True, help="Include retired claims.")
+@click.option("--guild", type=int, help="Only what this Discord server sees.")
+@pass_app
+def export_command(app: AppContext, fmt: str, output: Path | None, retired: bool, guild: int | None) -> None:
+    """Export claims as JSONL (lossless) or as ClaimReview JSON-LD."""
+    claims = app.store.iter_claims(scope_for(guild), include_retired=retired)
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        if fmt == "jsonl":
+            count = 0
+            for claim in claims:
+                out.write(json.dumps(claim_json(claim), ensure_ascii=False) + "\n")
+                count += 1
+        else:
+            reviews = export_claimreviews(claims)
+            json.dump(reviews, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+            count = len(reviews)
+    finally:
+        if output:
+            out.close()
+    if output:
+        click.echo(f"exported {count} claim(s) to {output}")
+
+
+@click.command("seed")
+@pass_app
+def seed_command(app: AppContext) -> None:
+    """Load the seed claims (idempotent: never duplicates, never overwrites a moderator's edit)."""
+    report = app.store.seed(load_seed_claims())
+    click.echo(
+        f"seeded: {report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.kept_moderator_edits} kept as edited by moderators"
+    )

@@ -1,0 +1,91 @@
+"""`claimbot flag` and `claimbot flags ...`: disputes, from both sides."""
+
+from __future__ import annotations
+
+import click
+
+from cli.context import AppContext, pass_app, scope_for
+from cli.output import echo_json, format_flag
+from verifiers.models import FlagState, Status
+
+STATES = click.Choice([s.value for s in FlagState] + ["all"])
+
+
+@click.command("flag")
+@click.argument("claim_id")
+@click.option("--reason", required=True, help="Why you dispute the claim.")
+@click.option("--evidence", help="A link to evidence.")
+@click.option("--user", help="Flag on behalf of this user id (default: you).")
+@click.option("--guild", type=int, help="The Discord server the flag belongs to.")
+@pass_app
+def flag_command(
+    app: AppContext, claim_id: str, reason: str, evidence: str | None, user: str | None,
+    guild: int | None,
+) -> None:
+    """Flag a claim as disputed."""
+    flag = app.service.flag(
+        claim_id, user_id=user or app.actor, scope=scope_for(guild), reason=reason,
+        evidence_url=evidence,
+    )
+    click.echo(f"flag #{flag.id} opened on {flag.claim_id}")
+
+
+@click.group("flags")
+def flags_group() -> None:
+    """Review and resolve flags."""
+
+
+@flags_group.command("list")
+@click.option("--state", type=STATES, default="open", show_default=True)
+@click.option("--claim", "claim_id", help="Only flags on this claim.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option("--guild", type=int, help="Only this Discord server's flags.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def list_flags(
+    app: AppContext, state: str, claim_id: str | None, limit: int, guild: int | None,
+    as_json: bool,
+) -> None:
+    """List flags (open ones by default)."""
+    flags = app.service.list_flags(
+        scope_for(guild),
+        state=None if state == "all" else FlagState(state),
+        claim_id=claim_id,
+        limit=limit,
+    )
+    if as_json:
+        echo_json([f.model_dump(mode="json") for f in flags])
+        return
+    click.echo("\n\n".join(format_flag(f) for f in flags) or f"no {state} flags")
+
+
+@flags_group.command("resolve")
+@click.argument("flag_id", type=int)
+@click.option("--uphold/--dismiss", "upheld", required=True, help="Uphold or dismiss the flag.")
+@click.option("--note", required=True, help="The resolution, as the flagger will read it.")
+@click.option("--status", type=click.Choice([s.value for s in Status]), help="New claim status (with --uphold).")
+@click.option("--guild", type=int)
+@pass_app
+def resolve_flag(
+    app: AppContext, flag_id: int, upheld: bool, note: str, status: str | None, guild: int | None
+) -> None:
+    """Resolve an open flag."""
+    resolution = app.service.resolve_flag(
+        flag_id, upheld=upheld, moderator=app.actor, note=note, scope=scope_for(guild),
+        new_status=Status(status) if status else None,
+    )
+    click.echo(
+        f"flag #{resolution.flag.id} {resolution.flag.state.value}; "
+        f"claim {resolution.claim.id} is {resolution.claim.status.value}"
+    )
+
+
+@flags_group.command("withdraw")
+@click.argument("flag_id", type=int)
+@click.option("--user", help="The flagger's user id (default: you).")
+@click.option("--guild", type=int)
+@pass_app
+def withdraw_flag(app: AppContext, flag_id: int, user: str | None, guild: int | None) -> None:
+    """Withdraw your own open flag."""
+    flag = app.service.withdraw_flag(flag_id, user or app.actor, scope_for(guild))
+    click.echo(f"flag #{flag.id} withdrawn")

@@ -1,0 +1,190 @@
+"""Turn core results into terminal text and into the CLI's stable JSON shapes."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+import click
+
+from verifiers.models import AuditEntry, CheckResult, Claim, Flag, Match, Source, Stance
+
+INDENT = "    "
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _wrap(text: str, indent: str = INDENT) -> str:
+    return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent)
+
+
+# -- JSON ----------------------------------------------------------------------------------
+
+
+def source_json(source: Source) -> dict[str, Any]:
+    return {
+        "url": str(source.url) if source.url else None,
+        "publisher": source.publisher,
+        "title": source.title,
+        "published": source.published.isoformat() if source.published else None,
+        "quote": source.quote,
+        "role": source.role.value,
+    }
+
+
+def match_json(match: Match) -> dict[str, Any]:
+    claim = match.claim
+    return {
+        "claim_id": claim.id,
+        "claim": claim.text,
+        "status": claim.status.value,
+        "status_meaning": claim.status.meaning,
+        "explanation": claim.explanation,
+        "stance": match.stance.value,
+        "stance_reason": match.stance_reason,
+        "score": round(match.score, 4),
+        "tier": match.tier.value,
+        "sources": [source_json(s) for s in claim.sources],
+        "flags": match.open_flags,
+    }
+
+
+def check_json(result: CheckResult) -> dict[str, Any]:
+    return {
+        "input": result.input,
+        "results": [
+            {
+                "segment": r.segment,
+                "match": match_json(r.match) if r.match else None,
+                "related": [match_json(m) for m in r.related],
+            }
+            for r in result.results
+        ],
+    }
+
+
+def claim_json(claim: Claim) -> dict[str, Any]:
+    return claim.model_dump(mode="json")
+
+
+# -- text ----------------------------------------------------------------------------------
+
+
+def _source_line(source: Source) -> str:
+    parts = [source.publisher, f"({source.role.label})"]
+    if source.published:
+        parts.append(source.published.isoformat())
+    parts.append(str(source.url) if source.url else "no link recorded")
+    return " ".join(parts)
+
+
+def format_sources(sources: list[Source], indent: str = INDENT) -> list[str]:
+    lines = []
+    for source in sources:
+        lines.append(f"{indent}- {_source_line(source)}")
+        if source.title:
+            lines.append(f"{indent}  {source.title}")
+        if source.quote:
+            lines.append(_wrap(f"“{source.quote}”", indent + "  "))
+    return lines
+
+
+def format_match(match: Match) -> list[str]:
+    claim = match.claim
+    lines = [
+        f"  {claim.status.label.upper()} — {claim.status.meaning}",
+        f"  claim {claim.id} (match score {match.score:.2f})",
+        _wrap(claim.text),
+    ]
+    if match.stance is Stance.CONTRADICTS:
+        reason = f": {match.stance_reason}" if match.stance_reason else ""
+        lines.append(f"  ! Your text contradicts this claim{reason}")
+    if claim.explanation:
+        lines.append(_wrap(f"Why: {claim.explanation}"))
+    if claim.sources:
+        lines.append("  Sources:")
+        lines.extend(format_sources(claim.sources))
+    if match.open_flags:
+        lines.append(f"  Open disputes: {match.open_flags}")
+    return lines
+
+
+def format_check(result: CheckResult) -> str:
+    if not result.results:
+        return "Nothing in that text looks like a claim."
+    lines: list[str] = []
+    for segment in result.results:
+        lines.append(f"“{segment.segment}”")
+        if segment.match:
+            lines.extend(format_match(segment.match))
+        else:
+            lines.append("  No matching claim in the database.")
+        for related in segment.related:
+            lines.append(
+                f"  possibly related ({related.score:.2f}): {related.claim.id} — "
+                f"{related.claim.text[:120]}"
+            )
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def format_claim(claim: Claim) -> str:
+    scope = "global" if claim.guild_id is None else f"guild {claim.guild_id}"
+    lines = [
+        f"{claim.id}  [{claim.status.value}]  v{claim.version}  {scope}"
+        + ("  RETIRED" if claim.retired else ""),
+        _wrap(claim.text, "  "),
+        f"  status: {claim.status.label} — {claim.status.meaning}",
+    ]
+    if claim.explanation:
+        lines.append(_wrap(f"why: {claim.explanation}", "  "))
+    if claim.claimant:
+        lines.append(f"  claimant: {claim.claimant}")
+    if claim.claim_date:
+        lines.append(f"  claim date: {claim.claim_date.isoformat()}")
+    if claim.external_id:
+        lines.append(f"  external id: {claim.external_id}")
+    lines.append(
+        f"  created {claim.created_at:%Y-%m-%d %H:%M} by {claim.created_by}; "
+        f"updated {claim.updated_at:%Y-%m-%d %H:%M} by {claim.updated_by}"
+    )
+    if claim.sources:
+        lines.append("  sources:")
+        lines.extend(format_sources(claim.sources, "    "))
+    return "\n".join(lines)
+
+
+def format_claim_row(claim: Claim) -> str:
+    text = claim.text if len(claim.text) <= 80 else claim.text[:79] + "…"
+    return f"{claim.id:<45} {claim.status.value:<11} {text}"
+
+
+def format_flag(flag: Flag) -> str:
+    lines = [
+        f"flag #{flag.id} [{flag.state.value}] {flag.kind.value} on {flag.claim_id} "
+        f"by {flag.user_id} at {flag.created_at:%Y-%m-%d %H:%M}",
+        _wrap(f"reason: {flag.reason}", "  "),
+    ]
+    if flag.evidence_url:
+        lines.append(f"  evidence: {flag.evidence_url}")
+    if flag.message_text:
+        lines.append(_wrap(f"message: {flag.message_text}", "  "))
+    if flag.resolved_by:
+        lines.append(f"  resolved by {flag.resolved_by}: {flag.resolution_note or '(no note)'}")
+    return "\n".join(lines)
+
+
+def format_history(entries: list[AuditEntry]) -> str:
+    lines = []
+    for entry in entries:
+        what = entry.action if entry.field is None else f"{entry.action} {entry.field}"
+        change = ""
+        if entry.field is not None:
+            change = f": {entry.old!r} → {entry.new!r}"
+        elif entry.new:
+            change = f": {entry.new}"
+        lines.append(f"{entry.at:%Y-%m-%d %H:%M:%S}  {entry.actor:<20} {what}{change}")
+    return "\n".join(lines) or "no history"

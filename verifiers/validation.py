@@ -1,0 +1,29 @@
+"""Build models from user input, turning pydantic's errors into one readable line."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from verifiers.errors import InvalidInput
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def describe(error: ValidationError) -> str:
+    """'field: message' for the first problem: enough for a person to fix it."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    message = first["msg"]
+    if first["type"] == "enum":
+        expected = first.get("ctx", {}).get("expected", "")
+        message = f"must be one of {expected}" if expected else message
+    return f"{where}: {message}" if where else message
+
+
+def build(model: type[M], **data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(f"invalid {describe(exc)}") from None
