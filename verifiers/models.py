@@ -64,7 +64,7 @@ STATUS_MEANINGS: dict[Status, str] = {
 
 STATUS_TEXTUAL_RATINGS: dict[Status, str] = {
     Status.CONFIRMED: "True",
-    Status.REPORTED: "Unproven",
+    Status.REPORTED: "Unconfirmed report",
     Status.UNVERIFIED: "Unverified",
     Status.DISPUTED: "Disputed",
     Status.MISLEADING: "Misleading",
