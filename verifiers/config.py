@@ -35,6 +35,10 @@ class MatchingSettings(BaseModel):
     max_input_chars: int = Field(4_000, ge=100, le=100_000)
     max_segments: int = Field(12, ge=1, le=50)
     candidates: int = Field(50, ge=5, le=500)
+    max_query_terms: int = Field(
+        32, ge=1, le=200, description="Only this many of a query's rarest terms are searched."
+    )
+    max_related: int = Field(3, ge=0, le=10, description="'Possibly related' claims per segment.")
 
 
 class DiscordSettings(BaseModel):

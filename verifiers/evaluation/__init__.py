@@ -1,0 +1,1 @@
+"""Measuring the matcher on labelled sets: loaders, metrics, the eval runner, stance accuracy."""

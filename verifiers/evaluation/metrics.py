@@ -1,0 +1,79 @@
+"""Ranking and answer-decision measures, per query and averaged."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+def average_precision_at(ranked: Sequence[str], relevant: frozenset[str], k: int) -> float:
+    """AP@k as the CheckThat! scorer computes it: divided by the number of relevant claims."""
+    hits = 0
+    total = 0.0
+    for i, claim_id in enumerate(ranked[:k], 1):
+        if claim_id in relevant:
+            hits += 1
+            total += hits / i
+    return total / len(relevant) if relevant else 0.0
+
+
+def reciprocal_rank(ranked: Sequence[str], relevant: frozenset[str]) -> float:
+    for i, claim_id in enumerate(ranked, 1):
+        if claim_id in relevant:
+            return 1.0 / i
+    return 0.0
+
+
+def recall_at(ranked: Sequence[str], relevant: frozenset[str], k: int) -> float:
+    return len(set(ranked[:k]) & relevant) / len(relevant) if relevant else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class QueryOutcome:
+    """One query's ranking, its top score, and its top score with its claims withheld."""
+
+    query_id: str
+    ranked: tuple[str, ...]
+    top_score: float
+    withheld_top_score: float
+    relevant: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    queries: int
+    map_at_5: float
+    mrr: float
+    p_at_1: float
+    recall_at_5: float
+    answered_correctly: float
+    answered_wrongly: float
+    false_answers: float
+    confident_threshold: float
+    ms_per_query: float
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+def summarise(outcomes: Sequence[QueryOutcome], threshold: float, ms_per_query: float) -> Report:
+    """Average the per-query measures; an answer is a top score at or above `threshold`."""
+    n = len(outcomes) or 1
+
+    def mean(values: list[float]) -> float:
+        return sum(values) / n
+
+    answered = [o for o in outcomes if o.top_score >= threshold and o.ranked]
+    correct = sum(1 for o in answered if o.ranked[0] in o.relevant)
+    return Report(
+        queries=len(outcomes),
+        map_at_5=mean([average_precision_at(o.ranked, o.relevant, 5) for o in outcomes]),
+        mrr=mean([reciprocal_rank(o.ranked, o.relevant) for o in outcomes]),
+        p_at_1=mean([1.0 if o.ranked[:1] and o.ranked[0] in o.relevant else 0.0 for o in outcomes]),
+        recall_at_5=mean([recall_at(o.ranked, o.relevant, 5) for o in outcomes]),
+        answered_correctly=correct / n,
+        answered_wrongly=(len(answered) - correct) / n,
+        false_answers=mean([1.0 if o.withheld_top_score >= threshold else 0.0 for o in outcomes]),
+        confident_threshold=threshold,
+        ms_per_query=ms_per_query,
+    )

@@ -1,0 +1,54 @@
+"""The fitted scoring model: relevance of one candidate, then confidence of an answer.
+
+Two small logistic models, fitted on the CheckThat! 2020 train split by
+`python -m verifiers.matching.fit` (see docs/matching.md), whose coefficients live in
+`coefficients.py`. Relevance ranks candidates; the answer model turns a candidate's relevance
+and its lead over the runner-up into the calibrated 0..1 score the thresholds apply to.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from verifiers.matching import coefficients
+from verifiers.matching.features import FEATURES
+
+# A lone candidate's runner-up: as if the next-best claim were clearly irrelevant.
+NO_RUNNER_UP_LOGIT = -8.0
+
+if tuple(coefficients.FEATURES) != FEATURES:  # pragma: no cover - guards a stale refit
+    raise RuntimeError("verifiers/matching/coefficients.py is stale: refit the model")
+
+
+def sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def relevance_logit(features: Sequence[float]) -> float:
+    return coefficients.RELEVANCE_BIAS + sum(
+        w * x for w, x in zip(coefficients.RELEVANCE_WEIGHTS, features, strict=True)
+    )
+
+
+def runner_up_logit(sorted_logits: Sequence[float], i: int) -> float:
+    """The best logit other than the i-th in a list sorted best first."""
+    if len(sorted_logits) < 2:
+        return NO_RUNNER_UP_LOGIT
+    return sorted_logits[1] if i == 0 else sorted_logits[0]
+
+
+def answer_features(logit: float, runner_up_logit: float) -> list[float]:
+    return [logit, logit - runner_up_logit]
+
+
+def answer_score(logit: float, runner_up_logit: float) -> float:
+    """Calibrated probability that this candidate is the claim the text is about."""
+    x = answer_features(logit, runner_up_logit)
+    return sigmoid(
+        coefficients.ANSWER_BIAS
+        + sum(w * v for w, v in zip(coefficients.ANSWER_WEIGHTS, x, strict=True))
+    )

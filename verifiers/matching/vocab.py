@@ -1,0 +1,89 @@
+"""The index vocabulary in memory: document frequencies, stem variants and typo repair.
+
+The full-text index matches exact tokens only, so a query word the index has never seen
+("Zelenksy", "Moskow") would find nothing. Such out-of-vocabulary words are mapped to their
+nearest indexed spellings by edit distance, looking only at words of the same first letter and
+similar length, which keeps the lookup to a few thousand comparisons even with a million claims.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from verifiers.text.tokens import stem
+
+MAX_EXPANSIONS = 2
+MAX_STEM_VARIANTS = 3
+
+
+def max_typos(term: str) -> int:
+    """Edits allowed for a word of this length: none for short words, where typos collide."""
+    if len(term) < 5:
+        return 0
+    return 1 if len(term) < 9 else 2
+
+
+class Vocabulary:
+    """A read-only snapshot of the indexed terms; rebuilt, never mutated."""
+
+    def __init__(self, document_frequencies: Mapping[str, int], claim_count: int) -> None:
+        self.df: dict[str, int] = dict(document_frequencies)
+        self.claim_count = max(claim_count, 1)
+        self._buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self._by_stem: dict[str, list[str]] = defaultdict(list)
+        # A stem's frequency is its commonest spelling's: claims holding both "weapon" and
+        # "weapons" would be counted twice by a sum.
+        self.stem_df: dict[str, int] = {}
+        for term, df in self.df.items():
+            if len(term) >= 4 and term.isalpha():
+                self._buckets[(term[0], len(term))].append(term)
+            root = stem(term)
+            self._by_stem[root].append(term)
+            self.stem_df[root] = max(df, self.stem_df.get(root, 0))
+        for variants in self._by_stem.values():
+            variants.sort(key=lambda t: -self.df[t])
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[list[str]]) -> Vocabulary:
+        """Build from each claim's tokens (when the store cannot list its index terms)."""
+        counts: Counter[str] = Counter()
+        n = 0
+        for tokens in texts:
+            counts.update(set(tokens))
+            n += 1
+        return cls(counts, n)
+
+    def idf(self, term: str) -> float:
+        """BM25's idf, with unseen terms treated as seen once (they are rare, not noise)."""
+        return self._idf(self.df.get(term, 1))
+
+    def stem_idf(self, root: str) -> float:
+        """idf of a stem (see `stem_df`)."""
+        return self._idf(self.stem_df.get(root, 1))
+
+    def _idf(self, df: int) -> float:
+        return math.log(1.0 + (self.claim_count - df + 0.5) / (df + 0.5))
+
+    def variants(self, term: str) -> list[str]:
+        """Indexed words with the same stem ("weapon" → "weapons"), most common first."""
+        return [t for t in self._by_stem.get(stem(term), ()) if t != term][:MAX_STEM_VARIANTS]
+
+    def corrections(self, term: str) -> list[str]:
+        """Indexed spellings within `max_typos` edits of an out-of-vocabulary word."""
+        allowed = max_typos(term)
+        if not allowed or not term.isalpha():
+            return []
+        choices: list[str] = []
+        for length in range(len(term) - allowed, len(term) + allowed + 1):
+            choices.extend(self._buckets.get((term[0], length), ()))
+        if not choices:
+            return []
+        hits = process.extract(term, choices, scorer=OSA.distance, score_cutoff=allowed, limit=8)
+        hits.sort(key=lambda hit: (hit[1], -self.df[hit[0]]))
+        best = hits[0][1] if hits else 0
+        return [word for word, dist, _ in hits if dist == best][:MAX_EXPANSIONS]

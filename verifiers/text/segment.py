@@ -1,0 +1,169 @@
+"""Split a chat message into the segments worth checking.
+
+A message may hold several claims, and a lot that is not a claim at all: code, links,
+mentions, greetings, emoji. Only segments with enough content words are returned, so chit-chat
+never reaches retrieval. Every pattern here is linear-time (no nested or overlapping
+quantifiers); code fences are removed with `str.find`, not a regex.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verifiers.text.normalize import clean
+from verifiers.text.tokens import STOPWORDS, tokenize, word_set
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+", re.IGNORECASE)
+_DISCORD_TOKENS = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|@(?:everyone|here)\b")
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+# A pasted tweet's signature: "— Name (@handle) Month D, YYYY" at the end of a line.
+_SIGNATURE = re.compile(r"[—–]\s[^\n—–]{0,80}\(@\w+\)\s\w{3,9}\.?\s\d{1,2},\s\d{4}")
+_TAG = re.compile(r"(?<!\w)[#@](\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+# Lookbehinds keep these linear: a long run of "." or spaces is tried from its start only.
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+\s+|\n+|;\s+|\s[•·]\s")
+
+ABBREVIATIONS: frozenset[str] = word_set(
+    """
+    mr mrs ms dr st sr jr prof gen gov sen rep col lt sgt capt vs etc inc ltd co corp jan feb
+    mar apr jun jul aug sep sept oct nov dec no approx est fig u.s e.g i.e a.m p.m
+    """
+)
+
+# Words that make up chit-chat; a segment made only of these (and stop words) is skipped.
+FILLER: frozenset[str] = word_set(
+    """
+    hi hello hey heya hiya yo sup morning evening afternoon night good great nice cool ok okay
+    k kk thanks thank thx ty lol lmao lmfao rofl haha hahaha hehe xd omg wow yes yeah yep yup
+    nope nah everyone everybody guys folks all people gm gn bye cya welcome sorry please pls
+    plz np yw idk imo imho tbh btw fyi brb afk gg wp same mood true agreed agree exactly indeed
+    really right sure maybe think guess know hmm hm uh um oh ah see look well anyway question
+    lemme let check bot claim claims anyone fact any thoughts day today tonight tomorrow
+    """
+)
+
+MIN_CONTENT_WORDS = 2
+MIN_CLAUSE_WORDS = 6
+MAX_SEGMENT_WORDS = 60
+_CLAUSE_SPLIT = re.compile(
+    r",\s+(?:and|but|while|whereas|although|though)\s|(?<!\s)\s+but\s", re.IGNORECASE
+)
+
+
+def strip_noise(text: str, *, keep_signature: bool = False) -> str:
+    """Remove code, links, mentions and tweet signatures; keep the words around them.
+
+    A pasted tweet's signature names who said it, which helps when the whole message is one
+    query (`message_query`), but would be a bogus segment of its own when splitting.
+    """
+    text = _strip_code(text)
+    if not keep_signature:
+        text = _SIGNATURE.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _DISCORD_TOKENS.sub(" ", text)
+    if not keep_signature:
+        text = _HANDLE.sub(" ", text)
+    return _TAG.sub(_split_tag, text)
+
+
+def _split_tag(m: re.Match[str]) -> str:
+    """ "#WorldSeries" → "WorldSeries World Series": the words inside a hashtag or handle."""
+    word = m.group(1)
+    split = _CAMEL.sub(" ", word)
+    return word if split == word else f"{word} {split}"
+
+
+def _strip_code(text: str) -> str:
+    """Drop fenced blocks and inline code spans in one left-to-right pass."""
+    out: list[str] = []
+    i = 0
+    while True:
+        start = text.find("`", i)
+        if start < 0:
+            out.append(text[i:])
+            break
+        out.append(text[i:start])
+        fence = "```" if text.startswith("```", start) else "`"
+        end = text.find(fence, start + len(fence))
+        if end < 0:  # unclosed: everything after it is code
+            break
+        out.append(" ")
+        i = end + len(fence)
+    return "".join(out)
+
+
+def _sentences(text: str) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        piece = text[start:end]
+        # Look back a few characters only, so a run of "a. a. a." stays linear.
+        before = text[max(start, m.start() - 24) : m.start() + 1]
+        if m.group().startswith(".") and _ends_with_abbreviation(before):
+            continue
+        pieces.append(piece)
+        start = end
+    pieces.append(text[start:])
+    return pieces
+
+
+def _last_word(text: str) -> str:
+    parts = text.rsplit(None, 1)
+    return parts[-1] if parts else ""
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    word = _last_word(text).rstrip(".").lstrip("(\"'").lower()
+    return word in ABBREVIATIONS or len(word) == 1 or ("." in word and len(word) <= 5)
+
+
+def is_claim_like(segment: str) -> bool:
+    """Enough content words that are not chit-chat to be worth checking."""
+    words = [w for w in tokenize(segment.casefold()) if not w.isdigit() or len(w) > 1]
+    content = [w for w in words if w not in STOPWORDS and w not in FILLER and len(w) > 1]
+    return len(content) >= MIN_CONTENT_WORDS
+
+
+def _split_long(sentence: str) -> list[str]:
+    """Split a long sentence at clause boundaries when each side can stand on its own."""
+    if len(sentence.split()) <= 2 * MIN_CLAUSE_WORDS:
+        return [sentence]
+    parts: list[str] = []
+    start = 0
+    for m in _CLAUSE_SPLIT.finditer(sentence):
+        left = sentence[start : m.start()]
+        right = sentence[m.end() :]
+        if len(left.split()) >= MIN_CLAUSE_WORDS and len(right.split()) >= MIN_CLAUSE_WORDS:
+            parts.append(left)
+            start = m.end()
+    parts.append(sentence[start:])
+    return parts
+
+
+def _tidy(piece: str) -> str:
+    piece = _SPACES.sub(" ", piece).strip()
+    return piece.strip(" -–—•*>|:;,")
+
+
+def segment(text: str, max_segments: int) -> list[str]:
+    """The message's claim-like segments, cleaned (case kept), at most `max_segments`."""
+    body = clean(strip_noise(text))
+    out: list[str] = []
+    for sentence in _sentences(body):
+        for piece in _split_long(sentence):
+            tidy = _tidy(piece)
+            words = tidy.split()
+            if len(words) > MAX_SEGMENT_WORDS:
+                tidy = " ".join(words[:MAX_SEGMENT_WORDS])
+            if tidy and is_claim_like(tidy):
+                out.append(tidy)
+                if len(out) >= max_segments:
+                    return out
+    return out
+
+
+def message_query(text: str) -> str:
+    """The whole message as one cleaned query (noise removed, whitespace collapsed)."""
+    return _SPACES.sub(" ", clean(strip_noise(text, keep_signature=True))).strip()
