@@ -48,6 +48,14 @@ class DiscordSettings(BaseModel):
     message_content_intent: bool = True
     shard_count: int | None = None
     shard_ids: list[int] | None = None
+    # Cooldowns: uses per user per period of /check, /flag, "Check claims" and mentions.
+    command_rate: int = Field(5, ge=1)
+    command_period: float = Field(30.0, gt=0)
+    # Passive listening: replies per channel and per member per period.
+    passive_channel_rate: int = Field(4, ge=1)
+    passive_channel_period: float = Field(60.0, gt=0)
+    passive_user_rate: int = Field(2, ge=1)
+    passive_user_period: float = Field(60.0, gt=0)
 
 
 class Settings(BaseSettings):
