@@ -59,6 +59,14 @@ class SeedReport:
     kept_moderator_edits: int
 
 
+@dataclass(frozen=True, slots=True)
+class MigrationStatus:
+    """Schema migrations by id: those applied to the database and those still to apply."""
+
+    applied: list[str]
+    pending: list[str]
+
+
 class Store(ABC):
     """Persistence for claims, sources, audit history, flags and guild settings."""
 
@@ -136,6 +144,17 @@ class Store(ABC):
     def search(self, terms: list[str], scope: Scope, limit: int = 50) -> list[Candidate]:
         """Full-text BM25 over claim text and summary (OR of `terms`), live claims only."""
 
+    @abstractmethod
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """How many live claims (in any scope) each term occurs in, keyed by the term as given.
+
+        With `claim_count_for_search()` this lets the matcher keep only a query's rarest terms.
+        """
+
+    @abstractmethod
+    def claim_count_for_search(self) -> int:
+        """How many live claims (in any scope) the full-text index holds."""
+
     # -- flags -----------------------------------------------------------------------------
     @abstractmethod
     def add_flag(
@@ -185,6 +204,15 @@ class Store(ABC):
     @abstractmethod
     def open_flag_counts(self, claim_ids: Iterable[str], scope: Scope) -> dict[str, int]: ...
 
+    @abstractmethod
+    def flaggers(
+        self, claim_id: str, scope: Scope, *, kind: FlagKind | None = FlagKind.DISPUTE
+    ) -> list[str]:
+        """User ids with a flag (not withdrawn) on the claim, visible in `scope`, first first.
+
+        For telling them when the claim's status changes. `kind=None` means every kind.
+        """
+
     # -- seeds -----------------------------------------------------------------------------
     @abstractmethod
     def seed(self, claims: list[tuple[str, ClaimFields]]) -> SeedReport:
@@ -196,3 +224,12 @@ class Store(ABC):
 
     @abstractmethod
     def save_settings(self, settings: GuildSettings, actor: str) -> GuildSettings: ...
+
+    # -- maintenance -----------------------------------------------------------------------
+    @abstractmethod
+    def migration_status(self) -> MigrationStatus:
+        """Which schema migrations are applied and which are pending (for `claimbot migrate`)."""
+
+    @abstractmethod
+    def backup(self, dest: str, *, overwrite: bool = False) -> None:
+        """Write a consistent copy of the live database to `dest` (for `claimbot backup`)."""
