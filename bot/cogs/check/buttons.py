@@ -1,0 +1,152 @@
+"""The buttons under every reply: Sources, Flag as disputed, Not the same claim.
+
+They are persistent (`DynamicItem`s whose custom_id carries the claim id), so they keep working
+on old replies after a restart; `setup` registers them once with `bot.add_dynamic_items`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import ui
+
+from bot import render
+from bot.identity import actor, scope_for
+from bot.replies import guarded, send_ephemeral
+
+if TYPE_CHECKING:
+    from bot.client import ClaimBot
+
+MAX_CUSTOM_ID = 100
+SOURCES, FLAG, NOT_SAME = "cb:src:", "cb:flag:", "cb:nsc:"
+
+
+def _button(prefix: str, claim_id: str, label: str, style: discord.ButtonStyle) -> ui.Button[Any]:
+    return ui.Button(label=label, style=style, custom_id=prefix + claim_id)
+
+
+class SourcesButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(SOURCES) + "(?P<id>.+)"):
+    def __init__(self, claim_id: str, label: str = "Sources") -> None:
+        super().__init__(_button(SOURCES, claim_id, label, discord.ButtonStyle.secondary))
+        self.claim_id = claim_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> SourcesButton:
+        return cls(match["id"], getattr(item, "label", None) or "Sources")
+
+    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        async with guarded(interaction):
+            bot = interaction.client
+            claim = await bot.core(
+                bot.service.get_claim, self.claim_id, scope_for(interaction.guild_id)
+            )
+            await send_ephemeral(interaction, embeds=render.sources_embeds(claim))
+
+
+class FlagButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(FLAG) + "(?P<id>.+)"):
+    def __init__(self, claim_id: str, label: str = "Flag as disputed") -> None:
+        super().__init__(_button(FLAG, claim_id, label, discord.ButtonStyle.danger))
+        self.claim_id = claim_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> FlagButton:
+        return cls(match["id"], getattr(item, "label", None) or "Flag as disputed")
+
+    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        async with guarded(interaction):
+            await interaction.response.send_modal(FlagModal(self.claim_id))
+
+
+class NotSameButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(NOT_SAME) + "(?P<id>.+)"):
+    def __init__(self, claim_id: str, label: str = "Not the same claim") -> None:
+        super().__init__(_button(NOT_SAME, claim_id, label, discord.ButtonStyle.secondary))
+        self.claim_id = claim_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> NotSameButton:
+        return cls(match["id"], getattr(item, "label", None) or "Not the same claim")
+
+    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        async with guarded(interaction):
+            bot = interaction.client
+            text = matched_text(interaction.message, self.claim_id)
+            await bot.core(
+                bot.service.report_false_match,
+                self.claim_id,
+                user_id=actor(interaction.user),
+                scope=scope_for(interaction.guild_id),
+                message_text=text,
+            )
+            await send_ephemeral(interaction, "Thanks: the moderators will review this match.")
+
+
+def matched_text(message: discord.Message | None, claim_id: str) -> str:
+    """The user's text a reply matched to `claim_id`, read back off the reply's embed."""
+    for embed in message.embeds if message else []:
+        if (embed.footer.text or "").endswith(f"claim {claim_id}"):
+            for field in embed.fields:
+                if field.name == render.YOUR_MESSAGE_FIELD and field.value:
+                    return render.unescape(field.value)
+    return ""
+
+
+class FlagModal(ui.Modal, title="Flag as disputed"):
+    """Reason and optional evidence; the flagger's identity is shown to moderators only."""
+
+    def __init__(self, claim_id: str) -> None:
+        super().__init__(timeout=900)
+        self.claim_id = claim_id
+        self.reason: ui.TextInput[FlagModal] = ui.TextInput(
+            style=discord.TextStyle.paragraph, max_length=1000, custom_id="reason"
+        )
+        self.evidence: ui.TextInput[FlagModal] = ui.TextInput(
+            required=False, max_length=500, placeholder="https://…", custom_id="evidence"
+        )
+        self.add_item(ui.Label(text="Why is this claim disputed?", component=self.reason))
+        self.add_item(ui.Label(text="Evidence link (optional)", component=self.evidence))
+
+    async def on_submit(self, interaction: discord.Interaction[ClaimBot]) -> None:  # type: ignore[override]
+        async with guarded(interaction):
+            bot = interaction.client
+            flag = await bot.core(
+                bot.service.flag,
+                self.claim_id,
+                user_id=actor(interaction.user),
+                scope=scope_for(interaction.guild_id),
+                reason=self.reason.value,
+                evidence_url=self.evidence.value or None,
+            )
+            await send_ephemeral(
+                interaction,
+                f"Thanks: flag #{flag.id} is with the moderators. You will get a DM when it is "
+                "resolved; `/unflag` withdraws it.",
+            )
+
+
+def reply_view(claim_ids: list[str]) -> ui.View | None:
+    """One row of buttons per shown claim (Discord allows five rows)."""
+    view = ui.View(timeout=None)
+    numbered = len(claim_ids) > 1
+    for row, claim_id in enumerate(claim_ids[: render.MAX_MATCHES_SHOWN]):
+        if len(NOT_SAME + claim_id) > MAX_CUSTOM_ID:
+            continue
+        suffix = f" ({row + 1})" if numbered else ""
+        for item in (
+            SourcesButton(claim_id, "Sources" + suffix),
+            FlagButton(claim_id, "Flag as disputed" + suffix),
+            NotSameButton(claim_id, "Not the same claim" + suffix),
+        ):
+            item.item.row = row
+            view.add_item(item)
+    return view if view.children else None
+
+
+DYNAMIC_ITEMS = (SourcesButton, FlagButton, NotSameButton)

@@ -1,0 +1,99 @@
+"""Members flag disputed claims and withdraw their flags; moderators review the queue."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import MISSING
+
+from bot import render
+from bot.autocomplete import claim_choices, own_flag_choices
+from bot.cogs.flags.review import review_view
+from bot.identity import actor, scope_for
+from bot.permissions import require_moderator
+from bot.ratelimit import user_command_cooldown
+from bot.replies import send_ephemeral
+from verifiers.errors import NotFound
+from verifiers.models import Claim, FlagState
+
+if TYPE_CHECKING:
+    from bot.client import ClaimBot
+
+QUEUE_SIZE = 50
+
+
+class FlagsCog(commands.Cog):
+    def __init__(self, bot: ClaimBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="flag", description="Flag a claim as disputed")
+    @app_commands.describe(
+        claim="The claim (start typing to search)",
+        reason="Why it is disputed",
+        evidence="A link to evidence (optional)",
+    )
+    @app_commands.autocomplete(claim=claim_choices)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.checks.dynamic_cooldown(user_command_cooldown)
+    async def flag(
+        self,
+        interaction: discord.Interaction[ClaimBot],
+        claim: app_commands.Range[str, 1, 100],
+        reason: app_commands.Range[str, 1, 1000],
+        evidence: app_commands.Range[str, 1, 500] | None = None,
+    ) -> None:
+        flag = await self.bot.core(
+            self.bot.service.flag,
+            claim,
+            user_id=actor(interaction.user),
+            scope=scope_for(interaction.guild_id),
+            reason=reason,
+            evidence_url=evidence,
+        )
+        await send_ephemeral(
+            interaction,
+            f"Thanks: flag #{flag.id} is with the moderators. You will get a DM when it is "
+            "resolved; `/unflag` withdraws it.",
+        )
+
+    @app_commands.command(name="unflag", description="Withdraw one of your open flags")
+    @app_commands.describe(flag="Your open flag (start typing to search)")
+    @app_commands.autocomplete(flag=own_flag_choices)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.checks.dynamic_cooldown(user_command_cooldown)
+    async def unflag(self, interaction: discord.Interaction[ClaimBot], flag: int) -> None:
+        withdrawn = await self.bot.core(
+            self.bot.service.withdraw_flag,
+            flag,
+            actor(interaction.user),
+            scope_for(interaction.guild_id),
+        )
+        await send_ephemeral(interaction, f"Flag #{withdrawn.id} withdrawn.")
+
+    @app_commands.command(name="flags", description="Review open flags and false-match reports")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_messages=True)
+    async def flags(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        await require_moderator(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        scope = scope_for(interaction.guild_id)
+        flags = await self.bot.core(
+            self.bot.service.list_flags, scope, state=FlagState.OPEN, limit=QUEUE_SIZE
+        )
+        shown = flags[: render.MAX_MATCHES_SHOWN]
+        claims = [await self._claim(f.claim_id, interaction.guild_id) for f in shown]
+        total = f"{len(flags)}+" if len(flags) == QUEUE_SIZE else str(len(flags))
+        note, embeds = render.flags_page(list(zip(shown, claims, strict=True)), total=total)
+        view = review_view([f.id for f in shown]) or MISSING
+        await interaction.followup.send(note or MISSING, embeds=embeds, view=view, ephemeral=True)
+
+    async def _claim(self, claim_id: str, guild_id: int | None) -> Claim | None:
+        try:
+            return await self.bot.core(self.bot.service.get_claim, claim_id, scope_for(guild_id))
+        except NotFound:
+            return None

@@ -1,0 +1,137 @@
+"""The moderators' review queue buttons (Uphold, Dismiss) and the modal that records why."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import ui
+
+from bot import notify, render
+from bot.identity import actor, scope_for
+from bot.permissions import require_moderator
+from bot.replies import guarded, send_ephemeral
+from verifiers.models import Status
+
+if TYPE_CHECKING:
+    from bot.client import ClaimBot
+
+UPHOLD, DISMISS = "cb:uphold:", "cb:dismiss:"
+KEEP_STATUS = "keep"
+
+
+async def _open_modal(
+    interaction: discord.Interaction[ClaimBot], flag_id: int, upheld: bool
+) -> None:
+    async with guarded(interaction):
+        await require_moderator(interaction)
+        await interaction.response.send_modal(ResolveModal(flag_id, upheld=upheld))
+
+
+class UpholdButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(UPHOLD) + r"(?P<id>\d+)"):
+    def __init__(self, flag_id: int) -> None:
+        super().__init__(
+            ui.Button(
+                label=f"Uphold #{flag_id}",
+                style=discord.ButtonStyle.success,
+                custom_id=f"{UPHOLD}{flag_id}",
+            )
+        )
+        self.flag_id = flag_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> UpholdButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        await _open_modal(interaction, self.flag_id, upheld=True)
+
+
+class DismissButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(DISMISS) + r"(?P<id>\d+)"):
+    def __init__(self, flag_id: int) -> None:
+        super().__init__(
+            ui.Button(
+                label=f"Dismiss #{flag_id}",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"{DISMISS}{flag_id}",
+            )
+        )
+        self.flag_id = flag_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> DismissButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        await _open_modal(interaction, self.flag_id, upheld=False)
+
+
+def review_view(flag_ids: list[int]) -> ui.View | None:
+    view = ui.View(timeout=None)
+    for row, flag_id in enumerate(flag_ids[: render.MAX_MATCHES_SHOWN]):
+        for item in (UpholdButton(flag_id), DismissButton(flag_id)):
+            item.item.row = row
+            view.add_item(item)
+    return view if view.children else None
+
+
+class ResolveModal(ui.Modal):
+    """A note for the record and, when upholding, the claim's new status."""
+
+    def __init__(self, flag_id: int, *, upheld: bool) -> None:
+        verb = "Uphold" if upheld else "Dismiss"
+        super().__init__(title=f"{verb} flag #{flag_id}", timeout=900)
+        self.flag_id = flag_id
+        self.upheld = upheld
+        self.note: ui.TextInput[ResolveModal] = ui.TextInput(
+            style=discord.TextStyle.paragraph, max_length=1000, custom_id="note"
+        )
+        self.add_item(ui.Label(text="Note for the record", component=self.note))
+        self.status: ui.Select[ResolveModal] | None = None
+        if upheld:
+            options = [discord.SelectOption(label="Keep the current status", value=KEEP_STATUS)]
+            options += [
+                discord.SelectOption(label=s.label, value=s.value, description=s.meaning[:100])
+                for s in Status
+            ]
+            self.status = ui.Select(options=options, custom_id="status", required=False)
+            self.add_item(ui.Label(text="New status for the claim", component=self.status))
+
+    def _new_status(self) -> Status | None:
+        if self.status is None or not self.status.values:
+            return None
+        value = self.status.values[0]
+        return None if value == KEEP_STATUS else Status(value)
+
+    async def on_submit(self, interaction: discord.Interaction[ClaimBot]) -> None:  # type: ignore[override]
+        async with guarded(interaction):
+            await require_moderator(interaction)
+            bot = interaction.client
+            resolution = await bot.core(
+                bot.service.resolve_flag,
+                self.flag_id,
+                upheld=self.upheld,
+                moderator=actor(interaction.user),
+                note=self.note.value,
+                scope=scope_for(interaction.guild_id),
+                new_status=self._new_status(),
+            )
+            flag, claim = resolution.flag, resolution.claim
+            verdict = "upheld" if self.upheld else "dismissed"
+            await send_ephemeral(
+                interaction,
+                f"Flag #{flag.id} {verdict}; the claim is {claim.status.label}.",
+            )
+            embed = render.modlog_embed(
+                claim,
+                action=f"Flag #{flag.id} {verdict}",
+                by=actor(interaction.user),
+                note=self.note.value,
+            )
+            await notify.post_modlog(bot, interaction.guild_id, embed)
+            await notify.tell_flaggers(bot, resolution)

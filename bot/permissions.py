@@ -1,0 +1,58 @@
+"""Moderator and owner checks, done in code: `default_member_permissions` is only a default
+that server admins can override, so it never decides on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.replies import Refused
+from verifiers.models import GuildSettings
+
+if TYPE_CHECKING:
+    from bot.client import ClaimBot
+
+NOT_IN_SERVER = "Moderator commands work only inside a server."
+NOT_MODERATOR = "You need the Manage Messages permission or this server's moderator role."
+NOT_MANAGER = "You need the Manage Server permission to change claimbot's settings."
+NOT_OWNER = "Only the bot's owner can do this."
+
+
+def is_moderator(
+    permissions: discord.Permissions, role_ids: Iterable[int], settings: GuildSettings
+) -> bool:
+    if permissions.manage_messages or permissions.administrator:
+        return True
+    return settings.moderator_role_id is not None and settings.moderator_role_id in set(role_ids)
+
+
+def _member_role_ids(user: discord.abc.User) -> list[int]:
+    return [role.id for role in getattr(user, "roles", [])]
+
+
+async def require_moderator(interaction: discord.Interaction[ClaimBot]) -> GuildSettings:
+    """The guild's settings, once the user is known to moderate it; Refused otherwise."""
+    if interaction.guild_id is None:
+        raise Refused(NOT_IN_SERVER)
+    settings = await interaction.client.guild_settings(interaction.guild_id)
+    if not is_moderator(interaction.permissions, _member_role_ids(interaction.user), settings):
+        raise Refused(NOT_MODERATOR)
+    return settings
+
+
+def require_manager(interaction: discord.Interaction) -> None:
+    if interaction.guild_id is None:
+        raise Refused(NOT_IN_SERVER)
+    permissions = interaction.permissions
+    if not (permissions.manage_guild or permissions.administrator):
+        raise Refused(NOT_MANAGER)
+
+
+async def require_owner(interaction: discord.Interaction[ClaimBot]) -> None:
+    bot = interaction.client
+    if interaction.user.id in bot.settings.discord.owner_ids:
+        return
+    if not await bot.is_owner(interaction.user):
+        raise Refused(NOT_OWNER)
