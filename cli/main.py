@@ -83,10 +83,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    if isinstance(code, int) and code:
-        sys.exit(code)
     except Exception:
         if os.environ.get("CLAIMBOT_LOG_LEVEL", "").upper() == "DEBUG":
             traceback.print_exc()
         click.echo("error: internal error; run again with CLAIMBOT_LOG_LEVEL=DEBUG for details", err=True)
         sys.exit(70)
+    if isinstance(code, int) and code:
+        sys.exit(code)
