@@ -403,8 +403,8 @@ class SqliteStore(SqliteFlags, Store):
         actor = check_actor(actor)
         with self._write() as conn:
             row = self._changeable_row(conn, claim_id, scope)
-            url = str(source.url)
-            if conn.execute(
+            url = None if source.url is None else str(source.url)
+            if url is not None and conn.execute(
                 "SELECT 1 FROM sources WHERE claim_pk = ? AND url = ?", (row["pk"], url)
             ).fetchone():
                 raise Conflict(f"claim {row['id']} already cites {short(url, 80)}")

@@ -234,7 +234,7 @@ def source_row(claim_pk: int, position: int, source: Source) -> tuple[Any, ...]:
     return (
         claim_pk,
         position,
-        str(source.url),
+        None if source.url is None else str(source.url),
         source.publisher,
         source.title,
         as_text(source.published),

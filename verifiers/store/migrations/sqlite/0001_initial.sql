@@ -34,7 +34,7 @@ CREATE TABLE sources (
     id        INTEGER PRIMARY KEY,
     claim_pk  INTEGER NOT NULL REFERENCES claims (pk),
     position  INTEGER NOT NULL,
-    url       TEXT    NOT NULL,
+    url       TEXT,
     publisher TEXT    NOT NULL,
     title     TEXT    NOT NULL DEFAULT '',
     published TEXT,
