@@ -14,7 +14,9 @@ from verifiers.errors import InvalidInput
 @click.command("check")
 @click.argument("text", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option("--guild", type=int, help="Check as this Discord server (its claims plus global ones).")
+@click.option(
+    "--guild", type=int, help="Check as this Discord server (its claims plus global ones)."
+)
 @click.option(
     "--matcher",
     type=click.Choice(["lexical", "semantic"]),

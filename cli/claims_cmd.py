@@ -43,8 +43,13 @@ def _source(
     if not publisher:
         raise click.UsageError("a source needs --publisher")
     return build(
-        Source, url=source_url, publisher=publisher, title=source_title,
-        published=published, quote=quote, role=role,
+        Source,
+        url=source_url,
+        publisher=publisher,
+        title=source_title,
+        published=published,
+        quote=quote,
+        role=role,
     )
 
 
@@ -65,16 +70,33 @@ def claims_group() -> None:
 @JSON
 @pass_app
 def add_claim(
-    app: AppContext, text: str, status: str, explanation: str, claimant: str | None,
-    claim_date: str | None, summary: str, source_url: str | None, publisher: str | None,
-    source_title: str, published: str | None, quote: str, role: str, guild: int | None,
+    app: AppContext,
+    text: str,
+    status: str,
+    explanation: str,
+    claimant: str | None,
+    claim_date: str | None,
+    summary: str,
+    source_url: str | None,
+    publisher: str | None,
+    source_title: str,
+    published: str | None,
+    quote: str,
+    role: str,
+    guild: int | None,
     as_json: bool,
 ) -> None:
     """Add a claim with TEXT (global, or owned by --guild)."""
     source = _source(source_url, publisher, source_title, published, quote, role)
     fields = build(
-        ClaimFields, text=text, status=status, explanation=explanation, claimant=claimant,
-        claim_date=claim_date, summary=summary, sources=[source] if source else [],
+        ClaimFields,
+        text=text,
+        status=status,
+        explanation=explanation,
+        claimant=claimant,
+        claim_date=claim_date,
+        summary=summary,
+        sources=[source] if source else [],
         guild_id=guild,
     )
     claim = app.service.add_claim(fields, app.actor, scope_for(guild))
@@ -95,8 +117,14 @@ def add_claim(
 @JSON
 @pass_app
 def list_claims(
-    app: AppContext, status: str | None, contains: str | None, retired: bool, limit: int,
-    offset: int, guild: int | None, as_json: bool,
+    app: AppContext,
+    status: str | None,
+    contains: str | None,
+    retired: bool,
+    limit: int,
+    offset: int,
+    guild: int | None,
+    as_json: bool,
 ) -> None:
     """List claims, newest first."""
     claims = app.service.list_claims(
@@ -141,14 +169,24 @@ def show_claim(app: AppContext, claim_id: str, guild: int | None, as_json: bool)
 @GUILD
 @pass_app
 def edit_claim(
-    app: AppContext, claim_id: str, text: str | None, explanation: str | None,
-    claimant: str | None, claim_date: str | None, summary: str | None,
-    expect_version: int | None, guild: int | None,
+    app: AppContext,
+    claim_id: str,
+    text: str | None,
+    explanation: str | None,
+    claimant: str | None,
+    claim_date: str | None,
+    summary: str | None,
+    expect_version: int | None,
+    guild: int | None,
 ) -> None:
     """Edit a claim's text or details (every change is kept in its history)."""
     changes = build(
-        ClaimChanges, text=text, explanation=explanation, claimant=claimant,
-        claim_date=claim_date, summary=summary,
+        ClaimChanges,
+        text=text,
+        explanation=explanation,
+        claimant=claimant,
+        claim_date=claim_date,
+        summary=summary,
     )
     change = app.service.edit_claim(
         claim_id, changes, app.actor, scope_for(guild), expected_version=expect_version
@@ -166,8 +204,12 @@ def set_status(
     app: AppContext, claim_id: str, status: str, explanation: str | None, guild: int | None
 ) -> None:
     """Change a claim's STATUS."""
-    change = app.service.set_status(claim_id, Status(status), explanation, app.actor, scope_for(guild))
-    click.echo(f"{change.claim.id} is now {change.claim.status.value} (version {change.claim.version})")
+    change = app.service.set_status(
+        claim_id, Status(status), explanation, app.actor, scope_for(guild)
+    )
+    click.echo(
+        f"{change.claim.id} is now {change.claim.status.value} (version {change.claim.version})"
+    )
     if change.notify_user_ids:
         click.echo(f"{len(change.notify_user_ids)} flagger(s) will be told when the bot next runs")
 
@@ -178,8 +220,15 @@ def set_status(
 @GUILD
 @pass_app
 def add_source(
-    app: AppContext, claim_id: str, source_url: str | None, publisher: str | None,
-    source_title: str, published: str | None, quote: str, role: str, guild: int | None,
+    app: AppContext,
+    claim_id: str,
+    source_url: str | None,
+    publisher: str | None,
+    source_title: str,
+    published: str | None,
+    quote: str,
+    role: str,
+    guild: int | None,
 ) -> None:
     """Add a source to a claim."""
     source = _source(source_url, publisher, source_title, published, quote, role)

@@ -10,16 +10,20 @@ import click
 
 from cli.context import AppContext, pass_app, scope_for
 from cli.output import claim_json
+from verifiers.errors import InvalidInput
 from verifiers.interchange.claimreview import export_claimreviews, read_claimreviews
 from verifiers.interchange.tabular import FORMATS, read_claims
-from verifiers.errors import InvalidInput
 from verifiers.seeding import load_seed_claims
 
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice([*FORMATS, "claimreview"]),
-              help="File format (default: from the file name).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*FORMATS, "claimreview"]),
+    help="File format (default: from the file name).",
+)
 @click.option("--guild", type=int, help="Import the claims into this Discord server only.")
 @pass_app
 def import_command(app: AppContext, file: Path, fmt: str | None, guild: int | None) -> None:
@@ -39,28 +43,48 @@ def import_command(app: AppContext, file: Path, fmt: str | None, guild: int | No
         items = read_claimreviews(document, guild)
     else:
         items = read_claims(file, fmt, guild)
-    fresh = [f for f in items if not f.external_id or app.store.find_by_external_id(f.external_id, guild) is None]
+    fresh = [
+        f
+        for f in items
+        if not f.external_id or app.store.find_by_external_id(f.external_id, guild) is None
+    ]
     claims = app.store.add_claims(fresh, app.actor) if fresh else []
     skipped = len(items) - len(fresh)
-    click.echo(f"imported {len(claims)} claim(s)" + (f"; skipped {skipped} already imported" if skipped else ""))
+    click.echo(
+        f"imported {len(claims)} claim(s)"
+        + (f"; skipped {skipped} already imported" if skipped else "")
+    )
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "claimreview"]), default="jsonl", show_default=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write here instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "claimreview"]),
+    default="jsonl",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write here instead of stdout.",
+)
 @click.option("--retired", is_flag=True, help="Include retired claims.")
 @click.option("--guild", type=int, help="Only what this Discord server sees.")
 @pass_app
-def export_command(app: AppContext, fmt: str, output: Path | None, retired: bool, guild: int | None) -> None:
+def export_command(
+    app: AppContext, fmt: str, output: Path | None, retired: bool, guild: int | None
+) -> None:
     """Export claims as JSONL (lossless) or as ClaimReview JSON-LD."""
     claims = app.store.iter_claims(scope_for(guild), include_retired=retired)
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
         if fmt == "jsonl":
-            count = 0
-            for claim in claims:
-                out.write(json.dumps(claim_json(claim), ensure_ascii=False) + "\n")
-                count += 1
+            count = sum(
+                out.write(json.dumps(claim_json(claim), ensure_ascii=False) + "\n") > 0
+                for claim in claims
+            )
         else:
             reviews = export_claimreviews(claims)
             json.dump(reviews, out, ensure_ascii=False, indent=2)

@@ -19,12 +19,19 @@ STATES = click.Choice([s.value for s in FlagState] + ["all"])
 @click.option("--guild", type=int, help="The Discord server the flag belongs to.")
 @pass_app
 def flag_command(
-    app: AppContext, claim_id: str, reason: str, evidence: str | None, user: str | None,
+    app: AppContext,
+    claim_id: str,
+    reason: str,
+    evidence: str | None,
+    user: str | None,
     guild: int | None,
 ) -> None:
     """Flag a claim as disputed."""
     flag = app.service.flag(
-        claim_id, user_id=user or app.actor, scope=scope_for(guild), reason=reason,
+        claim_id,
+        user_id=user or app.actor,
+        scope=scope_for(guild),
+        reason=reason,
         evidence_url=evidence,
     )
     click.echo(f"flag #{flag.id} opened on {flag.claim_id}")
@@ -43,7 +50,11 @@ def flags_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def list_flags(
-    app: AppContext, state: str, claim_id: str | None, limit: int, guild: int | None,
+    app: AppContext,
+    state: str,
+    claim_id: str | None,
+    limit: int,
+    guild: int | None,
     as_json: bool,
 ) -> None:
     """List flags (open ones by default)."""
@@ -63,7 +74,11 @@ def list_flags(
 @click.argument("flag_id", type=int)
 @click.option("--uphold/--dismiss", "upheld", required=True, help="Uphold or dismiss the flag.")
 @click.option("--note", required=True, help="The resolution, as the flagger will read it.")
-@click.option("--status", type=click.Choice([s.value for s in Status]), help="New claim status (with --uphold).")
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in Status]),
+    help="New claim status (with --uphold).",
+)
 @click.option("--guild", type=int)
 @pass_app
 def resolve_flag(
@@ -71,7 +86,11 @@ def resolve_flag(
 ) -> None:
     """Resolve an open flag."""
     resolution = app.service.resolve_flag(
-        flag_id, upheld=upheld, moderator=app.actor, note=note, scope=scope_for(guild),
+        flag_id,
+        upheld=upheld,
+        moderator=app.actor,
+        note=note,
+        scope=scope_for(guild),
         new_status=Status(status) if status else None,
     )
     click.echo(

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
+from cli.check_cmd import check_command
 from cli.claims_cmd import claims_group
 from cli.context import AppContext
 from cli.data_cmd import export_command, import_command, seed_command
 from cli.flags_cmd import flag_command, flags_group
 from cli.run_cmd import run_command, sync_command
-from cli.check_cmd import check_command
 from verifiers import __version__
 from verifiers.errors import ClaimbotError
 
@@ -86,7 +86,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception:
         if os.environ.get("CLAIMBOT_LOG_LEVEL", "").upper() == "DEBUG":
             traceback.print_exc()
-        click.echo("error: internal error; run again with CLAIMBOT_LOG_LEVEL=DEBUG for details", err=True)
+        click.echo(
+            "error: internal error; run again with CLAIMBOT_LOG_LEVEL=DEBUG for details", err=True
+        )
         sys.exit(70)
     if isinstance(code, int) and code:
         sys.exit(code)

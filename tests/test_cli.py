@@ -18,7 +18,9 @@ class Cli:
         self.db = db
         self.cwd = cwd
 
-    def __call__(self, *args: str, stdin: bytes | None = None, db: bool = True) -> subprocess.CompletedProcess[str]:
+    def __call__(
+        self, *args: str, stdin: bytes | None = None, db: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         argv = [sys.executable, "-m", "cli"]
         if db:
             argv += ["--db", str(self.db)]
@@ -61,7 +63,9 @@ def test_check_json_answers_from_the_seeded_database(cli: Cli) -> None:
     assert match["flags"] == 0
     publishers = {s["publisher"] for s in match["sources"]}
     assert {"Financial Times", "Newspoint (Newszop)"} <= publishers
-    assert all({"url", "publisher", "title", "published", "quote"} <= s.keys() for s in match["sources"])
+    assert all(
+        {"url", "publisher", "title", "published", "quote"} <= s.keys() for s in match["sources"]
+    )
 
 
 def test_check_human_output_names_status_and_sources(cli: Cli) -> None:
@@ -77,7 +81,12 @@ def test_check_chit_chat_is_silent(cli: Cli) -> None:
 
 
 def test_check_reads_stdin(cli: Cli) -> None:
-    result = cli("check", "--json", "-", stdin="Trump said Putin fooled Clinton, Bush, Obama and Biden".encode())
+    result = cli(
+        "check",
+        "--json",
+        "-",
+        stdin=b"Trump said Putin fooled Clinton, Bush, Obama and Biden",
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["results"][0]["match"] is not None
 
@@ -110,13 +119,26 @@ def test_sql_metacharacters_are_just_text(cli: Cli) -> None:
 
 def test_claim_lifecycle_with_history(cli: Cli) -> None:
     added = cli.json(
-        "claims", "add", "The city council banned e-scooters downtown in March 2025",
-        "--status", "unverified", "--source-url", "https://example.org/scooters",
-        "--publisher", "Example Gazette", "--published", "2025-03-02", "--quote", "the ban", "--json",
+        "claims",
+        "add",
+        "The city council banned e-scooters downtown in March 2025",
+        "--status",
+        "unverified",
+        "--source-url",
+        "https://example.org/scooters",
+        "--publisher",
+        "Example Gazette",
+        "--published",
+        "2025-03-02",
+        "--quote",
+        "the ban",
+        "--json",
     )
     claim_id = added["id"]
     assert added["version"] == 1
-    assert cli("claims", "edit", claim_id, "--explanation", "Council minutes pending.").returncode == 0
+    assert (
+        cli("claims", "edit", claim_id, "--explanation", "Council minutes pending.").returncode == 0
+    )
     result = cli("claims", "status", claim_id, "confirmed", "--explanation", "Minutes published.")
     assert result.returncode == 0, result.stderr
     shown = cli.json("claims", "show", claim_id, "--json")
@@ -159,7 +181,16 @@ def test_flag_and_resolve(cli: Cli) -> None:
     assert flag["claim_id"] == ASKED_MOSCOW and flag["user_id"] == "u1"
     out = cli.json("check", "--json", "Trump asked Zelensky whether Ukraine could hit Moscow")
     assert out["results"][0]["match"]["flags"] == 1
-    result = cli("flags", "resolve", str(flag["id"]), "--uphold", "--status", "disputed", "--note", "reviewing")
+    result = cli(
+        "flags",
+        "resolve",
+        str(flag["id"]),
+        "--uphold",
+        "--status",
+        "disputed",
+        "--note",
+        "reviewing",
+    )
     assert result.returncode == 0, result.stderr
     assert cli.json("claims", "show", ASKED_MOSCOW, "--json")["status"] == "disputed"
     assert cli.json("flags", "list", "--json") == []

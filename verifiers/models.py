@@ -53,8 +53,7 @@ class Status(StrEnum):
 STATUS_MEANINGS: dict[Status, str] = {
     Status.CONFIRMED: "On the record or independently verified.",
     Status.REPORTED: (
-        "Reported by a credible outlet but not independently confirmed "
-        "(e.g. anonymous sources)."
+        "Reported by a credible outlet but not independently confirmed (e.g. anonymous sources)."
     ),
     Status.UNVERIFIED: "No reliable confirmation either way yet.",
     Status.DISPUTED: "Credible sources conflict, or it is under review after flags.",
@@ -151,12 +150,15 @@ class ClaimChanges(BaseModel):
 
     text: ClaimText | None = None
     status: Status | None = None
-    explanation: Annotated[
-        str, StringConstraints(strip_whitespace=True, max_length=MAX_EXPLANATION_CHARS)
-    ] | None = None
+    explanation: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_EXPLANATION_CHARS)]
+        | None
+    ) = None
     claimant: ShortText | None = None
     claim_date: date | None = None
-    summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1_000)] | None = None
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1_000)] | None = (
+        None
+    )
 
     def is_empty(self) -> bool:
         return not self.model_dump(exclude_none=True)

@@ -54,7 +54,9 @@ def _clean_reason(reason: str) -> str:
     if not reason:
         raise InvalidInput("a reason is required")
     if len(reason) > MAX_REASON_CHARS:
-        raise InvalidInput(f"the reason is too long ({len(reason)} characters; at most {MAX_REASON_CHARS})")
+        raise InvalidInput(
+            f"the reason is too long ({len(reason)} characters; at most {MAX_REASON_CHARS})"
+        )
     return reason
 
 

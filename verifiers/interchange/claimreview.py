@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from verifiers.errors import InvalidInput
-from verifiers.validation import describe
 from verifiers.models import STATUS_TEXTUAL_RATINGS, Claim, ClaimFields, Source, SourceRole, Status
+from verifiers.validation import describe
 
 RATING_TO_STATUS: dict[str, Status] = {
     **{rating.lower(): status for status, rating in STATUS_TEXTUAL_RATINGS.items()},
@@ -78,7 +78,10 @@ def claim_to_claimreview(
         item["datePublished"] = claim.claim_date.isoformat()
     appearances = []
     for source in claim.sources:
-        work: dict[str, Any] = {"@type": "CreativeWork", "publisher": _organization(source.publisher)}
+        work: dict[str, Any] = {
+            "@type": "CreativeWork",
+            "publisher": _organization(source.publisher),
+        }
         if source.url:
             work["url"] = str(source.url)
         if source.title:
@@ -148,7 +151,11 @@ def claimreview_to_fields(review: dict[str, Any], guild_id: int | None = None) -
     if not text:
         raise InvalidInput("a ClaimReview has no claimReviewed text")
     rating = _first(review.get("reviewRating")) or {}
-    verdict = str(rating.get("alternateName") or rating.get("name") or "") if isinstance(rating, dict) else ""
+    verdict = (
+        str(rating.get("alternateName") or rating.get("name") or "")
+        if isinstance(rating, dict)
+        else ""
+    )
     item = _first(review.get("itemReviewed")) or {}
     item = item if isinstance(item, dict) else {}
     publisher = _name(review.get("author")) or _name(review.get("publisher")) or "unknown publisher"
@@ -160,7 +167,9 @@ def claimreview_to_fields(review: dict[str, Any], guild_id: int | None = None) -
                 publisher=publisher,
                 title=str(review.get("name") or review.get("headline") or "")[:500],
                 published=_date(review.get("datePublished")),
-                quote=(str(rating.get("ratingExplanation") or "") if isinstance(rating, dict) else "")[:4000],
+                quote=(
+                    str(rating.get("ratingExplanation") or "") if isinstance(rating, dict) else ""
+                )[:4000],
                 role=SourceRole.FACT_CHECK,
             )
         )

@@ -64,7 +64,9 @@ def _rows(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
                     try:
                         row = json.loads(line)
                     except json.JSONDecodeError as exc:
-                        raise InvalidInput(f"{path.name} line {number}: not valid JSON ({exc.msg})") from None
+                        raise InvalidInput(
+                            f"{path.name} line {number}: not valid JSON ({exc.msg})"
+                        ) from None
                     if not isinstance(row, dict):
                         raise InvalidInput(f"{path.name} line {number}: expected a JSON object")
                     yield number, row
@@ -74,7 +76,9 @@ def _rows(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
                 raise InvalidInput(f"{path.name}: the header must name a 'text' column")
             for row in reader:
                 if None in row:
-                    raise InvalidInput(f"{path.name} line {reader.line_num}: more fields than the header names")
+                    raise InvalidInput(
+                        f"{path.name} line {reader.line_num}: more fields than the header names"
+                    )
                 yield reader.line_num, {k.strip(): v for k, v in row.items() if k is not None}
         except UnicodeDecodeError:
             raise InvalidInput(f"{path.name} is not UTF-8 text") from None
@@ -107,8 +111,10 @@ def row_to_fields(row: dict[str, Any], guild_id: int | None = None) -> ClaimFiel
     return ClaimFields.model_validate(fields)
 
 
-def read_claims(path: Path, fmt: str | None = None, guild_id: int | None = None) -> list[ClaimFields]:
-    """Parse and validate the whole file; raise InvalidInput naming the bad rows, storing nothing."""
+def read_claims(
+    path: Path, fmt: str | None = None, guild_id: int | None = None
+) -> list[ClaimFields]:
+    """Parse and validate the whole file; raise InvalidInput naming the bad rows."""
     fmt = detect_format(path, fmt)
     claims: list[ClaimFields] = []
     errors: list[str] = []
@@ -123,15 +129,18 @@ def read_claims(path: Path, fmt: str | None = None, guild_id: int | None = None)
             errors.append(f"line {number}: {exc}")
             continue
         if fields.external_id is not None:
-            if fields.external_id in seen:
-                errors.append(
-                    f"line {number}: id {fields.external_id!r} repeats line {seen[fields.external_id]}"
-                )
+            first = seen.get(fields.external_id)
+            if first is not None:
+                errors.append(f"line {number}: id {fields.external_id!r} repeats line {first}")
                 continue
             seen[fields.external_id] = number
         claims.append(fields)
     if errors:
-        more = f" (and {len(errors) - MAX_ERRORS_SHOWN} more)" if len(errors) > MAX_ERRORS_SHOWN else ""
+        more = (
+            f" (and {len(errors) - MAX_ERRORS_SHOWN} more)"
+            if len(errors) > MAX_ERRORS_SHOWN
+            else ""
+        )
         raise InvalidInput(
             f"{path.name}: nothing imported; {len(errors)} bad row(s): "
             + "; ".join(errors[:MAX_ERRORS_SHOWN])
