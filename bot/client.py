@@ -46,7 +46,12 @@ class ClaimBot(commands.AutoShardedBot):
     """One bot over one `ClaimService`; every core call runs in a worker thread."""
 
     def __init__(
-        self, service: ClaimService, settings: Settings, *, sync_dev_guild: bool = True
+        self,
+        service: ClaimService,
+        settings: Settings,
+        *,
+        sync_dev_guild: bool = True,
+        guild_ready_timeout: float = 2.0,
     ) -> None:
         discord_settings = settings.discord
         if discord_settings.shard_ids is not None and discord_settings.shard_count is None:
@@ -60,6 +65,7 @@ class ClaimBot(commands.AutoShardedBot):
             shard_count=discord_settings.shard_count,
             shard_ids=discord_settings.shard_ids,
             chunk_guilds_at_startup=False,
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.service = service
         self.settings = settings

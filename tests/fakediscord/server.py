@@ -501,7 +501,8 @@ class FakeDiscord:
             "name": name,
             "type": 3,
             "target_id": target["id"],
-            "resolved": {"messages": {target["id"]: self._as_seen(target)}},
+            # Message commands carry the text even without the message-content intent.
+            "resolved": {"messages": {target["id"]: target}},
         }
         return await self._interaction(
             2, data, guild=guild, channel=channel, user=user, permissions=permissions
@@ -717,8 +718,7 @@ class FakeDiscord:
         _check_message_body(body)
         data = self._bot_message(channel_id, body)
         self.sent.append(SentMessage(f"POST /channels/{channel_id}/messages", body, data))
-        if "guild_id" in data:
-            await self.dispatch("MESSAGE_CREATE", data)
+        await self.dispatch("MESSAGE_CREATE", data)  # Discord echoes the bot's own messages
         return 200, data
 
     async def _get_msg(self, body: Any, channel_id: str, message_id: str) -> tuple[int, Any]:
@@ -747,6 +747,10 @@ class FakeDiscord:
         channel = p.dm_channel(p.snowflake(), user)
         self.channels[int(channel["id"])] = channel
         return channel
+
+    def dm_channel_id(self, user: dict[str, Any]) -> int:
+        """The DM channel between the bot and `user` (opened on first use)."""
+        return int(self._dm_channel_for(user)["id"])
 
     async def _open_dm(self, body: Any) -> tuple[int, Any]:
         user = self.users.get(int(body["recipient_id"]))

@@ -34,6 +34,7 @@ MESSAGE_CONTENT_OFF = (
 
 
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)
 @app_commands.default_permissions(manage_messages=True)
 class AdminCog(commands.GroupCog, group_name="claimbot", group_description="Configure claimbot"):
     def __init__(self, bot: ClaimBot) -> None:

@@ -182,10 +182,10 @@ class CheckCog(commands.Cog):
             text = target.content if target is not None else ""
             if not text.strip():
                 unreadable = not self.bot.intents.message_content
-                await message.reply(CANNOT_READ if unreadable else NO_TEXT, mention_author=False)
+                await message.reply(CANNOT_READ if unreadable else NO_TEXT)
                 return Outcome.NO_CONTENT
         if not text.strip():
-            await message.reply(HOW_TO_MENTION, mention_author=False)
+            await message.reply(HOW_TO_MENTION)
             return Outcome.NO_CONTENT
         reply = await self._reply_for(text, message.guild.id if message.guild else None)
         content = reply.content
@@ -195,7 +195,6 @@ class CheckCog(commands.Cog):
             content or None,
             embeds=reply.embeds,
             view=reply_view(reply.claim_ids),
-            mention_author=False,
         )
         return Outcome.REPLIED if reply.has_match else Outcome.NO_MATCH
 
@@ -215,7 +214,8 @@ class CheckCog(commands.Cog):
             return None
 
     async def _listen(self, message: discord.Message, *, edited: bool) -> Outcome:
-        """Passive listening: only confident matches, only in opted-in channels, quietly."""
+        """Passive listening: only confident matches, only in opted-in channels, quietly (the
+        client's `AllowedMentions.none()` also keeps replies from pinging their author)."""
         assert message.guild is not None
         settings = await self.bot.guild_settings(message.guild.id)
         here = {message.channel.id, getattr(message.channel, "parent_id", None)}
@@ -236,6 +236,5 @@ class CheckCog(commands.Cog):
             reply.content or None,
             embeds=reply.embeds,
             view=reply_view(reply.claim_ids),
-            mention_author=False,
         )
         return Outcome.REPLIED

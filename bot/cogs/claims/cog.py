@@ -32,6 +32,7 @@ HISTORY_SHOWN = 50
 
 
 @app_commands.guild_only()
+@app_commands.allowed_installs(guilds=True, users=False)
 @app_commands.default_permissions(manage_messages=True)
 class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Moderate claims"):
     source = app_commands.Group(name="source", description="A claim's sources")

@@ -77,6 +77,7 @@ class FlagsCog(commands.Cog):
 
     @app_commands.command(name="flags", description="Review open flags and false-match reports")
     @app_commands.guild_only()
+    @app_commands.allowed_installs(guilds=True, users=False)
     @app_commands.default_permissions(manage_messages=True)
     async def flags(self, interaction: discord.Interaction[ClaimBot]) -> None:
         await require_moderator(interaction)

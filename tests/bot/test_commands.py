@@ -1,0 +1,72 @@
+"""What the bot registers with Discord: names, options, default permissions, contexts."""
+
+from __future__ import annotations
+
+from tests.bot.conftest import Harness, settings_for, start_bot, stop_bot
+from tests.fakediscord import FakeDiscord
+
+GUILD, BOT_DM = 0, 1
+MANAGE_MESSAGES = 1 << 13
+
+
+def _by_name(commands: list[dict]) -> dict[str, dict]:
+    return {c["name"]: c for c in commands}
+
+
+def _options(command: dict, *path: str) -> dict[str, dict]:
+    options = command.get("options", [])
+    for name in path:
+        options = next(o for o in options if o["name"] == name)["options"]
+    return {o["name"]: o for o in options}
+
+
+async def test_global_sync_payload(h: Harness) -> None:
+    [put] = h.fake.requests_to("PUT", rf"/applications/{h.fake.app_id}/commands")
+    commands = _by_name(put.body)
+    assert set(commands) == {
+        "check",
+        "flag",
+        "unflag",
+        "flags",
+        "claim",
+        "claimbot",
+        "Check claims",
+    }
+
+    member_commands = ("check", "flag", "unflag", "Check claims")
+    for name in member_commands:
+        assert commands[name]["contexts"] == [GUILD, BOT_DM], name
+        assert commands[name]["default_member_permissions"] is None, name
+        assert commands[name]["integration_types"] == [0], name
+    for name in ("flags", "claim", "claimbot"):
+        assert commands[name]["contexts"] == [GUILD], name
+        assert int(commands[name]["default_member_permissions"]) == MANAGE_MESSAGES, name
+
+    assert commands["Check claims"]["type"] == 3  # a message command
+    check = _options(commands["check"])
+    assert check["text"]["required"] and check["text"]["max_length"] == 4000
+    assert not check["public"]["required"] and check["public"]["type"] == 5
+    flag = _options(commands["flag"])
+    assert flag["claim"]["autocomplete"] and flag["reason"]["required"]
+    assert not flag["evidence"]["required"]
+
+    claim = _options(commands["claim"])
+    assert set(claim) == {"add", "edit", "status", "source", "retire", "show", "history"}
+    assert set(_options(commands["claim"], "source")) == {"add"}
+    for sub in ("edit", "status", "retire", "show", "history"):
+        assert _options(commands["claim"], sub)["claim"]["autocomplete"], sub
+    statuses = [c["value"] for c in _options(commands["claim"], "status")["status"]["choices"]]
+    assert statuses == ["confirmed", "reported", "unverified", "disputed", "misleading", "false"]
+    assert set(_options(commands["claimbot"])) == {"settings", "listen", "status", "sync"}
+
+
+async def test_dev_guild_sync_at_start_up_only(pointed_at_fake: FakeDiscord, claim_store) -> None:
+    fake = pointed_at_fake
+    dev = fake.add_guild("Dev")
+    bot = await start_bot(fake, settings_for(fake, dev_guild_id=dev.id), claim_store)
+    try:
+        [put] = fake.requests_to("PUT", rf"/applications/{fake.app_id}/guilds/{dev.id}/commands")
+        assert "check" in _by_name(put.body)
+        assert not fake.requests_to("PUT", rf"/applications/{fake.app_id}/commands")
+    finally:
+        await stop_bot(bot)
