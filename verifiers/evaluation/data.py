@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from verifiers.errors import InvalidInput
+from verifiers.text.normalize import normalize
+from verifiers.text.tokens import tokenize
 
 csv.field_size_limit(1_000_000)
 
@@ -30,6 +32,17 @@ class LabelledSet:
     claims: dict[str, ClaimRow]
     queries: dict[str, str]
     qrels: dict[str, frozenset[str]]
+
+    def duplicates(self) -> dict[str, frozenset[str]]:
+        """Claim id → ids of claims with the same words (quotes, case and spacing aside).
+
+        The CheckThat! claims hold ~180 such pairs; a database "without the relevant claim" must
+        lack its duplicates too, or an answer naming the duplicate would be counted as false.
+        """
+        groups: dict[str, list[str]] = {}
+        for row in self.claims.values():
+            groups.setdefault(" ".join(tokenize(normalize(row.text))), []).append(row.id)
+        return {i: frozenset(ids) for ids in groups.values() if len(ids) > 1 for i in ids}
 
     def limited(self, n: int | None) -> LabelledSet:
         """The first `n` labelled queries (all when n is None)."""

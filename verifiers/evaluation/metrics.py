@@ -30,12 +30,17 @@ def recall_at(ranked: Sequence[str], relevant: frozenset[str], k: int) -> float:
 
 @dataclass(frozen=True, slots=True)
 class QueryOutcome:
-    """One query's ranking, its top score, and its top score with its claims withheld."""
+    """One query's ranking, its top score, and its top score with its claims withheld.
+
+    `withheld_top_score` withholds the relevant claims and their exact duplicates;
+    `strict_withheld_top_score` only the claims the qrels name.
+    """
 
     query_id: str
     ranked: tuple[str, ...]
     top_score: float
     withheld_top_score: float
+    strict_withheld_top_score: float
     relevant: frozenset[str]
 
 
@@ -49,6 +54,7 @@ class Report:
     answered_correctly: float
     answered_wrongly: float
     false_answers: float
+    false_answers_strict: float
     confident_threshold: float
     ms_per_query: float
 
@@ -74,6 +80,9 @@ def summarise(outcomes: Sequence[QueryOutcome], threshold: float, ms_per_query: 
         answered_correctly=correct / n,
         answered_wrongly=(len(answered) - correct) / n,
         false_answers=mean([1.0 if o.withheld_top_score >= threshold else 0.0 for o in outcomes]),
+        false_answers_strict=mean(
+            [1.0 if o.strict_withheld_top_score >= threshold else 0.0 for o in outcomes]
+        ),
         confident_threshold=threshold,
         ms_per_query=ms_per_query,
     )

@@ -8,11 +8,12 @@ weighs them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from verifiers.matching.vocab import Vocabulary
 from verifiers.text.normalize import normalize
@@ -35,7 +36,19 @@ FEATURES: tuple[str, ...] = (
     "rarest_shared",
     "numbers_agree",
     "numbers_differ",
+    "bm25_rank",
+    "stem_bm25_text",
+    "stem_bm25_summary",
+    "shared_count",
+    "fuzzy_claim_coverage",
+    "trigram_cosine",
 )
+
+# BM25 over stems, per field: k1 and b as usual; typical claim/summary lengths in stems.
+K1 = 1.2
+B = 0.75
+AVG_TEXT_STEMS = 12.0
+AVG_SUMMARY_STEMS = 8.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +60,7 @@ class Profile:
     stem_set: frozenset[str]
     bigrams: frozenset[tuple[str, str]]
     numbers: frozenset[float]
+    trigrams: frozenset[str]
 
 
 def profile_normalised(norm: str, replace: dict[str, str] | None = None) -> Profile:
@@ -62,7 +76,12 @@ def profile_normalised(norm: str, replace: dict[str, str] | None = None) -> Prof
         stem_set=frozenset(stems),
         bigrams=frozenset(pairwise(stems)),
         numbers=number_values(norm),
+        trigrams=frozenset(g for t in frozenset(tokens) for w in (f" {t} ",) for g in _grams(w)),
     )
+
+
+def _grams(word: str) -> list[str]:
+    return [word[i : i + 3] for i in range(len(word) - 2)]
 
 
 @lru_cache(maxsize=50_000)
@@ -75,12 +94,24 @@ def _weighted(terms: frozenset[str], vocab: Vocabulary) -> float:
     return sum(vocab.stem_idf(t) for t in terms)
 
 
+def _stem_bm25(query: Profile, doc: Profile, avg_len: float, vocab: Vocabulary) -> float:
+    if not doc.stems:
+        return 0.0
+    norm = K1 * (1 - B + B * len(doc.stems) / avg_len)
+    score = 0.0
+    for term in query.stem_set & doc.stem_set:
+        tf = doc.stems.count(term)
+        score += vocab.stem_idf(term) * tf * (K1 + 1) / (tf + norm)
+    return score
+
+
 def pair_features(
     query: Profile,
     text: Profile,
     summary: Profile,
     bm25: float,
     best_bm25: float,
+    rank: int,
     query_weight: float,
     vocab: Vocabulary,
 ) -> list[float]:
@@ -113,4 +144,25 @@ def pair_features(
         rarest_shared / rarest_claim,
         numbers_agree,
         numbers_differ,
+        1.0 / (1.0 + rank),
+        _stem_bm25(query, text, AVG_TEXT_STEMS, vocab) / (query_weight or 1.0),
+        _stem_bm25(query, summary, AVG_SUMMARY_STEMS, vocab) / (query_weight or 1.0),
+        min(len(shared), 10) / 10.0,
+        _fuzzy_coverage(query, text, vocab),
+        len(query.trigrams & (text.trigrams | summary.trigrams))
+        / (math.sqrt(len(query.trigrams) * len(text.trigrams | summary.trigrams)) or 1.0),
     ]
+
+
+def _fuzzy_coverage(query: Profile, text: Profile, vocab: Vocabulary) -> float:
+    """Share of the claim's weight whose words appear in the query, allowing near-spellings."""
+    missing = [t for t in text.stem_set if t not in query.stem_set and len(t) >= 4]
+    total = _weighted(text.stem_set, vocab) or 1.0
+    found = _weighted(text.stem_set & query.stem_set, vocab)
+    if missing and query.stems:
+        choices = list(query.stem_set)
+        for term in missing:
+            hit = process.extractOne(term, choices, scorer=fuzz.ratio, score_cutoff=80)
+            if hit is not None:
+                found += vocab.stem_idf(term) * hit[1] / 100.0
+    return found / total

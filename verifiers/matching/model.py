@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from verifiers.matching import coefficients
 from verifiers.matching.features import FEATURES
 
-# A lone candidate's runner-up: as if the next-best claim were clearly irrelevant.
+# A missing rival (fewer than three candidates) counts as a clearly irrelevant claim.
 NO_RUNNER_UP_LOGIT = -8.0
 
 if tuple(coefficients.FEATURES) != FEATURES:  # pragma: no cover - guards a stale refit
@@ -34,20 +34,21 @@ def relevance_logit(features: Sequence[float]) -> float:
     )
 
 
-def runner_up_logit(sorted_logits: Sequence[float], i: int) -> float:
-    """The best logit other than the i-th in a list sorted best first."""
-    if len(sorted_logits) < 2:
-        return NO_RUNNER_UP_LOGIT
-    return sorted_logits[1] if i == 0 else sorted_logits[0]
+def rivals(sorted_logits: Sequence[float], i: int) -> tuple[float, float]:
+    """The best and second-best logits other than the i-th, in a list sorted best first."""
+    others = [z for j, z in enumerate(sorted_logits[:3]) if j != i][:2]
+    others += [NO_RUNNER_UP_LOGIT] * (2 - len(others))
+    return others[0], others[1]
 
 
-def answer_features(logit: float, runner_up_logit: float) -> list[float]:
-    return [logit, logit - runner_up_logit]
+def answer_features(logit: float, rival_logits: tuple[float, float]) -> list[float]:
+    """The candidate's relevance and its lead over the two best other candidates."""
+    return [logit, logit - rival_logits[0], logit - rival_logits[1]]
 
 
-def answer_score(logit: float, runner_up_logit: float) -> float:
+def answer_score(logit: float, rival_logits: tuple[float, float]) -> float:
     """Calibrated probability that this candidate is the claim the text is about."""
-    x = answer_features(logit, runner_up_logit)
+    x = answer_features(logit, rival_logits)
     return sigmoid(
         coefficients.ANSWER_BIAS
         + sum(w * v for w, v in zip(coefficients.ANSWER_WEIGHTS, x, strict=True))

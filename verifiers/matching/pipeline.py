@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
 from verifiers.matching.features import Profile, claim_profile, pair_features, profile_normalised
-from verifiers.matching.model import answer_score, relevance_logit, runner_up_logit
+from verifiers.matching.model import answer_score, relevance_logit, rivals
 from verifiers.matching.stance import judge_stance
 from verifiers.matching.vocab import Vocabulary
 from verifiers.models import CheckResult, Claim, Match, SegmentResult, Tier
@@ -126,6 +126,8 @@ class Matcher:
                     replace[term] = fixes[0]
                     df = vocab.df[fixes[0]]
                 group += fixes
+            # One other inflection ("weapon" for "weapons"): the index does not stem.
+            group += vocab.variants(replace.get(term, term))[:1]
             for t in group:
                 if t not in seen:
                     seen.add(t)
@@ -155,7 +157,7 @@ class Matcher:
         claims = self._store.get_claims([h.claim_id for h in hits])
         best = hits[0].bm25
         out: list[tuple[Claim, list[float]]] = []
-        for hit in hits:
+        for rank, hit in enumerate(hits):
             claim = claims.get(hit.claim_id)
             if claim is None or claim.retired or not scope.can_see(claim.guild_id):
                 continue
@@ -165,6 +167,7 @@ class Matcher:
                 claim_profile(claim.summary),
                 hit.bm25,
                 best,
+                rank,
                 query.weight,
                 vocab,
             )
@@ -181,7 +184,7 @@ class Matcher:
         scored.sort(key=lambda item: -item[1])
         logits = [logit for _, logit in scored]
         return [
-            Scored(claim, logit, answer_score(logit, runner_up_logit(logits, i)))
+            Scored(claim, logit, answer_score(logit, rivals(logits, i)))
             for i, (claim, logit) in enumerate(scored)
         ]
 

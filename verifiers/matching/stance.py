@@ -1,9 +1,197 @@
-"""Stance: does a segment agree with the claim it matched, or contradict it?"""
+"""Stance: does a message agree with the claim it matched, or contradict it?
+
+A negated or altered claim is still about the same fact-check, so retrieval keeps matching
+it; this module only says which way the message leans, with a short reason a user can check:
+- a changed number or date ("30 days" where the claim says "50 days", "July 5" for "July 4");
+- a changed name ("hit Kyiv" where the claim says "hit Moscow");
+- negation that the claim does not have, or the reverse ("did not ask" / "asked").
+Rules, not a model: each fires only on evidence it can quote back.
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
 from verifiers.models import Claim, Stance
+from verifiers.text.normalize import clean
+from verifiers.text.numbers import MONTHS, WEEKDAYS, Quantity, quantities
+from verifiers.text.tokens import word_set
+
+MAX_TOKENS = 120  # alignment is quadratic in the worst case; segments are short anyway
+
+_WORDS = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|[^\W_]+(?:'[^\W_]+)?")
+_NEGATORS = word_set(
+    """
+    not no never nobody nothing none neither nor cannot can't won't don't doesn't didn't isn't
+    aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't mustn't
+    false fake untrue hoax debunked myth lie lies denied denies
+    """
+)
+# "not only X but also Y" and "no longer" are not denials of the claim.
+_NOT_NEGATION_AFTER = {"not": word_set("only just merely"), "no": word_set("doubt longer")}
+_NAME_EXCLUDE = word_set("i the a an it this that he she they we you my our his her their")
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    text: str
+    fold: str
+    name_like: bool
+
+
+def _words(text: str) -> list[_Word]:
+    raw = _WORDS.findall(clean(text))[:MAX_TOKENS]
+    out: list[_Word] = []
+    for i, w in enumerate(raw):
+        fold = w.casefold().replace("\u2019", "'")
+        sentence_start = i == 0
+        name_like = (
+            w[:1].isupper()
+            and not w.isdigit()
+            and fold not in _NAME_EXCLUDE
+            and fold not in MONTHS
+            and fold not in WEEKDAYS
+            and (not sentence_start or (len(w) > 1 and w.isupper()))
+        )
+        out.append(_Word(w, fold, name_like))
+    return out
+
+
+def _negations(words: list[_Word]) -> list[int]:
+    hits: list[int] = []
+    for i, w in enumerate(words):
+        fold = w.fold
+        if fold.endswith("n't"):
+            fold = "not"
+        if fold not in _NEGATORS and fold != "not":
+            continue
+        nxt = words[i + 1].fold if i + 1 < len(words) else ""
+        if nxt in _NOT_NEGATION_AFTER.get(fold, frozenset()):
+            continue
+        hits.append(i)
+    return hits
+
+
+def _snippet(words: list[_Word], i: int) -> str:
+    return " ".join(w.text for w in words[i : i + 3])
+
+
+def _dates(words: list[_Word]) -> dict[int, str]:
+    """Month → "Month D" for each month named with a day next to it ("July 4", "4 July")."""
+    out: dict[int, str] = {}
+    for i, w in enumerate(words):
+        month = MONTHS.get(w.fold)
+        if month is None or len(w.fold) < 3:
+            continue
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(words) and words[j].fold.rstrip("stndrh").isdigit():
+                day = words[j].fold.rstrip("stndrh")
+                if 1 <= int(day) <= 31:
+                    out[month] = f"{w.text} {day}"
+                    break
+    return out
+
+
+def _number_clash(message: str, claim: str) -> str | None:
+    said = quantities(message.casefold())
+    held = quantities(claim.casefold())
+    if not said or not held:
+        return None
+    held_values = {q.value for q in held}
+    said_values = {q.value for q in said}
+    for q in held:
+        same_unit = [s for s in said if s.unit == q.unit and q.unit]
+        if same_unit and q.value not in said_values:
+            other = same_unit[0]
+            return f"your message says {_show(other)}; the claim says {_show(q)}"
+    # A lone count on each side, differing, is a clash even when units are phrased differently.
+    counts_said = [s for s in said if not _looks_like_year(s)]
+    counts_held = [h for h in held if not _looks_like_year(h)]
+    if len(counts_said) == 1 and len(counts_held) == 1 and not held_values & said_values:
+        return f"your message says {_show(counts_said[0])}; the claim says {_show(counts_held[0])}"
+    years_said = {s.value for s in said if _looks_like_year(s)}
+    years_held = {h.value for h in held if _looks_like_year(h)}
+    if years_said and years_held and not years_said & years_held:
+        return f"your message says {int(min(years_said))}; the claim says {int(min(years_held))}"
+    return None
+
+
+def _looks_like_year(q: Quantity) -> bool:
+    return q.text.isdigit() and len(q.text) == 4 and 1800 <= q.value <= 2100
+
+
+def _show(q: Quantity) -> str:
+    return (
+        f"{q.text} {q.unit}s"
+        if q.unit and q.value != 1 and q.unit.isalpha()
+        else (f"{q.text} {q.unit}".strip())
+    )
+
+
+def _date_clash(said: list[_Word], held: list[_Word]) -> str | None:
+    said_dates, held_dates = _dates(said), _dates(held)
+    for month, text in held_dates.items():
+        if month in said_dates and said_dates[month] != text:
+            return f"your message says {said_dates[month]}; the claim says {text}"
+    if said_dates and held_dates and not said_dates.keys() & held_dates.keys():
+        month = next(iter(held_dates))
+        return (
+            f"your message says {next(iter(said_dates.values()))}; the claim says "
+            + (held_dates[month])
+        )
+    return None
+
+
+def _same_name(a: str, b: str) -> bool:
+    return fuzz.ratio(a, b) >= 80
+
+
+def _name_clash(said: list[_Word], held: list[_Word], claim_text: str) -> str | None:
+    """A name in the claim replaced by a different name in the same place of the message."""
+    matcher = difflib.SequenceMatcher(
+        None, [w.fold for w in held], [w.fold for w in said], autojunk=False
+    )
+    claim_fold = claim_text.casefold()
+    said_fold = " ".join(w.fold for w in said)
+    for op, h1, h2, s1, s2 in matcher.get_opcodes():
+        if op != "replace" or h2 - h1 > 3 or s2 - s1 > 3:
+            continue
+        old = [w for w in held[h1:h2] if w.name_like]
+        new = [w for w in said[s1:s2] if w.name_like]
+        if not old or not new:
+            continue
+        old_text = " ".join(w.text for w in old)
+        new_text = " ".join(w.text for w in new)
+        if _same_name(old_text.casefold(), new_text.casefold()):
+            continue
+        if any(w.fold in claim_fold for w in new) or any(w.fold in said_fold for w in old):
+            continue
+        return f"your message says {new_text}; the claim says {old_text}"
+    return None
+
+
+def _negation_clash(said: list[_Word], held: list[_Word]) -> str | None:
+    said_neg, held_neg = _negations(said), _negations(held)
+    if len(said_neg) % 2 == len(held_neg) % 2:
+        return None
+    if said_neg:
+        return f'your message negates it ("{_snippet(said, said_neg[0])}")'
+    return f'the claim is negative ("{_snippet(held, held_neg[0])}") and your message is not'
 
 
 def judge_stance(segment: str, claim: Claim) -> tuple[Stance, str]:
-    return Stance.AGREES, ""
+    """AGREES unless there is quotable evidence of a contradiction; the reason names it."""
+    said, held = _words(segment), _words(claim.text)
+    reason = (
+        _date_clash(said, held)
+        or _number_clash(segment, claim.text)
+        or _name_clash(said, held, f"{claim.text} {claim.summary}")
+        or _negation_clash(said, held)
+    )
+    if reason is None:
+        return Stance.AGREES, ""
+    return Stance.CONTRADICTS, reason

@@ -1,0 +1,222 @@
+"""Refit the scoring model on a labelled set and rewrite `coefficients.py`.
+
+    python -m verifiers.matching.fit --data /work/shared/data/checkthat2020 --split train
+
+Pure Python (no numpy at run time or fit time): Newton's method on two small convex problems.
+1. Relevance: a listwise (softmax) model over each query's candidates — it learns which
+   candidate is the relevant one, which is exactly what ranking needs.
+2. Answer: a logistic model on the top candidate's relevance logit and its lead over the
+   two next-best candidates, fitted on every query twice — with its relevant claims in the database (label:
+   is the top one relevant?) and with them withheld (label: 0, any answer is false). Its
+   output is the calibrated score the confident/related thresholds apply to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from verifiers.matching.features import FEATURES
+from verifiers.matching.model import answer_features, rivals
+
+Vector = list[float]
+Matrix = list[list[float]]
+Objective = Callable[[Vector], tuple[float, Vector, Matrix]]
+
+RELEVANCE_L2 = 0.01
+ANSWER_L2 = 0.01
+COEFFICIENTS_FILE = Path(__file__).with_name("coefficients.py")
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """One query's candidates: feature rows and which are relevant."""
+
+    rows: list[Vector]
+    relevant: list[bool]
+
+
+def _solve(a: Matrix, b: Vector) -> Vector:
+    """Solve a·x = b by Gaussian elimination with partial pivoting (a is small and SPD)."""
+    n = len(b)
+    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[pivot] = m[pivot], m[col]
+        if abs(m[col][col]) < 1e-12:
+            raise ArithmeticError("singular system while fitting")
+        for r in range(col + 1, n):
+            f = m[r][col] / m[col][col]
+            if f:
+                for c in range(col, n + 1):
+                    m[r][c] -= f * m[col][c]
+    x = [0.0] * n
+    for r in range(n - 1, -1, -1):
+        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
+    return x
+
+
+def _newton(
+    objective: Objective, dim: int, l2: float, iterations: int = 50, tolerance: float = 1e-6
+) -> Vector:
+    """Minimise a convex objective f(w) -> (value, gradient, hessian), L2-penalised.
+
+    Damped: a step is halved until the objective decreases, so a flat direction cannot send
+    the weights off to infinity.
+    """
+
+    def penalised(w: Vector) -> tuple[float, Vector, Matrix]:
+        value, grad, hess = objective(w)
+        for i in range(dim):
+            grad[i] += 2 * l2 * w[i]
+            hess[i][i] += 2 * l2
+        return value + l2 * sum(x * x for x in w), grad, hess
+
+    w = [0.0] * dim
+    value, grad, hess = penalised(w)
+    for _ in range(iterations):
+        step = _solve(hess, grad)
+        t = 1.0
+        while t > 1e-6:
+            candidate = [wi - t * si for wi, si in zip(w, step, strict=True)]
+            new_value, new_grad, new_hess = penalised(candidate)
+            if new_value <= value:
+                break
+            t /= 2
+        else:
+            break
+        converged = value - new_value < tolerance
+        w, value, grad, hess = candidate, new_value, new_grad, new_hess
+        if converged:
+            break
+    return w
+
+
+def fit_relevance(groups: Sequence[Group], l2: float = RELEVANCE_L2) -> Vector:
+    """Weights maximising the softmax probability of each query's relevant candidates."""
+    usable = [g for g in groups if any(g.relevant) and len(g.rows) > 1]
+    dim = len(usable[0].rows[0])
+
+    def objective(w: Vector) -> tuple[float, Vector, Matrix]:
+        value = 0.0
+        grad = [0.0] * dim
+        hess = [[0.0] * dim for _ in range(dim)]
+        for g in usable:
+            z = [sum(wi * xi for wi, xi in zip(w, row, strict=True)) for row in g.rows]
+            top = max(z)
+            e = [math.exp(zi - top) for zi in z]
+            total = sum(e)
+            p = [ei / total for ei in e]
+            positives = [i for i, rel in enumerate(g.relevant) if rel]
+            value -= sum(z[i] - top - math.log(total) for i in positives) / len(positives)
+            mean = [sum(pi * row[j] for pi, row in zip(p, g.rows, strict=True)) for j in range(dim)]
+            for j in range(dim):
+                grad[j] += mean[j] - sum(g.rows[i][j] for i in positives) / len(positives)
+            for pi, row in zip(p, g.rows, strict=True):
+                if pi < 1e-9:
+                    continue
+                for a in range(dim):
+                    ra = pi * row[a]
+                    ha = hess[a]
+                    for b in range(a, dim):
+                        ha[b] += ra * row[b]
+            for a in range(dim):
+                for b in range(a, dim):
+                    hess[a][b] -= mean[a] * mean[b]
+        for a in range(dim):
+            for b in range(a):
+                hess[a][b] = hess[b][a]
+        return value, grad, hess
+
+    return _newton(objective, dim, l2)
+
+
+def fit_logistic(rows: Sequence[Vector], labels: Sequence[bool], l2: float = ANSWER_L2) -> Vector:
+    """Logistic regression; the last weight returned is the bias."""
+    data = [[*row, 1.0] for row in rows]
+    dim = len(data[0])
+
+    def objective(w: Vector) -> tuple[float, Vector, Matrix]:
+        value = 0.0
+        grad = [0.0] * dim
+        hess = [[0.0] * dim for _ in range(dim)]
+        for x, y in zip(data, labels, strict=True):
+            z = sum(wi * xi for wi, xi in zip(w, x, strict=True))
+            p = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+            value -= math.log(max(p if y else 1.0 - p, 1e-15))
+            for a in range(dim):
+                grad[a] += (p - y) * x[a]
+                for b in range(dim):
+                    hess[a][b] += p * (1 - p) * x[a] * x[b]
+        return value, grad, hess
+
+    return _newton(objective, dim, l2)
+
+
+def answer_rows(
+    groups: Sequence[Group], withheld: Sequence[Group], weights: Vector
+) -> tuple[list[Vector], list[bool]]:
+    """Answer-model training rows: each query's top candidate, with and without its claims."""
+    rows: list[Vector] = []
+    labels: list[bool] = []
+    for group_set, can_be_right in ((groups, True), (withheld, False)):
+        for g in group_set:
+            if not g.rows:
+                continue
+            logits = [sum(w * x for w, x in zip(weights, row, strict=True)) for row in g.rows]
+            order = sorted(range(len(logits)), key=lambda i: -logits[i])
+            ranked = [logits[i] for i in order]
+            rows.append(answer_features(ranked[0], rivals(ranked, 0)))
+            labels.append(can_be_right and g.relevant[order[0]])
+    return rows, labels
+
+
+def write_coefficients(
+    relevance: Vector, answer: Vector, note: str, path: Path = COEFFICIENTS_FILE
+) -> None:
+    def fmt(values: Sequence[float]) -> str:
+        return "(\n" + "".join(f"    {v!r},\n" for v in values) + ")"
+
+    names = "".join(f'    "{name}",\n' for name in FEATURES)
+    path.write_text(
+        '"""Generated by `python -m verifiers.matching.fit`; do not edit by hand.\n\n'
+        f"{note}\n"
+        '"""\n\n'
+        f"FEATURES = (\n{names})\n"
+        f"RELEVANCE_WEIGHTS = {fmt([round(v, 6) for v in relevance])}\n"
+        "RELEVANCE_BIAS = 0.0\n"
+        f"ANSWER_WEIGHTS = {fmt([round(v, 6) for v in answer[:-1]])}\n"
+        f"ANSWER_BIAS = {round(answer[-1], 6)!r}\n",
+        encoding="utf-8",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from verifiers.evaluation.runner import collect_groups
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True, help="CheckThat!-style directory")
+    parser.add_argument("--split", default="train")
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--out", type=Path, default=COEFFICIENTS_FILE)
+    args = parser.parse_args(argv)
+
+    groups, withheld = collect_groups(args.data, args.split, args.limit)
+    relevance = fit_relevance(groups)
+    rows, labels = answer_rows(groups, withheld, relevance)
+    answer = fit_logistic(rows, labels)
+    note = (
+        f"Fitted on {args.data.name}/{args.split}: {len(groups)} queries "
+        f"(relevance: listwise softmax, L2 {RELEVANCE_L2}; answer: logistic, L2 {ANSWER_L2})."
+    )
+    write_coefficients(relevance, answer, note, args.out)
+    print(f"wrote {args.out}: {note}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
