@@ -39,6 +39,8 @@ MESSAGE_EMBED_CHARS = 6000
 CONTENT_MAX = 2000
 # A reply carries one row of buttons per matched claim; Discord allows five rows.
 MAX_MATCHES_SHOWN = 5
+# The Sources button answers with at most this many messages.
+MAX_SOURCE_PAGES = 5
 # Headroom under the 6,000 total, for the rounding of per-embed budgets.
 _TOTAL_BUDGET = MESSAGE_EMBED_CHARS - 100
 _LONG_URL = 512
@@ -301,50 +303,48 @@ def _source_block(index: int, source: Source, quote_limit: int, title_limit: int
     return block
 
 
-def pack(
-    blocks: Sequence[str], *, title: str, colour: int, budget: int = _TOTAL_BUDGET
-) -> list[discord.Embed] | None:
-    """Blocks into as few embeds as possible, or None when they cannot all fit one message."""
-    embeds: list[discord.Embed] = []
+def paginate(blocks: Sequence[str], *, title: str, colour: int) -> list[list[discord.Embed]]:
+    """Blocks (each under 4,096 characters) into messages of embeds that Discord accepts."""
+    pages: list[list[discord.Embed]] = []
+    page: list[discord.Embed] = []
     current: list[str] = []
     used = len(title)
 
-    def flush() -> None:
-        embeds.append(discord.Embed(description="\n\n".join(current), colour=colour))
+    def flush_embed() -> None:
+        page.append(discord.Embed(description="\n\n".join(current), colour=colour))
         current.clear()
 
+    def flush_page() -> None:
+        nonlocal page, used
+        if current:
+            flush_embed()
+        pages.append(page)
+        page, used = [], 0
+
     for block in blocks:
-        if len(block) > DESCRIPTION_MAX:
-            return None
-        if current and len("\n\n".join([*current, block])) > DESCRIPTION_MAX:
-            flush()
+        if current and used + len(block) + 2 > _TOTAL_BUDGET:
+            flush_page()
+        elif current and len("\n\n".join([*current, block])) > DESCRIPTION_MAX:
+            flush_embed()
         current.append(block)
         used += len(block) + 2
-    if current:
-        flush()
-    if used > budget or len(embeds) > EMBEDS_PER_MESSAGE:
-        return None
-    if embeds:
-        embeds[0].title = title
-    return embeds
+    flush_page()
+    pages[0][0].title = title
+    return pages
 
 
-def sources_embeds(claim: Claim) -> list[discord.Embed]:
-    """Every source of a claim (the Sources button), quotes shortened until all fit one message."""
-    title = truncate(f"Sources: {claim.text}", TITLE_MAX)
+def sources_pages(claim: Claim) -> list[list[discord.Embed]]:
+    """Every source of a claim (the Sources button): one message per page, at most a few."""
+    title = safe(f"Sources: {claim.text}", TITLE_MAX)
     colour = STATUS_COLOURS[claim.status]
     if not claim.sources:
-        return [discord.Embed(title=title, description="No sources recorded.", colour=colour)]
-    for quote_limit, title_limit in ((600, 200), (300, 150), (150, 100), (0, 80), (0, 40)):
-        blocks = [
-            _source_block(i + 1, s, quote_limit, title_limit) for i, s in enumerate(claim.sources)
-        ]
-        embeds = pack(blocks, title=title, colour=colour)
-        if embeds is not None:
-            return embeds
-    lines = [_source_block(i + 1, s, 0, 40) for i, s in enumerate(claim.sources)]
-    text = join_lines(lines, DESCRIPTION_MAX, more="…and {n} more sources not shown")
-    return [discord.Embed(title=title, description=text, colour=colour)]
+        return [[discord.Embed(title=title, description="No sources recorded.", colour=colour)]]
+    blocks = [_source_block(i + 1, s, 300, 150) for i, s in enumerate(claim.sources)]
+    pages = paginate(blocks, title=title, colour=colour)
+    if len(pages) > MAX_SOURCE_PAGES:
+        pages = pages[:MAX_SOURCE_PAGES]
+        pages[-1][-1].set_footer(text="More sources not shown.")
+    return pages
 
 
 def claim_embed(
@@ -391,10 +391,10 @@ def history_embed(claim: Claim, entries: Sequence[AuditEntry]) -> discord.Embed:
             new = safe(entry.new or "∅", 80)
             change = f" {safe(entry.field, 40)}: {old} → {new}"
         when = entry.at.strftime("%Y-%m-%d %H:%M")
-        lines.append(f"`{when}` **{safe(entry.action, 40)}**{change} — {safe(entry.actor, 60)}")
+        lines.append(f"`{when}` **{safe(entry.action, 40)}**{change} — {mention_of(entry.actor)}")
     text = join_lines(lines, DESCRIPTION_MAX - 200, more="…{n} earlier changes not shown")
     return discord.Embed(
-        title=truncate(f"History: {claim.text}", TITLE_MAX),
+        title=safe(f"History: {claim.text}", TITLE_MAX),
         description=text or "No changes recorded.",
         colour=STATUS_COLOURS[claim.status],
     )

@@ -546,7 +546,7 @@ class FakeDiscord:
         roles: Iterable[str] = (),
     ) -> FakeInteraction:
         """Fill the modal the bot opened in answer to `opened_by`, fields named by their label."""
-        modal = await self.wait_until(lambda: opened_by.modal, what="a modal")
+        modal = await self.modal_of(opened_by)
         components = []
         unknown = set(values)
         for index, top in enumerate(modal["components"]):
@@ -582,6 +582,10 @@ class FakeDiscord:
             roles=roles,
             message=source.get("message"),
         )
+
+    async def modal_of(self, handle: FakeInteraction) -> dict[str, Any]:
+        """The modal the bot opened in answer to an interaction."""
+        return await self.wait_until(lambda: handle.modal, what="a modal")
 
     async def reply_of(self, handle: FakeInteraction, index: int = 0) -> dict[str, Any]:
         """The `index`-th message the bot posted in answer to an interaction."""

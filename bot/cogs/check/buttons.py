@@ -44,7 +44,8 @@ class SourcesButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(SOURCES) 
             claim = await bot.core(
                 bot.service.get_claim, self.claim_id, scope_for(interaction.guild_id)
             )
-            await send_ephemeral(interaction, embeds=render.sources_embeds(claim))
+            for page in render.sources_pages(claim):
+                await send_ephemeral(interaction, embeds=page)
 
 
 class FlagButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(FLAG) + "(?P<id>.+)"):
