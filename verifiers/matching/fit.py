@@ -159,8 +159,18 @@ def fit_logistic(rows: Sequence[Vector], labels: Sequence[bool], l2: float = ANS
     return _newton(objective, dim, l2)
 
 
+def rival_floor(groups: Sequence[Group], weights: Vector) -> float:
+    """The 5th percentile of third-ranked candidates' logits: a typical weak candidate."""
+    thirds = sorted(
+        sorted((sum(w * x for w, x in zip(weights, row, strict=True)) for row in g.rows))[-3]
+        for g in groups
+        if len(g.rows) >= 3
+    )
+    return thirds[len(thirds) // 20]
+
+
 def answer_rows(
-    groups: Sequence[Group], withheld: Sequence[Group], weights: Vector
+    groups: Sequence[Group], withheld: Sequence[Group], weights: Vector, floor: float
 ) -> tuple[list[Vector], list[bool]]:
     """Answer-model training rows: each query's top candidate, with and without its claims."""
     rows: list[Vector] = []
@@ -172,13 +182,13 @@ def answer_rows(
             logits = [sum(w * x for w, x in zip(weights, row, strict=True)) for row in g.rows]
             order = sorted(range(len(logits)), key=lambda i: -logits[i])
             ranked = [logits[i] for i in order]
-            rows.append(answer_features(ranked[0], rivals(ranked, 0)))
+            rows.append(answer_features(ranked[0], rivals(ranked, 0, floor)))
             labels.append(can_be_right and g.relevant[order[0]])
     return rows, labels
 
 
 def write_coefficients(
-    relevance: Vector, answer: Vector, note: str, path: Path = COEFFICIENTS_FILE
+    relevance: Vector, answer: Vector, floor: float, note: str, path: Path = COEFFICIENTS_FILE
 ) -> None:
     def fmt(values: Sequence[float]) -> str:
         return "(\n" + "".join(f"    {v!r},\n" for v in values) + ")"
@@ -192,7 +202,8 @@ def write_coefficients(
         f"RELEVANCE_WEIGHTS = {fmt([round(v, 6) for v in relevance])}\n"
         "RELEVANCE_BIAS = 0.0\n"
         f"ANSWER_WEIGHTS = {fmt([round(v, 6) for v in answer[:-1]])}\n"
-        f"ANSWER_BIAS = {round(answer[-1], 6)!r}\n",
+        f"ANSWER_BIAS = {round(answer[-1], 6)!r}\n"
+        f"RIVAL_FLOOR = {round(floor, 6)!r}\n",
         encoding="utf-8",
     )
 
@@ -209,13 +220,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     groups, withheld = collect_groups(args.data, args.split, args.limit)
     relevance = fit_relevance(groups)
-    rows, labels = answer_rows(groups, withheld, relevance)
+    floor = rival_floor(groups, relevance)
+    rows, labels = answer_rows(groups, withheld, relevance, floor)
     answer = fit_logistic(rows, labels)
     note = (
         f"Fitted on {args.data.name}/{args.split}: {len(groups)} queries "
         f"(relevance: listwise softmax, L2 {RELEVANCE_L2}; answer: logistic, L2 {ANSWER_L2})."
     )
-    write_coefficients(relevance, answer, note, args.out)
+    write_coefficients(relevance, answer, floor, note, args.out)
     print(f"wrote {args.out}: {note}", file=sys.stderr)
     return 0
 

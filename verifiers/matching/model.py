@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from verifiers.matching import coefficients
 from verifiers.matching.features import FEATURES
 
-# A missing rival (fewer than three candidates) counts as a clearly irrelevant claim.
-NO_RUNNER_UP_LOGIT = -8.0
 
 if tuple(coefficients.FEATURES) != FEATURES:  # pragma: no cover - guards a stale refit
     raise RuntimeError("verifiers/matching/coefficients.py is stale: refit the model")
@@ -34,11 +32,19 @@ def relevance_logit(features: Sequence[float]) -> float:
     )
 
 
-def rivals(sorted_logits: Sequence[float], i: int) -> tuple[float, float]:
-    """The best and second-best logits other than the i-th, in a list sorted best first."""
+def rivals(
+    sorted_logits: Sequence[float], i: int, floor: float | None = None
+) -> tuple[float, float]:
+    """The best and second-best logits other than the i-th, in a list sorted best first.
+
+    Rivals below `floor` (a typical weakly related claim's logit, fitted) are raised to it,
+    and missing ones take its value: in a small database a weak match with no competition
+    must not look like a clear winner.
+    """
+    low = coefficients.RIVAL_FLOOR if floor is None else floor
     others = [z for j, z in enumerate(sorted_logits[:3]) if j != i][:2]
-    others += [NO_RUNNER_UP_LOGIT] * (2 - len(others))
-    return others[0], others[1]
+    others += [low] * (2 - len(others))
+    return max(others[0], low), max(others[1], low)
 
 
 def answer_features(logit: float, rival_logits: tuple[float, float]) -> list[float]:
