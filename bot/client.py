@@ -53,6 +53,8 @@ class ClaimBot(commands.AutoShardedBot):
         sync_dev_guild: bool = True,
         guild_ready_timeout: float = 2.0,
     ) -> None:
+        # The bot has no voice features: skip discord.py's warnings about voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         discord_settings = settings.discord
         if discord_settings.shard_ids is not None and discord_settings.shard_count is None:
             raise ConfigError("discord.shard_ids needs discord.shard_count")

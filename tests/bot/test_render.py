@@ -1,0 +1,109 @@
+"""Rendering without Discord: escaping, truncation and Discord's size limits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import discord
+
+from bot import render
+from tests.fakediscord.server import embed_problems
+from verifiers.models import CheckResult, Claim, Match, SegmentResult, Source, Stance, Status, Tier
+
+
+def _claim(text: str = "The moon is hollow", n_sources: int = 1, **extra: object) -> Claim:
+    now = datetime.now(UTC)
+    sources = [
+        Source(url=f"https://n{i}.example/a", publisher=f"Paper {i}", quote="q" * 500)
+        for i in range(n_sources)
+    ]
+    data = {
+        "id": f"c{abs(hash(text)) % 10**8}",
+        "text": text,
+        "status": Status.FALSE,
+        "sources": sources,
+        "created_at": now,
+        "created_by": "t",
+        "updated_at": now,
+        "updated_by": "t",
+        **extra,
+    }
+    return Claim.model_validate(data)
+
+
+def _as_dicts(embeds: list[discord.Embed]) -> list[dict]:
+    return [e.to_dict() for e in embeds]
+
+
+def test_escape_defuses_markup_links_and_mentions_and_round_trips() -> None:
+    text = "**bold** [https://who.int](https://evil.example) @everyone <@&123456789012345678> \\ # head\n> quote"
+    escaped = render.escape(text)
+    assert "[https" not in escaped.replace("\\[https", "")
+    assert "@everyone" not in escaped and "<@&123456789012345678>" not in escaped
+    assert escaped.startswith("\\*\\*bold\\*\\*")
+    assert "\n\\> quote" in escaped
+    assert render.unescape(escaped) == text
+
+
+def test_truncate_respects_the_limit_and_never_ends_in_an_escape() -> None:
+    escaped = render.escape("*" * 50)
+    for limit in range(1, 60):
+        cut = render.truncate(escaped, limit)
+        assert len(cut) <= limit
+        assert not cut.rstrip("…").endswith("\\") or cut.rstrip("…").endswith("\\\\")
+
+
+def test_link_shows_the_real_host_and_keeps_the_url_intact() -> None:
+    shown = render.link("WHO", "https://evil.example/a_(b) c")
+    assert shown == "[WHO](https://evil.example/a_%28b%29%20c) (evil.example)"
+    long = render.link("Paper", "https://x.example/" + "a" * 600)
+    assert "](" not in long and "link too long" in long
+
+
+def test_many_matches_are_capped_at_five_and_fit_one_message() -> None:
+    results = []
+    for i in range(12):
+        claim = _claim(f"Claim number {i} " + "x" * 3900, n_sources=20, explanation="e" * 4000)
+        match = Match(
+            claim=claim,
+            score=0.9,
+            tier=Tier.CONFIDENT,
+            stance=Stance.CONTRADICTS,
+            stance_reason="r" * 2000,
+            open_flags=3,
+        )
+        related = [Match(claim=_claim(f"Related {i}"), score=0.4, tier=Tier.RELATED)]
+        results.append(SegmentResult(segment="s" * 4000, match=match, related=related))
+    reply = render.check_reply(CheckResult(input="...", results=results))
+    assert len(reply.embeds) == 5 and len(reply.claim_ids) == 5
+    assert reply.content.startswith("7 more matching claims not shown")
+    assert embed_problems(_as_dicts(reply.for_asker())) == []
+    fields = {f.name: f.value for f in reply.embeds[0].fields}
+    assert fields["Stance"].startswith("Your message contradicts this claim")
+    assert "3 open flags" in reply.embeds[0].footer.text
+
+
+def test_compact_style_leaves_out_sources_and_quote() -> None:
+    match = Match(claim=_claim(), score=0.8, tier=Tier.CONFIDENT)
+    reply = render.check_reply(
+        CheckResult(input="x", results=[SegmentResult(segment="x", match=match)]), compact=True
+    )
+    assert [f.name for f in reply.embeds[0].fields] == []
+
+
+def test_sources_are_paged_and_capped() -> None:
+    claim = _claim(n_sources=200)
+    pages = render.sources_pages(claim)
+    assert len(pages) == render.MAX_SOURCE_PAGES
+    for page in pages:
+        assert embed_problems(_as_dicts(page)) == []
+    assert pages[-1][-1].footer.text == "More sources not shown."
+
+
+def test_fit_shrinks_free_text_but_keeps_the_sources_field_whole() -> None:
+    embed = discord.Embed(title="t", description="d" * 4000)
+    embed.add_field(name="Sources", value="[a](https://a.example) (a.example)")
+    embed.add_field(name="Your message", value="m" * 1000)
+    render.fit(embed, 1200)
+    assert len(embed) <= 1200
+    assert embed.fields[0].value == "[a](https://a.example) (a.example)"
