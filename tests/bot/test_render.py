@@ -36,7 +36,10 @@ def _as_dicts(embeds: list[discord.Embed]) -> list[dict]:
 
 
 def test_escape_defuses_markup_links_and_mentions_and_round_trips() -> None:
-    text = "**bold** [https://who.int](https://evil.example) @everyone <@&123456789012345678> \\ # head\n> quote"
+    text = (
+        "**bold** [https://who.int](https://evil.example) @everyone <@&123456789012345678>"
+        " \\ # head\n> quote"
+    )
     escaped = render.escape(text)
     assert "[https" not in escaped.replace("\\[https", "")
     assert "@everyone" not in escaped and "<@&123456789012345678>" not in escaped
