@@ -66,5 +66,8 @@ def configure_logging(level: str, *, secrets: list[str] | None = None) -> None:
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
-    # discord.py's HTTP debug lines include request bodies; keep them out even at DEBUG.
-    logging.getLogger("discord.http").setLevel(max(logging.INFO, logging.getLevelName(level)))
+    # discord.py's HTTP debug lines carry request bodies and interaction tokens (in webhook
+    # URLs): keep them out even at DEBUG.
+    quieter = max(logging.INFO, logging.getLevelName(level))
+    for name in ("discord.http", "discord.webhook.async_", "discord.gateway"):
+        logging.getLogger(name).setLevel(quieter)

@@ -23,6 +23,12 @@ class Refused(app_commands.CheckFailure):
     """A check that failed with a message meant for the user (not a moderator, not a server)."""
 
 
+async def thinking(interaction: discord.Interaction) -> None:
+    """Acknowledge now (Discord's deadline is 3 s); the answer follows when the core is done."""
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=True)
+
+
 async def send_ephemeral(
     interaction: discord.Interaction,
     content: str | None = None,

@@ -14,7 +14,7 @@ from bot import render
 from bot.identity import actor, scope_for
 from bot.logs import log_event
 from bot.permissions import require_manager, require_moderator, require_owner
-from bot.replies import send_ephemeral
+from bot.replies import send_ephemeral, thinking
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -69,6 +69,7 @@ class AdminCog(commands.GroupCog, group_name="claimbot", group_description="Conf
         clear: str | None = None,
     ) -> None:
         assert interaction.guild_id is not None
+        await thinking(interaction)
         current = await self.bot.guild_settings(interaction.guild_id)
         update: dict[str, object] = {}
         if modlog_channel is not None:
@@ -109,6 +110,7 @@ class AdminCog(commands.GroupCog, group_name="claimbot", group_description="Conf
         channel: discord.TextChannel | None = None,
     ) -> None:
         assert interaction.guild_id is not None
+        await thinking(interaction)
         channel_id = channel.id if channel is not None else interaction.channel_id
         assert channel_id is not None
         current = await self.bot.guild_settings(interaction.guild_id)
@@ -130,6 +132,7 @@ class AdminCog(commands.GroupCog, group_name="claimbot", group_description="Conf
 
     @app_commands.command(name="status", description="Version, claims, intents and latency")
     async def status(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        await thinking(interaction)
         count = await self.bot.core(self.bot.service.count_claims, scope_for(interaction.guild_id))
         intent = "on" if self.bot.intents.message_content else "off: " + MESSAGE_CONTENT_OFF
         latency = self.bot.latency
@@ -147,7 +150,7 @@ class AdminCog(commands.GroupCog, group_name="claimbot", group_description="Conf
 
     @app_commands.command(name="sync", description="Owner only: publish the commands globally")
     async def sync(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await thinking(interaction)
         synced = await self.bot.tree.sync()
         log_event("commands_synced", scope="global", count=len(synced))
         await send_ephemeral(

@@ -14,7 +14,7 @@ from discord import ui
 
 from bot import render
 from bot.identity import actor, scope_for
-from bot.replies import guarded, send_ephemeral
+from bot.replies import guarded, send_ephemeral, thinking
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -40,6 +40,7 @@ class SourcesButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(SOURCES) 
 
     async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
         async with guarded(interaction):
+            await thinking(interaction)
             bot = interaction.client
             claim = await bot.core(
                 bot.service.get_claim, self.claim_id, scope_for(interaction.guild_id)
@@ -77,6 +78,7 @@ class NotSameButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(NOT_SAME)
 
     async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
         async with guarded(interaction):
+            await thinking(interaction)
             bot = interaction.client
             text = matched_text(interaction.message, self.claim_id)
             await bot.core(
@@ -116,6 +118,7 @@ class FlagModal(ui.Modal, title="Flag as disputed"):
 
     async def on_submit(self, interaction: discord.Interaction[ClaimBot]) -> None:  # type: ignore[override]
         async with guarded(interaction):
+            await thinking(interaction)
             bot = interaction.client
             flag = await bot.core(
                 bot.service.flag,

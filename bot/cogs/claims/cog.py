@@ -19,6 +19,7 @@ from bot.cogs.claims.modals import ClaimAddModal, ClaimEditModal
 from bot.forms import iso_date, source_from
 from bot.identity import actor, scope_for
 from bot.permissions import require_moderator
+from bot.replies import thinking
 from verifiers.models import FlagState, SourceRole, Status
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Modera
         status: str,
         explanation: app_commands.Range[str, 1, 4000] | None = None,
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await thinking(interaction)
         change = await self.bot.core(
             self.bot.service.set_status,
             claim,
@@ -123,7 +124,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Modera
             url, publisher, title=title, published=iso_date(date), quote=quote, role=role
         )
         assert source is not None  # a URL was given
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await thinking(interaction)
         updated = await self.bot.core(
             self.bot.service.add_source,
             claim,
@@ -144,7 +145,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Modera
         claim: str,
         reason: app_commands.Range[str, 1, 1000],
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await thinking(interaction)
         retired = await self.bot.core(
             self.bot.service.retire_claim,
             claim,
@@ -158,7 +159,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Modera
     @app_commands.describe(claim="The claim (start typing to search)")
     @app_commands.autocomplete(claim=claim_choices)
     async def show(self, interaction: discord.Interaction[ClaimBot], claim: str) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await thinking(interaction)
         scope = scope_for(interaction.guild_id)
         found = await self.bot.core(self.bot.service.get_claim, claim, scope)
         flags = await self.bot.core(
@@ -174,7 +175,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Modera
     @app_commands.describe(claim="The claim (start typing to search)")
     @app_commands.autocomplete(claim=claim_choices)
     async def history(self, interaction: discord.Interaction[ClaimBot], claim: str) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await thinking(interaction)
         scope = scope_for(interaction.guild_id)
         found = await self.bot.core(self.bot.service.get_claim, claim, scope)
         entries = await self.bot.core(self.bot.service.history, found.id, scope)

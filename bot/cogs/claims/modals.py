@@ -11,7 +11,7 @@ from bot import notify
 from bot.forms import optional, source_from
 from bot.identity import actor, scope_for
 from bot.permissions import require_moderator
-from bot.replies import guarded
+from bot.replies import guarded, thinking
 from verifiers.models import Claim, ClaimChanges, ClaimFields, Status
 from verifiers.validation import build
 
@@ -62,6 +62,7 @@ class ClaimAddModal(ui.Modal, title="Add a claim"):
 
     async def on_submit(self, interaction: discord.Interaction[ClaimBot]) -> None:  # type: ignore[override]
         async with guarded(interaction):
+            await thinking(interaction)
             await require_moderator(interaction)
             source = source_from(
                 self.url.value,
@@ -150,6 +151,7 @@ class ClaimEditModal(ui.Modal, title="Edit a claim"):
 
     async def on_submit(self, interaction: discord.Interaction[ClaimBot]) -> None:  # type: ignore[override]
         async with guarded(interaction):
+            await thinking(interaction)
             await require_moderator(interaction)
             bot = interaction.client
             change = await bot.core(

@@ -15,7 +15,7 @@ from bot.cogs.flags.review import review_view
 from bot.identity import actor, scope_for
 from bot.permissions import require_moderator
 from bot.ratelimit import user_command_cooldown
-from bot.replies import send_ephemeral
+from bot.replies import send_ephemeral, thinking
 from verifiers.errors import NotFound
 from verifiers.models import Claim, FlagState
 
@@ -46,6 +46,7 @@ class FlagsCog(commands.Cog):
         reason: app_commands.Range[str, 1, 1000],
         evidence: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
+        await thinking(interaction)
         flag = await self.bot.core(
             self.bot.service.flag,
             claim,
@@ -67,6 +68,7 @@ class FlagsCog(commands.Cog):
     @app_commands.allowed_installs(guilds=True, users=False)
     @app_commands.checks.dynamic_cooldown(user_command_cooldown)
     async def unflag(self, interaction: discord.Interaction[ClaimBot], flag: int) -> None:
+        await thinking(interaction)
         withdrawn = await self.bot.core(
             self.bot.service.withdraw_flag,
             flag,
@@ -81,7 +83,7 @@ class FlagsCog(commands.Cog):
     @app_commands.default_permissions(manage_messages=True)
     async def flags(self, interaction: discord.Interaction[ClaimBot]) -> None:
         await require_moderator(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await thinking(interaction)
         scope = scope_for(interaction.guild_id)
         flags = await self.bot.core(
             self.bot.service.list_flags, scope, state=FlagState.OPEN, limit=QUEUE_SIZE

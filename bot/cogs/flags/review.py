@@ -11,7 +11,7 @@ from discord import ui
 from bot import notify, render
 from bot.identity import actor, scope_for
 from bot.permissions import require_moderator
-from bot.replies import guarded, send_ephemeral
+from bot.replies import guarded, send_ephemeral, thinking
 from verifiers.models import Status
 
 if TYPE_CHECKING:
@@ -110,6 +110,7 @@ class ResolveModal(ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction[ClaimBot]) -> None:  # type: ignore[override]
         async with guarded(interaction):
+            await thinking(interaction)
             await require_moderator(interaction)
             bot = interaction.client
             resolution = await bot.core(
