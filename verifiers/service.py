@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from verifiers.config import Settings
 from verifiers.errors import InvalidInput
+from verifiers.fetch import FetchPolicy
+from verifiers.ingest.drafts import Draft, DraftChanges, DraftState, IngestReport, draft_store
+from verifiers.ingest.pipeline import ingest, is_url
 from verifiers.matching.pipeline import Matcher
 from verifiers.models import (
     AuditEntry,
@@ -61,10 +64,17 @@ def _clean_reason(reason: str) -> str:
 
 
 class ClaimService:
-    def __init__(self, store: Store, settings: Settings, matcher: Matcher | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        matcher: Matcher | None = None,
+        fetch_policy: FetchPolicy | None = None,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.matcher = matcher or Matcher(store, settings.matching)
+        self.fetch_policy = fetch_policy  # None: the safe defaults; tests allow their own server
 
     # -- members -------------------------------------------------------------------------
     def check(self, text: str, scope: Scope) -> CheckResult:
@@ -219,6 +229,50 @@ class ClaimService:
 
     def save_settings(self, settings: GuildSettings, actor: str) -> GuildSettings:
         return self.store.save_settings(settings, actor)
+
+    # -- ingestion and drafts (see docs/ingestion.md) -----------------------------------
+    def ingest_url(self, url: str, actor: str, scope: Scope) -> IngestReport:
+        """Fetch an article or fact-check page safely and queue its claims as drafts.
+
+        Only http(s) URLs: a Discord user must never make the bot read a local file.
+        """
+        if not is_url(url):
+            raise InvalidInput("give an http or https URL to ingest")
+        return self._ingest(url, actor, scope)
+
+    def ingest_file(self, path: str, actor: str, scope: Scope) -> IngestReport:
+        """Queue drafts from a saved page or text file (the CLI's `ingest FILE`)."""
+        if is_url(path):
+            raise InvalidInput(f"{path} is a URL, not a file")
+        return self._ingest(path, actor, scope)
+
+    def _ingest(self, source: str, actor: str, scope: Scope) -> IngestReport:
+        guild_id = None if scope.operator else scope.guild_id
+        return ingest(
+            source,
+            draft_store(self.store),
+            actor=actor,
+            guild_id=guild_id,
+            policy=self.fetch_policy,
+        )
+
+    def list_drafts(
+        self, scope: Scope, *, state: DraftState | None = DraftState.PENDING, limit: int = 50
+    ) -> list[Draft]:
+        return draft_store(self.store).list_drafts(scope, state=state, limit=limit)
+
+    def get_draft(self, draft_id: int, scope: Scope) -> Draft:
+        return draft_store(self.store).get_draft(draft_id, scope)
+
+    def edit_draft(self, draft_id: int, changes: DraftChanges, actor: str, scope: Scope) -> Draft:
+        return draft_store(self.store).edit_draft(draft_id, changes, actor, scope)
+
+    def approve_draft(self, draft_id: int, actor: str, scope: Scope) -> Claim:
+        """The draft becomes a claim (audited) and is matched from now on."""
+        return draft_store(self.store).approve_draft(draft_id, actor, scope)[1]
+
+    def reject_draft(self, draft_id: int, actor: str, scope: Scope, note: str = "") -> Draft:
+        return draft_store(self.store).reject_draft(draft_id, actor, scope, note)
 
     # -- helpers -------------------------------------------------------------------------
     def _change(self, before: Claim, after: Claim, scope: Scope) -> ClaimChange:

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from verifiers.errors import InvalidInput
+from verifiers.ingest.jsonld import jsonld_documents
 from verifiers.models import STATUS_TEXTUAL_RATINGS, Claim, ClaimFields, Source, SourceRole, Status
 from verifiers.validation import describe
 
@@ -201,6 +202,32 @@ def read_claimreviews(document: Any, guild_id: int | None = None) -> list[ClaimF
     if not results:
         raise InvalidInput("no ClaimReview found in the JSON-LD")
     return results
+
+
+def verdict_of(review: dict[str, Any]) -> str:
+    """The review's textual verdict (`reviewRating.alternateName`), or ""."""
+    rating = _first(review.get("reviewRating")) or {}
+    if not isinstance(rating, dict):
+        return ""
+    return " ".join(str(rating.get("alternateName") or rating.get("name") or "").split())
+
+
+def find_claimreviews(document: Any) -> list[dict[str, Any]]:
+    """The ClaimReview objects anywhere in a JSON-LD document (possibly none)."""
+    return list(_find_reviews(document))
+
+
+def claimreviews_in_page(html: str) -> list[dict[str, Any]]:
+    """The ClaimReview objects in a fact-check page's JSON-LD blocks (possibly none)."""
+    return [review for document in jsonld_documents(html) for review in _find_reviews(document)]
+
+
+def read_claimreview_page(html: str, guild_id: int | None = None) -> list[ClaimFields]:
+    """Claims from the ClaimReview JSON-LD of a fact-check page; InvalidInput if it has none."""
+    reviews = claimreviews_in_page(html)
+    if not reviews:
+        raise InvalidInput("no ClaimReview found in the page's JSON-LD")
+    return read_claimreviews(reviews, guild_id)
 
 
 def export_claimreviews(claims: Iterable[Claim], **kwargs: Any) -> list[dict[str, Any]]:

@@ -57,7 +57,9 @@ from verifiers.store.sqlite_db import (
     short,
     source_row,
 )
+from verifiers.store.sqlite_drafts import SqliteDrafts
 from verifiers.store.sqlite_flags import SqliteFlags
+from verifiers.store.sqlite_liveness import SqliteLiveness
 
 EDITABLE = ("text", "status", "explanation", "claimant", "claim_date", "summary")
 SEEDED = (*EDITABLE, "external_id")
@@ -77,7 +79,7 @@ def _scope_sql(scope: Scope, column: str = "c.guild_id") -> tuple[str, list[Any]
     return f"({column} IS NULL OR {column} = ?)", [scope.guild_id]
 
 
-class SqliteStore(SqliteFlags, Store):
+class SqliteStore(SqliteDrafts, SqliteLiveness, SqliteFlags, Store):
     """`Store` on one SQLite file; safe to share between threads of one process."""
 
     def __init__(self, path: str | os.PathLike[str], *, migrate: bool = True) -> None:

@@ -1,0 +1,1 @@
+"""Article ingestion: extract an article, find its attributed claims, propose drafts."""

@@ -1,0 +1,136 @@
+"""Read a page's schema.org JSON-LD: the article's metadata and any ClaimReview it carries.
+
+Publishers put the facts we need (publisher, dates, the original a story is based on) in
+`<script type="application/ld+json">` blocks, often as an `@graph` whose nodes refer to each
+other by `@id`. A broken block is skipped, never fatal: the page text is still worth reading.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from html.parser import HTMLParser
+from typing import Any
+
+ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "BackgroundNewsArticle",
+        "OpinionNewsArticle",
+        "ReviewNewsArticle",
+        "BlogPosting",
+        "Report",
+        "LiveBlogPosting",
+    }
+)
+MAX_BLOCK_CHARS = 500_000
+
+
+class _ScriptCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self._inside = False
+        self._parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            kind = (dict(attrs).get("type") or "").split(";")[0].strip().lower()
+            self._inside = kind == "application/ld+json"
+            self._parts = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._inside:
+            self.blocks.append("".join(self._parts))
+            self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self._parts.append(data)
+
+
+def jsonld_documents(html: str) -> list[Any]:
+    """Every JSON-LD block of the page that parses; broken ones are skipped."""
+    collector = _ScriptCollector()
+    collector.feed(html)
+    collector.close()
+    documents = []
+    for block in collector.blocks:
+        if len(block) > MAX_BLOCK_CHARS:
+            continue
+        try:
+            documents.append(json.loads(block))
+        except ValueError:
+            continue
+    return documents
+
+
+def nodes(document: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a JSON-LD document, top level and inside `@graph` lists."""
+    if isinstance(document, list):
+        for item in document:
+            yield from nodes(item)
+    elif isinstance(document, dict):
+        yield document
+        if "@graph" in document:
+            yield from nodes(document["@graph"])
+
+
+def types_of(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {str(k).removeprefix("schema:").removeprefix("https://schema.org/") for k in kinds if k}
+
+
+class Graph:
+    """All nodes of a page's JSON-LD, with `@id` references resolved on request."""
+
+    def __init__(self, documents: list[Any]) -> None:
+        self.nodes = [n for doc in documents for n in nodes(doc)]
+        self._by_id = {str(n["@id"]): n for n in self.nodes if "@id" in n and len(n) > 1}
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if isinstance(value, dict) and set(value) == {"@id"}:
+            return self._by_id.get(str(value["@id"]), value)
+        return value
+
+    def article(self) -> dict[str, Any] | None:
+        return next((n for n in self.nodes if types_of(n) & ARTICLE_TYPES), None)
+
+    def name(self, value: Any) -> str | None:
+        """The name of a person, organisation or plain string value (first of a list)."""
+        value = self.resolve(value)
+        if isinstance(value, list):
+            names = [self.name(v) for v in value]
+            return ", ".join(n for n in names if n) or None
+        if isinstance(value, dict):
+            value = value.get("name")
+        text = " ".join(str(value).split()) if value else ""
+        return text or None
+
+    def url(self, value: Any) -> str | None:
+        value = self.resolve(value)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, dict):
+            value = value.get("url") or value.get("@id")
+        text = str(value).strip() if value else ""
+        return text if text.startswith(("http://", "https://")) else None
+
+
+def parse_date(value: Any) -> date | None:
+    """The calendar date of an ISO 8601 date or date-time string, or None."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
