@@ -44,7 +44,8 @@ TUNING: list[tuple[str, str]] = [
 HELD_OUT: list[tuple[str, str]] = [
     # paraphrases
     (
-        "apparently trump wanted ukraine to make the russians feel the pain with long range strikes",
+        "apparently trump wanted ukraine to make the russians feel the pain "
+        "with long range strikes",
         "ft-trump-make-them-feel-the-pain",
     ),
     (
@@ -201,13 +202,20 @@ def test_number_changed_reason_names_both_numbers(matcher: Matcher) -> None:
 
 
 def test_related_tier_never_repeats_the_confident_match(matcher: Matcher) -> None:
-    result = matcher.check("Trump said 17 Patriot batteries could go to Ukraine quickly", EVERYWHERE)
+    text = "Trump said 17 Patriot batteries could go to Ukraine quickly"
+    result = matcher.check(text, EVERYWHERE)
     for segment in result.results:
         related_ids = [m.claim.id for m in segment.related]
         assert all(m.tier is Tier.RELATED for m in segment.related)
         if segment.match is not None:
             assert segment.match.claim.id not in related_ids
         assert len(related_ids) == len(set(related_ids))
+
+
+def test_two_word_topic_mention_is_only_related(matcher: Matcher) -> None:
+    (segment,) = matcher.check("Patriot batteries!!", EVERYWHERE).results
+    assert segment.match is None
+    assert "patriot-17-batteries-delivered-quickly" in [m.claim.id for m in segment.related]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t  "])

@@ -41,6 +41,9 @@ class MatchingSettings(BaseModel):
         32, ge=1, le=200, description="Only this many of a query's rarest terms are searched."
     )
     max_related: int = Field(3, ge=0, le=10, description="'Possibly related' claims per segment.")
+    min_confident_words: int = Field(
+        3, ge=1, le=20, description="Content words a segment needs for a confident answer."
+    )
 
 
 class DiscordSettings(BaseModel):

@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from verifiers.config import MatchingSettings
@@ -132,26 +133,30 @@ def _withheld(
     return frozenset(ids[c] for c in bench)
 
 
-def collect_groups(
-    data_dir: Path, split: str, limit: int | None = None
-) -> tuple[list[Group], list[Group]]:
-    """Candidate features per query, with the relevant claims present and withheld (for fit)."""
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """Candidate features per query for fitting, with the relevant claims present and withheld
+    (withheld: the relevant claims and their exact duplicates)."""
+
+    messages: list[Group]
+    messages_withheld: list[Group]
+
+
+def collect_groups(data_dir: Path, split: str, limit: int | None = None) -> Collected:
     labelled = load_split(data_dir, split).limited(limit)
     settings = MatchingSettings()
     scope = Scope.everything()
-    groups: list[Group] = []
-    withheld: list[Group] = []
+    out = Collected([], [])
     duplicates = labelled.duplicates()
     with loaded_store(labelled) as (store, ids):
         m = Matcher(store, settings)
         for query_id, relevant_ids in labelled.qrels.items():
             relevant = frozenset(ids[c] for c in relevant_ids)
-            norm = normalize(
-                message_query(cap(labelled.queries[query_id], settings.max_input_chars))
-            )
-            full = m.candidate_features(norm, scope, settings.candidates)
-            groups.append(Group([f for _, f in full], [c.id in relevant for c, _ in full]))
             hide = _withheld(relevant_ids, duplicates, ids)
-            held = m.candidate_features(norm, scope, settings.candidates, exclude=hide)
-            withheld.append(Group([f for _, f in held], [False] * len(held)))
-    return groups, withheld
+            text = cap(labelled.queries[query_id], settings.max_input_chars)
+            norm = normalize(message_query(text))
+            full, _ = m.candidate_features(norm, scope, settings.candidates)
+            held, _ = m.candidate_features(norm, scope, settings.candidates, exclude=hide)
+            out.messages.append(Group([f for _, f in full], [c.id in relevant for c, _ in full]))
+            out.messages_withheld.append(Group([f for _, f in held], [False] * len(held)))
+    return out

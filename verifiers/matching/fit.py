@@ -162,7 +162,7 @@ def fit_logistic(rows: Sequence[Vector], labels: Sequence[bool], l2: float = ANS
 def rival_floor(groups: Sequence[Group], weights: Vector) -> float:
     """The 5th percentile of third-ranked candidates' logits: a typical weak candidate."""
     thirds = sorted(
-        sorted((sum(w * x for w, x in zip(weights, row, strict=True)) for row in g.rows))[-3]
+        sorted(sum(w * x for w, x in zip(weights, row, strict=True)) for row in g.rows)[-3]
         for g in groups
         if len(g.rows) >= 3
     )
@@ -218,13 +218,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=COEFFICIENTS_FILE)
     args = parser.parse_args(argv)
 
-    groups, withheld = collect_groups(args.data, args.split, args.limit)
-    relevance = fit_relevance(groups)
-    floor = rival_floor(groups, relevance)
-    rows, labels = answer_rows(groups, withheld, relevance, floor)
+    data = collect_groups(args.data, args.split, args.limit)
+    relevance = fit_relevance(data.messages)
+    floor = rival_floor(data.messages, relevance)
+    rows, labels = answer_rows(data.messages, data.messages_withheld, relevance, floor)
     answer = fit_logistic(rows, labels)
     note = (
-        f"Fitted on {args.data.name}/{args.split}: {len(groups)} queries "
+        f"Fitted on {args.data.name}/{args.split}: {len(data.messages)} queries "
         f"(relevance: listwise softmax, L2 {RELEVANCE_L2}; answer: logistic, L2 {ANSWER_L2})."
     )
     write_coefficients(relevance, answer, floor, note, args.out)

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from verifiers.matching import coefficients
 from verifiers.matching.features import FEATURES
 
-
 if tuple(coefficients.FEATURES) != FEATURES:  # pragma: no cover - guards a stale refit
     raise RuntimeError("verifiers/matching/coefficients.py is stale: refit the model")
 

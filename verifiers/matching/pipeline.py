@@ -31,11 +31,13 @@ EMPTY_INPUT = "nothing to check: the text is empty"
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """One ranked candidate: the claim, its fitted relevance logit and calibrated score."""
+    """One ranked candidate: the claim, its fitted relevance logit and calibrated score, and
+    how many distinct content words the query had."""
 
     claim: Claim
     logit: float
     score: float
+    query_words: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,20 +142,22 @@ class Matcher:
 
     def candidate_features(
         self, norm: str, scope: Scope, limit: int, exclude: Collection[str] = ()
-    ) -> list[tuple[Claim, list[float]]]:
-        """Retrieved claims visible in `scope` with their pair features, in BM25 order.
+    ) -> tuple[list[tuple[Claim, list[float]]], int]:
+        """Retrieved claims visible in `scope` with their pair features, in BM25 order, and
+        the query's size in distinct content words.
 
         Public for the model fitting in `verifiers.matching.fit`; `norm` is normalised text.
         """
         vocab = self._vocabulary()
         query = self._query(norm, vocab)
+        size = len(query.profile.stem_set)
         if not query.terms:
-            return []
+            return [], size
         excluded = set(exclude)
         hits = self._store.search(query.terms, scope, limit=limit + len(excluded))
         hits = [h for h in hits if h.claim_id not in excluded][:limit]
         if not hits:
-            return []
+            return [], size
         claims = self._store.get_claims([h.claim_id for h in hits])
         best = hits[0].bm25
         out: list[tuple[Claim, list[float]]] = []
@@ -172,19 +176,18 @@ class Matcher:
                 vocab,
             )
             out.append((claim, features))
-        return out
+        return out, size
 
     def _rank_normalised(
         self, norm: str, scope: Scope, limit: int, exclude: Collection[str] = ()
     ) -> list[Scored]:
-        scored = [
-            (claim, relevance_logit(features))
-            for claim, features in self.candidate_features(norm, scope, limit, exclude)
-        ]
-        scored.sort(key=lambda item: -item[1])
+        candidates, size = self.candidate_features(norm, scope, limit, exclude)
+        scored = sorted(
+            ((claim, relevance_logit(f)) for claim, f in candidates), key=lambda item: -item[1]
+        )
         logits = [logit for _, logit in scored]
         return [
-            Scored(claim, logit, answer_score(logit, rivals(logits, i)))
+            Scored(claim, logit, answer_score(logit, rivals(logits, i)), size)
             for i, (claim, logit) in enumerate(scored)
         ]
 
@@ -193,7 +196,10 @@ class Matcher:
         match: Match | None = None
         related: list[Match] = []
         for i, item in enumerate(ranked):
-            if i == 0 and item.score >= s.confident_threshold:
+            # A two-word mention ("Patriot batteries") names a topic rather than stating a
+            # claim: it may be offered as related, never answered.
+            confident = item.query_words >= s.min_confident_words
+            if i == 0 and confident and item.score >= s.confident_threshold:
                 stance, reason = judge_stance(seg, item.claim)
                 match = Match(
                     claim=item.claim,
