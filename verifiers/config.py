@@ -63,6 +63,23 @@ class DiscordSettings(BaseModel):
     passive_user_period: float = Field(60.0, gt=0)
 
 
+class FactCheckSettings(BaseModel):
+    """Google Fact Check Tools (`claims:search`), asked when our database has no confident match.
+
+    Off by default: it needs an API key (Google Cloud console → enable the Fact Check Tools
+    API → create an API key) and sends the checked text to Google.
+    """
+
+    enabled: bool = False
+    api_key: SecretStr | None = None
+    base_url: str = "https://factchecktools.googleapis.com/v1alpha1"
+    language_code: str = Field("en", min_length=2, max_length=20)
+    page_size: int = Field(5, ge=1, le=50)
+    cache_ttl_seconds: int = Field(86_400, ge=0, description="0 turns the cache off.")
+    rate_limit_per_minute: int = Field(30, ge=1, le=6_000)
+    timeout_seconds: float = Field(10.0, gt=0, le=60)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CLAIMBOT_",
@@ -74,6 +91,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    factcheck: FactCheckSettings = Field(default_factory=FactCheckSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @classmethod

@@ -257,12 +257,17 @@ def _before_deadline(call: Callable[[], list[str]], deadline: float, host: str) 
 
 # -- fetching --------------------------------------------------------------------------------
 def fetch(
-    url: str, policy: FetchPolicy | None = None, *, allow_error_status: bool = False
+    url: str,
+    policy: FetchPolicy | None = None,
+    *,
+    allow_error_status: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> FetchResult:
     """GET `url` under `policy`. Raises FetchRefused or FetchFailed with a one-line reason.
 
     With `allow_error_status`, a 4xx/5xx answer is returned (body unread) instead of raised:
-    the liveness checker wants the status, not an error.
+    the liveness checker wants the status, not an error. `headers` are sent on the first hop
+    only (an API key must not follow a redirect to another host).
     """
     policy = policy or FetchPolicy()
     deadline = time.monotonic() + policy.deadline
@@ -271,7 +276,8 @@ def fetch(
         current = url
         while True:
             target = check_url(current, policy, deadline)
-            response = _open(client, target, deadline, policy)
+            extra = headers if not redirects else None
+            response = _open(client, target, deadline, policy, extra)
             try:
                 location = response.headers.get("location")
                 if response.status_code in REDIRECT_CODES and location:
@@ -288,9 +294,14 @@ def fetch(
 
 
 def _open(
-    client: httpx.Client, target: Target, deadline: float, policy: FetchPolicy
+    client: httpx.Client,
+    target: Target,
+    deadline: float,
+    policy: FetchPolicy,
+    extra: dict[str, str] | None = None,
 ) -> httpx.Response:
     headers = {
+        **(extra or {}),
         "Host": target.host_header,
         "User-Agent": USER_AGENT,
         "Accept": ", ".join(sorted(policy.content_types)),

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from verifiers.config import Settings
 from verifiers.errors import InvalidInput
+from verifiers.external.base import Verifier, VerifierResult
+from verifiers.external.chain import Lookup, VerifierChain, ask_external, external_verifiers
+from verifiers.external.local import LocalClaimsVerifier
 from verifiers.fetch import FetchPolicy
 from verifiers.ingest.drafts import Draft, DraftChanges, DraftState, IngestReport, draft_store
 from verifiers.ingest.pipeline import ingest, is_url
@@ -41,6 +44,15 @@ class ClaimChange:
     claim: Claim
     status_changed: bool = False
     notify_user_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExternalAnswer:
+    """External fact-checks for one segment our database had no answer for."""
+
+    segment: str
+    results: list[VerifierResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. "rate-limited; try again in 20 s"
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,7 @@ class ClaimService:
         self.settings = settings
         self.matcher = matcher or Matcher(store, settings.matching)
         self.fetch_policy = fetch_policy  # None: the safe defaults; tests allow their own server
+        self._external: list[Verifier] | None = None
 
     # -- members -------------------------------------------------------------------------
     def check(self, text: str, scope: Scope) -> CheckResult:
@@ -230,6 +243,35 @@ class ClaimService:
     def save_settings(self, settings: GuildSettings, actor: str) -> GuildSettings:
         return self.store.save_settings(settings, actor)
 
+    # -- external verifiers (off by default; see docs/ingestion.md) ----------------------
+    @property
+    def external_verifiers(self) -> list[Verifier]:
+        """The external verifiers turned on in settings (built on first use)."""
+        if self._external is None:
+            self._external = external_verifiers(self.settings.factcheck, self.fetch_policy)
+        return self._external
+
+    def external_checks(
+        self, result: CheckResult, scope: Scope, *, max_segments: int = 3
+    ) -> list[ExternalAnswer]:
+        """What external fact-checkers say about the segments our database has no answer for.
+
+        Empty when no external verifier is enabled. Results are labelled external.
+        """
+        if not self.external_verifiers:
+            return []
+        answers = []
+        for segment in [r.segment for r in result.results if r.match is None][:max_segments]:
+            found, notes = ask_external(self.external_verifiers, segment, scope)
+            answers.append(ExternalAnswer(segment, found, notes))
+        return answers
+
+    def lookup(self, text: str, scope: Scope) -> Lookup:
+        """The database's answer, and external fact-checks when it has no confident match."""
+        return VerifierChain(LocalClaimsVerifier(self.matcher), self.external_verifiers).lookup(
+            text, scope
+        )
+
     # -- ingestion and drafts (see docs/ingestion.md) -----------------------------------
     def ingest_url(self, url: str, actor: str, scope: Scope) -> IngestReport:
         """Fetch an article or fact-check page safely and queue its claims as drafts.
@@ -269,7 +311,9 @@ class ClaimService:
 
     def approve_draft(self, draft_id: int, actor: str, scope: Scope) -> Claim:
         """The draft becomes a claim (audited) and is matched from now on."""
-        return draft_store(self.store).approve_draft(draft_id, actor, scope)[1]
+        claim = draft_store(self.store).approve_draft(draft_id, actor, scope)[1]
+        self.matcher.invalidate()  # its words join the vocabulary used to repair typos
+        return claim
 
     def reject_draft(self, draft_id: int, actor: str, scope: Scope, note: str = "") -> Draft:
         return draft_store(self.store).reject_draft(draft_id, actor, scope, note)
