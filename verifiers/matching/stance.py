@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from verifiers.models import Claim, Stance
 from verifiers.text.normalize import clean
 from verifiers.text.numbers import MONTHS, WEEKDAYS, Quantity, quantities
-from verifiers.text.tokens import word_set
+from verifiers.text.tokens import STOPWORDS, stem, word_set
 
 MAX_TOKENS = 120  # alignment is quadratic in the worst case; segments are short anyway
 
@@ -31,8 +31,10 @@ _NEGATORS = word_set(
     false fake untrue hoax debunked myth lie lies denied denies
     """
 )
-# "not only X but also Y" and "no longer" are not denials of the claim.
-_NOT_NEGATION_AFTER = {"not": word_set("only just merely"), "no": word_set("doubt longer")}
+# "not only X but also Y" and "no doubt" are not denials of the claim.
+_NOT_NEGATION_AFTER = {"not": word_set("only just merely"), "no": word_set("doubt")}
+NEGATION_REACH = 3  # a negation applies to the next few words
+MAX_SPAN = 10  # longest replaced stretch of words considered for a changed name
 _NAME_EXCLUDE = word_set("i the a an it this that he she they we you my our his her their")
 
 
@@ -49,6 +51,8 @@ def _words(text: str) -> list[_Word]:
     for i, w in enumerate(raw):
         fold = w.casefold().replace("\u2019", "'")
         sentence_start = i == 0
+        # A capital at the start of a sentence proves nothing ("Photos show…"): there only an
+        # acronym counts as a name.
         name_like = (
             w[:1].isupper()
             and not w.isdigit()
@@ -61,7 +65,16 @@ def _words(text: str) -> list[_Word]:
     return out
 
 
-def _negations(words: list[_Word]) -> list[int]:
+def _key(fold: str) -> str:
+    """Words agree if their stems share five letters ("announce"/"announced", "fool"/"fooled")."""
+    return stem(fold)[:5]
+
+
+def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
+    """Negations that bear on what the other text says: one of the next few content words is
+    also in the other text. "not encouraging killing" in a claim does not make a message that
+    never mentions killing a contradiction."""
+    other_keys = {_key(w.fold) for w in other if w.fold not in STOPWORDS}
     hits: list[int] = []
     for i, w in enumerate(words):
         fold = w.fold
@@ -72,7 +85,9 @@ def _negations(words: list[_Word]) -> list[int]:
         nxt = words[i + 1].fold if i + 1 < len(words) else ""
         if nxt in _NOT_NEGATION_AFTER.get(fold, frozenset()):
             continue
-        hits.append(i)
+        reach = words[i + 1 : i + 1 + NEGATION_REACH]
+        if any(x.fold not in STOPWORDS and _key(x.fold) in other_keys for x in reach):
+            hits.append(i)
     return hits
 
 
@@ -147,35 +162,40 @@ def _date_clash(said: list[_Word], held: list[_Word]) -> str | None:
 
 
 def _same_name(a: str, b: str) -> bool:
-    return fuzz.ratio(a, b) >= 80
+    """Near-spellings and inflections are the same name ("Zelenskiy", "Ukraine's"/"Ukrainian")."""
+    return fuzz.ratio(a, b) >= 80 or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
 
 
-def _name_clash(said: list[_Word], held: list[_Word], claim_text: str) -> str | None:
+def _absent(names: list[_Word], words: list[_Word]) -> list[_Word]:
+    """The names that no word of `words` spells (nearly) the same."""
+    return [n for n in names if not any(_same_name(n.fold, w.fold) for w in words)]
+
+
+def _abbreviates(a: list[_Word], b: list[_Word]) -> bool:
+    """ "KKK" for "Ku Klux Klan", "US" for "U S" (from "U.S."), in either direction."""
+    short = "".join(w.fold for w in a)
+    return short == "".join(w.fold[0] for w in b) or short == "".join(w.fold for w in b)
+
+
+def _name_clash(said: list[_Word], held: list[_Word]) -> str | None:
     """A name in the claim replaced by a different name in the same place of the message."""
     matcher = difflib.SequenceMatcher(
         None, [w.fold for w in held], [w.fold for w in said], autojunk=False
     )
-    claim_fold = claim_text.casefold()
-    said_fold = " ".join(w.fold for w in said)
     for op, h1, h2, s1, s2 in matcher.get_opcodes():
-        if op != "replace" or h2 - h1 > 3 or s2 - s1 > 3:
+        if op != "replace" or h2 - h1 > MAX_SPAN or s2 - s1 > MAX_SPAN:
             continue
-        old = [w for w in held[h1:h2] if w.name_like]
-        new = [w for w in said[s1:s2] if w.name_like]
-        if not old or not new:
-            continue
-        old_text = " ".join(w.text for w in old)
-        new_text = " ".join(w.text for w in new)
-        if _same_name(old_text.casefold(), new_text.casefold()):
-            continue
-        if any(w.fold in claim_fold for w in new) or any(w.fold in said_fold for w in old):
-            continue
-        return f"your message says {new_text}; the claim says {old_text}"
+        old = _absent([w for w in held[h1:h2] if w.name_like], said)
+        new = _absent([w for w in said[s1:s2] if w.name_like], held)
+        if old and new and not _abbreviates(new, old) and not _abbreviates(old, new):
+            old_text = " ".join(w.text for w in old)
+            new_text = " ".join(w.text for w in new)
+            return f"your message says {new_text}; the claim says {old_text}"
     return None
 
 
 def _negation_clash(said: list[_Word], held: list[_Word]) -> str | None:
-    said_neg, held_neg = _negations(said), _negations(held)
+    said_neg, held_neg = _negations(said, held), _negations(held, said)
     if len(said_neg) % 2 == len(held_neg) % 2:
         return None
     if said_neg:
@@ -189,7 +209,7 @@ def judge_stance(segment: str, claim: Claim) -> tuple[Stance, str]:
     reason = (
         _date_clash(said, held)
         or _number_clash(segment, claim.text)
-        or _name_clash(said, held, f"{claim.text} {claim.summary}")
+        or _name_clash(said, held)
         or _negation_clash(said, held)
     )
     if reason is None:
