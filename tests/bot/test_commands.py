@@ -70,3 +70,24 @@ async def test_dev_guild_sync_at_start_up_only(pointed_at_fake: FakeDiscord, cla
         assert not fake.requests_to("PUT", rf"/applications/{fake.app_id}/commands")
     finally:
         await stop_bot(bot)
+
+
+async def test_sharded_bot_serves_guilds_on_every_shard(
+    pointed_at_fake: FakeDiscord, claim_store
+) -> None:
+    fake = pointed_at_fake
+    base = 1_300_000_000_000_000_000 >> 22
+    even = fake.add_guild("Even", guild_id=(base * 2) << 22)
+    odd = fake.add_guild("Odd", guild_id=(base * 2 + 1) << 22)
+    alice = fake.add_user("alice")
+    bot = await start_bot(fake, settings_for(fake, shard_count=2), claim_store)
+    try:
+        await bot.tree.sync()
+        await fake.wait_connected(2)
+        assert sorted(i["shard"] for i in fake.identifies) == [[0, 2], [1, 2]]
+        assert {g.id for g in bot.guilds} == {even.id, odd.id}
+        for guild in (even, odd):
+            ix = await fake.slash("check", {"text": "hello there"}, guild=guild, user=alice)
+            assert "No claim" in (await fake.reply_of(ix))["content"]
+    finally:
+        await stop_bot(bot)

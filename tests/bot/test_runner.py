@@ -54,8 +54,13 @@ async def test_run_connects_syncs_answers_and_stops_on_sigterm(
     process = await _start("run", env, tmp_path)
     try:
         await fake.wait_until(
-            lambda: guild.id in fake.commands, what="the dev-guild sync", timeout=EXIT_DEADLINE
+            lambda: guild.id in fake.commands or process.returncode is not None,
+            what="the dev-guild sync",
+            timeout=EXIT_DEADLINE,
         )
+        if process.returncode is not None:
+            status, out, err = await _finish(process)
+            raise AssertionError(f"claimbot run exited early ({status}):\n{err}\n{out}")
         await fake.wait_connected()
         assert fake.identifies[0]["token"] == fake.token
         ix = await fake.slash(

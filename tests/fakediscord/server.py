@@ -152,9 +152,14 @@ class FakeDiscord:
         return data
 
     def add_guild(
-        self, name: str, *, channels: Iterable[str] = ("general",), roles: Iterable[str] = ()
+        self,
+        name: str,
+        *,
+        channels: Iterable[str] = ("general",),
+        roles: Iterable[str] = (),
+        guild_id: int | None = None,
     ) -> FakeGuild:
-        guild_id = p.snowflake()
+        guild_id = guild_id or p.snowflake()
         channel_ids = {c: p.snowflake() for c in channels}
         role_ids = {r: p.snowflake() for r in roles}
         channel_payloads = [p.text_channel(cid, guild_id, c) for c, cid in channel_ids.items()]
