@@ -85,6 +85,8 @@ def run_queries(
     progress: Progress | None = None,
 ) -> tuple[list[QueryOutcome], float]:
     """Each query's outcome, and the mean milliseconds per `rank` call on the full database."""
+    if matcher == "semantic":  # before the (slow) load, so the user hears at once
+        raise InvalidInput(SEMANTIC_MISSING)
     outcomes: list[QueryOutcome] = []
     elapsed = 0.0
     scope = Scope.everything()

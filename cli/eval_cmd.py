@@ -1,0 +1,127 @@
+"""`claimbot eval`: measure the matcher on a labelled set (and stance on a labelled pair set)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from cli.context import AppContext, pass_app
+from verifiers.errors import InvalidInput
+from verifiers.evaluation.data import load_set, load_split
+from verifiers.evaluation.metrics import Report
+from verifiers.evaluation.runner import evaluate
+from verifiers.evaluation.stance import StanceReport, evaluate_stance, load_stance_pairs
+
+_FILE = click.Path(path_type=Path, dir_okay=False)
+
+
+@click.command("eval")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A CheckThat!-style directory: verified_claims.docs.tsv and <split>/ with "
+    "tweets.queries.tsv and tweet-vclaim-pairs.qrels.",
+)
+@click.option("--split", default="dev", show_default=True, help="Split directory under --data.")
+@click.option("--claims", "claims_path", type=_FILE, help="Claims TSV: id, claim, title.")
+@click.option("--queries", "queries_path", type=_FILE, help="Queries TSV: id, text.")
+@click.option("--qrels", "qrels_path", type=_FILE, help="TREC qrels: query 0 claim relevance.")
+@click.option("--limit", type=click.IntRange(min=1), help="Evaluate the first N queries only.")
+@click.option(
+    "--matcher",
+    type=click.Choice(["lexical", "semantic"]),
+    default="lexical",
+    show_default=True,
+)
+@click.option(
+    "--confident-threshold",
+    type=click.FloatRange(0.0, 1.0),
+    help="Override matching.confident_threshold for this run.",
+)
+@click.option("--stance", "stance_path", type=_FILE, help="Also report stance accuracy (JSONL).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@pass_app
+def eval_command(
+    app: AppContext,
+    data: Path | None,
+    split: str,
+    claims_path: Path | None,
+    queries_path: Path | None,
+    qrels_path: Path | None,
+    limit: int | None,
+    matcher: str,
+    confident_threshold: float | None,
+    stance_path: Path | None,
+    as_json: bool,
+) -> None:
+    """Evaluate matching (MAP@5, MRR, P@1, Recall@5, answer decisions) on a labelled set.
+
+    Claims are loaded into a fresh temporary database; your own database is not touched.
+    """
+    files = (claims_path, queries_path, qrels_path)
+    if data is not None and any(files):
+        raise InvalidInput("give either --data or --claims/--queries/--qrels, not both")
+    if data is None and any(files) and not all(files):
+        raise InvalidInput("--claims, --queries and --qrels must be given together")
+    if data is None and not any(files) and stance_path is None:
+        raise InvalidInput("nothing to evaluate: give --data DIR, the three files, or --stance")
+
+    settings = app.settings.matching
+    if confident_threshold is not None:
+        settings = settings.model_copy(update={"confident_threshold": confident_threshold})
+
+    output: dict[str, object] = {}
+    report: Report | None = None
+    if data is not None or all(files):
+        labelled = (
+            load_split(data, split)
+            if data is not None
+            else load_set(claims_path, queries_path, qrels_path)  # type: ignore[arg-type]
+        ).limited(limit)
+        report = evaluate(labelled, settings, matcher=matcher)
+        output.update(report.as_dict())
+        output["claims"] = len(labelled.claims)
+        output["matcher"] = matcher
+    stance: StanceReport | None = None
+    if stance_path is not None:
+        stance = evaluate_stance(load_stance_pairs(stance_path))
+        output["stance"] = stance.as_dict()
+
+    if as_json:
+        click.echo(json.dumps(output, indent=2, sort_keys=True))
+        return
+    if report is not None:
+        click.echo(_format_report(report, int(output["claims"]), matcher))  # type: ignore[call-overload]
+    if stance is not None:
+        click.echo(_format_stance(stance))
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:5.1f}%"
+
+
+def _format_report(r: Report, claims: int, matcher: str) -> str:
+    return "\n".join(
+        [
+            f"{r.queries} queries against {claims:,} claims ({matcher} matcher)",
+            f"  MAP@5               {r.map_at_5:.4f}",
+            f"  MRR                 {r.mrr:.4f}",
+            f"  P@1                 {r.p_at_1:.4f}",
+            f"  Recall@5            {r.recall_at_5:.4f}",
+            f"  answered correctly  {_pct(r.answered_correctly)}"
+            f"   (confident threshold {r.confident_threshold:.2f})",
+            f"  answered wrongly    {_pct(r.answered_wrongly)}",
+            f"  false answers       {_pct(r.false_answers)}"
+            "   (relevant claims and their exact duplicates withheld)",
+            f"  false answers, strict {_pct(r.false_answers_strict)}"
+            " (only the claims the qrels name withheld)",
+            f"  time per query      {r.ms_per_query:.1f} ms (mean, rank on the full set)",
+        ]
+    )
+
+
+def _format_stance(s: StanceReport) -> str:
+    kinds = ", ".join(f"{kind or 'unlabelled'} {100 * acc:.0f}%" for kind, acc in s.by_kind.items())
+    return f"stance: {s.pairs} pairs, accuracy {100 * s.accuracy:.1f}% ({kinds})"
