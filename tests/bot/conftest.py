@@ -232,6 +232,8 @@ async def make_harness(
         fake.raise_client_errors()
         assert not fake.rejected, f"Discord would have rejected: {fake.rejected}"
         assert not fake.unhandled, f"routes the fake does not serve: {fake.unhandled}"
+        for sent in fake.sent:  # never a ping, whatever the message (see test_safety.py)
+            assert sent.body.get("allowed_mentions") == {"parse": []}, sent.route
     finally:
         for harness in started:
             await stop_bot(harness.bot)
