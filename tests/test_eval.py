@@ -1,0 +1,207 @@
+"""`claimbot eval` end to end, the labelled-set loaders, the measures, and stance accuracy."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cli.main import main
+from verifiers.config import MatchingSettings
+from verifiers.errors import InvalidInput
+from verifiers.evaluation.data import LabelledSet, load_claims, load_qrels, load_queries, load_set
+from verifiers.evaluation.metrics import average_precision_at, recall_at, reciprocal_rank
+from verifiers.evaluation.runner import loaded_store
+from verifiers.evaluation.stance import evaluate_stance, load_stance_pairs
+from verifiers.matching.pipeline import Matcher
+from verifiers.store import Scope
+
+DATA = Path(__file__).parent / "data"
+SLICE = DATA / "checkthat2020-dev-slice"
+
+# Floors for the 120-query dev slice (measured: MAP@5 0.807, P@1 0.767, R@5 0.867,
+# answered correctly 54.2%, false answers 2.5%). The matcher is deterministic, so these only
+# fail when a change makes matching worse.
+FLOORS = {"map_at_5": 0.78, "p_at_1": 0.74, "recall_at_5": 0.84, "answered_correctly": 0.50}
+CEILINGS = {"false_answers": 0.05}
+
+
+@pytest.fixture(scope="module")
+def slice_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    tmp = tmp_path_factory.mktemp("slice")
+    claims = tmp / "verified_claims.docs.tsv"
+    with gzip.open(SLICE / "verified_claims.docs.tsv.gz", "rb") as src, claims.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return claims, SLICE / "tweets.queries.tsv", SLICE / "tweet-vclaim-pairs.qrels"
+
+
+def run_eval(*args: str) -> tuple[int, str]:
+    """Run `claimbot eval` through the real entry point; (exit status, stdout + stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(["eval", *args])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return code, out.getvalue() + err.getvalue()
+
+
+def test_eval_regression_on_dev_slice(slice_files: tuple[Path, Path, Path]) -> None:
+    claims, queries, qrels = slice_files
+    code, out = run_eval(
+        "--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels), "--json"
+    )
+    assert code == 0, out
+    figures = json.loads(out)
+    assert figures["queries"] == 120
+    assert figures["claims"] == 10_375
+    for key, floor in FLOORS.items():
+        assert figures[key] >= floor, (key, figures[key])
+    for key, ceiling in CEILINGS.items():
+        assert figures[key] <= ceiling, (key, figures[key])
+    for key in ("map_at_5", "mrr", "p_at_1", "recall_at_5", "answered_correctly"):
+        assert 0.0 <= figures[key] <= 1.0
+
+
+def test_eval_data_dir_with_limit_reads_a_checkthat_layout(
+    slice_files: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    claims, queries, qrels = slice_files
+    (tmp_path / "dev").mkdir()
+    shutil.copy(claims, tmp_path / "verified_claims.docs.tsv")
+    shutil.copy(queries, tmp_path / "dev" / "tweets.queries.tsv")
+    shutil.copy(qrels, tmp_path / "dev" / "tweet-vclaim-pairs.qrels")
+    code, out = run_eval("--data", str(tmp_path), "--split", "dev", "--limit", "5")
+    assert code == 0, out
+    assert "5 queries against 10,375 claims" in out
+    assert "MAP@5" in out and "false answers" in out
+
+
+def test_withholding_by_exclusion_matches_a_database_without_the_claims(
+    slice_files: tuple[Path, Path, Path],
+) -> None:
+    """The false-answer shortcut (exclude at rank time) agrees with really removing claims."""
+    full = load_set(*slice_files)
+    wanted = list(full.qrels)[:6]
+    relevant = set().union(*(full.qrels[q] for q in wanted))
+    keep = sorted(relevant) + [c for c in list(full.claims)[:1500] if c not in relevant]
+    small = LabelledSet(
+        {c: full.claims[c] for c in keep},
+        {q: full.queries[q] for q in wanted},
+        {q: full.qrels[q] for q in wanted},
+    )
+    without = LabelledSet(
+        {c: full.claims[c] for c in keep if c not in relevant}, small.queries, small.qrels
+    )
+    scope = Scope.everything()
+    settings = MatchingSettings()
+    with loaded_store(small) as (store, ids), loaded_store(without) as (store2, ids2):
+        m, m2 = Matcher(store, settings), Matcher(store2, settings)
+        back = {v: k for k, v in ids.items()}
+        back2 = {v: k for k, v in ids2.items()}
+        for q in wanted:
+            hide = frozenset(ids[c] for c in full.qrels[q])
+            excluded = m.rank(small.queries[q], scope, 3, exclude=hide)
+            removed = m2.rank(small.queries[q], scope, 3)
+            assert [back[i] for i, _ in excluded] == [back2[i] for i, _ in removed]
+            for (_, a), (_, b) in zip(excluded, removed, strict=True):
+                assert a == pytest.approx(b, abs=0.05)
+
+
+def test_semantic_matcher_explains_the_missing_extra(slice_files: tuple[Path, Path, Path]) -> None:
+    claims, queries, qrels = slice_files
+    code, out = run_eval(
+        "--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels),
+        "--matcher", "semantic",
+    )  # fmt: skip
+    assert code != 0
+    assert "pip install '.[semantic]'" in out
+
+
+def test_eval_needs_something_to_evaluate() -> None:
+    code, out = run_eval()
+    assert code != 0
+    assert "nothing to evaluate" in out
+
+
+def test_stance_option_reports_accuracy() -> None:
+    code, out = run_eval("--stance", str(DATA / "stance_pairs.jsonl"), "--json")
+    assert code == 0, out
+    stance = json.loads(out)["stance"]
+    assert stance["pairs"] >= 100
+    assert stance["stance_accuracy"] >= 0.95
+
+
+def test_stance_accuracy_on_held_out_pairs() -> None:
+    report = evaluate_stance(load_stance_pairs(DATA / "stance_pairs_heldout.jsonl"))
+    assert report.pairs == 25
+    assert report.accuracy >= 0.9
+
+
+# -- loaders -----------------------------------------------------------------------------------
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_claims_with_quoted_multiline_fields_load(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "claims.tsv",
+        '\tvclaim\ttitle\n1\t"A ""quoted""\nclaim over two lines"\tIts title\n2\tPlain claim\t\n',
+    )
+    claims = load_claims(path)
+    assert claims["1"].text == 'A "quoted" claim over two lines'
+    assert claims["1"].title == "Its title"
+    assert claims["2"].title == ""
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match=r"missing\.tsv: file not found"):
+        load_claims(tmp_path / "missing.tsv")
+
+
+def test_wrong_columns_name_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "q.tsv", "\ttweet\n1\tfine\n2\ttoo\tmany\n")
+    with pytest.raises(InvalidInput, match=r"q\.tsv, row at line 3: expected 2 columns"):
+        load_queries(path)
+
+
+def test_qrels_with_unknown_claim_name_file_and_line(tmp_path: Path) -> None:
+    claims = load_claims(write(tmp_path / "c.tsv", "\tvclaim\ttitle\n1\tSome claim\tT\n"))
+    queries = load_queries(write(tmp_path / "q.tsv", "\ttweet\n7\tSome tweet\n"))
+    qrels = write(tmp_path / "r.qrels", "7 0 1 1\n7 0 99 1\n")
+    with pytest.raises(InvalidInput, match=r"r\.qrels, line 2: unknown claim id 99"):
+        load_qrels(qrels, claims, queries)
+
+
+def test_duplicate_claims_are_grouped(tmp_path: Path) -> None:
+    claims = load_claims(
+        write(
+            tmp_path / "c.tsv",
+            "\tvclaim\ttitle\n1\tHe said 'hello there'.\tA\n2\tHe said \"Hello there.\"\tB\n"
+            "3\tSomething else\tC\n",
+        )
+    )
+    dup = LabelledSet(claims, {}, {}).duplicates()
+    assert dup == {"1": frozenset({"1", "2"}), "2": frozenset({"1", "2"})}
+
+
+# -- measures ----------------------------------------------------------------------------------
+
+
+def test_measures_by_hand() -> None:
+    ranked = ["a", "b", "c", "d", "e", "f"]
+    assert average_precision_at(ranked, frozenset({"c"}), 5) == pytest.approx(1 / 3)
+    assert average_precision_at(ranked, frozenset({"f"}), 5) == 0.0
+    assert average_precision_at(ranked, frozenset({"a", "c"}), 5) == pytest.approx((1 + 2 / 3) / 2)
+    assert reciprocal_rank(ranked, frozenset({"d"})) == 0.25
+    assert reciprocal_rank(ranked, frozenset({"z"})) == 0.0
+    assert recall_at(ranked, frozenset({"b", "f"}), 5) == 0.5
