@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.identity import actor, scope_for
-from bot.render import truncate
+from bot.text import truncate
 from verifiers.errors import ClaimbotError
 from verifiers.models import FlagState
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.render import host_of
+from bot.text import host_of
 from verifiers.errors import InvalidInput
 from verifiers.models import Source, SourceRole
 from verifiers.validation import build

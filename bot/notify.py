@@ -16,6 +16,7 @@ from bot import render
 from bot.identity import actor, discord_user_id
 from bot.logs import log_event
 from bot.replies import send_ephemeral
+from bot.text import CONTENT_MAX, safe, truncate
 from verifiers.models import Claim, Flag, FlagState
 from verifiers.service import ClaimChange, Resolution
 
@@ -32,7 +33,7 @@ async def dm_users(bot: ClaimBot, actor_ids: Iterable[str], text: str) -> int:
             continue
         try:
             user = bot.get_user(user_id) or await bot.fetch_user(user_id)
-            await user.send(render.truncate(text, render.CONTENT_MAX))
+            await user.send(truncate(text, CONTENT_MAX))
             sent += 1
         except discord.HTTPException as exc:
             log_event("dm_failed", level=logging.INFO, user=user_id, status=exc.status)
@@ -42,20 +43,16 @@ async def dm_users(bot: ClaimBot, actor_ids: Iterable[str], text: str) -> int:
 def status_change_text(claim: Claim) -> str:
     return (
         f"A claim you flagged is now **{claim.status.label}**: {claim.status.meaning}\n"
-        f"{render.safe(claim.text, 1200)}"
+        f"{safe(claim.text, 1200)}"
     )
 
 
 def resolution_text(flag: Flag, claim: Claim) -> str:
     verdict = "upheld" if flag.state is FlagState.UPHELD else "dismissed"
-    note = (
-        f"\nModerator's note: {render.safe(flag.resolution_note, 500)}"
-        if flag.resolution_note
-        else ""
-    )
+    note = f"\nModerator's note: {safe(flag.resolution_note, 500)}" if flag.resolution_note else ""
     return (
         f"Your flag #{flag.id} was {verdict}. The claim is **{claim.status.label}**:\n"
-        f"{render.safe(claim.text, 1000)}{note}"
+        f"{safe(claim.text, 1000)}{note}"
     )
 
 

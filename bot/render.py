@@ -1,20 +1,29 @@
 """Core results → Discord embeds that always fit Discord's limits and never render user markup.
 
 Discord rejects a whole message (400) when one embed is too long, so every builder here takes a
-character budget and truncates instead. All text that came from users or moderators goes
-through `escape` so it cannot format itself, mask a link or mention anyone.
+character budget and truncates instead; user text goes through `bot.text.safe`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlsplit
 
 import discord
 
 from bot.identity import discord_user_id
+from bot.text import (
+    CONTENT_MAX,
+    DESCRIPTION_MAX,
+    FIELD_VALUE_MAX,
+    FOOTER_MAX,
+    MESSAGE_EMBED_CHARS,
+    TITLE_MAX,
+    join_lines,
+    link,
+    safe,
+    truncate,
+)
 from verifiers.models import (
     AuditEntry,
     CheckResult,
@@ -28,22 +37,12 @@ from verifiers.models import (
     Status,
 )
 
-# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
-TITLE_MAX = 256
-DESCRIPTION_MAX = 4096
-FIELD_NAME_MAX = 256
-FIELD_VALUE_MAX = 1024
-FOOTER_MAX = 2048
-EMBEDS_PER_MESSAGE = 10
-MESSAGE_EMBED_CHARS = 6000
-CONTENT_MAX = 2000
 # A reply carries one row of buttons per matched claim; Discord allows five rows.
 MAX_MATCHES_SHOWN = 5
 # The Sources button answers with at most this many messages.
 MAX_SOURCE_PAGES = 5
 # Headroom under the 6,000 total, for the rounding of per-embed budgets.
 _TOTAL_BUDGET = MESSAGE_EMBED_CHARS - 100
-_LONG_URL = 512
 
 STATUS_COLOURS: dict[Status, int] = {
     Status.CONFIRMED: 0x2ECC71,
@@ -53,54 +52,6 @@ STATUS_COLOURS: dict[Status, int] = {
     Status.MISLEADING: 0xF1C40F,
     Status.FALSE: 0xE74C3C,
 }
-
-_INLINE_MARKUP = re.compile(r"[*_~`|\[\]<]")
-_LINE_MARKUP = re.compile(r"^(\s*)([#>+-]|\d+\.)", re.MULTILINE)
-_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
-
-
-def truncate(text: str, limit: int) -> str:
-    """Cut to `limit` characters, marking the cut; never leaves a dangling escape."""
-    if len(text) <= limit:
-        return text
-    if limit <= 1:
-        return "…"[:limit]
-    return text[: limit - 1].rstrip("\\") + "…"
-
-
-def escape(text: str) -> str:
-    """Show user text literally: no markdown, masked links, headings, quotes or mentions."""
-    text = _BIDI_CONTROLS.sub("", text)
-    text = text.replace("\\", "\\\\")
-    text = _INLINE_MARKUP.sub(lambda m: "\\" + m.group(), text)
-    text = _LINE_MARKUP.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
-    return discord.utils.escape_mentions(text)
-
-
-def safe(text: str, limit: int) -> str:
-    return truncate(escape(text), limit)
-
-
-def unescape(text: str) -> str:
-    """Back from `escape` (for text read off one of our own embeds)."""
-    return _ESCAPED.sub(r"\1", text.replace("@\u200b", "@"))
-
-
-def host_of(url: str) -> str:
-    return urlsplit(url).hostname or url
-
-
-def link(text: str, url: str | None) -> str:
-    """A masked link whose visible text is escaped and followed by the real host."""
-    label = safe(text, 200) or safe(host_of(url or ""), 200)
-    if not url:
-        return label
-    if len(url) > _LONG_URL:
-        return f"{label} ({safe(host_of(url), 100)}, link too long to show)"
-    # Brackets, parentheses, angle brackets and spaces would end the markdown link early.
-    target = quote(url, safe=":/?#@!$&'*+,;=%~-._")
-    return f"[{label}]({target}) ({safe(host_of(url), 100)})"
 
 
 def status_heading(status: Status) -> str:
@@ -160,22 +111,6 @@ _LINK_FIELDS = {_SOURCES_FIELD, "Evidence"}
 def _sources_field(claim: Claim, limit: int) -> str:
     lines = [source_line(s) for s in claim.sources]
     return join_lines(lines, limit, more="…and {n} more: press Sources")
-
-
-def join_lines(lines: Sequence[str], limit: int, *, more: str) -> str:
-    """Whole lines up to `limit` characters, then a note of how many were left out."""
-    out: list[str] = []
-    used = 0
-    for i, line in enumerate(lines):
-        rest = len(lines) - i
-        note = "\n" + more.format(n=rest - 1) if rest > 1 else ""
-        if used + len(line) + len(note) + 1 > limit:
-            leftover = more.format(n=rest)
-            out.append(leftover if used + len(leftover) < limit else "…")
-            break
-        out.append(line)
-        used += len(line) + 1
-    return truncate("\n".join(out), limit)
 
 
 # -- replies to a check -----------------------------------------------------------------------

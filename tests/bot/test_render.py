@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import discord
 
 from bot import render
+from bot.text import escape, link, truncate, unescape
 from tests.fakediscord.server import embed_problems
 from verifiers.models import CheckResult, Claim, Match, SegmentResult, Source, Stance, Status, Tier
 
@@ -40,26 +41,27 @@ def test_escape_defuses_markup_links_and_mentions_and_round_trips() -> None:
         "**bold** [https://who.int](https://evil.example) @everyone <@&123456789012345678>"
         " \\ # head\n> quote"
     )
-    escaped = render.escape(text)
+    escaped = escape(text)
     assert "[https" not in escaped.replace("\\[https", "")
     assert "@everyone" not in escaped and "<@&123456789012345678>" not in escaped
     assert escaped.startswith("\\*\\*bold\\*\\*")
     assert "\n\\> quote" in escaped
-    assert render.unescape(escaped) == text
+    assert escape("1. first\n- second") == "1\\. first\n\\- second"
+    assert unescape(escaped) == text
 
 
 def test_truncate_respects_the_limit_and_never_ends_in_an_escape() -> None:
-    escaped = render.escape("*" * 50)
+    escaped = escape("*" * 50)
     for limit in range(1, 60):
-        cut = render.truncate(escaped, limit)
+        cut = truncate(escaped, limit)
         assert len(cut) <= limit
         assert not cut.rstrip("…").endswith("\\") or cut.rstrip("…").endswith("\\\\")
 
 
 def test_link_shows_the_real_host_and_keeps_the_url_intact() -> None:
-    shown = render.link("WHO", "https://evil.example/a_(b) c")
+    shown = link("WHO", "https://evil.example/a_(b) c")
     assert shown == "[WHO](https://evil.example/a_%28b%29%20c) (evil.example)"
-    long = render.link("Paper", "https://x.example/" + "a" * 600)
+    long = link("Paper", "https://x.example/" + "a" * 600)
     assert "](" not in long and "link too long" in long
 
 

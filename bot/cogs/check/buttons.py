@@ -15,6 +15,7 @@ from discord import ui
 from bot import render
 from bot.identity import actor, scope_for
 from bot.replies import guarded, send_ephemeral, thinking
+from bot.text import unescape
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -97,7 +98,7 @@ def matched_text(message: discord.Message | None, claim_id: str) -> str:
         if (embed.footer.text or "").endswith(f"claim {claim_id}"):
             for field in embed.fields:
                 if field.name == render.YOUR_MESSAGE_FIELD and field.value:
-                    return render.unescape(field.value)
+                    return unescape(field.value)
     return ""
 
 
