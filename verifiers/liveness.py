@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from verifiers.errors import ConfigError, InvalidInput
 from verifiers.fetch import FetchError, FetchPolicy, FetchResult, fetch
-from verifiers.ingest.article import Article, extract_html, tidy_text
+from verifiers.ingest.article import extract_html, text_hash, tidy_text
 from verifiers.models import Claim, utcnow
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ def check_link(
             **kept,
         )
     text = page_text(result)
-    digest = Article(title="", publisher="", text=text).content_hash if text else None
+    digest = text_hash(text) if text else None
     missing = [q for q in link.quotes if text is not None and not quote_present(q, text)]
     if baseline is None:
         baseline, baseline_at = digest, now if digest else None

@@ -55,14 +55,18 @@ class Article:
 
     @property
     def content_hash(self) -> str:
-        """A hash of the words of the text, so whitespace or markup changes do not count."""
-        words = " ".join(self.text.casefold().split())
-        return hashlib.sha256(words.encode()).hexdigest()
+        return text_hash(self.text)
 
     @property
     def link(self) -> str | None:
         """The link to credit: the canonical URL if the page gives one."""
         return self.canonical_url or self.url
+
+
+def text_hash(text: str) -> str:
+    """A hash of the words of a text, so whitespace or markup changes do not count."""
+    words = " ".join(text.casefold().split())
+    return hashlib.sha256(words.encode()).hexdigest()
 
 
 def extract_html(html: str, url: str | None = None) -> Article:
