@@ -140,11 +140,10 @@ def _looks_like_year(q: Quantity) -> bool:
 
 
 def _show(q: Quantity) -> str:
-    return (
-        f"{q.text} {q.unit}s"
-        if q.unit and q.value != 1 and q.unit.isalpha()
-        else (f"{q.text} {q.unit}".strip())
-    )
+    """ "30 days", "17 patriot", "2012" (a year is shown alone)."""
+    if _looks_like_year(q) or not q.unit or not q.unit.isalpha():
+        return q.text
+    return f"{q.text} {q.unit}s" if q.value != 1 else f"{q.text} {q.unit}"
 
 
 def _date_clash(said: list[_Word], held: list[_Word]) -> str | None:

@@ -1,0 +1,111 @@
+"""Segmentation: claims are split out of chat messages; everything else is left behind."""
+
+from __future__ import annotations
+
+import pytest
+
+from verifiers.text.segment import is_claim_like, message_query, segment
+
+
+def test_sentences_become_segments_and_chit_chat_is_dropped() -> None:
+    text = (
+        "Good morning everyone! lol. Trump asked Zelenskyy if Ukraine could hit Moscow and "
+        "St. Petersburg. Thanks! The U.S. will send 17 Patriot batteries; NATO allies will pay."
+    )
+    assert segment(text, 12) == [
+        "Trump asked Zelenskyy if Ukraine could hit Moscow and St. Petersburg.",
+        "The U.S. will send 17 Patriot batteries",
+        "NATO allies will pay.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lol",
+        "thanks!",
+        "good morning everyone",
+        "🙂🙂🙂",
+        "<@123456789012345678> <#987654321098765432> <:pepe:112233445566778899>",
+        "@everyone @here",
+        "https://example.com/a/b?c=d www.example.org",
+        "ok",
+        "what do you think?",
+    ],
+)
+def test_non_claims_give_no_segments(text: str) -> None:
+    assert segment(text, 12) == []
+
+
+def test_code_is_skipped_but_text_around_it_kept() -> None:
+    text = (
+        "look:\n```py\nTrump asked Zelenskyy to hit Moscow\n```\nPutin rejected the ceasefire talks"
+    )
+    assert segment(text, 12) == ["Putin rejected the ceasefire talks"]
+    assert segment("run `Trump asked Zelenskyy` now, Putin rejected ceasefire talks", 12) == [
+        "run now, Putin rejected ceasefire talks"
+    ]
+
+
+def test_unclosed_code_fence_drops_the_rest() -> None:
+    assert segment("Putin rejected the ceasefire talks ```Trump asked", 12) == [
+        "Putin rejected the ceasefire talks"
+    ]
+
+
+def test_links_mentions_and_handles_are_removed_from_segments() -> None:
+    text = "<@42> @bob Trump called the Putin call bad https://t.co/x pic.twitter.com/abc"
+    assert segment(text, 12) == ["Trump called the Putin call bad"]
+
+
+def test_hashtags_are_split_into_words() -> None:
+    assert segment("Fans booed the president at the #WorldSeries game", 12) == [
+        "Fans booed the president at the WorldSeries World Series game"
+    ]
+
+
+def test_long_sentence_splits_at_clause_boundaries() -> None:
+    text = (
+        "Trump announced new weapons for Ukraine paid for by NATO allies, "
+        "but Russia keeps earning billions from oil sales to China and India"
+    )
+    assert segment(text, 12) == [
+        "Trump announced new weapons for Ukraine paid for by NATO allies",
+        "Russia keeps earning billions from oil sales to China and India",
+    ]
+
+
+def test_max_segments_caps_the_output() -> None:
+    text = " ".join(f"Claim number {i} says the river flooded town {i}." for i in range(30))
+    assert len(segment(text, 5)) == 5
+
+
+def test_tweet_signature_is_not_a_segment_but_stays_in_the_message_query() -> None:
+    tweet = "The river flooded the old town again — Jane Doe (@janedoe) July 9, 2019"
+    assert segment(tweet, 12) == ["The river flooded the old town again"]
+    assert "Jane Doe" in message_query(tweet)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "." * 100_000,
+        " " * 100_000 + "but",
+        "a. " * 33_000,
+        "`" * 100_000,
+        "<:" + "a" * 100_000,
+        ", and" * 20_000,
+        "#" + "Ab" * 50_000,
+        "— " + "x" * 100_000 + " (@h) July 1, 2019",
+    ],
+)
+def test_pathological_input_is_handled(text: str) -> None:
+    """Quadratic patterns would not finish on these; linear ones take milliseconds."""
+    assert isinstance(segment(text, 12), list)
+    assert isinstance(message_query(text), str)
+
+
+def test_claim_like_needs_two_content_words() -> None:
+    assert is_claim_like("Putin lied")
+    assert not is_claim_like("Putin!")
+    assert not is_claim_like("thanks everyone, good night")
