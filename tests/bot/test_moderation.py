@@ -234,3 +234,22 @@ async def test_status_and_owner_only_sync(h: Harness) -> None:
     synced = await h.fake.reply_of(await h.slash("claimbot sync", user=h.fake.owner))
     assert synced["content"].startswith("Synced 7 commands globally")
     assert len(h.fake.requests_to("PUT", rf"/applications/{h.fake.app_id}/commands")) == puts + 1
+
+
+async def test_compact_reply_style_applies_to_this_server_only(h: Harness) -> None:
+    h.add_claim(SHARK, Status.FALSE)  # global: matched in both servers
+    shown = await h.fake.reply_of(
+        await h.slash(
+            "claimbot settings",
+            {"reply_style": "compact"},
+            user=h.mod,
+            permissions=payloads.ADMIN_PERMISSIONS,
+        )
+    )
+    assert {"name": "Reply style", "value": "compact", "inline": True} in shown["embeds"][0][
+        "fields"
+    ]
+    compact = await h.fake.reply_of(await h.slash("check", {"text": SHARK}))
+    assert compact["embeds"][0].get("fields", []) == []
+    full = await h.fake.reply_of(await h.slash("check", {"text": SHARK}, guild=h.beta))
+    assert "Sources" in [f["name"] for f in full["embeds"][0]["fields"]]
