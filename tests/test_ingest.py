@@ -234,6 +234,8 @@ def test_wire_pickup_credits_reuters_with_its_link_and_drops_the_dateline():
     drafts = drafts_of(WIRE)
     who = one(drafts, "The World Health Organization said on Thursday")
     assert who.status is Status.CONFIRMED
+    assert who.claimant == "The World Health Organization"
+    assert who.explanation.startswith("Said on the record by the World Health Organization, as")
     assert not who.text.startswith("GENEVA")
     assert [(s.publisher, s.role) for s in who.sources] == [
         ("Coastline Courier", SourceRole.STATEMENT),

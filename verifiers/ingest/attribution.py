@@ -510,7 +510,7 @@ class NameIndex:
     def full(self, phrase: str) -> str:
         words = phrase.split()
         if words and words[0].lower() == "the" and len(words) > 1:
-            words = words[1:]
+            return "the " + " ".join(words[1:])  # a body, not a person: "the White House"
         while len(words) > 1 and (words[0].lower() in _TITLES or words[0][:1].islower()):
             words = words[1:]
         if len(words) == 1 and words[0] in self.full_names:

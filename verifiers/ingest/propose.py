@@ -146,7 +146,7 @@ def _on_record(
             f"Said on the record by {speaker}, as reported by {reporter}. That {short} said it "
             "is confirmed; whether it is true is a separate claim."
         ),
-        claimant=speaker[:300],
+        claimant=_upper_first(speaker)[:300],
         claim_date=when,
         quote=statement.sentence,
         sources=sources,
@@ -160,10 +160,10 @@ def _on_record(
                 status=Status.UNVERIFIED,
                 reason=f"asserted by {speaker}; nothing in the article confirms it independently",
                 explanation=(
-                    f"{speaker} said this on the record, as reported by {reporter}; the "
-                    "article gives no independent confirmation."
+                    f"{_upper_first(speaker)} said this on the record, as reported by "
+                    f"{reporter}; the article gives no independent confirmation."
                 ),
-                claimant=speaker[:300],
+                claimant=_upper_first(speaker)[:300],
                 claim_date=when,
                 quote=statement.sentence,
                 sources=sources,
@@ -201,7 +201,7 @@ def _sources(
         publisher=original.publisher,
         title="",
         published=original.published,
-        quote=statement.claim_text,
+        quote=statement.sentence if on_record else statement.claim_text,
         role=SourceRole.ORIGINAL,
     )
     return [page, credit] if on_record else [credit, page]
