@@ -117,7 +117,8 @@ def _format_report(r: Report, claims: int, matcher: str) -> str:
             "   (relevant claims and their exact duplicates withheld)",
             f"  false answers, strict {_pct(r.false_answers_strict)}"
             " (only the claims the qrels name withheld)",
-            f"  time per query      {r.ms_per_query:.1f} ms (mean, rank on the full set)",
+            f"  time per query      {r.ms_per_query:.1f} ms mean, {r.ms_p50:.1f} ms p50, "
+            f"{r.ms_p99:.1f} ms p99 (rank over the whole text, full set)",
         ]
     )
 

@@ -57,6 +57,8 @@ class Report:
     false_answers_strict: float
     confident_threshold: float
     ms_per_query: float
+    ms_p50: float
+    ms_p99: float
 
     def as_dict(self) -> dict[str, float | int]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -84,5 +86,7 @@ def summarise(outcomes: Sequence[QueryOutcome], threshold: float, ms_per_query: 
             [1.0 if o.strict_withheld_top_score >= threshold else 0.0 for o in outcomes]
         ),
         confident_threshold=threshold,
-        ms_per_query=ms_per_query,
+        ms_per_query=sum(timings_ms) / len(timings_ms) if timings_ms else 0.0,
+        ms_p50=_percentile(timings_ms, 0.5),
+        ms_p99=_percentile(timings_ms, 0.99),
     )
