@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,3 +38,53 @@ def store(db_path: Path) -> Iterator[SqliteStore]:
     """An empty, migrated SQLite store on a real file (not seeded)."""
     with SqliteStore(db_path) as opened:
         yield opened  # type: ignore[misc]
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------
+# Tests marked `postgres` get a schema of their own on this server, dropped afterwards, so runs
+# can repeat and overlap. Without the server they skip, saying why; REQUIRE_POSTGRES=1 (CI)
+# turns that skip into a failure, so a broken server cannot pass for a green run.
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@functools.cache
+def postgres_unavailable() -> str | None:
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed (pip install -e '.[postgres]')"
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=5).close()
+    except psycopg.Error as exc:
+        return f"PostgreSQL is not reachable at {POSTGRES_URL}: {str(exc).strip().splitlines()[0]}"
+    return None
+
+
+def need_postgres() -> None:
+    reason = postgres_unavailable()
+    if reason is None:
+        return
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def postgres_schema() -> Iterator[str]:
+    """The URL of a new, empty schema (named claimbot_test_*), dropped on exit."""
+    need_postgres()
+    import psycopg
+
+    schema = f"claimbot_test_{secrets.token_hex(6)}"
+    joiner = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{joiner}schema={schema}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    with postgres_schema() as url:
+        yield url

@@ -5,11 +5,32 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Any
+
+import yoyo
 
 from verifiers.errors import ConfigError
-from verifiers.store.base import MigrationStatus, Scope, SeedReport, Store
+from verifiers.store.base import (
+    ChangeCallback,
+    ChangeListener,
+    MigrationStatus,
+    Scope,
+    SeedReport,
+    Store,
+)
 
-__all__ = ["MigrationStatus", "Scope", "SeedReport", "Store", "open_store"]
+__all__ = [
+    "ChangeCallback",
+    "ChangeListener",
+    "MigrationStatus",
+    "Scope",
+    "SeedReport",
+    "Store",
+    "is_postgres_url",
+    "migrate",
+    "migration_status",
+    "open_store",
+]
 
 log = logging.getLogger(__name__)
 
@@ -27,26 +48,85 @@ def sqlite_path(url: str) -> Path:
         raise ConfigError(f"cannot read database URL {url!r}: write sqlite:///path/to/file.db")
     elif match := _SCHEME.match(text):
         scheme = match.group(1).lower()
-        if scheme.startswith("postgres"):
-            raise ConfigError(
-                "PostgreSQL support is not built yet: use a SQLite file path for database.url"
-            )
-        raise ConfigError(f"unsupported database URL scheme {scheme!r}: use a SQLite file path")
+        raise ConfigError(
+            f"unsupported database URL scheme {scheme!r}:"
+            " use a SQLite file path or a postgresql:// URL"
+        )
     if not text or text == ":memory:" or text.startswith("file:"):
         raise ConfigError(f"database.url {url!r} must name a SQLite file on disk")
     return Path(text).expanduser()
 
 
+POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+def is_postgres_url(url: str) -> bool:
+    """Whether `url` names a PostgreSQL database (anything else is taken as a SQLite path)."""
+    match = _SCHEME.match(url.strip())
+    return match is not None and match.group(1).lower() in POSTGRES_SCHEMES
+
+
+def _postgres() -> Any:
+    try:
+        from verifiers.store import postgres
+    except ImportError as exc:
+        raise ConfigError(
+            f"PostgreSQL needs the psycopg package ({exc.name} is missing):"
+            " pip install 'claimbot[postgres]'"
+        ) from None
+    return postgres
+
+
+def _open(url: str, *, migrate: bool = True) -> Store:
+    if is_postgres_url(url):
+        return _postgres().PostgresStore(url, migrate=migrate)
+    from verifiers.store.sqlite import SqliteStore
+
+    return SqliteStore(sqlite_path(url), migrate=migrate)
+
+
+def _describe(url: str) -> str:
+    """The database's name for logs: never a password."""
+    if is_postgres_url(url):
+        from verifiers.store.postgres_db import parse_postgres_url
+
+        return parse_postgres_url(url).display
+    return str(sqlite_path(url))
+
+
+def migration_status(url: str) -> MigrationStatus:
+    """Applied and pending schema migrations of the database at `url`, changing nothing."""
+    if is_postgres_url(url):
+        from verifiers.store.postgres_db import migration_status as postgres_status
+        from verifiers.store.postgres_db import parse_postgres_url
+
+        return postgres_status(parse_postgres_url(url))
+    from verifiers.store import sqlite_db
+
+    path = sqlite_path(url)
+    if not path.exists():
+        ids = [m.id for m in yoyo.read_migrations(sqlite_db.MIGRATIONS)]
+        return MigrationStatus(applied=[], pending=ids)
+    sqlite_db.check_database_path(path)
+    return sqlite_db.migration_status(path)
+
+
+def migrate(url: str) -> list[str]:
+    """Create the database at `url` if needed and apply pending migrations; the ids applied."""
+    before = set(migration_status(url).applied)
+    _open(url).close()
+    return [m for m in migration_status(url).applied if m not in before]
+
+
 def open_store(url: str, *, seed: bool = True) -> Store:
     """Open (creating and migrating if needed) the store at `url`; seed it when `seed` is true.
 
+    `url` is a SQLite file path (or sqlite:///path) or a postgresql:// URL, whose optional
+    `?schema=name` keeps claimbot's tables in that schema (created if missing).
     Seeding is idempotent: it adds missing seeded claims, refreshes ones nobody has edited, and
     keeps moderators' edits.
     """
-    path = sqlite_path(url)
-    from verifiers.store.sqlite import SqliteStore
-
-    store = SqliteStore(path)
+    store = _open(url)
     if seed:
         from verifiers.seeding import load_seed_claims
 
@@ -58,7 +138,7 @@ def open_store(url: str, *, seed: bool = True) -> Store:
         if report.added or report.updated or report.kept_moderator_edits:
             log.info(
                 "seeded %s: %d added, %d updated, %d unchanged, %d kept (edited by moderators)",
-                path,
+                _describe(url),
                 report.added,
                 report.updated,
                 report.unchanged,

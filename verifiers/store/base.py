@@ -11,7 +11,7 @@ Rules every backend keeps, so that adapters never re-implement them:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from verifiers.models import (
@@ -65,6 +65,24 @@ class MigrationStatus:
 
     applied: list[str]
     pending: list[str]
+
+
+ChangeCallback = Callable[[frozenset[str] | None], None]
+"""Told which claims changed, or None when the backend cannot tell (then assume any did)."""
+
+
+class ChangeListener(ABC):
+    """A running watch for claim changes (see `Store.listen_for_changes`)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Stop watching; once this returns, the callback is not called again."""
+
+    def __enter__(self) -> ChangeListener:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class Store(ABC):
@@ -199,7 +217,8 @@ class Store(ABC):
         scope: Scope,
         new_status: Status | None = None,
     ) -> Flag:
-        """Uphold or dismiss an open flag; an upheld flag may change the claim's status, atomically."""
+        """Uphold or dismiss an open flag; an upheld flag may change the claim's status,
+        atomically."""
 
     @abstractmethod
     def open_flag_counts(self, claim_ids: Iterable[str], scope: Scope) -> dict[str, int]: ...
@@ -233,3 +252,11 @@ class Store(ABC):
     @abstractmethod
     def backup(self, dest: str, *, overwrite: bool = False) -> None:
         """Write a consistent copy of the live database to `dest` (for `claimbot backup`)."""
+
+    # -- change notification ---------------------------------------------------------------
+    @abstractmethod
+    def listen_for_changes(self, callback: ChangeCallback) -> ChangeListener:
+        """Call `callback` from a background thread after claims change, whether through this
+        store, another connection or another process, so that caches built from claims (the
+        matcher's vocabulary) can be dropped. Changes committed after this returns are always
+        reported, normally within a second; a report may repeat or cover several changes."""

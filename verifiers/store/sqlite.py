@@ -31,7 +31,15 @@ from verifiers.models import (
     Source,
     Status,
 )
-from verifiers.store.base import MigrationStatus, Scope, SeedReport, Store
+from verifiers.store.base import (
+    ChangeCallback,
+    ChangeListener,
+    MigrationStatus,
+    Scope,
+    SeedReport,
+    Store,
+)
+from verifiers.store.changes import listen_sqlite
 from verifiers.store.sqlite_db import (
     AUDIT_INSERT,
     CONTROL,
@@ -136,6 +144,9 @@ class SqliteStore(SqliteDrafts, SqliteLiveness, SqliteFlags, Store):
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
+
+    def listen_for_changes(self, callback: ChangeCallback) -> ChangeListener:
+        return listen_sqlite(self.path, callback)
 
     # -- adding claims -----------------------------------------------------------------------
     def add_claim(self, fields: ClaimFields, actor: str, claim_id: str | None = None) -> Claim:
@@ -406,9 +417,12 @@ class SqliteStore(SqliteDrafts, SqliteLiveness, SqliteFlags, Store):
         with self._write() as conn:
             row = self._changeable_row(conn, claim_id, scope)
             url = None if source.url is None else str(source.url)
-            if url is not None and conn.execute(
-                "SELECT 1 FROM sources WHERE claim_pk = ? AND url = ?", (row["pk"], url)
-            ).fetchone():
+            if (
+                url is not None
+                and conn.execute(
+                    "SELECT 1 FROM sources WHERE claim_pk = ? AND url = ?", (row["pk"], url)
+                ).fetchone()
+            ):
                 raise Conflict(f"claim {row['id']} already cites {short(url, 80)}")
             position = conn.execute(
                 "SELECT coalesce(max(position), 0) + 1 FROM sources WHERE claim_pk = ?",

@@ -1,0 +1,410 @@
+"""PostgreSQL plumbing shared by `PostgresStore` and its flag methods.
+
+Reading the URL, connecting, yoyo migrations (under an advisory lock as well as yoyo's, so
+that shard processes starting together neither race to create yoyo's own tables nor time out
+while another applies a long migration), transactions and row helpers.
+
+Concurrency rests on PostgreSQL's row locks: a write that changes a claim first locks its row
+(`SELECT ... FOR UPDATE`), so concurrent edits queue and each sees the one before it; the
+version check then runs on the locked row, so of two edits expecting the same version exactly
+one wins. Reads run in one REPEATABLE READ snapshot, like SQLite's read transactions.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import psycopg
+import yoyo
+from psycopg import errors, sql
+from psycopg.rows import dict_row
+from yoyo.exceptions import LockTimeout
+
+from verifiers.errors import (
+    ClaimbotError,
+    ConfigError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
+from verifiers.models import AuditEntry, Claim, Source
+from verifiers.store.base import MigrationStatus, Scope
+from verifiers.store.sqlite_db import as_text, claim_from_row, short, source_from_row
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = "package:verifiers.store:migrations/postgres"
+SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+LOCK_TIMEOUT = "10s"  # how long a write waits for a row another process holds
+MIGRATION_LOCK_TIMEOUT = "120s"
+CONNECT_TIMEOUT = 10
+BUSY_MESSAGE = "the database is busy right now; try again in a moment"
+LOST_MESSAGE = "lost the connection to the database; try again in a moment"
+_SCHEMA = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+# Every column of `claims` but the search ones, which only the database reads.
+CLAIM_COLUMNS = (
+    "pk, id, text, status, explanation, claimant, claim_date, summary, external_id, guild_id,"
+    " created_at, created_by, updated_at, updated_by, version, retired, seed_hash"
+)
+AUDIT_INSERT = (
+    "INSERT INTO audit (claim_pk, at, actor, action, field, old, new)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PgTarget:
+    """Where a PostgreSQL store lives: libpq connection URL, schema, and a printable name."""
+
+    conninfo: str
+    schema: str
+    display: str
+
+    @property
+    def yoyo_uri(self) -> str:
+        parts = urlsplit(self.conninfo)
+        query = urlencode([*parse_qsl(parts.query), ("schema", self.schema)])
+        return urlunsplit(("postgresql+psycopg", parts.netloc, parts.path, query, ""))
+
+
+def is_postgres_url(url: str) -> bool:
+    scheme, sep, _ = url.strip().partition("://")
+    return bool(sep) and scheme.lower() in SCHEMES
+
+
+def parse_postgres_url(url: str) -> PgTarget:
+    """`postgresql://user:pass@host:port/db?schema=name&sslmode=...` (schema default public)."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        params = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError as exc:
+        raise ConfigError(f"cannot read database URL: {exc}") from None
+    if parts.scheme.lower() not in SCHEMES:
+        raise ConfigError(f"not a PostgreSQL URL: {short(text)!r}")
+    schema = next((value for key, value in params if key == "schema"), "public") or "public"
+    if not _SCHEMA.fullmatch(schema):
+        raise ConfigError(
+            f"schema {short(schema)!r} in the database URL: use lower-case letters, digits and _"
+        )
+    if not parts.path.strip("/") and not any(key == "dbname" for key, _ in params):
+        raise ConfigError("the PostgreSQL URL names no database: add /dbname after the host")
+    rest = [(key, value) for key, value in params if key != "schema"]
+    conninfo = urlunsplit(("postgresql", parts.netloc, parts.path, urlencode(rest), ""))
+    host = parts.hostname or "local socket"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    if parts.username:
+        netloc = f"{quote(parts.username)}@{netloc}"
+    display = urlunsplit(("postgresql", netloc, parts.path, f"schema={schema}", ""))
+    return PgTarget(conninfo=conninfo, schema=schema, display=display)
+
+
+# -- connections -------------------------------------------------------------------------------
+def connect(target: PgTarget) -> psycopg.Connection[dict[str, Any]]:
+    """An autocommit connection in the store's schema, UTC, with a lock timeout."""
+    try:
+        conn = psycopg.connect(
+            target.conninfo, autocommit=True, row_factory=dict_row, connect_timeout=CONNECT_TIMEOUT
+        )
+    except psycopg.Error as exc:
+        raise ConfigError(f"cannot connect to {target.display}: {first_line(exc)}") from None
+    try:
+        conn.execute("SET TIME ZONE 'UTC'")
+        conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(LOCK_TIMEOUT)))
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(target.schema)))
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _tables(conn: psycopg.Connection[Any], schema: str) -> set[str]:
+    rows = conn.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,)
+    ).fetchall()
+    return {row["table_name"] if isinstance(row, Mapping) else row[0] for row in rows}
+
+
+@contextmanager
+def _migration_lock(target: PgTarget) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+    """Hold an advisory lock for this schema (released by PostgreSQL if the process dies)."""
+    conn = connect(target)
+    try:
+        conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(MIGRATION_LOCK_TIMEOUT)))
+        conn.execute(
+            "SELECT pg_advisory_lock(hashtext('claimbot.migrate'), hashtext(%s))",
+            (target.schema,),
+        )
+        yield conn
+    except errors.LockNotAvailable:
+        raise ConfigError(
+            f"cannot migrate {target.display}: another process has been migrating it for"
+            f" over {MIGRATION_LOCK_TIMEOUT}"
+        ) from None
+    finally:
+        conn.close()  # ends the session, and with it the advisory lock
+
+
+def _check_ours(conn: psycopg.Connection[Any], target: PgTarget) -> None:
+    names = _tables(conn, target.schema)
+    ours = "claims" in names or any(n.startswith(("_yoyo", "yoyo_")) for n in names)
+    if names and not ours:
+        raise ConfigError(
+            f"schema {target.schema} of {target.display} holds another program's tables"
+            " (no claimbot tables): refusing to change it; choose another ?schema="
+        )
+
+
+def apply_migrations(target: PgTarget) -> list[str]:
+    """Create the schema if needed and apply pending migrations; returns the ids applied."""
+    migrations = yoyo.read_migrations(MIGRATIONS)
+    with _migration_lock(target) as conn:
+        create = sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(target.schema))
+        conn.execute(create)
+        _check_ours(conn, target)
+        try:
+            backend = yoyo.get_backend(target.yoyo_uri)
+        except psycopg.Error as exc:
+            raise ConfigError(f"cannot migrate {target.display}: {first_line(exc)}") from None
+        try:
+            with backend.lock():
+                pending = backend.to_apply(migrations)
+                backend.apply_migrations(pending)
+        except LockTimeout as exc:
+            raise ConfigError(f"cannot migrate {target.display}: {exc}") from None
+        except psycopg.Error as exc:
+            raise ConfigError(f"cannot migrate {target.display}: {first_line(exc)}") from None
+        finally:
+            backend.connection.close()
+    applied = [m.id for m in pending]
+    if applied:
+        log.info("database %s: applied migrations %s", target.display, ", ".join(applied))
+    return applied
+
+
+def migration_status(target: PgTarget) -> MigrationStatus:
+    """Applied and pending migrations, without creating anything in a fresh database."""
+    migrations = yoyo.read_migrations(MIGRATIONS)
+    conn = connect(target)
+    try:
+        fresh = "_yoyo_migration" not in _tables(conn, target.schema)
+        done: set[str] = set()
+        if not fresh:
+            rows = conn.execute("SELECT migration_hash FROM _yoyo_migration").fetchall()
+            done = {row["migration_hash"] for row in rows}
+    finally:
+        conn.close()
+    return MigrationStatus(
+        applied=[m.id for m in migrations if m.hash in done],
+        pending=[m.id for m in migrations if m.hash not in done],
+    )
+
+
+# -- rows --------------------------------------------------------------------------------------
+def scope_sql(scope: Scope, column: str = "c.guild_id") -> tuple[str, list[Any]]:
+    if scope.operator:
+        return "true", []
+    return f"({column} IS NULL OR {column} = %s)", [scope.guild_id]
+
+
+class PostgresBase:
+    """One connection, guarded by a lock so the store can be shared between threads."""
+
+    target: PgTarget
+
+    def __init__(self, target: PgTarget) -> None:
+        self.target = target
+        self._lock = threading.RLock()
+        self._conn: psycopg.Connection[dict[str, Any]] | None = None
+        self._closed = False
+
+    # -- connection --------------------------------------------------------------------------
+    @property
+    def conn(self) -> psycopg.Connection[dict[str, Any]]:
+        """The open connection, reconnecting once if the server dropped it while idle."""
+        if self._closed:
+            raise ClaimbotError(f"the database {self.target.display} is closed")
+        if self._conn is None or self._conn.closed or self._conn.broken:
+            if self._conn is not None:
+                self._conn.close()
+            self._conn = connect(self.target)
+        return self._conn
+
+    def _begin(self, statement: str) -> psycopg.Connection[dict[str, Any]]:
+        """Start a transaction; a connection found dead here is replaced, since nothing ran."""
+        for attempt in (1, 2):
+            conn = self.conn
+            try:
+                conn.execute(statement)
+                return conn
+            except psycopg.OperationalError:
+                conn.close()
+                if attempt == 2:
+                    raise ClaimbotError(LOST_MESSAGE) from None
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def _write(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+        """One write transaction: committed if the block returns, rolled back if it raises."""
+        with self._lock:
+            conn = self._begin("BEGIN")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                self._rollback(conn)
+                translated = _translated(exc)
+                if translated is exc:
+                    raise
+                raise translated from None
+
+    @contextmanager
+    def _read(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+        """One read-only snapshot, so that several queries see the same state."""
+        with self._lock:
+            conn = self._begin("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            try:
+                yield conn
+            except BaseException as exc:
+                self._rollback(conn)
+                translated = _translated(exc)
+                if translated is exc:
+                    raise
+                raise translated from None
+            else:
+                conn.execute("COMMIT")
+
+    def _rollback(self, conn: psycopg.Connection[Any]) -> None:
+        if conn.closed or conn.broken:
+            return
+        try:
+            conn.execute("ROLLBACK")
+        except psycopg.Error:
+            log.exception("rollback failed on %s", self.target.display)
+            conn.close()
+
+    # -- claims ------------------------------------------------------------------------------
+    def _claim_row(
+        self,
+        conn: psycopg.Connection[dict[str, Any]],
+        claim_id: str,
+        scope: Scope,
+        *,
+        lock: str = "",
+    ) -> dict[str, Any]:
+        """The claim's row if `scope` may see it; NotFound alike for missing and invisible.
+
+        `lock` is "FOR UPDATE" (to change the claim) or "FOR SHARE" (to keep it as it is).
+        """
+        row = conn.execute(
+            f"SELECT {CLAIM_COLUMNS} FROM claims WHERE id = %s {lock}", (str(claim_id),)
+        ).fetchone()
+        if row is None or not scope.can_see(row["guild_id"]):
+            raise NotFound(f"no claim with id {short(claim_id)}")
+        return row
+
+    def _changeable_row(
+        self,
+        conn: psycopg.Connection[dict[str, Any]],
+        claim_id: str,
+        scope: Scope,
+        expected_version: int | None = None,
+        *,
+        allow_retired: bool = False,
+    ) -> dict[str, Any]:
+        """The claim's row, locked, if `scope` may change it (NotFound / PermissionDenied /
+        Conflict)."""
+        row = self._claim_row(conn, claim_id, scope, lock="FOR UPDATE")
+        if not scope.can_change(row["guild_id"]):
+            raise PermissionDenied(
+                f"claim {row['id']} is global: only the bot operator can change it"
+            )
+        if expected_version is not None and row["version"] != expected_version:
+            raise Conflict(
+                f"claim {row['id']} was changed meanwhile (now version {row['version']});"
+                " reload and try again"
+            )
+        if row["retired"] and not allow_retired:
+            raise Conflict(f"claim {row['id']} is retired and can no longer be changed")
+        return row
+
+    @staticmethod
+    def _sources_for(
+        conn: psycopg.Connection[dict[str, Any]], pks: Sequence[int]
+    ) -> dict[int, list[Source]]:
+        found: dict[int, list[Source]] = {}
+        if not pks:
+            return found
+        rows = conn.execute(
+            "SELECT * FROM sources WHERE claim_pk = ANY(%s) ORDER BY claim_pk, position",
+            (list(pks),),
+        )
+        for row in rows:
+            found.setdefault(row["claim_pk"], []).append(source_from_row(row))
+        return found
+
+    def _claims_from_rows(
+        self, conn: psycopg.Connection[dict[str, Any]], rows: Iterable[dict[str, Any]]
+    ) -> list[Claim]:
+        rows = list(rows)
+        sources = self._sources_for(conn, [row["pk"] for row in rows])
+        return [claim_from_row(row, sources.get(row["pk"], [])) for row in rows]
+
+    def _claim_by_pk(self, conn: psycopg.Connection[dict[str, Any]], pk: int) -> Claim:
+        row = conn.execute(f"SELECT {CLAIM_COLUMNS} FROM claims WHERE pk = %s", (pk,)).fetchone()
+        return self._claims_from_rows(conn, [row] if row else [])[0]
+
+    @staticmethod
+    def _audit(
+        conn: psycopg.Connection[Any],
+        claim_pk: int,
+        at: object,
+        actor: str,
+        action: str,
+        field: str | None = None,
+        old: object = None,
+        new: object = None,
+    ) -> None:
+        conn.execute(AUDIT_INSERT, (claim_pk, at, actor, action, field, as_text(old), as_text(new)))
+
+    @staticmethod
+    def _audit_entry(row: Mapping[str, Any], claim_id: str) -> AuditEntry:
+        return AuditEntry(
+            id=row["id"],
+            claim_id=claim_id,
+            at=row["at"],
+            actor=row["actor"],
+            action=row["action"],
+            field=row["field"],
+            old=row["old"],
+            new=row["new"],
+        )
+
+
+def _translated(exc: BaseException) -> BaseException:
+    """A database error as the one-line `ClaimbotError` a user can act on; others unchanged."""
+    if isinstance(exc, errors.IntegrityError):
+        return Conflict(f"the change breaks a database rule ({first_line(exc)})")
+    if isinstance(exc, errors.LockNotAvailable | errors.DeadlockDetected):
+        return Conflict(BUSY_MESSAGE)
+    if isinstance(exc, errors.SerializationFailure):
+        return Conflict(BUSY_MESSAGE)
+    if isinstance(exc, psycopg.DataError):
+        return InvalidInput(f"the value cannot be stored: {first_line(exc)}")
+    if isinstance(exc, psycopg.OperationalError):
+        return ClaimbotError(LOST_MESSAGE)
+    return exc
