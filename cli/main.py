@@ -14,6 +14,7 @@ from cli.claims_cmd import claims_group
 from cli.context import AppContext
 from cli.data_cmd import export_command, import_command, seed_command
 from cli.flags_cmd import flag_command, flags_group
+from cli.ingest_cmd import drafts_group, ingest_command, sources_group
 from cli.run_cmd import run_command, sync_command
 from verifiers import __version__
 from verifiers.errors import ClaimbotError
@@ -51,6 +52,9 @@ for command in (
     seed_command,
     run_command,
     sync_command,
+    ingest_command,
+    drafts_group,
+    sources_group,
 ):
     cli.add_command(command)
 
