@@ -64,7 +64,16 @@ class Report:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-def summarise(outcomes: Sequence[QueryOutcome], threshold: float, ms_per_query: float) -> Report:
+def _percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def summarise(
+    outcomes: Sequence[QueryOutcome], threshold: float, timings_ms: Sequence[float] = ()
+) -> Report:
     """Average the per-query measures; an answer is a top score at or above `threshold`."""
     n = len(outcomes) or 1
 
