@@ -683,9 +683,11 @@ class Events:
         self.arrived.set()
 
     def next(self, timeout: float = 10.0) -> frozenset[str] | None:
-        assert self.arrived.wait(timeout), "no change event arrived"
+        """The oldest event not yet taken, waiting for one if need be."""
+        if not self.items:
+            assert self.arrived.wait(timeout), "no change event arrived"
         self.arrived.clear()
-        return self.items[-1]
+        return self.items.pop(0)
 
 
 ADD_ONE = (
