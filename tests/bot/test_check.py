@@ -93,3 +93,17 @@ async def test_check_cooldown_refuses_a_burst(make_harness: MakeHarness) -> None
     assert refused["flags"] & payloads.EPHEMERAL
     other = await h.fake.reply_of(await h.slash("check", {"text": "anything"}, user=h.bob))
     assert "No claim" in other["content"]  # the cooldown is per member
+
+
+async def test_a_bug_is_logged_and_answered_with_one_generic_line(h: Harness) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the matcher fell over\nTraceback line")
+
+    h.bot.service.check = broken  # type: ignore[method-assign]
+    h.fake.errors_expected = True
+    reply = await h.fake.reply_of(await h.slash("check", {"text": "anything"}))
+    assert reply["content"] == "Something went wrong on our side; it has been logged."
+    assert reply["flags"] & payloads.EPHEMERAL
+    assert any("event=interaction_failed" in e and "fell over" in e for e in h.fake.client_errors)
+    h.fake.client_errors.clear()
+    h.fake.errors_expected = False
