@@ -172,7 +172,9 @@ class ClaimService:
         """A claim added from a guild belongs to that guild; only the operator adds global ones."""
         if not scope.operator:
             fields = fields.model_copy(update={"guild_id": scope.guild_id})
-        return self.store.add_claim(fields, actor)
+        claim = self.store.add_claim(fields, actor)
+        self.matcher.invalidate()  # its words join the vocabulary used to repair typos
+        return claim
 
     def edit_claim(
         self,
@@ -188,6 +190,8 @@ class ClaimService:
         after = self.store.update_claim(
             claim_id, changes, actor, scope, expected_version=expected_version
         )
+        if after.text != before.text or after.summary != before.summary:
+            self.matcher.invalidate()
         return self._change(before, after, scope)
 
     def set_status(
@@ -206,7 +210,9 @@ class ClaimService:
         return self.store.add_source(claim_id, source, actor, scope)
 
     def retire_claim(self, claim_id: str, actor: str, scope: Scope, reason: str = "") -> Claim:
-        return self.store.retire_claim(claim_id, actor, scope, reason)
+        claim = self.store.retire_claim(claim_id, actor, scope, reason)
+        self.matcher.invalidate()
+        return claim
 
     def resolve_flag(
         self,
