@@ -174,9 +174,11 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, Store):
         return migration_status(self.target)
 
     def backup(self, dest: str, *, overwrite: bool = False) -> None:
+        """PostgreSQL is backed up with pg_dump, consistent while the bot runs."""
         raise InvalidInput(
-            f"PostgreSQL is backed up with its own tools: pg_dump --format=custom --file {dest}"
-            f" '{self.target.conninfo.split('?')[0]}' (see docs/storage.md)"
+            "PostgreSQL is backed up with its own tools: pg_dump --format=custom"
+            f" --schema={self.target.schema} --file={dest} '{self.target.server_url}'"
+            " (see docs/storage.md)"
         )
 
     def listen_for_changes(self, callback: ChangeCallback) -> ChangeListener:

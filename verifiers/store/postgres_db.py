@@ -70,6 +70,11 @@ class PgTarget:
     display: str
 
     @property
+    def server_url(self) -> str:
+        """The database's URL without password or schema, to show in a command line."""
+        return self.display.split("?")[0]
+
+    @property
     def yoyo_uri(self) -> str:
         parts = urlsplit(self.conninfo)
         query = urlencode([*parse_qsl(parts.query), ("schema", self.schema)])

@@ -1,0 +1,85 @@
+"""`claimbot migrate | backup | copy`: the database itself, whichever backend holds it."""
+
+from __future__ import annotations
+
+import click
+
+from cli.context import AppContext, pass_app
+from verifiers.errors import InvalidInput
+from verifiers.store import is_postgres_url, migrate, migration_status, open_store
+from verifiers.store import sqlite_path as sqlite_file
+from verifiers.store.copy import copy_database
+
+
+def _existing(url: str, what: str) -> str:
+    """Refuse a SQLite path with no file: opening it would create an empty database."""
+    if not is_postgres_url(url) and not sqlite_file(url).exists():
+        raise InvalidInput(f"{what} {sqlite_file(url)} does not exist")
+    return url
+
+
+@click.command("migrate")
+@click.option(
+    "--upgrade", is_flag=True, help="Apply the pending migrations (creating the database if new)."
+)
+@pass_app
+def migrate_command(app: AppContext, upgrade: bool) -> None:
+    """Show which schema migrations the database has and which are pending; --upgrade applies them.
+
+    Every other command applies pending migrations on its own when it opens the database; this
+    one lets you see them first, or apply them ahead of starting several bot processes.
+    """
+    url = app.settings.database.url
+    if upgrade:
+        applied = migrate(url)
+        click.echo(f"migrated: {', '.join(applied)}" if applied else "nothing to migrate")
+    status = migration_status(url)
+    click.echo(f"applied: {', '.join(status.applied) or 'none'}")
+    click.echo(f"pending: {', '.join(status.pending) or 'none'}")
+
+
+@click.command("backup")
+@click.argument("dest")
+@click.option("--overwrite", is_flag=True, help="Replace DEST if it exists.")
+@pass_app
+def backup_command(app: AppContext, dest: str, overwrite: bool) -> None:
+    """Write a consistent copy of the live SQLite database to the file DEST.
+
+    Safe while the bot runs (SQLite's online backup). A PostgreSQL database is backed up with
+    pg_dump instead; this command prints the command line to use.
+    """
+    url = _existing(app.settings.database.url, "database")
+    with open_store(url, seed=False) as store:
+        store.backup(dest, overwrite=overwrite)
+    click.echo(f"backed up to {dest}")
+
+
+@click.command("copy")
+@click.option("--from", "source_url", required=True, metavar="DB", help="Database to copy.")
+@click.option("--to", "target_url", required=True, metavar="DB", help="Database to copy into.")
+@click.option(
+    "--replace", is_flag=True, help="Discard what the target holds (it must be empty otherwise)."
+)
+def copy_command(source_url: str, target_url: str, replace: bool) -> None:
+    """Copy a whole database (claims, sources, history, flags, settings, drafts) to another.
+
+    Each DB is what --db takes: a SQLite file or a postgresql:// URL. Ids, timestamps, versions
+    and authorship are kept. The copy is one transaction, checked before it is committed: each
+    table's row count and a SHA-256 over its canonical dump must equal the source's.
+    """
+    source_url = _existing(source_url, "source database")
+    with (
+        open_store(source_url, seed=False) as source,
+        open_store(target_url, seed=False) as target,
+    ):
+        report = copy_database(
+            source,
+            target,
+            replace=replace,
+            progress=lambda table, rows: click.echo(f"copied {table}: {rows} rows", err=True),
+        )
+    width = max(len(t.name) for t in report.tables)
+    for table in report.tables:
+        click.echo(f"{table.name:<{width}}  {table.rows:>9} rows  sha256 {table.sha256}")
+    total = sum(t.rows for t in report.tables)
+    click.echo(f"copied {total} rows; every table's count and checksum match the source's")
