@@ -1,0 +1,435 @@
+"""Speed and scale benchmark: import rate, per-message check latency and peak memory at 10k,
+100k and 1M synthetic claims, against brute-force rapidfuzz as the baseline.
+
+    python bench/scale.py --sizes 10000,100000,1000000 --out bench-out/
+    python bench/scale.py --quick --out bench-out/          # 10k only, a couple of minutes
+
+Every measurement runs in its own child process, so each peak RSS belongs to one job (import,
+serving checks, brute force) at one size and nothing leaks between sizes. The data are
+synthetic and deterministic (`--seed`), see `synthetic.py`; nothing outside this repository is
+read. Results: `results.json` and `results.md` in `--out`, and the table on standard output.
+This is a benchmark, not a test: it asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synthetic
+
+IMPORT_BATCH = 5_000
+GUILD = 4242  # checks run as one Discord server would: global claims plus its own
+
+
+# -- figures ----------------------------------------------------------------------------------
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100): the p99 of 100 values is the 99th smallest."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def latency(ms: list[float]) -> dict[str, float]:
+    return {
+        "n": len(ms),
+        "mean": sum(ms) / len(ms) if ms else float("nan"),
+        "p50": percentile(ms, 50),
+        "p90": percentile(ms, 90),
+        "p99": percentile(ms, 99),
+        "max": max(ms, default=float("nan")),
+    }
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = fn()
+    return result, 1000 * (time.perf_counter() - start)
+
+
+# -- workers (each runs in a child process) ---------------------------------------------------
+def claim_fields(c: synthetic.SynthClaim) -> dict[str, Any]:
+    """A claim as an import file would give it (a dict: `add_claims` validates it)."""
+    return {
+        "text": c.text,
+        "summary": c.summary,
+        "status": c.status,
+        "claimant": c.claimant,
+        "external_id": f"syn-{c.index}",
+        "sources": [
+            {
+                "url": f"https://factcheck.example/claims/{c.index}",
+                "publisher": "Example Fact Check",
+                "role": "fact_check",
+            }
+        ],
+    }
+
+
+def work_build(args: argparse.Namespace) -> dict[str, Any]:
+    """Import `size` claims through `store.add_claims` in batches; time only those calls."""
+    from verifiers.store import open_store
+
+    db = Path(args.db)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    store = open_store(str(db), seed=False)
+    spent = 0.0
+    batch: list[dict[str, Any]] = []
+    try:
+        for c in synthetic.claims(args.seed, args.size):
+            batch.append(claim_fields(c))
+            if len(batch) == IMPORT_BATCH:
+                spent += timed(lambda b=batch: store.add_claims(b, actor="bench"))[1]
+                batch = []
+        if batch:
+            spent += timed(lambda b=batch: store.add_claims(b, actor="bench"))[1]
+        top = synthetic.vocabulary()[0][:3]
+        df = store.document_frequencies(top)
+    finally:
+        store.close()
+    return {
+        "claims": args.size,
+        "seconds": spent / 1000,
+        "claims_per_s": args.size / (spent / 1000),
+        "db_mb": db.stat().st_size / 2**20,
+        "commonest_words_df": {w: df[w] / args.size for w in top},
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def _found(result: Any, source: int | None) -> bool:
+    if source is None:
+        return False
+    wanted = f"syn-{source}"
+    return any(
+        m.claim.external_id == wanted
+        for r in result.results
+        for m in ([r.match] if r.match else []) + r.related
+    )
+
+
+def work_check(args: argparse.Namespace) -> dict[str, Any]:
+    """Serve checks as the bot does: open the store, build the matcher, check each message."""
+    from verifiers.config import MatchingSettings
+    from verifiers.evaluation.runner import make_matcher
+    from verifiers.store import Scope, open_store
+
+    msgs = synthetic.messages(args.seed, args.size, args.messages)
+    scope = Scope.guild(GUILD)
+    store, open_ms = timed(lambda: open_store(args.db, seed=False))
+    try:
+        settings = MatchingSettings(matcher=args.matcher)
+        matcher = make_matcher(store, settings, args.matcher)
+        first_ms = timed(lambda: matcher.check(msgs[0].text, scope))[1]
+        ms: list[float] = []
+        found = 0
+        for m in msgs:
+            result, spent = timed(lambda m=m: matcher.check(m.text, scope))
+            ms.append(spent)
+            found += _found(result, m.source)
+        matcher.invalidate()
+        refresh_ms = timed(lambda: matcher.check(msgs[1].text, scope))[1]
+    finally:
+        store.close()
+    claim_like = [t for t, m in zip(ms, msgs, strict=True) if m.source is not None]
+    return {
+        "matcher": args.matcher,
+        "open_ms": open_ms,
+        "first_check_ms": first_ms,
+        "check_after_invalidate_ms": refresh_ms,
+        "all": latency(ms),
+        "claim_like": latency(claim_like),
+        "found": found / max(1, len(claim_like)),
+        "ms": ms,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def work_baseline(args: argparse.Namespace) -> dict[str, Any]:
+    """Brute force: rapidfuzz token_set_ratio of the message against every claim's text."""
+    from rapidfuzz import fuzz, process
+
+    texts = [c.text for c in synthetic.claims(args.seed, args.size)]
+    msgs = synthetic.messages(args.seed, args.size, args.messages)[: args.baseline_messages]
+    ms: list[float] = []
+    found = 0
+    for m in msgs:
+        hits, spent = timed(
+            lambda m=m: process.extract(m.text, texts, scorer=fuzz.token_set_ratio, limit=5)
+        )
+        ms.append(spent)
+        found += m.source is not None and any(index == m.source for _, _, index in hits)
+    claim_like = sum(1 for m in msgs if m.source is not None)
+    return {
+        "all": latency(ms),
+        "found": found / max(1, claim_like),
+        "ms": ms,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+WORKERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "build": work_build,
+    "check": work_check,
+    "baseline": work_baseline,
+}
+
+
+# -- orchestration ----------------------------------------------------------------------------
+def run_worker(kind: str, size: int, opts: argparse.Namespace, **extra: Any) -> dict[str, Any]:
+    out = Path(opts.out)
+    result_file = out / f".{kind}-{size}.json"
+    result_file.unlink(missing_ok=True)
+    cmd = [
+        sys.executable,
+        __file__,
+        "--worker",
+        kind,
+        "--size",
+        str(size),
+        "--seed",
+        str(opts.seed),
+        "--db",
+        str(out / f"claims-{size}.db"),
+        "--messages",
+        str(opts.messages),
+        "--result",
+        str(result_file),
+    ]
+    for key, value in extra.items():
+        cmd += [f"--{key.replace('_', '-')}", str(value)]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0 or not result_file.exists():
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+        return {"error": tail[0]}
+    data = json.loads(result_file.read_text())
+    result_file.unlink()
+    data["wall_s"] = time.perf_counter() - started
+    return data
+
+
+def baseline_messages(size: int, requested: int | None) -> int:
+    """Brute force costs ~5 s per message at 1M claims: fewer messages at larger sizes."""
+    if requested is not None:
+        return requested
+    return 200 if size <= 10_000 else 100 if size <= 100_000 else 20
+
+
+def machine() -> dict[str, Any]:
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    mem = next((line.split()[1] for line in meminfo if line.startswith("MemTotal")), "0")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "ram_gb": round(int(mem) / 2**20, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+
+
+def run(opts: argparse.Namespace) -> dict[str, Any]:
+    out = Path(opts.out)
+    out.mkdir(parents=True, exist_ok=True)
+    sizes = [10_000] if opts.quick else [int(s) for s in opts.sizes.split(",")]
+    report: dict[str, Any] = {
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "machine": machine(),
+        "seed": opts.seed,
+        "messages": opts.messages,
+        "sizes": {},
+    }
+    semantic = {int(s) for s in opts.semantic_sizes.split(",") if s}
+    for size in sizes:
+        entry: dict[str, Any] = {}
+        db = out / f"claims-{size}.db"
+        if opts.reuse and db.exists():
+            entry["build"] = {"reused": str(db)}
+        else:
+            entry["build"] = run_worker("build", size, opts)
+        log(f"{size:>9,} claims: import {entry['build']}")
+        entry["lexical"] = run_worker("check", size, opts, matcher="lexical")
+        log(f"{size:>9,} claims: lexical {summary(entry['lexical'])}")
+        n = baseline_messages(size, opts.baseline_messages)
+        entry["baseline"] = run_worker("baseline", size, opts, baseline_messages=n)
+        log(f"{size:>9,} claims: baseline {summary(entry['baseline'])}")
+        if size in semantic:
+            entry["semantic"] = run_worker("check", size, opts, matcher="semantic")
+            log(f"{size:>9,} claims: semantic {summary(entry['semantic'])}")
+        report["sizes"][str(size)] = entry
+        if not opts.keep_db:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+    (out / "results.json").write_text(json.dumps(report, indent=1) + "\n")
+    table = markdown(report)
+    (out / "results.md").write_text(table)
+    print(table)
+    return report
+
+
+def summary(data: dict[str, Any]) -> str:
+    if "error" in data:
+        return f"error: {data['error']}"
+    lat = data["all"]
+    return f"p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms, rss {data['peak_rss_mb']:.0f} MB"
+
+
+def log(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+# -- report -----------------------------------------------------------------------------------
+def _ms(value: float) -> str:
+    return "–" if value != value else f"{value:,.1f}" if value >= 100 else f"{value:.2f}"
+
+
+def _same_messages(lexical: dict[str, Any], baseline: dict[str, Any]) -> dict[str, float]:
+    """Lexical latency on exactly the messages the baseline timed (its first n)."""
+    return latency(lexical["ms"][: len(baseline["ms"])])
+
+
+def markdown(report: dict[str, Any]) -> str:
+    m = report["machine"]
+    lines = [
+        f"Run {m['date']}: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, "
+        f"Python {m['python']}, SQLite {m['sqlite']}; seed {report['seed']}, "
+        f"{report['messages']} messages per size.",
+        f"Command: `{report['command']}`",
+        "",
+        "| claims | import claims/s | check p50 / p99 ms (all) | claim-like p50 / p99 ms "
+        "| first check ms | after invalidate ms | found | peak RSS MB (import / serve) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    rows_base = [
+        "",
+        "| claims | baseline msgs | brute force p50 / p99 ms | lexical p50 / p99 ms (same msgs) "
+        "| speed-up p50 / p99 | found top-5 | baseline RSS MB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    rows_sem = [
+        "",
+        "| claims | semantic p50 / p99 ms (all) | claim-like p50 / p99 ms | first check ms "
+        "| found | peak RSS MB |",
+        "|---|---|---|---|---|---|",
+    ]
+    any_sem = False
+    for size, e in report["sizes"].items():
+        b, lx, bl = e["build"], e["lexical"], e["baseline"]
+        rate = f"{b['claims_per_s']:,.0f}" if "claims_per_s" in b else "(reused)"
+        rss_import = f"{b['peak_rss_mb']:.0f}" if "peak_rss_mb" in b else "–"
+        if "error" in lx:
+            lines.append(f"| {int(size):,} | {rate} | error: {lx['error']} |")
+        else:
+            a, c = lx["all"], lx["claim_like"]
+            lines.append(
+                f"| {int(size):,} | {rate} | {_ms(a['p50'])} / {_ms(a['p99'])} "
+                f"| {_ms(c['p50'])} / {_ms(c['p99'])} | {_ms(lx['first_check_ms'])} "
+                f"| {_ms(lx['check_after_invalidate_ms'])} | {lx['found']:.1%} "
+                f"| {rss_import} / {lx['peak_rss_mb']:.0f} |"
+            )
+        if "error" in bl or "error" in lx:
+            rows_base.append(f"| {int(size):,} | error: {bl.get('error') or lx.get('error')} |")
+        else:
+            same = _same_messages(lx, bl)
+            ba = bl["all"]
+            rows_base.append(
+                f"| {int(size):,} | {ba['n']} | {_ms(ba['p50'])} / {_ms(ba['p99'])} "
+                f"| {_ms(same['p50'])} / {_ms(same['p99'])} "
+                f"| {ba['p50'] / same['p50']:,.0f}× / {ba['p99'] / same['p99']:,.0f}× "
+                f"| {bl['found']:.1%} | {bl['peak_rss_mb']:.0f} |"
+            )
+        if "semantic" in e:
+            any_sem = True
+            s = e["semantic"]
+            if "error" in s:
+                rows_sem.append(f"| {int(size):,} | error: {s['error']} |")
+            else:
+                rows_sem.append(
+                    f"| {int(size):,} | {_ms(s['all']['p50'])} / {_ms(s['all']['p99'])} "
+                    f"| {_ms(s['claim_like']['p50'])} / {_ms(s['claim_like']['p99'])} "
+                    f"| {_ms(s['first_check_ms'])} | {s['found']:.1%} "
+                    f"| {s['peak_rss_mb']:.0f} |"
+                )
+    return "\n".join(lines + rows_base + (rows_sem if any_sem else [])) + "\n"
+
+
+# -- command line -----------------------------------------------------------------------------
+def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated claim counts")
+    p.add_argument("--quick", action="store_true", help="10k claims only")
+    p.add_argument("--out", default="bench-out", help="folder for databases and results")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--messages", type=int, default=1_000, help="messages checked per size")
+    p.add_argument(
+        "--baseline-messages",
+        type=int,
+        default=None,
+        help="messages for brute force (default 200 at 10k, 100 at 100k, 20 at 1M)",
+    )
+    p.add_argument(
+        "--semantic-sizes",
+        default="",
+        help="sizes at which to time the semantic matcher too, e.g. 10000 (needs the extra)",
+    )
+    p.add_argument("--reuse", action="store_true", help="reuse existing databases in --out")
+    p.add_argument("--keep-db", action="store_true", help="keep the databases afterwards")
+    # Internal: one measurement in a child process.
+    p.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    p.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--db", help=argparse.SUPPRESS)
+    p.add_argument("--result", help=argparse.SUPPRESS)
+    p.add_argument("--matcher", default="lexical", help=argparse.SUPPRESS)
+    return p.parse_args(None if argv is None else list(argv))
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    opts = parse(argv)
+    if opts.worker:
+        data = WORKERS[opts.worker](opts)
+        Path(opts.result).write_text(json.dumps(data))
+        return 0
+    report = run(opts)
+    failed = [
+        f"{size} {part}"
+        for size, e in report["sizes"].items()
+        for part, data in e.items()
+        if isinstance(data, dict) and "error" in data
+    ]
+    for item in failed:
+        log(f"failed: {item}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
