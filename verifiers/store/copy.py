@@ -183,11 +183,11 @@ class _Side:
                 [[_for_sqlite(k, v) for k, v in zip(kinds, row, strict=True)] for row in rows],
             )
             return
-        from verifiers.store.postgres_text import search_document
+        from verifiers.store.postgres_text import SEARCH_COLUMNS, search_document
 
         search = table.name == "claims"
         names = table.names
-        extra = ", search_vector, search_length" if search else ""
+        extra = "".join(f", {name}" for name in SEARCH_COLUMNS) if search else ""
         with (
             self.conn.cursor() as cur,
             cur.copy(f"COPY {table.name} ({columns}{extra}) FROM STDIN") as copy,

@@ -20,7 +20,7 @@ from typing import Any
 import psycopg
 from pydantic import ValidationError
 
-from verifiers.errors import ConfigError, Conflict, InvalidInput
+from verifiers.errors import ClaimbotError, ConfigError, Conflict, InvalidInput
 from verifiers.models import (
     AuditEntry,
     Candidate,
@@ -53,7 +53,13 @@ from verifiers.store.postgres_drafts import PostgresDrafts
 from verifiers.store.postgres_flags import PostgresFlags
 from verifiers.store.postgres_listen import PostgresListener
 from verifiers.store.postgres_liveness import PostgresLiveness
-from verifiers.store.postgres_text import any_query, phrase_query, query_phrases, search_document
+from verifiers.store.postgres_text import (
+    SEARCH_COLUMNS,
+    any_query,
+    phrase_query,
+    query_phrases,
+    search_document,
+)
 from verifiers.store.sqlite import EDITABLE, ITER_BATCH, SEEDED
 from verifiers.store.sqlite_db import (
     CONTROL,
@@ -79,7 +85,7 @@ FOLD_TOTALS_EVERY = 64  # writes between folding search_totals' rows together
 CLAIM_COPY = (
     "COPY claims (pk, id, text, status, explanation, claimant, claim_date, summary, external_id,"
     " guild_id, created_at, created_by, updated_at, updated_by, version, retired, seed_hash,"
-    " search_vector, search_length) FROM STDIN"
+    f" {', '.join(SEARCH_COLUMNS)}) FROM STDIN"
 )
 SOURCE_COPY = (
     "COPY sources (claim_pk, position, url, publisher, title, published, quote, role) FROM STDIN"
@@ -89,15 +95,14 @@ SOURCE_INSERT = (
     "INSERT INTO sources (claim_pk, position, url, publisher, title, published, quote, role)"
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
 )
+# BM25 as FTS5 computes it, term by term in the same order, so scores come out bit-equal:
+# idf * (f * (k1 + 1)) / (f + k1 * (1 - b + b * length / avgdl)), summed over the phrases.
 SEARCH = (
-    "SELECT c.id, s.score FROM claims c CROSS JOIN LATERAL ("
-    "  SELECT sum(q.idf * ((f.freq * %s::float8)"
-    "             / (f.freq + %s::float8 * (%s::float8 + %s::float8 * c.search_length"
-    "                                                   / %s::float8)))) AS score"
-    "  FROM unnest(%s::text[], %s::float8[]) AS q (phrase, idf)"
-    "  CROSS JOIN LATERAL (SELECT claimbot_phrase_freq(c.search_vector,"
-    "                                                  string_to_array(q.phrase, ' ')) AS freq) f"
-    ") s WHERE c.search_vector @@ %s::tsquery AND NOT c.retired AND {visible}"
+    "SELECT c.id, s.score FROM claims c"
+    " CROSS JOIN LATERAL (SELECT %s::float8 * ((1 - %s::float8)"
+    " + %s::float8 * c.search_length / %s::float8) AS norm{freqs}) AS t"
+    " CROSS JOIN LATERAL (SELECT {score} AS score) AS s"
+    " WHERE c.search_vector @@ %s::tsquery AND NOT c.retired AND {visible}"
     " ORDER BY s.score DESC, c.pk LIMIT %s"
 )
 PHRASE_COUNTS = (
@@ -133,6 +138,26 @@ def _native(name: str, value: Any) -> Any:
     if hasattr(value, "value"):  # StrEnum
         return str(value.value)
     return value
+
+
+def _search_sql(
+    phrases: list[list[str]], idfs: list[float], avgdl: float, visible: str
+) -> tuple[str, list[Any]]:
+    """The search statement for these phrases, and its arguments before the scope's."""
+    freqs, terms = [], []
+    freq_args: list[Any] = []
+    term_args: list[Any] = []
+    for n, (phrase, idf) in enumerate(zip(phrases, idfs, strict=True)):
+        if len(phrase) == 1:
+            freqs.append(f", coalesce((c.search_terms ->> %s)::float8, 0) AS f{n}")
+            freq_args.append(phrase[0])
+        else:
+            freqs.append(f", claimbot_phrase_freq(c.search_vector, %s::text[]) AS f{n}")
+            freq_args.append(phrase)
+        terms.append(f"%s::float8 * ((t.f{n} * %s::float8) / (t.f{n} + t.norm))")
+        term_args += [idf, K1 + 1.0]
+    query = SEARCH.format(freqs="".join(freqs), score=" + ".join(terms), visible=visible)
+    return query, [K1, B, B, avgdl, *freq_args, *term_args, any_query(phrases)]
 
 
 def bm25_idf(rows: int, hits: int) -> float:
@@ -189,10 +214,13 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, Store):
         self._writes += 1
         if self._writes % FOLD_TOTALS_EVERY:
             return
-        with self._write() as conn:
-            if conn.execute("SELECT pg_try_advisory_xact_lock(hashtext('claimbot.totals'),"
-                            " hashtext(current_schema())) AS ok").fetchone()["ok"]:  # fmt: skip
-                conn.execute(FOLD_TOTALS)
+        try:
+            with self._write() as conn:
+                if conn.execute("SELECT pg_try_advisory_xact_lock(hashtext('claimbot.totals'),"
+                                " hashtext(current_schema())) AS ok").fetchone()["ok"]:  # fmt: skip
+                    conn.execute(FOLD_TOTALS)
+        except ClaimbotError as exc:  # the write itself is committed; folding can wait
+            log.warning("could not fold search totals on %s: %s", self.target.display, exc)
 
     # -- adding claims -----------------------------------------------------------------------
     def add_claim(self, fields: ClaimFields, actor: str, claim_id: str | None = None) -> Claim:
@@ -260,13 +288,12 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, Store):
         with conn.cursor() as cur:
             with cur.copy(CLAIM_COPY) as copy:
                 for pk, claim_id, (_, fields, hash_) in zip(pks, ids, items, strict=True):
-                    vector, length = search_document(fields.text, fields.summary)
                     copy.write_row(
                         (
                             pk, claim_id, fields.text, as_text(fields.status), fields.explanation,
                             fields.claimant or None, fields.claim_date, fields.summary,
                             fields.external_id, fields.guild_id, at, actor, at, actor, 1, False,
-                            hash_, vector, length,
+                            hash_, *search_document(fields.text, fields.summary),
                         )
                     )  # fmt: skip
             with cur.copy(SOURCE_COPY) as copy:
@@ -453,9 +480,8 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, Store):
         if "text" in changed or "summary" in changed:
             text = changed.get("text", row["text"])
             summary = changed.get("summary", row["summary"])
-            columns["search_vector"], columns["search_length"] = search_document(text, summary)
-        allowed = {*SEEDED, "seed_hash", "updated_at", "updated_by", "search_vector"}
-        assert set(columns) <= {*allowed, "search_length"}
+            columns.update(zip(SEARCH_COLUMNS, search_document(text, summary), strict=True))
+        assert set(columns) <= {*SEEDED, *SEARCH_COLUMNS, "seed_hash", "updated_at", "updated_by"}
         sets = ", ".join(f"{name} = %s" for name in columns)
         conn.execute(
             f"UPDATE claims SET {sets}, version = version + 1 WHERE pk = %s",
@@ -528,15 +554,9 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, Store):
             rows, tokens = self._totals(conn)
             if rows <= 0:
                 return []
-            hits = self._phrase_counts(conn, phrases)
-            idfs = [bm25_idf(rows, n) for n in hits]
-            found = conn.execute(
-                SEARCH.format(visible=visible),
-                (
-                    K1 + 1.0, K1, 1 - B, B, tokens / rows,
-                    [" ".join(p) for p in phrases], idfs, any_query(phrases), *params, limit,
-                ),
-            ).fetchall()  # fmt: skip
+            idfs = [bm25_idf(rows, n) for n in self._phrase_counts(conn, phrases)]
+            query, args = _search_sql(phrases, idfs, tokens / rows, visible)
+            found = conn.execute(query, (*args, *params, limit)).fetchall()
         return [Candidate(row["id"], float(row["score"])) for row in found]
 
     @staticmethod

@@ -11,10 +11,13 @@ position after a gap, so that no phrase runs from the end of the text into the s
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import NamedTuple
 
+from verifiers.store.sqlite import BM25_WEIGHTS
 from verifiers.store.sqlite_db import CONTROL
 
 # unicode61's remove_diacritics strips combining accents from Latin letters only ("é" → "e",
@@ -24,6 +27,7 @@ _FOLD = str.maketrans({"ſ": "s"})
 _TOKEN = re.compile(r"[^\W_]+")  # runs of letters and digits, as unicode61's token characters
 MAX_LEXEME_BYTES = 2046  # PostgreSQL refuses longer words in a tsvector
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+TEXT_WEIGHT, SUMMARY_WEIGHT = BM25_WEIGHTS  # as SQLite's bm25(); claimbot_phrase_freq too
 
 
 def index_tokens(text: str) -> list[str]:
@@ -43,17 +47,32 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def search_document(text: str, summary: str) -> tuple[str, int]:
-    """The `search_vector` literal and `search_length` (token count) of a claim."""
+class SearchDocument(NamedTuple):
+    """A claim's search columns: search_vector, search_length and search_terms."""
+
+    vector: str  # tsvector literal
+    length: int  # tokens in text and summary
+    terms: str  # JSON object: token -> weighted occurrences (2 in the text, 1 in the summary)
+
+
+SEARCH_COLUMNS = ("search_vector", "search_length", "search_terms")
+
+
+def search_document(text: str, summary: str) -> SearchDocument:
+    """The search columns of a claim with this text and summary."""
     positions: dict[str, list[str]] = {}
+    counts: dict[str, float] = {}
     text_tokens = index_tokens(text)
     summary_tokens = index_tokens(summary)
     for number, token in enumerate(text_tokens, 1):
         positions.setdefault(token, []).append(f"{min(number, MAX_POSITION)}A")
+        counts[token] = counts.get(token, 0) + TEXT_WEIGHT
     for number, token in enumerate(summary_tokens, len(text_tokens) + 2):
         positions.setdefault(token, []).append(f"{min(number, MAX_POSITION)}B")
+        counts[token] = counts.get(token, 0) + SUMMARY_WEIGHT
     vector = " ".join(f"{_quote(lexeme)}:{','.join(at)}" for lexeme, at in positions.items())
-    return vector, len(text_tokens) + len(summary_tokens)
+    terms = json.dumps(counts, ensure_ascii=False, separators=(",", ":"))
+    return SearchDocument(vector, len(text_tokens) + len(summary_tokens), terms)
 
 
 def query_phrases(terms: Iterable[str]) -> list[list[str]]:

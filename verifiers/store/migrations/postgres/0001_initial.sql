@@ -24,9 +24,13 @@ CREATE TABLE claims (
     seed_hash     text,                         -- hash of the seed content last applied
     -- Search: the store tokenizes text and summary as SQLite's unicode61 tokenizer does
     -- (case and diacritics folded) and writes the tokens here with their positions, weight A
-    -- for the claim text and B for the summary. search_length counts the tokens (for BM25).
+    -- for the claim text and B for the summary (the GIN index finds claims by it);
+    -- search_length counts the tokens and search_terms holds each token's occurrences, 2 per
+    -- occurrence in the text and 1 in the summary, so that BM25 reads a term's frequency with
+    -- one lookup instead of walking the vector.
     search_vector tsvector    NOT NULL DEFAULT '',
-    search_length integer     NOT NULL DEFAULT 0 CHECK (search_length >= 0)
+    search_length integer     NOT NULL DEFAULT 0 CHECK (search_length >= 0),
+    search_terms  jsonb       NOT NULL DEFAULT '{}'
 );
 
 CREATE INDEX claims_scope ON claims (guild_id, retired);
@@ -104,8 +108,9 @@ CREATE TABLE search_totals (
     tokens bigint NOT NULL
 );
 
--- How often a phrase (one or more lexemes in a row) occurs in a claim's vector, counting 2
--- in the claim text (weight A) and 1 in the summary (B): FTS5's bm25(claims_fts, 2.0, 1.0).
+-- How often a phrase (lexemes in a row) occurs in a claim's vector, counting 2 in the claim
+-- text (weight A) and 1 in the summary (B), as FTS5's bm25(claims_fts, 2.0, 1.0) counts it.
+-- Only for phrases of several words: a single word's count is in search_terms.
 CREATE FUNCTION claimbot_phrase_freq(doc tsvector, phrase text[]) RETURNS double precision
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT coalesce(sum(CASE hit.weight WHEN 'A' THEN 2.0 ELSE 1.0 END), 0.0)::double precision
