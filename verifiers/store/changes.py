@@ -1,9 +1,10 @@
 """Watching for claim changes made by other connections or processes (SQLite's half).
 
 SQLite has no notifications, so a thread polls its own connection: `PRAGMA data_version`
-moves whenever another connection commits, and only then is the claims table's signature
-(row count, latest `updated_at`) read, so that flags or settings written elsewhere do not
-count as claim changes. SQLite cannot tell which claims changed: the callback gets None.
+moves whenever another connection commits, and only then is the newest audit entry read
+(every change to a claim writes one, in the same transaction; reading the largest rowid costs
+nothing), so that flags or settings written elsewhere do not count as claim changes. SQLite
+cannot tell which claims changed: the callback gets None.
 """
 
 from __future__ import annotations
@@ -64,10 +65,6 @@ class ThreadListener(ChangeListener):
         except Exception:
             log.exception("a claim-change callback failed")
 
-    @property
-    def stopping(self) -> bool:
-        return self._stop.is_set()
-
     def close(self) -> None:
         self._stop.set()
         if threading.current_thread() is not self._thread:
@@ -79,10 +76,9 @@ def listen_sqlite(path: Path, callback: ChangeCallback) -> ChangeListener:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
     conn.execute("PRAGMA busy_timeout = 10000")
 
-    def signature() -> tuple[int, object, object]:
+    def signature() -> tuple[int, object]:
         version = conn.execute("PRAGMA data_version").fetchone()[0]
-        count, latest = conn.execute("SELECT count(*), max(updated_at) FROM claims").fetchone()
-        return version, count, latest
+        return version, conn.execute("SELECT max(id) FROM audit").fetchone()[0]
 
     try:
         last = signature()
