@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.context import AppContext, pass_app, scope_for
+from cli.flags_cmd import echo_queued
 from cli.output import claim_json, echo_json, format_claim, format_claim_row, format_history
 from verifiers.models import ClaimChanges, ClaimFields, Source, SourceRole, Status
 from verifiers.validation import build
@@ -210,8 +211,7 @@ def set_status(
     click.echo(
         f"{change.claim.id} is now {change.claim.status.value} (version {change.claim.version})"
     )
-    if change.notify_user_ids:
-        click.echo(f"{len(change.notify_user_ids)} flagger(s) will be told when the bot next runs")
+    echo_queued(change.notify_user_ids)
 
 
 @claims_group.command("add-source")

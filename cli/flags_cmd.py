@@ -11,6 +11,15 @@ from verifiers.models import FlagState, Status
 STATES = click.Choice([s.value for s in FlagState] + ["all"])
 
 
+def echo_queued(user_ids: list[str]) -> None:
+    """Say truthfully what happens next: the DMs wait in the outbox for the bot to send them."""
+    if user_ids:
+        click.echo(
+            f"queued a DM for {len(user_ids)} flagger(s): the bot sends it within seconds while"
+            " `claimbot run` is running, otherwise when it next starts"
+        )
+
+
 @click.command("flag")
 @click.argument("claim_id")
 @click.option("--reason", required=True, help="Why you dispute the claim.")
@@ -97,6 +106,7 @@ def resolve_flag(
         f"flag #{resolution.flag.id} {resolution.flag.state.value}; "
         f"claim {resolution.claim.id} is {resolution.claim.status.value}"
     )
+    echo_queued(resolution.notify_user_ids)
 
 
 @flags_group.command("withdraw")

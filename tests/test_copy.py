@@ -16,6 +16,7 @@ from verifiers.errors import Conflict, InvalidInput
 from verifiers.ingest.drafts import DraftFields
 from verifiers.liveness import LinkState, SourceCheck
 from verifiers.models import ClaimChanges, FlagKind, GuildSettings, Source
+from verifiers.notifications import notifications_for
 from verifiers.store import open_store
 from verifiers.store.base import Scope, Store
 from verifiers.store.copy import TABLES, copy_database, table_checks, write_dump
@@ -45,7 +46,9 @@ def fill(store: Store) -> None:
     withdrawn = store.add_flag("seed-one", user_id="u3", guild_id=111, reason="hmm")
     store.withdraw_flag(withdrawn.id, "u3", A)
     store.resolve_flag(open_flag.id, upheld=True, moderator="m", note="ok", scope=A,
-                       new_status="disputed")  # fmt: skip
+                       new_status="disputed", notify=notifications_for)  # fmt: skip
+    [told] = store.claim_notifications("bot-1")  # the outbox: one DM owed, taken and sent
+    store.finish_notification(told.id)
     store.save_settings(GuildSettings(guild_id=111, listen_channel_ids=[5, 6]), "admin")
     report = store.add_article_drafts(  # type: ignore[attr-defined]
         guild_id=111,
@@ -211,7 +214,7 @@ def claimbot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
     return run
 
 
-MIGRATIONS = "0001_initial, 0002_drafts, 0003_source_checks"
+MIGRATIONS = "0001_initial, 0002_drafts, 0003_source_checks, 0005_notifications"
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

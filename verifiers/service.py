@@ -8,6 +8,7 @@ All methods are synchronous: the bot runs them in a worker thread.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from verifiers.config import Settings
@@ -32,6 +33,7 @@ from verifiers.models import (
     Source,
     Status,
 )
+from verifiers.notifications import DeliveryState, Notification, Outbox
 from verifiers.store.base import Scope, Store
 
 MAX_REASON_CHARS = 1_000
@@ -39,7 +41,7 @@ MAX_REASON_CHARS = 1_000
 
 @dataclass(frozen=True)
 class ClaimChange:
-    """An edited claim and the users (flaggers) to tell when its status changed."""
+    """An edited claim and the users (flaggers) a DM was queued for when its status changed."""
 
     claim: Claim
     status_changed: bool = False
@@ -57,7 +59,7 @@ class ExternalAnswer:
 
 @dataclass(frozen=True)
 class Resolution:
-    """A resolved flag, its claim as it now stands, and whom to tell."""
+    """A resolved flag, its claim as it now stands, and whom a DM was queued for."""
 
     flag: Flag
     claim: Claim
@@ -187,12 +189,17 @@ class ClaimService:
         if changes.is_empty():
             raise InvalidInput("nothing to change: give at least one new value")
         before = self.store.get_claim(claim_id, scope)
+        outbox = Outbox()
         after = self.store.update_claim(
-            claim_id, changes, actor, scope, expected_version=expected_version
+            claim_id, changes, actor, scope, expected_version=expected_version, notify=outbox
         )
         if after.text != before.text or after.summary != before.summary:
             self.matcher.invalidate()
-        return self._change(before, after, scope)
+        return ClaimChange(
+            claim=after,
+            status_changed=after.status != before.status,
+            notify_user_ids=sorted({n.user_id for n in outbox.queued}),
+        )
 
     def set_status(
         self,
@@ -226,8 +233,7 @@ class ClaimService:
     ) -> Resolution:
         if new_status is not None and not upheld:
             raise InvalidInput("a dismissed flag cannot change the claim's status")
-        flag = self.store.get_flag(flag_id, scope)
-        before = self.store.get_claim(flag.claim_id, scope)
+        outbox = Outbox()
         resolved = self.store.resolve_flag(
             flag_id,
             upheld=upheld,
@@ -235,12 +241,14 @@ class ClaimService:
             note=note.strip(),
             scope=scope,
             new_status=new_status,
+            notify=outbox,
         )
-        after = self.store.get_claim(flag.claim_id, scope)
-        notify = {resolved.user_id}
-        if after.status != before.status:
-            notify.update(self.store.flaggers(after.id, scope))
-        return Resolution(flag=resolved, claim=after, notify_user_ids=sorted(notify))
+        after = self.store.get_claim(resolved.claim_id, scope)
+        return Resolution(
+            flag=resolved,
+            claim=after,
+            notify_user_ids=sorted({n.user_id for n in outbox.queued}),
+        )
 
     # -- settings ------------------------------------------------------------------------
     def get_settings(self, guild_id: int) -> GuildSettings:
@@ -324,12 +332,31 @@ class ClaimService:
     def reject_draft(self, draft_id: int, actor: str, scope: Scope, note: str = "") -> Draft:
         return draft_store(self.store).reject_draft(draft_id, actor, scope, note)
 
-    # -- helpers -------------------------------------------------------------------------
-    def _change(self, before: Claim, after: Claim, scope: Scope) -> ClaimChange:
-        if after.status == before.status:
-            return ClaimChange(claim=after)
-        return ClaimChange(
-            claim=after,
-            status_changed=True,
-            notify_user_ids=sorted(set(self.store.flaggers(after.id, scope))),
+    # -- the notifications outbox (see verifiers/notifications.py) ----------------------
+    def take_notifications(
+        self,
+        worker: str,
+        *,
+        limit: int = 20,
+        shard_count: int = 1,
+        shard_ids: Sequence[int] | None = None,
+    ) -> list[Notification]:
+        """Notifications for `worker` (a bot process) to deliver; nobody else gets them."""
+        return self.store.claim_notifications(
+            worker, limit=limit, shard_count=shard_count, shard_ids=shard_ids
+        )
+
+    def finish_notification(self, notification_id: int, *, error: str | None = None) -> None:
+        self.store.finish_notification(notification_id, error=error)
+
+    def list_notifications(
+        self,
+        *,
+        state: DeliveryState | None = None,
+        user_id: str | None = None,
+        claim_id: str | None = None,
+        limit: int = 50,
+    ) -> list[Notification]:
+        return self.store.list_notifications(
+            state=state, user_id=user_id, claim_id=claim_id, limit=limit
         )

@@ -11,7 +11,7 @@ Rules every backend keeps, so that adapters never re-implement them:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from verifiers.models import (
@@ -27,6 +27,7 @@ from verifiers.models import (
     Source,
     Status,
 )
+from verifiers.notifications import DeliveryState, Notification, Notifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +142,12 @@ class Store(ABC):
         scope: Scope,
         *,
         expected_version: int | None = None,
+        notify: Notifier | None = None,
     ) -> Claim:
-        """Apply a partial edit. Raises Conflict ("changed meanwhile") on a version mismatch."""
+        """Apply a partial edit. Raises Conflict ("changed meanwhile") on a version mismatch.
+
+        When the status changes and `notify` is given, the notifications it returns (told the
+        claim's dispute flaggers visible in `scope`) are written in the same transaction."""
 
     @abstractmethod
     def add_source(self, claim_id: str, source: Source, actor: str, scope: Scope) -> Claim: ...
@@ -216,9 +221,11 @@ class Store(ABC):
         note: str,
         scope: Scope,
         new_status: Status | None = None,
+        notify: Notifier | None = None,
     ) -> Flag:
         """Uphold or dismiss an open flag; an upheld flag may change the claim's status,
-        atomically."""
+        atomically. With `notify`, the notifications it returns for the resolution (and the
+        status change, if any) are written in the same transaction."""
 
     @abstractmethod
     def open_flag_counts(self, claim_ids: Iterable[str], scope: Scope) -> dict[str, int]: ...
@@ -231,6 +238,42 @@ class Store(ABC):
 
         For telling them when the claim's status changes. `kind=None` means every kind.
         """
+
+    # -- notifications outbox (see verifiers/notifications.py) ------------------------------
+    @abstractmethod
+    def claim_notifications(
+        self,
+        worker: str,
+        *,
+        limit: int = 20,
+        shard_count: int = 1,
+        shard_ids: Sequence[int] | None = None,
+        stale_after: float = 600.0,
+    ) -> list[Notification]:
+        """Take up to `limit` pending notifications, oldest first, for `worker` to deliver.
+
+        Only those whose guild belongs to one of `shard_ids` (all shards when None) out of
+        `shard_count`; global ones belong to shard 0. Taken rows become SENDING in one
+        transaction, so two callers (threads or processes) never get the same row. Rows left
+        SENDING longer than `stale_after` seconds (a bot that died mid-send) become FAILED:
+        delivery is at most once."""
+
+    @abstractmethod
+    def finish_notification(
+        self, notification_id: int, *, error: str | None = None
+    ) -> Notification:
+        """Mark a notification this worker took as DELIVERED, or FAILED with `error`."""
+
+    @abstractmethod
+    def list_notifications(
+        self,
+        *,
+        state: DeliveryState | None = None,
+        user_id: str | None = None,
+        claim_id: str | None = None,
+        limit: int = 50,
+    ) -> list[Notification]:
+        """Notifications, newest first (for the operator and for tests)."""
 
     # -- seeds -----------------------------------------------------------------------------
     @abstractmethod

@@ -79,6 +79,10 @@ TABLES: tuple[Table, ...] = (
     Table("source_checks", "url", _cols(
         "url:t state:t checked_at:ts http_status:i detail:t content_hash:t baseline_at:ts"
     ), identity=False),
+    Table("notifications", "id", _cols(
+        "id:i user_id:t guild_id:i claim_id:t flag_id:i kind:t message:t state:t created_at:ts"
+        " claimed_at:ts claimed_by:t finished_at:ts error:t"
+    )),
 )  # fmt: skip
 
 

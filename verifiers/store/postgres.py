@@ -32,6 +32,7 @@ from verifiers.models import (
     Status,
     utcnow,
 )
+from verifiers.notifications import Notifier
 from verifiers.store.base import (
     ChangeCallback,
     ChangeListener,
@@ -442,6 +443,7 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, Store):
         scope: Scope,
         *,
         expected_version: int | None = None,
+        notify: Notifier | None = None,
     ) -> Claim:
         actor = check_actor(actor)
         with self._write() as conn:
@@ -453,6 +455,8 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, Store):
             }
             self._change_columns(conn, row, wanted, actor, "update")
             claim = self._claim_by_pk(conn, row["pk"])
+            if notify is not None:
+                self._notify(conn, notify, claim, Status(row["status"]), scope)
         self._wrote()
         return claim
 

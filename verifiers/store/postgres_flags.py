@@ -16,9 +16,10 @@ from psycopg import errors
 from pydantic import ValidationError
 
 from verifiers.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from verifiers.models import MAX_CLAIM_CHARS, Flag, FlagKind, FlagState, Status, utcnow
+from verifiers.models import MAX_CLAIM_CHARS, Claim, Flag, FlagKind, FlagState, Status, utcnow
+from verifiers.notifications import ClaimEvent, Flagger, Notifier, first_per_user
 from verifiers.store.base import Scope
-from verifiers.store.postgres_db import PostgresBase
+from verifiers.store.postgres_notifications import PostgresNotifications, insert_notifications
 from verifiers.store.sqlite_db import as_text, short
 from verifiers.store.sqlite_flags import _URL, MAX_REASON_CHARS, _enum
 
@@ -37,7 +38,7 @@ def _flag(row: Mapping[str, Any]) -> Flag:
     return Flag.model_validate({k: row[k] for k in Flag.model_fields})
 
 
-class PostgresFlags(PostgresBase):
+class PostgresFlags(PostgresNotifications):
     def add_flag(
         self,
         claim_id: str,
@@ -159,6 +160,7 @@ class PostgresFlags(PostgresBase):
         note: str,
         scope: Scope,
         new_status: Status | None = None,
+        notify: Notifier | None = None,
     ) -> Flag:
         moderator = str(moderator or "").strip()
         if not moderator:
@@ -171,6 +173,7 @@ class PostgresFlags(PostgresBase):
             flag = self._flag_row(conn, flag_id, scope, lock="FOR UPDATE OF f")
             if flag.state is not FlagState.OPEN:
                 raise Conflict(f"flag #{flag.id} is already {flag.state.value}")
+            old_status = Status(self._claim_row(conn, flag.claim_id, scope)["status"])
             if new_status is not None:
                 row = self._changeable_row(conn, flag.claim_id, scope)
                 if row["status"] != new_status.value:
@@ -195,7 +198,12 @@ class PostgresFlags(PostgresBase):
                     flag.id,
                 ),
             )
-            return self._flag_row(conn, flag.id, scope)
+            resolved = self._flag_row(conn, flag.id, scope)
+            if notify is not None:
+                claim_pk = self._claim_row(conn, flag.claim_id, scope)["pk"]
+                claim = self._claim_by_pk(conn, claim_pk)
+                self._notify(conn, notify, claim, old_status, scope, resolved)
+            return resolved
 
     def open_flag_counts(self, claim_ids: Iterable[str], scope: Scope) -> dict[str, int]:
         ids = list(dict.fromkeys(str(i) for i in claim_ids))
@@ -215,15 +223,38 @@ class PostgresFlags(PostgresBase):
     def flaggers(
         self, claim_id: str, scope: Scope, *, kind: FlagKind | None = FlagKind.DISPUTE
     ) -> list[str]:
+        with self._read() as conn:
+            row = self._claim_row(conn, claim_id, scope)
+            return [f.user_id for f in self._flaggers_of(conn, row["pk"], scope, kind)]
+
+    @staticmethod
+    def _flaggers_of(
+        conn: Conn, claim_pk: int, scope: Scope, kind: FlagKind | None
+    ) -> list[Flagger]:
+        """Each flagger once, with the guild of their first flag, first flagger first."""
         visible, params = _flag_scope(scope)
         clauses = ["f.claim_pk = %s", "f.state <> 'withdrawn'", visible]
         if kind is not None:
             clauses.append("f.kind = %s")
             params.append(_enum(FlagKind, kind, "flag kind").value)
-        with self._read() as conn:
-            row = self._claim_row(conn, claim_id, scope)
-            query = (
-                f"SELECT f.user_id FROM flags f WHERE {' AND '.join(clauses)}"
-                " GROUP BY f.user_id ORDER BY min(f.id)"
-            )
-            return [r["user_id"] for r in conn.execute(query, (row["pk"], *params))]
+        where = " AND ".join(clauses)
+        query = f"SELECT f.user_id, f.guild_id FROM flags f WHERE {where} ORDER BY f.id"
+        rows = conn.execute(query, (claim_pk, *params))
+        return first_per_user([(r["user_id"], r["guild_id"]) for r in rows])
+
+    def _notify(
+        self,
+        conn: Conn,
+        notify: Notifier,
+        claim: Claim,
+        old_status: Status,
+        scope: Scope,
+        resolved: Flag | None = None,
+    ) -> None:
+        """Write what `notify` says this change owes people, in the change's transaction."""
+        if resolved is None and claim.status == old_status:
+            return
+        pk = conn.execute("SELECT pk FROM claims WHERE id = %s", (claim.id,)).fetchone()
+        assert pk is not None
+        flaggers = self._flaggers_of(conn, pk["pk"], scope, FlagKind.DISPUTE)
+        insert_notifications(conn, notify(ClaimEvent(claim, old_status, flaggers, resolved)))

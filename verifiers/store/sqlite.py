@@ -31,6 +31,7 @@ from verifiers.models import (
     Source,
     Status,
 )
+from verifiers.notifications import Notifier
 from verifiers.store.base import (
     ChangeCallback,
     ChangeListener,
@@ -369,6 +370,7 @@ class SqliteStore(SqliteDrafts, SqliteLiveness, SqliteFlags, Store):
         scope: Scope,
         *,
         expected_version: int | None = None,
+        notify: Notifier | None = None,
     ) -> Claim:
         actor = check_actor(actor)
         with self._write() as conn:
@@ -379,7 +381,10 @@ class SqliteStore(SqliteDrafts, SqliteLiveness, SqliteFlags, Store):
                 if name in EDITABLE
             }
             self._change_columns(conn, row, wanted, actor, "update")
-            return self._claim_by_pk(conn, row["pk"])
+            claim = self._claim_by_pk(conn, row["pk"])
+            if notify is not None:
+                self._notify(conn, notify, claim, Status(row["status"]), scope)
+            return claim
 
     def _change_columns(
         self,

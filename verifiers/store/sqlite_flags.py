@@ -14,9 +14,11 @@ from typing import Any
 from pydantic import HttpUrl, TypeAdapter, ValidationError
 
 from verifiers.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from verifiers.models import MAX_CLAIM_CHARS, Flag, FlagKind, FlagState, Status
+from verifiers.models import MAX_CLAIM_CHARS, Claim, Flag, FlagKind, FlagState, Status
+from verifiers.notifications import ClaimEvent, Flagger, Notifier, first_per_user
 from verifiers.store.base import Scope
-from verifiers.store.sqlite_db import SqliteBase, as_text, chunks, marks, now_ts, short
+from verifiers.store.sqlite_db import as_text, chunks, marks, now_ts, short
+from verifiers.store.sqlite_notifications import SqliteNotifications, insert_notifications
 
 MAX_REASON_CHARS = 1_000
 _URL = TypeAdapter(HttpUrl)
@@ -55,7 +57,7 @@ def _enum(kind: type[Any], value: object, what: str) -> Any:
         raise InvalidInput(f"unknown {what} {short(str(value))!r}") from None
 
 
-class SqliteFlags(SqliteBase):
+class SqliteFlags(SqliteNotifications):
     def add_flag(
         self,
         claim_id: str,
@@ -168,6 +170,7 @@ class SqliteFlags(SqliteBase):
         note: str,
         scope: Scope,
         new_status: Status | None = None,
+        notify: Notifier | None = None,
     ) -> Flag:
         moderator = str(moderator or "").strip()
         if not moderator:
@@ -180,6 +183,7 @@ class SqliteFlags(SqliteBase):
             flag = self._flag_row(conn, flag_id, scope)
             if flag.state is not FlagState.OPEN:
                 raise Conflict(f"flag #{flag.id} is already {flag.state.value}")
+            old_status = Status(self._claim_row(conn, flag.claim_id, scope)["status"])
             if new_status is not None:
                 row = self._changeable_row(conn, flag.claim_id, scope)
                 if row["status"] != new_status.value:
@@ -204,7 +208,12 @@ class SqliteFlags(SqliteBase):
                     flag.id,
                 ),
             )
-            return self._flag_row(conn, flag.id, scope)
+            resolved = self._flag_row(conn, flag.id, scope)
+            if notify is not None:
+                claim_pk = self._claim_row(conn, flag.claim_id, scope)["pk"]
+                claim = self._claim_by_pk(conn, claim_pk)
+                self._notify(conn, notify, claim, old_status, scope, resolved)
+            return resolved
 
     def open_flag_counts(self, claim_ids: Iterable[str], scope: Scope) -> dict[str, int]:
         ids = list(dict.fromkeys(str(i) for i in claim_ids))
@@ -223,15 +232,37 @@ class SqliteFlags(SqliteBase):
     def flaggers(
         self, claim_id: str, scope: Scope, *, kind: FlagKind | None = FlagKind.DISPUTE
     ) -> list[str]:
+        with self._read() as conn:
+            row = self._claim_row(conn, claim_id, scope)
+            return [f.user_id for f in self._flaggers_of(conn, row["pk"], scope, kind)]
+
+    @staticmethod
+    def _flaggers_of(
+        conn: sqlite3.Connection, claim_pk: int, scope: Scope, kind: FlagKind | None
+    ) -> list[Flagger]:
+        """Each flagger once, with the guild of their first flag, first flagger first."""
         visible, params = _flag_scope(scope)
         clauses = ["f.claim_pk = ?", "f.state != 'withdrawn'", visible]
         if kind is not None:
             clauses.append("f.kind = ?")
             params.append(_enum(FlagKind, kind, "flag kind").value)
-        with self._read() as conn:
-            row = self._claim_row(conn, claim_id, scope)
-            sql = (
-                f"SELECT f.user_id FROM flags f WHERE {' AND '.join(clauses)}"
-                " GROUP BY f.user_id ORDER BY min(f.id)"
-            )
-            return [r[0] for r in conn.execute(sql, (row["pk"], *params))]
+        where = " AND ".join(clauses)
+        sql = f"SELECT f.user_id, f.guild_id FROM flags f WHERE {where} ORDER BY f.id"
+        return first_per_user([(r[0], r[1]) for r in conn.execute(sql, (claim_pk, *params))])
+
+    def _notify(
+        self,
+        conn: sqlite3.Connection,
+        notify: Notifier,
+        claim: Claim,
+        old_status: Status,
+        scope: Scope,
+        resolved: Flag | None = None,
+    ) -> None:
+        """Write what `notify` says this change owes people, in the change's transaction."""
+        if resolved is None and claim.status == old_status:
+            return
+        pk = conn.execute("SELECT pk FROM claims WHERE id = ?", (claim.id,)).fetchone()[0]
+        flaggers = self._flaggers_of(conn, pk, scope, FlagKind.DISPUTE)
+        event = ClaimEvent(claim, old_status, flaggers, resolved)
+        insert_notifications(conn, notify(event))
