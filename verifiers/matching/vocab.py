@@ -47,6 +47,10 @@ class Vocabulary:
             self.stem_df[root] = max(df, self.stem_df.get(root, 0))
         for variants in self._by_stem.values():
             variants.sort(key=lambda t: -self.df[t])
+        # idf is asked for thousands of times per check (every candidate's every word): once
+        # per stem here instead of a logarithm per call.
+        self._unseen_idf = self._idf(1)
+        self._stem_idf = {root: self._idf(df) for root, df in self.stem_df.items()}
 
     @classmethod
     def from_texts(cls, texts: Iterable[list[str]]) -> Vocabulary:
@@ -64,7 +68,7 @@ class Vocabulary:
 
     def stem_idf(self, root: str) -> float:
         """idf of a stem (see `stem_df`)."""
-        return self._idf(self.stem_df.get(root, 1))
+        return self._stem_idf.get(root, self._unseen_idf)
 
     def _idf(self, df: int) -> float:
         return math.log(1.0 + (self.claim_count - df + 0.5) / (df + 0.5))
