@@ -138,6 +138,8 @@ def clean(text: str) -> str:
 
     Case is kept because stance detection uses capitals to find names.
     """
+    if text.isascii():  # nothing below changes ASCII; most claims are, and this is hot
+        return text
     text = unicodedata.normalize("NFKC", text)
     text = _strip_format(text)
     text = _fold_words(text)
