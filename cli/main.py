@@ -13,6 +13,7 @@ from cli.check_cmd import check_command
 from cli.claims_cmd import claims_group
 from cli.context import AppContext
 from cli.data_cmd import export_command, import_command, seed_command
+from cli.db_cmd import backup_command, copy_command, migrate_command
 from cli.flags_cmd import flag_command, flags_group
 from cli.ingest_cmd import drafts_group, ingest_command, sources_group
 from cli.run_cmd import run_command, sync_command
@@ -55,6 +56,9 @@ for command in (
     ingest_command,
     drafts_group,
     sources_group,
+    migrate_command,
+    backup_command,
+    copy_command,
 ):
     cli.add_command(command)
 
