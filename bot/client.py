@@ -21,8 +21,16 @@ from verifiers.service import ClaimService
 
 T = TypeVar("T")
 
-EXTENSIONS = ("bot.cogs.check", "bot.cogs.flags", "bot.cogs.claims", "bot.cogs.admin")
+EXTENSIONS = (
+    "bot.cogs.check",
+    "bot.cogs.flags",
+    "bot.cogs.claims",
+    "bot.cogs.drafts",
+    "bot.cogs.admin",
+    "bot.cogs.outbox",
+)
 SETTINGS_TTL = 30.0
+OUTBOX_INTERVAL = 3.0  # seconds between two looks at the notifications outbox
 
 
 class ClaimTree(app_commands.CommandTree):
@@ -52,6 +60,7 @@ class ClaimBot(commands.AutoShardedBot):
         *,
         sync_dev_guild: bool = True,
         guild_ready_timeout: float = 2.0,
+        outbox_interval: float = OUTBOX_INTERVAL,
     ) -> None:
         # The bot has no voice features: skip discord.py's warnings about voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
@@ -72,6 +81,7 @@ class ClaimBot(commands.AutoShardedBot):
         self.service = service
         self.settings = settings
         self.sync_dev_guild = sync_dev_guild
+        self.outbox_interval = outbox_interval
         self.started_at = time.monotonic()
         self._guild_settings: dict[int, tuple[float, GuildSettings]] = {}
 

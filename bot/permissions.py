@@ -50,9 +50,14 @@ def require_manager(interaction: discord.Interaction) -> None:
         raise Refused(NOT_MANAGER)
 
 
-async def require_owner(interaction: discord.Interaction[ClaimBot]) -> None:
+async def is_owner(interaction: discord.Interaction[ClaimBot]) -> bool:
+    """The bot's operator in Discord: `owner_ids` in settings, or the application's owner."""
     bot = interaction.client
     if interaction.user.id in bot.settings.discord.owner_ids:
-        return
-    if not await bot.is_owner(interaction.user):
+        return True
+    return await bot.is_owner(interaction.user)
+
+
+async def require_owner(interaction: discord.Interaction[ClaimBot]) -> None:
+    if not await is_owner(interaction):
         raise Refused(NOT_OWNER)

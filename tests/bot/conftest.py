@@ -23,8 +23,9 @@ from discord.gateway import DiscordWebSocket
 
 from bot.client import ClaimBot
 from bot.cogs.check.passive import Outcome
-from tests.fakediscord import FakeDiscord, FakeGuild, FakeInteraction, payloads
-from verifiers.config import DiscordSettings, Settings
+from tests.fakediscord import FakeDiscord, FakeGuild, FakeInteraction, SentMessage, payloads
+from verifiers.config import DiscordSettings, FactCheckSettings, Settings
+from verifiers.fetch import FetchPolicy
 from verifiers.models import Claim, ClaimFields, Source, Status
 from verifiers.service import ClaimService
 from verifiers.store import open_store
@@ -112,6 +113,15 @@ class Harness:
         )
         return outcomes[index]
 
+    async def dms_to(self, user: dict[str, Any], count: int = 1) -> list[SentMessage]:
+        """Wait until the bot has sent `user` at least `count` DMs (the outbox is drained in the
+        background), then return them."""
+        channel = self.fake.dm_channel_id(user)
+        return await self.fake.wait_until(
+            lambda: len(self.fake.messages_in(channel)) >= count and self.fake.messages_in(channel),
+            what=f"{count} DM(s) to {user['username']}",
+        )
+
     def replies_to(self, message: dict[str, Any]) -> list[dict[str, Any]]:
         return [
             s.message
@@ -134,14 +144,23 @@ class Harness:
         return await self.slash(command, options, **kwargs)
 
 
-def settings_for(fake: FakeDiscord, **discord_settings: Any) -> Settings:
-    return Settings(discord=DiscordSettings(token=fake.token, **discord_settings))
+def settings_for(
+    fake: FakeDiscord, factcheck: FactCheckSettings | None = None, **discord_settings: Any
+) -> Settings:
+    return Settings(
+        discord=DiscordSettings(token=fake.token, **discord_settings),
+        factcheck=factcheck or FactCheckSettings(),
+    )
 
 
-async def start_bot(fake: FakeDiscord, settings: Settings, store: Store) -> ClaimBot:
+async def start_bot(
+    fake: FakeDiscord, settings: Settings, store: Store, fetch_policy: FetchPolicy | None = None
+) -> ClaimBot:
     """Start a bot and wait for READY; a failed start raises its own exception."""
     # Ready comes `guild_ready_timeout` after the last GUILD_CREATE; the fake sends them at once.
-    bot = ClaimBot(ClaimService(store, settings), settings, guild_ready_timeout=0.05)
+    # The outbox is drained every 50 ms here (3 s in production) so DMs arrive promptly.
+    service = ClaimService(store, settings, fetch_policy=fetch_policy)
+    bot = ClaimBot(service, settings, guild_ready_timeout=0.05, outbox_interval=0.05)
     task = asyncio.create_task(bot.start(settings.discord.token.get_secret_value()))
     bot._test_task = task  # type: ignore[attr-defined]
     await fake.wait_until(lambda: bot.is_ready() or task.done(), what="the bot to be ready")
@@ -199,14 +218,22 @@ async def make_harness(
     fake = pointed_at_fake
     started: list[Harness] = []
 
-    async def make(*, message_content_allowed: bool = True, **discord_settings: Any) -> Harness:
+    async def make(
+        *,
+        message_content_allowed: bool = True,
+        fetch_policy: FetchPolicy | None = None,
+        factcheck: FactCheckSettings | None = None,
+        **discord_settings: Any,
+    ) -> Harness:
+        """`fetch_policy` lets the bot fetch from a test server on 127.0.0.1 (tests only)."""
         assert not started, "one bot per test"
         fake.message_content_allowed = message_content_allowed
         alpha = fake.add_guild("Alpha", channels=["general", "news", "modlog"], roles=[MOD_ROLE])
         beta = fake.add_guild("Beta", channels=["general"])
         users = {name: fake.add_user(name) for name in ("alice", "bob", "mod")}
         other_bot = fake.add_user("helperbot", bot=True)
-        bot = await start_bot(fake, settings_for(fake, **discord_settings), claim_store)
+        settings = settings_for(fake, factcheck, **discord_settings)
+        bot = await start_bot(fake, settings, claim_store, fetch_policy)
         harness = Harness(
             fake,
             claim_store,

@@ -28,6 +28,7 @@ async def test_global_sync_payload(h: Harness) -> None:
         "flag",
         "unflag",
         "flags",
+        "drafts",
         "claim",
         "claimbot",
         "Check claims",
@@ -38,7 +39,7 @@ async def test_global_sync_payload(h: Harness) -> None:
         assert commands[name]["contexts"] == [GUILD, BOT_DM], name
         assert commands[name]["default_member_permissions"] is None, name
         assert commands[name]["integration_types"] == [0], name
-    for name in ("flags", "claim", "claimbot"):
+    for name in ("flags", "drafts", "claim", "claimbot"):
         assert commands[name]["contexts"] == [GUILD], name
         assert int(commands[name]["default_member_permissions"]) == MANAGE_MESSAGES, name
 
@@ -51,7 +52,10 @@ async def test_global_sync_payload(h: Harness) -> None:
     assert not flag["evidence"]["required"]
 
     claim = _options(commands["claim"])
-    assert set(claim) == {"add", "edit", "status", "source", "retire", "show", "history"}
+    assert set(claim) == {
+        "add", "edit", "status", "source", "retire", "ingest", "show", "history"
+    }  # fmt: skip
+    assert _options(commands["claim"], "ingest")["url"]["required"]
     assert set(_options(commands["claim"], "source")) == {"add"}
     for sub in ("edit", "status", "retire", "show", "history"):
         assert _options(commands["claim"], sub)["claim"]["autocomplete"], sub

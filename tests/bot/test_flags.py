@@ -6,6 +6,7 @@ from bot.cogs.flags.review import KEEP_STATUS
 from tests.bot.conftest import Harness
 from tests.fakediscord import payloads
 from verifiers.models import FlagKind, FlagState, Status
+from verifiers.notifications import DeliveryState
 from verifiers.store.base import Scope
 
 EIFFEL = "The Eiffel Tower was sold for scrap metal in 1925"
@@ -127,17 +128,20 @@ async def test_review_queue_uphold_changes_status_tells_flagger_and_mod_log(h: H
             permissions=payloads.MODERATOR_PERMISSIONS,
         )
     )
-    assert done["content"] == f"Flag #{flag_id} upheld; the claim is Disputed."
+    assert done["content"] == (
+        f"Flag #{flag_id} upheld; the claim is Disputed. 1 flagger will be told by DM."
+    )
     assert h.service.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.DISPUTED
 
     [modlog] = h.fake.messages_in(h.alpha.channel("modlog"))
     assert modlog.body["embeds"][0]["author"]["name"] == f"Flag #{flag_id} upheld"
-    dm = h.fake.messages_in(h.fake.dm_channel_id(h.alice))
-    assert len(dm) == 1 and f"Your flag #{flag_id} was upheld" in dm[0].body["content"]
-    assert "Confirmed conflict" in dm[0].body["content"]
+    [dm] = await h.dms_to(h.alice)
+    assert dm.body["content"].startswith("**claimbot** · Alpha\n")  # which server it is about
+    assert f"Your flag #{flag_id} was upheld" in dm.body["content"]
+    assert "Confirmed conflict" in dm.body["content"]
 
 
-async def test_dismiss_keeps_the_status_and_dm_failures_are_ignored(h: Harness) -> None:
+async def test_dismiss_keeps_the_status_and_a_failed_dm_is_recorded(h: Harness) -> None:
     claim = h.add_claim(EIFFEL, Status.FALSE, guild=h.alpha)
     await h.fake.reply_of(await h.slash("flag", {"claim": claim.id, "reason": "I disagree"}))
     del h.fake.users[int(h.alice["id"])]  # the flagger left Discord: the DM cannot be sent
@@ -160,9 +164,15 @@ async def test_dismiss_keeps_the_status_and_dm_failures_are_ignored(h: Harness) 
             permissions=payloads.MODERATOR_PERMISSIONS,
         )
     )
-    assert done["content"] == f"Flag #{flag_id} dismissed; the claim is False."
+    assert done["content"] == (
+        f"Flag #{flag_id} dismissed; the claim is False. 1 flagger will be told by DM."
+    )
     [flag] = h.service.list_flags(Scope.guild(h.alpha.id), state=None, claim_id=claim.id)
     assert flag.state is FlagState.DISMISSED and flag.resolution_note == "No evidence given"
+    [failed] = await h.fake.wait_until(
+        lambda: h.service.list_notifications(state=DeliveryState.FAILED), what="a failed DM"
+    )
+    assert failed.error.startswith("unknown Discord user (Discord 404")
 
 
 async def test_uphold_can_keep_the_status(h: Harness) -> None:

@@ -129,8 +129,10 @@ async def test_status_source_retire_show_and_history(h: Harness) -> None:
         )
     )
     assert status["embeds"][0]["title"].startswith("FALSE")
-    [dm] = h.fake.messages_in(h.fake.dm_channel_id(h.alice))  # the flagger hears of it
-    assert "now **False**" in dm.body["content"]
+    assert status["content"] == "1 flagger will be told by DM."
+    [dm] = await h.dms_to(h.alice)  # the flagger hears of it, through the outbox
+    assert "changed from Unverified to False" in dm.body["content"]
+    assert "Railway's April joke" in dm.body["content"]
 
     added = await h.fake.reply_of(
         await h.as_mod(
@@ -232,7 +234,7 @@ async def test_status_and_owner_only_sync(h: Harness) -> None:
     refused = await h.fake.reply_of(await h.as_mod("claimbot sync"))
     assert refused["content"] == "Only the bot's owner can do this."
     synced = await h.fake.reply_of(await h.slash("claimbot sync", user=h.fake.owner))
-    assert synced["content"].startswith("Synced 7 commands globally")
+    assert synced["content"].startswith("Synced 8 commands globally")
     assert len(h.fake.requests_to("PUT", rf"/applications/{h.fake.app_id}/commands")) == puts + 1
 
 

@@ -113,7 +113,7 @@ async def test_missing_token_gives_one_line(fake: FakeDiscord, tmp_path: Path) -
 async def test_sync_publishes_commands_globally(fake: FakeDiscord, tmp_path: Path) -> None:
     status, out, err = await _finish(await _start("sync", _env(fake, tmp_path), tmp_path))
     assert (status, err) == (0, "")
-    assert "synced 7 commands globally" in out
+    assert "synced 8 commands globally" in out
     assert {c["name"] for c in fake.commands[None]} >= {"check", "claim", "Check claims"}
     assert not fake.identifies  # no gateway connection needed
 

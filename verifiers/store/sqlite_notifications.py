@@ -27,6 +27,7 @@ INSERT = (
     "INSERT INTO notifications (user_id, guild_id, claim_id, flag_id, kind, message, created_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+WAITING = "SELECT 1 FROM notifications WHERE state IN ('pending', 'sending') LIMIT 1"
 INTERRUPTED = "interrupted: the bot stopped before it could confirm the DM was sent"
 
 
@@ -79,6 +80,9 @@ class SqliteNotifications(SqliteBase):
         if not worker:
             raise InvalidInput("taking notifications needs the worker's name")
         mine, params = shard_clause(shard_count, shard_ids)
+        with self._read() as conn:  # the usual answer, without taking the write lock
+            if conn.execute(WAITING).fetchone() is None:
+                return []
         now = utcnow()
         with self._write() as conn:
             conn.execute(

@@ -1,4 +1,4 @@
-"""Moderating claims: `/claim add|edit|status|source add|retire|show|history`."""
+"""Moderating claims: `/claim add|edit|status|source add|retire|ingest|show|history`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`/claim ...`: moderators add, edit, re-rate, source, retire and inspect claims.
+"""`/claim ...`: moderators add, edit, re-rate, source, retire, ingest and inspect claims.
 
 Every subcommand is checked in code (`interaction_check`), since server admins can override
 the group's default permissions; claims added here belong to this server only.
@@ -11,15 +11,20 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import MISSING
 
 from bot import notify, render
 from bot.autocomplete import claim_choices
 from bot.cogs.check.buttons import SourcesButton
 from bot.cogs.claims.modals import ClaimAddModal, ClaimEditModal
+from bot.cogs.drafts.buttons import open_view
+from bot.cogs.drafts.queue import ingest_summary
 from bot.forms import iso_date, source_from
 from bot.identity import actor, scope_for
+from bot.logs import log_event
 from bot.permissions import require_moderator
 from bot.replies import thinking
+from verifiers.ingest.drafts import DraftState
 from verifiers.models import FlagState, SourceRole, Status
 
 if TYPE_CHECKING:
@@ -93,9 +98,11 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Modera
             scope_for(interaction.guild_id),
         )
         await notify.announce_change(
-            interaction, change.claim, f"Status set to {change.claim.status.label}"
+            interaction,
+            change.claim,
+            f"Status set to {change.claim.status.label}",
+            told=change.notify_user_ids,
         )
-        await notify.tell_flaggers(self.bot, change)
 
     @source.command(name="add", description="Add a source to a claim")
     @app_commands.describe(
@@ -154,6 +161,34 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Modera
             reason,
         )
         await notify.announce_change(interaction, retired, "Claim retired", note=reason)
+
+    @app_commands.command(
+        name="ingest", description="Propose claims from an article or fact-check page"
+    )
+    @app_commands.describe(url="Link to the article (http or https)")
+    async def ingest(
+        self, interaction: discord.Interaction[ClaimBot], url: app_commands.Range[str, 1, 2000]
+    ) -> None:
+        """Fetched through the safe fetcher; a refused or failed fetch answers with its line."""
+        await thinking(interaction)
+        report = await self.bot.core(
+            self.bot.service.ingest_url,
+            url.strip(),
+            actor(interaction.user),
+            scope_for(interaction.guild_id),
+        )
+        waiting = any(d.state is DraftState.PENDING for d in report.drafts)
+        await interaction.followup.send(
+            ingest_summary(report), view=open_view() if waiting else MISSING, ephemeral=True
+        )
+        log_event(
+            "ingest",
+            guild=interaction.guild_id,
+            user=interaction.user.id,
+            article=report.article.id,
+            drafts=len(report.drafts),
+            again=report.already_ingested,
+        )
 
     @app_commands.command(name="show", description="Show a claim with its details and sources")
     @app_commands.describe(claim="The claim (start typing to search)")

@@ -162,5 +162,6 @@ class ClaimEditModal(ui.Modal, title="Edit a claim"):
                 scope_for(interaction.guild_id),
                 expected_version=self.claim.version,
             )
-            await notify.announce_change(interaction, change.claim, "Claim edited")
-            await notify.tell_flaggers(bot, change)
+            await notify.announce_change(
+                interaction, change.claim, "Claim edited", told=change.notify_user_ids
+            )

@@ -124,9 +124,10 @@ class ResolveModal(ui.Modal):
             )
             flag, claim = resolution.flag, resolution.claim
             verdict = "upheld" if self.upheld else "dismissed"
+            told = notify.queued_note(resolution.notify_user_ids)
             await send_ephemeral(
                 interaction,
-                f"Flag #{flag.id} {verdict}; the claim is {claim.status.label}.",
+                f"Flag #{flag.id} {verdict}; the claim is {claim.status.label}. {told}".strip(),
             )
             embed = render.modlog_embed(
                 claim,
@@ -135,4 +136,3 @@ class ResolveModal(ui.Modal):
                 note=self.note.value,
             )
             await notify.post_modlog(bot, interaction.guild_id, embed)
-            await notify.tell_flaggers(bot, resolution)

@@ -1,0 +1,84 @@
+"""The review queue: which drafts a moderator may see and decide here, one page per draft.
+
+A server's moderators see that server's pending drafts; the bot's owner also sees the
+operator's global ones (which become global claims, so only the owner may decide them). No one
+ever sees another server's drafts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.permissions import is_owner
+from bot.text import safe
+from verifiers.errors import NotFound
+from verifiers.ingest.drafts import Draft, DraftState, IngestReport
+from verifiers.store.base import Scope
+
+if TYPE_CHECKING:
+    from bot.client import ClaimBot
+
+QUEUE_LIMIT = 100
+
+
+async def pending(interaction: discord.Interaction[ClaimBot]) -> list[Draft]:
+    """The drafts this moderator may review here, oldest first."""
+    bot = interaction.client
+    assert interaction.guild_id is not None
+    drafts = await bot.core(
+        bot.service.list_drafts, Scope.guild(interaction.guild_id), limit=QUEUE_LIMIT
+    )
+    if await is_owner(interaction):
+        drafts += await bot.core(bot.service.list_drafts, Scope(), limit=QUEUE_LIMIT)
+    return sorted(drafts, key=lambda d: d.id)
+
+
+async def draft_scope(interaction: discord.Interaction[ClaimBot], draft_id: int) -> Scope:
+    """The scope to decide `draft_id` in: this server's, or the operator's for a global draft
+    and the bot's owner. NotFound alike for another server's draft and a missing one."""
+    bot = interaction.client
+    assert interaction.guild_id is not None
+    here = Scope.guild(interaction.guild_id)
+    try:
+        await bot.core(bot.service.get_draft, draft_id, here)
+        return here
+    except NotFound:
+        if not await is_owner(interaction):
+            raise
+    draft = await bot.core(bot.service.get_draft, draft_id, Scope.everything())
+    if draft.guild_id is not None:
+        raise NotFound(f"no draft with id {draft_id}")
+    return Scope.everything()
+
+
+def position(drafts: Sequence[Draft], *, at: int | None = None, before: int | None = None) -> int:
+    """The page to show: the first draft from id `at` on, or the last one before `before`."""
+    if before is not None:
+        earlier = [i for i, d in enumerate(drafts) if d.id < before]
+        return earlier[-1] if earlier else 0
+    if at is not None:
+        later = [i for i, d in enumerate(drafts) if d.id >= at]
+        return later[0] if later else max(0, len(drafts) - 1)
+    return 0
+
+
+def ingest_summary(report: IngestReport) -> str:
+    """What an ingest proposed, in one or two lines."""
+    article = report.article
+    title = f"“{safe(' '.join(article.title.split()), 200)}”" if article.title else "the page"
+    source = f"{title} ({safe(article.publisher, 100)})" if article.publisher else title
+    waiting = sum(d.state is DraftState.PENDING for d in report.drafts)
+    if report.already_ingested:
+        return (
+            f"Already ingested: {source} has {len(report.drafts)} draft(s), "
+            f"{waiting} still waiting for review. Nothing new was added."
+        )
+    if not report.drafts:
+        return f"No attributable claims found in {source}: nothing was proposed."
+    return (
+        f"Proposed {len(report.drafts)} draft(s) from {source}. "
+        "None is matched until a moderator approves it."
+    )

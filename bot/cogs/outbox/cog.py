@@ -1,0 +1,85 @@
+"""The background task that drains the outbox every few seconds.
+
+Each pass takes a batch of pending notifications for this process (only those of the guilds
+its shards own, and shard 0 takes the global ones), sends each DM, and records the outcome.
+The store hands a notification to one process only, so several bot processes (or a restart
+overlapping the old process) never send the same DM twice; a DM that fails is recorded as
+failed and not retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+from typing import TYPE_CHECKING
+
+from discord.ext import commands, tasks
+
+from bot.cogs.outbox.deliver import deliver
+from bot.logs import log_event
+from verifiers.errors import ClaimbotError
+
+if TYPE_CHECKING:
+    from bot.client import ClaimBot
+
+BATCH = 20
+
+
+def worker_name() -> str:
+    """Unique per process and bot, and readable in the outbox (`claimed_by`)."""
+    return f"bot:{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class OutboxCog(commands.Cog):
+    def __init__(self, bot: ClaimBot) -> None:
+        self.bot = bot
+        self.worker = worker_name()
+        self.drain = tasks.loop(seconds=bot.outbox_interval)(self._pass)
+        self.drain.before_loop(self.bot.wait_until_ready)
+
+    async def cog_load(self) -> None:
+        self.drain.start()
+
+    async def cog_unload(self) -> None:
+        self.drain.cancel()
+
+    def _shards(self) -> tuple[int, list[int] | None]:
+        """This process's shards; None when it runs them all (then it takes every row)."""
+        configured = self.bot.settings.discord.shard_ids
+        return self.bot.shard_count or 1, list(configured) if configured is not None else None
+
+    async def _pass(self) -> None:
+        """One pass; a failure is logged and the next pass tries again (the loop must live)."""
+        try:
+            await self.drain_once()
+        except ClaimbotError as exc:  # e.g. the database is busy: next time
+            log_event("outbox_unavailable", level=logging.WARNING, reason=str(exc))
+        except Exception:
+            logging.getLogger("claimbot").exception("event=outbox_failed")
+
+    async def drain_once(self) -> int:
+        """Deliver one batch; returns how many notifications this pass took."""
+        bot = self.bot
+        shard_count, shard_ids = self._shards()
+        batch = await bot.core(
+            bot.service.take_notifications,
+            self.worker,
+            limit=BATCH,
+            shard_count=shard_count,
+            shard_ids=shard_ids,
+        )
+        for notification in batch:
+            error = await deliver(bot, notification)
+            await bot.core(bot.service.finish_notification, notification.id, error=error)
+            log_event(
+                "dm",
+                id=notification.id,
+                kind=notification.kind.value,
+                user=notification.user_id,
+                guild=notification.guild_id,
+                outcome="failed" if error else "delivered",
+                reason=error,
+            )
+        return len(batch)
