@@ -822,7 +822,14 @@ class FakeDiscord:
 
     def _webhook_message(self, handle: FakeInteraction, mid: str) -> dict[str, Any] | None:
         if mid == "@original":
-            return handle.messages[0] if handle.messages else None
+            if handle.messages:
+                return handle.messages[0]
+            # After a deferred update (6) or an update (7), the original response of a button
+            # press or of a form opened by one is the message the button is on.
+            clicked = handle.payload.get("message")
+            if clicked and handle.callbacks and handle.callbacks[0]["type"] in (6, 7):
+                return self.messages.get(int(clicked["id"]))
+            return None
         return next((m for m in handle.messages if m["id"] == mid), None)
 
     async def _wh_edit(self, body: Any, token: str, mid: str) -> tuple[int, Any]:
