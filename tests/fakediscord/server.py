@@ -116,6 +116,7 @@ class FakeDiscord:
         self.rejected: list[tuple[Recorded, list[str]]] = []
         self.client_errors: list[str] = []
         self.errors_expected = False  # a test of error handling sets this while it provokes one
+        self.dms_closed: set[int] = set()  # users who accept no DMs from the bot (403 50007)
         self._sockets: list[tuple[web.WebSocketResponse, int, int]] = []
         self._seq = 0
         self._runner: web.AppRunner | None = None
@@ -723,8 +724,11 @@ class FakeDiscord:
         return data
 
     async def _create_message(self, body: Any, channel_id: str) -> tuple[int, Any]:
-        if int(channel_id) not in self.channels:
+        channel = self.channels.get(int(channel_id))
+        if channel is None:
             return 404, {"message": "Unknown Channel", "code": 10003}
+        if channel["type"] == 1 and int(channel["recipients"][0]["id"]) in self.dms_closed:
+            return 403, {"message": "Cannot send messages to this user", "code": 50007}
         _check_message_body(body)
         data = self._bot_message(channel_id, body)
         self.sent.append(SentMessage(f"POST /channels/{channel_id}/messages", body, data))
