@@ -80,6 +80,7 @@ class ClaimBot(commands.AutoShardedBot):
         )
         self.service = service
         self.settings = settings
+        service.external_verifiers  # noqa: B018 - a misconfigured verifier fails the start
         self.sync_dev_guild = sync_dev_guild
         self.outbox_interval = outbox_interval
         self.started_at = time.monotonic()

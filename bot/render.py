@@ -116,20 +116,25 @@ def _sources_field(claim: Claim, limit: int) -> str:
 # -- replies to a check -----------------------------------------------------------------------
 @dataclass
 class CheckReply:
-    """What to send for a check: match embeds, the claims they show (for buttons), a note, and
-    the "possibly related" band, which only the asker may ever see."""
+    """What to send for a check: match embeds, the claims they show (for buttons), a note, the
+    external fact-checks, and the "possibly related" band, which only the asker may ever see."""
 
     content: str = ""
     embeds: list[discord.Embed] = field(default_factory=list)
     claim_ids: list[str] = field(default_factory=list)
     related: discord.Embed | None = None
+    external: discord.Embed | None = None  # others' fact-checks, when nothing matched here
 
     @property
     def has_match(self) -> bool:
         return bool(self.claim_ids)
 
+    def public(self) -> list[discord.Embed]:
+        """What may be posted for everyone: our matches, or the labelled external results."""
+        return [*self.embeds, self.external] if self.external else list(self.embeds)
+
     def for_asker(self) -> list[discord.Embed]:
-        return [*self.embeds, self.related] if self.related else list(self.embeds)
+        return [*self.public(), self.related] if self.related else self.public()
 
 
 def match_embed(

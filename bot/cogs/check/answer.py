@@ -1,10 +1,12 @@
-"""The one way a text becomes a reply: the core's check, rendered in the server's style."""
+"""The one way a text becomes a reply: the core's check, rendered in the server's style,
+with external fact-checks when asked for and nothing here matched."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from bot import render
+from bot.cogs.check.external import external_embed
 from bot.identity import scope_for
 
 if TYPE_CHECKING:
@@ -13,9 +15,18 @@ if TYPE_CHECKING:
 NO_TEXT = "That message has no text to check."
 
 
-async def reply_for(bot: ClaimBot, text: str, guild_id: int | None) -> render.CheckReply:
-    result = await bot.core(bot.service.check, text, scope_for(guild_id))
+async def reply_for(
+    bot: ClaimBot, text: str, guild_id: int | None, *, external: bool = False
+) -> render.CheckReply:
+    """`external`: a member asked (/check, Check claims, a mention), so when no claim matches
+    confidently the enabled external verifiers are consulted. Passive listening never does."""
+    scope = scope_for(guild_id)
+    result = await bot.core(bot.service.check, text, scope)
     compact = False
     if guild_id is not None:
         compact = (await bot.guild_settings(guild_id)).reply_style == "compact"
-    return render.check_reply(result, compact=compact)
+    reply = render.check_reply(result, compact=compact)
+    if external and not reply.has_match and bot.service.external_verifiers:
+        answers = await bot.core(bot.service.external_checks, result, scope)
+        reply.external = external_embed(answers)
+    return reply

@@ -64,9 +64,9 @@ class CheckCog(commands.Cog):
     async def _answer(
         self, interaction: discord.Interaction[ClaimBot], text: str, *, public: bool, via: str
     ) -> None:
-        reply = await reply_for(self.bot, text, interaction.guild_id)
+        reply = await reply_for(self.bot, text, interaction.guild_id, external=True)
         view = reply_view(reply.claim_ids) or MISSING
-        embeds = reply.embeds if public else reply.for_asker()
+        embeds = reply.public() if public else reply.for_asker()
         await interaction.followup.send(
             reply.content or MISSING, embeds=embeds, view=view, ephemeral=not public
         )

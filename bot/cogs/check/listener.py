@@ -111,13 +111,14 @@ class MessageListener(commands.Cog):
         if not text.strip():
             await message.reply(HOW_TO_MENTION)
             return Outcome.NO_CONTENT
-        reply = await reply_for(self.bot, text, message.guild.id if message.guild else None)
+        guild_id = message.guild.id if message.guild else None
+        reply = await reply_for(self.bot, text, guild_id, external=True)
         content = reply.content
         if not reply.has_match and reply.related is not None:
             content = f"{content} {RELATED_HINT}"
         await message.reply(
             content or None,
-            embeds=reply.embeds,
+            embeds=reply.public(),
             view=reply_view(reply.claim_ids),
         )
         return Outcome.REPLIED if reply.has_match else Outcome.NO_MATCH
