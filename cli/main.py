@@ -25,8 +25,9 @@ from verifiers.errors import ClaimbotError
 @click.option(
     "--db",
     "db_url",
-    metavar="PATH",
-    help="Database to use (a SQLite file; created and seeded if new). Default: from config.",
+    metavar="PATH|URL",
+    help="Database to use: a SQLite file path, or a PostgreSQL URL "
+    "(postgresql://user@host/db?schema=claimbot); created and seeded if new. Default: from config.",
 )
 @click.option(
     "--config",

@@ -10,7 +10,8 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,7 +25,11 @@ DEFAULT_CONFIG_FILE = Path("claimbot.toml")
 
 
 class DatabaseSettings(BaseModel):
-    url: str = Field("claimbot.db", description="SQLite file path (or a PostgreSQL URL, later).")
+    url: str = Field(
+        "claimbot.db",
+        description="A SQLite file path (one process), or a PostgreSQL URL "
+        "(postgresql://user:password@host:5432/dbname?schema=claimbot) shared by many processes.",
+    )
     seed_on_create: bool = True
 
 
@@ -51,8 +56,10 @@ class DiscordSettings(BaseModel):
     dev_guild_id: int | None = None
     owner_ids: list[int] = Field(default_factory=list)
     message_content_intent: bool = True
-    shard_count: int | None = None
-    shard_ids: list[int] | None = None
+    shard_count: int | None = Field(None, ge=1, description="Shards of the whole bot.")
+    shard_ids: list[int] | None = Field(
+        None, min_length=1, description="The shards this process runs (needs shard_count)."
+    )
     # Cooldowns: uses per user per period of /check, /flag, "Check claims" and mentions.
     command_rate: int = Field(5, ge=1)
     command_period: float = Field(30.0, gt=0)
@@ -61,6 +68,25 @@ class DiscordSettings(BaseModel):
     passive_channel_period: float = Field(60.0, gt=0)
     passive_user_rate: int = Field(2, ge=1)
     passive_user_period: float = Field(60.0, gt=0)
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shards_fit(cls, ids: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        """A wrong shard layout would leave servers unserved or be refused by Discord only
+        later: say so at start-up instead."""
+        if ids is None:
+            return ids
+        count = info.data.get("shard_count")
+        if count is None:
+            raise PydanticCustomError("shards", "needs shard_count (the number of shards in all)")
+        outside = sorted({i for i in ids if not 0 <= i < count})
+        if outside:
+            raise PydanticCustomError(
+                "shards", f"{outside} outside 0..{count - 1} (shard_count is {count})"
+            )
+        if len(set(ids)) != len(ids):
+            raise PydanticCustomError("shards", f"{ids} names a shard twice")
+        return ids
 
 
 class FactCheckSettings(BaseModel):
