@@ -212,6 +212,11 @@ def claim(seed: int, index: int) -> SynthClaim:
     return _block(seed, index // BLOCK)[index % BLOCK]
 
 
+def forget() -> None:
+    """Drop the blocks kept for `claim` (they would count in the measured process's memory)."""
+    _block.cache_clear()
+
+
 def claims(seed: int, count: int) -> Iterator[SynthClaim]:
     """Claims 0..count-1; blocks are not cached here, so memory stays flat at 1M."""
     for number in range(0, (count + BLOCK - 1) // BLOCK):

@@ -69,6 +69,17 @@ from verifiers.store.sqlite_db import (
 from verifiers.store.sqlite_drafts import SqliteDrafts
 from verifiers.store.sqlite_flags import SqliteFlags
 from verifiers.store.sqlite_liveness import SqliteLiveness
+from verifiers.store.sqlite_search import (
+    POSTING_BUDGET,
+    DocCounts,
+    Scorer,
+    index_tokens,
+    index_totals,
+    plan,
+    pooled_rowids,
+    rows_by_pk,
+    single_token,
+)
 
 EDITABLE = ("text", "status", "explanation", "claimant", "claim_date", "summary")
 SEEDED = (*EDITABLE, "external_id")
@@ -91,9 +102,12 @@ def _scope_sql(scope: Scope, column: str = "c.guild_id") -> tuple[str, list[Any]
 class SqliteStore(SqliteDrafts, SqliteLiveness, SqliteFlags, Store):
     """`Store` on one SQLite file; safe to share between threads of one process."""
 
+    posting_budget = POSTING_BUDGET  # see sqlite_search; tests lower it to force pooling
+
     def __init__(self, path: str | os.PathLike[str], *, migrate: bool = True) -> None:
         path = Path(path).expanduser()
         super().__init__(path)
+        self._doc_counts = DocCounts()
         check_database_path(path)
         self._conn = connect(path)
         try:
@@ -460,19 +474,33 @@ class SqliteStore(SqliteDrafts, SqliteLiveness, SqliteFlags, Store):
 
     # -- retrieval ---------------------------------------------------------------------------
     def search(self, terms: list[str], scope: Scope, limit: int = 50) -> list[Candidate]:
+        """BM25 (FTS5's, text weighted 2) over the terms; large indexes are searched through a
+        pool from the rarest terms, re-scored exactly (see `sqlite_search`)."""
         query = fts_query(terms)
         if not query or limit <= 0:
             return []
+        words = [w for w in dict.fromkeys(CONTROL.sub(" ", str(t)).strip() for t in terms) if w]
         visible, params = _scope_sql(scope)
-        sql = (
-            f"SELECT c.id, bm25(claims_fts, {BM25_WEIGHTS[0]}, {BM25_WEIGHTS[1]}) AS score"
-            " FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid"
-            f" WHERE claims_fts MATCH ? AND c.retired = 0 AND {visible}"
-            " ORDER BY score, c.pk LIMIT ?"
-        )
         with self._read() as conn:
-            rows = conn.execute(sql, (query, *params, limit)).fetchall()
-        return [Candidate(row[0], -row[1]) for row in rows]
+            counts = self._doc_counts.get(conn, words) if all(map(single_token, words)) else {}
+            p = plan(words, counts, self.posting_budget)
+            if not counts or p.exact:
+                sql = (
+                    f"SELECT c.id, bm25(claims_fts, {BM25_WEIGHTS[0]}, {BM25_WEIGHTS[1]}) AS score"
+                    " FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid"
+                    f" WHERE claims_fts MATCH ? AND c.retired = 0 AND {visible}"
+                    " ORDER BY score, c.pk LIMIT ?"
+                )
+                rows = conn.execute(sql, (query, *params, limit)).fetchall()
+                return [Candidate(row[0], -row[1]) for row in rows]
+            pooled = pooled_rowids(conn, p, BM25_WEIGHTS)
+            rows = rows_by_pk(conn, pooled, visible, params)
+            totals = index_totals(conn)
+        scorer = Scorer(words, counts, totals, BM25_WEIGHTS)
+        scored = sorted(
+            (-scorer.score(index_tokens(r[2]), index_tokens(r[3])), r[0], r[1]) for r in rows
+        )
+        return [Candidate(claim_id, -score) for score, _, claim_id in scored[:limit]]
 
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         """Documents per term. Plain ASCII words are read from the fts5vocab table; anything
@@ -500,8 +528,9 @@ class SqliteStore(SqliteDrafts, SqliteLiveness, SqliteFlags, Store):
             return [(r[0], r[1]) for r in conn.execute("SELECT term, doc FROM claims_vocab")]
 
     def claim_count_for_search(self) -> int:
+        """Live claims, as the index counts them (its own total: no scan of the claims)."""
         with self._read() as conn:
-            return conn.execute("SELECT count(*) FROM claims WHERE retired = 0").fetchone()[0]
+            return index_totals(conn)[0]
 
     # -- seeds -------------------------------------------------------------------------------
     def seed(self, claims: list[tuple[str, ClaimFields]]) -> SeedReport:
