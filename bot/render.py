@@ -122,6 +122,7 @@ class CheckReply:
     content: str = ""
     embeds: list[discord.Embed] = field(default_factory=list)
     claim_ids: list[str] = field(default_factory=list)
+    segments: list[str] = field(default_factory=list)  # the text each shown claim matched
     related: discord.Embed | None = None
     external: discord.Embed | None = None  # others' fact-checks, when nothing matched here
 
@@ -231,6 +232,7 @@ def check_reply(result: CheckResult, *, compact: bool = False) -> CheckReply:
         content=truncate(" ".join(notes), CONTENT_MAX),
         embeds=embeds,
         claim_ids=[m.claim.id for m, _ in shown],
+        segments=[segment for _, segment in shown],
         related=related_embed(related, related_budget) if related else None,
     )
 
@@ -371,15 +373,16 @@ def flag_embed(flag: Flag, claim: Claim | None, *, budget: int) -> discord.Embed
 
 
 def flags_page(
-    flags: Sequence[tuple[Flag, Claim | None]], *, total: str
+    flags: Sequence[tuple[Flag, Claim | None]], *, total: str, first: int = 1
 ) -> tuple[str, list[discord.Embed]]:
-    """The first page of the review queue; `total` is how many are open ("50+" when capped)."""
+    """One page of the review queue: these flags, the `first`-th onwards of `total` open ones
+    ("500+" when capped)."""
     if not flags:
         return "No open flags.", []
-    shown = flags[:MAX_MATCHES_SHOWN]
-    budget = _TOTAL_BUDGET // len(shown)
-    note = f"{total} open flags; showing {len(shown)}." if total != str(len(shown)) else ""
-    return note, [flag_embed(f, c, budget=budget) for f, c in shown]
+    budget = _TOTAL_BUDGET // len(flags)
+    last = first + len(flags) - 1
+    note = f"{total} open flags; showing {first}–{last}." if total != str(len(flags)) else ""
+    return note, [flag_embed(f, c, budget=budget) for f, c in flags]
 
 
 def settings_embed(settings: GuildSettings, *, message_content: bool) -> discord.Embed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.cogs.flags.review import KEEP_STATUS
 from tests.bot.conftest import Harness
 from tests.fakediscord import payloads
-from verifiers.models import FlagKind, FlagState, Status
+from verifiers.models import ClaimFields, FlagKind, FlagState, Status
 from verifiers.notifications import DeliveryState
 from verifiers.store.base import Scope
 
@@ -200,3 +200,89 @@ async def test_uphold_can_keep_the_status(h: Harness) -> None:
         )
     )
     assert h.service.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.FALSE
+
+
+def compact(h: Harness) -> None:
+    settings = h.service.get_settings(h.alpha.id)
+    h.service.save_settings(settings.model_copy(update={"reply_style": "compact"}), "test")
+
+
+async def test_not_the_same_claim_keeps_the_text_with_the_compact_style(h: Harness) -> None:
+    claim = h.add_claim(EIFFEL)
+    compact(h)
+    said = f"my uncle read that {EIFFEL}"
+    reply = await _checked(h, said)
+    assert reply["embeds"][0].get("fields", []) == []  # nothing to read the text back from
+    click = await h.fake.click(reply, "Not the same claim", user=h.bob, guild=h.alpha)
+    await h.fake.reply_of(click)
+    [flag] = h.service.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)
+    assert flag.message_text == said  # carried in the button itself
+
+    # A long claim id leaves less room: the text is cut to fit Discord's 100 characters.
+    fields = ClaimFields(text="The Statue of Liberty was a gift from Spain", status=Status.FALSE)
+    long_id = "seed-statue-of-liberty-was-a-gift-from-spain-to-new-york-1886"
+    h.store.add_claim(fields, "test:setup", claim_id=long_id)
+    said = "The Statue of Liberty was a gift from Spain"
+    reply = await _checked(h, said)
+    buttons = [c for row in reply["components"] for c in row["components"]]
+    [carried] = [b["custom_id"] for b in buttons if b["label"] == "Not the same claim"]
+    assert len(carried) == 100 and carried.endswith("…")
+    await h.fake.reply_of(
+        await h.fake.click(reply, "Not the same claim", user=h.alice, guild=h.alpha)
+    )
+    [cut] = h.service.list_flags(Scope.guild(h.alpha.id), claim_id=long_id)
+    assert cut.message_text == carried.split("|", 1)[1]
+    assert said.startswith(cut.message_text[:-1])
+
+
+async def test_not_the_same_claim_under_a_compact_public_reply_rereads_the_message(
+    h: Harness,
+) -> None:
+    claim = h.add_claim(EIFFEL)
+    compact(h)
+    said = f"Listen everyone: {EIFFEL}. My uncle, who knows towers, insists it is all true."
+    message, _ = await h.say(h.alpha, "general", h.alice, said, mention_bot=True)
+    [reply] = h.replies_to(message)
+    click = await h.fake.click(reply, "Not the same claim", user=h.bob, guild=h.alpha)
+    await h.fake.reply_of(click)
+    [flag] = h.service.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)
+    assert flag.message_text == said  # the whole message, without the bot's mention
+
+
+async def test_the_review_queue_pages_beyond_the_first_flags(h: Harness) -> None:
+    claims = [h.add_claim(f"Claim number {n} about towers", guild=h.alpha) for n in range(10)]
+    for claim in claims:
+        h.service.flag(
+            claim.id, user_id=f"discord:{h.alice['id']}", scope=Scope.guild(h.alpha.id),
+            reason=f"doubt {claim.text}",
+        )  # fmt: skip
+    flags = h.service.list_flags(Scope.guild(h.alpha.id))
+    queue = await h.fake.reply_of(await h.as_mod("flags"))
+    mod = {"user": h.mod, "guild": h.alpha, "permissions": payloads.MODERATOR_PERMISSIONS}
+
+    def page() -> tuple[str, list[int]]:
+        current = h.fake.messages[int(queue["id"])]
+        ids = [int(e["title"].split("#")[1].split()[0]) for e in current["embeds"]]
+        return current["content"], ids
+
+    assert page() == ("10 open flags; showing 1–4.", [f.id for f in flags[:4]])
+    labels = [c["label"] for row in queue["components"] for c in row["components"]]
+    assert labels[-2:] == ["◀ Previous", "Next ▶"] and len(queue["components"]) == 5
+
+    await h.fake.click(h.fake.messages[int(queue["id"])], "Next ▶", **mod)
+    await h.fake.wait_until(lambda: page()[0] == "10 open flags; showing 5–8.", what="page 2")
+    await h.fake.click(h.fake.messages[int(queue["id"])], "Next ▶", **mod)
+    await h.fake.wait_until(lambda: page()[0] == "10 open flags; showing 9–10.", what="page 3")
+    assert page()[1] == [f.id for f in flags[8:]]
+    last = h.fake.messages[int(queue["id"])]
+    next_button = [c for row in last["components"] for c in row["components"]][-1]
+    assert next_button["label"] == "Next ▶" and next_button["disabled"]
+
+    click = await h.fake.click(last, f"Uphold #{flags[9].id}", **mod)  # from a later page
+    assert (await h.fake.modal_of(click))["title"] == f"Uphold flag #{flags[9].id}"
+    await h.fake.click(last, "◀ Previous", **mod)
+    await h.fake.wait_until(lambda: page()[0] == "10 open flags; showing 5–8.", what="back")
+
+    refused = await h.fake.click(h.fake.messages[int(queue["id"])], "◀ Previous", user=h.bob,
+                                 guild=h.alpha)  # fmt: skip
+    assert "Manage Messages" in (await h.fake.reply_of(refused))["content"]

@@ -15,12 +15,13 @@ from discord import ui
 from bot import render
 from bot.identity import actor, scope_for
 from bot.replies import guarded, send_ephemeral, thinking
-from bot.text import unescape
+from bot.text import truncate, unescape
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
 
 MAX_CUSTOM_ID = 100
+MIN_CARRIED = 12  # less room than this and the text is not worth carrying
 SOURCES, FLAG, NOT_SAME = "cb:src:", "cb:flag:", "cb:nsc:"
 
 
@@ -66,22 +67,36 @@ class FlagButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(FLAG) + "(?P
             await interaction.response.send_modal(FlagModal(self.claim_id))
 
 
-class NotSameButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(NOT_SAME) + "(?P<id>.+)"):
-    def __init__(self, claim_id: str, label: str = "Not the same claim") -> None:
-        super().__init__(_button(NOT_SAME, claim_id, label, discord.ButtonStyle.secondary))
+class NotSameButton(
+    ui.DynamicItem[ui.Button[Any]],
+    template=re.escape(NOT_SAME) + r"(?P<id>[A-Za-z0-9._:-]+)(?:\|(?P<text>.*))?",
+):
+    """Carries the matched text after the claim id (`cb:nsc:<id>|<text>`, cut to fit the
+    100-character custom_id): a compact reply shows no "Your message" field to read it from."""
+
+    def __init__(self, claim_id: str, label: str = "Not the same claim", segment: str = "") -> None:
+        button = _button(NOT_SAME, claim_id, label, discord.ButtonStyle.secondary)
+        room = MAX_CUSTOM_ID - len(button.custom_id or "") - 1
+        carried = truncate(" ".join(segment.split()), room) if room >= MIN_CARRIED else ""
+        if carried:
+            button.custom_id = f"{button.custom_id}|{carried}"
+        super().__init__(button)
         self.claim_id = claim_id
+        self.segment = carried
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
     ) -> NotSameButton:
-        return cls(match["id"], getattr(item, "label", None) or "Not the same claim")
+        label = getattr(item, "label", None) or "Not the same claim"
+        return cls(match["id"], label, match["text"] or "")
 
     async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
         async with guarded(interaction):
             await thinking(interaction)
             bot = interaction.client
             text = matched_text(interaction.message, self.claim_id)
+            text = text or await replied_to_text(interaction.message) or self.segment
             await bot.core(
                 bot.service.report_false_match,
                 self.claim_id,
@@ -90,6 +105,19 @@ class NotSameButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(NOT_SAME)
                 message_text=text,
             )
             await send_ephemeral(interaction, "Thanks: the moderators will review this match.")
+
+
+async def replied_to_text(message: discord.Message | None) -> str:
+    """The whole message a public reply answered (a mention, passive listening), re-fetched;
+    empty when there is none or it cannot be read (deleted, no message content intent)."""
+    reference = message.reference if message else None
+    if message is None or reference is None or reference.message_id is None:
+        return ""
+    try:
+        original = await message.channel.fetch_message(reference.message_id)
+    except discord.HTTPException:
+        return ""
+    return re.sub(rf"<@!?{message.author.id}>", "", original.content).strip()  # not our mention
 
 
 def matched_text(message: discord.Message | None, claim_id: str) -> str:
@@ -136,18 +164,20 @@ class FlagModal(ui.Modal, title="Flag as disputed"):
             )
 
 
-def reply_view(claim_ids: list[str]) -> ui.View | None:
+def reply_view(claim_ids: list[str], segments: list[str] | None = None) -> ui.View | None:
     """One row of buttons per shown claim (Discord allows five rows)."""
     view = ui.View(timeout=None)
     numbered = len(claim_ids) > 1
-    for row, claim_id in enumerate(claim_ids[: render.MAX_MATCHES_SHOWN]):
+    segments = segments or [""] * len(claim_ids)
+    shown = list(zip(claim_ids, segments, strict=True))[: render.MAX_MATCHES_SHOWN]
+    for row, (claim_id, segment) in enumerate(shown):
         if len(NOT_SAME + claim_id) > MAX_CUSTOM_ID:
             continue
         suffix = f" ({row + 1})" if numbered else ""
         for item in (
             SourcesButton(claim_id, "Sources" + suffix),
             FlagButton(claim_id, "Flag as disputed" + suffix),
-            NotSameButton(claim_id, "Not the same claim" + suffix),
+            NotSameButton(claim_id, "Not the same claim" + suffix, segment),
         ):
             item.item.row = row
             view.add_item(item)

@@ -65,7 +65,7 @@ class CheckCog(commands.Cog):
         self, interaction: discord.Interaction[ClaimBot], text: str, *, public: bool, via: str
     ) -> None:
         reply = await reply_for(self.bot, text, interaction.guild_id, external=True)
-        view = reply_view(reply.claim_ids) or MISSING
+        view = reply_view(reply.claim_ids, reply.segments) or MISSING
         embeds = reply.public() if public else reply.for_asker()
         await interaction.followup.send(
             reply.content or MISSING, embeds=embeds, view=view, ephemeral=not public

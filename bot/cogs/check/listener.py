@@ -119,7 +119,7 @@ class MessageListener(commands.Cog):
         await message.reply(
             content or None,
             embeds=reply.public(),
-            view=reply_view(reply.claim_ids),
+            view=reply_view(reply.claim_ids, reply.segments),
         )
         return Outcome.REPLIED if reply.has_match else Outcome.NO_MATCH
 
@@ -160,6 +160,6 @@ class MessageListener(commands.Cog):
         await message.reply(
             reply.content or None,
             embeds=reply.embeds,
-            view=reply_view(reply.claim_ids),
+            view=reply_view(reply.claim_ids, reply.segments),
         )
         return Outcome.REPLIED

@@ -7,22 +7,16 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 from discord.ext import commands
-from discord.utils import MISSING
 
-from bot import render
 from bot.autocomplete import claim_choices, own_flag_choices
-from bot.cogs.flags.review import review_view
+from bot.cogs.flags.queue import show_flags
 from bot.identity import actor, scope_for
 from bot.permissions import require_moderator
 from bot.ratelimit import user_command_cooldown
 from bot.replies import send_ephemeral, thinking
-from verifiers.errors import NotFound
-from verifiers.models import Claim, FlagState
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
-
-QUEUE_SIZE = 50
 
 
 class FlagsCog(commands.Cog):
@@ -84,19 +78,4 @@ class FlagsCog(commands.Cog):
     async def flags(self, interaction: discord.Interaction[ClaimBot]) -> None:
         await require_moderator(interaction)
         await thinking(interaction)
-        scope = scope_for(interaction.guild_id)
-        flags = await self.bot.core(
-            self.bot.service.list_flags, scope, state=FlagState.OPEN, limit=QUEUE_SIZE
-        )
-        shown = flags[: render.MAX_MATCHES_SHOWN]
-        claims = [await self._claim(f.claim_id, interaction.guild_id) for f in shown]
-        total = f"{len(flags)}+" if len(flags) == QUEUE_SIZE else str(len(flags))
-        note, embeds = render.flags_page(list(zip(shown, claims, strict=True)), total=total)
-        view = review_view([f.id for f in shown]) or MISSING
-        await interaction.followup.send(note or MISSING, embeds=embeds, view=view, ephemeral=True)
-
-    async def _claim(self, claim_id: str, guild_id: int | None) -> Claim | None:
-        try:
-            return await self.bot.core(self.bot.service.get_claim, claim_id, scope_for(guild_id))
-        except NotFound:
-            return None
+        await show_flags(interaction)

@@ -1,4 +1,5 @@
-"""The moderators' review queue buttons (Uphold, Dismiss) and the modal that records why."""
+"""The moderators' review queue buttons (Uphold, Dismiss, paging) and the modal that records
+why."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from verifiers.models import Status
 if TYPE_CHECKING:
     from bot.client import ClaimBot
 
-UPHOLD, DISMISS = "cb:uphold:", "cb:dismiss:"
+UPHOLD, DISMISS, PAGE = "cb:uphold:", "cb:dismiss:", "cb:flags:"
 KEEP_STATUS = "keep"
+PAGE_SIZE = 4  # flags per page: a row of buttons each, and one row to page (Discord allows 5)
 
 
 async def _open_modal(
@@ -71,11 +73,57 @@ class DismissButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(DISMISS) 
         await _open_modal(interaction, self.flag_id, upheld=False)
 
 
-def review_view(flag_ids: list[int]) -> ui.View | None:
+class PageButton(
+    ui.DynamicItem[ui.Button[Any]], template=re.escape(PAGE) + r"(?P<move>prev|next):(?P<id>\d+)"
+):
+    """◀ / ▶ through the queue: the page before the flag `id`, or after it."""
+
+    def __init__(self, move: str, flag_id: int, *, disabled: bool = False) -> None:
+        super().__init__(
+            ui.Button(
+                label="◀ Previous" if move == "prev" else "Next ▶",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"{PAGE}{move}:{flag_id}",
+                disabled=disabled,
+            )
+        )
+        self.move = move
+        self.flag_id = flag_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> PageButton:
+        return cls(match["move"], int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        from bot.cogs.flags.queue import show_flags  # the queue shows these buttons
+
+        async with guarded(interaction):
+            await require_moderator(interaction)
+            await interaction.response.defer()
+            if self.move == "next":
+                await show_flags(interaction, after=self.flag_id, edit=True)
+            else:
+                await show_flags(interaction, before=self.flag_id, edit=True)
+
+
+def review_view(
+    flag_ids: list[int], *, has_prev: bool = False, has_next: bool = False
+) -> ui.View | None:
+    """A row of Uphold / Dismiss per flag, and a row to page when there are more."""
     view = ui.View(timeout=None)
-    for row, flag_id in enumerate(flag_ids[: render.MAX_MATCHES_SHOWN]):
+    for row, flag_id in enumerate(flag_ids[:PAGE_SIZE]):
         for item in (UpholdButton(flag_id), DismissButton(flag_id)):
             item.item.row = row
+            view.add_item(item)
+    if flag_ids and (has_prev or has_next):
+        for move, flag_id, enabled in (
+            ("prev", flag_ids[0], has_prev),
+            ("next", flag_ids[-1], has_next),
+        ):
+            item = PageButton(move, flag_id, disabled=not enabled)
+            item.item.row = PAGE_SIZE
             view.add_item(item)
     return view if view.children else None
 
