@@ -7,6 +7,7 @@ import click
 from cli.context import AppContext, pass_app, scope_for
 from cli.output import echo_json, format_flag
 from verifiers.models import FlagState, Status
+from verifiers.notifications import DeliveryState
 
 STATES = click.Choice([s.value for s in FlagState] + ["all"])
 
@@ -118,3 +119,32 @@ def withdraw_flag(app: AppContext, flag_id: int, user: str | None, guild: int | 
     """Withdraw your own open flag."""
     flag = app.service.withdraw_flag(flag_id, user or app.actor, scope_for(guild))
     click.echo(f"flag #{flag.id} withdrawn")
+
+
+@flags_group.command("dms")
+@click.option(
+    "--state",
+    type=click.Choice([s.value for s in DeliveryState] + ["all"]),
+    default="all",
+    show_default=True,
+)
+@click.option("--user", help="Only DMs to this user id (e.g. discord:123).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def list_dms(app: AppContext, state: str, user: str | None, limit: int, as_json: bool) -> None:
+    """The DMs owed to flaggers (newest first): pending, sending, delivered or failed."""
+    rows = app.service.list_notifications(
+        state=None if state == "all" else DeliveryState(state), user_id=user, limit=limit
+    )
+    if as_json:
+        echo_json([n.model_dump(mode="json") for n in rows])
+        return
+    for n in rows:
+        outcome = f": {n.error}" if n.error else ""
+        click.echo(
+            f"#{n.id} [{n.state.value}{outcome}] {n.kind.value} to {n.user_id} "
+            f"about {n.claim_id} at {n.created_at:%Y-%m-%d %H:%M}"
+        )
+    if not rows:
+        click.echo("no DMs")

@@ -272,7 +272,7 @@ def test_the_rule_alone_never_tells_anyone_twice() -> None:
 
 
 # -- the command line says what really happens -----------------------------------------------
-def test_the_cli_says_the_dm_is_queued_for_the_bot(tmp_path: Path) -> None:
+def test_the_cli_says_the_dm_is_queued_for_the_bot_and_lists_it(tmp_path: Path) -> None:
     db = tmp_path / "claims.db"
     with open_store(str(db), seed=False) as store:
         claim = store.add_claim(make_fields("Snow is warm"), "op")
@@ -291,3 +291,12 @@ def test_the_cli_says_the_dm_is_queued_for_the_bot(tmp_path: Path) -> None:
     with open_store(str(db), seed=False) as store:
         [queued] = store.list_notifications()
     assert queued.user_id == "discord:1" and queued.state is DeliveryState.PENDING
+    listed = subprocess.run(
+        [sys.executable, "-m", "cli", "--db", str(db), "flags", "dms", "--state", "pending"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert listed.stdout.startswith(
+        f"#{queued.id} [pending] status_changed to discord:1 about {claim.id} at "
+    )
