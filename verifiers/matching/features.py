@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from verifiers.matching.vocab import Vocabulary
 from verifiers.text.normalize import normalize
 from verifiers.text.numbers import number_values
-from verifiers.text.tokens import content_tokens, stem
+from verifiers.text.tokens import content_tokens, stem, word_memo
 
 # rapidfuzz's partial/set ratios grow with both lengths; long texts are cut for speed.
 MAX_FUZZ_CHARS = 600
@@ -76,12 +76,17 @@ def profile_normalised(norm: str, replace: dict[str, str] | None = None) -> Prof
         stem_set=frozenset(stems),
         bigrams=frozenset(pairwise(stems)),
         numbers=number_values(norm),
-        trigrams=frozenset(g for t in frozenset(tokens) for w in (f" {t} ",) for g in _grams(w)),
+        trigrams=frozenset(g for t in frozenset(tokens) for g in _token_grams(t)),
     )
 
 
 def _grams(word: str) -> list[str]:
     return [word[i : i + 3] for i in range(len(word) - 2)]
+
+
+@word_memo()
+def _token_grams(token: str) -> tuple[str, ...]:
+    return tuple(_grams(f" {token} "))
 
 
 @lru_cache(maxsize=50_000)

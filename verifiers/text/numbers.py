@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from verifiers.text.tokens import word_set
+from verifiers.text.tokens import word_memo, word_set
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -42,6 +42,7 @@ class Quantity:
     unit: str
 
 
+@word_memo()
 def _value(word: str) -> float | None:
     if word in _UNITS:
         return float(_UNITS[word])

@@ -7,6 +7,10 @@ matcher sends to the full-text index are the terms the index holds.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -51,6 +55,33 @@ def content_tokens(normalised: str) -> list[str]:
     return [t for t in _TOKEN.findall(normalised) if t not in STOPWORDS and len(t) > 1]
 
 
+def word_memo(limit: int = 65_536) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
+    """Remember a pure function of one word. Words recur in every claim the matcher profiles.
+
+    A plain dict (emptied when full) rather than functools.lru_cache: its entries are no
+    objects of their own for the garbage collector to walk, and full collections are what
+    shows in the slowest checks.
+    """
+
+    def wrap(fn: Callable[[str], T]) -> Callable[[str], T]:
+        cache: dict[str, T] = {}
+
+        def cached(word: str) -> T:
+            try:
+                return cache[word]
+            except KeyError:
+                if len(cache) >= limit:
+                    cache.clear()
+                value = cache[word] = fn(word)
+                return value
+
+        cached.__doc__ = fn.__doc__
+        return cached
+
+    return wrap
+
+
+@word_memo()
 def stem(token: str) -> str:
     """Strip common English inflections so "weapons"/"weapon" and "striking"/"strike" meet.
 
