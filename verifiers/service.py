@@ -34,7 +34,8 @@ from verifiers.models import (
     Status,
 )
 from verifiers.notifications import DeliveryState, Notification, Outbox
-from verifiers.store.base import Scope, Store
+from verifiers.store.base import ChangeListener, Scope, Store
+from verifiers.watch import Coalescer
 
 MAX_REASON_CHARS = 1_000
 
@@ -90,6 +91,35 @@ class ClaimService:
         self.matcher = matcher or Matcher(store, settings.matching)
         self.fetch_policy = fetch_policy  # None: the safe defaults; tests allow their own server
         self._external: list[Verifier] | None = None
+        self._watch: tuple[ChangeListener, Coalescer] | None = None
+
+    # -- hearing other processes (bot shards sharing one database) -----------------------
+    def start_change_listener(self) -> None:
+        """Refresh the matcher when claims change in another process, so that every process
+        on one database answers with the same claims; reports in a burst are coalesced.
+
+        Long-running adapters (the bot) call this at start-up; one-shot CLI commands need not.
+        """
+        if self._watch is not None:
+            return
+        refresh = Coalescer(self.matcher.refresh, name="claimbot-refresh-matcher")
+        try:
+            listener = self.store.listen_for_changes(lambda _ids: refresh.poke())
+        except BaseException:
+            refresh.close()
+            raise
+        self._watch = (listener, refresh)
+
+    def stop_change_listener(self) -> None:
+        watch, self._watch = self._watch, None
+        if watch is not None:
+            watch[0].close()
+            watch[1].close()
+
+    @property
+    def matcher_refreshes(self) -> int:
+        """How often the matcher was refreshed after changes elsewhere (0 when not listening)."""
+        return self._watch[1].runs if self._watch is not None else 0
 
     # -- members -------------------------------------------------------------------------
     def check(self, text: str, scope: Scope) -> CheckResult:
