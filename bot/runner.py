@@ -96,8 +96,13 @@ def run(settings: Settings) -> int:
     except ClaimbotError as exc:
         return _fail(str(exc), EXIT_CONFIG)
     try:
+        # Other processes on the same database (shards, the CLI) change claims too.
+        bot.service.start_change_listener()
         return asyncio.run(_serve(bot, token))
+    except ClaimbotError as exc:
+        return _fail(str(exc), EXIT_CONFIG)
     finally:
+        bot.service.stop_change_listener()
         store.close()
 
 
