@@ -9,6 +9,7 @@ failed and not retried.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import secrets
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from bot.client import ClaimBot
 
 BATCH = 20
+RECORD_TRIES, RECORD_RETRY_DELAY = 3, 0.5
 
 
 def worker_name() -> str:
@@ -72,7 +74,7 @@ class OutboxCog(commands.Cog):
         )
         for notification in batch:
             error = await deliver(bot, notification)
-            await bot.core(bot.service.finish_notification, notification.id, error=error)
+            recorded = await self._record(notification.id, error)
             log_event(
                 "dm",
                 id=notification.id,
@@ -81,5 +83,26 @@ class OutboxCog(commands.Cog):
                 guild=notification.guild_id,
                 outcome="failed" if error else "delivered",
                 reason=error,
+                recorded=None if recorded else False,
             )
         return len(batch)
+
+    async def _record(self, notification_id: int, error: str | None) -> bool:
+        """Record the outcome; a busy database gets a few tries, and one DM that cannot be
+        recorded (it stays "sending", then counts as interrupted) never holds up the rest."""
+        for attempt in range(RECORD_TRIES):
+            try:
+                await self.bot.core(
+                    self.bot.service.finish_notification, notification_id, error=error
+                )
+                return True
+            except ClaimbotError as exc:
+                log_event(
+                    "dm_not_recorded",
+                    level=logging.WARNING,
+                    id=notification_id,
+                    attempt=attempt + 1,
+                    reason=str(exc),
+                )
+                await asyncio.sleep(RECORD_RETRY_DELAY)
+        return False

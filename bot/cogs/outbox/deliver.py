@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 
 from bot.identity import discord_user_id
@@ -37,4 +38,6 @@ async def deliver(bot: ClaimBot, notification: Notification) -> str | None:
         return f"unknown Discord user (Discord {exc.status}: {exc.text})"
     except discord.HTTPException as exc:
         return f"Discord refused the DM ({exc.status}: {exc.text})"
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        return f"could not reach Discord ({type(exc).__name__})"
     return None
