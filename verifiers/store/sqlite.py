@@ -271,12 +271,16 @@ class SqliteStore(SqliteDrafts, SqliteLiveness, SqliteFlags, Store):
             repeated = next(k for k in keys if keys.count(k) > 1)
             raise Conflict(f"external id {short(repeated[1])} appears twice in one batch")
         wanted = set(keys)
+        # Naming the guilds too lets SQLite use the (guild, external id) index: without them
+        # it scans every claim per chunk (0.13 s per 500 ids at a million claims).
+        guilds = sorted({guild for guild, _ in keys})
         for part in chunks(sorted({ext for _, ext in keys})):
             sql = (
                 "SELECT id, coalesce(guild_id, 0), external_id FROM claims"
-                f" WHERE external_id IN ({marks(len(part))})"
+                f" WHERE coalesce(guild_id, 0) IN ({marks(len(guilds))})"
+                f" AND external_id IN ({marks(len(part))})"
             )
-            for claim_id, guild, ext in conn.execute(sql, tuple(part)):
+            for claim_id, guild, ext in conn.execute(sql, (*guilds, *part)):
                 if (guild, ext) in wanted:
                     raise Conflict(f"external id {short(ext)} is already used by claim {claim_id}")
 
