@@ -80,3 +80,23 @@ def test_different_years_contradict() -> None:
     )
     assert stance is Stance.CONTRADICTS
     assert reason == "your message says 2012; the claim says 2016"
+
+
+def test_a_repeated_denial_is_still_a_denial() -> None:
+    reply = (
+        'Zelenskyy replied that Ukraine could hit Moscow: "Absolutely. We can if you give us the'
+        ' weapons."'
+    )
+    stance, reason = judge_stance(
+        "Also, Zelensky said no, Ukraine cannot hit Moscow even with weapons.", claim(reply)
+    )
+    assert stance is Stance.CONTRADICTS
+    assert "cannot" in reason
+
+
+def test_a_double_negation_agrees() -> None:
+    reply = "Zelenskyy replied that Ukraine could hit Moscow if given the weapons."
+    assert (
+        judge_stance("It is not untrue that Ukraine could hit Moscow", claim(reply))[0]
+        is Stance.AGREES
+    )

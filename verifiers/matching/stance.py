@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -31,6 +32,7 @@ _NEGATORS = word_set(
     false fake untrue hoax debunked myth lie lies denied denies
     """
 )
+_LEXICAL_NEGATORS = word_set("false fake untrue hoax debunked myth lie lies denied denies deny")
 # "not only X but also Y" and "no doubt" are not denials of the claim.
 _NOT_NEGATION_AFTER = {"not": word_set("only just merely"), "no": word_set("doubt")}
 NEGATION_REACH = 3  # a negation applies to the next few words
@@ -193,9 +195,22 @@ def _name_clash(said: list[_Word], held: list[_Word]) -> str | None:
     return None
 
 
+def _negated(words: list[_Word], hits: list[int]) -> bool:
+    """Whether the negations leave the statement negated. Only a negator followed closely by a
+    word that itself denies ("not untrue", "didn't deny") cancels out; "no, Ukraine cannot hit
+    Moscow" repeats one denial, it does not undo it."""
+    cancelled: set[int] = set()
+    for a, b in pairwise(hits):
+        if a in cancelled or b - a > 2:
+            continue
+        if words[b].fold in _LEXICAL_NEGATORS and words[a].fold not in _LEXICAL_NEGATORS:
+            cancelled |= {a, b}
+    return any(i not in cancelled for i in hits)
+
+
 def _negation_clash(said: list[_Word], held: list[_Word]) -> str | None:
     said_neg, held_neg = _negations(said, held), _negations(held, said)
-    if len(said_neg) % 2 == len(held_neg) % 2:
+    if _negated(said, said_neg) == _negated(held, held_neg):
         return None
     if said_neg:
         return f'your message negates it ("{_snippet(said, said_neg[0])}")'
