@@ -1,0 +1,60 @@
+"""The scale benchmark runs end to end on a tiny database, so that it cannot rot.
+
+No time is asserted: only that every phase ran, wrote its figures, and that the matcher found
+the claims the synthetic messages paraphrase (a broken generator or matcher shows there).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_runs_on_500_claims_and_reports_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "bench-out"
+    cmd = [
+        sys.executable,
+        str(ROOT / "bench" / "scale.py"),
+        "--sizes",
+        "500",
+        "--messages",
+        "40",
+        "--baseline-messages",
+        "5",
+        "--out",
+        str(out),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((out / "results.json").read_text())
+    entry = report["sizes"]["500"]
+    assert entry["build"]["claims"] == 500 and entry["build"]["claims_per_s"] > 0
+    lexical = entry["lexical"]
+    assert lexical["all"]["n"] == 40 and len(lexical["ms"]) == 40
+    assert lexical["claim_like"]["n"] > 5
+    assert lexical["found"] >= 0.8  # paraphrased claims come back as matches or related
+    assert lexical["peak_rss_mb"] > 0
+    assert entry["baseline"]["all"]["n"] == 5
+    assert report["machine"]["nproc"] >= 1
+    table = (out / "results.md").read_text()
+    assert "| 500 |" in table and "brute force" in table
+    assert "| 500 |" in proc.stdout
+    assert not list(out.glob("*.db")), "databases are removed unless --keep-db"
+
+
+def test_same_seed_gives_the_same_claims_and_messages() -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import synthetic
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    first = [c.text for c in synthetic.claims(3, 1_500)]
+    assert first == [c.text for c in synthetic.claims(3, 1_500)]
+    assert first[:1_000] == [c.text for c in synthetic.claims(3, 1_000)]  # 10k ⊂ 100k ⊂ 1M
+    assert first[1_234] == synthetic.claim(3, 1_234).text
+    assert synthetic.messages(3, 1_500, 50) == synthetic.messages(3, 1_500, 50)
+    assert first != [c.text for c in synthetic.claims(4, 1_500)]
