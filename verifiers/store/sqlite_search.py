@@ -19,6 +19,7 @@ grows with the terms' posting lists (about a microsecond per posting here). Comm
 from __future__ import annotations
 
 import math
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -174,9 +175,15 @@ class DocCounts:
         return {t: self._counts[t] for t in tokens}
 
 
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+")
+
+
 def index_tokens(text: str) -> list[str]:
-    """Tokens as FTS5's unicode61 tokenizer cuts and folds them (one implementation, shared
-    with the PostgreSQL store; imported late because that module imports the SQLite store)."""
+    """Tokens as FTS5's unicode61 tokenizer cuts and folds them. ASCII text (most claims) is
+    just lower-cased letter and digit runs; anything else goes through the implementation
+    shared with the PostgreSQL store (imported late: that module imports the SQLite store)."""
+    if text.isascii():
+        return _ASCII_TOKEN.findall(text.lower())
     from verifiers.store.postgres_text import index_tokens as tokens
 
     return tokens(text)
