@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
@@ -54,13 +53,9 @@ from verifiers.store.postgres_drafts import PostgresDrafts
 from verifiers.store.postgres_flags import PostgresFlags
 from verifiers.store.postgres_listen import PostgresListener
 from verifiers.store.postgres_liveness import PostgresLiveness
-from verifiers.store.postgres_text import (
-    SEARCH_COLUMNS,
-    any_query,
-    phrase_query,
-    query_phrases,
-    search_document,
-)
+from verifiers.store.postgres_search import DocCounts, phrase_counts
+from verifiers.store.postgres_search import search as bm25_search
+from verifiers.store.postgres_text import SEARCH_COLUMNS, query_phrases, search_document
 from verifiers.store.sqlite import EDITABLE, ITER_BATCH, SEEDED
 from verifiers.store.sqlite_db import (
     CONTROL,
@@ -73,14 +68,13 @@ from verifiers.store.sqlite_db import (
     seed_hash,
     short,
 )
+from verifiers.store.sqlite_search import POSTING_BUDGET, plan, single_token
 
 log = logging.getLogger(__name__)
 
 Conn = psycopg.Connection[dict[str, Any]]
 NewClaim = tuple[str | None, ClaimFields, str | None]  # (id or None, fields, seed hash)
 
-K1 = 1.2  # FTS5's bm25() constants
-B = 0.75
 FOLD_TOTALS_EVERY = 64  # writes between folding search_totals' rows together
 
 CLAIM_COPY = (
@@ -95,20 +89,6 @@ AUDIT_COPY = "COPY audit (claim_pk, at, actor, action, field, old, new) FROM STD
 SOURCE_INSERT = (
     "INSERT INTO sources (claim_pk, position, url, publisher, title, published, quote, role)"
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-)
-# BM25 as FTS5 computes it, term by term in the same order, so scores come out bit-equal:
-# idf * (f * (k1 + 1)) / (f + k1 * (1 - b + b * length / avgdl)), summed over the phrases.
-SEARCH = (
-    "SELECT c.id, s.score FROM claims c"
-    " CROSS JOIN LATERAL (SELECT %s::float8 * ((1 - %s::float8)"
-    " + %s::float8 * c.search_length / %s::float8) AS norm{freqs}) AS t"
-    " CROSS JOIN LATERAL (SELECT {score} AS score) AS s"
-    " WHERE c.search_vector @@ %s::tsquery AND NOT c.retired AND {visible}"
-    " ORDER BY s.score DESC, c.pk LIMIT %s"
-)
-PHRASE_COUNTS = (
-    "SELECT (SELECT count(*) FROM claims c WHERE NOT c.retired AND c.search_vector @@ q.query)"
-    " AS n FROM unnest(%s::tsquery[]) WITH ORDINALITY AS q (query, i) ORDER BY q.i"
 )
 FOLD_TOTALS = (
     "WITH gone AS (DELETE FROM search_totals RETURNING docs, tokens)"
@@ -141,39 +121,16 @@ def _native(name: str, value: Any) -> Any:
     return value
 
 
-def _search_sql(
-    phrases: list[list[str]], idfs: list[float], avgdl: float, visible: str
-) -> tuple[str, list[Any]]:
-    """The search statement for these phrases, and its arguments before the scope's."""
-    freqs, terms = [], []
-    freq_args: list[Any] = []
-    term_args: list[Any] = []
-    for n, (phrase, idf) in enumerate(zip(phrases, idfs, strict=True)):
-        if len(phrase) == 1:
-            freqs.append(f", coalesce((c.search_terms ->> %s)::float8, 0) AS f{n}")
-            freq_args.append(phrase[0])
-        else:
-            freqs.append(f", claimbot_phrase_freq(c.search_vector, %s::text[]) AS f{n}")
-            freq_args.append(phrase)
-        terms.append(f"%s::float8 * ((t.f{n} * %s::float8) / (t.f{n} + t.norm))")
-        term_args += [idf, K1 + 1.0]
-    query = SEARCH.format(freqs="".join(freqs), score=" + ".join(terms), visible=visible)
-    return query, [K1, B, B, avgdl, *freq_args, *term_args, any_query(phrases)]
-
-
-def bm25_idf(rows: int, hits: int) -> float:
-    """FTS5's idf: never negative, so a very common term still counts a little."""
-    idf = math.log((rows - hits + 0.5) / (hits + 0.5))
-    return idf if idf > 0.0 else 1e-6
-
-
 class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, Store):
     """`Store` on PostgreSQL; safe to share between threads, and between processes."""
+
+    posting_budget = POSTING_BUDGET  # see postgres_search; tests lower it to force pooling
 
     def __init__(self, url: str | PgTarget, *, migrate: bool = True) -> None:
         target = url if isinstance(url, PgTarget) else parse_postgres_url(url)
         super().__init__(target)
         self._writes = 0
+        self._doc_counts = DocCounts()  # used under the connection's lock only
         if migrate:
             apply_migrations(target)
         try:
@@ -549,19 +506,25 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, Store):
 
     # -- retrieval ---------------------------------------------------------------------------
     def search(self, terms: list[str], scope: Scope, limit: int = 50) -> list[Candidate]:
-        """FTS5's BM25 (k1 1.2, b 0.75, text weighted 2, summary 1) over the same tokens."""
+        """FTS5's BM25 (k1 1.2, b 0.75, text weighted 2, summary 1) over the same tokens; large
+        indexes through the same pool as SQLite's (see `postgres_search`)."""
         phrases = query_phrases(terms)
         if not phrases or limit <= 0:
             return []
-        visible, params = scope_sql(scope)
+        # Pooling needs single-token terms, as SQLite decides it, so both take the same path.
+        words = [w for w in dict.fromkeys(CONTROL.sub(" ", str(t)).strip() for t in terms) if w]
+        poolable = all(map(single_token, words))
         with self._read() as conn:
-            rows, tokens = self._totals(conn)
-            if rows <= 0:
+            totals = self._totals(conn)
+            if totals[0] <= 0:
                 return []
-            idfs = [bm25_idf(rows, n) for n in self._phrase_counts(conn, phrases)]
-            query, args = _search_sql(phrases, idfs, tokens / rows, visible)
-            found = conn.execute(query, (*args, *params, limit)).fetchall()
-        return [Candidate(row["id"], float(row["score"])) for row in found]
+            if poolable:
+                by_word = self._doc_counts.get(conn, words)
+                counts = [by_word[w] for w in words]
+                p = plan(words, by_word, self.posting_budget)
+            else:
+                counts, p = phrase_counts(conn, phrases), None
+            return bm25_search(conn, phrases, counts, totals, scope_sql(scope), limit, p)
 
     @staticmethod
     def _totals(conn: Conn) -> tuple[int, int]:
@@ -571,11 +534,6 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, Store):
         ).fetchone()
         return int(row["docs"]), int(row["tokens"])
 
-    @staticmethod
-    def _phrase_counts(conn: Conn, phrases: list[list[str]]) -> list[int]:
-        queries = [phrase_query(p) for p in phrases]
-        return [int(row["n"]) for row in conn.execute(PHRASE_COUNTS, (queries,))]
-
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         """Live claims holding each term (as a phrase of its tokens, as FTS5 would match it)."""
         result = dict.fromkeys(terms, 0)
@@ -583,9 +541,13 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, Store):
         phrases = list({" ".join(p[0]): p[0] for p in wanted.values() if p}.values())
         if not phrases:
             return result
+        singles = [p[0] for p in phrases if len(p) == 1]
+        several = [p for p in phrases if len(p) > 1]
         with self._read() as conn:
-            found_counts = self._phrase_counts(conn, phrases)
-        counts = dict(zip((" ".join(p) for p in phrases), found_counts, strict=True))
+            counts = self._doc_counts.get(conn, singles)
+            if several:
+                several_counts = phrase_counts(conn, several)
+                counts.update(zip(map(" ".join, several), several_counts, strict=True))
         for term, found in wanted.items():
             if found:
                 result[term] = counts[" ".join(found[0])]
