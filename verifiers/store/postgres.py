@@ -43,7 +43,9 @@ from verifiers.store.base import (
 from verifiers.store.postgres_db import (
     CLAIM_COLUMNS,
     PgTarget,
+    _translated,
     apply_migrations,
+    connect,
     first_line,
     migration_status,
     parse_postgres_url,
@@ -554,13 +556,20 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, Store):
         return result
 
     def vocabulary(self) -> list[tuple[str, int]]:
-        """Every indexed term (as the tokenizer folded it) with the live claims holding it."""
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM claims"
-                " WHERE NOT retired')"
-            )
-            return [(row["word"], int(row["ndoc"])) for row in rows]
+        """Every indexed term (as the tokenizer folded it) with the live claims holding it.
+
+        Read over a connection of its own: it scans every claim (seconds at a million), and
+        checks sharing the store's connection must not wait for it (see `Matcher.refresh`).
+        """
+        try:
+            with connect(self.target) as conn:
+                rows = conn.execute(
+                    "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM claims"
+                    " WHERE NOT retired')"
+                ).fetchall()
+        except psycopg.Error as exc:
+            raise _translated(exc) from None
+        return [(row["word"], int(row["ndoc"])) for row in rows]
 
     def claim_count_for_search(self) -> int:
         with self._read() as conn:
