@@ -7,13 +7,17 @@ grows with the terms' posting lists (about a microsecond per posting here). Comm
 
 1. Terms are taken rarest first while their postings add up to at most `POSTING_BUDGET`. If
    that is all of them (small databases, rare words), FTS5 ranks as before: exact.
-2. Otherwise a pool of candidates comes from the rare terms (FTS5, bounded cost), plus, when
-   the query has several common words, rows holding two of its rarest common words (an AND is
-   cheap where an OR is not: a message made only of common words still finds its claim).
+2. Otherwise a pool of candidates comes from the rare terms (FTS5 BM25, bounded cost), plus
+   the newest rows holding two of the six rarest common words (AND is cheap where OR is not,
+   and a message made only of common words still finds its claim).
 3. Each pooled row is re-scored with every term by the same BM25 FTS5 computes (k1 1.2,
    b 0.75, text weighted 2, summary 1, FTS5's idf and row lengths), so scores mean the same
-   whichever way a query went. Only a row outside the pool can be missed: one that holds none
-   of the rare terms and at most one of the common ones, which scores little anyway.
+   whichever way a query went.
+
+What can be missed is a row that holds none of the rare terms and is not among the newest
+`COMMON_POOL` rows holding two common ones. On real claims this costs recall once the budget
+is small next to the index (docs/benchmarks.md: "Speed and scale"); an engine with top-k
+pruning (block-max WAND, e.g. tantivy) would not have to choose.
 """
 
 from __future__ import annotations
@@ -25,10 +29,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-POSTING_BUDGET = 6_000  # ~5 ms of FTS5 work on this 2-core machine
+POSTING_BUDGET = 4_000  # ~3 ms of FTS5 work on this 2-core machine
 RARE_POOL = 100  # rows pooled from the rare terms
-COMMON_POOL = 50  # rows pooled from the AND of the rarest common words
-COMMON_AND_TERMS = 3
+COMMON_POOL = 100  # rows pooled from pairs of the rarest common words
+COMMON_PAIR_TERMS = 6  # so 15 pairs
 K1 = 1.2
 B = 0.75
 FTS5_AVERAGES_ROWID = 1  # FTS5's "averages" record: row count, then tokens per column
@@ -64,9 +68,9 @@ def plan(terms: Sequence[str], counts: dict[str, int], budget: int = POSTING_BUD
 
 
 def pooled_rowids(conn: sqlite3.Connection, p: Plan, weights: tuple[float, float]) -> list[int]:
-    """Candidate rows: the best by BM25 over the rare terms, plus rows holding all of the
-    rarest common words (newest first: no BM25 there, its idf alone would scan every list).
-    One common word alone is AND-ed only when there is nothing rarer to search."""
+    """Candidate rows: the best by BM25 over the rare terms, plus rows holding two of the
+    rarest common words (newest first: BM25 there would scan their whole posting lists for
+    its idf). One common word alone is searched only when there is nothing rarer."""
     found: dict[int, None] = {}
     if p.rare:
         sql = (
@@ -75,9 +79,13 @@ def pooled_rowids(conn: sqlite3.Connection, p: Plan, weights: tuple[float, float
         )
         query = " OR ".join(quote(t) for t in p.rare)
         found.update((row[0], None) for row in conn.execute(sql, (query, RARE_POOL)))
-    if len(p.common) >= 2 or (p.common and not p.rare):
+    words = p.common[:COMMON_PAIR_TERMS]
+    if len(words) >= 2 or (words and not p.rare):
         sql = "SELECT rowid FROM claims_fts WHERE claims_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
-        query = " AND ".join(quote(t) for t in p.common[:COMMON_AND_TERMS])
+        pairs = [
+            f"({quote(a)} AND {quote(b)})" for i, a in enumerate(words) for b in words[i + 1 :]
+        ]
+        query = " OR ".join(pairs) or quote(words[0])
         found.update((row[0], None) for row in conn.execute(sql, (query, COMMON_POOL)))
     return list(found)
 
