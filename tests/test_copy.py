@@ -18,7 +18,7 @@ from verifiers.liveness import LinkState, SourceCheck
 from verifiers.models import ClaimChanges, FlagKind, GuildSettings, Source
 from verifiers.notifications import notifications_for
 from verifiers.store import open_store
-from verifiers.store.base import Scope, Store
+from verifiers.store.base import Scope, Store, StoredEmbedding
 from verifiers.store.copy import TABLES, copy_database, table_checks, write_dump
 from verifiers.store.postgres_db import connect, parse_postgres_url
 
@@ -50,6 +50,7 @@ def fill(store: Store) -> None:
     [told] = store.claim_notifications("bot-1")  # the outbox: one DM owed, taken and sent
     store.finish_notification(told.id)
     store.save_settings(GuildSettings(guild_id=111, listen_channel_ids=[5, 6]), "admin")
+    store.put_embeddings("model-a", [(local.id, StoredEmbedding("t" * 16, bytes(range(8))))])
     report = store.add_article_drafts(  # type: ignore[attr-defined]
         guild_id=111,
         url="https://news.example/a",
@@ -214,7 +215,7 @@ def claimbot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
     return run
 
 
-MIGRATIONS = "0001_initial, 0002_drafts, 0003_source_checks, 0005_notifications"
+MIGRATIONS = "0001_initial, 0002_drafts, 0003_source_checks, 0004_embeddings, 0005_notifications"
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -267,8 +268,9 @@ def test_copy_command_prints_counts_and_checksums(claimbot, tmp_path: Path, pg_u
     code, out, err = claimbot("copy", "--from", str(first), "--to", pg_url)
     assert code == 0, err
     lines = out.splitlines()
+    width = max(len(t.name) for t in TABLES)
     assert lines[: len(TABLES)] == [
-        f"{t.name:<14}  {t.rows:>9} rows  sha256 {t.sha256}" for t in checks
+        f"{t.name:<{width}}  {t.rows:>9} rows  sha256 {t.sha256}" for t in checks
     ]
     total = sum(t.rows for t in checks)
     assert lines[-1] == f"copied {total} rows; every table's count and checksum match the source's"

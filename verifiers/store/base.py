@@ -68,6 +68,16 @@ class MigrationStatus:
     pending: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class StoredEmbedding:
+    """A claim's sentence embedding as stored: a hash of the text it was computed from (so a
+    reader can tell a stale one) and the vector as little-endian float32 bytes (so stores need
+    no numpy)."""
+
+    text_hash: str
+    vector: bytes
+
+
 ChangeCallback = Callable[[frozenset[str] | None], None]
 """Told which claims changed, or None when the backend cannot tell (then assume any did)."""
 
@@ -177,6 +187,28 @@ class Store(ABC):
     @abstractmethod
     def claim_count_for_search(self) -> int:
         """How many live claims (in any scope) the full-text index holds."""
+
+    # -- embeddings (semantic matcher) ------------------------------------------------------
+    @abstractmethod
+    def get_embeddings(self, claim_ids: Iterable[str], model: str) -> dict[str, StoredEmbedding]:
+        """The stored embeddings of these claims for `model`; claims without one are absent."""
+
+    @abstractmethod
+    def put_embeddings(self, model: str, items: Iterable[tuple[str, StoredEmbedding]]) -> int:
+        """Store (claim id, embedding) pairs for `model` in one transaction, replacing older
+        ones; ids of unknown claims are skipped. Returns how many were stored.
+
+        Changing a claim's text or summary deletes its embeddings in the same transaction.
+        """
+
+    @abstractmethod
+    def missing_embeddings(self, model: str, limit: int = 256) -> list[Claim]:
+        """Live claims (any scope) without an embedding for `model`, oldest first."""
+
+    @abstractmethod
+    def iter_embeddings(self, model: str) -> Iterator[tuple[str, int | None, StoredEmbedding]]:
+        """(claim id, guild id, embedding) of every live claim embedded for `model`, in
+        storage order: what the semantic matcher loads into memory."""
 
     # -- flags -----------------------------------------------------------------------------
     @abstractmethod

@@ -33,7 +33,7 @@ BATCH = 1_000
 class Table:
     """A table as the copy sees it: its key and its columns with their kinds.
 
-    Kinds: "i" integer, "t" text, "b" boolean, "ts" timestamp, "d" date.
+    Kinds: "i" integer, "t" text, "b" boolean, "ts" timestamp, "d" date, "x" bytes.
     """
 
     name: str
@@ -83,6 +83,9 @@ TABLES: tuple[Table, ...] = (
         "id:i user_id:t guild_id:i claim_id:t flag_id:i kind:t message:t state:t created_at:ts"
         " claimed_at:ts claimed_by:t finished_at:ts error:t"
     )),
+    Table("claim_embeddings", "claim_pk, model", _cols(
+        "claim_pk:i model:t text_hash:t vector:x"
+    ), identity=False),
 )  # fmt: skip
 
 
@@ -100,10 +103,14 @@ def _canonical(kind: str, value: Any) -> Any:
         return bool(value)
     if kind == "i":
         return int(value)
+    if kind == "x":
+        return bytes(value).hex()
     return str(value)
 
 
 def _for_sqlite(kind: str, value: Any) -> Any:
+    if kind == "x" and value is not None:
+        return bytes.fromhex(value)
     return int(value) if kind == "b" and value is not None else value
 
 
@@ -114,6 +121,8 @@ def _for_postgres(kind: str, value: Any) -> Any:
         return datetime.fromisoformat(value)
     if kind == "d":
         return date.fromisoformat(value)
+    if kind == "x":
+        return bytes.fromhex(value)
     return value
 
 

@@ -52,6 +52,7 @@ from verifiers.store.postgres_db import (
     scope_sql,
 )
 from verifiers.store.postgres_drafts import PostgresDrafts
+from verifiers.store.postgres_embeddings import PostgresEmbeddings
 from verifiers.store.postgres_flags import PostgresFlags
 from verifiers.store.postgres_listen import PostgresListener
 from verifiers.store.postgres_liveness import PostgresLiveness
@@ -123,7 +124,7 @@ def _native(name: str, value: Any) -> Any:
     return value
 
 
-class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, Store):
+class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, PostgresEmbeddings, Store):
     """`Store` on PostgreSQL; safe to share between threads, and between processes."""
 
     posting_budget = POSTING_BUDGET  # see postgres_search; tests lower it to force pooling

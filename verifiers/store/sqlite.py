@@ -67,6 +67,7 @@ from verifiers.store.sqlite_db import (
     source_row,
 )
 from verifiers.store.sqlite_drafts import SqliteDrafts
+from verifiers.store.sqlite_embeddings import SqliteEmbeddings
 from verifiers.store.sqlite_flags import SqliteFlags
 from verifiers.store.sqlite_liveness import SqliteLiveness
 from verifiers.store.sqlite_search import (
@@ -99,7 +100,7 @@ def _scope_sql(scope: Scope, column: str = "c.guild_id") -> tuple[str, list[Any]
     return f"({column} IS NULL OR {column} = ?)", [scope.guild_id]
 
 
-class SqliteStore(SqliteDrafts, SqliteLiveness, SqliteFlags, Store):
+class SqliteStore(SqliteDrafts, SqliteLiveness, SqliteFlags, SqliteEmbeddings, Store):
     """`Store` on one SQLite file; safe to share between threads of one process."""
 
     posting_budget = POSTING_BUDGET  # see sqlite_search; tests lower it to force pooling
