@@ -28,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+# The code beside this script is what gets measured (a clean clone, not another installed tree).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
@@ -144,6 +146,8 @@ def work_check(args: argparse.Namespace) -> dict[str, Any]:
     synthetic.forget()  # the claims behind the messages are not the matcher's memory
     scope = Scope.guild(GUILD)
     store, open_ms = timed(lambda: open_store(args.db, seed=False))
+    if args.posting_budget is not None:  # e.g. 10**9: FTS5's plain OR query, for comparison
+        type(store).posting_budget = args.posting_budget
     try:
         settings = MatchingSettings(matcher=args.matcher)
         matcher = make_matcher(store, settings, args.matcher)
@@ -226,6 +230,8 @@ def run_worker(kind: str, size: int, opts: argparse.Namespace, **extra: Any) -> 
         "--result",
         str(result_file),
     ]
+    if kind == "check" and opts.posting_budget is not None:
+        extra = {**extra, "posting_budget": opts.posting_budget}
     for key, value in extra.items():
         cmd += [f"--{key.replace('_', '-')}", str(value)]
     started, load_before = time.perf_counter(), load()
@@ -417,6 +423,12 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
         "--semantic-sizes",
         default="",
         help="sizes at which to time the semantic matcher too, e.g. 10000 (needs the extra)",
+    )
+    p.add_argument(
+        "--posting-budget",
+        type=int,
+        default=None,
+        help="override the SQLite search's posting budget (10**9 = plain FTS5, no pruning)",
     )
     p.add_argument("--reuse", action="store_true", help="reuse existing databases in --out")
     p.add_argument("--keep-db", action="store_true", help="keep the databases afterwards")
