@@ -54,6 +54,10 @@ def import_command(app: AppContext, file: Path, fmt: str | None, guild: int | No
         f"imported {len(claims)} claim(s)"
         + (f"; skipped {skipped} already imported" if skipped else "")
     )
+    if claims and app.settings.matching.matcher == "semantic":
+        from cli.embed_cmd import embed_missing  # the semantic matcher embeds claims once
+
+        embed_missing(app.store)
 
 
 @click.command("export")

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from cli.context import AppContext, pass_app
 from verifiers.errors import InvalidInput
 from verifiers.evaluation.data import load_set, load_split
+from verifiers.evaluation.embedding_cache import default_cache_path
 from verifiers.evaluation.metrics import Report
 from verifiers.evaluation.runner import evaluate
 from verifiers.evaluation.stance import StanceReport, evaluate_stance, load_stance_pairs
+from verifiers.matching.semantic import require_semantic
 
 _FILE = click.Path(path_type=Path, dir_okay=False)
 
@@ -38,7 +41,13 @@ _FILE = click.Path(path_type=Path, dir_okay=False)
 @click.option(
     "--confident-threshold",
     type=click.FloatRange(0.0, 1.0),
-    help="Override matching.confident_threshold for this run.",
+    help="Override the matcher's confident threshold for this run.",
+)
+@click.option(
+    "--embeddings-cache",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Semantic matcher: claim embeddings kept between runs "
+    "(default: ~/.cache/claimbot/embeddings-<model>.npz).",
 )
 @click.option("--stance", "stance_path", type=_FILE, help="Also report stance accuracy (JSONL).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
@@ -53,6 +62,7 @@ def eval_command(
     limit: int | None,
     matcher: str,
     confident_threshold: float | None,
+    embeddings_cache: Path | None,
     stance_path: Path | None,
     as_json: bool,
 ) -> None:
@@ -70,7 +80,10 @@ def eval_command(
 
     settings = app.settings.matching
     if confident_threshold is not None:
-        settings = settings.model_copy(update={"confident_threshold": confident_threshold})
+        key = "confident_threshold_semantic" if matcher == "semantic" else "confident_threshold"
+        settings = settings.model_copy(update={key: confident_threshold})
+    if matcher == "semantic":
+        require_semantic()  # before loading anything, so the user hears at once
 
     output: dict[str, object] = {}
     report: Report | None = None
@@ -80,7 +93,13 @@ def eval_command(
             if data is not None
             else load_set(claims_path, queries_path, qrels_path)  # type: ignore[arg-type]
         ).limited(limit)
-        report = evaluate(labelled, settings, matcher=matcher)
+        cache = None
+        if matcher == "semantic":
+            cache = embeddings_cache or default_cache_path()
+        with _Bar("embedding claims") as bar:
+            report = evaluate(
+                labelled, settings, matcher=matcher, cache=cache, embed_progress=bar.update
+            )
         output.update(report.as_dict())
         output["claims"] = len(labelled.claims)
         output["matcher"] = matcher
@@ -96,6 +115,29 @@ def eval_command(
         click.echo(_format_report(report, int(output["claims"]), matcher))  # type: ignore[call-overload]
     if stance is not None:
         click.echo(_format_stance(stance))
+
+
+class _Bar:
+    """A progress bar on stderr that appears only once there is progress to show."""
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._bar: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = click.progressbar(
+                length=total, label=self._label, file=click.get_text_stream("stderr")
+            )
+            self._bar.__enter__()
+        self._bar.update(done - self._bar.pos)
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
 
 
 def _pct(x: float) -> str:

@@ -70,6 +70,13 @@ except ImportError:  # pragma: no cover - only while it is being built
 else:
     cli.add_command(eval_command)
 
+try:  # like eval: the embedding backfill lives beside the semantic matcher
+    from cli.embed_cmd import embed_command
+except ImportError:  # pragma: no cover - only while it is being built
+    pass
+else:
+    cli.add_command(embed_command)
+
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; a ClaimbotError becomes one line on stderr and exit status 1."""

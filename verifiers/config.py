@@ -39,6 +39,12 @@ class MatchingSettings(BaseModel):
     # queries correctly with ~3% false answers there; 0.35 suggests with ~14% false.
     confident_threshold: float = Field(0.70, ge=0.0, le=1.0)
     related_threshold: float = Field(0.35, ge=0.0, le=1.0)
+    # The semantic matcher's scores come from its own fitted model, so its own thresholds.
+    confident_threshold_semantic: float = Field(0.70, ge=0.0, le=1.0)
+    related_threshold_semantic: float = Field(0.35, ge=0.0, le=1.0)
+    semantic_candidates: int = Field(
+        50, ge=0, le=500, description="Nearest claims by embedding added to the BM25 candidates."
+    )
     max_input_chars: int = Field(4_000, ge=100, le=100_000)
     max_segments: int = Field(12, ge=1, le=50)
     candidates: int = Field(50, ge=5, le=500)

@@ -20,18 +20,17 @@ from pathlib import Path
 from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
 from verifiers.evaluation.data import LabelledSet, load_split
+from verifiers.evaluation.embedding_cache import embed_store
 from verifiers.evaluation.metrics import QueryOutcome, Report, summarise
 from verifiers.matching.fit import Group
-from verifiers.matching.pipeline import Matcher
-from verifiers.models import MAX_CLAIM_CHARS, ClaimFields
+from verifiers.matching.pipeline import Matcher, duplicate_key
+from verifiers.matching.semantic import require_semantic
+from verifiers.models import MAX_CLAIM_CHARS, Claim, ClaimFields
 from verifiers.store import Scope, Store, open_store
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import message_query
 
 SUMMARY_CHARS = 1_000
-SEMANTIC_MISSING = (
-    "the semantic matcher needs the extra: pip install torch==2.13.0 && pip install '.[semantic]'"
-)
 Progress = Callable[[int, int], None]
 
 
@@ -57,12 +56,31 @@ def loaded_store(labelled: LabelledSet) -> Iterator[tuple[Store, dict[str, str]]
             store.close()
 
 
-def make_matcher(store: Store, settings: MatchingSettings, kind: str) -> Matcher:
-    if kind == "semantic":
-        raise InvalidInput(SEMANTIC_MISSING)
-    if kind != "lexical":
+def make_matcher(
+    store: Store,
+    settings: MatchingSettings,
+    kind: str,
+    *,
+    cache: Path | None = None,
+    embed_progress: Progress | None = None,
+) -> Matcher:
+    """A matcher of `kind` over `store`; the semantic one first embeds every claim (from
+    `cache` where it can)."""
+    if kind not in ("lexical", "semantic"):
         raise InvalidInput(f"unknown matcher {kind!r}: use lexical or semantic")
-    return Matcher(store, settings)
+    matcher = Matcher(store, settings.model_copy(update={"matcher": kind}))
+    if kind == "semantic":
+        embed_store(store, cache, embed_progress)
+        matcher.invalidate()
+    return matcher
+
+
+def threshold_for(settings: MatchingSettings, kind: str) -> float:
+    return (
+        settings.confident_threshold_semantic
+        if kind == "semantic"
+        else (settings.confident_threshold)
+    )
 
 
 def evaluate(
@@ -71,10 +89,19 @@ def evaluate(
     *,
     matcher: str = "lexical",
     progress: Progress | None = None,
+    cache: Path | None = None,
+    embed_progress: Progress | None = None,
 ) -> Report:
     """Ranking measures and answer-decision figures for every labelled query."""
-    outcomes, timings = run_queries(labelled, settings, matcher=matcher, progress=progress)
-    return summarise(outcomes, settings.confident_threshold, timings)
+    outcomes, timings = run_queries(
+        labelled,
+        settings,
+        matcher=matcher,
+        progress=progress,
+        cache=cache,
+        embed_progress=embed_progress,
+    )
+    return summarise(outcomes, threshold_for(settings, matcher), timings)
 
 
 def run_queries(
@@ -83,16 +110,18 @@ def run_queries(
     *,
     matcher: str = "lexical",
     progress: Progress | None = None,
+    cache: Path | None = None,
+    embed_progress: Progress | None = None,
 ) -> tuple[list[QueryOutcome], list[float]]:
     """Each query's outcome, and the milliseconds each `rank` call took on the full database."""
     if matcher == "semantic":  # before the (slow) load, so the user hears at once
-        raise InvalidInput(SEMANTIC_MISSING)
+        require_semantic()
     outcomes: list[QueryOutcome] = []
     timings: list[float] = []
     scope = Scope.everything()
     duplicates = labelled.duplicates()
     with loaded_store(labelled) as (store, ids):
-        m = make_matcher(store, settings, matcher)
+        m = make_matcher(store, settings, matcher, cache=cache, embed_progress=embed_progress)
         m.rank("warm up the vocabulary", scope, 1)
         total = len(labelled.qrels)
         for n, (query_id, relevant_ids) in enumerate(labelled.qrels.items(), 1):
@@ -135,6 +164,14 @@ def _withheld(
     return frozenset(ids[c] for c in bench)
 
 
+def _group(rows: list[tuple[Claim, list[float]]], relevant: frozenset[str]) -> Group:
+    return Group(
+        [f for _, f in rows],
+        [c.id in relevant for c, _ in rows],
+        [duplicate_key(c.text) for c, _ in rows],
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Collected:
     """Candidate features per query for fitting, with the relevant claims present and withheld
@@ -144,21 +181,30 @@ class Collected:
     messages_withheld: list[Group]
 
 
-def collect_groups(data_dir: Path, split: str, limit: int | None = None) -> Collected:
+def collect_groups(
+    data_dir: Path,
+    split: str,
+    limit: int | None = None,
+    matcher: str = "lexical",
+    cache: Path | None = None,
+) -> Collected:
     labelled = load_split(data_dir, split).limited(limit)
     settings = MatchingSettings()
     scope = Scope.everything()
     out = Collected([], [])
     duplicates = labelled.duplicates()
     with loaded_store(labelled) as (store, ids):
-        m = Matcher(store, settings)
+        m = make_matcher(store, settings, matcher, cache=cache)
         for query_id, relevant_ids in labelled.qrels.items():
             relevant = frozenset(ids[c] for c in relevant_ids)
             hide = _withheld(relevant_ids, duplicates, ids)
             text = cap(labelled.queries[query_id], settings.max_input_chars)
             norm = normalize(message_query(text))
-            full, _ = m.candidate_features(norm, scope, settings.candidates)
-            held, _ = m.candidate_features(norm, scope, settings.candidates, exclude=hide)
-            out.messages.append(Group([f for _, f in full], [c.id in relevant for c, _ in full]))
-            out.messages_withheld.append(Group([f for _, f in held], [False] * len(held)))
+            dense = m.dense_query(text, norm)
+            full, _ = m.candidate_features(norm, scope, settings.candidates, dense=dense)
+            held, _ = m.candidate_features(
+                norm, scope, settings.candidates, exclude=hide, dense=dense
+            )
+            out.messages.append(_group(full, relevant))
+            out.messages_withheld.append(_group(held, frozenset()))
     return out

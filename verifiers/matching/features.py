@@ -171,3 +171,42 @@ def _fuzzy_coverage(query: Profile, text: Profile, vocab: Vocabulary) -> float:
             if hit is not None:
                 found += vocab.stem_idf(term) * hit[1] / 100.0
     return found / total
+
+
+# -- semantic matcher: embedding features appended to the lexical ones ---------------------------
+SEMANTIC_FEATURES: tuple[str, ...] = (
+    "cosine",
+    "cosine_gap",
+    "cosine_rank",
+    "segment_cosine",
+    "segment_gap",
+    "bm25_retrieved",
+)
+
+
+def semantic_features(
+    cosines: list[float], segment_cosines: list[float], retrieved: list[bool]
+) -> list[list[float]]:
+    """Per candidate, in the order of SEMANTIC_FEATURES: cosine with the whole query, its gap
+    to the best candidate's, its rank by cosine; the best cosine with any one sentence of the
+    message (a tweet often states the claim in one of several) and its gap; and whether the
+    full-text search found it too."""
+    if not cosines:
+        return []
+    best = max(cosines)
+    best_segment = max(segment_cosines)
+    order = sorted(range(len(cosines)), key=lambda i: -cosines[i])
+    rank = [0] * len(cosines)
+    for position, i in enumerate(order):
+        rank[i] = position
+    return [
+        [
+            cosines[i],
+            cosines[i] - best,
+            1.0 / (1.0 + rank[i]),
+            segment_cosines[i],
+            segment_cosines[i] - best_segment,
+            1.0 if retrieved[i] else 0.0,
+        ]
+        for i in range(len(cosines))
+    ]

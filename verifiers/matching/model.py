@@ -1,21 +1,54 @@
 """The fitted scoring model: relevance of one candidate, then confidence of an answer.
 
-Two small logistic models, fitted on the CheckThat! 2020 train split by
+Two small logistic models per matcher, fitted on the CheckThat! 2020 train split by
 `python -m verifiers.matching.fit` (see docs/matching.md), whose coefficients live in
-`coefficients.py`. Relevance ranks candidates; the answer model turns a candidate's relevance
-and its lead over the runner-up into the calibrated 0..1 score the thresholds apply to.
+`coefficients.py` (lexical) and `coefficients_semantic.py` (lexical + embedding features).
+Relevance ranks candidates; the answer model turns a candidate's relevance and its lead over
+the runner-up into the calibrated 0..1 score the thresholds apply to.
+
+Identical claims (same words; a database may hold copies) are one claim: they share the best
+relevance of the group, the earliest-retrieved copy comes first, and a copy is never the
+"runner-up" that makes the answer look uncertain.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from types import ModuleType
 
-from verifiers.matching import coefficients
-from verifiers.matching.features import FEATURES
+from verifiers.matching import coefficients, coefficients_semantic
+from verifiers.matching.features import FEATURES, SEMANTIC_FEATURES
 
-if tuple(coefficients.FEATURES) != FEATURES:  # pragma: no cover - guards a stale refit
-    raise RuntimeError("verifiers/matching/coefficients.py is stale: refit the model")
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """One matcher's fitted coefficients."""
+
+    features: tuple[str, ...]
+    relevance: tuple[float, ...]
+    relevance_bias: float
+    answer: tuple[float, ...]
+    answer_bias: float
+    rival_floor: float
+
+    @classmethod
+    def from_module(cls, module: ModuleType, features: tuple[str, ...]) -> Weights:
+        if tuple(module.FEATURES) != features:  # pragma: no cover - guards a stale refit
+            raise RuntimeError(f"{module.__name__} is stale: refit the model")
+        return cls(
+            features=features,
+            relevance=tuple(module.RELEVANCE_WEIGHTS),
+            relevance_bias=module.RELEVANCE_BIAS,
+            answer=tuple(module.ANSWER_WEIGHTS),
+            answer_bias=module.ANSWER_BIAS,
+            rival_floor=module.RIVAL_FLOOR,
+        )
+
+
+LEXICAL = Weights.from_module(coefficients, FEATURES)
+SEMANTIC = Weights.from_module(coefficients_semantic, FEATURES + SEMANTIC_FEATURES)
 
 
 def sigmoid(x: float) -> float:
@@ -25,25 +58,50 @@ def sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-def relevance_logit(features: Sequence[float]) -> float:
-    return coefficients.RELEVANCE_BIAS + sum(
-        w * x for w, x in zip(coefficients.RELEVANCE_WEIGHTS, features, strict=True)
+def relevance_logit(features: Sequence[float], weights: Weights = LEXICAL) -> float:
+    return weights.relevance_bias + sum(
+        w * x for w, x in zip(weights.relevance, features, strict=True)
     )
 
 
-def rivals(
-    sorted_logits: Sequence[float], i: int, floor: float | None = None
-) -> tuple[float, float]:
-    """The best and second-best logits other than the i-th, in a list sorted best first.
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """A candidate's place after duplicate-aware ranking."""
+
+    index: int  # position in the candidate list given
+    logit: float  # its group's best relevance logit
+    rivals: tuple[float, float]
+
+
+def rank_candidates(
+    logits: Sequence[float], keys: Sequence[str], floor: float | None = None
+) -> list[Ranked]:
+    """Candidates best first; copies (same key) share the group's best logit and keep their
+    given order; each candidate's rivals are the two best *other* claims (see `rivals`)."""
+    best: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for i, (z, key) in enumerate(zip(logits, keys, strict=True)):
+        best[key] = max(z, best.get(key, z))
+        first.setdefault(key, i)
+    order = sorted(range(len(logits)), key=lambda i: (-best[keys[i]], first[keys[i]], i))
+    groups = sorted(best.items(), key=lambda item: (-item[1], first[item[0]]))
+    out: list[Ranked] = []
+    for i in order:
+        others = [z for key, z in groups[:3] if key != keys[i]][:2]
+        out.append(Ranked(i, best[keys[i]], rivals(others, floor)))
+    return out
+
+
+def rivals(others: Sequence[float], floor: float | None = None) -> tuple[float, float]:
+    """The best and second-best logits of the other claims, sorted best first.
 
     Rivals below `floor` (a typical weakly related claim's logit, fitted) are raised to it,
     and missing ones take its value: in a small database a weak match with no competition
     must not look like a clear winner.
     """
-    low = coefficients.RIVAL_FLOOR if floor is None else floor
-    others = [z for j, z in enumerate(sorted_logits[:3]) if j != i][:2]
-    others += [low] * (2 - len(others))
-    return max(others[0], low), max(others[1], low)
+    low = LEXICAL.rival_floor if floor is None else floor
+    pair = [*others[:2], low, low][:2]
+    return max(pair[0], low), max(pair[1], low)
 
 
 def answer_features(logit: float, rival_logits: tuple[float, float]) -> list[float]:
@@ -51,10 +109,9 @@ def answer_features(logit: float, rival_logits: tuple[float, float]) -> list[flo
     return [logit, logit - rival_logits[0], logit - rival_logits[1]]
 
 
-def answer_score(logit: float, rival_logits: tuple[float, float]) -> float:
+def answer_score(
+    logit: float, rival_logits: tuple[float, float], weights: Weights = LEXICAL
+) -> float:
     """Calibrated probability that this candidate is the claim the text is about."""
     x = answer_features(logit, rival_logits)
-    return sigmoid(
-        coefficients.ANSWER_BIAS
-        + sum(w * v for w, v in zip(coefficients.ANSWER_WEIGHTS, x, strict=True))
-    )
+    return sigmoid(weights.answer_bias + sum(w * v for w, v in zip(weights.answer, x, strict=True)))

@@ -1,23 +1,40 @@
 """The matcher: pasted text in, per-segment matches with calibrated scores and stance out.
 
 Pipeline per segment: normalise → query terms (typos repaired against the index vocabulary,
-pruned to the rarest) → BM25 candidates from the store → lexical features → fitted relevance
-→ calibrated answer score → confident match / possibly related / nothing.
+pruned to the rarest) → BM25 candidates from the store (semantic matcher: plus the nearest
+claims by sentence embedding) → features → fitted relevance → calibrated answer score →
+confident match / possibly related / nothing.
 
-Thread safety: after construction the only mutable state is the vocabulary snapshot, swapped
-atomically under a lock and dropped by `invalidate()`; everything else is per call.
+Thread safety: after construction the only mutable state is the vocabulary snapshot (and, for
+the semantic matcher, the embedding matrix), swapped atomically under a lock and dropped by
+`invalidate()`; everything else is per call. The semantic matcher's query encoding takes
+10-40 ms of CPU: callers on an event loop run `check` in a worker thread (the bot does).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
-from verifiers.matching.features import Profile, claim_profile, pair_features, profile_normalised
-from verifiers.matching.model import answer_score, relevance_logit, rivals
+from verifiers.matching.features import (
+    Profile,
+    claim_profile,
+    pair_features,
+    profile_normalised,
+    semantic_features,
+)
+from verifiers.matching.model import (
+    LEXICAL,
+    SEMANTIC,
+    answer_score,
+    rank_candidates,
+    relevance_logit,
+)
 from verifiers.matching.stance import judge_stance
 from verifiers.matching.vocab import Vocabulary
 from verifiers.models import CheckResult, Claim, Match, SegmentResult, Tier
@@ -25,6 +42,11 @@ from verifiers.store.base import Scope, Store
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import message_query, segment
 from verifiers.text.tokens import content_tokens, tokenize
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from verifiers.matching.semantic import DenseIndex, Encoder
 
 EMPTY_INPUT = "nothing to check: the text is empty"
 
@@ -47,6 +69,20 @@ class _Query:
     weight: float
 
 
+@dataclass(frozen=True, slots=True)
+class DenseQuery:
+    """A query's embeddings: the whole query, and each sentence of the message."""
+
+    vector: np.ndarray
+    sentences: np.ndarray
+
+
+@lru_cache(maxsize=50_000)
+def duplicate_key(text: str) -> str:
+    """Claims with the same words (quotes, case, spacing aside) are one claim."""
+    return " ".join(tokenize(normalize(text)))
+
+
 class Matcher:
     """Matches text against the claims a `Scope` can see. Safe to share between threads."""
 
@@ -55,6 +91,19 @@ class Matcher:
         self._settings = settings
         self._lock = threading.Lock()
         self._vocab: Vocabulary | None = None
+        self.semantic = settings.matcher == "semantic"
+        if self.semantic:
+            from verifiers.matching.semantic import require_semantic
+
+            require_semantic()
+        self._weights = SEMANTIC if self.semantic else LEXICAL
+        self._index: DenseIndex | None = None
+        self.confident_threshold = (
+            settings.confident_threshold_semantic if self.semantic else settings.confident_threshold
+        )
+        self.related_threshold = (
+            settings.related_threshold_semantic if self.semantic else settings.related_threshold
+        )
 
     # -- public API -------------------------------------------------------------------------
     def check(self, text: str, scope: Scope) -> CheckResult:
@@ -62,8 +111,13 @@ class Matcher:
         text = self._capped(text)
         results: list[SegmentResult] = []
         best_for_claim: dict[str, tuple[float, int]] = {}
-        for seg in segment(text, self._settings.max_segments):
-            ranked = self._rank_normalised(normalize(seg), scope, self._settings.candidates)
+        segments = segment(text, self._settings.max_segments)
+        dense = self._encode([normalize(seg) for seg in segments]) if self.semantic else None
+        for n, seg in enumerate(segments):
+            each = None if dense is None else DenseQuery(dense[n], dense[n : n + 1])
+            ranked = self._rank_normalised(
+                normalize(seg), scope, self._settings.candidates, dense=each
+            )
             result = self._decide(seg, ranked)
             if result.match is not None:
                 claim_id = result.match.claim.id
@@ -88,13 +142,27 @@ class Matcher:
         """
         text = self._capped(text)
         query = normalize(message_query(text))
-        ranked = self._rank_normalised(query, scope, max(k, self._settings.candidates), exclude)
+        dense = self.dense_query(text, query)
+        ranked = self._rank_normalised(
+            query, scope, max(k, self._settings.candidates), exclude, dense=dense
+        )
         return [(s.claim.id, s.score) for s in ranked[:k]]
 
+    def dense_query(self, text: str, query: str) -> DenseQuery | None:
+        """The embeddings `rank` uses for a message (None for the lexical matcher): the whole
+        normalised query and each of its claim-like sentences."""
+        if not self.semantic:
+            return None
+        sentences = [normalize(seg) for seg in segment(text, self._settings.max_segments)]
+        vectors = self._encode([query, *sentences])
+        return DenseQuery(vectors[0], vectors[1:] if sentences else vectors[:1])
+
     def invalidate(self) -> None:
-        """Forget the vocabulary snapshot (call after bulk imports; it is rebuilt on next use)."""
+        """Forget the vocabulary snapshot (and embedding matrix) after claims changed; they
+        are rebuilt on next use."""
         with self._lock:
             self._vocab = None
+            self._index = None
 
     def refresh(self) -> None:
         """Load a new vocabulary snapshot and swap it in. Unlike `invalidate`, checks meanwhile
@@ -109,6 +177,25 @@ class Matcher:
         if not text.strip():
             raise InvalidInput(EMPTY_INPUT)
         return text
+
+    def _encoder(self) -> Encoder:
+        from verifiers.matching.semantic import shared_encoder
+
+        return shared_encoder()
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encoder().encode(texts)
+
+    def _dense_index(self) -> DenseIndex:
+        index = self._index
+        if index is not None:
+            return index
+        with self._lock:
+            if self._index is None:
+                from verifiers.matching.semantic import DenseIndex
+
+                self._index = DenseIndex.load(self._store)
+            return self._index
 
     def _vocabulary(self) -> Vocabulary:
         vocab = self._vocab
@@ -148,65 +235,116 @@ class Matcher:
         return _Query(profile=profile, terms=terms, weight=weight)
 
     def candidate_features(
-        self, norm: str, scope: Scope, limit: int, exclude: Collection[str] = ()
+        self,
+        norm: str,
+        scope: Scope,
+        limit: int,
+        exclude: Collection[str] = (),
+        *,
+        dense: DenseQuery | None = None,
     ) -> tuple[list[tuple[Claim, list[float]]], int]:
-        """Retrieved claims visible in `scope` with their pair features, in BM25 order, and
-        the query's size in distinct content words.
+        """Retrieved claims visible in `scope` with their pair features (BM25 hits first, in
+        BM25 order, then the semantic matcher's nearest claims), and the query's size in
+        distinct content words.
 
         Public for the model fitting in `verifiers.matching.fit`; `norm` is normalised text.
         """
         vocab = self._vocabulary()
         query = self._query(norm, vocab)
         size = len(query.profile.stem_set)
-        if not query.terms:
-            return [], size
         excluded = set(exclude)
-        hits = self._store.search(query.terms, scope, limit=limit + len(excluded))
-        hits = [h for h in hits if h.claim_id not in excluded][:limit]
-        if not hits:
+        hits = []
+        if query.terms:
+            hits = self._store.search(query.terms, scope, limit=limit + len(excluded))
+            hits = [h for h in hits if h.claim_id not in excluded][:limit]
+        bm25 = {h.claim_id: (rank, h.bm25) for rank, h in enumerate(hits)}
+        ids = list(bm25)
+        if dense is not None:
+            index = self._dense_index()
+            near = index.top(dense.vector, self._settings.semantic_candidates, scope, excluded)
+            ids = list(dict.fromkeys(ids + near))
+        if not ids:
             return [], size
-        claims = self._store.get_claims([h.claim_id for h in hits])
-        best = hits[0].bm25
+        claims = self._store.get_claims(ids)
+        best = hits[0].bm25 if hits else 0.0
+        visible = [
+            claim
+            for claim_id in ids
+            if (claim := claims.get(claim_id)) is not None
+            and not claim.retired
+            and scope.can_see(claim.guild_id)
+        ]
         out: list[tuple[Claim, list[float]]] = []
-        for rank, hit in enumerate(hits):
-            claim = claims.get(hit.claim_id)
-            if claim is None or claim.retired or not scope.can_see(claim.guild_id):
-                continue
+        for claim in visible:
+            rank, score = bm25.get(claim.id, (limit, 0.0))
             features = pair_features(
                 query.profile,
                 claim_profile(claim.text),
                 claim_profile(claim.summary),
-                hit.bm25,
+                score,
                 best,
                 rank,
                 query.weight,
                 vocab,
             )
             out.append((claim, features))
+        if dense is not None and out:
+            out = self._with_semantic_features(out, dense, bm25)
         return out, size
 
+    def _with_semantic_features(
+        self,
+        rows: list[tuple[Claim, list[float]]],
+        dense: DenseQuery,
+        bm25: dict[str, tuple[int, float]],
+    ) -> list[tuple[Claim, list[float]]]:
+        from verifiers.matching.semantic import claim_vectors
+
+        claims = [claim for claim, _ in rows]
+        vectors = claim_vectors(self._dense_index(), self._store, self._encoder(), claims)
+        # A claim vector is the sum of two unit vectors: halve the dot products to cosines.
+        cosines = (vectors @ dense.vector / 2.0).tolist()
+        sentences = (vectors @ dense.sentences.T).max(axis=1) / 2.0
+        extra = semantic_features(cosines, sentences.tolist(), [c.id in bm25 for c in claims])
+        return [(claim, f + e) for (claim, f), e in zip(rows, extra, strict=True)]
+
     def _rank_normalised(
-        self, norm: str, scope: Scope, limit: int, exclude: Collection[str] = ()
+        self,
+        norm: str,
+        scope: Scope,
+        limit: int,
+        exclude: Collection[str] = (),
+        *,
+        dense: DenseQuery | None = None,
     ) -> list[Scored]:
-        candidates, size = self.candidate_features(norm, scope, limit, exclude)
-        scored = sorted(
-            ((claim, relevance_logit(f)) for claim, f in candidates), key=lambda item: -item[1]
-        )
-        logits = [logit for _, logit in scored]
+        candidates, size = self.candidate_features(norm, scope, limit, exclude, dense=dense)
+        logits = [relevance_logit(f, self._weights) for _, f in candidates]
+        keys = [duplicate_key(claim.text) for claim, _ in candidates]
+        floor = self._weights.rival_floor
         return [
-            Scored(claim, logit, answer_score(logit, rivals(logits, i)), size)
-            for i, (claim, logit) in enumerate(scored)
+            Scored(
+                candidates[r.index][0],
+                r.logit,
+                answer_score(r.logit, r.rivals, self._weights),
+                size,
+            )
+            for r in rank_candidates(logits, keys, floor)
         ]
 
     def _decide(self, seg: str, ranked: list[Scored]) -> SegmentResult:
         s = self._settings
         match: Match | None = None
         related: list[Match] = []
+        shown: set[str] = set()
         for i, item in enumerate(ranked):
+            key = duplicate_key(item.claim.text)
+            if key in shown:  # a copy of a claim already shown adds nothing
+                continue
+            shown.add(key)
             # A two-word mention ("Patriot batteries") names a topic rather than stating a
             # claim: it may be offered as related, never answered.
             confident = item.query_words >= s.min_confident_words
-            if i == 0 and confident and item.score >= s.confident_threshold:
+            if i == 0 and confident and item.score >= self.confident_threshold:
                 stance, reason = judge_stance(seg, item.claim)
                 match = Match(
                     claim=item.claim,
@@ -215,7 +353,7 @@ class Matcher:
                     stance=stance,
                     stance_reason=reason,
                 )
-            elif item.score >= s.related_threshold and len(related) < s.max_related:
+            elif item.score >= self.related_threshold and len(related) < s.max_related:
                 stance, reason = judge_stance(seg, item.claim)
                 related.append(
                     Match(

