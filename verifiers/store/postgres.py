@@ -56,7 +56,12 @@ from verifiers.store.postgres_embeddings import PostgresEmbeddings
 from verifiers.store.postgres_flags import PostgresFlags
 from verifiers.store.postgres_listen import PostgresListener
 from verifiers.store.postgres_liveness import PostgresLiveness
-from verifiers.store.postgres_search import DocCounts, phrase_counts
+from verifiers.store.postgres_search import (
+    FOLD_TERM_DOCS,
+    VOCABULARY,
+    phrase_counts,
+    token_counts,
+)
 from verifiers.store.postgres_search import search as bm25_search
 from verifiers.store.postgres_text import SEARCH_COLUMNS, query_phrases, search_document
 from verifiers.store.sqlite import EDITABLE, ITER_BATCH, SEEDED
@@ -133,7 +138,6 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, PostgresEmb
         target = url if isinstance(url, PgTarget) else parse_postgres_url(url)
         super().__init__(target)
         self._writes = 0
-        self._doc_counts = DocCounts()  # used under the connection's lock only
         if migrate:
             apply_migrations(target)
         try:
@@ -171,7 +175,8 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, PostgresEmb
         return PostgresListener(self.target, callback)
 
     def _wrote(self) -> None:
-        """Now and then fold search_totals' rows into one (skipped if another process is)."""
+        """Now and then fold the rows of search_totals and search_term_docs (skipped if
+        another process is folding)."""
         self._writes += 1
         if self._writes % FOLD_TOTALS_EVERY:
             return
@@ -180,6 +185,7 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, PostgresEmb
                 if conn.execute("SELECT pg_try_advisory_xact_lock(hashtext('claimbot.totals'),"
                                 " hashtext(current_schema())) AS ok").fetchone()["ok"]:  # fmt: skip
                     conn.execute(FOLD_TOTALS)
+                    conn.execute(FOLD_TERM_DOCS)
         except ClaimbotError as exc:  # the write itself is committed; folding can wait
             log.warning("could not fold search totals on %s: %s", self.target.display, exc)
 
@@ -522,7 +528,7 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, PostgresEmb
             if totals[0] <= 0:
                 return []
             if poolable:
-                by_word = self._doc_counts.get(conn, words)
+                by_word = token_counts(conn, words)
                 counts = [by_word[w] for w in words]
                 p = plan(words, by_word, self.posting_budget)
             else:
@@ -547,7 +553,7 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, PostgresEmb
         singles = [p[0] for p in phrases if len(p) == 1]
         several = [p for p in phrases if len(p) > 1]
         with self._read() as conn:
-            counts = self._doc_counts.get(conn, singles)
+            counts = token_counts(conn, singles)
             if several:
                 several_counts = phrase_counts(conn, several)
                 counts.update(zip(map(" ".join, several), several_counts, strict=True))
@@ -559,18 +565,16 @@ class PostgresStore(PostgresDrafts, PostgresLiveness, PostgresFlags, PostgresEmb
     def vocabulary(self) -> list[tuple[str, int]]:
         """Every indexed term (as the tokenizer folded it) with the live claims holding it.
 
-        Read over a connection of its own: it scans every claim (seconds at a million), and
-        checks sharing the store's connection must not wait for it (see `Matcher.refresh`).
+        Read over a connection of its own: it reads every term's counts (a fraction of a second
+        at a million claims), and checks on the store's connection need not wait for that
+        (see `Matcher.refresh`).
         """
         try:
             with connect(self.target) as conn:
-                rows = conn.execute(
-                    "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM claims"
-                    " WHERE NOT retired')"
-                ).fetchall()
+                rows = conn.execute(VOCABULARY).fetchall()
         except psycopg.Error as exc:
             raise _translated(exc) from None
-        return [(row["word"], int(row["ndoc"])) for row in rows]
+        return [(row["term"], int(row["n"])) for row in rows]
 
     def claim_count_for_search(self) -> int:
         with self._read() as conn:

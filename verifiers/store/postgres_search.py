@@ -6,11 +6,12 @@ bit-identical scores. Scoring every claim that holds any query term costs a few 
 row, and common words sit in a tenth of all claims, so large indexes take the same shortcut as
 SQLite (`sqlite_search`, whose plan and pool sizes are used here unchanged):
 
-1. document counts per token, remembered until claims change (one cheap look at the newest
-   audit row and claim tells; every claim change writes both in one transaction);
+1. document counts per token from `search_term_docs`, which the claims triggers keep in the
+   same transaction as every change (migration 0006), so they are exact and cost an index
+   lookup instead of a pass over every claim holding a common word;
 2. terms rarest first within a posting budget; if that is all of them, the exact search;
 3. otherwise a pool: the best rows by BM25 over the rare terms, plus the newest rows holding
-   the rarest common words together; the pool is re-scored with every term and cut.
+   two of the rarest common words; the pool is re-scored with every term and cut.
 
 With the same plan, pool and scores, both backends return the same candidates; only rows whose
 score ties at a pool's edge may be pooled differently.
@@ -26,13 +27,12 @@ import psycopg
 
 from verifiers.models import Candidate
 from verifiers.store.postgres_text import any_query, phrase_query
-from verifiers.store.sqlite_search import COMMON_AND_TERMS, COMMON_POOL, RARE_POOL, Plan
+from verifiers.store.sqlite_search import COMMON_PAIR_TERMS, COMMON_POOL, RARE_POOL, Plan
 
 Conn = psycopg.Connection[dict[str, Any]]
 
 K1 = 1.2  # FTS5's bm25() constants
 B = 0.75
-MAX_CACHED_COUNTS = 100_000
 
 # idf * (f * (k1 + 1)) / (f + k1 * (1 - b + b * length / avgdl)), summed over the phrases.
 SEARCH = (
@@ -49,12 +49,21 @@ PHRASE_COUNTS = (
     "SELECT (SELECT count(*) FROM claims c WHERE NOT c.retired AND c.search_vector @@ q.query)"
     " AS n FROM unnest(%s::tsquery[]) WITH ORDINALITY AS q (query, i) ORDER BY q.i"
 )
-NEWEST_WITH_ALL = (
+NEWEST_WITH = (
     "SELECT pk FROM claims WHERE search_vector @@ %s::tsquery AND NOT retired"
     " ORDER BY pk DESC LIMIT %s"
 )
-# Moves with every change to claims: each writes an audit row in the same transaction.
-CHANGE_MARK = "SELECT (SELECT max(id) FROM audit) AS audit, (SELECT max(pk) FROM claims) AS pk"
+TERM_DOCS = (
+    "SELECT term, sum(docs) AS n FROM search_term_docs WHERE term = ANY(%s::text[]) GROUP BY term"
+)
+VOCABULARY = "SELECT term, sum(docs) AS n FROM search_term_docs GROUP BY term HAVING sum(docs) > 0"
+# Fold the rows of tokens that have several into one (or none, at zero).
+FOLD_TERM_DOCS = (
+    "WITH gone AS (DELETE FROM search_term_docs WHERE term IN"
+    " (SELECT term FROM search_term_docs GROUP BY term HAVING count(*) > 1) RETURNING term, docs)"
+    " INSERT INTO search_term_docs (term, docs)"
+    " SELECT term, sum(docs) FROM gone GROUP BY term HAVING sum(docs) <> 0"
+)
 
 
 def bm25_idf(rows: int, hits: int) -> float:
@@ -98,35 +107,20 @@ def phrase_counts(conn: Conn, phrases: list[list[str]]) -> list[int]:
     return [int(row["n"]) for row in conn.execute(PHRASE_COUNTS, (queries,))]
 
 
-class DocCounts:
-    """Live claims per single token, remembered until claims change.
-
-    A common word's count reads a tenth of the table at a million claims; the same words recur
-    in every other message. Call within one snapshot (the store's read transaction), so the
-    change mark and the counts agree.
-    """
-
-    def __init__(self) -> None:
-        self._mark: tuple[Any, Any] | None = None
-        self._counts: dict[str, int] = {}
-
-    def get(self, conn: Conn, tokens: Sequence[str]) -> dict[str, int]:
-        row = conn.execute(CHANGE_MARK).fetchone()
-        mark = (row["audit"], row["pk"]) if row else None
-        if mark != self._mark or len(self._counts) > MAX_CACHED_COUNTS:
-            self._mark, self._counts = mark, {}
-        missing = [t for t in dict.fromkeys(tokens) if t not in self._counts]
-        if missing:
-            found = phrase_counts(conn, [[t] for t in missing])
-            self._counts.update(zip(missing, found, strict=True))
-        return {t: self._counts[t] for t in tokens}
+def token_counts(conn: Conn, tokens: Sequence[str]) -> dict[str, int]:
+    """Live claims holding each single token, from the counts the claims triggers keep."""
+    counts = dict.fromkeys(tokens, 0)
+    if counts:
+        rows = conn.execute(TERM_DOCS, (list(counts),))
+        counts.update((row["term"], int(row["n"])) for row in rows)
+    return counts
 
 
 def pooled_pks(
     conn: Conn, plan: Plan, counts: dict[str, int], rows: int, avgdl: float
 ) -> list[int]:
     """Candidate rows, whoever may see them (the caller's scope applies when re-scoring): the
-    best by BM25 over the rare terms, and the newest holding the rarest common words together
+    best by BM25 over the rare terms, and the newest holding two of the rarest common words
     (one common word alone only when nothing rarer was asked)."""
     found: dict[int, None] = {}
     if plan.rare:
@@ -134,10 +128,11 @@ def pooled_pks(
         idfs = [bm25_idf(rows, counts[t]) for t in plan.rare]
         query, args = search_sql(phrases, idfs, avgdl, "TRUE")
         found.update((r["pk"], None) for r in conn.execute(query, (*args, RARE_POOL)))
-    if len(plan.common) >= 2 or (plan.common and not plan.rare):
-        together = " & ".join(phrase_query([t]) for t in plan.common[:COMMON_AND_TERMS])
-        rows_found = conn.execute(NEWEST_WITH_ALL, (together, COMMON_POOL))
-        found.update((r["pk"], None) for r in rows_found)
+    words = [phrase_query([t]) for t in plan.common[:COMMON_PAIR_TERMS]]
+    if len(words) >= 2 or (words and not plan.rare):
+        pairs = [f"({a} & {b})" for i, a in enumerate(words) for b in words[i + 1 :]]
+        together = " | ".join(pairs) or words[0]
+        found.update((r["pk"], None) for r in conn.execute(NEWEST_WITH, (together, COMMON_POOL)))
     return list(found)
 
 

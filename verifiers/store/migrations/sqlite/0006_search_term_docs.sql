@@ -1,0 +1,4 @@
+-- Nothing to do on SQLite: FTS5 keeps each token's document count itself (claims_vocab).
+-- The migration exists so that both backends have the same migration ids
+-- (migrations/postgres/0006_search_term_docs.sql adds search_term_docs there).
+-- depends: 0005_notifications
