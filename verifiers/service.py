@@ -109,6 +109,7 @@ class ClaimService:
             refresh.close()
             raise
         self._watch = (listener, refresh)
+        refresh.poke()  # load the vocabulary now, in the background, not on the first check
 
     def stop_change_listener(self) -> None:
         watch, self._watch = self._watch, None
