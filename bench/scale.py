@@ -156,12 +156,15 @@ def work_check(args: argparse.Namespace) -> dict[str, Any]:
         first_ms = timed(lambda: matcher.check(probe, scope))[1]
         ms: list[float] = []
         found = 0
+        answers = []
         for m in msgs:
             result, spent = timed(lambda m=m: matcher.check(m.text, scope))
             ms.append(spent)
             found += _found(result, m.source)
+            answers.append(_answers(result))
         matcher.invalidate()  # as after a moderator adds or edits a claim
         refresh_ms = timed(lambda: matcher.check(probe, scope))[1]
+        agreement = _agreement(matcher, msgs, scope, answers) if args.compare_exact else None
     finally:
         store.close()
     claim_like = [t for t, m in zip(ms, msgs, strict=True) if m.source is not None]
@@ -173,8 +176,32 @@ def work_check(args: argparse.Namespace) -> dict[str, Any]:
         "all": latency(ms),
         "claim_like": latency(claim_like),
         "found": found / max(1, len(claim_like)),
+        "agreement_with_plain_fts5": agreement,
         "ms": ms,
         "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def _answers(result: Any) -> list[tuple[str | None, tuple[str, ...]]]:
+    return [
+        (r.match.claim.id if r.match else None, tuple(m.claim.id for m in r.related))
+        for r in result.results
+    ]
+
+
+def _agreement(matcher: Any, msgs: list[Any], scope: Any, answers: list[Any]) -> dict[str, float]:
+    """Share of messages answered the same with pruning off (plain FTS5 OR of all terms)."""
+    from verifiers.store.sqlite import SqliteStore
+
+    SqliteStore.posting_budget = 10**12
+    exact = [_answers(matcher.check(m.text, scope)) for m in msgs]
+    n = max(1, len(msgs))
+    return {
+        "same_confident_matches": sum(
+            [a[0] for a in x] == [b[0] for b in y] for x, y in zip(answers, exact, strict=True)
+        )
+        / n,
+        "same_answers": sum(x == y for x, y in zip(answers, exact, strict=True)) / n,
     }
 
 
@@ -254,6 +281,8 @@ def run_worker(kind: str, size: int, opts: argparse.Namespace, **extra: Any) -> 
     ]
     if kind == "check" and opts.posting_budget is not None:
         extra = {**extra, "posting_budget": opts.posting_budget}
+    if kind == "check" and opts.compare_exact:
+        cmd.append("--compare-exact")
     for key, value in extra.items():
         cmd += [f"--{key.replace('_', '-')}", str(value)]
     started, load_before = time.perf_counter(), load()
@@ -342,7 +371,10 @@ def summary(data: dict[str, Any]) -> str:
     if "error" in data:
         return f"error: {data['error']}"
     lat = data["all"]
-    return f"p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms, rss {data['peak_rss_mb']:.0f} MB"
+    line = f"p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms, rss {data['peak_rss_mb']:.0f} MB"
+    if data.get("agreement_with_plain_fts5"):
+        line += f", agreement with plain FTS5 {data['agreement_with_plain_fts5']}"
+    return line
 
 
 def log(line: str) -> None:
@@ -474,6 +506,11 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
         type=int,
         default=0,
         help="also time MiniLM encoding on this many claims (needs the semantic extra)",
+    )
+    p.add_argument(
+        "--compare-exact",
+        action="store_true",
+        help="check every message again with plain FTS5 (slow at 1M) and report agreement",
     )
     p.add_argument("--reuse", action="store_true", help="reuse existing databases in --out")
     p.add_argument("--keep-db", action="store_true", help="keep the databases afterwards")
