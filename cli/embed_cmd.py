@@ -7,6 +7,8 @@ claim that has none, with a progress bar (~45-100 claims/s on 2 CPU cores).
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from cli.context import AppContext, pass_app
@@ -32,9 +34,7 @@ def embed_missing(store: Store, *, batch: int = 256) -> int:
     if total == 0:
         return 0
     encoder = shared_encoder()
-    with click.progressbar(
-        length=total, label="embedding claims", file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(length=total, label="embedding claims", file=sys.stderr) as bar:
         return backfill(store, encoder, batch=batch, progress=bar.update)
 
 

