@@ -9,8 +9,18 @@ from verifiers.store.base import Scope
 
 RELATED = "Possibly related (shown only to you)"
 # Texts about the seeded claims; the test picks those the matcher currently treats as wanted.
-RELATED_ONLY = ["Zelensky asked about hitting Moscow", "Ukraine and Moscow talked about weapons"]
-BOTH = ["Trump gave Russia 50 days", "Ukraine strikes deep in Russia", "Can Ukraine hit Moscow?"]
+RELATED_ONLY = [
+    "Zelensky asked about hitting Moscow",
+    "Ukraine and Moscow talked about weapons",
+    "Zelensky wants weapons from the US",
+    "Trump is frustrated with Moscow",
+]
+BOTH = [
+    "Trump gave Russia 50 days",
+    "Ukraine strikes deep in Russia",
+    "Can Ukraine hit Moscow?",
+    "Russia sells oil to other countries",
+]
 
 
 def _pick(h: Harness, texts: list[str], *, confident: bool) -> str:
