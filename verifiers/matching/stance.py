@@ -37,6 +37,7 @@ _LEXICAL_NEGATORS = word_set("false fake untrue hoax debunked myth lie lies deni
 _NOT_NEGATION_AFTER = {"not": word_set("only just merely"), "no": word_set("doubt")}
 NEGATION_REACH = 3  # a negation applies to the next few words
 MAX_SPAN = 10  # longest replaced stretch of words considered for a changed name
+MIN_NAME_ALIGNMENT = 0.3  # share of words aligned between message and claim (difflib ratio)
 _NAME_EXCLUDE = word_set("i the a an it this that he she they we you my our his her their")
 
 
@@ -183,6 +184,10 @@ def _name_clash(said: list[_Word], held: list[_Word]) -> str | None:
     matcher = difflib.SequenceMatcher(
         None, [w.fold for w in held], [w.fold for w in said], autojunk=False
     )
+    # A paraphrase sharing few words ("crude to Beijing and New Delhi" for "oil to China and
+    # India") has no reliable "same place": only a message worded like the claim is compared.
+    if matcher.ratio() < MIN_NAME_ALIGNMENT:
+        return None
     for op, h1, h2, s1, s2 in matcher.get_opcodes():
         if op != "replace" or h2 - h1 > MAX_SPAN or s2 - s1 > MAX_SPAN:
             continue
