@@ -112,6 +112,8 @@ def work_check(args: argparse.Namespace) -> dict[str, Any]:
     synthetic.forget()
     scope = Scope.guild(scale.GUILD)
     store, open_ms = scale.timed(lambda: open_store(args.db, seed=False))
+    if args.posting_budget is not None:
+        store.posting_budget = args.posting_budget  # type: ignore[attr-defined]
     try:
         matcher = Matcher(store, MatchingSettings())
         vocab_ms = [scale.timed(lambda: load_vocabulary(store))[1] for _ in range(3)]
@@ -154,6 +156,8 @@ def run_worker(kind: str, backend: str, size: int, opts: argparse.Namespace) -> 
         "--seed", str(opts.seed), "--db", db_for(opts, backend, size),
         "--messages", str(opts.messages), "--result", str(result_file),
     ]  # fmt: skip
+    if opts.posting_budget is not None:
+        cmd += ["--posting-budget", str(opts.posting_budget)]
     started = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0 or not result_file.exists():
@@ -178,7 +182,7 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
     }
     for size in sizes:
         entry: dict[str, Any] = {}
-        for backend in BACKENDS:
+        for backend in opts.backends.split(","):
             if opts.reuse:
                 build: dict[str, Any] = {"reused": True}
             else:
@@ -210,8 +214,8 @@ def _brief(build: dict[str, Any]) -> str:
 
 
 # -- report -----------------------------------------------------------------------------------
-def _same(a: dict[str, Any], b: dict[str, Any]) -> str:
-    if "answers" not in a or "answers" not in b:
+def _same(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
+    if a is None or b is None or "answers" not in a or "answers" not in b:
         return "–"
     same = sum(x == y for x, y in zip(a["answers"], b["answers"], strict=True))
     return f"{same}/{len(a['answers'])}"
@@ -233,8 +237,8 @@ def markdown(report: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for size, entry in report["sizes"].items():
-        checks = {b: entry[b]["check"] for b in BACKENDS}
-        for backend in BACKENDS:
+        checks = {b: entry[b]["check"] for b in BACKENDS if b in entry}
+        for backend in checks:
             build, check = entry[backend]["build"], checks[backend]
             rate = f"{build['claims_per_s']:,.0f}" if "claims_per_s" in build else "(reused)"
             if "error" in check:
@@ -246,7 +250,7 @@ def markdown(report: dict[str, Any]) -> str:
                 f"| {ms(a['p50'])} / {ms(a['p90'])} / {ms(a['p99'])} "
                 f"| {ms(c['p50'])} / {ms(c['p99'])} | {check['found']:.1%} "
                 f"| {ms(check['vocabulary_ms'])} | {check['peak_rss_mb']:.0f} "
-                f"| {_same(checks['sqlite'], checks['postgres'])} |"
+                f"| {_same(checks.get('sqlite'), checks.get('postgres'))} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -265,6 +269,13 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--messages", type=int, default=1_000, help="messages checked per size")
     p.add_argument("--reuse", action="store_true", help="reuse the databases of an earlier run")
+    p.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgres or one")
+    p.add_argument(
+        "--posting-budget",
+        type=int,
+        default=None,
+        help="override both stores' posting budget (1000000000: the exact search, no pool)",
+    )
     # Internal: one measurement in a child process.
     p.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     p.add_argument("--size", type=int, help=argparse.SUPPRESS)
