@@ -16,7 +16,6 @@ import pytest
 from tests.conftest import make_fields
 from tests.test_search_scale import POOLED, QUERIES, RARE, _text
 from verifiers.models import ClaimChanges
-from verifiers.store import postgres_search
 from verifiers.store.base import Scope
 from verifiers.store.postgres import FOLD_TOTALS_EVERY, PostgresStore
 from verifiers.store.postgres_search import phrase_counts
@@ -126,21 +125,3 @@ def _counted(store: PostgresStore, tokens: list[str]) -> list[int]:
     """Live claims per token, counted through the search index itself."""
     with store._read() as conn:  # type: ignore[attr-defined]
         return phrase_counts(conn, [[t] for t in tokens])
-
-
-@pytest.mark.parametrize("window", [5, 60, 10**6])
-def test_newest_matches_are_the_same_whichever_way_they_are_found(
-    twins, window: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The short walk over the newest rows, or all matches: the same rows either way."""
-    pg, _ = twins
-    pg.retire_claim("c599", "b", OP)  # the newest row is retired: never a match
-    monkeypatch.setattr(postgres_search, "RECENT_ROWS", window)
-    for query in ["'people' & 'government'", "'zorana' | 'vexeph'", "'city'", "'nothere'"]:
-        with pg._read() as conn:  # type: ignore[attr-defined]
-            got = postgres_search.newest_matching(conn, query, 20)
-            want = [r["pk"] for r in conn.execute(
-                "SELECT pk FROM claims WHERE search_vector @@ %s::tsquery AND NOT retired"
-                " ORDER BY pk DESC LIMIT 20", (query,))]  # fmt: skip
-        assert got == want, query
-        assert query == "'nothere'" or len(got) == 20

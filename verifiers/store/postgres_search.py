@@ -49,18 +49,9 @@ PHRASE_COUNTS = (
     "SELECT (SELECT count(*) FROM claims c WHERE NOT c.retired AND c.search_vector @@ q.query)"
     " AS n FROM unnest(%s::tsquery[]) WITH ORDINALITY AS q (query, i) ORDER BY q.i"
 )
-# The newest rows matching a query: first among the newest RECENT_ROWS live claims (a short walk
-# back along the primary key, enough when the words are common together), else over all matches
-# through the GIN index (cheap when they are not). Either way the same rows.
-RECENT_ROWS = 8_000
-NEWEST_RECENT = (
-    "SELECT pk FROM (SELECT pk, search_vector FROM claims WHERE NOT retired"
-    " ORDER BY pk DESC LIMIT %s) AS recent"
-    " WHERE search_vector @@ %s::tsquery ORDER BY pk DESC LIMIT %s"
-)
-NEWEST_ALL = (
-    "WITH hits AS MATERIALIZED (SELECT pk FROM claims WHERE search_vector @@ %s::tsquery"
-    " AND NOT retired) SELECT pk FROM hits ORDER BY pk DESC LIMIT %s"
+NEWEST_WITH = (
+    "SELECT pk FROM claims WHERE search_vector @@ %s::tsquery AND NOT retired"
+    " ORDER BY pk DESC LIMIT %s"
 )
 TERM_DOCS = (
     "SELECT term, sum(docs) AS n FROM search_term_docs WHERE term = ANY(%s::text[]) GROUP BY term"
@@ -141,16 +132,8 @@ def pooled_pks(
     if len(words) >= 2 or (words and not plan.rare):
         pairs = [f"({a} & {b})" for i, a in enumerate(words) for b in words[i + 1 :]]
         together = " | ".join(pairs) or words[0]
-        found.update((pk, None) for pk in newest_matching(conn, together, COMMON_POOL))
+        found.update((r["pk"], None) for r in conn.execute(NEWEST_WITH, (together, COMMON_POOL)))
     return list(found)
-
-
-def newest_matching(conn: Conn, query: str, limit: int) -> list[int]:
-    """The `limit` newest live claims matching the tsquery, newest first."""
-    rows = conn.execute(NEWEST_RECENT, (RECENT_ROWS, query, limit)).fetchall()
-    if len(rows) < limit:  # fewer matches among the newest rows: look at all of them
-        rows = conn.execute(NEWEST_ALL, (query, limit)).fetchall()
-    return [row["pk"] for row in rows]
 
 
 def search(
