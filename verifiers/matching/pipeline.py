@@ -174,11 +174,15 @@ class Matcher:
             self._index = None
 
     def refresh(self) -> None:
-        """Load a new vocabulary snapshot and swap it in. Unlike `invalidate`, checks meanwhile
-        go on with the old one instead of waiting (up to a second at 1M claims) for the reload."""
+        """Load a new vocabulary snapshot (and a new embedding matrix, if the semantic matcher
+        has one) and swap them in. Unlike `invalidate`, checks meanwhile go on with the old
+        ones instead of waiting for the reload (up to a second at 1M claims)."""
         vocab = load_vocabulary(self._store)
+        index = self._load_dense_index() if self._index is not None else None
         with self._lock:
             self._vocab = vocab
+            if index is not None:
+                self._index = index
 
     # -- steps ------------------------------------------------------------------------------
     def _capped(self, text: str) -> str:
@@ -201,11 +205,14 @@ class Matcher:
             return index
         with self._lock:
             if self._index is None:
-                from verifiers.matching.semantic import DenseIndex, embed_missing_few
-
-                embed_missing_few(self._store, self._encoder())
-                self._index = DenseIndex.load(self._store)
+                self._index = self._load_dense_index()
             return self._index
+
+    def _load_dense_index(self) -> DenseIndex:
+        from verifiers.matching.semantic import DenseIndex, embed_missing_few
+
+        embed_missing_few(self._store, self._encoder())
+        return DenseIndex.load(self._store)
 
     def _vocabulary(self) -> Vocabulary:
         vocab = self._vocab
