@@ -58,6 +58,13 @@ def test_links_mentions_and_handles_are_removed_from_segments() -> None:
     assert segment(text, 12) == ["Trump called the Putin call bad"]
 
 
+def test_a_photo_link_glued_to_the_last_word_leaves_the_word() -> None:
+    # Tweets copied as text lose the space before "pic.twitter.com/…".
+    text = "Protesters lit the menorah for Hanukkahpic.twitter.com/AbC123"
+    assert segment(text, 12) == ["Protesters lit the menorah for Hanukkah"]
+    assert message_query(text) == "Protesters lit the menorah for Hanukkah"
+
+
 def test_hashtags_are_split_into_words() -> None:
     assert segment("Fans booed the president at the #WorldSeries game", 12) == [
         "Fans booed the president at the WorldSeries World Series game"

@@ -13,7 +13,8 @@ import re
 from verifiers.text.normalize import clean
 from verifiers.text.tokens import STOPWORDS, tokenize, word_set
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+", re.IGNORECASE)
+# A tweet copied as text glues its photo link to the last word ("Hanukkahpic.twitter.com/…").
+_URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+", re.IGNORECASE)
 _DISCORD_TOKENS = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|@(?:everyone|here)\b")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 # A pasted tweet's signature: "— Name (@handle) Month D, YYYY" at the end of a line.
