@@ -15,7 +15,6 @@ from discord.ext import commands
 from bot.logs import log_event
 from bot.replies import report_error
 from verifiers.config import Settings
-from verifiers.errors import ConfigError
 from verifiers.models import GuildSettings
 from verifiers.service import ClaimService
 
@@ -65,8 +64,6 @@ class ClaimBot(commands.AutoShardedBot):
         # The bot has no voice features: skip discord.py's warnings about voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         discord_settings = settings.discord
-        if discord_settings.shard_ids is not None and discord_settings.shard_count is None:
-            raise ConfigError("discord.shard_ids needs discord.shard_count")
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

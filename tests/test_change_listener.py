@@ -85,6 +85,15 @@ def test_a_claim_added_elsewhere_is_matched_through_typo_repair(
     assert wait_for(lambda: answered(bot_service, TYPOS), "the other process's claim") == claim.id
 
 
+def test_a_claim_added_here_is_learnt_in_the_background(bot_service: ClaimService) -> None:
+    assert answered(bot_service, TYPOS) is None
+    runs = bot_service.matcher_refreshes
+    claim = bot_service.add_claim(make_fields(CLAIM), "mod", Scope.everything())
+    assert answered(bot_service, CLAIM) == claim.id  # found at once: retrieval reads the store
+    assert wait_for(lambda: answered(bot_service, TYPOS), "typo repair of its words") == claim.id
+    assert bot_service.matcher_refreshes > runs  # by a background refresh, not on the check
+
+
 def test_a_claim_reworded_elsewhere_is_matched_by_its_new_words(
     bot_service: ClaimService, elsewhere: Store
 ) -> None:
@@ -203,7 +212,7 @@ def test_the_semantic_matcher_finds_a_claim_added_elsewhere_without_shared_words
             before = service.matcher.rank(question, Scope.everything(), k=1)  # loads the matrix
             text = "A kraken was photographed off the coast of Grimsby by the lighthouse keeper."
             claim = other.add_claim(make_fields(text), "cli:ops")
-            assert [c for c, _ in before] != [claim.id]
+            assert [r.claim_id for r in before] != [claim.id]
 
             def top() -> bool:
                 return service.matcher.rank(question, Scope.everything(), k=1)[0][0] == claim.id

@@ -117,6 +117,19 @@ class ClaimService:
             watch[0].close()
             watch[1].close()
 
+    def _claims_changed(self) -> None:
+        """The matcher's vocabulary (typo repair) and embeddings must learn a changed claim.
+
+        While listening (the bot), they are reloaded in the background and checks meanwhile go
+        on with the old ones: a reload takes about a second at a million claims, which would
+        otherwise fall on the next member's check. The claim itself is found at once either
+        way: retrieval reads the store. A one-shot command just drops them.
+        """
+        if self._watch is not None:
+            self._watch[1].poke()
+        else:
+            self.matcher.invalidate()
+
     @property
     def matcher_refreshes(self) -> int:
         """How often the matcher was refreshed after changes elsewhere (0 when not listening)."""
@@ -206,7 +219,7 @@ class ClaimService:
         if not scope.operator:
             fields = fields.model_copy(update={"guild_id": scope.guild_id})
         claim = self.store.add_claim(fields, actor)
-        self.matcher.invalidate()  # its words join the vocabulary used to repair typos
+        self._claims_changed()
         return claim
 
     def edit_claim(
@@ -225,7 +238,7 @@ class ClaimService:
             claim_id, changes, actor, scope, expected_version=expected_version, notify=outbox
         )
         if after.text != before.text or after.summary != before.summary:
-            self.matcher.invalidate()
+            self._claims_changed()
         return ClaimChange(
             claim=after,
             status_changed=after.status != before.status,
@@ -249,7 +262,7 @@ class ClaimService:
 
     def retire_claim(self, claim_id: str, actor: str, scope: Scope, reason: str = "") -> Claim:
         claim = self.store.retire_claim(claim_id, actor, scope, reason)
-        self.matcher.invalidate()
+        self._claims_changed()
         return claim
 
     def resolve_flag(
@@ -357,7 +370,7 @@ class ClaimService:
     def approve_draft(self, draft_id: int, actor: str, scope: Scope) -> Claim:
         """The draft becomes a claim (audited) and is matched from now on."""
         claim = draft_store(self.store).approve_draft(draft_id, actor, scope)[1]
-        self.matcher.invalidate()  # its words join the vocabulary used to repair typos
+        self._claims_changed()
         return claim
 
     def reject_draft(self, draft_id: int, actor: str, scope: Scope, note: str = "") -> Draft:
