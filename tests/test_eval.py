@@ -86,7 +86,10 @@ def test_eval_data_dir_with_limit_reads_a_checkthat_layout(
 def test_withholding_by_exclusion_matches_a_database_without_the_claims(
     slice_files: tuple[Path, Path, Path],
 ) -> None:
-    """The false-answer shortcut (exclude at rank time) agrees with really removing claims."""
+    """The false-answer shortcut (exclude at rank time) agrees with really removing claims on
+    what the figure counts: the top answer and its score. (Lower places may differ: a word
+    only the withheld claims hold is unknown to the smaller database, which then tries to
+    repair or split it.)"""
     full = load_set(*slice_files)
     wanted = list(full.qrels)[:6]
     relevant = set().union(*(full.qrels[q] for q in wanted))
@@ -109,9 +112,9 @@ def test_withholding_by_exclusion_matches_a_database_without_the_claims(
             hide = frozenset(ids[c] for c in full.qrels[q])
             excluded = m.rank(small.queries[q], scope, 3, exclude=hide)
             removed = m2.rank(small.queries[q], scope, 3)
-            assert [back[i] for i, _ in excluded] == [back2[i] for i, _ in removed]
-            for (_, a), (_, b) in zip(excluded, removed, strict=True):
-                assert a == pytest.approx(b, abs=0.05)
+            assert back[excluded[0].claim_id] == back2[removed[0].claim_id]
+            assert excluded[0].score == pytest.approx(removed[0].score, abs=0.05)
+            assert excluded[0].answerable == removed[0].answerable
 
 
 def test_eval_needs_something_to_evaluate() -> None:

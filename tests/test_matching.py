@@ -44,6 +44,36 @@ def test_short_words_are_never_repaired() -> None:
     assert vocab.corrections("moscw") == ["moscow"]
 
 
+def test_glued_words_are_split_into_indexed_words() -> None:
+    vocab = Vocabulary(
+        {
+            "fyre": 2,
+            "festival": 40,
+            "photo": 90,
+            "photos": 30,
+            "shopping": 8,
+            "hopping": 1,
+            "clinton": 50,
+            "hillary": 45,
+        },
+        1000,
+    )
+    assert vocab.split_compound("fyrefestival") == ("fyre", "festival")
+    assert vocab.split_compound("hillaryclinton") == ("hillary", "clinton")
+    # The cut whose rarer half is commoner wins over a cut into a rare fragment.
+    assert vocab.split_compound("photoshopping") == ("photo", "shopping")
+    assert vocab.split_compound("fyrefraud") is None  # "fraud" is not indexed
+    assert vocab.split_compound("fyre") is None
+
+
+def test_a_glued_hashtag_finds_the_claim_its_words_name(seeded: Store) -> None:
+    text = "The Fyre Festival was a fraud that left attendees stranded in the Bahamas."
+    seeded.add_claim(ClaimFields(text=text), actor="mod")
+    m = Matcher(seeded, MatchingSettings())
+    found = m.check("the #fyrefestival was a total fraud", EVERYWHERE)
+    assert [x.claim.text for x in found.matches] == [text]
+
+
 def test_new_claims_match_at_once_and_their_typos_after_invalidate(seeded: Store) -> None:
     m = Matcher(seeded, MatchingSettings())
     m.check("warm up: Trump asked Zelenskyy about Moscow", EVERYWHERE)
@@ -80,16 +110,17 @@ def test_rank_returns_calibrated_scores_best_first_and_honours_exclude(seeded: S
     ranked = m.rank("Trump asked Zelenskyy whether Ukraine could hit Moscow", EVERYWHERE, k=3)
     assert len(ranked) == 3
     assert ranked[0][0] == "ft-trump-asked-can-you-hit-moscow"
-    scores = [s for _, s in ranked]
+    scores = [r.score for r in ranked]
     assert scores == sorted(scores, reverse=True)
     assert all(0.0 <= s <= 1.0 for s in scores)
+    assert ranked[0].answerable
     without = m.rank(
         "Trump asked Zelenskyy whether Ukraine could hit Moscow",
         EVERYWHERE,
         k=3,
         exclude={"ft-trump-asked-can-you-hit-moscow"},
     )
-    assert "ft-trump-asked-can-you-hit-moscow" not in [i for i, _ in without]
+    assert "ft-trump-asked-can-you-hit-moscow" not in [r.claim_id for r in without]
 
 
 def test_retired_claims_are_never_matched(seeded: Store) -> None:

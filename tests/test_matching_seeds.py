@@ -104,6 +104,44 @@ UNRELATED = [
 ]
 
 
+# Messages that share a topic with a seed claim without stating it. The seed database is
+# small and on one topic, so such a message often has no rival claim to make its score look
+# uncertain; the coverage floor (`min_claim_coverage`) keeps them from being answered.
+# TOPIC_ONLY was written while choosing that floor; TOPIC_ONLY_HELD_OUT afterwards, and run
+# once without changing anything. (A twelfth held-out message, "China and India are buying
+# cheap Russian oil", was answered with the claim that Russia earns billions selling oil to
+# China and India: it states most of that claim, so it is not in this list.)
+TOPIC_ONLY = [
+    "Trump likes weapons",
+    "Ukraine and Moscow talked about weapons",
+    "that deal was a total fraud",
+    "Putin is a dictator and everyone knows it",
+    "Zelenskyy met Trump in Washington last week",
+    "Russia sells a lot of oil",
+    "Trump talked to Putin on the phone",
+    "NATO is sending weapons",
+    "the Patriot missiles are expensive",
+    "Moscow is a big city in Russia",
+    "Trump hates Zelenskyy",
+    "sanctions on Russia don't work",
+    "Ukraine needs more weapons",
+    "the US congress passed a bill",
+]
+TOPIC_ONLY_HELD_OUT = [
+    "Zelensky is doing a great job honestly",
+    "Trump and Putin should just meet and sort it out",
+    "oil prices are going up again because of Russia",
+    "the Patriot system is really impressive tech",
+    "Congress never agrees on anything about Ukraine",
+    "I don't trust anything Trump says about the war",
+    "Russia bombed Kyiv again last night",
+    "St Petersburg is beautiful in summer",
+    "European countries should pay more for NATO",
+    "the sanctions deadline keeps moving",
+    "Leavitt gave another press briefing today",
+]
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     path = Path(tmp_path_factory.mktemp("seeded")) / "claims.db"
@@ -239,3 +277,10 @@ def test_guild_claims_are_matched_only_in_their_guild(tmp_path: Path) -> None:
         query = "Lower Wibbleton turned its village fountain into a chocolate fountain"
         assert [x.claim.text for x in m.check(query, Scope.guild(111)).matches] == [text]
         assert m.check(query, Scope.guild(222)).matches == []
+
+
+@pytest.mark.parametrize("text", TOPIC_ONLY + TOPIC_ONLY_HELD_OUT)
+def test_a_message_sharing_only_a_topic_is_never_answered(matcher: Matcher, text: str) -> None:
+    result = matcher.check(text, EVERYWHERE)
+    answered = [(m.claim.id, round(m.score, 2)) for m in result.matches]
+    assert answered == [], f"{text!r} was answered with {answered}"

@@ -187,8 +187,8 @@ def test_dense_retrieval_keeps_guild_claims_in_their_guild(seeded: Store) -> Non
     m = Matcher(seeded, SEMANTIC)
     query = "Enormous cephalopods scaled the municipal building after dark"
     assert m.rank(query, Scope.guild(111), k=1)[0][0] == own.id
-    assert own.id not in [i for i, _ in m.rank(query, Scope.guild(222), k=5)]
-    assert own.id not in [i for i, _ in m.rank(query, Scope(), k=5)]
+    assert own.id not in [r.claim_id for r in m.rank(query, Scope.guild(222), k=5)]
+    assert own.id not in [r.claim_id for r in m.rank(query, Scope(), k=5)]
 
 
 def test_concurrent_semantic_checks_give_the_same_answers(seeded: Store) -> None:

@@ -36,9 +36,9 @@ class DatabaseSettings(BaseModel):
 class MatchingSettings(BaseModel):
     matcher: Literal["lexical", "semantic"] = "lexical"
     # Calibrated on CheckThat! 2020 train (docs/matching.md): each matcher's confident threshold
-    # is the lowest with at most 2.5% false answers on train (lexical 0.65: 61.8% of queries
+    # is the lowest with at most 2.5% false answers on train (lexical 0.70: 58.5% of queries
     # answered correctly there; semantic 0.75: 68.4%). Related: a suggestion tier (~15% false).
-    confident_threshold: float = Field(0.65, ge=0.0, le=1.0)
+    confident_threshold: float = Field(0.7, ge=0.0, le=1.0)
     related_threshold: float = Field(0.35, ge=0.0, le=1.0)
     # The semantic matcher's scores come from its own fitted model, so its own thresholds.
     confident_threshold_semantic: float = Field(0.75, ge=0.0, le=1.0)
@@ -56,6 +56,14 @@ class MatchingSettings(BaseModel):
     min_confident_words: int = Field(
         3, ge=1, le=20, description="Content words a segment needs for a confident answer."
     )
+    min_claim_coverage: float = Field(
+        0.25,
+        ge=0.0,
+        le=1.0,
+        description="Share of a claim's weighted words a segment must state to be answered.",
+    )
+    # The semantic matcher answers paraphrases that share no word with the claim.
+    min_claim_coverage_semantic: float = Field(0.0, ge=0.0, le=1.0)
 
 
 class DiscordSettings(BaseModel):

@@ -20,6 +20,9 @@ BOTH = [
     "Ukraine strikes deep in Russia",
     "Can Ukraine hit Moscow?",
     "Russia sells oil to other countries",
+    "Trump asked if Ukraine could hit Moscow",
+    "Zelenskyy said Ukraine can hit Moscow if given weapons",
+    "Trump says Putin fooled presidents before him",
 ]
 
 

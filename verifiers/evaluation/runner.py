@@ -23,7 +23,7 @@ from verifiers.evaluation.data import LabelledSet, load_split
 from verifiers.evaluation.embedding_cache import embed_store
 from verifiers.evaluation.metrics import QueryOutcome, Report, summarise
 from verifiers.matching.fit import Group
-from verifiers.matching.pipeline import Matcher, duplicate_key
+from verifiers.matching.pipeline import Matcher, RankedClaim, duplicate_key
 from verifiers.matching.semantic import require_semantic
 from verifiers.models import MAX_CLAIM_CHARS, Claim, ClaimFields
 from verifiers.store import Scope, Store, open_store
@@ -141,7 +141,7 @@ def run_queries(
             outcomes.append(
                 QueryOutcome(
                     query_id,
-                    tuple(claim_id for claim_id, _ in ranked),
+                    tuple(r.claim_id for r in ranked),
                     _top(ranked),
                     _top(withheld),
                     _top(strict),
@@ -153,8 +153,10 @@ def run_queries(
     return outcomes, timings
 
 
-def _top(ranked: list[tuple[str, float]]) -> float:
-    return ranked[0][1] if ranked else 0.0
+def _top(ranked: list[RankedClaim]) -> float:
+    """The score the answer decision sees: none when the text could not be answered with
+    the top claim whatever its score (too short, or stating too little of it)."""
+    return ranked[0].score if ranked and ranked[0].answerable else 0.0
 
 
 def _withheld(

@@ -64,11 +64,13 @@ class Profile:
 
 
 def profile_normalised(norm: str, replace: dict[str, str] | None = None) -> Profile:
-    """Profile of an already-normalised text; `replace` maps typos to indexed spellings."""
+    """Profile of an already-normalised text; `replace` maps typos to indexed spellings and
+    glued compounds to their words."""
     tokens = content_tokens(norm)
     if replace:
-        tokens = [replace.get(t, t) for t in tokens]
+        # A replacement may be two words (a glued compound split apart).
         norm = " ".join(replace.get(t, t) for t in norm.split())
+        tokens = content_tokens(" ".join(replace.get(t, t) for t in tokens))
     stems = tuple(stem(t) for t in tokens)
     return Profile(
         norm=norm,

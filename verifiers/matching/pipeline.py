@@ -17,11 +17,12 @@ import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
 from verifiers.matching.features import (
+    FEATURES,
     Profile,
     claim_profile,
     pair_features,
@@ -49,17 +50,28 @@ if TYPE_CHECKING:  # pragma: no cover
     from verifiers.matching.semantic import DenseIndex, Encoder
 
 EMPTY_INPUT = "nothing to check: the text is empty"
+# How much of the claim the text states (idf-weighted, near-spellings allowed).
+_COVERAGE = FEATURES.index("fuzzy_claim_coverage")
 
 
 @dataclass(frozen=True, slots=True)
 class Scored:
     """One ranked candidate: the claim, its fitted relevance logit and calibrated score, and
-    how many distinct content words the query had."""
+    whether the text says enough of it to be answered with it at all (`answerable`)."""
 
     claim: Claim
     logit: float
     score: float
-    query_words: int
+    answerable: bool
+
+
+class RankedClaim(NamedTuple):
+    """`Matcher.rank`'s answer: a claim, its calibrated score, and whether the text could be
+    answered with it (enough words, enough of the claim stated) given a high enough score."""
+
+    claim_id: str
+    score: float
+    answerable: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +116,9 @@ class Matcher:
         self.related_threshold = (
             settings.related_threshold_semantic if self.semantic else settings.related_threshold
         )
+        self.min_claim_coverage = (
+            settings.min_claim_coverage_semantic if self.semantic else settings.min_claim_coverage
+        )
 
     # -- public API -------------------------------------------------------------------------
     def check(self, text: str, scope: Scope) -> CheckResult:
@@ -140,8 +155,8 @@ class Matcher:
         *,
         exclude: Collection[str] = (),
         dense: DenseQuery | None = None,
-    ) -> list[tuple[str, float]]:
-        """The top `k` claim ids for the whole text as one query, with calibrated scores.
+    ) -> list[RankedClaim]:
+        """The top `k` claims for the whole text as one query, with calibrated scores.
 
         `exclude` drops claims before any list-dependent feature or the runner-up margin is
         computed, as if the database did not hold them (used to measure false answers).
@@ -155,7 +170,7 @@ class Matcher:
         ranked = self._rank_normalised(
             query, scope, max(k, self._settings.candidates), exclude, dense=dense
         )
-        return [(s.claim.id, s.score) for s in ranked[:k]]
+        return [RankedClaim(s.claim.id, s.score, s.answerable) for s in ranked[:k]]
 
     def dense_query(self, text: str, query: str) -> DenseQuery | None:
         """The embeddings `rank` uses for a message (None for the lexical matcher): the whole
@@ -224,7 +239,8 @@ class Matcher:
             return self._vocab
 
     def _query(self, norm: str, vocab: Vocabulary) -> _Query:
-        """Search terms: the query's words plus indexed spellings of the words the index lacks."""
+        """Search terms: the query's words plus, for a word the index lacks, its indexed
+        spellings or the two indexed words it is glued from."""
         replace: dict[str, str] = {}
         ranked_terms: list[tuple[int, str]] = []
         seen: set[str] = set()
@@ -235,10 +251,14 @@ class Matcher:
             group = [term]
             if df == 0:
                 fixes = vocab.corrections(term)
+                parts = () if fixes else vocab.split_compound(term) or ()
                 if fixes:
                     replace[term] = fixes[0]
                     df = vocab.df[fixes[0]]
-                group += fixes
+                elif parts:
+                    replace[term] = " ".join(parts)
+                    df = min(vocab.df[part] for part in parts)
+                group += fixes or list(parts)
             # One other inflection ("weapon" for "weapons"): the index does not stem.
             group += vocab.variants(replace.get(term, term))[:1]
             for t in group:
@@ -338,12 +358,17 @@ class Matcher:
         logits = [relevance_logit(f, self._weights) for _, f in candidates]
         keys = [duplicate_key(claim.text) for claim, _ in candidates]
         floor = self._weights.rival_floor
+        s = self._settings
         return [
             Scored(
                 candidates[r.index][0],
                 r.logit,
                 answer_score(r.logit, r.rivals, self._weights),
-                size,
+                # A two-word mention ("Patriot batteries") names a topic rather than stating a
+                # claim, and a text that states too little of a claim only shares its topic.
+                # The calibrated score cannot see either when a small database holds no rival.
+                size >= s.min_confident_words
+                and candidates[r.index][1][_COVERAGE] >= self.min_claim_coverage,
             )
             for r in rank_candidates(logits, keys, floor)
         ]
@@ -358,10 +383,9 @@ class Matcher:
             if key in shown:  # a copy of a claim already shown adds nothing
                 continue
             shown.add(key)
-            # A two-word mention ("Patriot batteries") names a topic rather than stating a
-            # claim: it may be offered as related, never answered.
-            confident = item.query_words >= s.min_confident_words
-            if i == 0 and confident and item.score >= self.confident_threshold:
+            # A text too short or stating too little of the claim may be offered it as
+            # related, never answered with it.
+            if i == 0 and item.answerable and item.score >= self.confident_threshold:
                 stance, reason = judge_stance(seg, item.claim)
                 match = Match(
                     claim=item.claim,

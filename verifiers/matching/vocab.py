@@ -19,6 +19,7 @@ from verifiers.text.tokens import stem
 
 MAX_EXPANSIONS = 2
 MAX_STEM_VARIANTS = 3
+MIN_COMPOUND_PART = 3
 
 
 def max_typos(term: str) -> int:
@@ -91,3 +92,21 @@ class Vocabulary:
         hits.sort(key=lambda hit: (hit[1], -self.df[hit[0]]))
         best = hits[0][1] if hits else 0
         return [word for word, dist, _ in hits if dist == best][:MAX_EXPANSIONS]
+
+    def split_compound(self, term: str) -> tuple[str, str] | None:
+        """Two indexed words an out-of-vocabulary word is glued from ("fyrefestival" →
+        "fyre", "festival"): handles and lower-case hashtags glue names and words together.
+
+        Of the possible cuts, the one whose rarer part is most common wins: a cut into two
+        everyday words is likelier than one into a rare fragment ("photo|shopping", not
+        "photos|hopping").
+        """
+        if not term.isalpha() or len(term) < 2 * MIN_COMPOUND_PART + 1:
+            return None
+        best: tuple[int, str, str] | None = None
+        for cut in range(MIN_COMPOUND_PART, len(term) - MIN_COMPOUND_PART + 1):
+            head, tail = term[:cut], term[cut:]
+            df = min(self.df.get(head, 0), self.df.get(tail, 0))
+            if df and (best is None or df > best[0]):
+                best = (df, head, tail)
+        return None if best is None else (best[1], best[2])
