@@ -62,8 +62,13 @@ class MatchingSettings(BaseModel):
         le=1.0,
         description="Share of a claim's weighted words a segment must state to be answered.",
     )
-    # The semantic matcher answers paraphrases that share no word with the claim.
-    min_claim_coverage_semantic: float = Field(0.0, ge=0.0, le=1.0)
+    # The semantic matcher may also answer a paraphrase that shares few words with the claim.
+    min_claim_cosine: float = Field(
+        0.65,
+        ge=-1.0,
+        le=1.0,
+        description="Semantic matcher: embedding cosine that states a claim in other words.",
+    )
 
 
 class DiscordSettings(BaseModel):

@@ -23,6 +23,7 @@ from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
 from verifiers.matching.features import (
     FEATURES,
+    SEMANTIC_FEATURES,
     Profile,
     claim_profile,
     pair_features,
@@ -50,8 +51,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from verifiers.matching.semantic import DenseIndex, Encoder
 
 EMPTY_INPUT = "nothing to check: the text is empty"
-# How much of the claim the text states (idf-weighted, near-spellings allowed).
+# How much of the claim the text states: its words (idf-weighted, near-spellings allowed) and,
+# for the semantic matcher, its meaning (cosine with the whole text and with its best sentence).
 _COVERAGE = FEATURES.index("fuzzy_claim_coverage")
+_COSINES = tuple(len(FEATURES) + SEMANTIC_FEATURES.index(f) for f in ("cosine", "segment_cosine"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +118,6 @@ class Matcher:
         )
         self.related_threshold = (
             settings.related_threshold_semantic if self.semantic else settings.related_threshold
-        )
-        self.min_claim_coverage = (
-            settings.min_claim_coverage_semantic if self.semantic else settings.min_claim_coverage
         )
 
     # -- public API -------------------------------------------------------------------------
@@ -367,11 +367,18 @@ class Matcher:
                 # A two-word mention ("Patriot batteries") names a topic rather than stating a
                 # claim, and a text that states too little of a claim only shares its topic.
                 # The calibrated score cannot see either when a small database holds no rival.
-                size >= s.min_confident_words
-                and candidates[r.index][1][_COVERAGE] >= self.min_claim_coverage,
+                size >= s.min_confident_words and self._states_enough(candidates[r.index][1]),
             )
             for r in rank_candidates(logits, keys, floor)
         ]
+
+    def _states_enough(self, features: list[float]) -> bool:
+        """Whether the text says enough of the claim to be answered with it: enough of its
+        words or, for the semantic matcher, the same meaning in other words."""
+        s = self._settings
+        if features[_COVERAGE] >= s.min_claim_coverage:
+            return True
+        return self.semantic and max(features[i] for i in _COSINES) >= s.min_claim_cosine
 
     def _decide(self, seg: str, ranked: list[Scored]) -> SegmentResult:
         s = self._settings
