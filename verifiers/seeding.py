@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from verifiers.errors import InvalidInput
 from verifiers.models import ClaimFields, Source
-from verifiers.store.sqlite_db import check_claim_id
+from verifiers.store.relational.values import check_claim_id
 
 log = logging.getLogger(__name__)
 
