@@ -171,7 +171,7 @@ class SqliteStore(SqliteBase, RelationalStore):
                 sql = (
                     f"SELECT c.id, bm25(claims_fts, {BM25_WEIGHTS[0]}, {BM25_WEIGHTS[1]}) AS score"
                     " FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid"
-                    f" WHERE claims_fts MATCH ? AND c.retired = 0 AND {visible}"
+                    f" WHERE claims_fts MATCH ? AND {SQLITE.live} AND {visible}"
                     " ORDER BY score, c.pk LIMIT ?"
                 )
                 rows = conn.execute(sql, (query, *params, limit)).fetchall()

@@ -16,7 +16,7 @@ from verifiers.store.base import Scope, SeedReport
 from verifiers.store.relational.claims import ClaimRecords, NewClaim
 from verifiers.store.relational.core import AUDIT_INSERT, SOURCE_INSERT, source_row
 from verifiers.store.relational.dialect import Db, Dialect
-from verifiers.store.relational.notifications import Outbox
+from verifiers.store.relational.notifications import StoredNotifications
 from verifiers.store.relational.values import (
     CLAIM_COLUMNS,
     EDITABLE,
@@ -42,7 +42,7 @@ def column_value(name: str, value: Any, d: Dialect) -> Any:
     return as_text(value)
 
 
-class ClaimEdits(ClaimRecords, Outbox):
+class ClaimEdits(ClaimRecords, StoredNotifications):
     """update_claim, add_source, retire_claim, seed."""
 
     def _search_columns(self, text: str, summary: str) -> dict[str, Any]:

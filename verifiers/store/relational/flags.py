@@ -14,14 +14,13 @@ from collections.abc import Iterable
 from pydantic import HttpUrl, TypeAdapter, ValidationError
 
 from verifiers.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from verifiers.models import MAX_CLAIM_CHARS, Flag, FlagKind, FlagState, Status
+from verifiers.models import MAX_CLAIM_CHARS, MAX_REASON_CHARS, Flag, FlagKind, FlagState, Status
 from verifiers.notifications import Notifier
 from verifiers.store.base import Scope
 from verifiers.store.relational.dialect import Db
-from verifiers.store.relational.notifications import Outbox, flag_scope
+from verifiers.store.relational.notifications import StoredNotifications, flag_scope
 from verifiers.store.relational.values import Row, as_text, check_enum, row_number, short
 
-MAX_REASON_CHARS = 1_000
 _URL = TypeAdapter(HttpUrl)
 
 FLAG_SELECT = "SELECT f.*, c.id AS claim_id FROM flags f JOIN claims c ON c.pk = f.claim_pk"
@@ -40,7 +39,7 @@ def check_evidence_url(evidence_url: str | None) -> str | None:
         raise InvalidInput("the evidence must be an http(s) link") from None
 
 
-class ClaimFlags(Outbox):
+class ClaimFlags(StoredNotifications):
     """add/get/list/withdraw/resolve_flag, open_flag_counts, flaggers."""
 
     def add_flag(

@@ -1,7 +1,7 @@
 """The notifications outbox (see verifiers/notifications.py), written once for every engine.
 
-Rows are written by the change that causes them, in its transaction (`Outbox._notify`). A bot
-process takes rows in a write transaction: on SQLite `BEGIN IMMEDIATE` serialises takers
+Rows are written by the change that causes them, in its transaction (`_notify`). A bot process
+takes rows in a write transaction: on SQLite `BEGIN IMMEDIATE` serialises takers
 across connections and processes; on PostgreSQL the taken rows are locked with
 `FOR UPDATE SKIP LOCKED`, so rows another process is taking are skipped rather than waited
 for. Either way each row is handed out once.
@@ -82,7 +82,7 @@ def filters(
     return " AND ".join(clauses), params
 
 
-class Outbox(RelationalBase):
+class StoredNotifications(RelationalBase):
     """Writing notifications with a change; claim/finish/list_notifications."""
 
     # -- written with the change -------------------------------------------------------------
@@ -155,10 +155,9 @@ class Outbox(RelationalBase):
                 " WHERE state = 'sending' AND claimed_at < ?",
                 (stamp(now), INTERRUPTED, stamp(now - timedelta(seconds=stale_after))),
             )
-            skip_locked = db.d.lock("UPDATE SKIP LOCKED") if db.d.row_locks else ""
             taken = db.all(
                 f"SELECT id FROM notifications WHERE state = 'pending' AND {mine}"
-                f" ORDER BY id LIMIT ? {skip_locked}",
+                f" ORDER BY id LIMIT ? {db.d.lock('UPDATE SKIP LOCKED')}",
                 (*params, max(0, limit)),
             )
             ids = [row["id"] for row in taken]
