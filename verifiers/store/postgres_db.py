@@ -17,7 +17,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -246,36 +246,28 @@ class PostgresBase:
                     raise ClaimbotError(LOST_MESSAGE) from None
         raise AssertionError("unreachable")
 
-    @contextmanager
-    def _write(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+    def _write(self) -> AbstractContextManager[psycopg.Connection[dict[str, Any]]]:
         """One write transaction: committed if the block returns, rolled back if it raises."""
-        with self._lock:
-            conn = self._begin("BEGIN")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                self._rollback(conn)
-                error = translated(exc)
-                if error is exc:
-                    raise
-                raise error from None
+        return self._transaction("BEGIN")
+
+    def _read(self) -> AbstractContextManager[psycopg.Connection[dict[str, Any]]]:
+        """One read-only snapshot, so that several queries see the same state."""
+        return self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
     @contextmanager
-    def _read(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
-        """One read-only snapshot, so that several queries see the same state."""
+    def _transaction(self, begin: str) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+        """Database errors leave as the one-line errors of `translated`."""
         with self._lock:
-            conn = self._begin("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            conn = self._begin(begin)
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException as exc:
                 self._rollback(conn)
                 error = translated(exc)
                 if error is exc:
                     raise
                 raise error from None
-            else:
-                conn.execute("COMMIT")
 
     def _rollback(self, conn: psycopg.Connection[Any]) -> None:
         if conn.closed or conn.broken:

@@ -26,6 +26,7 @@ from verifiers.store.relational.values import (
     new_claim_id,
     short,
 )
+from verifiers.validation import first_problem
 
 ITER_BATCH = 500
 NewClaim = tuple[str | None, ClaimFields, str | None]  # (id or None, fields, seed hash)
@@ -39,9 +40,7 @@ def check_batch(items: Iterable[ClaimFields | Any]) -> list[ClaimFields]:
             try:
                 item = ClaimFields.model_validate(item)
             except ValidationError as exc:
-                error = exc.errors()[0]
-                place = ".".join(str(part) for part in error["loc"]) or "claim"
-                raise InvalidInput(f"claim #{number}: {place}: {error['msg']}") from None
+                raise InvalidInput(f"claim #{number}: {first_problem(exc, 'claim')}") from None
         batch.append(item)
     return batch
 
