@@ -26,7 +26,6 @@ import psycopg
 import yoyo
 from psycopg import errors, sql
 from psycopg.rows import dict_row
-from yoyo.exceptions import LockTimeout
 
 from verifiers.errors import (
     ClaimbotError,
@@ -34,13 +33,14 @@ from verifiers.errors import (
     Conflict,
     InvalidInput,
 )
+from verifiers.store import POSTGRES_SCHEMES
 from verifiers.store.base import MigrationStatus
+from verifiers.store.relational.migrating import apply_pending, foreign, status_of
 from verifiers.store.relational.values import BUSY_MESSAGE, short
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = "package:verifiers.store:migrations/postgres"
-SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 LOCK_TIMEOUT = "10s"  # how long a write waits for a row another process holds
 MIGRATION_LOCK_TIMEOUT = "120s"
 CONNECT_TIMEOUT = 10
@@ -68,11 +68,6 @@ class PgTarget:
         return urlunsplit(("postgresql+psycopg", parts.netloc, parts.path, query, ""))
 
 
-def is_postgres_url(url: str) -> bool:
-    scheme, sep, _ = url.strip().partition("://")
-    return bool(sep) and scheme.lower() in SCHEMES
-
-
 def parse_postgres_url(url: str) -> PgTarget:
     """`postgresql://user:pass@host:port/db?schema=name&sslmode=...` (schema default public)."""
     text = url.strip()
@@ -81,7 +76,7 @@ def parse_postgres_url(url: str) -> PgTarget:
         params = parse_qsl(parts.query, keep_blank_values=True)
     except ValueError as exc:
         raise ConfigError(f"cannot read database URL: {exc}") from None
-    if parts.scheme.lower() not in SCHEMES:
+    if parts.scheme.lower() not in POSTGRES_SCHEMES:
         raise ConfigError(f"not a PostgreSQL URL: {short(text)!r}")
     schema = next((value for key, value in params if key == "schema"), "public") or "public"
     if not _SCHEMA.fullmatch(schema):
@@ -155,9 +150,7 @@ def _migration_lock(target: PgTarget) -> Iterator[psycopg.Connection[dict[str, A
 
 
 def _check_ours(conn: psycopg.Connection[Any], target: PgTarget) -> None:
-    names = _tables(conn, target.schema)
-    ours = "claims" in names or any(n.startswith(("_yoyo", "yoyo_")) for n in names)
-    if names and not ours:
+    if foreign(_tables(conn, target.schema)):
         raise ConfigError(
             f"schema {target.schema} of {target.display} holds another program's tables"
             " (no claimbot tables): refusing to change it; choose another ?schema="
@@ -176,19 +169,9 @@ def apply_migrations(target: PgTarget) -> list[str]:
         except psycopg.Error as exc:
             raise ConfigError(f"cannot migrate {target.display}: {first_line(exc)}") from None
         try:
-            with backend.lock():
-                pending = backend.to_apply(migrations)
-                backend.apply_migrations(pending)
-        except LockTimeout as exc:
-            raise ConfigError(f"cannot migrate {target.display}: {exc}") from None
-        except psycopg.Error as exc:
-            raise ConfigError(f"cannot migrate {target.display}: {first_line(exc)}") from None
+            return apply_pending(backend, migrations, target.display, psycopg.Error, first_line)
         finally:
             backend.connection.close()
-    applied = [m.id for m in pending]
-    if applied:
-        log.info("database %s: applied migrations %s", target.display, ", ".join(applied))
-    return applied
 
 
 def migration_status(target: PgTarget) -> MigrationStatus:
@@ -203,10 +186,7 @@ def migration_status(target: PgTarget) -> MigrationStatus:
             done = {row["migration_hash"] for row in rows}
     finally:
         conn.close()
-    return MigrationStatus(
-        applied=[m.id for m in migrations if m.hash in done],
-        pending=[m.id for m in migrations if m.hash not in done],
-    )
+    return status_of(migrations, done)
 
 
 # -- transactions ------------------------------------------------------------------------------

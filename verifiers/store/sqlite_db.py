@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import quote
 
 import yoyo
-from yoyo.exceptions import LockTimeout
 
 from verifiers.errors import (
     ClaimbotError,
@@ -25,6 +24,7 @@ from verifiers.errors import (
     Conflict,
 )
 from verifiers.store.base import MigrationStatus
+from verifiers.store.relational.migrating import apply_pending, foreign, status_of
 from verifiers.store.relational.values import BUSY_MESSAGE, CONTROL
 
 log = logging.getLogger(__name__)
@@ -32,8 +32,6 @@ log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS = "package:verifiers.store:migrations/sqlite"
-CHUNK = 500  # ids per `IN (...)` list, well under SQLite's bound-parameter limit
-SEED_ACTOR = "seed"
 
 
 # -- opening -----------------------------------------------------------------------------------
@@ -77,8 +75,7 @@ def connect(path: Path) -> sqlite3.Connection:
 def check_ours(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse to add tables to another program's SQLite database."""
     names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    ours = "claims" in names or any(n.startswith(("_yoyo", "yoyo_")) for n in names)
-    if names and not ours:
+    if foreign(names):
         raise ConfigError(
             f"{path} is a SQLite database of another program (no claimbot tables):"
             " refusing to change it"
@@ -106,28 +103,15 @@ def apply_migrations(path: Path) -> list[str]:
     """Apply pending migrations under yoyo's lock; returns the ids applied (usually none)."""
     migrations = yoyo.read_migrations(MIGRATIONS)
     with _yoyo_backend(path) as backend:
-        try:
-            with backend.lock():
-                pending = backend.to_apply(migrations)
-                backend.apply_migrations(pending)
-        except LockTimeout as exc:
-            raise ConfigError(f"cannot migrate database {path}: {exc}") from None
-        except sqlite3.DatabaseError as exc:
-            raise ConfigError(f"cannot migrate database {path}: {exc}") from None
-    applied = [m.id for m in pending]
-    if applied:
-        log.info("database %s: applied migrations %s", path, ", ".join(applied))
-    return applied
+        return apply_pending(
+            backend, migrations, str(path), sqlite3.DatabaseError, where=f"database {path}"
+        )
 
 
 def migration_status(path: Path) -> MigrationStatus:
     migrations = yoyo.read_migrations(MIGRATIONS)
     with _yoyo_backend(path) as backend:
-        done = set(backend.get_applied_migration_hashes())
-    return MigrationStatus(
-        applied=[m.id for m in migrations if m.hash in done],
-        pending=[m.id for m in migrations if m.hash not in done],
-    )
+        return status_of(migrations, set(backend.get_applied_migration_hashes()))
 
 
 # -- full-text query text ---------------------------------------------------------------------

@@ -37,11 +37,8 @@ class Dialect:
     stamp: Callable[[datetime], Any]  # a timestamp as its column takes it
     day: Callable[[date | str | None], Any]  # a date as its column takes it
     unique_violation: Callable[[BaseException, str, str], bool]  # (exc, table, constraint)
+    sql: Callable[[str], str]  # shared SQL (`?` placeholders) as the driver takes it
     take_turns: str = ""  # SQL taking a transaction lock by (name, key); "" where writers queue
-
-    def sql(self, text: str) -> str:
-        """`text` with this engine's placeholders (psycopg also needs `%` written `%%`)."""
-        return _pyformat(text) if self.name == "postgres" else text
 
     def lock(self, kind: str = "UPDATE", of: str = "") -> str:
         """`FOR UPDATE` / `FOR SHARE` (optionally `OF` one table) where rows can be locked."""
@@ -66,6 +63,7 @@ class Dialect:
 
 @functools.lru_cache(maxsize=512)
 def _pyformat(text: str) -> str:
+    """psycopg's placeholders are `%s`, so a `%` of the SQL itself is written `%%`."""
     return text.replace("%", "%%").replace("?", "%s")
 
 
@@ -97,6 +95,7 @@ SQLITE = Dialect(
     stamp=ts,
     day=as_text,
     unique_violation=_sqlite_unique,
+    sql=lambda text: text,
 )
 
 POSTGRES = Dialect(
@@ -112,6 +111,7 @@ POSTGRES = Dialect(
     stamp=lambda moment: moment,
     day=_pg_day,
     unique_violation=_postgres_unique,
+    sql=_pyformat,
     take_turns="SELECT pg_advisory_xact_lock(hashtext(?), hashtext({key}))",
 )
 
