@@ -156,7 +156,7 @@ class PostgresStore(PostgresBase, RelationalStore):
             with cur.copy(SOURCE_COPY) as copy:
                 for pk, (_, fields, _) in zip(pks, rows, strict=True):
                     for number, source in enumerate(fields.sources, 1):
-                        copy.write_row(source_row(pk, number, source, db.d))
+                        copy.write_row(source_row(pk, number, source, db.dialect))
             with cur.copy(AUDIT_COPY) as copy:
                 for pk in pks:
                     copy.write_row((pk, at, actor, "create", None, None, None))

@@ -137,7 +137,9 @@ class SqliteStore(SqliteBase, RelationalStore):
                     fields.external_id, fields.guild_id, at, actor, at, actor, hash_,
                 )
             )  # fmt: skip
-            source_rows.extend(source_row(pk, n, s, db.d) for n, s in enumerate(fields.sources, 1))
+            source_rows.extend(
+                source_row(pk, n, s, db.dialect) for n, s in enumerate(fields.sources, 1)
+            )
         db.many(CLAIM_INSERT, claim_rows)
         db.many(SOURCE_INSERT, source_rows)
         db.many(AUDIT_INSERT, [(pk, at, actor, "create", None, None, None) for pk in pks])

@@ -101,7 +101,7 @@ class ClaimRecords(RelationalBase):
             ids = [new_claim_id() if i in clash else i for i in ids]
         self._check_external_ids(db, [fields for _, fields, _ in items])
         rows = [(i, fields, hash_) for i, (_, fields, hash_) in zip(ids, items, strict=True)]
-        return self._insert_claim_rows(db, rows, actor, at or db.d.now())
+        return self._insert_claim_rows(db, rows, actor, at or db.dialect.now())
 
     @staticmethod
     def _existing_ids(db: Db, ids: list[str]) -> set[str]:

@@ -84,7 +84,8 @@ class RelationalBase:
     def _claim_row(self, db: Db, claim_id: str, scope: Scope, *, lock: str = "") -> Row:
         """The claim's row if `scope` may see it; NotFound alike for missing and invisible.
 
-        `lock` is `db.d.lock()` (to change the claim) or `db.d.lock("SHARE")` (to keep it)."""
+        `lock` is `db.dialect.lock()` (to change the claim) or `db.dialect.lock("SHARE")`
+        (to keep it as it is)."""
         row = db.one(f"SELECT {CLAIM_COLUMNS} FROM claims WHERE id = ? {lock}", (str(claim_id),))
         if row is None or not scope.can_see(row["guild_id"]):
             raise NotFound(f"no claim with id {short(claim_id)}")
@@ -101,7 +102,7 @@ class RelationalBase:
     ) -> Row:
         """The claim's row, locked where the engine locks rows, if `scope` may change it
         (NotFound / PermissionDenied / Conflict)."""
-        row = self._claim_row(db, claim_id, scope, lock=db.d.lock())
+        row = self._claim_row(db, claim_id, scope, lock=db.dialect.lock())
         if not scope.can_change(row["guild_id"]):
             raise PermissionDenied(
                 f"claim {row['id']} is global: only the bot operator can change it"

@@ -119,14 +119,14 @@ POSTGRES = Dialect(
 class Db:
     """One connection inside one transaction, speaking the shared SQL in its engine's dialect."""
 
-    __slots__ = ("d", "raw")
+    __slots__ = ("dialect", "raw")
 
     def __init__(self, raw: Any, dialect: Dialect) -> None:
         self.raw = raw  # the engine's own connection, for what only that backend does
-        self.d = dialect
+        self.dialect = dialect
 
     def execute(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        return self.raw.execute(self.d.sql(sql), tuple(params))
+        return self.raw.execute(self.dialect.sql(sql), tuple(params))
 
     def one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         row: Row | None = self.execute(sql, params).fetchone()
@@ -141,13 +141,13 @@ class Db:
             return
         cursor = self.raw.cursor()
         try:
-            cursor.executemany(self.d.sql(sql), rows)
+            cursor.executemany(self.dialect.sql(sql), rows)
         finally:
             cursor.close()
 
     def insert(self, sql: str, params: Iterable[Any]) -> int:
         """Run an INSERT of one row; the new row's `id`."""
-        if self.d.returning:
+        if self.dialect.returning:
             row = self.one(f"{sql} RETURNING id", params)
             assert row is not None
             return int(row["id"])
@@ -164,12 +164,12 @@ class Db:
         """Rows of `sql`, whose `{any}` stands for "`column` in `values`", read chunk by chunk
         where the engine needs it; `before` and `after` are the params around that condition."""
         rows: list[Row] = []
-        for clause, params in self.d.any_of(column, values):
+        for clause, params in self.dialect.any_of(column, values):
             rows.extend(self.all(sql.format(any=clause), (*before, *params, *after)))
         return rows
 
     def take_turns(self, name: str, key: str | None = None) -> None:
         """Wait for other processes doing `name` on `key` (None: this schema) to commit."""
-        if self.d.take_turns:
-            sql = self.d.take_turns.format(key="current_schema()" if key is None else "?")
+        if self.dialect.take_turns:
+            sql = self.dialect.take_turns.format(key="current_schema()" if key is None else "?")
             self.execute(sql, (name,) if key is None else (name, key))

@@ -84,7 +84,7 @@ class ArticleDrafts(ClaimRecords):
             if existing is not None:
                 rows = db.all(DRAFTS_OF, (existing["id"],))
                 return IngestReport(_article(existing), [_draft(r) for r in rows], True)
-            at = db.d.now()
+            at = db.dialect.now()
             article_id = db.insert(
                 "INSERT INTO articles (guild_id, url, content_hash, title, publisher, ingested_at,"
                 " ingested_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -95,7 +95,7 @@ class ArticleDrafts(ClaimRecords):
                 [
                     (
                         article_id, guild_id, position, d.text, as_text(d.status), d.reason,
-                        d.explanation, d.claimant, db.d.day(d.claim_date), d.quote,
+                        d.explanation, d.claimant, db.dialect.day(d.claim_date), d.quote,
                         json.dumps([s.model_dump(mode="json") for s in d.sources]), at, actor,
                     )
                     for position, d in enumerate(drafts, 1)
@@ -146,7 +146,7 @@ class ArticleDrafts(ClaimRecords):
     def _pending_row(
         self, db: Db, draft_id: int, scope: Scope, expected_version: int | None = None
     ) -> Row:
-        row = self._draft_row(db, draft_id, scope, lock=db.d.lock())
+        row = self._draft_row(db, draft_id, scope, lock=db.dialect.lock())
         if not scope.can_change(row["guild_id"]):
             raise PermissionDenied(
                 f"draft {draft_id} is global: only the bot operator can decide it"
@@ -184,7 +184,7 @@ class ArticleDrafts(ClaimRecords):
         with self._writing() as db:
             row = self._pending_row(db, draft_id, scope)
             draft = _draft(row)
-            at = db.d.now()
+            at = db.dialect.now()
             fields = draft.claim_fields(draft.guild_id)
             pk = self._insert_claims(db, [(None, fields, None)], actor, at)[0]
             claim = self._claim_by_pk(db, pk)
@@ -207,6 +207,6 @@ class ArticleDrafts(ClaimRecords):
             db.execute(
                 "UPDATE drafts SET state = 'rejected', decided_at = ?, decided_by = ?,"
                 " decision_note = ?, version = version + 1 WHERE id = ?",
-                (db.d.now(), actor, note, row["id"]),
+                (db.dialect.now(), actor, note, row["id"]),
             )
             return _draft(self._draft_row(db, draft_id, scope))

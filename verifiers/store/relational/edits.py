@@ -64,7 +64,7 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
         with self._writing() as db:
             row = self._changeable_row(db, claim_id, scope, expected_version)
             wanted = {
-                name: column_value(name, value, db.d)
+                name: column_value(name, value, db.dialect)
                 for name, value in changes.model_dump(exclude_none=True).items()
                 if name in EDITABLE
             }
@@ -92,7 +92,7 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
                 sets = ", ".join(f"{name} = ?" for name in extra)
                 db.execute(f"UPDATE claims SET {sets} WHERE pk = ?", (*extra.values(), row["pk"]))
             return False
-        at = db.d.now()
+        at = db.dialect.now()
         columns = {**changed, **(extra or {}), "updated_at": at, "updated_by": actor}
         if "text" in changed or "summary" in changed:
             text = changed.get("text", row["text"])
@@ -125,8 +125,8 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
                 (row["pk"],),
             )
             assert position is not None
-            db.execute(SOURCE_INSERT, source_row(row["pk"], position["n"], source, db.d))
-            at = db.d.now()
+            db.execute(SOURCE_INSERT, source_row(row["pk"], position["n"], source, db.dialect))
+            at = db.dialect.now()
             db.execute(BUMP, (at, actor, row["pk"]))
             self._audit(db, row["pk"], at, actor, "add_source", "sources", None, url)
             claim = self._claim_by_pk(db, row["pk"])
@@ -139,9 +139,9 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
             row = self._changeable_row(db, claim_id, scope, allow_retired=True)
             if row["retired"]:
                 raise Conflict(f"claim {row['id']} is already retired")
-            at = db.d.now()
+            at = db.dialect.now()
             db.execute(
-                f"UPDATE claims SET retired = {db.d.retired}, version = version + 1,"
+                f"UPDATE claims SET retired = {db.dialect.retired}, version = version + 1,"
                 " updated_at = ?, updated_by = ? WHERE pk = ?",
                 (at, actor, row["pk"]),
             )
@@ -165,7 +165,7 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
         with self._writing() as db:
             db.take_turns("claimbot.seed")
             rows = db.any_rows(
-                f"SELECT {CLAIM_COLUMNS} FROM claims WHERE {{any}} ORDER BY pk {db.d.lock()}",
+                f"SELECT {CLAIM_COLUMNS} FROM claims WHERE {{any}} ORDER BY pk {db.dialect.lock()}",
                 "id",
                 ids,
             )
@@ -194,18 +194,18 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
         )
 
     def _refresh_seeded(self, db: Db, row: Row, fields: ClaimFields, digest: str) -> bool:
-        wanted = {name: column_value(name, getattr(fields, name), db.d) for name in SEEDED}
+        wanted = {name: column_value(name, getattr(fields, name), db.dialect) for name in SEEDED}
         changed = self._change_columns(
             db, row, wanted, SEED_ACTOR, "update", extra={"seed_hash": digest}
         )
         old = self._sources_for(db, [row["pk"]]).get(row["pk"], [])
         if old == list(fields.sources):
             return changed
-        at = db.d.now()
+        at = db.dialect.now()
         db.execute("DELETE FROM sources WHERE claim_pk = ?", (row["pk"],))
         db.many(
             SOURCE_INSERT,
-            [source_row(row["pk"], n, s, db.d) for n, s in enumerate(fields.sources, 1)],
+            [source_row(row["pk"], n, s, db.dialect) for n, s in enumerate(fields.sources, 1)],
         )
         if not changed:
             db.execute(BUMP, (at, SEED_ACTOR, row["pk"]))

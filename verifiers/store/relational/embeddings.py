@@ -49,7 +49,7 @@ class ClaimEmbeddings(RelationalBase):
     def missing_embeddings(self, model: str, limit: int = 256) -> list[Claim]:
         with self._reading() as db:
             rows = db.all(
-                f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE {db.d.live} AND NOT EXISTS"
+                f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE {db.dialect.live} AND NOT EXISTS"
                 " (SELECT 1 FROM claim_embeddings e WHERE e.claim_pk = c.pk AND e.model = ?)"
                 " ORDER BY c.pk LIMIT ?",
                 (model, limit),

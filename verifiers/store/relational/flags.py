@@ -63,7 +63,9 @@ class ClaimFlags(StoredNotifications):
         url = check_evidence_url(evidence_url)
         with self._writing() as db:
             # Locked for share: the claim cannot be retired while the flag is being added.
-            row = self._claim_row(db, claim_id, Scope(guild_id=guild_id), lock=db.d.lock("SHARE"))
+            row = self._claim_row(
+                db, claim_id, Scope(guild_id=guild_id), lock=db.dialect.lock("SHARE")
+            )
             if row["retired"]:
                 raise Conflict(f"claim {row['id']} is retired")
             try:
@@ -72,11 +74,11 @@ class ClaimFlags(StoredNotifications):
                     " message_text, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
                     (
                         row["pk"], kind.value, guild_id, user_id, reason, url,
-                        (message_text or "")[:MAX_CLAIM_CHARS], db.d.now(),
+                        (message_text or "")[:MAX_CLAIM_CHARS], db.dialect.now(),
                     ),
                 )  # fmt: skip
             except Exception as exc:
-                if not db.d.unique_violation(exc, "flags", "flags_one_open"):
+                if not db.dialect.unique_violation(exc, "flags", "flags_one_open"):
                     raise
                 what = "dispute" if kind is FlagKind.DISPUTE else "false-match report"
                 raise Conflict(f"you already have an open {what} on claim {row['id']}") from None
@@ -120,7 +122,7 @@ class ClaimFlags(StoredNotifications):
 
     def withdraw_flag(self, flag_id: int, user_id: str, scope: Scope) -> Flag:
         with self._writing() as db:
-            flag = self._flag_row(db, flag_id, scope, lock=db.d.lock(of="f"))
+            flag = self._flag_row(db, flag_id, scope, lock=db.dialect.lock(of="f"))
             if flag.user_id != str(user_id):
                 raise PermissionDenied(
                     f"only the person who raised flag #{flag.id} can withdraw it"
@@ -130,7 +132,7 @@ class ClaimFlags(StoredNotifications):
             db.execute(
                 "UPDATE flags SET state = 'withdrawn', resolved_at = ?, resolved_by = ?"
                 " WHERE id = ?",
-                (db.d.now(), flag.user_id, flag.id),
+                (db.dialect.now(), flag.user_id, flag.id),
             )
             return self._flag_row(db, flag.id, scope)
 
@@ -153,14 +155,14 @@ class ClaimFlags(StoredNotifications):
             if not upheld:
                 raise InvalidInput("only an upheld flag can change the claim's status")
         with self._writing() as db:
-            flag = self._flag_row(db, flag_id, scope, lock=db.d.lock(of="f"))
+            flag = self._flag_row(db, flag_id, scope, lock=db.dialect.lock(of="f"))
             if flag.state is not FlagState.OPEN:
                 raise Conflict(f"flag #{flag.id} is already {flag.state.value}")
             old_status = Status(self._claim_row(db, flag.claim_id, scope)["status"])
             if new_status is not None:
                 row = self._changeable_row(db, flag.claim_id, scope)
                 if row["status"] != new_status.value:
-                    at = db.d.now()
+                    at = db.dialect.now()
                     db.execute(
                         "UPDATE claims SET status = ?, version = version + 1, updated_at = ?,"
                         " updated_by = ? WHERE pk = ?",
@@ -175,7 +177,7 @@ class ClaimFlags(StoredNotifications):
                 " resolution_note = ? WHERE id = ?",
                 (
                     (FlagState.UPHELD if upheld else FlagState.DISMISSED).value,
-                    db.d.now(),
+                    db.dialect.now(),
                     moderator,
                     (note or "").strip(),
                     flag.id,

@@ -16,7 +16,7 @@ class SourceChecks(RelationalBase):
 
     def save_source_check(self, check: SourceCheck) -> None:
         with self._writing() as db:
-            stamp = db.d.stamp
+            stamp = db.dialect.stamp
             db.execute(
                 "INSERT INTO source_checks (url, state, checked_at, http_status, detail,"
                 " content_hash, baseline_at) VALUES (?, ?, ?, ?, ?, ?, ?)"

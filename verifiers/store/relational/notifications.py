@@ -41,8 +41,8 @@ INTERRUPTED = "interrupted: the bot stopped before it could confirm the DM was s
 def flag_scope(scope: Scope, db: Db) -> tuple[str, list[Any]]:
     """A guild's flags are visible only to that guild (the operator sees all)."""
     if scope.operator:
-        return db.d.true, []
-    return f"f.guild_id {db.d.same} ?", [scope.guild_id]
+        return db.dialect.true, []
+    return f"f.guild_id {db.dialect.same} ?", [scope.guild_id]
 
 
 def shard_clause(shard_count: int, shard_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
@@ -89,7 +89,7 @@ class StoredNotifications(RelationalBase):
     @staticmethod
     def _insert_notifications(db: Db, items: Iterable[NewNotification]) -> None:
         """Write notifications inside the caller's transaction."""
-        at = db.d.now()
+        at = db.dialect.now()
         db.many(
             INSERT,
             [
@@ -149,7 +149,7 @@ class StoredNotifications(RelationalBase):
                 return []
         now = utcnow()
         with self._writing() as db:
-            stamp = db.d.stamp
+            stamp = db.dialect.stamp
             db.execute(
                 "UPDATE notifications SET state = 'failed', finished_at = ?, error = ?"
                 " WHERE state = 'sending' AND claimed_at < ?",
@@ -157,13 +157,13 @@ class StoredNotifications(RelationalBase):
             )
             taken = db.all(
                 f"SELECT id FROM notifications WHERE state = 'pending' AND {mine}"
-                f" ORDER BY id LIMIT ? {db.d.lock('UPDATE SKIP LOCKED')}",
+                f" ORDER BY id LIMIT ? {db.dialect.lock('UPDATE SKIP LOCKED')}",
                 (*params, max(0, limit)),
             )
             ids = [row["id"] for row in taken]
             if not ids:
                 return []
-            for clause, id_params in db.d.any_of("id", ids):
+            for clause, id_params in db.dialect.any_of("id", ids):
                 db.execute(
                     "UPDATE notifications SET state = 'sending', claimed_at = ?, claimed_by = ?"
                     f" WHERE state = 'pending' AND {clause}",
@@ -178,14 +178,21 @@ class StoredNotifications(RelationalBase):
         state = DeliveryState.DELIVERED if error is None else DeliveryState.FAILED
         number = int(notification_id)
         with self._writing() as db:
-            row = db.one(f"SELECT state FROM notifications WHERE id = ? {db.d.lock()}", (number,))
+            row = db.one(
+                f"SELECT state FROM notifications WHERE id = ? {db.dialect.lock()}", (number,)
+            )
             if row is None:
                 raise NotFound(f"no notification #{notification_id}")
             if row["state"] != DeliveryState.SENDING:
                 raise Conflict(f"notification #{notification_id} is {row['state']}, not sending")
             db.execute(
                 "UPDATE notifications SET state = ?, finished_at = ?, error = ? WHERE id = ?",
-                (state.value, db.d.now(), "" if error is None else short_error(error), number),
+                (
+                    state.value,
+                    db.dialect.now(),
+                    "" if error is None else short_error(error),
+                    number,
+                ),
             )
             found = db.one("SELECT * FROM notifications WHERE id = ?", (number,))
             return Notification.model_validate(dict(found or {}))

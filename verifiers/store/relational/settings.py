@@ -29,6 +29,6 @@ class GuildSettingsRecords(RelationalBase):
                 " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET"
                 " data = excluded.data, updated_at = excluded.updated_at,"
                 " updated_by = excluded.updated_by",
-                (settings.guild_id, settings.model_dump_json(), db.d.now(), actor),
+                (settings.guild_id, settings.model_dump_json(), db.dialect.now(), actor),
             )
         return settings
