@@ -93,10 +93,12 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
                 db.execute(f"UPDATE claims SET {sets} WHERE pk = ?", (*extra.values(), row["pk"]))
             return False
         at = db.dialect.now()
-        columns = {**changed, **(extra or {}), "updated_at": at, "updated_by": actor}
+        search: dict[str, Any] = {}
         if "text" in changed or "summary" in changed:
             text = changed.get("text", row["text"])
-            columns.update(self._search_columns(text, changed.get("summary", row["summary"])))
+            search = self._search_columns(text, changed.get("summary", row["summary"]))
+        columns = {**changed, **(extra or {}), **search, "updated_at": at, "updated_by": actor}
+        assert set(columns) <= {*SEEDED, *search, "seed_hash", "updated_at", "updated_by"}
         sets = ", ".join(f"{name} = ?" for name in columns)
         db.execute(
             f"UPDATE claims SET {sets}, version = version + 1 WHERE pk = ?",

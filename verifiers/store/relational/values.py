@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from verifiers.errors import InvalidInput, NotFound
-from verifiers.models import Claim, ClaimFields, Source, utcnow
+from verifiers.models import Claim, ClaimFields, Source
 
 SEED_ACTOR = "seed"
 BUSY_MESSAGE = "the database is busy right now; try again in a moment"
@@ -87,10 +87,6 @@ def like_pattern(text: str) -> str:
 def ts(moment: datetime) -> str:
     """A timestamp as sortable UTC ISO 8601 text with a fixed width (SQLite's columns)."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def now_ts() -> str:
-    return ts(utcnow())
 
 
 def as_text(value: object) -> str | None:
