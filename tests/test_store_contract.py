@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ from tests.test_seeding import (  # noqa: F401 - these tests also run here, on e
 )
 from verifiers.config import MatchingSettings
 from verifiers.errors import ClaimbotError, Conflict, InvalidInput, NotFound, PermissionDenied
+from verifiers.ingest.drafts import DraftChanges, DraftFields, DraftState, IngestReport
+from verifiers.liveness import LinkState, SourceCheck
 from verifiers.matching.pipeline import Matcher
 from verifiers.models import ClaimChanges, ClaimFields, FlagKind, FlagState, GuildSettings, Source
 from verifiers.store import migrate, migration_status, open_store
@@ -758,3 +761,115 @@ def test_add_claims_speed(store: Store, backend: Backend) -> None:
     assert len(made) == 10_000
     assert rate > 1_500  # target is >= 5,000/s; the floor only catches a pathological slowdown
     backend.index_ok(store)
+
+
+# -- drafts, source checks and odd ids (the shared code serves both engines) ---------------------
+def _ingest(store: Store, guild_id: int | None, content_hash: str = "h1") -> IngestReport:
+    drafts = [
+        DraftFields(
+            text="The river flooded twice in 2021",
+            status="false",
+            claim_date=date(2021, 5, 1),
+            sources=[Source(url="https://example.org/a", publisher="Gazette")],
+        ),
+        DraftFields(text="Bread prices rose by half", status="confirmed", claimant="A baker"),
+    ]
+    return store.add_article_drafts(  # type: ignore[attr-defined]
+        guild_id=guild_id,
+        url="https://example.org/article",
+        content_hash=content_hash,
+        title="An article",
+        publisher="Gazette",
+        drafts=drafts,
+        actor="mod",
+    )
+
+
+def test_ingesting_an_article_twice_adds_its_drafts_once(store: Store) -> None:
+    first = _ingest(store, 111)
+    assert [d.text for d in first.drafts] == [
+        "The river flooded twice in 2021",
+        "Bread prices rose by half",
+    ]
+    assert first.drafts[0].claim_date == date(2021, 5, 1)
+    assert first.drafts[0].sources[0].publisher == "Gazette"
+    assert not first.already_ingested
+    again = _ingest(store, 111)
+    assert again.already_ingested and again.article.id == first.article.id
+    assert [d.id for d in again.drafts] == [d.id for d in first.drafts]
+    found = store.find_article(111, url=None, content_hash="h1")  # type: ignore[attr-defined]
+    assert found is not None and found.id == first.article.id
+    assert store.find_article(222, url=None, content_hash="h1") is None  # type: ignore[attr-defined]
+
+
+def test_drafts_are_seen_and_decided_only_in_their_guild(store: Store) -> None:
+    report = _ingest(store, 111)
+    first, second = report.drafts
+    assert [d.id for d in store.list_drafts(A)] == [first.id, second.id]  # type: ignore[attr-defined]
+    assert store.list_drafts(B) == []  # type: ignore[attr-defined]
+    with pytest.raises(NotFound):
+        store.get_draft(first.id, B)  # type: ignore[attr-defined]
+    with pytest.raises(NotFound):
+        store.approve_draft(first.id, "mod", B)  # type: ignore[attr-defined]
+    edited = store.edit_draft(  # type: ignore[attr-defined]
+        first.id,
+        DraftChanges(text="The river flooded three times in 2021"),
+        "mod",
+        A,
+        expected_version=1,
+    )
+    assert edited.version == 2 and edited.text == "The river flooded three times in 2021"
+    with pytest.raises(Conflict, match="changed meanwhile"):
+        store.edit_draft(first.id, DraftChanges(status="confirmed"), "mod", A, expected_version=1)  # type: ignore[attr-defined]
+    approved, claim = store.approve_draft(first.id, "mod", A)  # type: ignore[attr-defined]
+    assert approved.state == DraftState.APPROVED and approved.claim_id == claim.id
+    assert claim.guild_id == 111 and claim.claim_date == date(2021, 5, 1)
+    assert [e.action for e in store.history(claim.id, A)] == ["create", "from_draft"]
+    assert store.search(["river"], A)[0].claim_id == claim.id
+    with pytest.raises(Conflict, match="already approved"):
+        store.approve_draft(first.id, "mod", A)  # type: ignore[attr-defined]
+    rejected = store.reject_draft(second.id, "mod", A, note="  not   checkable ")  # type: ignore[attr-defined]
+    assert rejected.state == DraftState.REJECTED and rejected.decision_note == "not checkable"
+    assert store.list_drafts(A) == []  # type: ignore[attr-defined]
+    assert len(store.list_drafts(OP, state=None)) == 2  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("bad", ["x", 2**70, -(2**70)])
+def test_an_id_that_cannot_exist_is_not_found(store: Store, bad: object) -> None:
+    with pytest.raises(NotFound):
+        store.get_flag(bad, OP)  # type: ignore[arg-type]
+    with pytest.raises(NotFound):
+        store.get_draft(bad, OP)  # type: ignore[attr-defined]
+
+
+def test_a_source_check_is_kept_per_url_and_replaced_by_the_next(store: Store) -> None:
+    at = datetime(2026, 11, 25, 12, 0, 0, 123456, tzinfo=UTC)
+    first = SourceCheck(
+        url="https://example.org/a",
+        state=LinkState.ALIVE,
+        checked_at=at,
+        http_status=200,
+        content_hash="abc",
+        baseline_at=at,
+    )
+    store.save_source_check(first)  # type: ignore[attr-defined]
+    assert store.get_source_check(first.url) == first  # type: ignore[attr-defined]
+    later = first.model_copy(
+        update={"state": LinkState.DEAD, "checked_at": at + timedelta(days=1), "http_status": 404}
+    )
+    other = SourceCheck(url="https://example.org/b", state=LinkState.ALIVE, checked_at=at)
+    store.save_source_check(later)  # type: ignore[attr-defined]
+    store.save_source_check(other)  # type: ignore[attr-defined]
+    assert store.get_source_check(first.url) == later  # type: ignore[attr-defined]
+    assert store.get_source_check("https://example.org/none") is None  # type: ignore[attr-defined]
+    assert store.list_source_checks() == [later, other]  # type: ignore[attr-defined]
+    assert store.list_source_checks(state=LinkState.DEAD) == [later]  # type: ignore[attr-defined]
+
+
+def test_an_external_id_taken_in_a_batch_names_the_claim_holding_it(store: Store) -> None:
+    held = store.add_claim(make_fields("The first import", external_id="ext-1"), "importer")
+    fresh = make_fields("Another import", external_id="ext-2")
+    taken = make_fields("A repeat import", external_id="ext-1")
+    with pytest.raises(Conflict, match=f"external id ext-1 is already used by claim {held.id}"):
+        store.add_claims([fresh, taken], "importer")
+    assert store.count_claims(OP) == 1  # all or nothing

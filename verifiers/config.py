@@ -20,6 +20,7 @@ from pydantic_settings import (
 )
 
 from verifiers.errors import ConfigError
+from verifiers.validation import first_problem
 
 DEFAULT_CONFIG_FILE = Path("claimbot.toml")
 
@@ -170,8 +171,6 @@ def load_settings(path: Path | None = None, **overrides: object) -> Settings:
     try:
         return _FileSettings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]) or "settings"
-        raise ConfigError(f"invalid setting {where}: {error['msg']}") from None
+        raise ConfigError(f"invalid setting {first_problem(exc, 'settings')}") from None
     except ValueError as exc:  # TOML syntax errors surface as ValueError subclasses
         raise ConfigError(f"cannot read config file {path}: {exc}") from None

@@ -50,7 +50,7 @@ class SourceCheck(BaseModel):
 
 
 class SourceCheckStore(ABC):
-    """Where check results are kept. The SQLite store implements it (`SqliteLiveness`)."""
+    """Where check results are kept; both stores implement it (`store/relational/liveness.py`)."""
 
     @abstractmethod
     def get_source_check(self, url: str) -> SourceCheck | None: ...

@@ -13,6 +13,7 @@ from typing import Annotated, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator
 
 MAX_CLAIM_CHARS = 4_000
+MAX_REASON_CHARS = 1_000  # a flag's reason
 MAX_EXPLANATION_CHARS = 4_000
 MAX_QUOTE_CHARS = 4_000
 

@@ -22,7 +22,8 @@ from pydantic import ValidationError
 
 from verifiers.errors import InvalidInput
 from verifiers.models import ClaimFields, Source
-from verifiers.store.sqlite_db import check_claim_id
+from verifiers.store.relational.values import check_claim_id
+from verifiers.validation import first_problem
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,5 @@ def _parse_row(line: str, where: str) -> tuple[str, ClaimFields]:
     try:
         fields = ClaimFields.model_validate(row)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        place = ".".join(str(part) for part in error["loc"]) or "row"
-        raise InvalidInput(f"{where} (claim {claim_id}): {place}: {error['msg']}") from None
+        raise InvalidInput(f"{where} (claim {claim_id}): {first_problem(exc, 'row')}") from None
     return claim_id, fields

@@ -21,6 +21,7 @@ from verifiers.ingest.drafts import Draft, DraftChanges, DraftState, IngestRepor
 from verifiers.ingest.pipeline import ingest, is_url
 from verifiers.matching.pipeline import Matcher
 from verifiers.models import (
+    MAX_REASON_CHARS,
     AuditEntry,
     CheckResult,
     Claim,
@@ -36,8 +37,6 @@ from verifiers.models import (
 from verifiers.notifications import DeliveryState, Notification, Outbox
 from verifiers.store.base import ChangeListener, Scope, Store
 from verifiers.watch import Coalescer
-
-MAX_REASON_CHARS = 1_000
 
 
 @dataclass(frozen=True)

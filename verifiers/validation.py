@@ -22,6 +22,13 @@ def describe(error: ValidationError) -> str:
     return f"{where}: {message}" if where else message
 
 
+def first_problem(error: ValidationError, whole: str) -> str:
+    """'field: message' for the first problem, naming `whole` when it concerns the whole."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or whole
+    return f"{where}: {first['msg']}"
+
+
 def build(model: type[M], **data: Any) -> M:
     try:
         return model.model_validate(data)

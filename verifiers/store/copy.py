@@ -23,8 +23,8 @@ from typing import Any, TextIO
 
 from verifiers.errors import Conflict, InvalidInput
 from verifiers.store.base import Store
+from verifiers.store.relational.values import ts
 from verifiers.store.sqlite import SqliteStore
-from verifiers.store.sqlite_db import ts
 
 BATCH = 1_000
 

@@ -1,26 +1,23 @@
-"""Source-check results for the SQLite store: one row per source URL, the latest check."""
+"""Source-check results (verifiers/liveness.py): one row per source URL, the latest check."""
 
 from __future__ import annotations
 
-import sqlite3
-
-from verifiers.liveness import LinkState, SourceCheck, SourceCheckStore
-from verifiers.store.sqlite_db import SqliteBase, ts
+from verifiers.liveness import LinkState, SourceCheck
+from verifiers.store.relational.core import RelationalBase
 
 
-def _check(row: sqlite3.Row) -> SourceCheck:
-    return SourceCheck.model_validate(dict(row))
+class SourceChecks(RelationalBase):
+    """The `SourceCheckStore` methods."""
 
-
-class SqliteLiveness(SqliteBase, SourceCheckStore):
     def get_source_check(self, url: str) -> SourceCheck | None:
-        with self._read() as conn:
-            row = conn.execute("SELECT * FROM source_checks WHERE url = ?", (url,)).fetchone()
-        return _check(row) if row else None
+        with self._reading() as db:
+            row = db.one("SELECT * FROM source_checks WHERE url = ?", (url,))
+        return SourceCheck.model_validate(dict(row)) if row else None
 
     def save_source_check(self, check: SourceCheck) -> None:
-        with self._write() as conn:
-            conn.execute(
+        with self._writing() as db:
+            stamp = db.dialect.stamp
+            db.execute(
                 "INSERT INTO source_checks (url, state, checked_at, http_status, detail,"
                 " content_hash, baseline_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (url) DO UPDATE SET state = excluded.state,"
@@ -30,11 +27,11 @@ class SqliteLiveness(SqliteBase, SourceCheckStore):
                 (
                     check.url,
                     check.state.value,
-                    ts(check.checked_at),
+                    stamp(check.checked_at),
                     check.http_status,
                     check.detail,
                     check.content_hash,
-                    ts(check.baseline_at) if check.baseline_at else None,
+                    stamp(check.baseline_at) if check.baseline_at else None,
                 ),
             )
 
@@ -47,6 +44,6 @@ class SqliteLiveness(SqliteBase, SourceCheckStore):
             sql += " WHERE state = ?"
             params.append(LinkState(state).value)
         sql += " ORDER BY checked_at DESC, url LIMIT ?"
-        with self._read() as conn:
-            rows = conn.execute(sql, (*params, max(0, limit))).fetchall()
-        return [_check(row) for row in rows]
+        with self._reading() as db:
+            rows = db.all(sql, (*params, max(0, limit)))
+        return [SourceCheck.model_validate(dict(row)) for row in rows]

@@ -1,0 +1,27 @@
+"""`RelationalStore`: every shared part put together; a backend adds the engine's own."""
+
+from __future__ import annotations
+
+from verifiers.ingest.drafts import DraftStore
+from verifiers.liveness import SourceCheckStore
+from verifiers.store.base import Store
+from verifiers.store.relational.drafts import ArticleDrafts
+from verifiers.store.relational.edits import ClaimEdits
+from verifiers.store.relational.embeddings import ClaimEmbeddings
+from verifiers.store.relational.flags import ClaimFlags
+from verifiers.store.relational.liveness import SourceChecks
+from verifiers.store.relational.settings import GuildSettingsRecords
+
+
+class RelationalStore(
+    ClaimEdits,
+    ClaimFlags,
+    ArticleDrafts,
+    SourceChecks,
+    ClaimEmbeddings,
+    GuildSettingsRecords,
+    Store,
+    DraftStore,
+    SourceCheckStore,
+):
+    """The `Store` written once; subclasses connect, run transactions and search."""
