@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from itertools import repeat
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -69,6 +70,10 @@ class Vocabulary:
     def stem_idf(self, root: str) -> float:
         """idf of a stem (see `stem_df`)."""
         return self._stem_idf.get(root, self._unseen_idf)
+
+    def stem_idfs(self, roots: Iterable[str]) -> list[float]:
+        """`stem_idf` of each stem, in one pass (features sum them over every candidate)."""
+        return list(map(self._stem_idf.get, roots, repeat(self._unseen_idf)))
 
     def _idf(self, df: int) -> float:
         return math.log(1.0 + (self.claim_count - df + 0.5) / (df + 0.5))
