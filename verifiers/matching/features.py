@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -67,15 +67,17 @@ AVG_TEXT_STEMS = 12.0
 AVG_SUMMARY_STEMS = 8.0
 
 
-@dataclass(frozen=True, slots=True)
-class Terms:
+class Terms(NamedTuple):
     """A text's stemmed content words: all that screening a candidate needs (see
-    `screen_features`), and the cheap first half of a `Profile`."""
+    `screen_features`), and the cheap first half of a `Profile`.
+
+    A tuple of strings only, so that the garbage collector stops tracking it after one pass:
+    thousands are cached, and every full collection would otherwise walk them all.
+    """
 
     norm: str
     tokens: tuple[str, ...]
     stems: tuple[str, ...]
-    stem_set: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +98,7 @@ def terms_normalised(norm: str, replace: dict[str, str] | None = None) -> Terms:
     if replace:
         tokens = [replace.get(t, t) for t in tokens]
         norm = " ".join(replace.get(t, t) for t in norm.split())
-    stems = tuple(stem(t) for t in tokens)
-    return Terms(norm=norm, tokens=tuple(tokens), stems=stems, stem_set=frozenset(stems))
+    return Terms(norm=norm, tokens=tuple(tokens), stems=tuple(stem(t) for t in tokens))
 
 
 def profile_of(terms: Terms) -> Profile:
@@ -105,7 +106,7 @@ def profile_of(terms: Terms) -> Profile:
     return Profile(
         norm=terms.norm,
         stems=terms.stems,
-        stem_set=terms.stem_set,
+        stem_set=frozenset(terms.stems),
         bigrams=frozenset(pairwise(terms.stems)),
         numbers=number_values(terms.norm),
         trigrams=frozenset(g for t in frozenset(terms.tokens) for g in _token_grams(t)),
@@ -126,15 +127,16 @@ def _token_grams(token: str) -> tuple[str, ...]:
     return tuple(_grams(f" {token} "))
 
 
-# Claims recur across queries, so their terms and profiles are cached (keyed by the text
-# itself). Every retrieved claim is screened, only the best few are profiled: the terms cache
-# is the larger one.
-@lru_cache(maxsize=50_000)
+# Claims recur across queries, so their terms and profiles are remembered (keyed by the text
+# itself). Every retrieved claim is screened but only the best few are profiled, and terms are
+# tuples the garbage collector soon ignores, where each profile holds four sets it must walk:
+# hence one cache much larger than the other.
+@word_memo(50_000)
 def claim_terms(text: str) -> Terms:
     return terms_normalised(normalize(text))
 
 
-@lru_cache(maxsize=20_000)
+@word_memo(4_096)
 def claim_profile(text: str) -> Profile:
     return profile_of(claim_terms(text))
 
@@ -144,47 +146,50 @@ def _weighted(terms: frozenset[str], vocab: Vocabulary) -> float:
 
 
 def _stem_bm25(
-    shared: frozenset[str], doc: Terms | Profile, avg_len: float, idf: dict[str, float]
+    shared: frozenset[str], stems: tuple[str, ...], avg_len: float, idf: dict[str, float]
 ) -> float:
-    if not doc.stems:
+    if not stems:
         return 0.0
-    norm = K1 * (1 - B + B * len(doc.stems) / avg_len)
+    norm = K1 * (1 - B + B * len(stems) / avg_len)
     score = 0.0
-    for term in shared & doc.stem_set:
-        tf = doc.stems.count(term)
+    for term in shared.intersection(stems):
+        tf = stems.count(term)
         score += idf[term] * tf * (K1 + 1) / (tf + norm)
     return score
 
 
 def screen_features(
-    query: Terms | Profile,
-    text: Terms | Profile,
-    summary: Terms | Profile,
+    query: Profile,
+    text: tuple[str, ...],
+    summary: tuple[str, ...],
     bm25: float,
     best_bm25: float,
     rank: int,
     query_weight: float,
     vocab: Vocabulary,
 ) -> list[float]:
-    """The features of SCREEN_FEATURES, in that order: those computed from word sets alone.
+    """The features of SCREEN_FEATURES, in that order, from the stems of the claim's `text`
+    and `summary`: those computed from word sets alone.
 
     Cheap enough for every retrieved candidate (each idf is looked up once); `pair_features`
     gives the same values.
     """
-    claim_set = text.stem_set | summary.stem_set
+    text_set = frozenset(text)
+    summary_set = frozenset(summary)
+    claim_set = text_set | summary_set
     idf = dict(zip(claim_set, vocab.stem_idfs(claim_set), strict=True))
     get = idf.__getitem__
     shared = query.stem_set & claim_set
     shared_idf = list(map(get, shared))
     rarest_claim = max(idf.values(), default=1.0) or 1.0
-    text_weight = sum(map(get, text.stem_set)) or 1.0
-    summary_weight = sum(map(get, summary.stem_set)) or 1.0
+    text_weight = sum(map(get, text_set)) or 1.0
+    summary_weight = sum(map(get, summary_set)) or 1.0
     return [
         bm25 / best_bm25 if best_bm25 > 0 else 0.0,
         min(bm25 / query_weight, 2.0) / 2.0 if query_weight > 0 else 0.0,
-        sum(map(get, shared & text.stem_set)) / text_weight,
+        sum(map(get, shared & text_set)) / text_weight,
         sum(shared_idf) / (query_weight or 1.0),
-        sum(map(get, shared & summary.stem_set)) / summary_weight,
+        sum(map(get, shared & summary_set)) / summary_weight,
         max(shared_idf, default=0.0) / rarest_claim,
         1.0 / (1.0 + rank),
         _stem_bm25(shared, text, AVG_TEXT_STEMS, idf) / (query_weight or 1.0),
@@ -228,7 +233,9 @@ def pair_features(
         stem_bm25_text,
         stem_bm25_summary,
         shared_count,
-    ) = screen_features(query, text, summary, bm25, best_bm25, rank, query_weight, vocab)
+    ) = screen_features(
+        query, text.stems, summary.stems, bm25, best_bm25, rank, query_weight, vocab
+    )
     q = query.norm[:MAX_FUZZ_CHARS]
     claim_bigrams = text.bigrams | summary.bigrams
     bigram_overlap = (

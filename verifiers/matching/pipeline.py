@@ -341,8 +341,8 @@ class Matcher:
             rank, score = bm25.get(claim.id, (limit, 0.0))
             features = screen_features(
                 query.profile,
-                claim_terms(claim.text),
-                claim_terms(claim.summary),
+                claim_terms(claim.text).stems,
+                claim_terms(claim.summary).stems,
                 score,
                 best,
                 rank,
