@@ -69,11 +69,7 @@ AVG_SUMMARY_STEMS = 8.0
 
 class Terms(NamedTuple):
     """A text's stemmed content words: all that screening a candidate needs (see
-    `screen_features`), and the cheap first half of a `Profile`.
-
-    A tuple of strings only, so that the garbage collector stops tracking it after one pass:
-    thousands are cached, and every full collection would otherwise walk them all.
-    """
+    `screen_features`), and the cheap first half of a `Profile`."""
 
     norm: str
     tokens: tuple[str, ...]
@@ -128,15 +124,21 @@ def _token_grams(token: str) -> tuple[str, ...]:
 
 
 # Claims recur across queries, so their terms and profiles are remembered (keyed by the text
-# itself). Every retrieved claim is screened but only the best few are profiled, and terms are
-# tuples the garbage collector soon ignores, where each profile holds four sets it must walk:
-# hence one cache much larger than the other.
+# itself). Every retrieved claim is screened but only the best few are profiled. Terms are kept
+# as plain tuples of strings, which the garbage collector stops tracking after one pass (it
+# untracks exact tuples only, not a NamedTuple); each profile holds four sets that every full
+# collection walks, element by element: hence one cache much larger than the other.
 @word_memo(50_000)
+def _claim_terms(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    terms = terms_normalised(normalize(text))
+    return terms.norm, terms.tokens, terms.stems
+
+
 def claim_terms(text: str) -> Terms:
-    return terms_normalised(normalize(text))
+    return Terms._make(_claim_terms(text))
 
 
-@word_memo(4_096)
+@word_memo(1_024)
 def claim_profile(text: str) -> Profile:
     return profile_of(claim_terms(text))
 
