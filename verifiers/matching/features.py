@@ -135,11 +135,13 @@ def _claim_terms(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
 
 
 def claim_terms(text: str) -> Terms:
+    """A claim text's terms, from the cache (see above)."""
     return Terms._make(_claim_terms(text))
 
 
 @word_memo(1_024)
 def claim_profile(text: str) -> Profile:
+    """A claim text's full profile, from the cache (see above)."""
     return profile_of(claim_terms(text))
 
 

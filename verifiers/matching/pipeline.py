@@ -2,8 +2,9 @@
 
 Pipeline per segment: normalise → query terms (typos repaired against the index vocabulary,
 pruned to the rarest) → BM25 candidates from the store (semantic matcher: plus the nearest
-claims by sentence embedding) → features → fitted relevance → calibrated answer score →
-confident match / possibly related / nothing.
+claims by sentence embedding) → lexical matcher: screening on word-set features keeps the best
+few → features → fitted relevance → calibrated answer score → confident match / possibly
+related / nothing.
 
 Thread safety: after construction the only mutable state is the vocabulary snapshot (and, for
 the semantic matcher, the embedding matrix), swapped atomically under a lock and dropped by
