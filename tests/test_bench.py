@@ -58,3 +58,19 @@ def test_same_seed_gives_the_same_claims_and_messages() -> None:
     assert first[1_234] == synthetic.claim(3, 1_234).text
     assert synthetic.messages(3, 1_500, 50) == synthetic.messages(3, 1_500, 50)
     assert first != [c.text for c in synthetic.claims(4, 1_500)]
+
+
+def test_stage_breakdown_runs_on_a_benchmark_database(tmp_path: Path) -> None:
+    out = tmp_path / "bench-out"
+    build = [sys.executable, str(ROOT / "bench" / "scale.py"), "--sizes", "500", "--keep-db"]
+    build += ["--messages", "5", "--baseline-messages", "1", "--out", str(out)]
+    assert subprocess.run(build, capture_output=True, cwd=tmp_path, check=False).returncode == 0
+    stages = [sys.executable, str(ROOT / "bench" / "stages.py"), "--db", str(out / "claims-500.db")]
+    stages += ["--size", "500", "--messages", "30", "--warm-up", "2"]
+    proc = subprocess.run(stages, capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "per message, CPU ms mean / p50 / p99 / max:" in proc.stdout
+    rows = {line.split("|")[1].strip() for line in proc.stdout.splitlines() if line.startswith("|")}
+    # Every stage of a check that ran shows up (a renamed stage would silently drop out).
+    assert {"segment, in all", "search (FTS5 + re-scoring)", "get_claims", "screen"} <= rows
+    assert {"claim profiles", "full features", "decision + stance"} <= rows

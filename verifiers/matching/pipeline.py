@@ -2,8 +2,9 @@
 
 Pipeline per segment: normalise → query terms (typos repaired against the index vocabulary,
 pruned to the rarest) → BM25 candidates from the store (semantic matcher: plus the nearest
-claims by sentence embedding) → features → fitted relevance → calibrated answer score →
-confident match / possibly related / nothing.
+claims by sentence embedding) → lexical matcher: screening on word-set features keeps the best
+few → features → fitted relevance → calibrated answer score → confident match / possibly
+related / nothing.
 
 Thread safety: after construction the only mutable state is the vocabulary snapshot (and, for
 the semantic matcher, the embedding matrix), swapped atomically under a lock and dropped by
@@ -26,8 +27,11 @@ from verifiers.matching.features import (
     SEMANTIC_FEATURES,
     Profile,
     claim_profile,
+    claim_terms,
     pair_features,
     profile_normalised,
+    screen_features,
+    screen_weights,
     semantic_features,
 )
 from verifiers.matching.model import (
@@ -55,6 +59,12 @@ EMPTY_INPUT = "nothing to check: the text is empty"
 # for the semantic matcher, its meaning (cosine with the whole text and with its best sentence).
 _COVERAGE = FEATURES.index("fuzzy_claim_coverage")
 _COSINES = tuple(len(FEATURES) + SEMANTIC_FEATURES.index(f) for f in ("cosine", "segment_cosine"))
+
+# Two-stage reranking (lexical matcher): every retrieved candidate is screened with the
+# features computed from word sets (`screen_features`), and only the best `SCREEN_KEEP` get
+# the full features and the fitted model. Chosen on the CheckThat! train split
+# (docs/matching.md): fewer lose answers the full ranking gives, more cost time.
+SCREEN_KEEP = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +122,7 @@ class Matcher:
 
             require_semantic()
         self._weights = SEMANTIC if self.semantic else LEXICAL
+        self._screen_weights = screen_weights(self._weights.features, self._weights.relevance)
         self._index: DenseIndex | None = None
         self.confident_threshold = (
             settings.confident_threshold_semantic if self.semantic else settings.confident_threshold
@@ -161,7 +172,8 @@ class Matcher:
         `exclude` drops claims before any list-dependent feature or the runner-up margin is
         computed, as if the database did not hold them (used to measure false answers).
         `dense` passes embeddings already computed by `dense_query` for this text (the
-        semantic matcher encodes it otherwise).
+        semantic matcher encodes it otherwise). The lexical matcher ranks only the
+        `SCREEN_KEEP` candidates that screening keeps, so it returns at most that many.
         """
         text = self._capped(text)
         query = normalize(message_query(text))
@@ -279,10 +291,12 @@ class Matcher:
         exclude: Collection[str] = (),
         *,
         dense: DenseQuery | None = None,
+        screen: int | None = None,
     ) -> tuple[list[tuple[Claim, list[float]]], int]:
         """Retrieved claims visible in `scope` with their pair features (BM25 hits first, in
         BM25 order, then the semantic matcher's nearest claims), and the query's size in
-        distinct content words.
+        distinct content words. With `screen`, only that many candidates, the best by
+        `screen_features`, are kept (in the same order) and get the full features.
 
         Public for the model fitting in `verifiers.matching.fit`; `norm` is normalised text.
         """
@@ -311,6 +325,8 @@ class Matcher:
             and not claim.retired
             and scope.can_see(claim.guild_id)
         ]
+        if screen is not None and len(visible) > screen:
+            visible = self._screened(query, visible, bm25, best, limit, vocab, screen)
         out: list[tuple[Claim, list[float]]] = []
         for claim in visible:
             rank, score = bm25.get(claim.id, (limit, 0.0))
@@ -328,6 +344,35 @@ class Matcher:
         if dense is not None and out:
             out = self._with_semantic_features(out, dense, bm25)
         return out, size
+
+    def _screened(
+        self,
+        query: _Query,
+        claims: list[Claim],
+        bm25: dict[str, tuple[int, float]],
+        best: float,
+        limit: int,
+        vocab: Vocabulary,
+        keep: int,
+    ) -> list[Claim]:
+        """The `keep` claims with the best screening score, in their given order."""
+        weights = self._screen_weights
+        scores = []
+        for claim in claims:
+            rank, score = bm25.get(claim.id, (limit, 0.0))
+            features = screen_features(
+                query.profile,
+                claim_terms(claim.text).stems,
+                claim_terms(claim.summary).stems,
+                score,
+                best,
+                rank,
+                query.weight,
+                vocab,
+            )
+            scores.append(sum(w * x for w, x in zip(weights, features, strict=True)))
+        chosen = sorted(range(len(claims)), key=lambda i: -scores[i])[:keep]
+        return [claims[i] for i in sorted(chosen)]
 
     def _with_semantic_features(
         self,
@@ -354,7 +399,10 @@ class Matcher:
         *,
         dense: DenseQuery | None = None,
     ) -> list[Scored]:
-        candidates, size = self.candidate_features(norm, scope, limit, exclude, dense=dense)
+        screen = None if self.semantic else SCREEN_KEEP
+        candidates, size = self.candidate_features(
+            norm, scope, limit, exclude, dense=dense, screen=screen
+        )
         logits = [relevance_logit(f, self._weights) for _, f in candidates]
         keys = [duplicate_key(claim.text) for claim, _ in candidates]
         floor = self._weights.rival_floor

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from itertools import repeat
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -35,19 +36,24 @@ class Vocabulary:
     def __init__(self, document_frequencies: Mapping[str, int], claim_count: int) -> None:
         self.df: dict[str, int] = dict(document_frequencies)
         self.claim_count = max(claim_count, 1)
-        self._buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
-        self._by_stem: dict[str, list[str]] = defaultdict(list)
+        buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+        by_stem: dict[str, list[str]] = defaultdict(list)
         # A stem's frequency is its commonest spelling's: claims holding both "weapon" and
         # "weapons" would be counted twice by a sum.
         self.stem_df: dict[str, int] = {}
         for term, df in self.df.items():
             if len(term) >= 4 and term.isalpha():
-                self._buckets[(term[0], len(term))].append(term)
+                buckets[(term[0], len(term))].append(term)
             root = stem(term)
-            self._by_stem[root].append(term)
+            by_stem[root].append(term)
             self.stem_df[root] = max(df, self.stem_df.get(root, 0))
-        for variants in self._by_stem.values():
-            variants.sort(key=lambda t: -self.df[t])
+        # Tuples of strings, not lists: the garbage collector stops tracking them after one
+        # pass, where every full collection would walk tens of thousands of lists (a pause of
+        # milliseconds in whichever check triggers it).
+        self._buckets = {key: tuple(terms) for key, terms in buckets.items()}
+        self._by_stem = {
+            root: tuple(sorted(terms, key=lambda t: -self.df[t])) for root, terms in by_stem.items()
+        }
         # idf is asked for thousands of times per check (every candidate's every word): once
         # per stem here instead of a logarithm per call.
         self._unseen_idf = self._idf(1)
@@ -70,6 +76,10 @@ class Vocabulary:
     def stem_idf(self, root: str) -> float:
         """idf of a stem (see `stem_df`)."""
         return self._stem_idf.get(root, self._unseen_idf)
+
+    def stem_idfs(self, roots: Iterable[str]) -> list[float]:
+        """`stem_idf` of each stem, in one pass (features sum them over every candidate)."""
+        return list(map(self._stem_idf.get, roots, repeat(self._unseen_idf)))
 
     def _idf(self, df: int) -> float:
         return math.log(1.0 + (self.claim_count - df + 0.5) / (df + 0.5))

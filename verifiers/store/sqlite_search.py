@@ -141,14 +141,20 @@ class Scorer:
             hits = counts.get(term, 0)
             idf = math.log((rows - hits + 0.5) / (hits + 0.5)) if rows else 0.0
             self.idf.append((term, idf if idf > 0.0 else 1e-6))
+        self.terms = frozenset(terms)
 
     def score(self, text: list[str], summary: list[str]) -> float:
         """Higher is better (FTS5's bm25() is the negative of this)."""
+        present = self.terms.intersection(text) | self.terms.intersection(summary)
+        if not present:
+            return 0.0
         norm = K1 * (1 - B + B * (len(text) + len(summary)) / self.avgdl)
         score = 0.0
+        # A term the row lacks adds exactly 0.0, so skipping it changes no bit of the sum.
         for term, idf in self.idf:
-            freq = self.weights[0] * text.count(term) + self.weights[1] * summary.count(term)
-            score += idf * ((freq * (K1 + 1.0)) / (freq + norm))
+            if term in present:
+                freq = self.weights[0] * text.count(term) + self.weights[1] * summary.count(term)
+                score += idf * ((freq * (K1 + 1.0)) / (freq + norm))
         return score
 
 

@@ -1,0 +1,142 @@
+"""Where a lexical check's time goes: CPU milliseconds per segment in each stage.
+
+    python bench/scale.py --sizes 100000 --keep-db --messages 1 --baseline-messages 1 --out DIR
+    python bench/stages.py --db DIR/claims-100000.db --size 100000 --messages 500
+    python bench/stages.py --db DIR/claims-100000.db --size 100000 --messages 1000 --no-stages
+
+Checks the same synthetic messages as `scale.py` (same seed and size) against a database it
+built, after a warm-up, with the matcher's stages wrapped in timers; prints each message's
+wall-clock and CPU time (mean, p50, p99, max) and the CPU time per stage. CPU time
+(`time.process_time`) is what a busy shared machine inflates least. The wrappers add about a
+microsecond per call: `--no-stages` times the messages without them. Nested stages are
+included in their callers (the pool queries in the search, the claim terms in screening).
+Stages missing from the code are skipped, so a copy of this script times an older commit too
+(A/B on one database). A benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synthetic
+from scale import percentile
+
+GUILD = 4242  # as in scale.py
+
+# (module, attribute, label): the stages of `Matcher.check`, outermost first.
+STAGES = (
+    ("verifiers.matching.pipeline", "Matcher._rank_normalised", "segment, in all"),
+    ("verifiers.store.sqlite", "SqliteStore.search", "search (FTS5 + re-scoring)"),
+    ("verifiers.store.sqlite", "pooled_rowids", "  pool queries (FTS5)"),
+    ("verifiers.store.sqlite", "rows_by_pk", "  pooled rows read"),
+    ("verifiers.store.sqlite", "SqliteStore.get_claims", "get_claims"),
+    ("verifiers.matching.pipeline", "Matcher._query", "query terms (typos, df)"),
+    ("verifiers.matching.pipeline", "Matcher._screened", "screen"),
+    ("verifiers.matching.pipeline", "claim_terms", "  claim terms"),
+    ("verifiers.matching.pipeline", "screen_features", "  screen features"),
+    ("verifiers.matching.pipeline", "claim_profile", "claim profiles"),
+    ("verifiers.matching.pipeline", "pair_features", "full features"),
+    ("verifiers.matching.pipeline", "rank_candidates", "ranking"),
+    ("verifiers.matching.pipeline", "Matcher._decide", "decision + stance"),
+    ("verifiers.matching.pipeline", "Matcher._with_flag_counts", "open-flag counts"),
+)
+
+
+def instrument(spent: Counter[str], calls: Counter[str]) -> None:
+    """Wrap each stage that exists in this version of the code in a CPU timer."""
+    import importlib
+
+    for module_name, attribute, label in STAGES:
+        owner: Any = importlib.import_module(module_name)
+        *path, name = attribute.split(".")
+        for part in path:
+            owner = getattr(owner, part, None)
+        if owner is None or not hasattr(owner, name):
+            continue
+        setattr(owner, name, _timed(getattr(owner, name), label, spent, calls))
+
+
+def _timed(
+    fn: Callable[..., Any], label: str, spent: Counter[str], calls: Counter[str]
+) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[label] += time.process_time() - start
+            calls[label] += 1
+
+    return wrapper
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--db", required=True, help="a database built by scale.py (--keep-db)")
+    p.add_argument("--size", type=int, required=True, help="its claim count (picks the messages)")
+    p.add_argument("--messages", type=int, default=500)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--warm-up", type=int, default=20, help="messages checked before timing")
+    p.add_argument("--no-stages", action="store_true", help="time whole messages only")
+    opts = p.parse_args(None if argv is None else list(argv))
+
+    from verifiers.config import MatchingSettings
+    from verifiers.matching.pipeline import Matcher
+    from verifiers.store import Scope, open_store
+
+    spent: Counter[str] = Counter()
+    calls: Counter[str] = Counter()
+    if not opts.no_stages:
+        instrument(spent, calls)
+    msgs = synthetic.messages(opts.seed, opts.size, opts.messages)
+    synthetic.forget()
+    scope = Scope.guild(GUILD)
+    store = open_store(opts.db, seed=False)
+    try:
+        matcher = Matcher(store, MatchingSettings())
+        for m in msgs[: opts.warm_up]:
+            matcher.check(m.text, scope)
+        spent.clear()
+        calls.clear()
+        wall: list[float] = []
+        cpu: list[float] = []
+        for m in msgs:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            matcher.check(m.text, scope)
+            wall.append(1000 * (time.perf_counter() - start))
+            cpu.append(1000 * (time.process_time() - start_cpu))
+    finally:
+        store.close()
+    print(f"{opts.messages} messages, {opts.size:,} claims; load {os.getloadavg()[0]:.1f}")
+    for name, ms in (("wall", wall), ("CPU", cpu)):
+        figures = " / ".join(
+            f"{v:.2f}" for v in (sum(ms) / len(ms), percentile(ms, 50), percentile(ms, 99), max(ms))
+        )
+        print(f"per message, {name} ms mean / p50 / p99 / max: {figures}")
+    if opts.no_stages:
+        return 0
+    segments = calls["segment, in all"] or 1
+    print(f"{segments} claim-like segments")
+    print("| stage | ms CPU per segment | calls per segment |")
+    print("|---|---|---|")
+    for _, _, label in STAGES:
+        if calls[label]:
+            per = 1000 * spent[label] / segments
+            print(f"| {label} | {per:.2f} | {calls[label] / segments:.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

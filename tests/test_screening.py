@@ -1,0 +1,113 @@
+"""Two-stage lexical reranking: screening keeps what the full ranking would answer with."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from verifiers.config import MatchingSettings
+from verifiers.evaluation.data import LabelledSet, load_set
+from verifiers.evaluation.runner import loaded_store
+from verifiers.matching import pipeline
+from verifiers.matching.features import (
+    FEATURES,
+    SCREEN_FEATURES,
+    claim_profile,
+    claim_terms,
+    pair_features,
+    screen_features,
+)
+from verifiers.matching.pipeline import Matcher
+from verifiers.store import Scope, Store
+from verifiers.text.normalize import normalize
+from verifiers.text.segment import message_query
+
+SLICE = Path(__file__).parent / "data" / "checkthat2020-dev-slice"
+EVERYWHERE = Scope.everything()
+QUERIES = 40
+
+
+@pytest.fixture(scope="module")
+def dev_slice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, LabelledSet]]:
+    """The real CheckThat! dev slice: 120 tweets against all 10,375 claims."""
+    claims = tmp_path_factory.mktemp("screening") / "verified_claims.docs.tsv"
+    with gzip.open(SLICE / "verified_claims.docs.tsv.gz", "rb") as src, claims.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    labelled = load_set(claims, SLICE / "tweets.queries.tsv", SLICE / "tweet-vclaim-pairs.qrels")
+    with loaded_store(labelled) as (store, _):
+        yield store, labelled
+
+
+def test_screening_gives_the_full_rankings_answers(
+    dev_slice: tuple[Store, LabelledSet], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, labelled = dev_slice
+    m = Matcher(store, MatchingSettings())
+    queries = list(labelled.queries.values())[:QUERIES]
+    screened = [m.rank(q, EVERYWHERE, 3) for q in queries]
+    monkeypatch.setattr(pipeline, "SCREEN_KEEP", 10**6)  # every candidate gets every feature
+    full = [m.rank(q, EVERYWHERE, 3) for q in queries]
+    # The same best claim for every query, and the same answer decision. Its calibrated score
+    # is the same too unless a rival it is measured against was screened out (3 of these 40:
+    # a score a little higher, never across the threshold).
+    assert [r[0][0] for r in screened] == [r[0][0] for r in full]
+    threshold = m.confident_threshold
+    assert [r[0][1] >= threshold for r in screened] == [r[0][1] >= threshold for r in full]
+    pairs = zip(screened, full, strict=True)
+    same = sum(a[0][1] == pytest.approx(b[0][1], abs=1e-9) for a, b in pairs)
+    assert same >= 0.9 * len(queries)
+    assert all(len(r) == 3 for r in screened)
+
+
+def test_screening_keeps_a_few_of_many_candidates(dev_slice: tuple[Store, LabelledSet]) -> None:
+    store, labelled = dev_slice
+    m = Matcher(store, MatchingSettings())
+    norm = normalize(message_query(next(iter(labelled.queries.values()))))
+    everything, _ = m.candidate_features(norm, EVERYWHERE, 50)
+    kept, _ = m.candidate_features(norm, EVERYWHERE, 50, screen=pipeline.SCREEN_KEEP)
+    assert len(everything) == 50
+    assert len(kept) == pipeline.SCREEN_KEEP
+    # Kept candidates keep their retrieval order and their full features.
+    order = [claim.id for claim, _ in everything]
+    assert [claim.id for claim, _ in kept] == [i for i in order if i in {c.id for c, _ in kept}]
+    by_id = {claim.id: features for claim, features in everything}
+    assert all(features == by_id[claim.id] for claim, features in kept)
+
+
+def test_screen_features_are_the_full_features_of_the_same_name(
+    dev_slice: tuple[Store, LabelledSet],
+) -> None:
+    store, labelled = dev_slice
+    m = Matcher(store, MatchingSettings())
+    vocab = m._vocabulary()
+    positions = [FEATURES.index(name) for name in SCREEN_FEATURES]
+    for text in list(labelled.queries.values())[:5]:
+        norm = normalize(message_query(text))
+        query = m._query(norm, vocab)
+        retrieved, _ = m.candidate_features(norm, EVERYWHERE, 50)
+        for rank, (claim, _) in enumerate(retrieved):
+            full = pair_features(
+                query.profile,
+                claim_profile(claim.text),
+                claim_profile(claim.summary),
+                3.0,
+                9.0,
+                rank,
+                query.weight,
+                vocab,
+            )
+            cheap = screen_features(
+                query.profile,
+                claim_terms(claim.text).stems,
+                claim_terms(claim.summary).stems,
+                3.0,
+                9.0,
+                rank,
+                query.weight,
+                vocab,
+            )
+            assert cheap == [full[i] for i in positions]
