@@ -262,15 +262,14 @@ class Matcher:
             df = vocab.df.get(term) or live_df.get(term, 0)
             group = [term]
             if df == 0:
-                fixes = vocab.corrections(term)
-                parts = () if fixes else vocab.split_compound(term) or ()
-                if fixes:
+                if fixes := vocab.corrections(term):
                     replace[term] = fixes[0]
                     df = vocab.df[fixes[0]]
-                elif parts:
+                    group += fixes
+                elif parts := vocab.split_compound(term):
                     replace[term] = " ".join(parts)
                     df = min(vocab.df[part] for part in parts)
-                group += fixes or list(parts)
+                    group += parts
             # One other inflection ("weapon" for "weapons"): the index does not stem.
             group += vocab.variants(replace.get(term, term))[:1]
             for t in group:
