@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from cli.context import AppContext, pass_app
 from verifiers.errors import InvalidInput
 from verifiers.evaluation.data import load_set, load_split
 from verifiers.evaluation.embedding_cache import default_cache_path
-from verifiers.evaluation.metrics import Report
+from verifiers.evaluation.metrics import AnswerDecision, Report
 from verifiers.evaluation.runner import evaluate
 from verifiers.evaluation.stance import StanceReport, evaluate_stance, load_stance_pairs
 from verifiers.matching.semantic import require_semantic
@@ -45,6 +46,13 @@ _FILE = click.Path(path_type=Path, dir_okay=False)
     help="Override the matcher's confident threshold for this run.",
 )
 @click.option(
+    "--sweep",
+    callback=lambda _ctx, _param, value: _thresholds(value),
+    metavar="T1,T2,...",
+    help="Also give the answer decision at each of these confident thresholds "
+    "(e.g. 0.5,0.6,0.7,0.8): the trade-off to choose one from.",
+)
+@click.option(
     "--embeddings-cache",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Semantic matcher: claim embeddings kept between runs "
@@ -63,6 +71,7 @@ def eval_command(
     limit: int | None,
     matcher: str,
     confident_threshold: float | None,
+    sweep: tuple[float, ...],
     embeddings_cache: Path | None,
     stance_path: Path | None,
     as_json: bool,
@@ -88,6 +97,7 @@ def eval_command(
 
     output: dict[str, object] = {}
     report: Report | None = None
+    trade_off: tuple[AnswerDecision, ...] = ()
     if data is not None or all(files):
         labelled = (
             load_split(data, split)
@@ -98,10 +108,18 @@ def eval_command(
         if matcher == "semantic":
             cache = embeddings_cache or default_cache_path()
         with _Bar("embedding claims") as bar:
-            report = evaluate(
-                labelled, settings, matcher=matcher, cache=cache, embed_progress=bar.update
+            evaluation = evaluate(
+                labelled,
+                settings,
+                matcher=matcher,
+                sweep=sweep,
+                cache=cache,
+                embed_progress=bar.update,
             )
+        report, trade_off = evaluation.report, evaluation.sweep
         output.update(report.as_dict())
+        if trade_off:
+            output["sweep"] = [asdict(point) for point in trade_off]
         output["claims"] = len(labelled.claims)
         output["matcher"] = matcher
     stance: StanceReport | None = None
@@ -114,8 +132,29 @@ def eval_command(
         return
     if report is not None:
         click.echo(_format_report(report, int(output["claims"]), matcher))  # type: ignore[call-overload]
+    if trade_off:
+        click.echo(_format_sweep(trade_off))
     if stance is not None:
         click.echo(_format_stance(stance))
+
+
+def _thresholds(value: str | None) -> tuple[float, ...]:
+    """`--sweep 0.5,0.6` as numbers; anything else is one line naming the bad item."""
+    if not value:
+        return ()
+    found: list[float] = []
+    for item in value.split(","):
+        try:
+            threshold = float(item)
+        except ValueError:
+            threshold = -1.0
+        if not 0.0 <= threshold <= 1.0:
+            raise InvalidInput(
+                f"--sweep: {item.strip()!r} is not a threshold between 0 and 1 "
+                "(give a comma-separated list such as 0.5,0.6,0.7)"
+            )
+        found.append(threshold)
+    return tuple(found)
 
 
 class _Bar:
@@ -162,6 +201,16 @@ def _format_report(r: Report, claims: int, matcher: str) -> str:
             f"{r.ms_p99:.1f} ms p99 (rank over the whole text, full set)",
         ]
     )
+
+
+def _format_sweep(points: tuple[AnswerDecision, ...]) -> str:
+    lines = ["  threshold  answered correctly  answered wrongly  false answers  false, strict"]
+    lines += [
+        f"  {p.threshold:9.2f}  {_pct(p.answered_correctly):>18}  {_pct(p.answered_wrongly):>16}"
+        f"  {_pct(p.false_answers):>13}  {_pct(p.false_answers_strict):>13}"
+        for p in points
+    ]
+    return "\n".join(lines)
 
 
 def _format_stance(s: StanceReport) -> str:

@@ -54,9 +54,11 @@ def run_eval(*args: str) -> tuple[int, str]:
 
 def test_eval_regression_on_dev_slice(slice_files: tuple[Path, Path, Path]) -> None:
     claims, queries, qrels = slice_files
+    sweep = "0.9,0.3,0.5,0.7"
     code, out = run_eval(
-        "--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels), "--json"
-    )
+        "--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels), "--json",
+        "--sweep", sweep,
+    )  # fmt: skip
     assert code == 0, out
     figures = json.loads(out)
     assert figures["queries"] == 120
@@ -67,6 +69,15 @@ def test_eval_regression_on_dev_slice(slice_files: tuple[Path, Path, Path]) -> N
         assert figures[key] <= ceiling, (key, figures[key])
     for key in ("map_at_5", "mrr", "p_at_1", "recall_at_5", "answered_correctly"):
         assert 0.0 <= figures[key] <= 1.0
+    # The sweep comes from the same run: sorted, and at the default threshold it is the report.
+    points = figures["sweep"]
+    assert [p["threshold"] for p in points] == [0.3, 0.5, 0.7, 0.9]
+    default = next(p for p in points if p["threshold"] == figures["confident_threshold"])
+    for key in ("answered_correctly", "answered_wrongly", "false_answers", "false_answers_strict"):
+        assert default[key] == figures[key]
+        # A higher threshold answers fewer queries, rightly and falsely.
+        assert [p[key] for p in points] == sorted((p[key] for p in points), reverse=True)
+    assert points[0]["false_answers"] > points[-1]["false_answers"]
 
 
 def test_eval_data_dir_with_limit_reads_a_checkthat_layout(
@@ -77,10 +88,21 @@ def test_eval_data_dir_with_limit_reads_a_checkthat_layout(
     shutil.copy(claims, tmp_path / "verified_claims.docs.tsv")
     shutil.copy(queries, tmp_path / "dev" / "tweets.queries.tsv")
     shutil.copy(qrels, tmp_path / "dev" / "tweet-vclaim-pairs.qrels")
-    code, out = run_eval("--data", str(tmp_path), "--split", "dev", "--limit", "5")
+    code, out = run_eval(
+        "--data", str(tmp_path), "--split", "dev", "--limit", "5", "--sweep", "0.5,0.8"
+    )  # fmt: skip
     assert code == 0, out
     assert "5 queries against 10,375 claims" in out
     assert "MAP@5" in out and "false answers" in out
+    table = out[out.index("threshold  answered correctly") :].splitlines()
+    assert [row.split()[0] for row in table[1:]] == ["0.50", "0.80"]
+
+
+@pytest.mark.parametrize("sweep", ["0.5,high", "0.5,1.5", "0.5,,0.7"])
+def test_a_bad_sweep_is_one_line_naming_the_item(sweep: str) -> None:
+    code, out = run_eval("--stance", str(DATA / "stance_pairs.jsonl"), "--sweep", sweep)
+    assert code != 0
+    assert out.count("\n") == 1 and "--sweep:" in out and "between 0 and 1" in out
 
 
 def test_withholding_by_exclusion_matches_a_database_without_the_claims(

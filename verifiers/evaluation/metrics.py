@@ -71,6 +71,33 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerDecision:
+    """What answering at `threshold` gives: the trade-off a moderator sets in config."""
+
+    threshold: float
+    answered_correctly: float
+    answered_wrongly: float
+    false_answers: float
+    false_answers_strict: float
+
+
+def answer_decision(outcomes: Sequence[QueryOutcome], threshold: float) -> AnswerDecision:
+    """Share of queries answered rightly and wrongly, and answered with their claims withheld,
+    when an answer is a top score at or above `threshold`."""
+    n = len(outcomes) or 1
+    answered = [o for o in outcomes if o.top_score >= threshold and o.ranked]
+    correct = sum(1 for o in answered if o.ranked[0] in o.relevant)
+    return AnswerDecision(
+        threshold=threshold,
+        answered_correctly=correct / n,
+        answered_wrongly=(len(answered) - correct) / n,
+        false_answers=sum(1 for o in outcomes if o.withheld_top_score >= threshold) / n,
+        false_answers_strict=sum(1 for o in outcomes if o.strict_withheld_top_score >= threshold)
+        / n,
+    )
+
+
 def summarise(
     outcomes: Sequence[QueryOutcome], threshold: float, timings_ms: Sequence[float] = ()
 ) -> Report:
@@ -80,20 +107,17 @@ def summarise(
     def mean(values: list[float]) -> float:
         return sum(values) / n
 
-    answered = [o for o in outcomes if o.top_score >= threshold and o.ranked]
-    correct = sum(1 for o in answered if o.ranked[0] in o.relevant)
+    decision = answer_decision(outcomes, threshold)
     return Report(
         queries=len(outcomes),
         map_at_5=mean([average_precision_at(o.ranked, o.relevant, 5) for o in outcomes]),
         mrr=mean([reciprocal_rank(o.ranked, o.relevant) for o in outcomes]),
         p_at_1=mean([1.0 if o.ranked[:1] and o.ranked[0] in o.relevant else 0.0 for o in outcomes]),
         recall_at_5=mean([recall_at(o.ranked, o.relevant, 5) for o in outcomes]),
-        answered_correctly=correct / n,
-        answered_wrongly=(len(answered) - correct) / n,
-        false_answers=mean([1.0 if o.withheld_top_score >= threshold else 0.0 for o in outcomes]),
-        false_answers_strict=mean(
-            [1.0 if o.strict_withheld_top_score >= threshold else 0.0 for o in outcomes]
-        ),
+        answered_correctly=decision.answered_correctly,
+        answered_wrongly=decision.answered_wrongly,
+        false_answers=decision.false_answers,
+        false_answers_strict=decision.false_answers_strict,
         confident_threshold=threshold,
         ms_per_query=sum(timings_ms) / len(timings_ms) if timings_ms else 0.0,
         ms_p50=_percentile(timings_ms, 0.5),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +21,13 @@ from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
 from verifiers.evaluation.data import LabelledSet, load_split
 from verifiers.evaluation.embedding_cache import embed_store
-from verifiers.evaluation.metrics import QueryOutcome, Report, summarise
+from verifiers.evaluation.metrics import (
+    AnswerDecision,
+    QueryOutcome,
+    Report,
+    answer_decision,
+    summarise,
+)
 from verifiers.matching.fit import Group
 from verifiers.matching.pipeline import Matcher, RankedClaim, duplicate_key
 from verifiers.matching.semantic import require_semantic
@@ -83,16 +89,25 @@ def threshold_for(settings: MatchingSettings, kind: str) -> float:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    report: Report
+    sweep: tuple[AnswerDecision, ...]
+
+
 def evaluate(
     labelled: LabelledSet,
     settings: MatchingSettings,
     *,
     matcher: str = "lexical",
+    sweep: Sequence[float] = (),
     progress: Progress | None = None,
     cache: Path | None = None,
     embed_progress: Progress | None = None,
-) -> Report:
-    """Ranking measures and answer-decision figures for every labelled query."""
+) -> Evaluation:
+    """Ranking measures and answer-decision figures for every labelled query, and the answer
+    decision at each threshold in `sweep` (from the same run: the rankings do not depend on
+    the threshold)."""
     outcomes, timings = run_queries(
         labelled,
         settings,
@@ -101,7 +116,10 @@ def evaluate(
         cache=cache,
         embed_progress=embed_progress,
     )
-    return summarise(outcomes, threshold_for(settings, matcher), timings)
+    return Evaluation(
+        summarise(outcomes, threshold_for(settings, matcher), timings),
+        tuple(answer_decision(outcomes, t) for t in sorted(set(sweep))),
+    )
 
 
 def run_queries(
