@@ -67,12 +67,13 @@ def test_pooled_search_gives_fts5s_ranking_and_scores(filled: SqliteStore, terms
     exact = _search(filled, terms, budget=10**9)
     pooled = _search(filled, terms, budget=POOLED)
     assert len(pooled) == len(exact) == 10
-    exact_scores = dict(exact)
+    exact_hits = {c.claim_id: c for c in exact}
     # Same BM25 values to the last bits for every row both return, and the same best rows
     # (rows whose score ties the 10th may be cut differently; they are not compared).
-    for claim_id, score in pooled:
-        if claim_id in exact_scores:
-            assert score == pytest.approx(exact_scores[claim_id], rel=1e-12)
+    for hit in pooled:
+        if hit.claim_id in exact_hits:
+            assert hit.bm25 == pytest.approx(exact_hits[hit.claim_id].bm25, rel=1e-12)
+            assert hit[2:] == exact_hits[hit.claim_id][2:]  # the same text and summary
     cutoff = exact[-1].bm25
     assert [c for c in exact if c.bm25 > cutoff] == [c for c in pooled if c.bm25 > cutoff]
 

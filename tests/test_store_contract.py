@@ -341,9 +341,14 @@ def test_search_follows_inserts_edits_and_retirement(store: Store, backend: Back
     hits = store.search(["giraffes"], OP)
     assert [h.claim_id for h in hits] == [claim.id, other.id]  # text outweighs summary
     assert all(h.bm25 > 0 for h in hits) and hits[0].bm25 > hits[1].bm25
+    # A hit carries what the matcher screens on, as stored.
+    assert [(h.text, h.summary) for h in hits] == [
+        (claim.text, claim.summary),
+        ("Penguins cannot fly", "giraffes mentioned"),
+    ]
     store.update_claim(claim.id, ClaimChanges(text="Elephants sleep standing up"), "a", OP)
     assert [h.claim_id for h in store.search(["giraffes"], OP)] == [other.id]
-    assert [h.claim_id for h in store.search(["elephants"], OP)] == [claim.id]
+    assert [h.text for h in store.search(["elephants"], OP)] == ["Elephants sleep standing up"]
     store.update_claim(other.id, ClaimChanges(summary="about birds"), "a", OP)
     assert store.search(["giraffes"], OP) == []
     store.retire_claim(claim.id, "a", OP)

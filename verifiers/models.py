@@ -245,10 +245,14 @@ class CheckResult(BaseModel):
 
 
 class Candidate(NamedTuple):
-    """A retrieval hit before reranking; bm25 is higher-is-better."""
+    """A retrieval hit before reranking; bm25 is higher-is-better. It carries the claim's text
+    and summary, which the search has read anyway, so that the matcher can screen the hits
+    without loading every one of them as a full `Claim`."""
 
     claim_id: str
     bm25: float
+    text: str
+    summary: str
 
 
 class GuildSettings(BaseModel):

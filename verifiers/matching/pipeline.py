@@ -43,7 +43,7 @@ from verifiers.matching.model import (
 )
 from verifiers.matching.stance import judge_stance
 from verifiers.matching.vocab import Vocabulary
-from verifiers.models import CheckResult, Claim, Match, SegmentResult, Tier
+from verifiers.models import Candidate, CheckResult, Claim, Match, SegmentResult, Tier
 from verifiers.store.base import Scope, Store
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import message_query, segment
@@ -294,8 +294,9 @@ class Matcher:
     ) -> tuple[list[tuple[Claim, list[float]]], int]:
         """Retrieved claims visible in `scope` with their pair features (BM25 hits first, in
         BM25 order, then the semantic matcher's nearest claims), and the query's size in
-        distinct content words. With `screen`, only that many candidates, the best by
-        `screen_features`, are kept (in the same order) and get the full features.
+        distinct content words. With `screen` (lexical: no `dense`), only that many BM25 hits,
+        the best by `screen_features`, are kept (in the same order), loaded and given the full
+        features.
 
         Public for the model fitting in `verifiers.matching.fit`; `norm` is normalised text.
         """
@@ -308,24 +309,24 @@ class Matcher:
             hits = self._store.search(query.terms, scope, limit=limit + len(excluded))
             hits = [h for h in hits if h.claim_id not in excluded][:limit]
         bm25 = {h.claim_id: (rank, h.bm25) for rank, h in enumerate(hits)}
+        best = hits[0].bm25 if hits else 0.0
         ids = list(bm25)
         if dense is not None:
             index = self._dense_index()
             near = index.top(dense.vector, self._settings.semantic_candidates, scope, excluded)
             ids = list(dict.fromkeys(ids + near))
+        elif screen is not None and len(hits) > screen:
+            ids = self._screened(query, hits, best, vocab, screen)
         if not ids:
             return [], size
         claims = self._store.get_claims(ids)
-        best = hits[0].bm25 if hits else 0.0
-        visible = [
+        visible = [  # the search saw them live and visible; a moderator may just have retired one
             claim
             for claim_id in ids
             if (claim := claims.get(claim_id)) is not None
             and not claim.retired
             and scope.can_see(claim.guild_id)
         ]
-        if screen is not None and len(visible) > screen:
-            visible = self._screened(query, visible, bm25, best, limit, vocab, screen)
         out: list[tuple[Claim, list[float]]] = []
         for claim in visible:
             rank, score = bm25.get(claim.id, (limit, 0.0))
@@ -347,31 +348,28 @@ class Matcher:
     def _screened(
         self,
         query: _Query,
-        claims: list[Claim],
-        bm25: dict[str, tuple[int, float]],
+        hits: list[Candidate],
         best: float,
-        limit: int,
         vocab: Vocabulary,
         keep: int,
-    ) -> list[Claim]:
-        """The `keep` claims with the best screening score, in their given order."""
+    ) -> list[str]:
+        """The ids of the `keep` hits with the best screening score, in BM25 order."""
         weights = self._screen_weights
         scores = []
-        for claim in claims:
-            rank, score = bm25.get(claim.id, (limit, 0.0))
+        for rank, hit in enumerate(hits):
             features = screen_features(
                 query.profile,
-                claim_terms(claim.text).stems,
-                claim_terms(claim.summary).stems,
-                score,
+                claim_terms(hit.text).stems,
+                claim_terms(hit.summary).stems,
+                hit.bm25,
                 best,
                 rank,
                 query.weight,
                 vocab,
             )
             scores.append(sum(w * x for w, x in zip(weights, features, strict=True)))
-        chosen = sorted(range(len(claims)), key=lambda i: -scores[i])[:keep]
-        return [claims[i] for i in sorted(chosen)]
+        chosen = sorted(range(len(hits)), key=lambda i: -scores[i])[:keep]
+        return [hits[i].claim_id for i in sorted(chosen)]
 
     def _with_semantic_features(
         self,

@@ -36,7 +36,7 @@ B = 0.75
 
 # idf * (f * (k1 + 1)) / (f + k1 * (1 - b + b * length / avgdl)), summed over the phrases.
 SEARCH = (
-    "SELECT c.id, c.pk, s.score FROM claims c"
+    "SELECT c.id, c.pk, s.score, c.text, c.summary FROM claims c"
     " CROSS JOIN LATERAL (SELECT %s::float8 * ((1 - %s::float8)"
     " + %s::float8 * c.search_length / %s::float8) AS norm{freqs}) AS t"
     " CROSS JOIN LATERAL (SELECT {score} AS score) AS s"
@@ -159,4 +159,4 @@ def search(
             return []
     query, args = search_sql(phrases, idfs, avgdl, where, pks=pks)
     found = conn.execute(query, (*args, *params, limit)).fetchall()
-    return [Candidate(row["id"], float(row["score"])) for row in found]
+    return [Candidate(row["id"], float(row["score"]), row["text"], row["summary"]) for row in found]

@@ -171,21 +171,25 @@ class SqliteStore(SqliteBase, RelationalStore):
             p = plan(words, counts, self.posting_budget)
             if not counts or p.exact:
                 sql = (
-                    f"SELECT c.id, bm25(claims_fts, {BM25_WEIGHTS[0]}, {BM25_WEIGHTS[1]}) AS score"
+                    f"SELECT c.id, bm25(claims_fts, {BM25_WEIGHTS[0]}, {BM25_WEIGHTS[1]}) AS score,"
+                    " c.text, c.summary"
                     " FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid"
                     f" WHERE claims_fts MATCH ? AND {SQLITE.live} AND {visible}"
                     " ORDER BY score, c.pk LIMIT ?"
                 )
                 rows = conn.execute(sql, (query, *params, limit)).fetchall()
-                return [Candidate(row[0], -row[1]) for row in rows]
+                return [Candidate(row[0], -row[1], row[2], row[3]) for row in rows]
             pooled = pooled_rowids(conn, p, BM25_WEIGHTS)
             rows = rows_by_pk(conn, pooled, visible, params)
             totals = index_totals(conn)
         scorer = Scorer(words, counts, totals, BM25_WEIGHTS)
         scored = sorted(
-            (-scorer.score(index_tokens(r[2]), index_tokens(r[3])), r[0], r[1]) for r in rows
+            (-scorer.score(index_tokens(r[2]), index_tokens(r[3])), r[0], n)
+            for n, r in enumerate(rows)
         )
-        return [Candidate(claim_id, -score) for score, _, claim_id in scored[:limit]]
+        return [
+            Candidate(rows[n][1], -score, rows[n][2], rows[n][3]) for score, _, n in scored[:limit]
+        ]
 
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         """Documents per term. Plain ASCII words are read from the fts5vocab table; anything
