@@ -24,11 +24,11 @@ from verifiers.store import Scope
 DATA = Path(__file__).parent / "data"
 SLICE = DATA / "checkthat2020-dev-slice"
 
-# Floors for the 120-query dev slice (measured with the default thresholds, 2026-11-25: MAP@5
-# 0.807, P@1 0.767, R@5 0.867, answered correctly 57.5%, false answers 3.3%). The matcher is
+# Floors for the 120-query dev slice (measured with the default thresholds, 2026-11-26: MAP@5
+# 0.817, P@1 0.775, R@5 0.883, answered correctly 54.2%, false answers 2.5%). The matcher is
 # deterministic, so these only fail when a change makes matching worse.
-FLOORS = {"map_at_5": 0.785, "p_at_1": 0.745, "recall_at_5": 0.845, "answered_correctly": 0.54}
-CEILINGS = {"false_answers": 0.06}
+FLOORS = {"map_at_5": 0.8, "p_at_1": 0.755, "recall_at_5": 0.865, "answered_correctly": 0.52}
+CEILINGS = {"false_answers": 0.05}
 
 
 @pytest.fixture(scope="module")
