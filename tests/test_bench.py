@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -74,3 +76,19 @@ def test_stage_breakdown_runs_on_a_benchmark_database(tmp_path: Path) -> None:
     # Every stage of a check that ran shows up (a renamed stage would silently drop out).
     assert {"segment, in all", "search (FTS5 + re-scoring)", "get_claims", "screen"} <= rows
     assert {"claim profiles", "full features", "decision + stance"} <= rows
+
+
+def test_semantic_path_with_stand_in_vectors_times_without_embedding(tmp_path: Path) -> None:
+    """At 100k-1M claims MiniLM would need hours to embed them; stand-in vectors let the
+    semantic check be timed at once, and the report says its 'found' means nothing."""
+    pytest.importorskip("sentence_transformers", reason="needs the semantic extra")
+    out = tmp_path / "bench-out"
+    cmd = [sys.executable, str(ROOT / "bench" / "scale.py"), "--sizes", "500", "--messages", "12"]
+    cmd += ["--baseline-messages", "1", "--semantic-sizes", "500", "--stand-in-vectors"]
+    proc = subprocess.run([*cmd, "--out", str(out)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    semantic = json.loads((out / "results.json").read_text())["sizes"]["500"]["semantic"]
+    assert "error" not in semantic, semantic
+    assert semantic["stand_in_vectors"] == 500  # every claim, so nothing was embedded
+    assert semantic["all"]["n"] == 12 and semantic["peak_rss_mb"] > 0
+    assert "| 500 |" in proc.stdout and "(stand-in vectors)" in proc.stdout
