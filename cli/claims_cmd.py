@@ -6,7 +6,14 @@ import click
 
 from cli.context import AppContext, pass_app, scope_for
 from cli.flags_cmd import echo_queued
-from cli.output import claim_json, echo_json, format_claim, format_claim_row, format_history
+from cli.output import (
+    claim_json,
+    echo_as,
+    echo_json,
+    format_claim,
+    format_claim_row,
+    format_history,
+)
 from verifiers.models import ClaimChanges, ClaimFields, Source, SourceRole, Status
 from verifiers.validation import build
 
@@ -101,11 +108,7 @@ def add_claim(
         guild_id=guild,
     )
     claim = app.service.add_claim(fields, app.actor, scope_for(guild))
-    if as_json:
-        echo_json(claim_json(claim))
-    else:
-        click.echo(f"added {claim.id}")
-        click.echo(format_claim(claim))
+    echo_as(as_json, claim, claim_json, lambda c: f"added {c.id}\n{format_claim(c)}")
 
 
 @claims_group.command("list")
@@ -152,11 +155,7 @@ def list_claims(
 @pass_app
 def show_claim(app: AppContext, claim_id: str, guild: int | None, as_json: bool) -> None:
     """Show one claim with its sources."""
-    claim = app.service.get_claim(claim_id, scope_for(guild))
-    if as_json:
-        echo_json(claim_json(claim))
-    else:
-        click.echo(format_claim(claim))
+    echo_as(as_json, app.service.get_claim(claim_id, scope_for(guild)), claim_json, format_claim)
 
 
 @claims_group.command("edit")
@@ -257,7 +256,4 @@ def retire_claim(app: AppContext, claim_id: str, reason: str, guild: int | None)
 def claim_history(app: AppContext, claim_id: str, guild: int | None, as_json: bool) -> None:
     """Show every change made to a claim: who, when, old and new values."""
     entries = app.service.history(claim_id, scope_for(guild))
-    if as_json:
-        echo_json([e.model_dump(mode="json") for e in entries])
-    else:
-        click.echo(format_history(entries))
+    echo_as(as_json, entries, lambda es: [e.model_dump(mode="json") for e in es], format_history)
