@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from cli.context import AppContext, pass_app, scope_for
@@ -23,7 +27,25 @@ GUILD = click.option("--guild", type=int, help="Act as this Discord server (defa
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 
-def source_options(func: click.decorators.FC) -> click.decorators.FC:
+def source_options(func: Callable[..., None]) -> Callable[..., None]:
+    """The --source-* options, handed to the command as one `source` (None when not given), so
+    each command that takes a source neither lists nor checks them again."""
+
+    @functools.wraps(func)
+    def with_source(
+        *args: Any,
+        source_url: str | None,
+        publisher: str | None,
+        source_title: str,
+        published: str | None,
+        quote: str,
+        role: str,
+        **kwargs: Any,
+    ) -> None:
+        source = _source(source_url, publisher, source_title, published, quote, role)
+        func(*args, source=source, **kwargs)
+
+    command: Callable[..., None] = with_source
     for option in reversed(
         [
             click.option("--source-url", help="Link to the source."),
@@ -34,8 +56,8 @@ def source_options(func: click.decorators.FC) -> click.decorators.FC:
             click.option("--role", type=ROLE, default="original", show_default=True),
         ]
     ):
-        func = option(func)
-    return func
+        command = option(command)
+    return command
 
 
 def _source(
@@ -85,17 +107,11 @@ def add_claim(
     claimant: str | None,
     claim_date: str | None,
     summary: str,
-    source_url: str | None,
-    publisher: str | None,
-    source_title: str,
-    published: str | None,
-    quote: str,
-    role: str,
+    source: Source | None,
     guild: int | None,
     as_json: bool,
 ) -> None:
     """Add a claim with TEXT (global, or owned by --guild)."""
-    source = _source(source_url, publisher, source_title, published, quote, role)
     fields = build(
         ClaimFields,
         text=text,
@@ -221,16 +237,10 @@ def set_status(
 def add_source(
     app: AppContext,
     claim_id: str,
-    source_url: str | None,
-    publisher: str | None,
-    source_title: str,
-    published: str | None,
-    quote: str,
-    role: str,
+    source: Source | None,
     guild: int | None,
 ) -> None:
     """Add a source to a claim."""
-    source = _source(source_url, publisher, source_title, published, quote, role)
     if source is None:
         raise click.UsageError("give at least --publisher (and usually --source-url)")
     claim = app.service.add_source(claim_id, source, app.actor, scope_for(guild))
