@@ -27,23 +27,17 @@ GUILD = click.option("--guild", type=int, help="Act as this Discord server (defa
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 
+SOURCE_PARAMS = ("source_url", "publisher", "source_title", "published", "quote", "role")
+
+
 def source_options(func: Callable[..., None]) -> Callable[..., None]:
     """The --source-* options, handed to the command as one `source` (None when not given), so
     each command that takes a source neither lists nor checks them again."""
 
     @functools.wraps(func)
-    def with_source(
-        *args: Any,
-        source_url: str | None,
-        publisher: str | None,
-        source_title: str,
-        published: str | None,
-        quote: str,
-        role: str,
-        **kwargs: Any,
-    ) -> None:
-        source = _source(source_url, publisher, source_title, published, quote, role)
-        func(*args, source=source, **kwargs)
+    def with_source(*args: Any, **kwargs: Any) -> None:
+        given = {name: kwargs.pop(name) for name in SOURCE_PARAMS}
+        func(*args, source=_source(**given), **kwargs)
 
     command: Callable[..., None] = with_source
     for option in reversed(
