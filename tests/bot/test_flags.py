@@ -144,7 +144,7 @@ async def test_review_queue_uphold_changes_status_tells_flagger_and_mod_log(h: H
     )
     assert h.service.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.DISPUTED
 
-    [modlog] = h.fake.messages_in(h.alpha.channel("modlog"))
+    [modlog] = await h.posts_in(h.alpha.channel("modlog"))
     assert modlog.body["embeds"][0]["author"]["name"] == f"Flag #{flag_id} upheld"
     [dm] = await h.dms_to(h.alice)
     assert dm.body["content"].startswith("**claimbot** · Alpha\n")  # which server it is about
