@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -17,6 +18,22 @@ if TYPE_CHECKING:
 
 MAX_CHOICES = 25
 MAX_CHOICE_CHARS = 100
+T = TypeVar("T")
+
+
+async def _listed(
+    interaction: discord.Interaction[ClaimBot],
+    method: Callable[..., Sequence[T]],
+    **filters: Any,
+) -> Sequence[T]:
+    """Up to MAX_CHOICES rows visible here; none on a core error, since a failed lookup while
+    typing should offer no choices rather than an error."""
+    try:
+        return await interaction.client.core(
+            method, scope_for(interaction.guild_id), limit=MAX_CHOICES, **filters
+        )
+    except ClaimbotError:
+        return []
 
 
 async def claim_choices(
@@ -24,15 +41,7 @@ async def claim_choices(
 ) -> list[app_commands.Choice[str]]:
     """Claims visible here whose text contains what was typed (choice names are plain text)."""
     bot = interaction.client
-    try:
-        claims = await bot.core(
-            bot.service.list_claims,
-            scope_for(interaction.guild_id),
-            contains=current.strip() or None,
-            limit=MAX_CHOICES,
-        )
-    except ClaimbotError:
-        return []
+    claims = await _listed(interaction, bot.service.list_claims, contains=current.strip() or None)
     return [
         app_commands.Choice(
             name=truncate(f"[{c.status.label}] {' '.join(c.text.split())}", MAX_CHOICE_CHARS),
@@ -47,19 +56,14 @@ async def own_flag_choices(
     interaction: discord.Interaction[ClaimBot], current: str
 ) -> list[app_commands.Choice[int]]:
     bot = interaction.client
-    try:
-        flags = await bot.core(
-            bot.service.list_flags,
-            scope_for(interaction.guild_id),
-            state=FlagState.OPEN,
-            user_id=actor(interaction.user),
-            limit=MAX_CHOICES,
-        )
-    except ClaimbotError:
-        return []
+    flags = await _listed(
+        interaction, bot.service.list_flags, state=FlagState.OPEN, user_id=actor(interaction.user)
+    )
     choices = []
     for flag in flags:
-        name = truncate(f"#{flag.id} on {flag.claim_id}: {' '.join(flag.reason.split())}", 100)
+        name = truncate(
+            f"#{flag.id} on {flag.claim_id}: {' '.join(flag.reason.split())}", MAX_CHOICE_CHARS
+        )
         if current.strip().lower() in name.lower():
             choices.append(app_commands.Choice(name=name, value=flag.id))
     return choices

@@ -4,10 +4,12 @@ that server admins can override, so it never decides on its own."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
+from discord import app_commands
 
+from bot.ratelimit import user_command_cooldown
 from bot.replies import Refused
 from verifiers.models import GuildSettings
 
@@ -18,6 +20,24 @@ NOT_IN_SERVER = "Moderator commands work only inside a server."
 NOT_MODERATOR = "You need the Manage Messages permission or this server's moderator role."
 NOT_MANAGER = "You need the Manage Server permission to change claimbot's settings."
 NOT_OWNER = "Only the bot's owner can do this."
+
+T = TypeVar("T")
+
+
+def member_command(command: T) -> T:
+    """Where members' commands (`/check`, `/flag`, ...) may run, declared once: servers and DMs
+    with the bot (it is installed to servers only), each user under the command cooldown."""
+    command = app_commands.checks.dynamic_cooldown(user_command_cooldown)(command)
+    command = app_commands.allowed_installs(guilds=True, users=False)(command)
+    return app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)(command)
+
+
+def moderator_command(command: T) -> T:
+    """Moderator commands and groups: servers only, shown by default to Manage Messages only
+    (a default admins can change, so `require_moderator` still checks in code)."""
+    command = app_commands.default_permissions(manage_messages=True)(command)
+    command = app_commands.allowed_installs(guilds=True, users=False)(command)
+    return app_commands.guild_only()(command)
 
 
 def is_moderator(

@@ -84,17 +84,27 @@ def _build(settings: Settings, *, sync_dev_guild: bool) -> tuple[ClaimBot, Store
     return bot, store
 
 
-def run(settings: Settings) -> int:
-    """Run the bot until SIGTERM/SIGINT (exit 0) or a fatal error (one line, exit 1/2)."""
+def _start(settings: Settings, *, sync_dev_guild: bool) -> tuple[str, ClaimBot, Store] | int:
+    """What `run` and `sync` both need before talking to Discord: the token, logging that masks
+    it, and the bot over an open store; or the exit status after a one-line config error."""
     token = _token(settings)
     if token is None:
         return _fail(NO_TOKEN, EXIT_CONFIG)
     configure_logging(settings.log_level, secrets=[token])
     point_at_test_server()
     try:
-        bot, store = _build(settings, sync_dev_guild=True)
+        bot, store = _build(settings, sync_dev_guild=sync_dev_guild)
     except ClaimbotError as exc:
         return _fail(str(exc), EXIT_CONFIG)
+    return token, bot, store
+
+
+def run(settings: Settings) -> int:
+    """Run the bot until SIGTERM/SIGINT (exit 0) or a fatal error (one line, exit 1/2)."""
+    started = _start(settings, sync_dev_guild=True)
+    if isinstance(started, int):
+        return started
+    token, bot, store = started
     try:
         # Other processes on the same database (shards, the CLI) change claims too.
         bot.service.start_change_listener()
@@ -136,15 +146,10 @@ async def _serve(bot: ClaimBot, token: str) -> int:
 
 def sync_global(settings: Settings) -> int:
     """Publish the slash commands globally (can take up to an hour to propagate)."""
-    token = _token(settings)
-    if token is None:
-        return _fail(NO_TOKEN, EXIT_CONFIG)
-    configure_logging(settings.log_level, secrets=[token])
-    point_at_test_server()
-    try:
-        bot, store = _build(settings, sync_dev_guild=False)
-    except ClaimbotError as exc:
-        return _fail(str(exc), EXIT_CONFIG)
+    started = _start(settings, sync_dev_guild=False)
+    if isinstance(started, int):
+        return started
+    token, bot, store = started
     try:
         return asyncio.run(_sync(bot, token))
     finally:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from cli.context import AppContext, check_scope_for, pass_app
-from cli.output import check_json, echo_json, format_check
+from cli.output import check_json, echo_as, format_check
 from verifiers.errors import InvalidInput
 
 
@@ -34,8 +34,4 @@ def check_command(
         text = raw.decode("utf-8", errors="replace")
     if matcher is not None and matcher != app.settings.matching.matcher:
         app.use_matcher(matcher)
-    result = app.service.check(text, check_scope_for(guild))
-    if as_json:
-        echo_json(check_json(result))
-    else:
-        click.echo(format_check(result))
+    echo_as(as_json, app.service.check(text, check_scope_for(guild)), check_json, format_check)

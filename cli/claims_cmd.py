@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from cli.context import AppContext, pass_app, scope_for
 from cli.flags_cmd import echo_queued
-from cli.output import claim_json, echo_json, format_claim, format_claim_row, format_history
+from cli.output import (
+    claim_json,
+    echo_as,
+    echo_json,
+    format_claim,
+    format_claim_row,
+    format_history,
+)
 from verifiers.models import ClaimChanges, ClaimFields, Source, SourceRole, Status
 from verifiers.validation import build
 
@@ -16,7 +27,19 @@ GUILD = click.option("--guild", type=int, help="Act as this Discord server (defa
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 
-def source_options(func: click.decorators.FC) -> click.decorators.FC:
+SOURCE_PARAMS = ("source_url", "publisher", "source_title", "published", "quote", "role")
+
+
+def source_options(func: Callable[..., None]) -> Callable[..., None]:
+    """The --source-* options, handed to the command as one `source` (None when not given), so
+    each command that takes a source neither lists nor checks them again."""
+
+    @functools.wraps(func)
+    def with_source(*args: Any, **kwargs: Any) -> None:
+        given = {name: kwargs.pop(name) for name in SOURCE_PARAMS}
+        func(*args, source=_source(**given), **kwargs)
+
+    command: Callable[..., None] = with_source
     for option in reversed(
         [
             click.option("--source-url", help="Link to the source."),
@@ -27,8 +50,8 @@ def source_options(func: click.decorators.FC) -> click.decorators.FC:
             click.option("--role", type=ROLE, default="original", show_default=True),
         ]
     ):
-        func = option(func)
-    return func
+        command = option(command)
+    return command
 
 
 def _source(
@@ -78,17 +101,11 @@ def add_claim(
     claimant: str | None,
     claim_date: str | None,
     summary: str,
-    source_url: str | None,
-    publisher: str | None,
-    source_title: str,
-    published: str | None,
-    quote: str,
-    role: str,
+    source: Source | None,
     guild: int | None,
     as_json: bool,
 ) -> None:
     """Add a claim with TEXT (global, or owned by --guild)."""
-    source = _source(source_url, publisher, source_title, published, quote, role)
     fields = build(
         ClaimFields,
         text=text,
@@ -101,11 +118,7 @@ def add_claim(
         guild_id=guild,
     )
     claim = app.service.add_claim(fields, app.actor, scope_for(guild))
-    if as_json:
-        echo_json(claim_json(claim))
-    else:
-        click.echo(f"added {claim.id}")
-        click.echo(format_claim(claim))
+    echo_as(as_json, claim, claim_json, lambda c: f"added {c.id}\n{format_claim(c)}")
 
 
 @claims_group.command("list")
@@ -152,11 +165,7 @@ def list_claims(
 @pass_app
 def show_claim(app: AppContext, claim_id: str, guild: int | None, as_json: bool) -> None:
     """Show one claim with its sources."""
-    claim = app.service.get_claim(claim_id, scope_for(guild))
-    if as_json:
-        echo_json(claim_json(claim))
-    else:
-        click.echo(format_claim(claim))
+    echo_as(as_json, app.service.get_claim(claim_id, scope_for(guild)), claim_json, format_claim)
 
 
 @claims_group.command("edit")
@@ -222,16 +231,10 @@ def set_status(
 def add_source(
     app: AppContext,
     claim_id: str,
-    source_url: str | None,
-    publisher: str | None,
-    source_title: str,
-    published: str | None,
-    quote: str,
-    role: str,
+    source: Source | None,
     guild: int | None,
 ) -> None:
     """Add a source to a claim."""
-    source = _source(source_url, publisher, source_title, published, quote, role)
     if source is None:
         raise click.UsageError("give at least --publisher (and usually --source-url)")
     claim = app.service.add_source(claim_id, source, app.actor, scope_for(guild))
@@ -257,7 +260,4 @@ def retire_claim(app: AppContext, claim_id: str, reason: str, guild: int | None)
 def claim_history(app: AppContext, claim_id: str, guild: int | None, as_json: bool) -> None:
     """Show every change made to a claim: who, when, old and new values."""
     entries = app.service.history(claim_id, scope_for(guild))
-    if as_json:
-        echo_json([e.model_dump(mode="json") for e in entries])
-    else:
-        click.echo(format_history(entries))
+    echo_as(as_json, entries, lambda es: [e.model_dump(mode="json") for e in es], format_history)

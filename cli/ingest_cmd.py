@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from cli.context import AppContext, pass_app, scope_for
-from cli.output import echo_json, format_sources, source_json
+from cli.output import echo_as, echo_json, format_sources, source_json
 from verifiers.ingest.drafts import Draft, DraftChanges, DraftState, IngestReport
 from verifiers.ingest.pipeline import is_url
 from verifiers.liveness import LinkState, check_sources, source_check_store
@@ -138,11 +138,7 @@ def list_drafts(app: AppContext, state: str, limit: int, guild: int | None, as_j
 @pass_app
 def show_draft(app: AppContext, draft_id: int, guild: int | None, as_json: bool) -> None:
     """Show one draft."""
-    draft = app.service.get_draft(draft_id, scope_for(guild))
-    if as_json:
-        echo_json(draft_json(draft))
-    else:
-        click.echo(format_draft(draft))
+    echo_as(as_json, app.service.get_draft(draft_id, scope_for(guild)), draft_json, format_draft)
 
 
 @drafts_group.command("approve")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import textwrap
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -13,8 +14,21 @@ from verifiers.models import AuditEntry, CheckResult, Claim, Flag, Match, Source
 INDENT = "    "
 
 
+T = TypeVar("T")
+
+
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def echo_as(
+    as_json: bool, value: T, to_json: Callable[[T], Any], to_text: Callable[[T], str]
+) -> None:
+    """Print `value` in the shape `--json` asked for; only that shape is built."""
+    if as_json:
+        echo_json(to_json(value))
+    else:
+        click.echo(to_text(value))
 
 
 def _wrap(text: str, indent: str = INDENT) -> str:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -196,6 +196,21 @@ def test_finishing_records_delivery_or_the_failure_once(
     assert failed.finished_at is not None
     assert [n.id for n in store.list_notifications(state=DeliveryState.DELIVERED)] == [sent.id]
     assert store.claim_notifications("bot") == []  # a failed DM is never retried
+
+
+def test_delivered_dms_are_pruned_after_the_retention_period(store: Store) -> None:
+    settings = Settings.model_validate({"database": {"notification_retention_days": 7}})
+    service = ClaimService(store, settings)
+    queue(service, store, [("discord:1", A), ("discord:2", A)])
+    sent, closed = store.claim_notifications("bot", limit=5)
+    store.finish_notification(sent.id)
+    store.finish_notification(closed.id, error="Cannot send messages to this user (403)")
+    [delivered] = store.list_notifications(state=DeliveryState.DELIVERED)
+    assert delivered.finished_at is not None
+    assert service.prune_notifications(now=delivered.finished_at + timedelta(days=6)) == 0
+    assert service.prune_notifications(now=delivered.finished_at + timedelta(days=8)) == 1
+    [kept] = store.list_notifications()
+    assert kept.id == closed.id and kept.state is DeliveryState.FAILED
 
 
 def test_a_bot_that_died_mid_send_never_causes_a_second_dm(

@@ -36,6 +36,7 @@ from verifiers.ingest.drafts import DraftChanges, DraftFields, DraftState, Inges
 from verifiers.liveness import LinkState, SourceCheck
 from verifiers.matching.pipeline import Matcher
 from verifiers.models import ClaimChanges, ClaimFields, FlagKind, FlagState, GuildSettings, Source
+from verifiers.notifications import DeliveryState, notifications_for
 from verifiers.store import migrate, migration_status, open_store
 from verifiers.store.base import Scope, Store
 
@@ -676,6 +677,36 @@ def test_many_users_flagging_at_once_get_one_open_flag_each(backend: Backend) ->
     finally:
         for s in stores:
             s.close()
+
+
+# -- the notifications outbox --------------------------------------------------------------------
+def test_pruning_deletes_only_delivered_notifications_finished_before_the_cutoff(
+    store: Store,
+) -> None:
+    claim = store.add_claim(make_fields(), "a")
+    for n in range(4):
+        flag(store, claim.id, user=f"u{n}", guild=None)
+    store.update_claim(
+        claim.id, ClaimChanges(status="false"), "op", Scope.everything(), notify=notifications_for
+    )
+    old, failed, recent = store.claim_notifications("bot", limit=3)
+    store.finish_notification(old.id)
+    store.finish_notification(failed.id, error="Cannot send messages to this user (403)")
+    store.finish_notification(recent.id)
+    [pending] = store.list_notifications(state=DeliveryState.PENDING)
+    by_id = {n.id: n for n in store.list_notifications()}
+    cutoff = by_id[recent.id].finished_at
+    assert cutoff is not None and by_id[old.id].finished_at < cutoff
+
+    assert store.prune_notifications(finished_before=cutoff - timedelta(days=30)) == 0
+    assert store.prune_notifications(finished_before=cutoff) == 1
+    left = {n.id: n.state for n in store.list_notifications()}
+    assert left == {
+        failed.id: DeliveryState.FAILED,  # finished before the cutoff too, but kept
+        recent.id: DeliveryState.DELIVERED,  # finished at the cutoff, not before it
+        pending.id: DeliveryState.PENDING,
+    }
+    assert store.prune_notifications(finished_before=cutoff) == 0
 
 
 # -- change notification ------------------------------------------------------------------------

@@ -32,6 +32,9 @@ class DatabaseSettings(BaseModel):
         "(postgresql://user:password@host:5432/dbname?schema=claimbot) shared by many processes.",
     )
     seed_on_create: bool = True
+    notification_retention_days: int = Field(
+        30, ge=1, description="Delivered DMs stay in the outbox this long, then are deleted."
+    )
 
 
 class MatchingSettings(BaseModel):

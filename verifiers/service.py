@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from verifiers.config import Settings
 from verifiers.errors import InvalidInput
@@ -33,6 +34,7 @@ from verifiers.models import (
     GuildSettings,
     Source,
     Status,
+    utcnow,
 )
 from verifiers.notifications import DeliveryState, Notification, Outbox
 from verifiers.store.base import ChangeListener, Scope, Store
@@ -391,6 +393,13 @@ class ClaimService:
 
     def finish_notification(self, notification_id: int, *, error: str | None = None) -> None:
         self.store.finish_notification(notification_id, error=error)
+
+    def prune_notifications(self, now: datetime | None = None) -> int:
+        """Delete delivered DMs older than the retention period, so the outbox does not grow
+        forever; returns how many went. Failed ones stay for the operator to see."""
+        days = self.settings.database.notification_retention_days
+        cutoff = (now or utcnow()) - timedelta(days=days)
+        return self.store.prune_notifications(finished_before=cutoff)
 
     def list_notifications(
         self,

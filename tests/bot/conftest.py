@@ -117,9 +117,16 @@ class Harness:
         """Wait until the bot has sent `user` at least `count` DMs (the outbox is drained in the
         background), then return them."""
         channel = self.fake.dm_channel_id(user)
+        return await self.posts_in(channel, count, what=f"{count} DM(s) to {user['username']}")
+
+    async def posts_in(
+        self, channel: int, count: int = 1, *, what: str = "the mod-log post"
+    ) -> list[SentMessage]:
+        """Wait until `channel` has at least `count` messages, then return them: a mod-log post
+        follows the reply to the moderator, so reading the channel at once races it."""
         return await self.fake.wait_until(
             lambda: len(self.fake.messages_in(channel)) >= count and self.fake.messages_in(channel),
-            what=f"{count} DM(s) to {user['username']}",
+            what=what,
         )
 
     def replies_to(self, message: dict[str, Any]) -> list[dict[str, Any]]:
@@ -172,7 +179,7 @@ async def start_bot(
 async def stop_bot(bot: ClaimBot) -> None:
     await bot.close()
     task: asyncio.Task[None] = bot._test_task  # type: ignore[attr-defined]
-    await asyncio.wait_for(task, 10)
+    await asyncio.wait_for(task, 30)  # returns as soon as the bot has stopped
 
 
 @pytest.fixture

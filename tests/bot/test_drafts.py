@@ -116,7 +116,7 @@ async def test_ingest_then_approve_makes_the_claim_matchable_at_once(
     claim = h.service.get_claim(approved.claim_id, Scope.guild(h.alpha.id))
     assert claim.guild_id == h.alpha.id  # a server's draft becomes that server's claim
 
-    [post] = h.fake.messages_in(modlog)
+    [post] = await h.posts_in(modlog)
     assert post.body["embeds"][0]["author"]["name"] == f"Draft #{first.id} approved"
 
 
@@ -207,9 +207,7 @@ async def test_edit_page_and_reject_through_the_forms(h: Harness) -> None:
     assert shown(rejected)["author"]["name"] == f"Draft #{second.id} · 1 of 8 waiting"
     decided = h.service.get_draft(first.id, Scope.guild(h.alpha.id))
     assert decided.state is DraftState.REJECTED and decided.decision_note == "Duplicate of #2"
-    # The modlog post follows the reply to the moderator: wait for it rather than race it.
-    await h.fake.wait_until(lambda: h.fake.messages_in(modlog), what="the modlog post")
-    [post] = h.fake.messages_in(modlog)
+    [post] = await h.posts_in(modlog)
     assert post.body["embeds"][0]["author"]["name"] == f"Draft #{first.id} rejected"
     assert fields(post.body["embeds"][0])["Note"] == "Duplicate of #2"
 

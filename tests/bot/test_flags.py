@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.cogs.flags.review import KEEP_STATUS
 from tests.bot.conftest import Harness
-from tests.fakediscord import payloads
+from tests.fakediscord import FakeInteraction, payloads
 from verifiers.models import ClaimFields, FlagKind, FlagState, Status
 from verifiers.notifications import DeliveryState
 from verifiers.store.base import Scope
@@ -16,6 +16,26 @@ EVIDENCE = "Evidence link (optional)"
 
 async def _checked(h: Harness, text: str = EIFFEL) -> dict:
     return await h.fake.reply_of(await h.slash("check", {"text": text}))
+
+
+def _flag_id(entry: dict) -> int:
+    """The flag's number, from a queue entry titled "Flag #<id> ..."."""
+    return int(entry["title"].split("#")[1].split()[0])
+
+
+async def _press_as_mod(h: Harness, queue: dict, label: str) -> FakeInteraction:
+    return await h.fake.click(
+        queue, label, user=h.mod, guild=h.alpha, permissions=payloads.MODERATOR_PERMISSIONS
+    )
+
+
+async def _submit_as_mod(h: Harness, click: FakeInteraction, values: dict[str, str]) -> dict:
+    """The reply to the resolve modal the moderator's `click` opened, filled with `values`."""
+    return await h.fake.reply_of(
+        await h.fake.submit_modal(
+            click, values, guild=h.alpha, permissions=payloads.MODERATOR_PERMISSIONS
+        )
+    )
 
 
 async def test_flag_button_opens_a_modal_and_records_the_flag(h: Harness) -> None:
@@ -105,35 +125,26 @@ async def test_review_queue_uphold_changes_status_tells_flagger_and_mod_log(h: H
     fields = {f["name"]: f["value"] for f in entry["fields"]}
     assert fields["Flagged by"] == f"<@{h.alice['id']}>"  # moderators see who flagged
     assert fields["Reason"] == "two papers disagree"
-    flag_id = int(entry["title"].split("#")[1].split()[0])
+    flag_id = _flag_id(entry)
 
     refused = await h.fake.click(queue, f"Uphold #{flag_id}", user=h.bob, guild=h.alpha)
     assert "Manage Messages" in (await h.fake.reply_of(refused))["content"]
 
-    click = await h.fake.click(
-        queue,
-        f"Uphold #{flag_id}",
-        user=h.mod,
-        guild=h.alpha,
-        permissions=payloads.MODERATOR_PERMISSIONS,
-    )
-    done = await h.fake.reply_of(
-        await h.fake.submit_modal(
-            click,
-            {
-                "Note for the record": "Confirmed conflict",
-                "New status for the claim": Status.DISPUTED.value,
-            },
-            guild=h.alpha,
-            permissions=payloads.MODERATOR_PERMISSIONS,
-        )
+    click = await _press_as_mod(h, queue, f"Uphold #{flag_id}")
+    done = await _submit_as_mod(
+        h,
+        click,
+        {
+            "Note for the record": "Confirmed conflict",
+            "New status for the claim": Status.DISPUTED.value,
+        },
     )
     assert done["content"] == (
         f"Flag #{flag_id} upheld; the claim is Disputed. 1 flagger will be told by DM."
     )
     assert h.service.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.DISPUTED
 
-    [modlog] = h.fake.messages_in(h.alpha.channel("modlog"))
+    [modlog] = await h.posts_in(h.alpha.channel("modlog"))
     assert modlog.body["embeds"][0]["author"]["name"] == f"Flag #{flag_id} upheld"
     [dm] = await h.dms_to(h.alice)
     assert dm.body["content"].startswith("**claimbot** · Alpha\n")  # which server it is about
@@ -146,24 +157,11 @@ async def test_dismiss_keeps_the_status_and_a_failed_dm_is_recorded(h: Harness) 
     await h.fake.reply_of(await h.slash("flag", {"claim": claim.id, "reason": "I disagree"}))
     del h.fake.users[int(h.alice["id"])]  # the flagger left Discord: the DM cannot be sent
     queue = await h.fake.reply_of(await h.as_mod("flags"))
-    flag_id = int(queue["embeds"][0]["title"].split("#")[1].split()[0])
-    click = await h.fake.click(
-        queue,
-        f"Dismiss #{flag_id}",
-        user=h.mod,
-        guild=h.alpha,
-        permissions=payloads.MODERATOR_PERMISSIONS,
-    )
+    flag_id = _flag_id(queue["embeds"][0])
+    click = await _press_as_mod(h, queue, f"Dismiss #{flag_id}")
     modal = await h.fake.modal_of(click)
     assert [c["label"] for c in modal["components"]] == ["Note for the record"]
-    done = await h.fake.reply_of(
-        await h.fake.submit_modal(
-            click,
-            {"Note for the record": "No evidence given"},
-            guild=h.alpha,
-            permissions=payloads.MODERATOR_PERMISSIONS,
-        )
-    )
+    done = await _submit_as_mod(h, click, {"Note for the record": "No evidence given"})
     assert done["content"] == (
         f"Flag #{flag_id} dismissed; the claim is False. 1 flagger will be told by DM."
     )
@@ -183,21 +181,10 @@ async def test_uphold_can_keep_the_status(h: Harness) -> None:
     )
     queue = await h.fake.reply_of(await h.as_mod("flags"))
     assert queue["embeds"][0]["title"].endswith("Not the same claim")
-    flag_id = int(queue["embeds"][0]["title"].split("#")[1].split()[0])
-    click = await h.fake.click(
-        queue,
-        f"Uphold #{flag_id}",
-        user=h.mod,
-        guild=h.alpha,
-        permissions=payloads.MODERATOR_PERMISSIONS,
-    )
-    await h.fake.reply_of(
-        await h.fake.submit_modal(
-            click,
-            {"Note for the record": "Wrong match", "New status for the claim": KEEP_STATUS},
-            guild=h.alpha,
-            permissions=payloads.MODERATOR_PERMISSIONS,
-        )
+    flag_id = _flag_id(queue["embeds"][0])
+    click = await _press_as_mod(h, queue, f"Uphold #{flag_id}")
+    await _submit_as_mod(
+        h, click, {"Note for the record": "Wrong match", "New status for the claim": KEEP_STATUS}
     )
     assert h.service.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.FALSE
 
@@ -262,7 +249,7 @@ async def test_the_review_queue_pages_beyond_the_first_flags(h: Harness) -> None
 
     def page() -> tuple[str, list[int]]:
         current = h.fake.messages[int(queue["id"])]
-        ids = [int(e["title"].split("#")[1].split()[0]) for e in current["embeds"]]
+        ids = [_flag_id(e) for e in current["embeds"]]
         return current["content"], ids
 
     assert page() == ("10 open flags; showing 1–4.", [f.id for f in flags[:4]])

@@ -56,7 +56,7 @@ async def test_claim_add_through_the_modal_belongs_to_this_server(h: Harness) ->
     )
     assert source.published.isoformat() == "2024-04-01"
 
-    [posted] = h.fake.messages_in(modlog)
+    [posted] = await h.posts_in(modlog)
     assert posted.body["embeds"][0]["author"]["name"] == "Claim added"
     assert f"<@{h.mod['id']}>" in str(posted.body["embeds"][0]["fields"])
 

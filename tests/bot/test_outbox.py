@@ -5,16 +5,19 @@ never retried; two bot processes, or two shards, never send the same DM."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import sys
+from datetime import timedelta
 from typing import Any
 
 from tests.bot.conftest import Harness, settings_for, start_bot, stop_bot
 from tests.conftest import make_fields
 from tests.fakediscord import FakeDiscord
-from verifiers.models import Status
+from verifiers.models import Status, utcnow
 from verifiers.notifications import DeliveryState, Notification
 from verifiers.store import open_store
 from verifiers.store.base import Scope, Store
+from verifiers.store.relational.values import ts
 
 CLAIM = "Tap water in Riverton contains **microchips** @everyone"
 
@@ -93,6 +96,28 @@ async def test_closed_dms_are_recorded_as_failed_and_never_retried(h: Harness) -
     await h.dms_to(h.bob, 2)
     attempts = h.fake.requests_to("POST", rf"/channels/{h.fake.dm_channel_id(h.alice)}/messages")
     assert [r.status for r in attempts] == [403]
+
+
+async def test_the_drain_loop_prunes_delivered_dms_past_their_retention(h: Harness) -> None:
+    claim = h.add_claim(CLAIM, Status.UNVERIFIED)
+    for user in (h.alice, h.bob):
+        h.service.flag(claim.id, user_id=f"discord:{user['id']}", scope=Scope(), reason="no")
+    h.service.set_status(claim.id, Status.FALSE, None, "cli:ops", Scope.everything())
+    await settled(h, 2)
+    alice = f"discord:{h.alice['id']}"
+    days = h.bot.settings.database.notification_retention_days + 1
+    long_ago = ts(utcnow() - timedelta(days=days))
+    with sqlite3.connect(h.store.path) as db:  # type: ignore[attr-defined]
+        db.execute("UPDATE notifications SET finished_at = ? WHERE user_id = ?", (long_ago, alice))
+    db.close()
+    h.bot.get_cog("OutboxCog").next_prune = 0.0  # type: ignore[union-attr]  # due now
+
+    def pruned() -> list[Notification] | None:
+        rows = h.store.list_notifications()
+        return rows if len(rows) == 1 else None
+
+    [kept] = await h.fake.wait_until(pruned, what="the old DM to be pruned")
+    assert kept.user_id == f"discord:{h.bob['id']}" and kept.state is DeliveryState.DELIVERED
 
 
 async def test_two_bot_processes_never_send_the_same_dm_twice(h: Harness) -> None:

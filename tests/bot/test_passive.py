@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.cogs.check.passive import Outcome
 from tests.bot.conftest import Harness, MakeHarness
 from tests.fakediscord.server import MESSAGE_CONTENT_INTENT
@@ -21,28 +23,28 @@ async def test_listening_channel_gets_a_quiet_reply_to_a_confident_match(h: Harn
     assert EIFFEL in reply["embeds"][0]["description"]
 
 
-async def test_chit_chat_gets_no_reply(h: Harness) -> None:
+@pytest.mark.parametrize(
+    ("channel", "author", "text", "expected"),
+    [
+        ("general", "alice", "anyone up for lunch at noon?", Outcome.NO_MATCH),
+        ("news", "alice", EIFFEL, Outcome.NOT_LISTENING),
+        ("general", "other_bot", EIFFEL, Outcome.FROM_BOT),
+    ],
+    ids=["chit-chat", "channel-that-did-not-opt-in", "another-bot"],
+)
+async def test_gets_no_reply(
+    h: Harness, channel: str, author: str, text: str, expected: Outcome
+) -> None:
     h.add_claim(EIFFEL)
     h.listen(h.alpha, "general")
-    message, outcome = await h.say(h.alpha, "general", h.alice, "anyone up for lunch at noon?")
-    assert outcome == Outcome.NO_MATCH
+    message, outcome = await h.say(h.alpha, channel, getattr(h, author), text)
+    assert outcome == expected
     assert h.replies_to(message) == []
 
 
-async def test_channel_that_did_not_opt_in_gets_no_reply(h: Harness) -> None:
+async def test_its_own_messages_get_no_reply(h: Harness) -> None:
     h.add_claim(EIFFEL)
     h.listen(h.alpha, "general")
-    message, outcome = await h.say(h.alpha, "news", h.alice, EIFFEL)
-    assert outcome == Outcome.NOT_LISTENING
-    assert h.replies_to(message) == []
-
-
-async def test_bots_and_its_own_messages_get_no_reply(h: Harness) -> None:
-    h.add_claim(EIFFEL)
-    h.listen(h.alpha, "general")
-    message, outcome = await h.say(h.alpha, "general", h.other_bot, EIFFEL)
-    assert outcome == Outcome.FROM_BOT
-    assert h.replies_to(message) == []
     # The bot's own reply comes back through the gateway, like on Discord; it is ignored.
     trigger, _ = await h.say(h.alpha, "general", h.alice, EIFFEL)
     [reply] = h.replies_to(trigger)

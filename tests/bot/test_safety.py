@@ -48,9 +48,8 @@ async def test_nothing_the_bot_sends_can_ping(h: Harness) -> None:
     )
     await h.fake.reply_of(await h.as_mod("claim status", {"claim": claim.id, "status": "disputed"}))
     await h.fake.reply_of(await h.slash("flags", user=h.bob))  # a refusal: an immediate answer
-    await h.fake.wait_until(
-        lambda: h.fake.messages_in(h.fake.dm_channel_id(h.alice)), what="the flagger's DM"
-    )
+    await h.posts_in(h.alpha.channel("modlog"))  # the status change's mod-log post
+    await h.dms_to(h.alice)
 
     bodies = _message_bodies(h)
     assert len(bodies) >= 11

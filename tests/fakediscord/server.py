@@ -183,9 +183,10 @@ class FakeDiscord:
 
     # -- waiting -----------------------------------------------------------------------------
     async def wait_until(
-        self, predicate: Callable[[], Any], *, what: str, timeout: float = 10.0
+        self, predicate: Callable[[], Any], *, what: str, timeout: float = 20.0
     ) -> Any:
-        """Poll until `predicate()` is truthy; fail at once if the client logged an error."""
+        """Poll until `predicate()` is truthy; fail at once if the client logged an error. The
+        deadline is generous for a loaded machine: an idle one returns as soon as it holds."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             self.raise_client_errors()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from verifiers.models import (
     AuditEntry,
@@ -306,6 +307,12 @@ class Store(ABC):
         limit: int = 50,
     ) -> list[Notification]:
         """Notifications, newest first (for the operator and for tests)."""
+
+    @abstractmethod
+    def prune_notifications(self, *, finished_before: datetime) -> int:
+        """Delete the DELIVERED notifications finished before `finished_before`; returns how
+        many. Pending, sending and failed rows stay: a failed row is the only record of a DM
+        that never arrived."""
 
     # -- seeds -----------------------------------------------------------------------------
     @abstractmethod

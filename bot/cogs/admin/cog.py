@@ -13,7 +13,7 @@ import verifiers
 from bot import render
 from bot.identity import actor, scope_for
 from bot.logs import log_event
-from bot.permissions import require_manager, require_moderator, require_owner
+from bot.permissions import moderator_command, require_manager, require_moderator, require_owner
 from bot.replies import send_ephemeral, thinking
 
 if TYPE_CHECKING:
@@ -33,9 +33,7 @@ MESSAGE_CONTENT_OFF = (
 )
 
 
-@app_commands.guild_only()
-@app_commands.allowed_installs(guilds=True, users=False)
-@app_commands.default_permissions(manage_messages=True)
+@moderator_command
 class AdminCog(commands.GroupCog, group_name="claimbot", group_description="Configure claimbot"):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot

@@ -13,6 +13,7 @@ import discord
 from discord import ui
 
 from bot import render
+from bot.cogs.flags.cog import file_flag
 from bot.identity import actor, scope_for
 from bot.replies import guarded, send_ephemeral, thinking
 from bot.text import truncate, unescape
@@ -148,19 +149,8 @@ class FlagModal(ui.Modal, title="Flag as disputed"):
     async def on_submit(self, interaction: discord.Interaction[ClaimBot]) -> None:  # type: ignore[override]
         async with guarded(interaction):
             await thinking(interaction)
-            bot = interaction.client
-            flag = await bot.core(
-                bot.service.flag,
-                self.claim_id,
-                user_id=actor(interaction.user),
-                scope=scope_for(interaction.guild_id),
-                reason=self.reason.value,
-                evidence_url=self.evidence.value or None,
-            )
-            await send_ephemeral(
-                interaction,
-                f"Thanks: flag #{flag.id} is with the moderators. You will get a DM when it is "
-                "resolved; `/unflag` withdraws it.",
+            await file_flag(
+                interaction, self.claim_id, self.reason.value, self.evidence.value or None
             )
 
 

@@ -13,7 +13,7 @@ from discord.utils import MISSING
 from bot.cogs.check.answer import NO_TEXT, reply_for
 from bot.cogs.check.buttons import reply_view
 from bot.logs import log_event
-from bot.ratelimit import user_command_cooldown
+from bot.permissions import member_command
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -23,9 +23,7 @@ class CheckCog(commands.Cog):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
         self.menu = app_commands.ContextMenu(name="Check claims", callback=self.check_message)
-        self.menu.allowed_contexts = app_commands.AppCommandContext(guild=True, dm_channel=True)
-        self.menu.allowed_installs = app_commands.AppInstallationType(guild=True)
-        app_commands.checks.dynamic_cooldown(user_command_cooldown)(self.menu)
+        member_command(self.menu)
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.menu)
@@ -39,9 +37,7 @@ class CheckCog(commands.Cog):
         text="The claim or message to check",
         public="Post the answer in the channel for everyone (default: only you see it)",
     )
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
-    @app_commands.allowed_installs(guilds=True, users=False)
-    @app_commands.checks.dynamic_cooldown(user_command_cooldown)
+    @member_command
     async def check(
         self,
         interaction: discord.Interaction[ClaimBot],

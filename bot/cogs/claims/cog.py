@@ -22,7 +22,7 @@ from bot.cogs.drafts.queue import ingest_summary
 from bot.forms import iso_date, source_from
 from bot.identity import actor, scope_for
 from bot.logs import log_event
-from bot.permissions import require_moderator
+from bot.permissions import moderator_command, require_moderator
 from bot.replies import thinking
 from verifiers.ingest.drafts import DraftState
 from verifiers.models import FlagState, SourceRole, Status
@@ -37,9 +37,7 @@ ROLE_CHOICES = [app_commands.Choice(name=r.label, value=r.value) for r in Source
 HISTORY_SHOWN = 50
 
 
-@app_commands.guild_only()
-@app_commands.allowed_installs(guilds=True, users=False)
-@app_commands.default_permissions(manage_messages=True)
+@moderator_command
 class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Moderate claims"):
     source = app_commands.Group(name="source", description="A claim's sources")
 

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.drafts.buttons import show
-from bot.permissions import require_moderator
+from bot.permissions import moderator_command, require_moderator
 from bot.replies import thinking
 
 if TYPE_CHECKING:
@@ -21,9 +21,7 @@ class DraftsCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="drafts", description="Review claims proposed from articles")
-    @app_commands.guild_only()
-    @app_commands.allowed_installs(guilds=True, users=False)
-    @app_commands.default_permissions(manage_messages=True)
+    @moderator_command
     async def drafts(self, interaction: discord.Interaction[ClaimBot]) -> None:
         await require_moderator(interaction)
         await thinking(interaction)

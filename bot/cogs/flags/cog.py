@@ -11,12 +11,32 @@ from discord.ext import commands
 from bot.autocomplete import claim_choices, own_flag_choices
 from bot.cogs.flags.queue import show_flags
 from bot.identity import actor, scope_for
-from bot.permissions import require_moderator
-from bot.ratelimit import user_command_cooldown
+from bot.permissions import member_command, moderator_command, require_moderator
 from bot.replies import send_ephemeral, thinking
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
+
+
+async def file_flag(
+    interaction: discord.Interaction[ClaimBot], claim_id: str, reason: str, evidence: str | None
+) -> None:
+    """`/flag` and the "Flag as disputed" button's modal file the same flag and say the same
+    thing; the interaction must have been deferred."""
+    bot = interaction.client
+    flag = await bot.core(
+        bot.service.flag,
+        claim_id,
+        user_id=actor(interaction.user),
+        scope=scope_for(interaction.guild_id),
+        reason=reason,
+        evidence_url=evidence,
+    )
+    await send_ephemeral(
+        interaction,
+        f"Thanks: flag #{flag.id} is with the moderators. You will get a DM when it is "
+        "resolved; `/unflag` withdraws it.",
+    )
 
 
 class FlagsCog(commands.Cog):
@@ -30,9 +50,7 @@ class FlagsCog(commands.Cog):
         evidence="A link to evidence (optional)",
     )
     @app_commands.autocomplete(claim=claim_choices)
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
-    @app_commands.allowed_installs(guilds=True, users=False)
-    @app_commands.checks.dynamic_cooldown(user_command_cooldown)
+    @member_command
     async def flag(
         self,
         interaction: discord.Interaction[ClaimBot],
@@ -41,26 +59,12 @@ class FlagsCog(commands.Cog):
         evidence: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
         await thinking(interaction)
-        flag = await self.bot.core(
-            self.bot.service.flag,
-            claim,
-            user_id=actor(interaction.user),
-            scope=scope_for(interaction.guild_id),
-            reason=reason,
-            evidence_url=evidence,
-        )
-        await send_ephemeral(
-            interaction,
-            f"Thanks: flag #{flag.id} is with the moderators. You will get a DM when it is "
-            "resolved; `/unflag` withdraws it.",
-        )
+        await file_flag(interaction, claim, reason, evidence)
 
     @app_commands.command(name="unflag", description="Withdraw one of your open flags")
     @app_commands.describe(flag="Your open flag (start typing to search)")
     @app_commands.autocomplete(flag=own_flag_choices)
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
-    @app_commands.allowed_installs(guilds=True, users=False)
-    @app_commands.checks.dynamic_cooldown(user_command_cooldown)
+    @member_command
     async def unflag(self, interaction: discord.Interaction[ClaimBot], flag: int) -> None:
         await thinking(interaction)
         withdrawn = await self.bot.core(
@@ -72,9 +76,7 @@ class FlagsCog(commands.Cog):
         await send_ephemeral(interaction, f"Flag #{withdrawn.id} withdrawn.")
 
     @app_commands.command(name="flags", description="Review open flags and false-match reports")
-    @app_commands.guild_only()
-    @app_commands.allowed_installs(guilds=True, users=False)
-    @app_commands.default_permissions(manage_messages=True)
+    @moderator_command
     async def flags(self, interaction: discord.Interaction[ClaimBot]) -> None:
         await require_moderator(interaction)
         await thinking(interaction)

@@ -18,59 +18,39 @@ from verifiers.models import Status
 if TYPE_CHECKING:
     from bot.client import ClaimBot
 
-UPHOLD, DISMISS, PAGE = "cb:uphold:", "cb:dismiss:", "cb:flags:"
+PAGE = "cb:flags:"
+VERDICTS = {  # custom_id verb: (label, style, upheld)
+    "uphold": ("Uphold", discord.ButtonStyle.success, True),
+    "dismiss": ("Dismiss", discord.ButtonStyle.secondary, False),
+}
 KEEP_STATUS = "keep"
 PAGE_SIZE = 4  # flags per page: a row of buttons each, and one row to page (Discord allows 5)
 
 
-async def _open_modal(
-    interaction: discord.Interaction[ClaimBot], flag_id: int, upheld: bool
-) -> None:
-    async with guarded(interaction):
-        await require_moderator(interaction)
-        await interaction.response.send_modal(ResolveModal(flag_id, upheld=upheld))
+class ResolveButton(
+    ui.DynamicItem[ui.Button[Any]],
+    template=r"cb:(?P<verb>uphold|dismiss):(?P<id>\d+)",
+):
+    """Uphold or Dismiss a flag (`cb:uphold:<id>`, `cb:dismiss:<id>`): both ask the moderator
+    for a note in the same modal, so one class serves both verdicts."""
 
-
-class UpholdButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(UPHOLD) + r"(?P<id>\d+)"):
-    def __init__(self, flag_id: int) -> None:
+    def __init__(self, verb: str, flag_id: int) -> None:
+        label, style, self.upheld = VERDICTS[verb]
         super().__init__(
-            ui.Button(
-                label=f"Uphold #{flag_id}",
-                style=discord.ButtonStyle.success,
-                custom_id=f"{UPHOLD}{flag_id}",
-            )
+            ui.Button(label=f"{label} #{flag_id}", style=style, custom_id=f"cb:{verb}:{flag_id}")
         )
         self.flag_id = flag_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> UpholdButton:
-        return cls(int(match["id"]))
+    ) -> ResolveButton:
+        return cls(match["verb"], int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        await _open_modal(interaction, self.flag_id, upheld=True)
-
-
-class DismissButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(DISMISS) + r"(?P<id>\d+)"):
-    def __init__(self, flag_id: int) -> None:
-        super().__init__(
-            ui.Button(
-                label=f"Dismiss #{flag_id}",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"{DISMISS}{flag_id}",
-            )
-        )
-        self.flag_id = flag_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> DismissButton:
-        return cls(int(match["id"]))
-
-    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        await _open_modal(interaction, self.flag_id, upheld=False)
+        async with guarded(interaction):
+            await require_moderator(interaction)
+            await interaction.response.send_modal(ResolveModal(self.flag_id, upheld=self.upheld))
 
 
 class PageButton(
@@ -114,7 +94,7 @@ def review_view(
     """A row of Uphold / Dismiss per flag, and a row to page when there are more."""
     view = ui.View(timeout=None)
     for row, flag_id in enumerate(flag_ids[:PAGE_SIZE]):
-        for item in (UpholdButton(flag_id), DismissButton(flag_id)):
+        for item in (ResolveButton(verb, flag_id) for verb in VERDICTS):
             item.item.row = row
             view.add_item(item)
     if flag_ids and (has_prev or has_next):

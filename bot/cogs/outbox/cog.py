@@ -4,7 +4,8 @@ Each pass takes a batch of pending notifications for this process (only those of
 its shards own, and shard 0 takes the global ones), sends each DM, and records the outcome.
 The store hands a notification to one process only, so several bot processes (or a restart
 overlapping the old process) never send the same DM twice; a DM that fails is recorded as
-failed and not retried.
+failed and not retried. The same loop prunes delivered DMs past their retention
+(`[database] notification_retention_days`) once an hour, so the outbox does not grow forever.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 from typing import TYPE_CHECKING
 
 from discord.ext import commands, tasks
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 BATCH = 20
 RECORD_TRIES, RECORD_RETRY_DELAY = 3, 0.5
+PRUNE_EVERY = 3600.0  # seconds between prunes; any process may prune, deleting is idempotent
 
 
 def worker_name() -> str:
@@ -38,6 +41,7 @@ class OutboxCog(commands.Cog):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
         self.worker = worker_name()
+        self.next_prune = 0.0  # time.monotonic() at which to prune next; the first pass does
         self.drain = tasks.loop(seconds=bot.outbox_interval)(self._pass)
         self.drain.before_loop(self.bot.wait_until_ready)
 
@@ -56,6 +60,7 @@ class OutboxCog(commands.Cog):
         """One pass; a failure is logged and the next pass tries again (the loop must live)."""
         try:
             await self.drain_once()
+            await self.prune_when_due()
         except ClaimbotError as exc:  # e.g. the database is busy: next time
             log_event("outbox_unavailable", level=logging.WARNING, reason=str(exc))
         except Exception:
@@ -86,6 +91,18 @@ class OutboxCog(commands.Cog):
                 recorded=None if recorded else False,
             )
         return len(batch)
+
+    async def prune_when_due(self) -> int | None:
+        """Prune on the drain loop, at most every PRUNE_EVERY seconds, rather than on a thread
+        of its own; returns how many rows went, or None when it was not due."""
+        now = time.monotonic()
+        if now < self.next_prune:
+            return None
+        self.next_prune = now + PRUNE_EVERY  # a failed prune waits for the next hour too
+        pruned = await self.bot.core(self.bot.service.prune_notifications)
+        if pruned:
+            log_event("outbox_pruned", rows=pruned)
+        return pruned
 
     async def _record(self, notification_id: int, error: str | None) -> bool:
         """Record the outcome; a busy database gets a few tries, and one DM that cannot be

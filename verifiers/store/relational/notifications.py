@@ -10,7 +10,7 @@ for. Either way each row is handed out once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from verifiers.errors import Conflict, InvalidInput, NotFound
@@ -196,6 +196,14 @@ class StoredNotifications(RelationalBase):
             )
             found = db.one("SELECT * FROM notifications WHERE id = ?", (number,))
             return Notification.model_validate(dict(found or {}))
+
+    def prune_notifications(self, *, finished_before: datetime) -> int:
+        with self._writing() as db:
+            cursor = db.execute(
+                "DELETE FROM notifications WHERE state = 'delivered' AND finished_at < ?",
+                (db.dialect.stamp(finished_before),),
+            )
+            return max(0, cursor.rowcount)
 
     def list_notifications(
         self,
