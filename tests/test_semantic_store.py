@@ -84,3 +84,37 @@ def test_retired_claims_are_neither_missing_nor_loaded(store: Store) -> None:
     store.retire_claim(b.id, "m", OP)
     assert store.missing_embeddings(MODEL) == []
     assert list(store.iter_embeddings(MODEL)) == []
+
+
+def test_the_dense_index_reads_every_live_vector_once_in_blocks(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The matcher's matrix holds each live claim's vector in storage order, read a block at a
+    time into one allocation; a claim added while it reads (more vectors than the count it
+    started from) makes the matrix grow rather than lose or misplace rows."""
+    np = pytest.importorskip("numpy")
+    from verifiers.matching import semantic
+
+    claims = [
+        store.add_claim(make_fields(f"Claim number {n} about rivers", guild_id=n % 2 or None), "t")
+        for n in range(7)
+    ]
+    store.put_embeddings(
+        semantic.EMBEDDING_KEY,
+        [
+            (c.id, StoredEmbedding(f"h{n}", vector(*[n] * semantic.DIMENSIONS)))
+            for n, c in enumerate(claims)
+        ],
+    )
+    store.retire_claim(claims[2].id, "t", OP)
+    live = [n for n in range(7) if n != 2]
+    monkeypatch.setattr(semantic, "LOAD_BLOCK", 2)
+    for count in (store.claim_count_for_search(), 3):  # 3: four claims came in meanwhile
+        monkeypatch.setattr(store, "claim_count_for_search", lambda count=count: count)
+        index = semantic.DenseIndex.load(store)
+        assert index.ids == [claims[n].id for n in live]
+        assert index.matrix.shape == (6, semantic.DIMENSIONS)
+        assert index.matrix[:, 0].tolist() == [float(n) for n in live]
+        assert np.array_equal(index.matrix.min(axis=1), index.matrix.max(axis=1))
+        assert index.guilds.tolist() == [-1 if n % 2 == 0 else 1 for n in live]
+        assert index.hashes == [f"h{n}" for n in live]

@@ -35,6 +35,7 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 EMBEDDING_KEY = f"{MODEL_NAME}/text+summary/v1"
 DIMENSIONS = 384
 ENCODE_BATCH = 64
+LOAD_BLOCK = 8_192  # vectors read into the matrix at a time (12 MB)
 TORCH_THREADS = 1
 # Claims without an embedding that the matcher embeds itself when it loads (~10 s); beyond
 # this, `claimbot embed` does it with a progress bar.
@@ -193,18 +194,38 @@ class DenseIndex:
 
     @classmethod
     def load(cls, store: Store) -> DenseIndex:
+        """Read every stored vector into one matrix, allocated once: at a million claims the
+        matrix is 1.5 GB, and gathering the vectors first and then joining them held it twice
+        (peak RSS 3.9 GB; the blocks here cost 12 MB)."""
         import numpy as np
 
+        # Live claims bound the vectors (one per claim); one added meanwhile grows the matrix.
+        matrix = np.empty((store.claim_count_for_search(), DIMENSIONS), dtype="<f4")
         ids: list[str] = []
         guilds: list[int] = []
         hashes: list[str] = []
-        chunks: list[bytes] = []
+        block: list[bytes] = []
+
+        def flush() -> None:
+            nonlocal matrix
+            start = len(ids) - len(block)
+            rows = np.frombuffer(b"".join(block), dtype="<f4").reshape(len(block), DIMENSIONS)
+            if len(ids) > len(matrix):
+                matrix = np.concatenate([matrix[:start], rows])
+            else:
+                matrix[start : len(ids)] = rows
+            block.clear()
+
         for claim_id, guild_id, stored in store.iter_embeddings(EMBEDDING_KEY):
             ids.append(claim_id)
             guilds.append(-1 if guild_id is None else guild_id)
             hashes.append(stored.text_hash)
-            chunks.append(stored.vector)
-        matrix = np.frombuffer(b"".join(chunks), dtype="<f4").reshape(len(ids), DIMENSIONS)
+            block.append(stored.vector)
+            if len(block) == LOAD_BLOCK:
+                flush()
+        if block:
+            flush()
+        matrix = matrix[: len(ids)]
         return cls(
             ids=ids,
             row={claim_id: i for i, claim_id in enumerate(ids)},
