@@ -174,7 +174,8 @@ def work_check(args: argparse.Namespace) -> dict[str, Any]:
     claim_like = [t for t, m in zip(ms, msgs, strict=True) if m.source is not None]
     return {
         "matcher": args.matcher,
-        "stand_in_vectors": stand_ins,
+        "stand_in_vectors": args.matcher == "semantic" and args.stand_in_vectors,
+        "stand_ins_written": stand_ins,
         "open_ms": open_ms,
         "setup_s": setup_ms / 1000,
         "first_check_ms": first_ms,
