@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -12,7 +13,8 @@ from cli.context import AppContext, pass_app, scope_for
 from cli.output import claim_json
 from verifiers.errors import InvalidInput
 from verifiers.interchange.claimreview import export_claimreviews, read_claimreviews
-from verifiers.interchange.tabular import FORMATS, read_claims
+from verifiers.interchange.tabular import FORMATS, stream_claims
+from verifiers.models import ClaimFields
 from verifiers.seeding import load_seed_claims
 
 
@@ -40,21 +42,15 @@ def import_command(app: AppContext, file: Path, fmt: str | None, guild: int | No
             document = json.loads(file.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InvalidInput(f"{file.name} is not valid JSON: {exc}") from None
-        items = read_claimreviews(document, guild)
+        items: Iterable[ClaimFields] = read_claimreviews(document, guild)
     else:
-        items = read_claims(file, fmt, guild)
-    fresh = [
-        f
-        for f in items
-        if not f.external_id or app.store.find_by_external_id(f.external_id, guild) is None
-    ]
-    claims = app.store.add_claims(fresh, app.actor) if fresh else []
-    skipped = len(items) - len(fresh)
+        items = stream_claims(file, fmt, guild)  # read while importing: never all in memory
+    report = app.store.import_claims(items, app.actor)
     click.echo(
-        f"imported {len(claims)} claim(s)"
-        + (f"; skipped {skipped} already imported" if skipped else "")
+        f"imported {report.added} claim(s)"
+        + (f"; skipped {report.skipped} already imported" if report.skipped else "")
     )
-    if claims and app.settings.matching.matcher == "semantic":
+    if report.added and app.settings.matching.matcher == "semantic":
         from cli.embed_cmd import embed_missing  # the semantic matcher embeds claims once
 
         embed_missing(app.store)

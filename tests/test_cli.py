@@ -227,6 +227,27 @@ def test_import_is_all_or_nothing_and_names_the_row(cli: Cli, tmp_path: Path) ->
     assert {c["external_id"] for c in claims} >= {"b1", "b2"}
 
 
+def test_import_of_a_large_file_is_still_all_or_nothing(cli: Cli, tmp_path: Path) -> None:
+    """The file is read while it is imported, a chunk at a time; a bad row after the first
+    chunk has been written still leaves the database as it was, and the message names it."""
+    from verifiers.store.relational.claims import IMPORT_CHUNK
+
+    before = len(cli.json("claims", "list", "--json", "--limit", "1000"))
+    rows = [
+        f"big{n},Claim {n}: the harbour handled {n} ships in March,confirmed"
+        for n in range(IMPORT_CHUNK + 1)
+    ]
+    big = tmp_path / "big.csv"
+    big.write_text("id,text,status\n" + "\n".join([*rows, "late,The harbour closed,maybe"]) + "\n")
+    result = cli("import", str(big))
+    assert result.returncode == 1
+    line = one_error_line(result)
+    assert f"line {IMPORT_CHUNK + 3}" in line and "status" in line and "nothing imported" in line
+    assert len(cli.json("claims", "list", "--json", "--limit", "1000")) == before
+    big.write_text("id,text,status\n" + "\n".join(rows) + "\n")
+    assert f"imported {IMPORT_CHUNK + 1} claim(s)" in cli("import", str(big)).stdout
+
+
 def test_export_and_claimreview_round_trip(cli: Cli, tmp_path: Path) -> None:
     jsonl = cli("export")
     rows = [json.loads(line) for line in jsonl.stdout.splitlines()]

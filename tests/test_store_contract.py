@@ -38,7 +38,7 @@ from verifiers.matching.pipeline import Matcher
 from verifiers.models import ClaimChanges, ClaimFields, FlagKind, FlagState, GuildSettings, Source
 from verifiers.notifications import DeliveryState, notifications_for
 from verifiers.store import migrate, migration_status, open_store
-from verifiers.store.base import Scope, Store
+from verifiers.store.base import ImportReport, Scope, Store
 
 OP = Scope.everything()
 A = Scope.guild(111)
@@ -278,6 +278,50 @@ def test_add_claims_is_all_or_nothing(store: Store, backend: Backend) -> None:
     made = store.add_claims(batch, "imp")
     assert len({c.id for c in made}) == 5 and store.count_claims(OP) == 6
     assert store.add_claims([], "imp") == []
+
+
+def test_import_claims_streams_in_chunks_and_is_all_or_nothing(
+    store: Store, backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file's import is read and written a chunk at a time in one transaction: claims
+    imported before are skipped and counted, and a bad row found after earlier chunks were
+    written still leaves nothing behind."""
+    from verifiers.store.relational import claims as records
+
+    monkeypatch.setattr(records, "IMPORT_CHUNK", 2)
+    store.add_claim(make_fields("Known claim about tides", external_id="k1"), "imp")
+    items = [make_fields(f"Imported claim {n} about rivers", external_id=f"e{n}") for n in range(5)]
+    known_again = make_fields("Known claim about tides, reworded", external_id="k1")
+    report = store.import_claims(iter([items[0], known_again, *items[1:]]), "imp")
+    assert report == ImportReport(added=5, skipped=1)
+    assert store.count_claims(OP) == 6 and backend.count("audit") == 6
+    assert store.find_by_external_id("k1", None).text == "Known claim about tides"  # type: ignore[union-attr]
+    assert store.import_claims(items, "imp") == ImportReport(added=0, skipped=5)
+
+    def late_failure() -> Iterator[ClaimFields]:
+        for n in range(3):  # two chunks are written before the bad row is found
+            yield make_fields(f"Lately imported claim {n}", external_id=f"x{n}")
+        raise InvalidInput("claims.csv: nothing imported; 1 bad row(s): line 5: status")
+
+    with pytest.raises(InvalidInput, match="line 5"):
+        store.import_claims(late_failure(), "imp")
+    repeated = [
+        make_fields("First", external_id="r"),
+        make_fields("Other"),
+        make_fields("Again", external_id="r"),
+    ]
+    with pytest.raises(Conflict, match="external id r appears twice"):
+        store.import_claims(repeated, "imp")
+    numbered = [
+        {"text": "A valid claim about lakes"},
+        {"text": "Another valid claim"},
+        {"text": " "},
+    ]
+    with pytest.raises(InvalidInput, match="claim #3"):
+        store.import_claims(numbered, "imp")  # type: ignore[arg-type]
+    assert store.count_claims(OP, include_retired=True) == 6
+    assert backend.count("audit") == 6
+    assert store.search(["lately"], OP) == [] and store.search(["lakes"], OP) == []
 
 
 # -- versions and audit -------------------------------------------------------------------------
@@ -782,7 +826,9 @@ def test_the_matcher_answers_the_seed_phrasings_on_every_backend(backend: Backen
             assert [m.claim.id for m in matches] == [claim_id], text
 
 
-def test_add_claims_speed(store: Store, backend: Backend) -> None:
+def test_add_claims_in_bulk_keeps_the_index_consistent(store: Store, backend: Backend) -> None:
+    """10,000 claims in one call (the import path) all land, and the search index agrees.
+    Their speed is measured by bench/scale.py, not asserted here."""
     items = [
         make_fields(
             f"Claim {n}: the minister said that spending rose by {n} percent last year",
@@ -790,12 +836,9 @@ def test_add_claims_speed(store: Store, backend: Backend) -> None:
         )
         for n in range(10_000)
     ]
-    started = time.perf_counter()
     made = store.add_claims(items, "bulk")
-    rate = len(made) / (time.perf_counter() - started)
-    print(f"{backend.name} add_claims: {rate:,.0f} claims/s")
-    assert len(made) == 10_000
-    assert rate > 1_500  # target is >= 5,000/s; the floor only catches a pathological slowdown
+    assert len(made) == 10_000 and len({c.id for c in made}) == 10_000
+    assert store.count_claims(OP) == 10_000 and backend.count("sources") == 10_000
     backend.index_ok(store)
 
 

@@ -115,10 +115,20 @@ def read_claims(
     path: Path, fmt: str | None = None, guild_id: int | None = None
 ) -> list[ClaimFields]:
     """Parse and validate the whole file; raise InvalidInput naming the bad rows."""
+    return list(stream_claims(path, fmt, guild_id))
+
+
+def stream_claims(
+    path: Path, fmt: str | None = None, guild_id: int | None = None
+) -> Iterator[ClaimFields]:
+    """The file's claims one at a time, so a million-line file is never all in memory. Bad
+    rows are skipped while reading and reported together once the file is read: the
+    InvalidInput comes at the end, so a caller writing inside one transaction rolls it all
+    back ("all rows or none")."""
     fmt = detect_format(path, fmt)
-    claims: list[ClaimFields] = []
     errors: list[str] = []
     seen: dict[str, int] = {}
+    found = 0
     for number, row in _rows(path, fmt):
         try:
             fields = row_to_fields(row, guild_id)
@@ -134,7 +144,9 @@ def read_claims(
                 errors.append(f"line {number}: id {fields.external_id!r} repeats line {first}")
                 continue
             seen[fields.external_id] = number
-        claims.append(fields)
+        found += 1
+        if not errors:  # once a row is bad nothing will be imported: stop handing rows out
+            yield fields
     if errors:
         more = (
             f" (and {len(errors) - MAX_ERRORS_SHOWN} more)"
@@ -146,6 +158,5 @@ def read_claims(
             + "; ".join(errors[:MAX_ERRORS_SHOWN])
             + more
         )
-    if not claims:
+    if not found:
         raise InvalidInput(f"{path.name}: no claims found")
-    return claims

@@ -62,6 +62,15 @@ class SeedReport:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What a bulk import did: claims added, and claims skipped as imported before (same
+    external id in the same scope)."""
+
+    added: int
+    skipped: int
+
+
+@dataclass(frozen=True, slots=True)
 class MigrationStatus:
     """Schema migrations by id: those applied to the database and those still to apply."""
 
@@ -118,6 +127,13 @@ class Store(ABC):
     @abstractmethod
     def add_claims(self, items: Iterable[ClaimFields], actor: str) -> list[Claim]:
         """Store many claims in one transaction: all are stored, or none."""
+
+    @abstractmethod
+    def import_claims(self, items: Iterable[ClaimFields], actor: str) -> ImportReport:
+        """Store a file's worth of claims in one transaction, a chunk at a time, never holding
+        them all (nor returning them): all are stored, or none. A claim whose external id is
+        already stored in its scope is skipped and counted; one repeated within `items` is a
+        Conflict. Whatever reading `items` raises (a bad row found late) undoes everything."""
 
     @abstractmethod
     def get_claim(self, claim_id: str, scope: Scope) -> Claim: ...

@@ -6,6 +6,7 @@ public text `id`; `list_claims` returns newest first, `iter_claims` oldest first
 
 from __future__ import annotations
 
+import itertools
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 
 from verifiers.errors import Conflict, InvalidInput
 from verifiers.models import AuditEntry, Claim, ClaimFields, Status
-from verifiers.store.base import Scope
+from verifiers.store.base import ImportReport, Scope
 from verifiers.store.relational.core import RelationalBase, scope_sql
 from verifiers.store.relational.dialect import Db
 from verifiers.store.relational.values import (
@@ -29,13 +30,15 @@ from verifiers.store.relational.values import (
 from verifiers.validation import first_problem
 
 ITER_BATCH = 500
+IMPORT_CHUNK = 5_000  # claims validated and written at a time by import_claims
 NewClaim = tuple[str | None, ClaimFields, str | None]  # (id or None, fields, seed hash)
 
 
-def check_batch(items: Iterable[ClaimFields | Any]) -> list[ClaimFields]:
-    """Each item as ClaimFields; the first invalid one is named by its number in the batch."""
+def check_batch(items: Iterable[ClaimFields | Any], first: int = 1) -> list[ClaimFields]:
+    """Each item as ClaimFields; the first invalid one is named by its number (counting from
+    `first`)."""
     batch: list[ClaimFields] = []
-    for number, item in enumerate(items, 1):
+    for number, item in enumerate(items, first):
         if not isinstance(item, ClaimFields):
             try:
                 item = ClaimFields.model_validate(item)
@@ -79,6 +82,28 @@ class ClaimRecords(RelationalBase):
             claims = self._claims_by_pk(db, self._insert_claims(db, batch, actor))
         self._wrote()
         return claims
+
+    def import_claims(self, items: Iterable[ClaimFields], actor: str) -> ImportReport:
+        actor = check_actor(actor)
+        added = skipped = 0
+        seen: set[tuple[int, str]] = set()
+        rows = iter(items)
+        with self._writing() as db:
+            while chunk := list(itertools.islice(rows, IMPORT_CHUNK)):
+                batch = check_batch(chunk, first=added + skipped + 1)
+                keys = [(f.guild_id or 0, f.external_id) for f in batch if f.external_id]
+                if repeated := next((k for k in keys if k in seen), None):
+                    raise Conflict(f"external id {short(repeated[1])} appears twice in the import")
+                seen.update(keys)
+                found = self._external_id_rows(db, keys) if keys else []
+                known = {(r["guild"], r["external_id"]) for r in found}
+                fresh = [f for f in batch if (f.guild_id or 0, f.external_id) not in known]
+                if fresh:
+                    self._insert_claims(db, [(None, f, None) for f in fresh], actor)
+                added, skipped = added + len(fresh), skipped + len(batch) - len(fresh)
+        if added:
+            self._wrote()
+        return ImportReport(added, skipped)
 
     def _insert_claims(
         self, db: Db, items: list[NewClaim], actor: str, at: Any = None
