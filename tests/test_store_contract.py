@@ -312,6 +312,8 @@ def test_import_claims_streams_in_chunks_and_is_all_or_nothing(
     ]
     with pytest.raises(Conflict, match="external id r appears twice"):
         store.import_claims(repeated, "imp")
+    with pytest.raises(Conflict, match="external id k1 appears twice"):  # even when stored
+        store.import_claims([known_again, known_again], "imp")
     numbered = [
         {"text": "A valid claim about lakes"},
         {"text": "Another valid claim"},

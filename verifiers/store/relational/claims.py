@@ -92,9 +92,10 @@ class ClaimRecords(RelationalBase):
             while chunk := list(itertools.islice(rows, IMPORT_CHUNK)):
                 batch = check_batch(chunk, first=added + skipped + 1)
                 keys = [(f.guild_id or 0, f.external_id) for f in batch if f.external_id]
-                if repeated := next((k for k in keys if k in seen), None):
-                    raise Conflict(f"external id {short(repeated[1])} appears twice in the import")
-                seen.update(keys)
+                for key in keys:  # within this chunk or across chunks alike
+                    if key in seen:
+                        raise Conflict(f"external id {short(key[1])} appears twice in the import")
+                    seen.add(key)
                 found = self._external_id_rows(db, keys) if keys else []
                 known = {(r["guild"], r["external_id"]) for r in found}
                 fresh = [f for f in batch if (f.guild_id or 0, f.external_id) not in known]
