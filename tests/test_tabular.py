@@ -8,8 +8,13 @@ from pathlib import Path
 import pytest
 
 from verifiers.errors import InvalidInput
-from verifiers.interchange.tabular import read_claims
-from verifiers.models import SourceRole, Status
+from verifiers.interchange.tabular import stream_claims
+from verifiers.models import ClaimFields, SourceRole, Status
+
+
+def read_all(path: Path, fmt: str | None = None, guild_id: int | None = None) -> list[ClaimFields]:
+    """The whole file, as `claimbot import` reads it (errors come once it is read)."""
+    return list(stream_claims(path, fmt, guild_id))
 
 
 def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
@@ -29,7 +34,7 @@ def test_csv_with_source_columns_and_quoted_newlines(tmp_path: Path) -> None:
         '7,"Line one\nline two of the claim",A title,false,'
         'https://ex.org/a,Ex,2024-01-02,"q, with comma",fact_check\n',
     )
-    [claim] = read_claims(path)
+    [claim] = read_all(path)
     assert claim.text == "Line one\nline two of the claim"
     assert claim.summary == "A title"
     assert claim.status is Status.FALSE
@@ -48,13 +53,13 @@ def test_jsonl_with_nested_sources_and_guild(tmp_path: Path) -> None:
         "sources": [{"url": "https://ex.org/r", "publisher": "Water Board", "role": "official"}],
     }
     path = write(tmp_path, "c.jsonl", json.dumps(row) + "\n\n")
-    [claim] = read_claims(path, guild_id=99)
+    [claim] = read_all(path, guild_id=99)
     assert claim.guild_id == 99
     assert claim.sources[0].role is SourceRole.OFFICIAL
 
 
 def test_defaults_when_optional_columns_are_absent(tmp_path: Path) -> None:
-    [claim] = read_claims(write(tmp_path, "c.tsv", "text\nThe bridge reopened in May\n"))
+    [claim] = read_all(write(tmp_path, "c.tsv", "text\nThe bridge reopened in May\n"))
     assert claim.status is Status.UNVERIFIED
     assert claim.external_id is None
     assert claim.sources == []
@@ -87,20 +92,20 @@ def test_bad_files_are_named_and_nothing_returned(
     tmp_path: Path, name: str, content: str, expected: str
 ) -> None:
     with pytest.raises(InvalidInput) as info:
-        read_claims(write(tmp_path, name, content))
+        read_all(write(tmp_path, name, content))
     assert expected in str(info.value)
     assert "\n" not in str(info.value)
 
 
 def test_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="not UTF-8"):
-        read_claims(write(tmp_path, "c.csv", b"text\n\xff\xfe claim\n"))
+        read_all(write(tmp_path, "c.csv", b"text\n\xff\xfe claim\n"))
 
 
 def test_many_bad_rows_are_counted_but_only_a_few_listed(tmp_path: Path) -> None:
     rows = "".join(f"{i},x\n" for i in range(20))  # text too short on every row
     with pytest.raises(InvalidInput) as info:
-        read_claims(write(tmp_path, "c.csv", "id,text\n" + rows))
+        read_all(write(tmp_path, "c.csv", "id,text\n" + rows))
     message = str(info.value)
     assert "20 bad row(s)" in message
     assert "(and 15 more)" in message
@@ -108,4 +113,4 @@ def test_many_bad_rows_are_counted_but_only_a_few_listed(tmp_path: Path) -> None
 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="cannot read"):
-        read_claims(tmp_path / "missing.csv")
+        read_all(tmp_path / "missing.csv")

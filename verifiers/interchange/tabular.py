@@ -111,13 +111,6 @@ def row_to_fields(row: dict[str, Any], guild_id: int | None = None) -> ClaimFiel
     return ClaimFields.model_validate(fields)
 
 
-def read_claims(
-    path: Path, fmt: str | None = None, guild_id: int | None = None
-) -> list[ClaimFields]:
-    """Parse and validate the whole file; raise InvalidInput naming the bad rows."""
-    return list(stream_claims(path, fmt, guild_id))
-
-
 def stream_claims(
     path: Path, fmt: str | None = None, guild_id: int | None = None
 ) -> Iterator[ClaimFields]:
