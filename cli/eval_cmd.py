@@ -87,6 +87,8 @@ def eval_command(
         raise InvalidInput("--claims, --queries and --qrels must be given together")
     if data is None and not any(files) and stance_path is None:
         raise InvalidInput("nothing to evaluate: give --data DIR, the three files, or --stance")
+    if sweep and data is None and not any(files):
+        raise InvalidInput("--sweep needs a labelled set: give --data DIR or the three files")
 
     settings = app.settings.matching
     if confident_threshold is not None:

@@ -139,6 +139,12 @@ def test_withholding_by_exclusion_matches_a_database_without_the_claims(
             assert excluded[0].answerable == removed[0].answerable
 
 
+def test_a_sweep_without_a_labelled_set_is_refused_not_ignored() -> None:
+    code, out = run_eval("--stance", str(DATA / "stance_pairs.jsonl"), "--sweep", "0.5,0.7")
+    assert code != 0
+    assert out.count("\n") == 1 and "--sweep needs a labelled set" in out
+
+
 def test_eval_needs_something_to_evaluate() -> None:
     code, out = run_eval()
     assert code != 0

@@ -91,6 +91,8 @@ def threshold_for(settings: MatchingSettings, kind: str) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Evaluation:
+    """The report at the configured threshold, and the answer decision at each swept one."""
+
     report: Report
     sweep: tuple[AnswerDecision, ...]
 
