@@ -76,7 +76,7 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
 
 # -- workers (each runs in a child process) ---------------------------------------------------
 def claim_fields(c: synthetic.SynthClaim) -> dict[str, Any]:
-    """A claim as an import file would give it (a dict: `add_claims` validates it)."""
+    """A claim as an import file would give it (a dict: the store validates it)."""
     return {
         "text": c.text,
         "summary": c.summary,
@@ -94,7 +94,8 @@ def claim_fields(c: synthetic.SynthClaim) -> dict[str, Any]:
 
 
 def work_build(args: argparse.Namespace) -> dict[str, Any]:
-    """Import `size` claims through `store.add_claims` in batches; time only those calls."""
+    """Import `size` claims through `store.import_claims` (what `claimbot import` calls, minus
+    reading the file) in batches; time only those calls."""
     from verifiers.store import open_store
 
     db = Path(args.db)
@@ -107,10 +108,10 @@ def work_build(args: argparse.Namespace) -> dict[str, Any]:
         for c in synthetic.claims(args.seed, args.size):
             batch.append(claim_fields(c))
             if len(batch) == IMPORT_BATCH:
-                spent += timed(lambda b=batch: store.add_claims(b, actor="bench"))[1]
+                spent += timed(lambda b=batch: store.import_claims(b, actor="bench"))[1]
                 batch = []
         if batch:
-            spent += timed(lambda b=batch: store.add_claims(b, actor="bench"))[1]
+            spent += timed(lambda b=batch: store.import_claims(b, actor="bench"))[1]
         top = synthetic.vocabulary()[0][:3]
         df = store.document_frequencies(top)
     finally:
