@@ -220,7 +220,7 @@ def claimbot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 
 MIGRATIONS = (
     "0001_initial, 0002_drafts, 0003_source_checks, 0004_embeddings, 0005_notifications,"
-    " 0006_search_term_docs"
+    " 0006_search_term_docs, 0007_notifications_pruning"
 )
 
 

@@ -44,11 +44,24 @@ def test_connection_pragmas(store: SqliteStore) -> None:
     assert pragma("foreign_keys") == 1
     assert pragma("synchronous") == 1  # NORMAL
     assert pragma("busy_timeout") >= 1000
+    assert pragma("cache_size") == -65_536  # 64 MB: imports re-read far fewer pages
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         store.conn.execute(
             "INSERT INTO sources (claim_pk, position, url, publisher, role)"
             " VALUES (999, 1, 'https://x.example/', 'X', 'original')"
         )
+
+
+def test_pruning_the_outbox_reads_only_delivered_rows(store: SqliteStore) -> None:
+    plan = " ".join(
+        row[3]
+        for row in store.conn.execute(
+            "EXPLAIN QUERY PLAN DELETE FROM notifications"
+            " WHERE state = 'delivered' AND finished_at < ?",
+            ("2026-01-01",),
+        )
+    )
+    assert "USING INDEX notifications_delivered" in plan, plan
 
 
 def test_missing_folder_is_one_clear_error(tmp_path: Path) -> None:

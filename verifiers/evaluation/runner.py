@@ -151,8 +151,10 @@ def run_queries(
                 outcomes.append(QueryOutcome(query_id, (), 0.0, 0.0, 0.0, relevant))
                 continue
             start = time.perf_counter()
-            capped = cap(text, settings.max_input_chars)
-            dense = m.dense_query(capped, normalize(message_query(capped)))
+            dense = None
+            if m.semantic:  # encoded once for the three rankings below
+                capped = cap(text, settings.max_input_chars)
+                dense = m.dense_query(capped, normalize(message_query(capped)))
             ranked = m.rank(text, scope, settings.candidates, dense=dense)
             timings.append(1000 * (time.perf_counter() - start))
             hidden = _withheld(relevant_ids, duplicates, ids)
