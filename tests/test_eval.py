@@ -98,6 +98,40 @@ def test_eval_data_dir_with_limit_reads_a_checkthat_layout(
     assert [row.split()[0] for row in table[1:]] == ["0.50", "0.80"]
 
 
+def test_eval_finds_the_files_of_the_2020_test_release_layout(
+    slice_files: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """The lab shipped its 2020 test split as test-input/, the queries one folder further down."""
+    claims, queries, qrels = slice_files
+    (tmp_path / "test-input" / "test-input").mkdir(parents=True)
+    shutil.copy(claims, tmp_path / "verified_claims.docs.tsv")
+    shutil.copy(queries, tmp_path / "test-input" / "test-input" / "tweets.queries.tsv")
+    shutil.copy(qrels, tmp_path / "test-input" / "tweet-vclaim-pairs.qrels")
+    code, out = run_eval("--data", str(tmp_path), "--split", "test", "--limit", "3")
+    assert code == 0, out
+    assert "3 queries against 10,375 claims" in out
+
+
+def test_eval_data_dir_problems_are_one_line_naming_the_files(tmp_path: Path) -> None:
+    (tmp_path / "test-gold").mkdir()
+    (tmp_path / "test-input").mkdir()
+    write(tmp_path / "verified_claims.docs.tsv", "\tvclaim\ttitle\n1\tSome claim\tT\n")
+    write(tmp_path / "test-input" / "tweets.queries.tsv", "\ttweet\n7\tSome tweet\n")
+    write(tmp_path / "test-input" / "a.qrels", "7\t0\t1\t1\n")
+    write(tmp_path / "test-gold" / "b.qrels", "7\t0\t1\t1\n")
+    code, out = run_eval("--data", str(tmp_path), "--split", "test")
+    assert code != 0
+    [line] = out.strip().splitlines()
+    assert "several *.qrels files for split 'test'" in line
+    assert "test-gold/b.qrels" in line and "test-input/a.qrels" in line
+    assert "Traceback" not in out
+
+    code, out = run_eval("--data", str(tmp_path), "--split", "dev")
+    assert code != 0
+    [line] = out.strip().splitlines()
+    assert f"{tmp_path}/dev/tweets.queries.tsv: file not found" in line
+
+
 @pytest.mark.parametrize("sweep", ["0.5,high", "0.5,1.5", "0.5,,0.7"])
 def test_a_bad_sweep_is_one_line_naming_the_item(sweep: str) -> None:
     code, out = run_eval("--stance", str(DATA / "stance_pairs.jsonl"), "--sweep", sweep)

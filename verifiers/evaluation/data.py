@@ -158,12 +158,45 @@ def load_set(claims_path: Path, queries_path: Path, qrels_path: Path) -> Labelle
     return LabelledSet(claims, queries, load_qrels(qrels_path, claims, queries))
 
 
+CLAIMS_FILE = "verified_claims.docs.tsv"
+QUERIES_FILE = "tweets.queries.tsv"
+QRELS_FILE = "tweet-vclaim-pairs.qrels"
+
+
 def load_split(data_dir: Path, split: str) -> LabelledSet:
-    """A CheckThat!-style directory: verified_claims.docs.tsv and <split>/ with its files."""
+    """A CheckThat!-style directory: verified_claims.docs.tsv and <split>/ with its files.
+
+    The layouts of the lab's releases differ (2020's test split came as `test-input/`, with the
+    queries one folder further down), so a file not at its usual place is looked for under
+    every `<split>*` folder; it must then be the only one of its kind there.
+    """
     if not data_dir.is_dir():
         raise InvalidInput(f"{data_dir}: no such data directory")
     return load_set(
-        data_dir / "verified_claims.docs.tsv",
-        data_dir / split / "tweets.queries.tsv",
-        data_dir / split / "tweet-vclaim-pairs.qrels",
+        _split_file(data_dir, split, CLAIMS_FILE, CLAIMS_FILE, top=True),
+        _split_file(data_dir, split, QUERIES_FILE, "*queries*.tsv"),
+        _split_file(data_dir, split, QRELS_FILE, "*.qrels"),
+    )
+
+
+def _split_file(data_dir: Path, split: str, name: str, pattern: str, *, top: bool = False) -> Path:
+    """`data_dir/split/name` (with `top`: `data_dir/name`), else the one file matching
+    `pattern` under the split's folders."""
+    usual = data_dir / name if top else data_dir / split / name
+    if usual.is_file():
+        return usual
+    folders = [f for f in sorted(data_dir.glob(f"{split}*")) if f.is_dir()]
+    found = sorted({path for folder in folders for path in folder.rglob(pattern) if path.is_file()})
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        where = f"{data_dir}/{name}" if top else f"{data_dir}/{split}/{name}"
+        raise InvalidInput(
+            f"{where}: file not found (nor any {pattern} under"
+            f" {data_dir}/{split}*/); name the files with --claims, --queries and --qrels"
+        )
+    listed = ", ".join(str(path.relative_to(data_dir)) for path in found[:4])
+    raise InvalidInput(
+        f"{data_dir}: several {pattern} files for split {split!r} ({listed});"
+        " name the one to use with --claims, --queries or --qrels"
     )
