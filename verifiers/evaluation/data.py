@@ -173,16 +173,14 @@ def load_split(data_dir: Path, split: str) -> LabelledSet:
     if not data_dir.is_dir():
         raise InvalidInput(f"{data_dir}: no such data directory")
     return load_set(
-        _split_file(data_dir, split, CLAIMS_FILE, CLAIMS_FILE, top=True),
-        _split_file(data_dir, split, QUERIES_FILE, "*queries*.tsv"),
-        _split_file(data_dir, split, QRELS_FILE, "*.qrels"),
+        _split_file(data_dir, split, data_dir / CLAIMS_FILE, CLAIMS_FILE),
+        _split_file(data_dir, split, data_dir / split / QUERIES_FILE, "*queries*.tsv"),
+        _split_file(data_dir, split, data_dir / split / QRELS_FILE, "*.qrels"),
     )
 
 
-def _split_file(data_dir: Path, split: str, name: str, pattern: str, *, top: bool = False) -> Path:
-    """`data_dir/split/name` (with `top`: `data_dir/name`), else the one file matching
-    `pattern` under the split's folders."""
-    usual = data_dir / name if top else data_dir / split / name
+def _split_file(data_dir: Path, split: str, usual: Path, pattern: str) -> Path:
+    """`usual` if it exists, else the one file matching `pattern` under the split's folders."""
     if usual.is_file():
         return usual
     folders = [f for f in sorted(data_dir.glob(f"{split}*")) if f.is_dir()]
@@ -190,10 +188,9 @@ def _split_file(data_dir: Path, split: str, name: str, pattern: str, *, top: boo
     if len(found) == 1:
         return found[0]
     if not found:
-        where = f"{data_dir}/{name}" if top else f"{data_dir}/{split}/{name}"
         raise InvalidInput(
-            f"{where}: file not found (nor any {pattern} under"
-            f" {data_dir}/{split}*/); name the files with --claims, --queries and --qrels"
+            f"{usual}: file not found (nor any {pattern} under {data_dir}/{split}*/);"
+            " name the files with --claims, --queries and --qrels"
         )
     listed = ", ".join(str(path.relative_to(data_dir)) for path in found[:4])
     raise InvalidInput(
