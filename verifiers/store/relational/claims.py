@@ -99,17 +99,26 @@ class ClaimRecords(RelationalBase):
                 found = self._external_id_rows(db, keys) if keys else []
                 known = {(r["guild"], r["external_id"]) for r in found}
                 fresh = [f for f in batch if (f.guild_id or 0, f.external_id) not in known]
-                if fresh:
-                    self._insert_claims(db, [(None, f, None) for f in fresh], actor)
+                if fresh:  # their external ids were looked up just above
+                    items = [(None, f, None) for f in fresh]
+                    self._insert_claims(db, items, actor, external_ids_checked=True)
                 added, skipped = added + len(fresh), skipped + len(batch) - len(fresh)
         if added:
             self._wrote()
         return ImportReport(added, skipped)
 
     def _insert_claims(
-        self, db: Db, items: list[NewClaim], actor: str, at: Any = None
+        self,
+        db: Db,
+        items: list[NewClaim],
+        actor: str,
+        at: Any = None,
+        *,
+        external_ids_checked: bool = False,
     ) -> list[int]:
-        """Insert (id or None, fields, seed hash) rows; returns their pks in order."""
+        """Insert (id or None, fields, seed hash) rows; returns their pks in order.
+        `external_ids_checked`: the caller has already made sure no item's external id is
+        stored or repeated (an import, which skips stored ones instead of refusing them)."""
         given = [claim_id for claim_id, _, _ in items if claim_id]
         if len(set(given)) != len(given):
             repeated = next(i for i in given if given.count(i) > 1)
@@ -125,7 +134,8 @@ class ClaimRecords(RelationalBase):
             used.add(claim_id)
         while clash := self._existing_ids(db, [i for i in ids if i not in given]):
             ids = [new_claim_id() if i in clash else i for i in ids]
-        self._check_external_ids(db, [fields for _, fields, _ in items])
+        if not external_ids_checked:
+            self._check_external_ids(db, [fields for _, fields, _ in items])
         rows = [(i, fields, hash_) for i, (_, fields, hash_) in zip(ids, items, strict=True)]
         return self._insert_claim_rows(db, rows, actor, at or db.dialect.now())
 
