@@ -18,7 +18,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+", re.IGNORECASE
 _DISCORD_TOKENS = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|@(?:everyone|here)\b")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 # A pasted tweet's signature: "— Name (@handle) Month D, YYYY" at the end of a line.
-_SIGNATURE = re.compile(r"[—–]\s[^\n—–]{0,80}\(@\w+\)\s\w{3,9}\.?\s\d{1,2},\s\d{4}")
+_SIGNATURE = re.compile(r"[—–]\s([^\n—–]{0,80})\(@\w+\)\s(\w{3,9}\.?\s\d{1,2},\s\d{4})")
 _TAG = re.compile(r"(?<!\w)[#@](\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -59,8 +59,9 @@ def strip_noise(text: str, *, keep_signature: bool = False) -> str:
     query (`message_query`), but would be a bogus segment of its own when splitting.
     """
     text = _strip_code(text)
-    if not keep_signature:
-        text = _SIGNATURE.sub(" ", text)
+    # Kept, a signature gives its name and date only: the handle mostly repeats the name
+    # ("@realDonaldTrump"), which would count the author twice.
+    text = _SIGNATURE.sub(r" \1 \2" if keep_signature else " ", text)
     text = _URL.sub(" ", text)
     text = _DISCORD_TOKENS.sub(" ", text)
     if not keep_signature:
