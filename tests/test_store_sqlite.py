@@ -45,11 +45,31 @@ def test_connection_pragmas(store: SqliteStore) -> None:
     assert pragma("synchronous") == 1  # NORMAL
     assert pragma("busy_timeout") >= 1000
     assert pragma("cache_size") == -65_536  # 64 MB: imports re-read far fewer pages
+    assert pragma("journal_size_limit") == 64 * 2**20
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         store.conn.execute(
             "INSERT INTO sources (claim_pk, position, url, publisher, role)"
             " VALUES (999, 1, 'https://x.example/', 'X', 'original')"
         )
+
+
+def test_a_big_import_does_not_leave_a_big_write_ahead_log_behind(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot keeps its connection open while `claimbot import` writes a whole file in one
+    transaction; the log that transaction grew must shrink again, not stay on disk."""
+    monkeypatch.setattr("verifiers.store.sqlite_db.WAL_LIMIT_BYTES", 256 * 1024)
+    wal = Path(f"{db_path}-wal")
+    with SqliteStore(db_path) as bot:
+        bot.count_claims(Scope.everything())
+        with SqliteStore(db_path) as cli:
+            claims = (make_fields(f"Claim {n} about the flood in town {n}") for n in range(12_000))
+            assert cli.import_claims(claims, actor="importer").added == 12_000
+            grown = wal.stat().st_size
+        assert grown > 4 * 1024 * 1024  # past the 1,000 pages that start a checkpoint
+        bot.add_claim(make_fields("One more claim after the import"), actor="mod")
+        assert wal.stat().st_size <= 256 * 1024
+        assert bot.count_claims(Scope.everything()) == 12_001
 
 
 def test_pruning_the_outbox_reads_only_delivered_rows(store: SqliteStore) -> None:
