@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_fields
+from verifiers.models import ClaimChanges
 from verifiers.store.base import Scope
 from verifiers.store.sqlite import SqliteStore
 from verifiers.store.sqlite_search import index_tokens, index_totals
@@ -105,6 +106,31 @@ def test_counts_follow_writes_from_another_process(filled: SqliteStore, db_path:
     after = _search(filled, ["zorana", "people"], budget=POOLED)
     assert after == _search(filled, ["zorana", "people"], budget=10**9)
     assert after != before
+
+
+def test_counts_stay_cached_across_writes_that_do_not_touch_claims(
+    filled: SqliteStore, db_path: Path
+) -> None:
+    """A flag or a setting written by another process (the bot's outbox, a moderator's
+    command) must not cost the next check its cached counts (~8 ms per common word at a
+    million claims); an edited claim must."""
+    statements: list[str] = []
+    filled.conn.set_trace_callback(statements.append)
+    terms = ["zorana", "people"]
+    first = _search(filled, terms, budget=POOLED)
+    assert any("claims_vocab" in s for s in statements)
+    claim = next(filled.iter_claims(OP))
+    with SqliteStore(db_path) as other:
+        other.add_flag(claim.id, user_id="u1", guild_id=None, reason="The date is wrong")
+        statements.clear()
+        assert _search(filled, terms, budget=POOLED) == first
+        assert not any("claims_vocab" in s for s in statements)
+        other.update_claim(claim.id, ClaimChanges(text="zorana zorana people city"), "mod", OP)
+        statements.clear()
+        after = _search(filled, terms, budget=POOLED)
+    assert any("claims_vocab" in s for s in statements)
+    assert after == _search(filled, terms, budget=10**9)  # fresh counts: FTS5's own ranking
+    assert after != first
 
 
 def test_index_totals_count_live_claims_and_their_tokens(filled: SqliteStore) -> None:

@@ -36,6 +36,7 @@ COMMON_PAIR_TERMS = 6  # so 15 pairs
 K1 = 1.2
 B = 0.75
 FTS5_AVERAGES_ROWID = 1  # FTS5's "averages" record: row count, then tokens per column
+FTS5_STRUCTURE_ROWID = 10  # FTS5's "structure" record: rewritten by every commit to the index
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,20 +160,24 @@ class Scorer:
 
 
 class DocCounts:
-    """Documents per index token, remembered until the database changes.
+    """Documents per index token, remembered until the full-text index changes.
 
     A common word's count costs FTS5 a scan of its posting list (~8 ms for one in 16% of a
-    million claims), and the same words recur in every other message. The key is SQLite's
-    `data_version` (moves when another connection commits) with this connection's
-    `total_changes` (moves when it writes).
+    million claims), and the same words recur in every other message. The key is the index's
+    structure record, which every commit that adds, edits or retires a claim rewrites (by any
+    connection): flags, notifications and settings written meanwhile leave the counts cached.
+    Call inside a read transaction (the key and the counts then come from one snapshot).
     """
 
     def __init__(self) -> None:
-        self._key: tuple[int, int] | None = None
+        self._key: bytes | None = None
         self._counts: dict[str, int] = {}
 
     def get(self, conn: sqlite3.Connection, tokens: Sequence[str]) -> dict[str, int]:
-        key = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+        row = conn.execute(
+            "SELECT block FROM claims_fts_data WHERE id = ?", (FTS5_STRUCTURE_ROWID,)
+        ).fetchone()
+        key = bytes(row[0]) if row is not None and row[0] is not None else b""
         if key != self._key:
             self._key, self._counts = key, {}
         missing = [t for t in dict.fromkeys(tokens) if t not in self._counts]
