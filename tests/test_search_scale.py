@@ -133,6 +133,28 @@ def test_counts_stay_cached_across_writes_that_do_not_touch_claims(
     assert after != first
 
 
+def test_reading_the_vocabulary_fills_the_search_counts(filled: SqliteStore) -> None:
+    """The matcher's vocabulary snapshot reads every term's count; the search then needs no
+    count of its own for indexed words, and an index change drops what was read."""
+    statements: list[str] = []
+    filled.conn.set_trace_callback(statements.append)
+    vocabulary = dict(filled.vocabulary())
+    statements.clear()
+    terms = ["zorana", "people", "government"]
+    first = _search(filled, terms, budget=POOLED)
+    assert not any("claims_vocab" in s for s in statements)
+    assert first == _search(filled, terms, budget=10**9)  # the counts were FTS5's own
+    statements.clear()
+    _search(filled, ["zorana", "qqqunindexed"], budget=POOLED)  # not in the index: looked up
+    assert any("claims_vocab" in s for s in statements)
+    filled.add_claims([make_fields("zorana people people") for _ in range(30)], "mod")
+    statements.clear()
+    after = _search(filled, terms, budget=POOLED)
+    assert any("claims_vocab" in s for s in statements)
+    assert after == _search(filled, terms, budget=10**9)
+    assert vocabulary["zorana"] < filled.document_frequencies(["zorana"])["zorana"]
+
+
 def test_index_totals_count_live_claims_and_their_tokens(filled: SqliteStore) -> None:
     claims = list(filled.iter_claims(OP))
     filled.retire_claim(claims[0].id, "mod", OP)

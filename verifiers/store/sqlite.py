@@ -211,9 +211,13 @@ class SqliteStore(SqliteBase, RelationalStore):
         return result
 
     def vocabulary(self) -> list[tuple[str, int]]:
-        """Every indexed term (as the FTS tokenizer folded it) with its document count."""
+        """Every indexed term (as the FTS tokenizer folded it) with its document count. The
+        counts also prime the search's cache: each would otherwise be read again, a common
+        word's at the cost of a scan of its postings."""
         with self._read() as conn:
-            return [(r[0], r[1]) for r in conn.execute("SELECT term, doc FROM claims_vocab")]
+            terms = [(r[0], r[1]) for r in conn.execute("SELECT term, doc FROM claims_vocab")]
+            self._doc_counts.prime(conn, dict(terms))
+        return terms
 
     def claim_count_for_search(self) -> int:
         """Live claims, as the index counts them (its own total: no scan of the claims)."""

@@ -166,21 +166,35 @@ class DocCounts:
     million claims), and the same words recur in every other message. The key is the index's
     structure record, which every commit that adds, edits or retires a claim rewrites (by any
     connection): flags, notifications and settings written meanwhile leave the counts cached.
-    Call inside a read transaction (the key and the counts then come from one snapshot).
+    `prime` takes every term's count from a scan the caller made anyway (the matcher's
+    vocabulary); words the index lacks are remembered apart, at most `MAX_LOOKED_UP`.
+    Call inside a read transaction, so the key and the counts come from one snapshot.
     """
+
+    MAX_LOOKED_UP = 100_000
 
     def __init__(self) -> None:
         self._key: bytes | None = None
-        self._counts: dict[str, int] = {}
+        self._primed: dict[str, int] = {}
+        self._looked_up: dict[str, int] = {}
 
-    def get(self, conn: sqlite3.Connection, tokens: Sequence[str]) -> dict[str, int]:
+    @staticmethod
+    def key(conn: sqlite3.Connection) -> bytes:
         row = conn.execute(
             "SELECT block FROM claims_fts_data WHERE id = ?", (FTS5_STRUCTURE_ROWID,)
         ).fetchone()
-        key = bytes(row[0]) if row is not None and row[0] is not None else b""
+        return bytes(row[0]) if row is not None and row[0] is not None else b""
+
+    def prime(self, conn: sqlite3.Connection, counts: dict[str, int]) -> None:
+        """Every indexed term's count, read in the current read transaction."""
+        self._key, self._primed, self._looked_up = self.key(conn), counts, {}
+
+    def get(self, conn: sqlite3.Connection, tokens: Sequence[str]) -> dict[str, int]:
+        key = self.key(conn)
         if key != self._key:
-            self._key, self._counts = key, {}
-        missing = [t for t in dict.fromkeys(tokens) if t not in self._counts]
+            self._key, self._primed, self._looked_up = key, {}, {}
+        primed, looked_up = self._primed, self._looked_up
+        missing = [t for t in dict.fromkeys(tokens) if t not in primed and t not in looked_up]
         if missing:
             found = dict.fromkeys(missing, 0)
             for start in range(0, len(missing), 500):
@@ -188,10 +202,10 @@ class DocCounts:
                 marks = ", ".join("?" * len(part))
                 sql = f"SELECT term, doc FROM claims_vocab WHERE term IN ({marks})"
                 found.update(conn.execute(sql, part).fetchall())
-            if len(self._counts) > 100_000:
-                self._counts = {}
-            self._counts.update(found)
-        return {t: self._counts[t] for t in tokens}
+            if len(looked_up) > self.MAX_LOOKED_UP:
+                looked_up.clear()
+            looked_up.update(found)
+        return {t: primed[t] if t in primed else looked_up[t] for t in tokens}
 
 
 _ASCII_TOKEN = re.compile(r"[a-z0-9]+")
