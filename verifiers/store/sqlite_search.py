@@ -110,14 +110,18 @@ def _varints(blob: bytes) -> list[int]:
     return out
 
 
+def fts_record(conn: sqlite3.Connection, rowid: int) -> bytes:
+    """One of FTS5's own records in the index's data table (empty if it is not there)."""
+    row = conn.execute("SELECT block FROM claims_fts_data WHERE id = ?", (rowid,)).fetchone()
+    return bytes(row[0]) if row is not None and row[0] is not None else b""
+
+
 def index_totals(conn: sqlite3.Connection) -> tuple[int, int]:
     """Rows in the index and their tokens in all columns, as FTS5's bm25() reads them."""
-    row = conn.execute(
-        "SELECT block FROM claims_fts_data WHERE id = ?", (FTS5_AVERAGES_ROWID,)
-    ).fetchone()
-    if row is None or not row[0]:
+    record = fts_record(conn, FTS5_AVERAGES_ROWID)
+    if not record:
         return 0, 0
-    values = _varints(bytes(row[0]))
+    values = _varints(record)
     return values[0], sum(values[1:])
 
 
@@ -178,19 +182,13 @@ class DocCounts:
         self._primed: dict[str, int] = {}
         self._looked_up: dict[str, int] = {}
 
-    @staticmethod
-    def key(conn: sqlite3.Connection) -> bytes:
-        row = conn.execute(
-            "SELECT block FROM claims_fts_data WHERE id = ?", (FTS5_STRUCTURE_ROWID,)
-        ).fetchone()
-        return bytes(row[0]) if row is not None and row[0] is not None else b""
-
     def prime(self, conn: sqlite3.Connection, counts: dict[str, int]) -> None:
         """Every indexed term's count, read in the current read transaction."""
-        self._key, self._primed, self._looked_up = self.key(conn), counts, {}
+        self._key = fts_record(conn, FTS5_STRUCTURE_ROWID)
+        self._primed, self._looked_up = counts, {}
 
     def get(self, conn: sqlite3.Connection, tokens: Sequence[str]) -> dict[str, int]:
-        key = self.key(conn)
+        key = fts_record(conn, FTS5_STRUCTURE_ROWID)
         if key != self._key:
             self._key, self._primed, self._looked_up = key, {}, {}
         primed, looked_up = self._primed, self._looked_up
