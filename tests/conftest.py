@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import secrets
 from collections.abc import Iterator
@@ -26,6 +27,14 @@ def make_fields(text: str = "The moon is made of cheese", **changes: Any) -> Cla
     }
     data.update(changes)
     return ClaimFields.model_validate(data)
+
+
+@pytest.fixture(autouse=True)
+def unfrozen_heap() -> Iterator[None]:
+    """A service that loads its matcher freezes the heap (`verifiers.heap`): undo it after
+    each test, so that the next test's garbage is collected as usual."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from verifiers.external.base import Verifier, VerifierResult
 from verifiers.external.chain import Lookup, VerifierChain, ask_external, external_verifiers
 from verifiers.external.local import LocalClaimsVerifier
 from verifiers.fetch import FetchPolicy
+from verifiers.heap import settle_heap
 from verifiers.ingest.drafts import Draft, DraftChanges, DraftState, IngestReport, draft_store
 from verifiers.ingest.pipeline import ingest, is_url
 from verifiers.matching.pipeline import Matcher
@@ -103,7 +104,7 @@ class ClaimService:
         """
         if self._watch is not None:
             return
-        refresh = Coalescer(self.matcher.refresh, name="claimbot-refresh-matcher")
+        refresh = Coalescer(self._refresh_matcher, name="claimbot-refresh-matcher")
         try:
             listener = self.store.listen_for_changes(lambda _ids: refresh.poke())
         except BaseException:
@@ -111,6 +112,10 @@ class ClaimService:
             raise
         self._watch = (listener, refresh)
         refresh.poke()  # load the vocabulary now, in the background, not on the first check
+
+    def _refresh_matcher(self) -> None:
+        self.matcher.refresh()
+        settle_heap()  # the new snapshot lives until the next reload: see verifiers.heap
 
     def stop_change_listener(self) -> None:
         watch, self._watch = self._watch, None
