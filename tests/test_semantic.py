@@ -235,3 +235,36 @@ def test_semantic_eval_regression_on_dev_slice(tmp_path: Path) -> None:
         assert figures[key] >= floor, (key, figures[key])
     for key, ceiling in CEILINGS.items():
         assert figures[key] <= ceiling, (key, figures[key])
+
+
+def test_semantic_screening_gives_the_full_rankings_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the best SEMANTIC_SCREEN_KEEP of up to ~100 candidates get the costly lexical
+    features; on 40 dev tweets the best claim and the answer decision stay those of ranking
+    every candidate."""
+    need_extra()
+    from verifiers.evaluation.data import load_set
+    from verifiers.evaluation.runner import loaded_store, make_matcher
+    from verifiers.matching import pipeline
+
+    claims = tmp_path / "verified_claims.docs.tsv"
+    with gzip.open(SLICE / "semantic" / "verified_claims.docs.tsv.gz", "rb") as src:
+        claims.write_bytes(src.read())
+    cache = tmp_path / "embeddings.npz"
+    shutil.copy(SLICE / "semantic" / "embeddings.npz", cache)
+    labelled = load_set(claims, SLICE / "tweets.queries.tsv", SLICE / "tweet-vclaim-pairs.qrels")
+    queries = list(labelled.queries.values())[:40]
+    with loaded_store(labelled) as (store, _):
+        m = make_matcher(store, SEMANTIC, "semantic", cache=cache)
+        screened = [m.rank(q, EVERYWHERE, 3) for q in queries]
+        monkeypatch.setattr(pipeline, "SEMANTIC_SCREEN_KEEP", 10**6)
+        full = [m.rank(q, EVERYWHERE, 3) for q in queries]
+    assert [r[0].claim_id for r in screened] == [r[0].claim_id for r in full]
+    threshold = m.confident_threshold
+    decisions = [[r[0].score >= threshold and r[0].answerable for r in s] for s in (screened, full)]
+    assert decisions[0] == decisions[1]
+    assert sum(decisions[0]) >= 15  # the comparison covers answered queries, not only misses
+    pairs = zip(screened, full, strict=True)
+    same = sum(a[0].score == pytest.approx(b[0].score, abs=1e-9) for a, b in pairs)
+    assert same >= 0.9 * len(queries)

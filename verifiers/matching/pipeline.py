@@ -2,8 +2,8 @@
 
 Pipeline per segment: normalise → query terms (typos repaired against the index vocabulary,
 pruned to the rarest) → BM25 candidates from the store (semantic matcher: plus the nearest
-claims by sentence embedding) → lexical matcher: screening on word-set features keeps the best
-few → features → fitted relevance → calibrated answer score → confident match / possibly
+claims by sentence embedding) → screening on word-set features (semantic matcher: and the
+embedding features) keeps the best few → features → fitted relevance → calibrated answer score → confident match / possibly
 related / nothing.
 
 Thread safety: after construction the only mutable state is the vocabulary snapshot (and, for
@@ -65,6 +65,10 @@ _COSINES = tuple(len(FEATURES) + SEMANTIC_FEATURES.index(f) for f in ("cosine", 
 # the full features and the fitted model. Chosen on the CheckThat! train split
 # (docs/matching.md): fewer lose answers the full ranking gives, more cost time.
 SCREEN_KEEP = 15
+# The semantic matcher screens too, with the same word-set features plus its embedding
+# features (cheap: the vectors are in memory), before the costly lexical ones (profiles,
+# rapidfuzz ratios) on the best `SEMANTIC_SCREEN_KEEP` of up to ~100 candidates.
+SEMANTIC_SCREEN_KEEP = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +127,14 @@ class Matcher:
             require_semantic()
         self._weights = SEMANTIC if self.semantic else LEXICAL
         self._screen_weights = screen_weights(self._weights.features, self._weights.relevance)
+        self._semantic_screen_weights = (
+            [
+                dict(zip(self._weights.features, self._weights.relevance, strict=True))[name]
+                for name in SEMANTIC_FEATURES
+            ]
+            if self.semantic
+            else []
+        )
         self._index: DenseIndex | None = None
         self.confident_threshold = (
             settings.confident_threshold_semantic if self.semantic else settings.confident_threshold
@@ -294,9 +306,9 @@ class Matcher:
     ) -> tuple[list[tuple[Claim, list[float]]], int]:
         """Retrieved claims visible in `scope` with their pair features (BM25 hits first, in
         BM25 order, then the semantic matcher's nearest claims), and the query's size in
-        distinct content words. With `screen` (lexical: no `dense`), only that many BM25 hits,
-        the best by `screen_features`, are kept (in the same order), loaded and given the full
-        features.
+        distinct content words. With `screen`, only that many candidates, the best by
+        `screen_features` (semantic: and the embedding features), are kept, in the same order,
+        and given the full features; the lexical matcher loads only those.
 
         Public for the model fitting in `verifiers.matching.fit`; `norm` is normalised text.
         """
@@ -327,8 +339,23 @@ class Matcher:
             and not claim.retired
             and scope.can_see(claim.guild_id)
         ]
+        extra: list[list[float]] = [[] for _ in visible]
+        if dense is not None and visible:
+            extra = self._semantic_features(visible, dense, bm25)
+            if screen is not None and len(visible) > screen:
+                kept = self._best(
+                    [
+                        self._screen_score(
+                            query, c.text, c.summary, *bm25.get(c.id, (limit, 0.0)), best, vocab
+                        )
+                        + sum(w * x for w, x in zip(self._semantic_screen_weights, e, strict=True))
+                        for c, e in zip(visible, extra, strict=True)
+                    ],
+                    screen,
+                )
+                visible, extra = [visible[i] for i in kept], [extra[i] for i in kept]
         out: list[tuple[Claim, list[float]]] = []
-        for claim in visible:
+        for claim, more in zip(visible, extra, strict=True):
             rank, score = bm25.get(claim.id, (limit, 0.0))
             features = pair_features(
                 query.profile,
@@ -340,9 +367,7 @@ class Matcher:
                 query.weight,
                 vocab,
             )
-            out.append((claim, features))
-        if dense is not None and out:
-            out = self._with_semantic_features(out, dense, bm25)
+            out.append((claim, features + more))
         return out, size
 
     def _screened(
@@ -354,38 +379,51 @@ class Matcher:
         keep: int,
     ) -> list[str]:
         """The ids of the `keep` hits with the best screening score, in BM25 order."""
-        weights = self._screen_weights
-        scores = []
-        for rank, hit in enumerate(hits):
-            features = screen_features(
-                query.profile,
-                claim_terms(hit.text).stems,
-                claim_terms(hit.summary).stems,
-                hit.bm25,
-                best,
-                rank,
-                query.weight,
-                vocab,
-            )
-            scores.append(sum(w * x for w, x in zip(weights, features, strict=True)))
-        chosen = sorted(range(len(hits)), key=lambda i: -scores[i])[:keep]
-        return [hits[i].claim_id for i in sorted(chosen)]
+        scores = [
+            self._screen_score(query, hit.text, hit.summary, rank, hit.bm25, best, vocab)
+            for rank, hit in enumerate(hits)
+        ]
+        return [hits[i].claim_id for i in self._best(scores, keep)]
 
-    def _with_semantic_features(
+    def _screen_score(
         self,
-        rows: list[tuple[Claim, list[float]]],
-        dense: DenseQuery,
-        bm25: dict[str, tuple[int, float]],
-    ) -> list[tuple[Claim, list[float]]]:
+        query: _Query,
+        text: str,
+        summary: str,
+        rank: int,
+        bm25: float,
+        best: float,
+        vocab: Vocabulary,
+    ) -> float:
+        """The fitted relevance of a candidate's word-set features alone (see SCREEN_KEEP)."""
+        features = screen_features(
+            query.profile,
+            claim_terms(text).stems,
+            claim_terms(summary).stems,
+            bm25,
+            best,
+            rank,
+            query.weight,
+            vocab,
+        )
+        return sum(w * x for w, x in zip(self._screen_weights, features, strict=True))
+
+    @staticmethod
+    def _best(scores: list[float], keep: int) -> list[int]:
+        """Positions of the `keep` best scores, in their original order."""
+        return sorted(sorted(range(len(scores)), key=lambda i: -scores[i])[:keep])
+
+    def _semantic_features(
+        self, claims: list[Claim], dense: DenseQuery, bm25: dict[str, tuple[int, float]]
+    ) -> list[list[float]]:
+        """SEMANTIC_FEATURES of each claim, relative to all of them (gaps, cosine rank)."""
         from verifiers.matching.semantic import claim_vectors
 
-        claims = [claim for claim, _ in rows]
         vectors = claim_vectors(self._dense_index(), self._store, self._encoder(), claims)
         # A claim vector is the sum of two unit vectors: halve the dot products to cosines.
         cosines = (vectors @ dense.vector / 2.0).tolist()
         sentences = (vectors @ dense.sentences.T).max(axis=1) / 2.0
-        extra = semantic_features(cosines, sentences.tolist(), [c.id in bm25 for c in claims])
-        return [(claim, f + e) for (claim, f), e in zip(rows, extra, strict=True)]
+        return semantic_features(cosines, sentences.tolist(), [c.id in bm25 for c in claims])
 
     def _rank_normalised(
         self,
@@ -396,7 +434,7 @@ class Matcher:
         *,
         dense: DenseQuery | None = None,
     ) -> list[Scored]:
-        screen = None if self.semantic else SCREEN_KEEP
+        screen = SEMANTIC_SCREEN_KEEP if self.semantic else SCREEN_KEEP
         candidates, size = self.candidate_features(
             norm, scope, limit, exclude, dense=dense, screen=screen
         )
