@@ -3,8 +3,8 @@
 Pipeline per segment: normalise → query terms (typos repaired against the index vocabulary,
 pruned to the rarest) → BM25 candidates from the store (semantic matcher: plus the nearest
 claims by sentence embedding) → screening on word-set features (semantic matcher: and the
-embedding features) keeps the best few → features → fitted relevance → calibrated answer score → confident match / possibly
-related / nothing.
+embedding features) keeps the best few → features → fitted relevance → calibrated answer
+score → confident match / possibly related / nothing.
 
 Thread safety: after construction the only mutable state is the vocabulary snapshot (and, for
 the semantic matcher, the embedding matrix), swapped atomically under a lock and dropped by
