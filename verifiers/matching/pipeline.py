@@ -127,13 +127,9 @@ class Matcher:
             require_semantic()
         self._weights = SEMANTIC if self.semantic else LEXICAL
         self._screen_weights = screen_weights(self._weights.features, self._weights.relevance)
+        weight = dict(zip(self._weights.features, self._weights.relevance, strict=True))
         self._semantic_screen_weights = (
-            [
-                dict(zip(self._weights.features, self._weights.relevance, strict=True))[name]
-                for name in SEMANTIC_FEATURES
-            ]
-            if self.semantic
-            else []
+            [weight[name] for name in SEMANTIC_FEATURES] if self.semantic else []
         )
         self._index: DenseIndex | None = None
         self.confident_threshold = (
@@ -343,16 +339,14 @@ class Matcher:
         if dense is not None and visible:
             extra = self._semantic_features(visible, dense, bm25)
             if screen is not None and len(visible) > screen:
-                kept = self._best(
-                    [
-                        self._screen_score(
-                            query, c.text, c.summary, *bm25.get(c.id, (limit, 0.0)), best, vocab
-                        )
-                        + sum(w * x for w, x in zip(self._semantic_screen_weights, e, strict=True))
-                        for c, e in zip(visible, extra, strict=True)
-                    ],
-                    screen,
-                )
+                scores = [
+                    self._screen_score(
+                        query, c.text, c.summary, *bm25.get(c.id, (limit, 0.0)), best, vocab
+                    )
+                    + sum(w * x for w, x in zip(self._semantic_screen_weights, e, strict=True))
+                    for c, e in zip(visible, extra, strict=True)
+                ]  # word-set features as the lexical matcher screens, plus the embedding ones
+                kept = self._best(scores, screen)
                 visible, extra = [visible[i] for i in kept], [extra[i] for i in kept]
         out: list[tuple[Claim, list[float]]] = []
         for claim, more in zip(visible, extra, strict=True):
