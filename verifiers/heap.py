@@ -5,7 +5,9 @@ claims' vocabulary, and it fell on whichever check happened to allocate at the w
 (six of 1,000 checks at a million claims, each 15-40 ms slower: the slowest-check figure).
 Objects alive after a start-up or a reload mostly live until the next reload, so they are
 frozen (`gc.freeze`): later collections skip them. Unfreezing and collecting first lets the
-garbage among the previously frozen objects go (a snapshot replaced by this reload).
+garbage among the previously frozen objects go (a snapshot replaced by this reload). The
+price: a reference cycle among frozen objects that dies between two reloads waits for the next
+one (objects without cycles are freed at once, by reference counting, frozen or not).
 """
 
 from __future__ import annotations
