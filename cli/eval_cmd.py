@@ -185,24 +185,39 @@ def _pct(x: float) -> str:
 
 
 def _format_report(r: Report, claims: int, matcher: str) -> str:
-    return "\n".join(
-        [
-            f"{r.queries} queries against {claims:,} claims ({matcher} matcher)",
-            f"  MAP@5               {r.map_at_5:.4f}",
-            f"  MRR                 {r.mrr:.4f}",
-            f"  P@1                 {r.p_at_1:.4f}",
-            f"  Recall@5            {r.recall_at_5:.4f}",
-            f"  answered correctly  {_pct(r.answered_correctly)}"
-            f"   (confident threshold {r.confident_threshold:.2f})",
-            f"  answered wrongly    {_pct(r.answered_wrongly)}",
-            f"  false answers       {_pct(r.false_answers)}"
-            "   (relevant claims and their exact duplicates withheld)",
-            f"  false answers, strict {_pct(r.false_answers_strict)}"
-            " (only the claims the qrels name withheld)",
-            f"  time per query      {r.ms_per_query:.1f} ms mean, {r.ms_p50:.1f} ms p50, "
-            f"{r.ms_p99:.1f} ms p99 (rank over the whole text, full set)",
-        ]
+    rows = [  # label, figure, what it means
+        ("MAP@5", f"{r.map_at_5:.4f}", ""),
+        ("MRR", f"{r.mrr:.4f}", ""),
+        ("P@1", f"{r.p_at_1:.4f}", ""),
+        ("Recall@5", f"{r.recall_at_5:.4f}", ""),
+        (
+            "answered correctly",
+            _pct(r.answered_correctly),
+            f"confident threshold {r.confident_threshold:.2f}",
+        ),
+        ("answered wrongly", _pct(r.answered_wrongly), ""),
+        (
+            "false answers",
+            _pct(r.false_answers),
+            "relevant claims and their exact duplicates withheld",
+        ),
+        (
+            "false answers, strict",
+            _pct(r.false_answers_strict),
+            "only the claims the qrels name withheld",
+        ),
+    ]
+    width = max(len(label) for label, _, _ in rows)
+    lines = [f"{r.queries} queries against {claims:,} claims ({matcher} matcher)"]
+    lines += [
+        f"  {label:<{width}}  {figure:>6}" + (f"  ({note})" if note else "")
+        for label, figure, note in rows
+    ]
+    lines.append(
+        f"  {'time per query':<{width}}  {r.ms_per_query:.1f} ms mean, {r.ms_p50:.1f} ms p50,"
+        f" {r.ms_p99:.1f} ms p99 (rank over the whole text, full set)"
     )
+    return "\n".join(lines)
 
 
 def _format_sweep(points: tuple[AnswerDecision, ...]) -> str:

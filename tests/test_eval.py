@@ -6,6 +6,7 @@ import contextlib
 import gzip
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -96,6 +97,11 @@ def test_eval_data_dir_with_limit_reads_a_checkthat_layout(
     assert "MAP@5" in out and "false answers" in out
     table = out[out.index("threshold  answered correctly") :].splitlines()
     assert [row.split()[0] for row in table[1:]] == ["0.50", "0.80"]
+    # The report's figures line up in one column, whatever the length of their labels.
+    report = out[out.index("5 queries against") : out.index("  time per query")].splitlines()
+    figures = [re.search(r"\d+\.\d+%?(?= |$)", line) for line in report[1:]]
+    assert len(figures) == 8 and all(figures)
+    assert len({m.end() for m in figures if m}) == 1
 
 
 def test_eval_finds_the_files_of_the_2020_test_release_layout(
