@@ -204,8 +204,11 @@ def screen_features(
     ]
 
 
-def screen_weights(features: Sequence[str], relevance: Sequence[float]) -> list[float]:
-    """Weights of SCREEN_FEATURES for screening, taken from a fitted relevance model.
+def screen_weights(
+    features: Sequence[str], relevance: Sequence[float], also: Sequence[str] = ()
+) -> list[float]:
+    """Weights of SCREEN_FEATURES for screening, then of the features named in `also` (the
+    semantic matcher's embedding features), taken from a fitted relevance model.
 
     Fuzzy claim coverage is the exact claim coverage plus near-spellings, so its weight is
     folded onto the exact one: the two come in a pair whose weights nearly cancel, and keeping
@@ -214,7 +217,7 @@ def screen_weights(features: Sequence[str], relevance: Sequence[float]) -> list[
     weight = dict(zip(features, relevance, strict=True))
     out = [weight[name] for name in SCREEN_FEATURES]
     out[SCREEN_FEATURES.index("claim_coverage")] += weight["fuzzy_claim_coverage"]
-    return out
+    return out + [weight[name] for name in also]
 
 
 def pair_features(

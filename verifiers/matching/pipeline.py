@@ -126,10 +126,10 @@ class Matcher:
 
             require_semantic()
         self._weights = SEMANTIC if self.semantic else LEXICAL
-        self._screen_weights = screen_weights(self._weights.features, self._weights.relevance)
-        weight = dict(zip(self._weights.features, self._weights.relevance, strict=True))
-        self._semantic_screen_weights = (
-            [weight[name] for name in SEMANTIC_FEATURES] if self.semantic else []
+        self._screen_weights = screen_weights(
+            self._weights.features,
+            self._weights.relevance,
+            SEMANTIC_FEATURES if self.semantic else (),
         )
         self._index: DenseIndex | None = None
         self.confident_threshold = (
@@ -339,13 +339,12 @@ class Matcher:
         if dense is not None and visible:
             extra = self._semantic_features(visible, dense, bm25)
             if screen is not None and len(visible) > screen:
-                scores = [
+                scores = [  # the word-set features, as the lexical matcher screens, and these
                     self._screen_score(
-                        query, c.text, c.summary, *bm25.get(c.id, (limit, 0.0)), best, vocab
+                        query, c.text, c.summary, *bm25.get(c.id, (limit, 0.0)), best, vocab, e
                     )
-                    + sum(w * x for w, x in zip(self._semantic_screen_weights, e, strict=True))
                     for c, e in zip(visible, extra, strict=True)
-                ]  # word-set features as the lexical matcher screens, plus the embedding ones
+                ]
                 kept = self._best(scores, screen)
                 visible, extra = [visible[i] for i in kept], [extra[i] for i in kept]
         out: list[tuple[Claim, list[float]]] = []
@@ -388,18 +387,23 @@ class Matcher:
         bm25: float,
         best: float,
         vocab: Vocabulary,
+        extra: Sequence[float] = (),
     ) -> float:
-        """The fitted relevance of a candidate's word-set features alone (see SCREEN_KEEP)."""
-        features = screen_features(
-            query.profile,
-            claim_terms(text).stems,
-            claim_terms(summary).stems,
-            bm25,
-            best,
-            rank,
-            query.weight,
-            vocab,
-        )
+        """The fitted relevance of a candidate's word-set features alone (see SCREEN_KEEP),
+        plus its `extra` features (the semantic matcher's embedding features)."""
+        features = [
+            *screen_features(
+                query.profile,
+                claim_terms(text).stems,
+                claim_terms(summary).stems,
+                bm25,
+                best,
+                rank,
+                query.weight,
+                vocab,
+            ),
+            *extra,
+        ]
         return sum(w * x for w, x in zip(self._screen_weights, features, strict=True))
 
     @staticmethod
