@@ -1,8 +1,9 @@
 """`claimbot embed`: compute the sentence embeddings the semantic matcher needs.
 
 Claims are embedded once and the vectors stored with them; the matcher reads them at start.
-After a large import (or when switching `matching.matcher` to "semantic") this backfills every
-claim that has none, with a progress bar (~45-100 claims/s on 2 CPU cores).
+After a large import (or when switching `matching.matcher` to "semantic", or after an upgrade
+that changed the model) this backfills every claim that has none, with a progress bar (~45-100
+claims/s on 2 CPU cores), and deletes the vectors of models no longer used.
 """
 
 from __future__ import annotations
@@ -45,7 +46,12 @@ def embed_missing(store: Store, *, batch: int = 256) -> int:
 )  # fmt: skip
 @pass_app
 def embed_command(app: AppContext, batch: int) -> None:
-    """Embed every claim that has no sentence embedding yet (for the semantic matcher)."""
+    """Embed every claim that has no sentence embedding yet (for the semantic matcher), and
+    delete vectors computed by an earlier model (a process of an older claimbot on the same
+    database would compute its own again)."""
     require_semantic()
     added = embed_missing(app.store, batch=batch)
     click.echo(f"embedded {added} claim(s)" if added else "every claim already has an embedding")
+    dropped = app.store.drop_other_embeddings(EMBEDDING_KEY)
+    if dropped:
+        click.echo(f"deleted {dropped} vector(s) of an earlier model")

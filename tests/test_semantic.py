@@ -123,6 +123,25 @@ def test_embed_command_backfills_once_and_again_after_an_edit(tmp_path: Path) ->
         assert after.text_hash == text_hash("Putin fooled five US presidents.", claim.summary)
 
 
+def test_embed_after_a_model_change_recomputes_and_drops_the_old_vectors(tmp_path: Path) -> None:
+    """A database embedded by an earlier model (another key): the matcher would use none of
+    its vectors, so `claimbot embed` computes them all and deletes the old ones."""
+    need_extra()
+    from verifiers.store.base import StoredEmbedding
+
+    db = str(tmp_path / "claims.db")
+    with open_store(db, seed=True) as store:
+        ids = [c.id for c in store.iter_claims(EVERYWHERE)]
+        old = [(i, StoredEmbedding("old", bytes(384 * 4))) for i in ids]
+        assert store.put_embeddings("all-MiniLM-L6-v2/text+summary/v1", old) == 19
+    code, out, err = run_cli_apart("--db", db, "embed")
+    assert (code, out) == (0, "embedded 19 claim(s)\ndeleted 19 vector(s) of an earlier model\n")
+    assert "embedding claims" in err  # the progress bar
+    with open_store(db, seed=False) as store:
+        assert store.missing_embeddings(EMBEDDING_KEY) == []
+        assert store.get_embeddings(ids, "all-MiniLM-L6-v2/text+summary/v1") == {}
+
+
 def test_import_with_the_semantic_matcher_embeds_the_new_claims(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

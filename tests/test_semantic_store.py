@@ -50,6 +50,20 @@ def test_embeddings_round_trip_and_replace(store: Store) -> None:
     assert [(i, g) for i, g, _ in store.iter_embeddings(MODEL)] == [(a.id, None), (b.id, 7)]
 
 
+def test_vectors_of_other_models_are_dropped_and_the_current_ones_kept(store: Store) -> None:
+    a = store.add_claim(make_fields("The moon is made of cheese"), "t")
+    b = store.add_claim(make_fields("Cats can fly over the city", guild_id=7), "t")
+    store.put_embeddings(
+        "old-model/v1",
+        [(a.id, StoredEmbedding("o", vector(1))), (b.id, StoredEmbedding("o", vector(2)))],
+    )
+    store.put_embeddings(MODEL, [(a.id, StoredEmbedding("h-a", vector(3)))])
+    assert store.drop_other_embeddings(MODEL) == 2
+    assert store.get_embeddings([a.id, b.id], "old-model/v1") == {}
+    assert store.get_embeddings([a.id, b.id], MODEL) == {a.id: StoredEmbedding("h-a", vector(3))}
+    assert store.drop_other_embeddings(MODEL) == 0
+
+
 def test_unknown_claims_are_skipped_and_nothing_half_written(store: Store) -> None:
     a = store.add_claim(make_fields(), "t")
     stored = store.put_embeddings(

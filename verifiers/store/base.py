@@ -227,6 +227,11 @@ class Store(ABC):
         """(claim id, guild id, embedding) of every live claim embedded for `model`, in
         storage order: what the semantic matcher loads into memory."""
 
+    @abstractmethod
+    def drop_other_embeddings(self, model: str) -> int:
+        """Delete every stored embedding not computed for `model` (vectors of a model or
+        recipe no longer used, 1.5 KB per claim each); returns how many were deleted."""
+
     # -- flags -----------------------------------------------------------------------------
     @abstractmethod
     def add_flag(

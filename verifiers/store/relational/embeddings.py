@@ -14,7 +14,7 @@ ITER_EMBEDDINGS_BATCH = 2_000
 
 
 class ClaimEmbeddings(RelationalBase):
-    """get/put/missing/iter_embeddings."""
+    """get/put/missing/iter/drop_other_embeddings."""
 
     def get_embeddings(self, claim_ids: Iterable[str], model: str) -> dict[str, StoredEmbedding]:
         ids = list(dict.fromkeys(claim_ids))
@@ -71,3 +71,8 @@ class ClaimEmbeddings(RelationalBase):
             last = rows[-1]["pk"]
             for r in rows:
                 yield r["id"], r["guild_id"], StoredEmbedding(r["text_hash"], bytes(r["vector"]))
+
+    def drop_other_embeddings(self, model: str) -> int:
+        with self._writing() as db:
+            cursor = db.execute("DELETE FROM claim_embeddings WHERE model <> ?", (model,))
+            return max(0, cursor.rowcount)
