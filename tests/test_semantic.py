@@ -21,6 +21,14 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
+from tests.test_matching_seeds import (
+    CHIT_CHAT,
+    HELD_OUT,
+    TOPIC_ONLY,
+    TOPIC_ONLY_HELD_OUT,
+    TUNING,
+    UNRELATED,
+)
 from verifiers.config import MatchingSettings
 from verifiers.matching.pipeline import Matcher
 from verifiers.matching.semantic import EMBEDDING_KEY, SEMANTIC_MISSING, text_hash
@@ -181,6 +189,22 @@ def test_a_paraphrase_without_shared_words_is_found(seeded: Store) -> None:
     assert semantic.rank(PARAPHRASE, EVERYWHERE, k=1)[0][0] == OIL
     # Computed once and stored with the claims (the seeds had none before the first query).
     assert seeded.missing_embeddings(EMBEDDING_KEY) == []
+
+
+def test_the_seed_paraphrases_are_answered_and_chatter_is_not(seeded: Store) -> None:
+    """The tuned MiniLM was trained on tweets against Snopes claims; on the seed claims (news
+    of July 2025) it must still answer the paraphrases the lexical matcher answers, with the
+    right claim, and stay silent on chit-chat, unrelated and (but for one) topic-only text."""
+    m = Matcher(seeded, SEMANTIC)
+
+    def answer(text: str) -> str | None:
+        matches = m.check(text, EVERYWHERE).matches
+        return matches[0].claim.id if matches else None
+
+    assert [answer(text) for text, _ in TUNING + HELD_OUT] == [c for _, c in TUNING + HELD_OUT]
+    assert [t for t in CHIT_CHAT + UNRELATED if answer(t) is not None] == []
+    topic_only = [t for t in TOPIC_ONLY + TOPIC_ONLY_HELD_OUT if answer(t) is not None]
+    assert topic_only == ["Russia sells a lot of oil"]  # with the oil-revenue claim
 
 
 def test_semantic_check_answers_and_keeps_stance(seeded: Store) -> None:

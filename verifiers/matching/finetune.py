@@ -148,7 +148,7 @@ def train(
             batch = order[first : first + BATCH]
             columns = [c for _, c, _ in batch] + [h for _, _, h in batch]
             texts = [claims[c][0] for c in columns]
-            summaries = [claims[c][1] or claims[c][0] for c in columns]
+            summaries = [claims[c][1] if claims[c][1].strip() else claims[c][0] for c in columns]
             vectors = (embed(texts) + embed(summaries)) / 2
             logits = embed([p for p, _, _ in batch]) @ vectors.T / TEMPERATURE
             for row, (_, claim_id, _) in enumerate(batch):  # the same claim twice in a batch
