@@ -87,9 +87,10 @@ def test_finetuning_brings_the_training_posts_closer_to_their_claims(tmp_path: P
         qrels={q: frozenset({claim}) for q, (_, claim) in POSTS.items()},
     )
     base = Encoder(adapter=None)
-    pairs = finetune.training_pairs(labelled, base)
+    texts = finetune.claim_texts(labelled)
+    assert texts == CLAIMS  # short texts: stored as they are, the title as the summary
+    pairs = finetune.training_pairs(labelled, texts, base)
     assert len(pairs) == 4 and all(hard != claim for _, claim, hard in pairs)
-    texts = {i: (text, title) for i, (text, title) in CLAIMS.items()}
     wrapped = finetune.train(base.model, pairs, texts, epochs=40, learning_rate=1e-3)
     path = tmp_path / "adapter.npz"
     finetune.save_adapter(wrapped, path)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
-from verifiers.evaluation.data import LabelledSet, load_split
+from verifiers.evaluation.data import ClaimRow, LabelledSet, load_split
 from verifiers.evaluation.embedding_cache import embed_store
 from verifiers.evaluation.metrics import (
     AnswerDecision,
@@ -40,6 +40,13 @@ SUMMARY_CHARS = 1_000
 Progress = Callable[[int, int], None]
 
 
+def stored_fields(row: ClaimRow) -> ClaimFields:
+    """A benchmark claim as the evaluation stores it: its title is the summary."""
+    return ClaimFields(
+        text=row.text[:MAX_CLAIM_CHARS], summary=row.title[:SUMMARY_CHARS], external_id=row.id
+    )
+
+
 @contextmanager
 def loaded_store(labelled: LabelledSet) -> Iterator[tuple[Store, dict[str, str]]]:
     """A temporary store holding the set's claims (title → summary), and benchmark → store ids."""
@@ -47,15 +54,7 @@ def loaded_store(labelled: LabelledSet) -> Iterator[tuple[Store, dict[str, str]]
         store = open_store(str(Path(tmp) / "eval.db"), seed=False)
         try:
             added = store.add_claims(
-                (
-                    ClaimFields(
-                        text=row.text[:MAX_CLAIM_CHARS],
-                        summary=row.title[:SUMMARY_CHARS],
-                        external_id=row.id,
-                    )
-                    for row in labelled.claims.values()
-                ),
-                actor="eval",
+                (stored_fields(row) for row in labelled.claims.values()), actor="eval"
             )
             yield store, {c.external_id or "": c.id for c in added}
         finally:

@@ -29,9 +29,8 @@ from typing import Any
 
 from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import LabelledSet, load_split
-from verifiers.evaluation.runner import SUMMARY_CHARS
+from verifiers.evaluation.runner import stored_fields
 from verifiers.matching.semantic import ADAPTER_FILE, Encoder, claim_matrix
-from verifiers.models import MAX_CLAIM_CHARS
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import message_query
 
@@ -54,18 +53,21 @@ SEED = 0
 Pair = tuple[str, str, str]  # (post, relevant claim id, hard negative claim id)
 
 
-def training_pairs(labelled: LabelledSet, base: Encoder) -> list[Pair]:
+def claim_texts(labelled: LabelledSet) -> dict[str, tuple[str, str]]:
+    """Claim id → (text, summary), as `claimbot eval` stores them."""
+    fields = {claim_id: stored_fields(row) for claim_id, row in labelled.claims.items()}
+    return {claim_id: (f.text, f.summary) for claim_id, f in fields.items()}
+
+
+def training_pairs(
+    labelled: LabelledSet, claims: dict[str, tuple[str, str]], base: Encoder
+) -> list[Pair]:
     """One pair per (post, relevant claim), each with the claim plain MiniLM ranks first
     among the claims that are neither relevant nor an exact duplicate of a relevant one."""
     settings = MatchingSettings()
-    ids = list(labelled.claims)
-    rows = [labelled.claims[i] for i in ids]
+    ids = list(claims)
     print(f"embedding {len(ids)} claims with plain MiniLM for the hard negatives", file=sys.stderr)
-    matrix = claim_matrix(
-        base,
-        [r.text[:MAX_CLAIM_CHARS] for r in rows],
-        [r.title[:SUMMARY_CHARS] for r in rows],
-    )
+    matrix = claim_matrix(base, [claims[i][0] for i in ids], [claims[i][1] for i in ids])
     duplicates = labelled.duplicates()
     pairs: list[Pair] = []
     for query_id, relevant in labelled.qrels.items():
@@ -192,10 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     base = Encoder(adapter=None)
     torch.set_num_threads(2)  # training alone on the machine: both cores
-    pairs = training_pairs(labelled, base)
-    claims = {
-        i: (r.text[:MAX_CLAIM_CHARS], r.title[:SUMMARY_CHARS]) for i, r in labelled.claims.items()
-    }
+    claims = claim_texts(labelled)
+    pairs = training_pairs(labelled, claims, base)
     wrapped = train(base.model, pairs, claims, args.epochs)
     save_adapter(wrapped, args.out)
     source = f"{args.data.name}/{args.split}"
