@@ -7,6 +7,9 @@ effect on matching quality is guarded by that file's dev-slice regression floor.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,9 +52,9 @@ def test_the_shipped_adapter_changes_the_embeddings() -> None:
     need_extra()
     import numpy as np
 
-    from verifiers.matching.semantic import ADAPTER_FILE, Encoder
+    from verifiers.matching.semantic import ADAPTER_FILE, SHIPPED_ADAPTER, Encoder
 
-    assert ADAPTER_FILE.is_file()
+    assert ADAPTER_FILE == SHIPPED_ADAPTER and SHIPPED_ADAPTER.is_file()
     text = ["Photos show sharks swimming on a flooded highway after the hurricane"]
     plain, tuned = Encoder(adapter=None).encode(text)[0], Encoder().encode(text)[0]
     assert np.linalg.norm(tuned) == pytest.approx(1.0, abs=1e-5)
@@ -110,3 +113,27 @@ def test_finetuning_brings_the_training_posts_closer_to_their_claims(tmp_path: P
 
     before, after = margins(Encoder(adapter=None)), margins(Encoder(adapter=path))
     assert after.mean() > before.mean() + 0.01, (before, after)
+
+
+def test_plain_minilm_can_be_chosen_and_has_its_own_key() -> None:
+    """CLAIMBOT_MINILM_ADAPTER=none: plain MiniLM under the key plain vectors were stored
+    with, so a database embedded before the adapter serves as it is (and a refit of the fusion
+    weights sees plain features)."""
+    need_extra()
+    code = (
+        "from verifiers.matching.semantic import EMBEDDING_KEY, ADAPTER_FILE, shared_encoder;"
+        "import numpy as np;"
+        "v = shared_encoder().encode(['Sharks swim on a flooded highway'])[0];"
+        "print(EMBEDDING_KEY, ADAPTER_FILE, np.round(v[:3], 5).tolist())"
+    )
+
+    def run(adapter: str) -> list[str]:
+        env = {**os.environ, "CLAIMBOT_MINILM_ADAPTER": adapter}
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split(" ", 2)
+
+    plain, tuned = run("none"), run("")
+    assert plain[:2] == ["all-MiniLM-L6-v2/text+summary/v1", "None"]
+    assert tuned[0] == "all-MiniLM-L6-v2+checkthat2020-lora-v1/text+summary/v1"
+    assert tuned[1].endswith("minilm_adapter.npz") and plain[2] != tuned[2]

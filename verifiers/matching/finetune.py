@@ -30,7 +30,7 @@ from typing import Any
 from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import LabelledSet, load_split
 from verifiers.evaluation.runner import stored_fields
-from verifiers.matching.semantic import ADAPTER_FILE, Encoder, claim_matrix
+from verifiers.matching.semantic import SHIPPED_ADAPTER, Encoder, claim_matrix
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import message_query
 
@@ -187,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, required=True, help="CheckThat!-style directory")
     parser.add_argument("--split", default="train")
     parser.add_argument("--epochs", type=float, default=EPOCHS)
-    parser.add_argument("--out", type=Path, default=ADAPTER_FILE)
+    parser.add_argument("--out", type=Path, default=SHIPPED_ADAPTER)
     args = parser.parse_args(argv)
     labelled = load_split(args.data, args.split)
     import torch

@@ -1,7 +1,7 @@
 """Refit the scoring model on a labelled set and rewrite `coefficients.py`.
 
     python -m verifiers.matching.fit --data /work/shared/data/checkthat2020 --split train
-    python -m verifiers.matching.fit --data /work/shared/data/checkthat2020 --matcher semantic
+    CLAIMBOT_MINILM_ADAPTER=none python -m verifiers.matching.fit --data DIR --matcher semantic
 
 Pure Python (no numpy at run time or fit time): Newton's method on two small convex problems.
 1. Relevance: a listwise (softmax) model over each query's candidates — it learns which
@@ -236,8 +236,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache = None
     if semantic:
         from verifiers.evaluation.embedding_cache import default_cache_path
+        from verifiers.matching.semantic import PLAIN
 
         cache = args.embeddings_cache or default_cache_path()
+        if not PLAIN:
+            print(
+                "note: fitting on the tuned MiniLM's features, which are in-sample on train; "
+                "the shipped weights are fitted with CLAIMBOT_MINILM_ADAPTER=none",
+                file=sys.stderr,
+            )
 
     data = collect_groups(args.data, args.split, args.limit, args.matcher, cache)
     relevance = fit_relevance(data.messages)

@@ -35,11 +35,15 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-ADAPTER_FILE = Path(__file__).with_name("minilm_adapter.npz")
-ADAPTER_NAME = "checkthat2020-lora-v1"  # change with every new ADAPTER_FILE
+# CLAIMBOT_MINILM_ADAPTER=none runs plain MiniLM, with its own key: how the semantic fusion
+# weights are refitted (docs/matching.md), and a way back should the tuned model not suit.
+PLAIN = os.environ.get("CLAIMBOT_MINILM_ADAPTER", "").strip().lower() == "none"
+SHIPPED_ADAPTER = Path(__file__).with_name("minilm_adapter.npz")
+ADAPTER_FILE = None if PLAIN else SHIPPED_ADAPTER
+ADAPTER_NAME = "checkthat2020-lora-v1"  # change with every new adapter file
 # The store's `model` column: the model, its adapter and the recipe of the embedded text.
 # Changing any changes the key, so every claim is embedded again rather than mixing vectors.
-EMBEDDING_KEY = f"{MODEL_NAME}+{ADAPTER_NAME}/text+summary/v1"
+EMBEDDING_KEY = f"{MODEL_NAME}{'' if PLAIN else '+' + ADAPTER_NAME}/text+summary/v1"
 DIMENSIONS = 384
 ENCODE_BATCH = 64
 LOAD_BLOCK = 8_192  # vectors read into the matrix at a time (12 MB)
