@@ -29,12 +29,11 @@ from verifiers.evaluation.metrics import (
     summarise,
 )
 from verifiers.matching.fit import Group
-from verifiers.matching.pipeline import Matcher, RankedClaim, duplicate_key
+from verifiers.matching.pipeline import Matcher, RankedClaim, duplicate_key, whole_query
 from verifiers.matching.semantic import require_semantic
 from verifiers.models import MAX_CLAIM_CHARS, Claim, ClaimFields
 from verifiers.store import Scope, Store, open_store
-from verifiers.text.normalize import cap, normalize
-from verifiers.text.segment import message_query
+from verifiers.text.normalize import cap
 
 SUMMARY_CHARS = 1_000
 Progress = Callable[[int, int], None]
@@ -153,7 +152,7 @@ def run_queries(
             dense = None
             if m.semantic:  # encoded once for the three rankings below
                 capped = cap(text, settings.max_input_chars)
-                dense = m.dense_query(capped, normalize(message_query(capped)))
+                dense = m.dense_query(capped, whole_query(capped))
             ranked = m.rank(text, scope, settings.candidates, dense=dense)
             timings.append(1000 * (time.perf_counter() - start))
             hidden = _withheld(relevant_ids, duplicates, ids)
@@ -225,7 +224,7 @@ def collect_groups(
             relevant = frozenset(ids[c] for c in relevant_ids)
             hide = _withheld(relevant_ids, duplicates, ids)
             text = cap(labelled.queries[query_id], settings.max_input_chars)
-            norm = normalize(message_query(text))
+            norm = whole_query(text)
             dense = m.dense_query(text, norm)
             full, _ = m.candidate_features(norm, scope, settings.candidates, dense=dense)
             held, _ = m.candidate_features(

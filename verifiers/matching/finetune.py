@@ -30,9 +30,9 @@ from typing import Any
 from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import LabelledSet, load_split
 from verifiers.evaluation.runner import stored_fields
+from verifiers.matching.pipeline import whole_query
 from verifiers.matching.semantic import SHIPPED_ADAPTER, Encoder, claim_matrix
-from verifiers.text.normalize import cap, normalize
-from verifiers.text.segment import message_query
+from verifiers.text.normalize import cap
 
 RANK = 16
 ALPHA = 32.0  # the update is scaled by ALPHA / RANK
@@ -71,7 +71,7 @@ def training_pairs(
     duplicates = labelled.duplicates()
     pairs: list[Pair] = []
     for query_id, relevant in labelled.qrels.items():
-        post = normalize(message_query(cap(labelled.queries[query_id], settings.max_input_chars)))
+        post = whole_query(cap(labelled.queries[query_id], settings.max_input_chars))
         if not post:
             continue
         taken = set(relevant)

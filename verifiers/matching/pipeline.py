@@ -106,6 +106,12 @@ class DenseQuery:
     sentences: np.ndarray
 
 
+def whole_query(text: str) -> str:
+    """A whole (capped) message as the one query `Matcher.rank` reads: normalised, a tweet's
+    signature reduced to its name and date. Evaluation and fine-tuning read posts the same way."""
+    return normalize(message_query(text))
+
+
 @lru_cache(maxsize=50_000)
 def duplicate_key(text: str) -> str:
     """Claims with the same words (quotes, case, spacing aside) are one claim."""
@@ -184,7 +190,7 @@ class Matcher:
         `SCREEN_KEEP` candidates that screening keeps, so it returns at most that many.
         """
         text = self._capped(text)
-        query = normalize(message_query(text))
+        query = whole_query(text)
         if dense is None:
             dense = self.dense_query(text, query)
         ranked = self._rank_normalised(
