@@ -132,3 +132,65 @@ def test_plain_minilm_can_be_chosen_and_has_its_own_key() -> None:
     assert plain[:2] == ["all-MiniLM-L6-v2/text+summary/v1", "None"]
     assert tuned[0] == "all-MiniLM-L6-v2+checkthat2020-lora-v1/text+summary/v1"
     assert tuned[1].endswith("minilm_adapter.npz") and plain[2] != tuned[2]
+
+
+def test_cross_fitting_ranks_each_post_with_a_model_that_never_trained_on_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The semantic weights are fitted on features no adapter saw in training: each fold's
+    posts are ranked by a model trained on the other folds only, and every post is ranked
+    once, with its claim present and withheld."""
+    need_extra()
+    from verifiers.matching import crossfit, finetune
+    from verifiers.matching.pipeline import whole_query
+
+    labelled = LabelledSet(
+        claims={i: ClaimRow(i, text, title) for i, (text, title) in CLAIMS.items()},
+        queries={q: post for q, (post, _) in POSTS.items()},
+        qrels={q: frozenset({claim}) for q, (_, claim) in POSTS.items()},
+    )
+    trained_on: list[set[str]] = []
+    ranked: list[set[str]] = []
+    real_train, real_collect = finetune.train, crossfit.collect
+
+    def spy_train(model, pairs, claims, epochs):  # type: ignore[no-untyped-def]
+        trained_on.append({post for post, _, _ in pairs})
+        return real_train(model, pairs, claims, epochs=0.5)
+
+    def spy_collect(subset, kind, encoder):  # type: ignore[no-untyped-def]
+        ranked.append({whole_query(post) for post in subset.queries.values()})
+        return real_collect(subset, kind, encoder=encoder)
+
+    monkeypatch.setattr(finetune, "train", spy_train)
+    monkeypatch.setattr(crossfit, "collect", spy_collect)
+    collected = crossfit.cross_fitted(labelled, 2)
+
+    assert len(trained_on) == len(ranked) == 2
+    for seen, fold in zip(trained_on, ranked, strict=True):
+        assert fold and not seen & fold  # a fold's posts were never trained on
+        assert seen | fold == {whole_query(p) for p, _ in POSTS.values()}
+    assert len(collected.messages) == len(collected.messages_withheld) == 4
+    assert all(any(g.relevant) for g in collected.messages)  # each post's claim is retrieved
+    assert not any(r for g in collected.messages_withheld for r in g.relevant)
+
+
+def test_folds_are_a_seeded_partition() -> None:
+    from verifiers.matching.crossfit import folds
+
+    ids = [f"q{n}" for n in range(23)]
+    parts = folds(ids, 5)
+    assert sorted(q for part in parts for q in part) == sorted(ids)
+    assert sorted(len(p) for p in parts) == [4, 4, 5, 5, 5]
+    assert parts == folds(ids, 5) and parts != folds(ids, 5, seed=1)
+    assert all(part == sorted(part, key=ids.index) for part in parts)
+    with pytest.raises(ValueError, match="at least 2"):
+        folds(ids, 1)
+
+
+def test_cross_fit_is_refused_for_the_lexical_matcher(capsys: pytest.CaptureFixture[str]) -> None:
+    from verifiers.matching import fit
+
+    with pytest.raises(SystemExit) as exit_info:
+        fit.main(["--data", "unused", "--cross-fit", "5"])
+    assert exit_info.value.code == 2
+    assert "--cross-fit is for the tuned semantic matcher" in capsys.readouterr().err

@@ -7,7 +7,7 @@ span lines). Every problem is reported as one line naming the file and the row.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +48,11 @@ class LabelledSet:
         """The first `n` labelled queries (all when n is None)."""
         if n is None:
             return self
-        ids = [q for q in self.queries if q in self.qrels][:n]
+        return self.subset([q for q in self.queries if q in self.qrels][:n])
+
+    def subset(self, query_ids: Iterable[str]) -> LabelledSet:
+        """These labelled queries only, against all the claims."""
+        ids = [q for q in query_ids if q in self.qrels]
         return LabelledSet(
             self.claims, {q: self.queries[q] for q in ids}, {q: self.qrels[q] for q in ids}
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from verifiers.matching.semantic import (
     EMBEDDING_KEY,
+    Encoder,
     backfill,
     shared_encoder,
     text_hash,
@@ -50,10 +51,16 @@ def save_cache(path: Path, vectors: dict[str, bytes]) -> None:
 
 
 def embed_store(
-    store: Store, cache: Path | None, progress: Callable[[int, int], None] | None = None
+    store: Store,
+    cache: Path | None,
+    progress: Callable[[int, int], None] | None = None,
+    encoder: Encoder | None = None,
 ) -> int:
     """Give every claim of `store` its embedding, from `cache` where it has one; returns how
-    many had to be computed. `progress(done, total)` follows the computing."""
+    many had to be computed. `progress(done, total)` follows the computing. The cache holds
+    the shared encoder's vectors, so it cannot be combined with another `encoder`."""
+    if cache is not None and encoder is not None:
+        raise ValueError("the embedding cache holds the shared encoder's vectors only")
     cached = load_cache(cache) if cache is not None else {}
     known: list[tuple[str, StoredEmbedding]] = []
     for claim in store.iter_claims(Scope.everything()):
@@ -72,7 +79,7 @@ def embed_store(
         if progress is not None:
             progress(done, missing)
 
-    added = backfill(store, shared_encoder(), progress=advance)
+    added = backfill(store, encoder or shared_encoder(), progress=advance)
     if cache is not None:
         for _, _, stored in store.iter_embeddings(EMBEDDING_KEY):
             cached[stored.text_hash] = stored.vector

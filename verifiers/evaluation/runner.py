@@ -30,7 +30,7 @@ from verifiers.evaluation.metrics import (
 )
 from verifiers.matching.fit import Group
 from verifiers.matching.pipeline import Matcher, RankedClaim, duplicate_key, whole_query
-from verifiers.matching.semantic import require_semantic
+from verifiers.matching.semantic import Encoder, require_semantic
 from verifiers.models import MAX_CLAIM_CHARS, Claim, ClaimFields
 from verifiers.store import Scope, Store, open_store
 from verifiers.text.normalize import cap
@@ -67,14 +67,15 @@ def make_matcher(
     *,
     cache: Path | None = None,
     embed_progress: Progress | None = None,
+    encoder: Encoder | None = None,
 ) -> Matcher:
     """A matcher of `kind` over `store`; the semantic one first embeds every claim (from
-    `cache` where it can)."""
+    `cache` where it can) with `encoder`, the shared one by default."""
     if kind not in ("lexical", "semantic"):
         raise InvalidInput(f"unknown matcher {kind!r}: use lexical or semantic")
-    matcher = Matcher(store, settings.model_copy(update={"matcher": kind}))
+    matcher = Matcher(store, settings.model_copy(update={"matcher": kind}), encoder=encoder)
     if kind == "semantic":
-        embed_store(store, cache, embed_progress)
+        embed_store(store, cache, embed_progress, encoder)
         matcher.invalidate()
     return matcher
 
@@ -213,13 +214,23 @@ def collect_groups(
     matcher: str = "lexical",
     cache: Path | None = None,
 ) -> Collected:
-    labelled = load_split(data_dir, split).limited(limit)
+    return collect(load_split(data_dir, split).limited(limit), matcher, cache)
+
+
+def collect(
+    labelled: LabelledSet,
+    matcher: str = "lexical",
+    cache: Path | None = None,
+    encoder: Encoder | None = None,
+) -> Collected:
+    """Every labelled query's candidate features, by a matcher of kind `matcher` (see
+    `make_matcher` for `cache` and `encoder`)."""
     settings = MatchingSettings()
     scope = Scope.everything()
     out = Collected([], [])
     duplicates = labelled.duplicates()
     with loaded_store(labelled) as (store, ids):
-        m = make_matcher(store, settings, matcher, cache=cache)
+        m = make_matcher(store, settings, matcher, cache=cache, encoder=encoder)
         for query_id, relevant_ids in labelled.qrels.items():
             relevant = frozenset(ids[c] for c in relevant_ids)
             hide = _withheld(relevant_ids, duplicates, ids)

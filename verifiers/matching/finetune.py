@@ -64,12 +64,19 @@ def training_pairs(
 ) -> list[Pair]:
     """One pair per (post, relevant claim), each with the claim plain MiniLM ranks first
     among the claims that are neither relevant nor an exact duplicate of a relevant one."""
+    return [pair for pairs in pairs_by_query(labelled, claims, base).values() for pair in pairs]
+
+
+def pairs_by_query(
+    labelled: LabelledSet, claims: dict[str, tuple[str, str]], base: Encoder
+) -> dict[str, list[Pair]]:
+    """`training_pairs`, by query id (in the labelled set's order)."""
     settings = MatchingSettings()
     ids = list(claims)
     print(f"embedding {len(ids)} claims with plain MiniLM for the hard negatives", file=sys.stderr)
     matrix = claim_matrix(base, [claims[i][0] for i in ids], [claims[i][1] for i in ids])
     duplicates = labelled.duplicates()
-    pairs: list[Pair] = []
+    pairs: dict[str, list[Pair]] = {}
     for query_id, relevant in labelled.qrels.items():
         post = whole_query(cap(labelled.queries[query_id], settings.max_input_chars))
         if not post:
@@ -79,7 +86,7 @@ def training_pairs(
             taken |= duplicates.get(claim_id, frozenset())
         order = (matrix @ base.encode([post])[0]).argsort()[::-1]
         hard = next(ids[i] for i in order if ids[i] not in taken)
-        pairs.extend((post, claim_id, hard) for claim_id in sorted(relevant))
+        pairs[query_id] = [(post, claim_id, hard) for claim_id in sorted(relevant)]
     return pairs
 
 

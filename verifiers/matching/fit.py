@@ -229,12 +229,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--matcher", choices=["lexical", "semantic"], default="lexical")
     parser.add_argument("--embeddings-cache", type=Path, default=None)
+    parser.add_argument(
+        "--cross-fit",
+        type=int,
+        default=0,
+        metavar="K",
+        help="semantic: features from K adapters, each trained without the queries it ranks",
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     semantic = args.matcher == "semantic"
     out = args.out or (SEMANTIC_COEFFICIENTS_FILE if semantic else COEFFICIENTS_FILE)
     cache = None
-    if semantic:
+    if args.cross_fit:
+        from verifiers.matching.semantic import PLAIN
+
+        if not semantic or PLAIN:
+            parser.error(
+                "--cross-fit is for the tuned semantic matcher (--matcher semantic, "
+                "without CLAIMBOT_MINILM_ADAPTER=none)"
+            )
+    elif semantic:
         from verifiers.evaluation.embedding_cache import default_cache_path
         from verifiers.matching.semantic import PLAIN
 
@@ -242,18 +257,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not PLAIN:
             print(
                 "note: fitting on the tuned MiniLM's features, which are in-sample on train; "
-                "the shipped weights are fitted with CLAIMBOT_MINILM_ADAPTER=none",
+                "use --cross-fit 5 for out-of-sample ones",
                 file=sys.stderr,
             )
 
-    data = collect_groups(args.data, args.split, args.limit, args.matcher, cache)
+    if args.cross_fit:
+        from verifiers.evaluation.data import load_split
+        from verifiers.matching.crossfit import cross_fitted
+
+        labelled = load_split(args.data, args.split).limited(args.limit)
+        data = cross_fitted(labelled, args.cross_fit)
+    else:
+        data = collect_groups(args.data, args.split, args.limit, args.matcher, cache)
     relevance = fit_relevance(data.messages)
     floor = rival_floor(data.messages, relevance)
     rows, labels = answer_rows(data.messages, data.messages_withheld, relevance, floor)
     answer = fit_logistic(rows, labels)
     note = (
         f"{args.matcher.capitalize()} matcher, fitted on {args.data.name}/{args.split}: "
-        f"{len(data.messages)} queries "
+        f"{len(data.messages)} queries"
+        f"{f', features cross-fitted over {args.cross_fit} folds' if args.cross_fit else ''} "
         f"(relevance: listwise softmax, L2 {RELEVANCE_L2}; answer: logistic, L2 {ANSWER_L2})."
     )
     features = FEATURES + SEMANTIC_FEATURES if semantic else FEATURES

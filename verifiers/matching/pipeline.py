@@ -121,9 +121,14 @@ def duplicate_key(text: str) -> str:
 class Matcher:
     """Matches text against the claims a `Scope` can see. Safe to share between threads."""
 
-    def __init__(self, store: Store, settings: MatchingSettings) -> None:
+    def __init__(
+        self, store: Store, settings: MatchingSettings, *, encoder: Encoder | None = None
+    ) -> None:
+        """`encoder`: the semantic matcher's model, the process's shared one by default
+        (fitting passes another; the vectors it stores must then be its own)."""
         self._store = store
         self._settings = settings
+        self._own_encoder = encoder
         self._lock = threading.Lock()
         self._vocab: Vocabulary | None = None
         self.semantic = settings.matcher == "semantic"
@@ -235,7 +240,7 @@ class Matcher:
     def _encoder(self) -> Encoder:
         from verifiers.matching.semantic import shared_encoder
 
-        return shared_encoder()
+        return self._own_encoder or shared_encoder()
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         return self._encoder().encode(texts)
