@@ -25,9 +25,13 @@ import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from verifiers.matching.features import FEATURES, SEMANTIC_FEATURES
 from verifiers.matching.model import answer_features, rank_candidates
+
+if TYPE_CHECKING:  # pragma: no cover
+    from verifiers.evaluation.runner import Collected
 
 Vector = list[float]
 Matrix = list[list[float]]
@@ -194,6 +198,71 @@ def answer_rows(
     return rows, labels
 
 
+def save_features(path: Path, data: Collected, features: Sequence[str]) -> None:
+    """Write the collected candidate features (JSON), so that a refit needs no re-ranking."""
+    import json
+
+    def groups(gs: Sequence[Group]) -> list[dict[str, object]]:
+        return [{"rows": g.rows, "relevant": g.relevant, "keys": g.keys} for g in gs]
+
+    body = {
+        "features": list(features),
+        "messages": groups(data.messages),
+        "messages_withheld": groups(data.messages_withheld),
+    }
+    path.write_text(json.dumps(body), encoding="utf-8")
+
+
+def load_features(path: Path, features: Sequence[str]) -> Collected:
+    """Read what `save_features` wrote; refuses features of another feature set."""
+    import json
+
+    from verifiers.evaluation.runner import Collected
+
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"{path}: cannot read saved features ({exc})") from None
+    if body.get("features") != list(features):
+        raise SystemExit(f"{path}: saved for other features than this matcher's; collect again")
+
+    def groups(key: str) -> list[Group]:
+        return [Group(g["rows"], g["relevant"], g["keys"]) for g in body[key]]
+
+    return Collected(groups("messages"), groups("messages_withheld"))
+
+
+SWEEP = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85)
+
+
+def answer_sweep(
+    data: Collected, relevance: Vector, answer: Vector, floor: float
+) -> list[tuple[float, float, float]]:
+    """(threshold, answered correctly, false answers) on the fitting queries themselves, by
+    the answer score alone (without `claimbot eval`'s floors on words, coverage and cosine):
+    with cross-fitted features, an out-of-sample view to choose the confident threshold from."""
+
+    def scores(groups: Sequence[Group], can_be_right: bool) -> list[tuple[float, bool]]:
+        rows, labels = (
+            answer_rows(groups, [], relevance, floor)
+            if can_be_right
+            else (answer_rows([], groups, relevance, floor))
+        )
+        z = [sum(w * x for w, x in zip(answer, [*row, 1.0], strict=True)) for row in rows]
+        return [(1.0 / (1.0 + math.exp(-v)), y) for v, y in zip(z, labels, strict=True)]
+
+    present, withheld = scores(data.messages, True), scores(data.messages_withheld, False)
+    n = max(1, len(data.messages))
+    return [
+        (
+            t,
+            sum(p >= t and y for p, y in present) / n,
+            sum(p >= t for p, _ in withheld) / n,
+        )
+        for t in SWEEP
+    ]
+
+
 def write_coefficients(
     relevance: Vector,
     answer: Vector,
@@ -237,6 +306,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="semantic: features from K adapters, each trained without the queries it ranks",
     )
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--save-features", type=Path, default=None, help="also write the collected features"
+    )
+    parser.add_argument(
+        "--from-features",
+        type=Path,
+        default=None,
+        help="fit on features saved by --save-features instead of collecting them",
+    )
     args = parser.parse_args(argv)
     semantic = args.matcher == "semantic"
     out = args.out or (SEMANTIC_COEFFICIENTS_FILE if semantic else COEFFICIENTS_FILE)
@@ -261,7 +339,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
 
-    if args.cross_fit:
+    features = FEATURES + SEMANTIC_FEATURES if semantic else FEATURES
+    if args.from_features:
+        data = load_features(args.from_features, features)
+    elif args.cross_fit:
         from verifiers.evaluation.data import load_split
         from verifiers.matching.crossfit import cross_fitted
 
@@ -269,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = cross_fitted(labelled, args.cross_fit)
     else:
         data = collect_groups(args.data, args.split, args.limit, args.matcher, cache)
+    if args.save_features:
+        save_features(args.save_features, data, features)
     relevance = fit_relevance(data.messages)
     floor = rival_floor(data.messages, relevance)
     rows, labels = answer_rows(data.messages, data.messages_withheld, relevance, floor)
@@ -279,9 +362,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{f', features cross-fitted over {args.cross_fit} folds' if args.cross_fit else ''} "
         f"(relevance: listwise softmax, L2 {RELEVANCE_L2}; answer: logistic, L2 {ANSWER_L2})."
     )
-    features = FEATURES + SEMANTIC_FEATURES if semantic else FEATURES
     write_coefficients(relevance, answer, floor, note, out, features)
     print(f"wrote {out}: {note}", file=sys.stderr)
+    sample = "out of sample (cross-fitted)" if args.cross_fit else "in sample"
+    print(f"answer decision on {args.split}, {sample}, by the score alone:", file=sys.stderr)
+    for t, right, false in answer_sweep(data, relevance, answer, floor):
+        print(
+            f"  {t:.2f}: answered correctly {right:.1%}, false answers {false:.1%}", file=sys.stderr
+        )
     return 0
 
 
