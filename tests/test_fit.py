@@ -1,0 +1,92 @@
+"""Refitting the scoring model: the fitters learn what decides relevance, a refit from saved
+features writes the same coefficients, and the answer sweep reads the way a threshold should."""
+
+from __future__ import annotations
+
+import gzip
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from verifiers.matching import fit
+from verifiers.matching.features import FEATURES
+from verifiers.matching.fit import Group
+
+SLICE = Path(__file__).parent / "data" / "checkthat2020-dev-slice"
+
+
+def test_the_relevance_fit_learns_which_feature_marks_the_relevant_candidate() -> None:
+    """Feature 0 is higher for the relevant candidate; feature 1 is noise."""
+    rng = random.Random(3)
+    groups = []
+    for _ in range(60):
+        rows = [[rng.gauss(0, 1), rng.gauss(0, 1)] for _ in range(5)]
+        rows[0][0] += 2.0
+        groups.append(Group(rows, [True, False, False, False, False]))
+    weights = fit.fit_relevance(groups)
+    assert weights[0] > 1.0 and abs(weights[1]) < weights[0] / 4
+
+
+def test_the_logistic_fit_orders_probabilities_by_the_evidence() -> None:
+    rng = random.Random(5)
+    rows = [[rng.uniform(-3, 3)] for _ in range(300)]
+    labels = [rng.random() < 1 / (1 + 2.718 ** (-2 * x)) for (x,) in rows]
+    slope, bias = fit.fit_logistic(rows, labels)
+    assert 1.0 < slope < 3.5 and abs(bias) < 0.6
+
+
+@pytest.fixture(scope="module")
+def slice_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The CI dev slice in the CheckThat! layout, against its 3,021 claims."""
+    root = tmp_path_factory.mktemp("fit-slice")
+    (root / "dev").mkdir()
+    with (
+        gzip.open(SLICE / "semantic" / "verified_claims.docs.tsv.gz", "rb") as src,
+        (root / "verified_claims.docs.tsv").open("wb") as dst,
+    ):
+        shutil.copyfileobj(src, dst)
+    shutil.copy(SLICE / "tweets.queries.tsv", root / "dev")
+    shutil.copy(SLICE / "tweet-vclaim-pairs.qrels", root / "dev")
+    return root
+
+
+def test_a_refit_from_saved_features_writes_the_same_coefficients(
+    slice_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common = ["--data", str(slice_dir), "--split", "dev", "--limit", "40"]
+    saved = tmp_path / "features.json"
+    first, second = tmp_path / "first.py", tmp_path / "second.py"
+    assert fit.main([*common, "--out", str(first), "--save-features", str(saved)]) == 0
+    assert fit.main([*common, "--out", str(second), "--from-features", str(saved)]) == 0
+    assert first.read_text() == second.read_text()
+    assert "40 queries" in first.read_text()
+    namespace: dict[str, object] = {}
+    exec(first.read_text(), namespace)  # the generated module is valid Python
+    assert namespace["FEATURES"] == FEATURES
+
+    err = capsys.readouterr().err
+    sweep = [line for line in err.splitlines() if "answered correctly" in line]
+    assert "in sample" in err and len(sweep) == 2 * len(fit.SWEEP)
+    sweep, again = sweep[: len(fit.SWEEP)], sweep[len(fit.SWEEP) :]
+    assert sweep == again
+    right = [float(line.split("correctly ")[1].split("%")[0]) for line in sweep]
+    false = [float(line.split("false answers ")[1].rstrip("%")) for line in sweep]
+    # A higher threshold answers fewer queries, rightly and falsely.
+    assert right == sorted(right, reverse=True) and false == sorted(false, reverse=True)
+    assert right[0] > 40  # the fitted model does answer most of these queries rightly
+
+
+def test_saved_features_of_another_matcher_are_refused(
+    slice_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = tmp_path / "features.json"
+    saved.write_text('{"features": ["cosine"], "messages": [], "messages_withheld": []}')
+    with pytest.raises(SystemExit) as exit_info:
+        fit.main(["--data", str(slice_dir), "--from-features", str(saved), "--out", "unused"])
+    assert "saved for other features than this matcher's" in str(exit_info.value.code)
+    saved.write_text("{not json")
+    with pytest.raises(SystemExit) as exit_info:
+        fit.main(["--data", str(slice_dir), "--from-features", str(saved), "--out", "unused"])
+    assert "cannot read saved features" in str(exit_info.value.code)
