@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from verifiers.matching.features import FEATURES, SEMANTIC_FEATURES
-from verifiers.matching.model import answer_features, rank_candidates
+from verifiers.matching.model import answer_features, rank_candidates, sigmoid
 
 if TYPE_CHECKING:  # pragma: no cover
     from verifiers.evaluation.runner import Collected
@@ -242,16 +242,14 @@ def answer_sweep(
     the answer score alone (without `claimbot eval`'s floors on words, coverage and cosine):
     with cross-fitted features, an out-of-sample view to choose the confident threshold from."""
 
-    def scores(groups: Sequence[Group], can_be_right: bool) -> list[tuple[float, bool]]:
-        rows, labels = (
-            answer_rows(groups, [], relevance, floor)
-            if can_be_right
-            else (answer_rows([], groups, relevance, floor))
-        )
-        z = [sum(w * x for w, x in zip(answer, [*row, 1.0], strict=True)) for row in rows]
-        return [(1.0 / (1.0 + math.exp(-v)), y) for v, y in zip(z, labels, strict=True)]
+    def scores(rows: list[Vector], labels: list[bool]) -> list[tuple[float, bool]]:
+        return [
+            (sigmoid(sum(w * x for w, x in zip(answer, [*row, 1.0], strict=True))), y)
+            for row, y in zip(rows, labels, strict=True)
+        ]
 
-    present, withheld = scores(data.messages, True), scores(data.messages_withheld, False)
+    present = scores(*answer_rows(data.messages, [], relevance, floor))
+    withheld = scores(*answer_rows([], data.messages_withheld, relevance, floor))
     n = max(1, len(data.messages))
     return [
         (
