@@ -203,12 +203,14 @@ def store_stand_in_vectors(store: Any, seed: int) -> int:
     a run with stand-ins reports time and memory, not quality."""
     import numpy as np
 
-    from verifiers.matching.semantic import DIMENSIONS, EMBEDDING_KEY, text_hash
+    from verifiers.config import MatchingSettings
+    from verifiers.matching.semantic import DIMENSIONS, adapter_file, embedding_key, text_hash
     from verifiers.store import Scope
     from verifiers.store.base import StoredEmbedding
 
+    key = embedding_key(adapter_file(MatchingSettings().minilm_adapter))
     rng = np.random.default_rng(seed)
-    have = {claim_id for claim_id, _, _ in store.iter_embeddings(EMBEDDING_KEY)}
+    have = {claim_id for claim_id, _, _ in store.iter_embeddings(key)}
     written = 0
     batch: list[tuple[str, StoredEmbedding]] = []
     for claim in store.iter_claims(Scope.everything()):
@@ -219,9 +221,9 @@ def store_stand_in_vectors(store: Any, seed: int) -> int:
         vector = (pair[0] + pair[1]).astype("<f4").tobytes()
         batch.append((claim.id, StoredEmbedding(text_hash(claim.text, claim.summary), vector)))
         if len(batch) == IMPORT_BATCH:
-            written += store.put_embeddings(EMBEDDING_KEY, batch)
+            written += store.put_embeddings(key, batch)
             batch = []
-    return written + (store.put_embeddings(EMBEDDING_KEY, batch) if batch else 0)
+    return written + (store.put_embeddings(key, batch) if batch else 0)
 
 
 def _found_share(run: dict[str, Any]) -> str:

@@ -53,7 +53,7 @@ def import_command(app: AppContext, file: Path, fmt: str | None, guild: int | No
     if report.added and app.settings.matching.matcher == "semantic":
         from cli.embed_cmd import embed_missing  # the semantic matcher embeds claims once
 
-        embed_missing(app.store)
+        embed_missing(app.store, app.settings.matching)
 
 
 @click.command("export")

@@ -13,28 +13,32 @@ import sys
 import click
 
 from cli.context import AppContext, pass_app
+from verifiers.config import MatchingSettings
 from verifiers.matching.semantic import (
-    EMBEDDING_KEY,
+    adapter_file,
     backfill,
+    embedding_key,
     require_semantic,
     shared_encoder,
 )
 from verifiers.store.base import Scope, Store
 
 
-def count_missing(store: Store) -> int:
-    """Live claims without an embedding (reads every stored vector: a one-off cost)."""
-    embedded = sum(1 for _ in store.iter_embeddings(EMBEDDING_KEY))
+def count_missing(store: Store, key: str) -> int:
+    """Live claims without a vector under `key` (reads every stored vector: a one-off cost)."""
+    embedded = sum(1 for _ in store.iter_embeddings(key))
     return max(store.count_claims(Scope.everything()) - embedded, 0)
 
 
-def embed_missing(store: Store, *, batch: int = 256) -> int:
-    """Backfill with a progress bar on stderr; returns how many claims were embedded."""
+def embed_missing(store: Store, settings: MatchingSettings, *, batch: int = 256) -> int:
+    """Backfill with the configured model and a progress bar on stderr; returns how many
+    claims were embedded."""
     require_semantic()
-    total = count_missing(store)
+    adapter = adapter_file(settings.minilm_adapter)
+    total = count_missing(store, embedding_key(adapter))
     if total == 0:
         return 0
-    encoder = shared_encoder()
+    encoder = shared_encoder(adapter)
     with click.progressbar(length=total, label="embedding claims", file=sys.stderr) as bar:
         return backfill(store, encoder, batch=batch, progress=bar.update)
 
@@ -50,8 +54,9 @@ def embed_command(app: AppContext, batch: int) -> None:
     delete vectors computed by an earlier model (a process of an older claimbot on the same
     database would compute its own again)."""
     require_semantic()
-    added = embed_missing(app.store, batch=batch)
+    matching = app.settings.matching
+    added = embed_missing(app.store, matching, batch=batch)
     click.echo(f"embedded {added} claim(s)" if added else "every claim already has an embedding")
-    dropped = app.store.drop_other_embeddings(EMBEDDING_KEY)
+    dropped = app.store.drop_other_embeddings(embedding_key(adapter_file(matching.minilm_adapter)))
     if dropped:
-        click.echo(f"deleted {dropped} vector(s) of an earlier model")
+        click.echo(f"deleted {dropped} vector(s) of another model")

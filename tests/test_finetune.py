@@ -7,9 +7,6 @@ effect on matching quality is guarded by that file's dev-slice regression floor.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -47,9 +44,11 @@ def test_the_shipped_adapter_changes_the_embeddings() -> None:
     need_extra()
     import numpy as np
 
-    from verifiers.matching.semantic import ADAPTER_FILE, SHIPPED_ADAPTER, Encoder
+    from verifiers.config import MatchingSettings
+    from verifiers.matching.semantic import SHIPPED_ADAPTER, Encoder, adapter_file
 
-    assert ADAPTER_FILE == SHIPPED_ADAPTER and SHIPPED_ADAPTER.is_file()
+    assert adapter_file(MatchingSettings().minilm_adapter) == SHIPPED_ADAPTER  # the default
+    assert SHIPPED_ADAPTER.is_file()
     text = ["Photos show sharks swimming on a flooded highway after the hurricane"]
     plain, tuned = Encoder(adapter=None).encode(text)[0], Encoder().encode(text)[0]
     assert np.linalg.norm(tuned) == pytest.approx(1.0, abs=1e-5)
@@ -110,28 +109,74 @@ def test_finetuning_brings_the_training_posts_closer_to_their_claims(tmp_path: P
     assert after.mean() > before.mean() + 0.01, (before, after)
 
 
-def test_plain_minilm_can_be_chosen_and_has_its_own_key() -> None:
-    """CLAIMBOT_MINILM_ADAPTER=none: plain MiniLM under the key plain vectors were stored
-    with, so a database embedded before the adapter serves as it is (and a refit of the fusion
-    weights sees plain features)."""
-    need_extra()
-    code = (
-        "from verifiers.matching.semantic import EMBEDDING_KEY, ADAPTER_FILE, shared_encoder;"
-        "import numpy as np;"
-        "v = shared_encoder().encode(['Sharks swim on a flooded highway'])[0];"
-        "print(EMBEDDING_KEY, ADAPTER_FILE, np.round(v[:3], 5).tolist())"
+def write_adapter(path: Path, seed: int) -> Path:
+    """A small random adapter for the first query layer, as `finetune` would write one."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(2, 384)).astype(np.float16)
+    b = rng.normal(size=(384, 2)).astype(np.float16)
+    np.savez(path, scale=np.float32(0.002), **{f"{QUERY}.A": a, f"{QUERY}.B": b})
+    return path
+
+
+def test_each_model_stores_its_vectors_under_its_own_key(tmp_path: Path) -> None:
+    """matching.minilm_adapter picks the model: plain MiniLM keeps the key its vectors were
+    stored with before the tuned model shipped; an adapter of one's own gets a key naming its
+    file and contents, so vectors of two models are never mixed."""
+    from verifiers.matching.semantic import SHIPPED_ADAPTER, adapter_file, embedding_key
+
+    assert adapter_file("none") is None and adapter_file("shipped") == SHIPPED_ADAPTER
+    assert embedding_key(None) == "all-MiniLM-L6-v2/text+summary/v1"
+    assert embedding_key(SHIPPED_ADAPTER) == (
+        "all-MiniLM-L6-v2+checkthat2020-lora-v1/text+summary/v1"
     )
+    own = write_adapter(tmp_path / "ours.npz", seed=1)
+    key = embedding_key(adapter_file(str(own)))
+    assert key.startswith("all-MiniLM-L6-v2+ours-") and key.endswith("/text+summary/v1")
+    write_adapter(own, seed=2)  # retrained: same name, other weights
+    assert embedding_key(own) != key
 
-    def run(adapter: str) -> list[str]:
-        env = {**os.environ, "CLAIMBOT_MINILM_ADAPTER": adapter}
-        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        return done.stdout.split(" ", 2)
 
-    plain, tuned = run("none"), run("")
-    assert plain[:2] == ["all-MiniLM-L6-v2/text+summary/v1", "None"]
-    assert tuned[0] == "all-MiniLM-L6-v2+checkthat2020-lora-v1/text+summary/v1"
-    assert tuned[1].endswith("minilm_adapter.npz") and plain[2] != tuned[2]
+def test_the_matcher_uses_the_configured_model(tmp_path: Path) -> None:
+    need_extra()
+    from verifiers.config import MatchingSettings
+    from verifiers.matching.pipeline import Matcher
+    from verifiers.matching.semantic import SHIPPED_ADAPTER, embedding_key
+    from verifiers.store import Scope, open_store
+
+    own = write_adapter(tmp_path / "ours.npz", seed=1)
+    store = open_store(str(tmp_path / "claims.db"))  # the 19 seed claims
+    try:
+        text = "Trump asked Zelenskyy if Ukraine could hit Moscow"
+        vectors = {}
+        for setting, adapter in (("none", None), (str(own), own), ("shipped", SHIPPED_ADAPTER)):
+            settings = MatchingSettings(matcher="semantic", minilm_adapter=setting)
+            result = Matcher(store, settings).check(text, Scope.everything())
+            assert [m.claim.id for m in result.matches] == ["ft-trump-asked-can-you-hit-moscow"]
+            key = embedding_key(adapter)
+            assert store.missing_embeddings(key) == []  # the seeds embedded by this model
+            claim_id = "ft-trump-asked-can-you-hit-moscow"
+            vectors[setting] = store.get_embeddings([claim_id], key)[claim_id].vector
+        assert len(set(vectors.values())) == 3  # three models, three different vectors
+    finally:
+        store.close()
+
+
+def test_the_adapter_setting_reads_its_old_variable_and_refuses_a_missing_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from verifiers.config import ConfigError, MatchingSettings, load_settings
+
+    monkeypatch.setenv("CLAIMBOT_MINILM_ADAPTER", "none")  # its first name, used by the refit
+    assert MatchingSettings().minilm_adapter == "none"
+    monkeypatch.delenv("CLAIMBOT_MINILM_ADAPTER")
+    monkeypatch.setenv("CLAIMBOT_MATCHING_MINILM_ADAPTER", str(tmp_path / "gone.npz"))
+    with pytest.raises(ConfigError) as problem:
+        load_settings(None)
+    message = str(problem.value)
+    assert "\n" not in message and "matching.minilm_adapter" in message
+    assert f"no adapter file at {tmp_path / 'gone.npz'}" in message
 
 
 def test_cross_fitting_ranks_each_post_with_a_model_that_never_trained_on_it(

@@ -31,13 +31,19 @@ from tests.test_matching_seeds import (
 )
 from verifiers.config import MatchingSettings
 from verifiers.matching.pipeline import Matcher
-from verifiers.matching.semantic import EMBEDDING_KEY, SEMANTIC_MISSING, text_hash
+from verifiers.matching.semantic import (
+    SEMANTIC_MISSING,
+    SHIPPED_ADAPTER,
+    embedding_key,
+    text_hash,
+)
 from verifiers.models import ClaimChanges, ClaimFields
 from verifiers.store import Scope, Store, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 SLICE = Path(__file__).parent / "data" / "checkthat2020-dev-slice"
 EVERYWHERE = Scope.everything()
+KEY = embedding_key(SHIPPED_ADAPTER)  # the vectors of the configured (default) model
 SEMANTIC = MatchingSettings(matcher="semantic")
 
 # Floors for the 120-query dev slice against its 3,021 claims (measured 2026-11-26 with the
@@ -114,19 +120,19 @@ def test_embed_command_backfills_once_and_again_after_an_edit(tmp_path: Path) ->
     assert "embedded 19 claim(s)" in out
     assert run_cli("--db", db, "embed") == (0, "every claim already has an embedding\n")
     with open_store(db, seed=False) as store:
-        before = store.get_embeddings(["putin-fooled-four-presidents"], EMBEDDING_KEY)
+        before = store.get_embeddings(["putin-fooled-four-presidents"], KEY)
         claim = store.get_claim("putin-fooled-four-presidents", EVERYWHERE)
         assert before[claim.id].text_hash == text_hash(claim.text, claim.summary)
         assert len(before[claim.id].vector) == 384 * 4
         store.update_claim(claim.id, ClaimChanges(status="false"), "mod", EVERYWHERE)
-        assert store.missing_embeddings(EMBEDDING_KEY) == []  # words unchanged: still current
+        assert store.missing_embeddings(KEY) == []  # words unchanged: still current
         store.update_claim(
             claim.id, ClaimChanges(text="Putin fooled five US presidents."), "mod", EVERYWHERE
         )
-        assert [c.id for c in store.missing_embeddings(EMBEDDING_KEY)] == [claim.id]
+        assert [c.id for c in store.missing_embeddings(KEY)] == [claim.id]
     assert "embedded 1 claim(s)\n" in run_cli("--db", db, "embed")[1]
     with open_store(db, seed=False) as store:
-        after = store.get_embeddings([claim.id], EMBEDDING_KEY)[claim.id]
+        after = store.get_embeddings([claim.id], KEY)[claim.id]
         assert after.vector != before[claim.id].vector
         assert after.text_hash == text_hash("Putin fooled five US presidents.", claim.summary)
 
@@ -143,10 +149,10 @@ def test_embed_after_a_model_change_recomputes_and_drops_the_old_vectors(tmp_pat
         old = [(i, StoredEmbedding("old", bytes(384 * 4))) for i in ids]
         assert store.put_embeddings("all-MiniLM-L6-v2/text+summary/v1", old) == 19
     code, out, err = run_cli_apart("--db", db, "embed")
-    assert (code, out) == (0, "embedded 19 claim(s)\ndeleted 19 vector(s) of an earlier model\n")
+    assert (code, out) == (0, "embedded 19 claim(s)\ndeleted 19 vector(s) of another model\n")
     assert "embedding claims" in err  # the progress bar
     with open_store(db, seed=False) as store:
-        assert store.missing_embeddings(EMBEDDING_KEY) == []
+        assert store.missing_embeddings(KEY) == []
         assert store.get_embeddings(ids, "all-MiniLM-L6-v2/text+summary/v1") == {}
 
 
@@ -166,7 +172,7 @@ def test_import_with_the_semantic_matcher_embeds_the_new_claims(
     assert code == 0, out
     assert "imported 2 claim(s)" in out
     with open_store(db, seed=False) as store:
-        assert store.missing_embeddings(EMBEDDING_KEY) == []  # seeds and imports alike
+        assert store.missing_embeddings(KEY) == []  # seeds and imports alike
 
 
 # -- matching ---------------------------------------------------------------------------------
@@ -188,7 +194,7 @@ def test_a_paraphrase_without_shared_words_is_found(seeded: Store) -> None:
     assert [m.claim.id for m in found.related][:1] == [OIL]
     assert semantic.rank(PARAPHRASE, EVERYWHERE, k=1)[0][0] == OIL
     # Computed once and stored with the claims (the seeds had none before the first query).
-    assert seeded.missing_embeddings(EMBEDDING_KEY) == []
+    assert seeded.missing_embeddings(KEY) == []
 
 
 def test_the_seed_paraphrases_are_answered_and_chatter_is_not(seeded: Store) -> None:
@@ -222,10 +228,10 @@ def test_a_claim_added_after_the_snapshot_is_embedded_when_first_retrieved(seede
     m.rank("warm up the index", EVERYWHERE, k=1)
     text = "The Grimsby lighthouse keeper photographed a kraken off the coast."
     claim = seeded.add_claim(ClaimFields(text=text), actor="mod")
-    assert [c.id for c in seeded.missing_embeddings(EMBEDDING_KEY)] == [claim.id]
+    assert [c.id for c in seeded.missing_embeddings(KEY)] == [claim.id]
     ranked = m.rank("a kraken was photographed by the Grimsby lighthouse keeper", EVERYWHERE, k=1)
     assert ranked[0][0] == claim.id
-    assert seeded.missing_embeddings(EMBEDDING_KEY) == []
+    assert seeded.missing_embeddings(KEY) == []
 
 
 def test_dense_retrieval_keeps_guild_claims_in_their_guild(seeded: Store) -> None:

@@ -114,7 +114,7 @@ def test_the_dense_index_reads_every_live_vector_once_in_blocks(
         for n in range(7)
     ]
     store.put_embeddings(
-        semantic.EMBEDDING_KEY,
+        "some-model/v1",
         [
             (c.id, StoredEmbedding(f"h{n}", vector(*[n] * semantic.DIMENSIONS)))
             for n, c in enumerate(claims)
@@ -125,7 +125,7 @@ def test_the_dense_index_reads_every_live_vector_once_in_blocks(
     monkeypatch.setattr(semantic, "LOAD_BLOCK", 2)
     for count in (store.claim_count_for_search(), 3):  # 3: four claims came in meanwhile
         monkeypatch.setattr(store, "claim_count_for_search", lambda count=count: count)
-        index = semantic.DenseIndex.load(store)
+        index = semantic.DenseIndex.load(store, "some-model/v1")
         assert index.ids == [claims[n].id for n in live]
         assert index.matrix.shape == (6, semantic.DIMENSIONS)
         assert index.matrix[:, 0].tolist() == [float(n) for n in live]

@@ -73,6 +73,24 @@ class MatchingSettings(BaseModel):
         le=1.0,
         description="Semantic matcher: embedding cosine that states a claim in other words.",
     )
+    # CLAIMBOT_MINILM_ADAPTER is this setting's first name (kept: the refit command uses it).
+    minilm_adapter: str = Field(
+        default_factory=lambda: os.environ.get("CLAIMBOT_MINILM_ADAPTER", "").strip() or "shipped",
+        description='Semantic matcher: "shipped" (tuned MiniLM), "none" or an adapter file.',
+    )
+
+    @field_validator("minilm_adapter")
+    @classmethod
+    def _adapter_exists(cls, value: str) -> str:
+        """A missing adapter file would otherwise fail at the first semantic check."""
+        from verifiers.errors import InvalidInput
+        from verifiers.matching.semantic import adapter_file
+
+        try:
+            adapter_file(value)
+        except InvalidInput as exc:
+            raise PydanticCustomError("adapter", str(exc).split(": ", 1)[1]) from None
+        return value
 
 
 class DiscordSettings(BaseModel):

@@ -13,19 +13,14 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from verifiers.matching.semantic import (
-    EMBEDDING_KEY,
-    Encoder,
-    backfill,
-    shared_encoder,
-    text_hash,
-)
+from verifiers.matching.semantic import Encoder, backfill, text_hash
 from verifiers.store.base import Scope, Store, StoredEmbedding
 
 
-def default_cache_path() -> Path:
+def default_cache_path(key: str) -> Path:
+    """Where `claimbot eval` keeps vectors stored under `key` (one file per model)."""
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    name = re.sub(r"[^A-Za-z0-9.+-]+", "_", EMBEDDING_KEY)
+    name = re.sub(r"[^A-Za-z0-9.+-]+", "_", key)
     return base / "claimbot" / f"embeddings-{name}.npz"
 
 
@@ -52,22 +47,20 @@ def save_cache(path: Path, vectors: dict[str, bytes]) -> None:
 
 def embed_store(
     store: Store,
+    encoder: Encoder,
     cache: Path | None,
     progress: Callable[[int, int], None] | None = None,
-    encoder: Encoder | None = None,
 ) -> int:
-    """Give every claim of `store` its embedding, from `cache` where it has one; returns how
-    many had to be computed. `progress(done, total)` follows the computing. The cache holds
-    the shared encoder's vectors, so it cannot be combined with another `encoder`."""
-    if cache is not None and encoder is not None:
-        raise ValueError("the embedding cache holds the shared encoder's vectors only")
+    """Give every claim of `store` its embedding by `encoder`, from `cache` (a file of that
+    encoder's vectors) where it has one; returns how many had to be computed.
+    `progress(done, total)` follows the computing."""
     cached = load_cache(cache) if cache is not None else {}
     known: list[tuple[str, StoredEmbedding]] = []
     for claim in store.iter_claims(Scope.everything()):
         digest = text_hash(claim.text, claim.summary)
         if digest in cached:
             known.append((claim.id, StoredEmbedding(digest, cached[digest])))
-    store.put_embeddings(EMBEDDING_KEY, known)
+    store.put_embeddings(encoder.key, known)
     missing = store.count_claims(Scope.everything()) - len(known)
     if missing <= 0:
         return 0
@@ -79,9 +72,9 @@ def embed_store(
         if progress is not None:
             progress(done, missing)
 
-    added = backfill(store, encoder or shared_encoder(), progress=advance)
+    added = backfill(store, encoder, progress=advance)
     if cache is not None:
-        for _, _, stored in store.iter_embeddings(EMBEDDING_KEY):
+        for _, _, stored in store.iter_embeddings(encoder.key):
             cached[stored.text_hash] = stored.vector
         save_cache(cache, cached)
     return added

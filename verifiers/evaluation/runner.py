@@ -30,7 +30,7 @@ from verifiers.evaluation.metrics import (
 )
 from verifiers.matching.fit import Group
 from verifiers.matching.pipeline import Matcher, RankedClaim, duplicate_key, whole_query
-from verifiers.matching.semantic import Encoder, require_semantic
+from verifiers.matching.semantic import Encoder, adapter_file, require_semantic, shared_encoder
 from verifiers.models import MAX_CLAIM_CHARS, Claim, ClaimFields
 from verifiers.store import Scope, Store, open_store
 from verifiers.text.normalize import cap
@@ -69,14 +69,17 @@ def make_matcher(
     embed_progress: Progress | None = None,
     encoder: Encoder | None = None,
 ) -> Matcher:
-    """A matcher of `kind` over `store`; the semantic one first embeds every claim (from
-    `cache` where it can) with `encoder`, the shared one by default."""
+    """A matcher of `kind` over `store`; the semantic one first embeds every claim with
+    `encoder` (by default the shared one of the configured adapter), from `cache` where it
+    can: a file of that encoder's vectors."""
     if kind not in ("lexical", "semantic"):
         raise InvalidInput(f"unknown matcher {kind!r}: use lexical or semantic")
+    if kind == "lexical":
+        return Matcher(store, settings.model_copy(update={"matcher": kind}))
+    encoder = encoder or shared_encoder(adapter_file(settings.minilm_adapter))
     matcher = Matcher(store, settings.model_copy(update={"matcher": kind}), encoder=encoder)
-    if kind == "semantic":
-        embed_store(store, cache, embed_progress, encoder)
-        matcher.invalidate()
+    embed_store(store, encoder, cache, embed_progress)
+    matcher.invalidate()
     return matcher
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from verifiers.config import MatchingSettings
 from verifiers.matching.features import FEATURES, SEMANTIC_FEATURES
 from verifiers.matching.model import answer_features, rank_candidates, sigmoid
 
@@ -318,20 +319,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     semantic = args.matcher == "semantic"
     out = args.out or (SEMANTIC_COEFFICIENTS_FILE if semantic else COEFFICIENTS_FILE)
     cache = None
+    plain = MatchingSettings().minilm_adapter.strip().lower() == "none"
     if args.cross_fit:
-        from verifiers.matching.semantic import PLAIN
-
-        if not semantic or PLAIN:
+        if not semantic or plain:
             parser.error(
                 "--cross-fit is for the tuned semantic matcher (--matcher semantic, "
                 "without CLAIMBOT_MINILM_ADAPTER=none)"
             )
     elif semantic:
         from verifiers.evaluation.embedding_cache import default_cache_path
-        from verifiers.matching.semantic import PLAIN
+        from verifiers.matching.semantic import adapter_file, embedding_key
 
-        cache = args.embeddings_cache or default_cache_path()
-        if not PLAIN:
+        key = embedding_key(adapter_file(MatchingSettings().minilm_adapter))
+        cache = args.embeddings_cache or default_cache_path(key)
+        if not plain:
             print(
                 "note: fitting on the tuned MiniLM's features, which are in-sample on train; "
                 "the shipped weights are fitted with CLAIMBOT_MINILM_ADAPTER=none "

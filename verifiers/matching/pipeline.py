@@ -50,6 +50,8 @@ from verifiers.text.segment import message_query, segment
 from verifiers.text.tokens import content_tokens, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     import numpy as np
 
     from verifiers.matching.semantic import DenseIndex, Encoder
@@ -132,10 +134,12 @@ class Matcher:
         self._lock = threading.Lock()
         self._vocab: Vocabulary | None = None
         self.semantic = settings.matcher == "semantic"
+        self._adapter: Path | None = None
         if self.semantic:
-            from verifiers.matching.semantic import require_semantic
+            from verifiers.matching.semantic import adapter_file, require_semantic
 
             require_semantic()
+            self._adapter = adapter_file(settings.minilm_adapter)
         self._weights = SEMANTIC if self.semantic else LEXICAL
         self._screen_weights = screen_weights(
             self._weights.features,
@@ -240,7 +244,7 @@ class Matcher:
     def _encoder(self) -> Encoder:
         from verifiers.matching.semantic import shared_encoder
 
-        return self._own_encoder or shared_encoder()
+        return self._own_encoder or shared_encoder(self._adapter)
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         return self._encoder().encode(texts)
@@ -257,8 +261,9 @@ class Matcher:
     def _load_dense_index(self) -> DenseIndex:
         from verifiers.matching.semantic import DenseIndex, embed_missing_few
 
-        embed_missing_few(self._store, self._encoder())
-        return DenseIndex.load(self._store)
+        encoder = self._encoder()
+        embed_missing_few(self._store, encoder)
+        return DenseIndex.load(self._store, encoder.key)
 
     def _vocabulary(self) -> Vocabulary:
         vocab = self._vocab

