@@ -239,3 +239,53 @@ def test_cross_fit_is_refused_for_the_lexical_matcher(capsys: pytest.CaptureFixt
         fit.main(["--data", "unused", "--cross-fit", "5"])
     assert exit_info.value.code == 2
     assert "--cross-fit is for the tuned semantic matcher" in capsys.readouterr().err
+
+
+def test_the_finetune_command_trains_an_adapter_the_setting_can_name(tmp_path: Path) -> None:
+    """A community's own labelled posts (the files `claimbot eval` reads) → an adapter file
+    that `[matching] minilm_adapter` accepts."""
+    need_extra()
+    import numpy as np
+
+    from verifiers.config import MatchingSettings
+    from verifiers.matching import finetune
+    from verifiers.matching.semantic import adapter_file, embedding_key
+
+    claims = tmp_path / "claims.tsv"
+    claims.write_text(
+        "id\tclaim\ttitle\n" + "".join(f"{i}\t{t}\t{s}\n" for i, (t, s) in CLAIMS.items())
+    )
+    queries = tmp_path / "posts.tsv"
+    queries.write_text("id\ttext\n" + "".join(f"{q}\t{p}\n" for q, (p, _) in POSTS.items()))
+    qrels = tmp_path / "posts.qrels"
+    qrels.write_text("".join(f"{q} 0 {c} 1\n" for q, (_, c) in POSTS.items()))
+    out = tmp_path / "ours.npz"
+    files = ["--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels)]
+    assert finetune.main([*files, "--epochs", "1", "--out", str(out)]) == 0
+    with np.load(out) as saved:
+        assert len([k for k in saved.files if k.endswith(".B")]) == 6 * len(finetune.TARGETS)
+    settings = MatchingSettings(matcher="semantic", minilm_adapter=str(out))
+    assert embedding_key(adapter_file(settings.minilm_adapter)).startswith("all-MiniLM-L6-v2+ours-")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "x.npz"], "give either --data DIR or all three"),
+        (["--data", "d", "--claims", "c", "--out", "x.npz"], "give either --data DIR or all three"),
+        (
+            ["--data", "/no/such/dir", "--out", "x.npz"],
+            "error: /no/such/dir: no such data directory",
+        ),
+    ],
+)
+def test_the_finetune_command_refuses_bad_input_in_one_line(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from verifiers.matching import finetune
+
+    with pytest.raises(SystemExit) as exit_info:
+        finetune.main(args)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -1,6 +1,7 @@
 """Fine-tune MiniLM for matching posts to claims, and write the adapter the encoder loads.
 
-    python -m verifiers.matching.finetune --data /work/shared/data/checkthat2020 --split train
+    python -m verifiers.matching.finetune --data /work/shared/data/checkthat2020 --split train \\
+        --out verifiers/matching/minilm_adapter.npz
 
 Off-the-shelf MiniLM places a chatty post ("WOW they are putting microchips in the vaccine!!")
 far from the terse fact-check claim it repeats. This trains a low-rank adapter (LoRA: rank 16
@@ -12,8 +13,10 @@ The adapter is merged into the model's weights at load (`semantic.merge_adapter`
 encoding costs nothing more. About 10 minutes on 2 cores, most of it embedding the claims for
 the hard negatives; seeded, but torch's threaded kernels may change the last digits.
 
-After writing a new adapter, change `semantic.ADAPTER_NAME` (stored vectors are then
-recomputed) and evaluate with `claimbot eval --matcher semantic` on dev.
+To replace the shipped adapter, change `semantic.ADAPTER_NAME` as well (stored vectors are
+then recomputed) and evaluate with `claimbot eval --matcher semantic` on dev. A community with
+labelled posts of its own can write its adapter elsewhere (`--out FILE`) and name that file in
+the `[matching] minilm_adapter` setting.
 """
 
 from __future__ import annotations
@@ -28,12 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from verifiers.config import MatchingSettings
-from verifiers.evaluation.data import LabelledSet, load_split
+from verifiers.errors import InvalidInput
+from verifiers.evaluation.data import LabelledSet, load_set, load_split
 from verifiers.evaluation.runner import stored_fields
 from verifiers.matching.pipeline import whole_query
 from verifiers.matching.semantic import SHIPPED_ADAPTER, Encoder, claim_matrix
 from verifiers.text.normalize import cap
 
+ROOT = Path(__file__).resolve().parents[2]
 RANK = 16
 ALPHA = 32.0  # the update is scaled by ALPHA / RANK
 EPOCHS = 3
@@ -191,12 +196,26 @@ def save_adapter(wrapped: Sequence[Any], path: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True, help="CheckThat!-style directory")
+    parser.add_argument("--data", type=Path, help="CheckThat!-style directory")
     parser.add_argument("--split", default="train")
+    parser.add_argument("--claims", type=Path, help="claims TSV: id, claim, title")
+    parser.add_argument("--queries", type=Path, help="posts TSV: id, text")
+    parser.add_argument("--qrels", type=Path, help="TREC qrels: post 0 claim relevance")
     parser.add_argument("--epochs", type=float, default=EPOCHS)
-    parser.add_argument("--out", type=Path, default=SHIPPED_ADAPTER)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help=f"adapter file to write (the shipped one: {SHIPPED_ADAPTER.relative_to(ROOT)})",
+    )
     args = parser.parse_args(argv)
-    labelled = load_split(args.data, args.split)
+    files = (args.claims, args.queries, args.qrels)
+    if (args.data is not None and any(files)) or (args.data is None and not all(files)):
+        parser.error("give either --data DIR or all three of --claims, --queries and --qrels")
+    try:
+        labelled = load_split(args.data, args.split) if args.data else load_set(*files)
+    except InvalidInput as exc:
+        parser.exit(2, f"error: {exc}\n")
     import torch
 
     base = Encoder(adapter=None)
@@ -205,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pairs = training_pairs(labelled, claims, base)
     wrapped = train(base.model, pairs, claims, args.epochs)
     save_adapter(wrapped, args.out)
-    source = f"{args.data.name}/{args.split}"
+    source = f"{args.data.name}/{args.split}" if args.data else str(args.qrels)
     print(f"wrote {args.out}: {len(pairs)} pairs from {source}", file=sys.stderr)
     return 0
 

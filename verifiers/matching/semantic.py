@@ -294,6 +294,7 @@ class DenseIndex:
         if block:
             flush()
         matrix = matrix[: len(ids)]
+        log.info("semantic index: %d claim vectors of %s", len(ids), key)  # which model serves
         return cls(
             ids=ids,
             row={claim_id: i for i, claim_id in enumerate(ids)},
