@@ -90,3 +90,11 @@ def test_saved_features_of_another_matcher_are_refused(
     with pytest.raises(SystemExit) as exit_info:
         fit.main(["--data", str(slice_dir), "--from-features", str(saved), "--out", "unused"])
     assert "cannot read saved features" in str(exit_info.value.code)
+
+
+def test_a_missing_data_directory_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        fit.main(["--data", "/no/such", "--out", "unused.py"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err == "error: /no/such: no such data directory\n"

@@ -9,7 +9,7 @@ weights fitted on them trust the cosine too much. Here the queries are dealt int
 for each fold an adapter is trained, exactly as `finetune` trains the shipped one, on the
 other folds' pairs, and that model embeds every claim and the fold's queries. Every query's
 features then come from a model that did not see it, as a new post's do from the shipped one.
-About 8 minutes a fold on 2 cores (training, then embedding the 10,375 claims).
+About 5–6 minutes a fold on 2 cores (training, then embedding the 10,375 claims).
 """
 
 from __future__ import annotations

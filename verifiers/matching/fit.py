@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from verifiers.config import MatchingSettings
+from verifiers.errors import InvalidInput
 from verifiers.matching.features import FEATURES, SEMANTIC_FEATURES
 from verifiers.matching.model import answer_features, rank_candidates, sigmoid
 
@@ -341,16 +342,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
 
     features = FEATURES + SEMANTIC_FEATURES if semantic else FEATURES
-    if args.from_features:
-        data = load_features(args.from_features, features)
-    elif args.cross_fit:
-        from verifiers.evaluation.data import load_split
-        from verifiers.matching.crossfit import cross_fitted
+    try:
+        if args.from_features:
+            data = load_features(args.from_features, features)
+        elif args.cross_fit:
+            from verifiers.evaluation.data import load_split
+            from verifiers.matching.crossfit import cross_fitted
 
-        labelled = load_split(args.data, args.split).limited(args.limit)
-        data = cross_fitted(labelled, args.cross_fit)
-    else:
-        data = collect_groups(args.data, args.split, args.limit, args.matcher, cache)
+            labelled = load_split(args.data, args.split).limited(args.limit)
+            data = cross_fitted(labelled, args.cross_fit)
+        else:
+            data = collect_groups(args.data, args.split, args.limit, args.matcher, cache)
+    except InvalidInput as exc:
+        parser.exit(2, f"error: {exc}\n")
     if args.save_features:
         save_features(args.save_features, data, features)
     relevance = fit_relevance(data.messages)

@@ -126,8 +126,9 @@ class Matcher:
     def __init__(
         self, store: Store, settings: MatchingSettings, *, encoder: Encoder | None = None
     ) -> None:
-        """`encoder`: the semantic matcher's model, the process's shared one by default
-        (fitting passes another; the vectors it stores must then be its own)."""
+        """`encoder`: the semantic matcher's model; by default the process's shared one of
+        the configured adapter (cross-fitting passes one per fold). Vectors are stored and
+        read under the encoder's own key."""
         self._store = store
         self._settings = settings
         self._own_encoder = encoder
