@@ -25,6 +25,7 @@ from typing import Any
 
 from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import LabelledSet, load_split
+from verifiers.evaluation.metrics import average_precision_at
 from verifiers.evaluation.runner import loaded_store, make_matcher, stored_fields
 from verifiers.matching.pipeline import duplicate_key
 from verifiers.store import Scope
@@ -140,15 +141,6 @@ class CrossEncoder:
         self.bert.eval()
 
 
-def average_precision_at_5(order: Sequence[str], relevant: frozenset[str]) -> float:
-    hits, total = 0, 0.0
-    for k, claim_id in enumerate(order[:5], 1):
-        if claim_id in relevant:
-            hits += 1
-            total += hits / k
-    return total / len(relevant)
-
-
 def report(
     labelled: LabelledSet, ranked: Ranked, cross: dict[str, list[float]]
 ) -> list[tuple[str, float, float]]:
@@ -163,7 +155,7 @@ def report(
         for post_id, relevant in labelled.qrels.items():
             items = list(zip(ranked[post_id], cross[post_id], strict=True))
             order = [c for (c, _), _ in sorted(items, key=key)]  # stable: ties keep rank order
-            ap += average_precision_at_5(order, relevant)
+            ap += average_precision_at(order, relevant, 5)
             first += bool(order) and order[0] in relevant
         n = len(labelled.qrels)
         return name, ap / n, first / n
