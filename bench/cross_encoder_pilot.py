@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import random
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -102,42 +100,24 @@ class CrossEncoder:
     ) -> None:
         import torch
 
+        from verifiers.matching.finetune import optimise
+
         torch.manual_seed(0)
-        shuffle = random.Random(0)
         lora = [p for a in self.adapters for p in (a.A, a.B)]
         optimiser = torch.optim.AdamW(
             [{"params": lora, "lr": 2e-4}, {"params": self.head.parameters(), "lr": 1e-3}]
         )
-        steps = math.ceil(len(groups) / POSTS_PER_BATCH * epochs)
-        warmup = max(1, steps // 10)
-        schedule = torch.optim.lr_scheduler.LambdaLR(
-            optimiser, lambda k: min(1.0, (k + 1) / warmup) * max(0.0, (steps - k) / steps)
-        )
-        order, step, start = list(groups), 0, time.monotonic()
+
+        def loss_of(batch: list[tuple[str, list[str]]]) -> Any:
+            posts = [post for post, claims in batch for _ in claims]
+            claims = [texts[c] for _, ids in batch for c in ids]
+            logits = self.scores(posts, claims).view(len(batch), NEGATIVES + 1)
+            return torch.nn.functional.cross_entropy(
+                logits, torch.zeros(len(batch), dtype=torch.long)
+            )
+
         self.bert.train()
-        while step < steps:
-            shuffle.shuffle(order)
-            for first in range(0, len(order), POSTS_PER_BATCH):
-                if step >= steps:
-                    break
-                batch = order[first : first + POSTS_PER_BATCH]
-                posts = [post for post, claims in batch for _ in claims]
-                claims = [texts[c] for _, ids in batch for c in ids]
-                logits = self.scores(posts, claims).view(len(batch), NEGATIVES + 1)
-                loss = torch.nn.functional.cross_entropy(
-                    logits, torch.zeros(len(batch), dtype=torch.long)
-                )
-                optimiser.zero_grad()
-                loss.backward()
-                optimiser.step()
-                schedule.step()
-                step += 1
-                if step % 20 == 0 or step == steps:
-                    elapsed = time.monotonic() - start
-                    print(
-                        f"step {step}/{steps} loss {loss.item():.3f} {elapsed:.0f}s",
-                        file=sys.stderr,
-                    )
+        optimise(optimiser, groups, POSTS_PER_BATCH, epochs, loss_of, report_every=20)
         self.bert.eval()
 
 

@@ -26,9 +26,9 @@ import math
 import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
@@ -56,6 +56,7 @@ TARGETS = (
 SEED = 0
 
 Pair = tuple[str, str, str]  # (post, relevant claim id, hard negative claim id)
+T = TypeVar("T")
 
 
 def claim_texts(labelled: LabelledSet) -> dict[str, tuple[str, str]]:
@@ -136,50 +137,67 @@ def train(
     from torch import nn
 
     torch.manual_seed(SEED)
-    shuffle = random.Random(SEED)
     wrapped = add_lora(model)
     params = [p for w in wrapped for p in (w.A, w.B)]
-    steps = math.ceil(len(pairs) / BATCH * epochs)
-    warmup = max(1, steps // 10)
     optimiser = torch.optim.AdamW(params, lr=learning_rate, weight_decay=0.0)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda k: min(1.0, (k + 1) / warmup) * max(0.0, (steps - k) / steps)
-    )
 
     def embed(texts: list[str]) -> torch.Tensor:
         prepare = getattr(model, "preprocess", None) or model.tokenize  # renamed in 6.x
         features = prepare(texts)
         return nn.functional.normalize(model(features)["sentence_embedding"], dim=1)
 
+    def loss_of(batch: list[Pair]) -> torch.Tensor:
+        columns = [c for _, c, _ in batch] + [h for _, _, h in batch]
+        texts = [claims[c][0] for c in columns]
+        summaries = [claims[c][1] if claims[c][1].strip() else claims[c][0] for c in columns]
+        vectors = (embed(texts) + embed(summaries)) / 2
+        logits = embed([p for p, _, _ in batch]) @ vectors.T / TEMPERATURE
+        for row, (_, claim_id, _) in enumerate(batch):  # the same claim twice in a batch
+            for column, other in enumerate(columns):
+                if column != row and other == claim_id:
+                    logits[row, column] = -1e4
+        return nn.functional.cross_entropy(logits, torch.arange(len(batch)))
+
     model.train()
-    order = list(pairs)
+    optimise(optimiser, pairs, BATCH, epochs, loss_of)
+    model.eval()
+    return wrapped
+
+
+def optimise(
+    optimiser: Any,
+    items: Sequence[T],
+    batch: int,
+    epochs: float,
+    loss_of: Callable[[list[T]], Any],
+    report_every: int = 10,
+) -> None:
+    """Minimise `loss_of(batch)` over seeded shuffles of `items` for `epochs`, the learning
+    rate warmed up linearly over the first tenth of the steps and then decayed linearly to 0."""
+    import torch
+
+    shuffle = random.Random(SEED)
+    steps = math.ceil(len(items) / batch * epochs)
+    warmup = max(1, steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda k: min(1.0, (k + 1) / warmup) * max(0.0, (steps - k) / steps)
+    )
+    order = list(items)
     step, start = 0, time.monotonic()
     while step < steps:
         shuffle.shuffle(order)
-        for first in range(0, len(order), BATCH):
+        for first in range(0, len(order), batch):
             if step >= steps:
                 break
-            batch = order[first : first + BATCH]
-            columns = [c for _, c, _ in batch] + [h for _, _, h in batch]
-            texts = [claims[c][0] for c in columns]
-            summaries = [claims[c][1] if claims[c][1].strip() else claims[c][0] for c in columns]
-            vectors = (embed(texts) + embed(summaries)) / 2
-            logits = embed([p for p, _, _ in batch]) @ vectors.T / TEMPERATURE
-            for row, (_, claim_id, _) in enumerate(batch):  # the same claim twice in a batch
-                for column, other in enumerate(columns):
-                    if column != row and other == claim_id:
-                        logits[row, column] = -1e4
-            loss = nn.functional.cross_entropy(logits, torch.arange(len(batch)))
+            loss = loss_of(order[first : first + batch])
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
             schedule.step()
             step += 1
-            if step % 10 == 0 or step == steps:
+            if step % report_every == 0 or step == steps:
                 elapsed = time.monotonic() - start
                 print(f"step {step}/{steps} loss {loss.item():.3f} {elapsed:.0f}s", file=sys.stderr)
-    model.eval()
-    return wrapped
 
 
 def save_adapter(wrapped: Sequence[Any], path: Path) -> None:
