@@ -204,11 +204,11 @@ def store_stand_in_vectors(store: Any, seed: int) -> int:
     import numpy as np
 
     from verifiers.config import MatchingSettings
-    from verifiers.matching.semantic import DIMENSIONS, adapter_file, embedding_key, text_hash
+    from verifiers.matching.semantic import DIMENSIONS, setting_key, text_hash
     from verifiers.store import Scope
     from verifiers.store.base import StoredEmbedding
 
-    key = embedding_key(adapter_file(MatchingSettings().minilm_adapter))
+    key = setting_key(MatchingSettings().minilm_adapter)
     rng = np.random.default_rng(seed)
     have = {claim_id for claim_id, _, _ in store.iter_embeddings(key)}
     written = 0

@@ -19,6 +19,7 @@ from verifiers.matching.semantic import (
     backfill,
     embedding_key,
     require_semantic,
+    setting_key,
     shared_encoder,
 )
 from verifiers.store.base import Scope, Store
@@ -57,6 +58,6 @@ def embed_command(app: AppContext, batch: int) -> None:
     matching = app.settings.matching
     added = embed_missing(app.store, matching, batch=batch)
     click.echo(f"embedded {added} claim(s)" if added else "every claim already has an embedding")
-    dropped = app.store.drop_other_embeddings(embedding_key(adapter_file(matching.minilm_adapter)))
+    dropped = app.store.drop_other_embeddings(setting_key(matching.minilm_adapter))
     if dropped:
         click.echo(f"deleted {dropped} vector(s) of another model")

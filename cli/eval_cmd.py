@@ -17,7 +17,7 @@ from verifiers.evaluation.embedding_cache import default_cache_path
 from verifiers.evaluation.metrics import AnswerDecision, Report
 from verifiers.evaluation.runner import evaluate
 from verifiers.evaluation.stance import StanceReport, evaluate_stance, load_stance_pairs
-from verifiers.matching.semantic import adapter_file, embedding_key, require_semantic
+from verifiers.matching.semantic import require_semantic, setting_key
 
 _FILE = click.Path(path_type=Path, dir_okay=False)
 
@@ -108,7 +108,7 @@ def eval_command(
         ).limited(limit)
         cache = None
         if matcher == "semantic":
-            key = embedding_key(adapter_file(settings.minilm_adapter))
+            key = setting_key(settings.minilm_adapter)
             cache = embeddings_cache or default_cache_path(key)
         with _Bar("embedding claims") as bar:
             evaluation = evaluate(

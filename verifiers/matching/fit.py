@@ -329,9 +329,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
     elif semantic:
         from verifiers.evaluation.embedding_cache import default_cache_path
-        from verifiers.matching.semantic import adapter_file, embedding_key
+        from verifiers.matching.semantic import setting_key
 
-        key = embedding_key(adapter_file(MatchingSettings().minilm_adapter))
+        key = setting_key(MatchingSettings().minilm_adapter)
         cache = args.embeddings_cache or default_cache_path(key)
         if not plain:
             print(

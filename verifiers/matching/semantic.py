@@ -83,6 +83,11 @@ def embedding_key(adapter: Path | None) -> str:
     return f"{MODEL_NAME}+{adapter.stem}-{digest}/{RECIPE}"
 
 
+def setting_key(setting: str) -> str:
+    """The embedding key of the model a `matching.minilm_adapter` setting names."""
+    return embedding_key(adapter_file(setting))
+
+
 def semantic_available() -> bool:
     """True when the optional packages are installed (nothing is imported to find out)."""
     try:
