@@ -115,7 +115,6 @@ class Encoder:
     def __init__(self, adapter: Path | None = SHIPPED_ADAPTER) -> None:
         """`adapter=None` loads plain MiniLM (what the adapter is trained from)."""
         require_semantic()
-        self.adapter = adapter
         self.key = embedding_key(adapter)  # the key its vectors are stored under
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
