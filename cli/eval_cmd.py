@@ -125,6 +125,10 @@ def eval_command(
             output["sweep"] = [asdict(point) for point in trade_off]
         output["claims"] = len(labelled.claims)
         output["matcher"] = matcher
+        if matcher == "semantic":  # which models and reranking gave these figures
+            output["semantic_model"] = settings.model_dump(
+                include={"minilm_adapter", "reranker", "rerank_top", "rerank_weight"}
+            )
     stance: StanceReport | None = None
     if stance_path is not None:
         stance = evaluate_stance(load_stance_pairs(stance_path))

@@ -176,7 +176,7 @@ def test_the_adapter_setting_reads_its_old_variable_and_refuses_a_missing_file(
         load_settings(None)
     message = str(problem.value)
     assert "\n" not in message and "matching.minilm_adapter" in message
-    assert f"no adapter file at {tmp_path / 'gone.npz'}" in message
+    assert f"no file at {tmp_path / 'gone.npz'}" in message
 
 
 def test_cross_fitting_ranks_each_post_with_a_model_that_never_trained_on_it(

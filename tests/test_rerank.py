@@ -1,0 +1,221 @@
+"""The semantic matcher's cross-encoder reranking: the arithmetic, the matcher's use of it, the
+shipped model, the setting, and the training command (with its cross-fitted measurement).
+
+The real models run where the semantic extra is installed; the reranker's effect on matching
+quality is guarded by tests/test_semantic.py's dev-slice floors, which run with it on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from tests.test_finetune import CLAIMS, POSTS
+from tests.test_semantic import need_extra
+from verifiers.config import MatchingSettings
+from verifiers.evaluation.data import ClaimRow, LabelledSet
+from verifiers.matching.rerank import SHIPPED_RERANKER, passage, rerank_logits, reranker_file
+from verifiers.store import Scope, Store, open_store
+
+EVERYWHERE = Scope.everything()
+SEMANTIC = MatchingSettings(matcher="semantic")
+
+
+def test_the_best_distinct_claims_get_the_weighted_score_and_the_rest_the_lowest() -> None:
+    logits = [5.0, 4.0, 4.5, 1.0, 3.0]
+    keys = ["a", "b", "a", "c", "d"]  # the third candidate is a copy of the first
+    asked: list[list[int]] = []
+
+    def score(chosen: list[int]) -> list[float]:
+        asked.append(chosen)
+        return [1.0, -2.0, 3.0]
+
+    out = rerank_logits(logits, keys, 3, 0.5, score)
+    assert asked == [[0, 1, 4]]  # best first, one per claim: the copy is not read
+    assert out == [5.5, 3.0, 3.5, 0.0, 4.5]  # unread ones get 0.5 x the lowest score (-2)
+    assert out.index(max(out)) == 0 and out[4] > out[1]  # the reranker moved "d" above "b"
+    for top, weight in ((0, 0.5), (3, 0.0)):  # reranking off: nothing asked, nothing moved
+        assert rerank_logits(logits, keys, top, weight, score) == logits
+    assert rerank_logits([2.0], ["a"], 3, 0.5, score) == [2.0]  # one candidate: no contest
+    assert len(asked) == 1
+
+
+class Favours:
+    """A reranker that prefers passages containing one word, and records what it was asked."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+        self.asked: list[tuple[str, list[str]]] = []
+
+    def scores(self, post: str, passages: Sequence[str]) -> list[float]:
+        self.asked.append((post, list(passages)))
+        return [10.0 if self.word in p else 0.0 for p in passages]
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Iterator[Store]:
+    store = open_store(str(tmp_path / "claims.db"))  # the 19 seed claims
+    yield store
+    store.close()
+
+
+def test_the_matcher_adds_its_rerankers_scores_to_the_best_candidates(seeded: Store) -> None:
+    need_extra()
+    from verifiers.matching.pipeline import Matcher
+
+    text = "Trump asked Zelenskyy if Ukraine could hit Moscow"
+    plain = Matcher(seeded, SEMANTIC.model_copy(update={"reranker": "none"}))
+    assert not plain.reranking
+    before = plain.rank(text, EVERYWHERE, k=5)
+    assert before[0].claim_id == "ft-trump-asked-can-you-hit-moscow"
+    runner_up = seeded.get_claim(before[1].claim_id, EVERYWHERE)
+    favours = Favours(runner_up.text)  # a reranker sure the runner-up is meant
+    settings = SEMANTIC.model_copy(update={"rerank_top": 3, "rerank_weight": 1.0})
+    reranked = Matcher(seeded, settings, reranker=favours)
+    after = reranked.rank(text, EVERYWHERE, k=5)
+    assert after[0].claim_id == runner_up.id
+    ((post, passages),) = favours.asked
+    assert post == text  # as written: the reranker reads case, links and signatures
+    assert len(passages) == 3 and passage(runner_up.text, runner_up.summary) in passages
+    light = Matcher(seeded, settings.model_copy(update={"rerank_weight": 0.01}), reranker=favours)
+    assert light.rank(text, EVERYWHERE, k=1)[0].claim_id == before[0].claim_id  # weighed lightly
+
+
+def test_the_shipped_cross_encoder_scores_the_claim_a_post_states_highest(seeded: Store) -> None:
+    need_extra()
+    from verifiers.matching.rerank import CrossEncoder
+
+    assert reranker_file(SEMANTIC.reranker) == SHIPPED_RERANKER  # on by default
+    claims = {c.id: passage(c.text, c.summary) for c in seeded.iter_claims(EVERYWHERE)}
+    model = CrossEncoder()
+    for post, meant in (
+        ("did trump really ask zelensky whether ukraine could strike moscow??", "ft-trump-asked-"
+         "can-you-hit-moscow"),
+        ("so NATO countries are paying for the patriots going to ukraine, not the US",
+         "ft-trump-new-weapons-patriots-nato-pays"),
+    ):  # fmt: skip
+        ids = list(claims)
+        scores = model.scores(post, [claims[i] for i in ids])
+        assert ids[scores.index(max(scores))] == meant, sorted(zip(scores, ids, strict=True))[-3:]
+        assert model.scores(post, [claims[meant]]) == [max(scores)]  # remembered, unchanged
+
+
+def test_a_missing_reranker_file_is_refused_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from verifiers.config import ConfigError, load_settings
+
+    monkeypatch.setenv("CLAIMBOT_MATCHING_RERANKER", str(tmp_path / "gone.npz"))
+    with pytest.raises(ConfigError) as problem:
+        load_settings(None)
+    message = str(problem.value)
+    assert "\n" not in message and "matching.reranker" in message
+    assert f"no file at {tmp_path / 'gone.npz'}" in message and "rerank_train --out" in message
+    assert reranker_file("none") is None
+
+
+def labelled() -> LabelledSet:
+    return LabelledSet(
+        claims={i: ClaimRow(i, text, title) for i, (text, title) in CLAIMS.items()},
+        queries={q: post for q, (post, _) in POSTS.items()},
+        qrels={q: frozenset({claim}) for q, (_, claim) in POSTS.items()},
+    )
+
+
+def test_cross_fitting_reranks_each_post_with_a_model_that_never_trained_on_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    need_extra()
+    from verifiers.matching import rerank_train
+
+    data = labelled()
+    texts = rerank_train.passages(data)
+    groups = rerank_train.training_groups(data, rerank_train.top_claims(data))
+    assert sorted(groups) == sorted(POSTS)  # every post has 3 wrong claims among its 10 best
+    for post_id, [(post, ids)] in groups.items():
+        assert post == POSTS[post_id][0] and ids[0] == POSTS[post_id][1]
+        assert len(set(ids)) == 4 and texts[ids[1]] == passage(*CLAIMS[ids[1]])
+    trained_on: list[set[str]] = []
+    real_train = rerank_train.train
+
+    def spy_train(groups, texts, epochs):  # type: ignore[no-untyped-def]
+        trained_on.append({post for post, _ in groups})
+        return real_train(groups, texts, epochs=0.5)
+
+    monkeypatch.setattr(rerank_train, "train", spy_train)
+    reranker = rerank_train.cross_fitted(data, groups, texts, 2)
+    assert len(trained_on) == 2
+    models = reranker._models
+    for query, _ in POSTS.values():
+        fold = reranker._fold_of[query]
+        assert query not in trained_on[fold] and query in trained_on[1 - fold]
+        claim_text = texts["c4"]
+        assert reranker.scores(query, [claim_text]) == models[fold].scores(query, [claim_text])
+    assert reranker.scores("warm up", ["x", "y"]) == [0.0, 0.0]  # not a labelled post
+
+
+def test_the_training_command_measures_then_writes_a_model_the_setting_can_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A community's own labelled posts → a cross-encoder file that `[matching] reranker`
+    accepts and the matcher uses; `--cross-fit` prints a row per depth and weight first."""
+    need_extra()
+    import numpy as np
+
+    from verifiers.matching import rerank_train
+    from verifiers.matching.pipeline import Matcher
+    from verifiers.matching.rerank import CrossEncoder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the claim vectors' cache
+    claims = tmp_path / "claims.tsv"
+    claims.write_text(
+        "id\tclaim\ttitle\n" + "".join(f"{i}\t{t}\t{s}\n" for i, (t, s) in CLAIMS.items())
+    )
+    queries = tmp_path / "posts.tsv"
+    queries.write_text("id\ttext\n" + "".join(f"{q}\t{p}\n" for q, (p, _) in POSTS.items()))
+    qrels = tmp_path / "posts.qrels"
+    qrels.write_text("".join(f"{q} 0 {c} 1\n" for q, (_, c) in POSTS.items()))
+    out = tmp_path / "ours.npz"
+    files = ["--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels)]
+    args = [*files, "--epochs", "1", "--cross-fit", "2", "--tops", "3", "--weights", "0,1"]
+    assert rerank_train.main([*args, "--out", str(out)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].startswith("top weight  MAP@5") and len(table) == 3
+    assert [row.split()[:2] for row in table[1:]] == [["3", "0.00"], ["3", "1.00"]]
+    with np.load(out) as saved:
+        assert {"head.weight", "head.bias", "scale"} <= set(saved.files)
+    settings = SEMANTIC.model_copy(update={"reranker": str(out)})
+    assert reranker_file(settings.reranker) == out
+    model = CrossEncoder(out)
+    post, claim = POSTS["q1"]
+    assert len(model.scores(post, [passage(*CLAIMS[claim])])) == 1
+    store = open_store(str(tmp_path / "claims.db"))
+    try:
+        matcher = Matcher(store, settings)
+        assert matcher.reranking
+        assert matcher.check("Trump asked Zelenskyy if Ukraine could hit Moscow", EVERYWHERE)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "x.npz"], "give either --data DIR or all three"),
+        (["--data", "d", "--cross-fit", "1", "--out", "x.npz"], "--cross-fit needs at least 2"),
+        (["--data", "d", "--weights", "1,x", "--out", "x.npz"], "not a list of numbers: '1,x'"),
+        (["--data", "/no/such/dir", "--out", "x.npz"], "error: /no/such/dir: no such data dir"),
+    ],
+)  # fmt: skip
+def test_the_training_command_refuses_bad_input_in_one_line(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from verifiers.matching import rerank_train
+
+    with pytest.raises(SystemExit) as exit_info:
+        rerank_train.main(args)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
