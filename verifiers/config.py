@@ -41,7 +41,8 @@ class MatchingSettings(BaseModel):
     matcher: Literal["lexical", "semantic"] = "lexical"
     # Calibrated on CheckThat! 2020 train (docs/matching.md): each matcher's confident threshold
     # is the lowest with at most 2.5% false answers on train (lexical 0.70: 58.5% of queries
-    # answered correctly there; semantic 0.75: 68.4%). Related: a suggestion tier (~15% false).
+    # answered correctly there; semantic, before reranking, 0.75: 68.4%). Related: a
+    # suggestion tier (~15% false).
     confident_threshold: float = Field(0.7, ge=0.0, le=1.0)
     related_threshold: float = Field(0.35, ge=0.0, le=1.0)
     # The semantic matcher's scores come from its own fitted model, so its own thresholds.
