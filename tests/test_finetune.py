@@ -109,6 +109,19 @@ def test_finetuning_brings_the_training_posts_closer_to_their_claims(tmp_path: P
     assert after.mean() > before.mean() + 0.01, (before, after)
 
 
+def labelled_files(folder: Path) -> list[str]:
+    """CLAIMS and POSTS as the files `claimbot eval` reads, as command-line options."""
+    claims = folder / "claims.tsv"
+    claims.write_text(
+        "id\tclaim\ttitle\n" + "".join(f"{i}\t{t}\t{s}\n" for i, (t, s) in CLAIMS.items())
+    )
+    queries = folder / "posts.tsv"
+    queries.write_text("id\ttext\n" + "".join(f"{q}\t{p}\n" for q, (p, _) in POSTS.items()))
+    qrels = folder / "posts.qrels"
+    qrels.write_text("".join(f"{q} 0 {c} 1\n" for q, (_, c) in POSTS.items()))
+    return ["--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels)]
+
+
 def write_adapter(path: Path, seed: int) -> Path:
     """A small random adapter for the first query layer, as `finetune` would write one."""
     import numpy as np
@@ -251,16 +264,8 @@ def test_the_finetune_command_trains_an_adapter_the_setting_can_name(tmp_path: P
     from verifiers.matching import finetune
     from verifiers.matching.semantic import adapter_file, embedding_key
 
-    claims = tmp_path / "claims.tsv"
-    claims.write_text(
-        "id\tclaim\ttitle\n" + "".join(f"{i}\t{t}\t{s}\n" for i, (t, s) in CLAIMS.items())
-    )
-    queries = tmp_path / "posts.tsv"
-    queries.write_text("id\ttext\n" + "".join(f"{q}\t{p}\n" for q, (p, _) in POSTS.items()))
-    qrels = tmp_path / "posts.qrels"
-    qrels.write_text("".join(f"{q} 0 {c} 1\n" for q, (_, c) in POSTS.items()))
     out = tmp_path / "ours.npz"
-    files = ["--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels)]
+    files = labelled_files(tmp_path)
     assert finetune.main([*files, "--epochs", "1", "--out", str(out)]) == 0
     with np.load(out) as saved:
         assert len([k for k in saved.files if k.endswith(".B")]) == 6 * len(finetune.TARGETS)

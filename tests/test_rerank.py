@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_finetune import CLAIMS, POSTS
+from tests.test_finetune import CLAIMS, POSTS, labelled_files
 from tests.test_semantic import need_extra
 from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import ClaimRow, LabelledSet
@@ -169,16 +169,8 @@ def test_the_training_command_measures_then_writes_a_model_the_setting_can_name(
     from verifiers.matching.rerank import CrossEncoder
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the claim vectors' cache
-    claims = tmp_path / "claims.tsv"
-    claims.write_text(
-        "id\tclaim\ttitle\n" + "".join(f"{i}\t{t}\t{s}\n" for i, (t, s) in CLAIMS.items())
-    )
-    queries = tmp_path / "posts.tsv"
-    queries.write_text("id\ttext\n" + "".join(f"{q}\t{p}\n" for q, (p, _) in POSTS.items()))
-    qrels = tmp_path / "posts.qrels"
-    qrels.write_text("".join(f"{q} 0 {c} 1\n" for q, (_, c) in POSTS.items()))
     out = tmp_path / "ours.npz"
-    files = ["--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels)]
+    files = labelled_files(tmp_path)
     args = [*files, "--epochs", "1", "--cross-fit", "2", "--tops", "3", "--weights", "0,1"]
     assert rerank_train.main([*args, "--out", str(out)]) == 0
     table = capsys.readouterr().out.splitlines()

@@ -213,13 +213,30 @@ def save_adapter(wrapped: Sequence[Any], path: Path, extra: dict[str, Any] | Non
     tmp.replace(path)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_labelled_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that name a labelled set: a CheckThat!-style directory and split, or the
+    three files `claimbot eval` reads (the training commands share them)."""
     parser.add_argument("--data", type=Path, help="CheckThat!-style directory")
     parser.add_argument("--split", default="train")
     parser.add_argument("--claims", type=Path, help="claims TSV: id, claim, title")
     parser.add_argument("--queries", type=Path, help="posts TSV: id, text")
     parser.add_argument("--qrels", type=Path, help="TREC qrels: post 0 claim relevance")
+
+
+def labelled_from(parser: argparse.ArgumentParser, args: argparse.Namespace) -> LabelledSet:
+    """The set `add_labelled_arguments`' options name; bad input ends the command in one line."""
+    files = (args.claims, args.queries, args.qrels)
+    if (args.data is not None and any(files)) or (args.data is None and not all(files)):
+        parser.error("give either --data DIR or all three of --claims, --queries and --qrels")
+    try:
+        return load_split(args.data, args.split) if args.data else load_set(*files)
+    except InvalidInput as exc:
+        parser.exit(2, f"error: {exc}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_labelled_arguments(parser)
     parser.add_argument("--epochs", type=float, default=EPOCHS)
     parser.add_argument(
         "--out",
@@ -228,13 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"adapter file to write (the shipped one: {SHIPPED_ADAPTER.relative_to(ROOT)})",
     )
     args = parser.parse_args(argv)
-    files = (args.claims, args.queries, args.qrels)
-    if (args.data is not None and any(files)) or (args.data is None and not all(files)):
-        parser.error("give either --data DIR or all three of --claims, --queries and --qrels")
-    try:
-        labelled = load_split(args.data, args.split) if args.data else load_set(*files)
-    except InvalidInput as exc:
-        parser.exit(2, f"error: {exc}\n")
+    labelled = labelled_from(parser, args)
     import torch
 
     base = Encoder(adapter=None)

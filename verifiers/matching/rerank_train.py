@@ -26,8 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from verifiers.config import MatchingSettings
-from verifiers.errors import InvalidInput
-from verifiers.evaluation.data import LabelledSet, load_set, load_split
+from verifiers.evaluation.data import LabelledSet
 from verifiers.evaluation.embedding_cache import default_cache_path
 from verifiers.evaluation.runner import evaluate, loaded_store, make_matcher, stored_fields
 from verifiers.matching import finetune
@@ -189,11 +188,7 @@ def sweep(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, help="CheckThat!-style directory")
-    parser.add_argument("--split", default="train")
-    parser.add_argument("--claims", type=Path, help="claims TSV: id, claim, title")
-    parser.add_argument("--queries", type=Path, help="posts TSV: id, text")
-    parser.add_argument("--qrels", type=Path, help="TREC qrels: post 0 claim relevance")
+    finetune.add_labelled_arguments(parser)
     parser.add_argument("--epochs", type=float, default=EPOCHS)
     parser.add_argument("--embeddings-cache", type=Path, help="claim vectors of a previous run")
     parser.add_argument("--cross-fit", type=int, default=0, metavar="K", help="measure first")
@@ -206,15 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"file to write (the shipped one: {SHIPPED_RERANKER.relative_to(finetune.ROOT)})",
     )
     args = parser.parse_args(argv)
-    files = (args.claims, args.queries, args.qrels)
-    if (args.data is not None and any(files)) or (args.data is None and not all(files)):
-        parser.error("give either --data DIR or all three of --claims, --queries and --qrels")
     if args.cross_fit == 1 or args.cross_fit < 0:
         parser.error("--cross-fit needs at least 2 folds")
-    try:
-        labelled = load_split(args.data, args.split) if args.data else load_set(*files)
-    except InvalidInput as exc:
-        parser.exit(2, f"error: {exc}\n")
+    labelled = finetune.labelled_from(parser, args)
     cache = args.embeddings_cache or default_cache_path(
         setting_key(MatchingSettings().minilm_adapter)
     )
