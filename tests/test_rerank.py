@@ -38,8 +38,8 @@ def test_the_best_distinct_claims_get_the_weighted_score_and_the_rest_the_lowest
     assert out.index(max(out)) == 0 and out[4] > out[1]  # the reranker moved "d" above "b"
     for top, weight in ((0, 0.5), (3, 0.0)):  # reranking off: nothing asked, nothing moved
         assert rerank_logits(logits, keys, top, weight, score) == logits
-    assert rerank_logits([2.0], ["a"], 3, 0.5, score) == [2.0]  # one candidate: no contest
-    assert len(asked) == 1
+    assert rerank_logits([2.0], ["a"], 3, 0.5, lambda chosen: [4.0]) == [4.0]  # alone: read too
+    assert rerank_logits([], [], 3, 0.5, score) == [] and len(asked) == 1
 
 
 class Favours:

@@ -2,7 +2,7 @@
 
 The sentence embeddings compare a post's vector with a claim's, each computed alone; a
 cross-encoder reads "post [SEP] claim | summary" as one sequence, so each word of the post is
-read against the claim's words. It is too slow to read every candidate (~8 ms a pair on one
+read against the claim's words. It is too slow to read every candidate (~15 ms a pair on one
 core), so it reads only the `rerank_top` best after the fitted relevance model, and its score,
 times `rerank_weight`, is added to their relevance logits before the duplicate-aware ranking
 and the calibrated answer decision (`rerank_logits`). Both settings were chosen on CheckThat!
@@ -55,8 +55,9 @@ def rerank_logits(
     """Relevance logits after reranking: the `top` best distinct claims (copies share a key)
     get `weight` × their cross-encoder score added (`score` scores candidates given by
     position). Every other candidate gets the lowest of those scores, so none overtakes a
-    reranked one by the reranker's doing."""
-    if top <= 0 or weight == 0.0 or len(logits) < 2:
+    reranked one by the reranker's doing. A lone candidate is read too: the score moves its
+    answer confidence, as it moves every top candidate's."""
+    if top <= 0 or weight == 0.0 or not logits:
         return list(logits)
     chosen: list[int] = []
     seen: set[str] = set()
