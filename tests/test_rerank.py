@@ -176,6 +176,8 @@ def test_the_training_command_measures_then_writes_a_model_the_setting_can_name(
     table = capsys.readouterr().out.splitlines()
     assert table[0].startswith("top weight  MAP@5") and len(table) == 3
     assert [row.split()[:2] for row in table[1:]] == [["3", "0.00"], ["3", "1.00"]]
+    assert table[0].split()[4:] == [f"answered/false@{t}" for t in ("0.70", "0.75", "0.80")]
+    assert all(len(row.split()) == 4 + 3 for row in table[1:])  # a cell per threshold
     with np.load(out) as saved:
         assert {"head.weight", "head.bias", "scale"} <= set(saved.files)
     settings = SEMANTIC.model_copy(update={"reranker": str(out)})
