@@ -83,6 +83,27 @@ def test_the_matcher_adds_its_rerankers_scores_to_the_best_candidates(seeded: St
     assert light.rank(text, EVERYWHERE, k=1)[0].claim_id == before[0].claim_id  # weighed lightly
 
 
+def test_checks_skip_the_reranker_where_nothing_could_reach_the_related_tier(
+    seeded: Store,
+) -> None:
+    need_extra()
+    from verifiers.matching.pipeline import Matcher
+
+    chatter = "My cousin baked a lemon cake for the school fair last Saturday."
+    claim = "Trump asked Zelenskyy if Ukraine could hit Moscow"
+    favours = Favours("Moscow")
+    matcher = Matcher(seeded, SEMANTIC, reranker=favours)
+    assert not matcher.check(chatter, EVERYWHERE).results[0].related
+    assert favours.asked == []  # nothing near the tiers: the cross-encoder was not asked
+    matcher.rank(chatter, EVERYWHERE, k=5)
+    assert len(favours.asked) == 1  # a ranked list is reranked whatever its scores
+    found = matcher.check(claim, EVERYWHERE).results[0].match
+    assert found is not None and len(favours.asked) == 2
+    always = Matcher(seeded, SEMANTIC.model_copy(update={"rerank_from": 0.0}), reranker=favours)
+    always.check(chatter, EVERYWHERE)
+    assert len(favours.asked) == 3
+
+
 def test_the_shipped_cross_encoder_scores_the_claim_a_post_states_highest(seeded: Store) -> None:
     need_extra()
     from verifiers.matching.rerank import CrossEncoder

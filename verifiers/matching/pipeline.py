@@ -182,7 +182,7 @@ class Matcher:
         for n, seg in enumerate(segments):
             each = None if dense is None else DenseQuery(dense[n], dense[n : n + 1])
             ranked = self._rank_normalised(
-                normalize(seg), scope, self._settings.candidates, dense=each, said=seg
+                normalize(seg), scope, self._settings.candidates, dense=each, said=seg, shown=True
             )
             result = self._decide(seg, ranked)
             if result.match is not None:
@@ -465,18 +465,21 @@ class Matcher:
         *,
         dense: DenseQuery | None = None,
         said: str = "",
+        shown: bool = False,
     ) -> list[Scored]:
         """`said`: the text as written (the reranker reads it: case, links and signatures
-        help it, measured on CheckThat! dev), `norm` its normalised form."""
+        help it, measured on CheckThat! dev), `norm` its normalised form. `shown`: only what
+        reaches the related tier matters (`check`), so a segment too far below it is not
+        reranked."""
         screen = SEMANTIC_SCREEN_KEEP if self.semantic else SCREEN_KEEP
         candidates, size = self.candidate_features(
             norm, scope, limit, exclude, dense=dense, screen=screen
         )
         logits = [relevance_logit(f, self._weights) for _, f in candidates]
         keys = [duplicate_key(claim.text) for claim, _ in candidates]
-        if self.reranking:
-            logits = self._reranked(said or norm, [c for c, _ in candidates], logits, keys)
         floor = self._weights.rival_floor
+        if self.reranking and (not shown or self._worth_reranking(logits, keys)):
+            logits = self._reranked(said or norm, [c for c, _ in candidates], logits, keys)
         s = self._settings
         return [
             Scored(
@@ -490,6 +493,16 @@ class Matcher:
             )
             for r in rank_candidates(logits, keys, floor)
         ]
+
+    def _worth_reranking(self, logits: list[float], keys: list[str]) -> bool:
+        """Whether the best candidate's answer score before reranking reaches `rerank_from`.
+        Below it the cross-encoder (~15 ms a pair) cannot lift a claim to the related tier
+        (CheckThat! 2020 train, docs/matching.md), so chatter skips it; a ranked list (`rank`)
+        is always reranked, since its order below the tiers is seen there."""
+        if not logits:
+            return False
+        top = rank_candidates(logits, keys, self._weights.rival_floor)[0]
+        return answer_score(top.logit, top.rivals, self._weights) >= self._settings.rerank_from
 
     def _reranked(
         self, query: str, claims: list[Claim], logits: list[float], keys: list[str]
