@@ -61,7 +61,9 @@ def seeded(tmp_path: Path) -> Iterator[Store]:
     store.close()
 
 
-def test_the_matcher_adds_its_rerankers_scores_to_the_best_candidates(seeded: Store) -> None:
+def test_the_matcher_adds_its_rerankers_scores_to_the_best_candidates(
+    seeded: Store, tmp_path: Path
+) -> None:
     need_extra()
     from verifiers.matching.pipeline import Matcher
 
@@ -81,6 +83,9 @@ def test_the_matcher_adds_its_rerankers_scores_to_the_best_candidates(seeded: St
     assert len(passages) == 3 and passage(runner_up.text, runner_up.summary) in passages
     light = Matcher(seeded, settings.model_copy(update={"rerank_weight": 0.01}), reranker=favours)
     assert light.rank(text, EVERYWHERE, k=1)[0].claim_id == before[0].claim_id  # weighed lightly
+    elsewhere = settings.model_copy(update={"reranker": str(tmp_path / "gone.npz")})
+    passed_in = Matcher(seeded, elsewhere, reranker=favours)  # stands for the setting's file
+    assert passed_in.rank(text, EVERYWHERE, k=1)[0].claim_id == runner_up.id
 
 
 def test_checks_skip_the_reranker_where_nothing_could_reach_the_related_tier(

