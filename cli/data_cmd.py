@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from cli.context import AppContext, pass_app, scope_for
+from cli.files import replaced_whole, writable
 from cli.output import claim_json
 from verifiers.errors import InvalidInput
 from verifiers.interchange.claimreview import export_claimreviews, read_claimreviews
@@ -77,9 +79,9 @@ def export_command(
     app: AppContext, fmt: str, output: Path | None, retired: bool, guild: int | None
 ) -> None:
     """Export claims as JSONL (lossless) or as ClaimReview JSON-LD."""
+    target = writable(output, "--output") if output else None
     claims = app.store.iter_claims(scope_for(guild), include_retired=retired)
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
-    try:
+    with replaced_whole(target) if target else nullcontext(sys.stdout) as out:
         if fmt == "jsonl":
             count = sum(
                 out.write(json.dumps(claim_json(claim), ensure_ascii=False) + "\n") > 0
@@ -90,9 +92,6 @@ def export_command(
             json.dump(reviews, out, ensure_ascii=False, indent=2)
             out.write("\n")
             count = len(reviews)
-    finally:
-        if output:
-            out.close()
     if output:
         click.echo(f"exported {count} claim(s) to {output}")
 

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from cli.context import AppContext, pass_app
+from cli.files import replaced_whole, writable
 from verifiers.errors import InvalidInput
 from verifiers.evaluation.data import load_set, load_split
 from verifiers.evaluation.embedding_cache import default_cache_path
@@ -59,6 +60,13 @@ _FILE = click.Path(path_type=Path, dir_okay=False)
     "(default: ~/.cache/claimbot/embeddings-<model>.npz).",
 )
 @click.option("--stance", "stance_path", type=_FILE, help="Also report stance accuracy (JSONL).")
+@click.option(
+    "--per-query",
+    "per_query",
+    type=_FILE,
+    help="Also write each query's outcome to this file, one JSON object a line: its text, "
+    "relevant claims, top 5 with scores, first relevant rank, and the answer decision.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @pass_app
 def eval_command(
@@ -74,6 +82,7 @@ def eval_command(
     sweep: tuple[float, ...],
     embeddings_cache: Path | None,
     stance_path: Path | None,
+    per_query: Path | None,
     as_json: bool,
 ) -> None:
     """Evaluate matching (MAP@5, MRR, P@1, Recall@5, answer decisions) on a labelled set.
@@ -87,8 +96,10 @@ def eval_command(
         raise InvalidInput("--claims, --queries and --qrels must be given together")
     if data is None and not any(files) and stance_path is None:
         raise InvalidInput("nothing to evaluate: give --data DIR, the three files, or --stance")
-    if sweep and data is None and not any(files):
-        raise InvalidInput("--sweep needs a labelled set: give --data DIR or the three files")
+    for option, given in (("--sweep", sweep), ("--per-query", per_query)):
+        if given and data is None and not any(files):
+            raise InvalidInput(f"{option} needs a labelled set: give --data DIR or the three files")
+    per_query = writable(per_query, "--per-query") if per_query else None
 
     settings = app.settings.matching
     if confident_threshold is not None:
@@ -120,6 +131,12 @@ def eval_command(
                 embed_progress=bar.update,
             )
         report, trade_off = evaluation.report, evaluation.sweep
+        if per_query is not None:
+            threshold = report.confident_threshold
+            with replaced_whole(per_query) as out:
+                for outcome in evaluation.outcomes:
+                    row = outcome.as_row(labelled.queries[outcome.query_id], threshold)
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
         output.update(report.as_dict())
         if trade_off:
             output["sweep"] = [asdict(point) for point in trade_off]

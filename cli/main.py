@@ -99,6 +99,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:  # (after BrokenPipeError, one of them) a file the user named, and why
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(1)
     except Exception:
         if os.environ.get("CLAIMBOT_LOG_LEVEL", "").upper() == "DEBUG":
             traceback.print_exc()

@@ -267,6 +267,38 @@ def test_export_and_claimreview_round_trip(cli: Cli, tmp_path: Path) -> None:
     assert mine == original
 
 
+def test_export_is_written_whole_or_not_at_all(cli: Cli, tmp_path: Path) -> None:
+    missing = tmp_path / "gone" / "claims.jsonl"
+    line = one_error_line(cli("export", "-o", str(missing)))
+    assert (
+        line == f"error: --output: cannot write {missing}: folder {missing.parent} does not exist"
+    )
+    assert not missing.parent.exists()
+    assert "is a directory" in one_error_line(cli("export", "-o", str(tmp_path)))
+    target = tmp_path / "claims.jsonl"
+    target.write_text("yesterday's export\n")
+    (tmp_path / "claims.jsonl.partial").mkdir()  # the file cannot be written: an OS error
+    failed = cli("export", "-o", str(target))
+    assert failed.returncode == 1
+    assert one_error_line(failed) == f"error: {target}.partial: Is a directory"
+    assert target.read_text() == "yesterday's export\n"  # the old export is kept whole
+    (tmp_path / "claims.jsonl.partial").rmdir()
+    assert "exported" in cli("export", "-o", str(target)).stdout
+    assert ASKED_MOSCOW in target.read_text() and not (tmp_path / "claims.jsonl.partial").exists()
+
+
+def test_a_file_interrupted_while_written_leaves_the_old_one(tmp_path: Path) -> None:
+    from cli.files import replaced_whole
+
+    target = tmp_path / "rows.jsonl"
+    target.write_text("old\n")
+    with pytest.raises(KeyboardInterrupt), replaced_whole(target) as out:
+        out.write("half of the new\n")
+        raise KeyboardInterrupt
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["rows.jsonl"]
+
+
 def test_new_db_path_is_created_and_seeded_once(cli: Cli, tmp_path: Path) -> None:
     first = cli.json("claims", "list", "--json", "--limit", "1000")
     assert len(first) >= 12

@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,15 +54,19 @@ def run_eval(*args: str) -> tuple[int, str]:
     return code, out.getvalue() + err.getvalue()
 
 
-def test_eval_regression_on_dev_slice(slice_files: tuple[Path, Path, Path]) -> None:
+def test_eval_regression_on_dev_slice(slice_files: tuple[Path, Path, Path], tmp_path: Path) -> None:
     claims, queries, qrels = slice_files
     sweep = "0.9,0.3,0.5,0.7"
+    details = tmp_path / "per-query.jsonl"
     code, out = run_eval(
         "--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels), "--json",
-        "--sweep", sweep,
+        "--sweep", sweep, "--per-query", str(details),
     )  # fmt: skip
     assert code == 0, out
     figures = json.loads(out)
+    rows = [json.loads(line) for line in details.read_text(encoding="utf-8").splitlines()]
+    labelled = load_set(claims, queries, qrels)
+    check_per_query_rows(rows, figures, labelled.qrels, labelled.queries)
     assert figures["queries"] == 120
     assert figures["claims"] == 10_375
     for key, floor in FLOORS.items():
@@ -79,6 +84,53 @@ def test_eval_regression_on_dev_slice(slice_files: tuple[Path, Path, Path]) -> N
         # A higher threshold answers fewer queries, rightly and falsely.
         assert [p[key] for p in points] == sorted((p[key] for p in points), reverse=True)
     assert points[0]["false_answers"] > points[-1]["false_answers"]
+
+
+def check_per_query_rows(
+    rows: list[dict[str, Any]],
+    figures: dict[str, Any],
+    qrels: dict[str, frozenset[str]],
+    queries: dict[str, str],
+) -> None:
+    """`--per-query` tells each query's story in the set's own ids, and adds up to the report."""
+    assert [r["query_id"] for r in rows] == list(qrels)
+    n = len(rows)
+    assert sum(r["average_precision"] for r in rows) / n == pytest.approx(figures["map_at_5"])
+    for row_key, key in (
+        ("answered_correctly", "answered_correctly"),
+        ("false_answer", "false_answers"),
+    ):
+        assert sum(r[row_key] for r in rows) / n == pytest.approx(figures[key])
+    for row in rows:
+        assert row["text"] == queries[row["query_id"]]
+        assert row["relevant"] == sorted(qrels[row["query_id"]])
+        top = row["top"]
+        assert 1 <= len(top) <= 5
+        assert all(t["relevant"] == (t["claim_id"] in row["relevant"]) for t in top)
+        hits = [i for i, t in enumerate(top, 1) if t["relevant"]]
+        if hits:
+            assert row["first_relevant_rank"] == hits[0]
+        assert row["answer_score"] in (top[0]["score"], 0.0)
+        assert row["answered"] == (row["answer_score"] >= figures["confident_threshold"])
+        assert row["answered_correctly"] == (row["answered"] and top[0]["relevant"])
+    assert any(not r["answered_correctly"] for r in rows)  # there are misses to look at
+
+
+def test_per_query_into_a_missing_folder_is_refused_before_the_run(
+    slice_files: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    claims, queries, qrels = slice_files
+    target = tmp_path / "gone" / "rows.jsonl"
+    code, out = run_eval(
+        "--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels),
+        "--per-query", str(target),
+    )  # fmt: skip
+    assert code == 1
+    assert (
+        out == f"error: --per-query: cannot write {target}: folder {target.parent} does not exist\n"
+    )
+    code, out = run_eval("--stance", str(DATA / "stance_pairs.jsonl"), "--per-query", str(target))
+    assert code == 1 and "--per-query needs a labelled set" in out and out.count("\n") == 1
 
 
 def test_eval_data_dir_with_limit_reads_a_checkthat_layout(

@@ -42,6 +42,30 @@ class QueryOutcome:
     withheld_top_score: float
     strict_withheld_top_score: float
     relevant: frozenset[str]
+    scores: tuple[float, ...] = ()  # each ranked claim's calibrated answer score
+
+    def as_row(self, text: str, threshold: float, k: int = 5) -> dict[str, object]:
+        """This query as one JSON object: what it said, what was meant, what came back, and
+        what the answer decision at `threshold` made of it (where to look when a figure moves).
+        """
+        first = next((i for i, c in enumerate(self.ranked, 1) if c in self.relevant), None)
+        answered = bool(self.ranked) and self.top_score >= threshold
+        return {
+            "query_id": self.query_id,
+            "text": text,
+            "relevant": sorted(self.relevant),
+            "top": [
+                {"claim_id": claim, "score": score, "relevant": claim in self.relevant}
+                for claim, score in zip(self.ranked[:k], self.scores[:k], strict=False)
+            ],
+            "first_relevant_rank": first,
+            "average_precision": average_precision_at(self.ranked, self.relevant, k),
+            "answer_score": self.top_score,  # 0 when the top claim cannot be an answer
+            "answered": answered,
+            "answered_correctly": answered and self.ranked[0] in self.relevant,
+            "false_answer": self.withheld_top_score >= threshold,
+            "withheld_top_score": self.withheld_top_score,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,10 +97,12 @@ def threshold_for(settings: MatchingSettings, kind: str) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Evaluation:
-    """The report at the configured threshold, and the answer decision at each swept one."""
+    """The report at the configured threshold, the answer decision at each swept one, and
+    each query's outcome (the set's own claim ids)."""
 
     report: Report
     sweep: tuple[AnswerDecision, ...]
+    outcomes: tuple[QueryOutcome, ...] = ()
 
 
 def evaluate(
@@ -129,6 +131,7 @@ def evaluate(
     return Evaluation(
         summarise(outcomes, threshold_for(settings, matcher), timings),
         tuple(answer_decision(outcomes, t) for t in sorted(set(sweep))),
+        tuple(outcomes),
     )
 
 
@@ -150,6 +153,7 @@ def run_queries(
     scope = Scope.everything()
     duplicates = labelled.duplicates()
     with loaded_store(labelled) as (store, ids):
+        named = {stored: own for own, stored in ids.items()}  # outcomes speak the set's ids
         m = make_matcher(
             store, settings, matcher, cache=cache, embed_progress=embed_progress, reranker=reranker
         )
@@ -159,7 +163,7 @@ def run_queries(
             text = labelled.queries[query_id]
             relevant = frozenset(ids[c] for c in relevant_ids)
             if not text.strip():
-                outcomes.append(QueryOutcome(query_id, (), 0.0, 0.0, 0.0, relevant))
+                outcomes.append(QueryOutcome(query_id, (), 0.0, 0.0, 0.0, relevant_ids))
                 continue
             start = time.perf_counter()
             dense = None
@@ -174,11 +178,12 @@ def run_queries(
             outcomes.append(
                 QueryOutcome(
                     query_id,
-                    tuple(r.claim_id for r in ranked),
+                    tuple(named[r.claim_id] for r in ranked),
                     _top(ranked),
                     _top(withheld),
                     _top(strict),
-                    relevant,
+                    relevant_ids,
+                    tuple(r.score for r in ranked),
                 )
             )
             if progress is not None:
