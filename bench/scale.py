@@ -26,13 +26,16 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # The code beside this script is what gets measured (a clean clone, not another installed tree).
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
+
+if TYPE_CHECKING:  # pragma: no cover
+    from verifiers.config import MatchingSettings
 
 IMPORT_BATCH = 5_000
 GUILD = 4242  # checks run as one Discord server would: global claims plus its own
@@ -140,9 +143,21 @@ def _found(result: Any, source: int | None) -> bool:
     )
 
 
+def matching_settings(matcher: str) -> MatchingSettings:
+    """The default matching settings with any `CLAIMBOT_MATCHING_*` variable applied, as the
+    bot reads them (no config file: a run depends on its command line and environment only)."""
+    from verifiers.config import Settings
+
+    return Settings().matching.model_copy(update={"matcher": matcher})
+
+
+def setting_variables() -> list[str]:
+    """The `CLAIMBOT_MATCHING_*` assignments in force, to put in front of the command."""
+    return [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("CLAIMBOT_MATCHING_")]
+
+
 def work_check(args: argparse.Namespace) -> dict[str, Any]:
     """Serve checks as the bot does: open the store, build the matcher, check each message."""
-    from verifiers.config import MatchingSettings
     from verifiers.evaluation.runner import make_matcher
     from verifiers.heap import settle_heap
     from verifiers.store import Scope, open_store
@@ -154,7 +169,7 @@ def work_check(args: argparse.Namespace) -> dict[str, Any]:
     if args.posting_budget is not None:  # e.g. 10**9: FTS5's plain OR query, for comparison
         type(store).posting_budget = args.posting_budget
     try:
-        settings = MatchingSettings(matcher=args.matcher)
+        settings = matching_settings(args.matcher)
         stand_ins = 0
         if args.matcher == "semantic" and args.stand_in_vectors:
             stand_ins = store_stand_in_vectors(store, args.seed)
@@ -203,12 +218,11 @@ def store_stand_in_vectors(store: Any, seed: int) -> int:
     a run with stand-ins reports time and memory, not quality."""
     import numpy as np
 
-    from verifiers.config import MatchingSettings
     from verifiers.matching.semantic import DIMENSIONS, setting_key, text_hash
     from verifiers.store import Scope
     from verifiers.store.base import StoredEmbedding
 
-    key = setting_key(MatchingSettings().minilm_adapter)
+    key = setting_key(matching_settings("semantic").minilm_adapter)
     rng = np.random.default_rng(seed)
     have = {claim_id for claim_id, _, _ in store.iter_embeddings(key)}
     written = 0
@@ -380,7 +394,7 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     sizes = [10_000] if opts.quick else [int(s) for s in opts.sizes.split(",")]
     report: dict[str, Any] = {
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "command": " ".join([*setting_variables(), Path(sys.executable).name, *sys.argv]),
         "machine": machine(),
         "seed": opts.seed,
         "messages": opts.messages,

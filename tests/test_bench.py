@@ -7,6 +7,7 @@ the claims the synthetic messages paraphrase (a broken generator or matcher show
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,30 @@ def test_benchmark_runs_on_500_claims_and_reports_every_figure(tmp_path: Path) -
     assert "| 500 |" in table and "brute force" in table
     assert "| 500 |" in proc.stdout
     assert not list(out.glob("*.db")), "databases are removed unless --keep-db"
+
+
+def test_matching_settings_come_from_the_environment_and_are_named_in_the_command(
+    tmp_path: Path,
+) -> None:
+    """An A/B of a setting (e.g. `CLAIMBOT_MATCHING_RERANK_FROM=0`) is a documented command."""
+    out = tmp_path / "bench-out"
+    cmd = [sys.executable, str(ROOT / "bench" / "scale.py"), "--sizes", "500", "--out", str(out)]
+    cmd += ["--messages", "30", "--baseline-messages", "1"]
+    never = {
+        "CLAIMBOT_MATCHING_CONFIDENT_THRESHOLD": "1.0",
+        "CLAIMBOT_MATCHING_RELATED_THRESHOLD": "1.0",
+    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMBOT_")}
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, cwd=tmp_path, env={**env, **never}, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((out / "results.json").read_text())
+    assert report["sizes"]["500"]["lexical"]["found"] == 0.0  # nothing reaches a tier at 1.0
+    assert report["command"].startswith(
+        "CLAIMBOT_MATCHING_CONFIDENT_THRESHOLD=1.0 CLAIMBOT_MATCHING_RELATED_THRESHOLD=1.0 python"
+    )
+    assert report["command"] in (out / "results.md").read_text()
 
 
 def test_same_seed_gives_the_same_claims_and_messages() -> None:
