@@ -160,6 +160,8 @@ def eval_command(
         click.echo(_format_sweep(trade_off))
     if stance is not None:
         click.echo(_format_stance(stance))
+    if per_query is not None and report is not None:
+        click.echo(f"each query's outcome: {per_query} ({report.queries} lines)")
 
 
 def _thresholds(value: str | None) -> tuple[float, ...]:

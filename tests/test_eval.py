@@ -141,14 +141,18 @@ def test_eval_data_dir_with_limit_reads_a_checkthat_layout(
     shutil.copy(claims, tmp_path / "verified_claims.docs.tsv")
     shutil.copy(queries, tmp_path / "dev" / "tweets.queries.tsv")
     shutil.copy(qrels, tmp_path / "dev" / "tweet-vclaim-pairs.qrels")
+    rows = tmp_path / "rows.jsonl"
     code, out = run_eval(
-        "--data", str(tmp_path), "--split", "dev", "--limit", "5", "--sweep", "0.5,0.8"
+        "--data", str(tmp_path), "--split", "dev", "--limit", "5", "--sweep", "0.5,0.8",
+        "--per-query", str(rows),
     )  # fmt: skip
     assert code == 0, out
     assert "5 queries against 10,375 claims" in out
+    assert out.endswith(f"each query's outcome: {rows} (5 lines)\n")
+    assert len(rows.read_text(encoding="utf-8").splitlines()) == 5
     assert "MAP@5" in out and "false answers" in out
     table = out[out.index("threshold  answered correctly") :].splitlines()
-    assert [row.split()[0] for row in table[1:]] == ["0.50", "0.80"]
+    assert [row.split()[0] for row in table[1:] if row.startswith("  ")] == ["0.50", "0.80"]
     # The report's figures line up in one column, whatever the length of their labels.
     report = out[out.index("5 queries against") : out.index("  time per query")].splitlines()
     figures = [re.search(r"\d+\.\d+%?(?= |$)", line) for line in report[1:]]
