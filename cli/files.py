@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from verifiers.errors import InvalidInput
+from verifiers.files import written_whole
 
 
 def writable(path: Path, option: str) -> Path:
@@ -29,13 +30,6 @@ def writable(path: Path, option: str) -> Path:
 
 @contextmanager
 def replaced_whole(path: Path) -> Iterator[TextIO]:
-    """A text file that takes `path`'s place only once everything is written: an error on
-    the way leaves an existing file as it was and no half-written one behind."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8") as out:
-            yield out
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    """A text file that takes `path`'s place only once everything is written (`written_whole`)."""
+    with written_whole(path) as partial, partial.open("w", encoding="utf-8") as out:
+        yield out

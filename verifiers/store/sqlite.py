@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from verifiers.errors import ConfigError, InvalidInput
+from verifiers.files import written_whole
 from verifiers.models import Candidate, ClaimFields
 from verifiers.store.base import ChangeCallback, ChangeListener, MigrationStatus, Scope
 from verifiers.store.changes import listen_sqlite
@@ -102,9 +103,7 @@ class SqliteStore(SqliteBase, RelationalStore):
             raise InvalidInput(
                 f"cannot write backup {target}: folder {target.parent} does not exist"
             )
-        partial = target.with_name(target.name + ".partial")
-        partial.unlink(missing_ok=True)
-        try:
+        with written_whole(target) as partial:
             copy = sqlite3.connect(partial)
             try:
                 with self._lock:
@@ -112,10 +111,6 @@ class SqliteStore(SqliteBase, RelationalStore):
                 copy.execute("PRAGMA journal_mode = DELETE")
             finally:
                 copy.close()
-            os.replace(partial, target)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
 
     def listen_for_changes(self, callback: ChangeCallback) -> ChangeListener:
         return listen_sqlite(self.path, callback)
