@@ -44,12 +44,22 @@ class QueryOutcome:
     relevant: frozenset[str]
     scores: tuple[float, ...] = ()  # each ranked claim's calibrated answer score
 
+    def answered(self, threshold: float) -> bool:
+        """Answered confidently: a top claim scoring at or above `threshold`."""
+        return bool(self.ranked) and self.top_score >= threshold
+
+    def answered_correctly(self, threshold: float) -> bool:
+        return self.answered(threshold) and self.ranked[0] in self.relevant
+
+    def false_answer(self, threshold: float) -> bool:
+        """Answered confidently with its relevant claims (and their copies) withheld."""
+        return self.withheld_top_score >= threshold
+
     def as_row(self, text: str, threshold: float, k: int = 5) -> dict[str, object]:
         """This query as one JSON object: what it said, what was meant, what came back, and
         what the answer decision at `threshold` made of it (where to look when a figure moves).
         """
         first = next((i for i, c in enumerate(self.ranked, 1) if c in self.relevant), None)
-        answered = bool(self.ranked) and self.top_score >= threshold
         return {
             "query_id": self.query_id,
             "text": text,
@@ -61,9 +71,9 @@ class QueryOutcome:
             "first_relevant_rank": first,
             "average_precision": average_precision_at(self.ranked, self.relevant, k),
             "answer_score": self.top_score,  # 0 when the top claim cannot be an answer
-            "answered": answered,
-            "answered_correctly": answered and self.ranked[0] in self.relevant,
-            "false_answer": self.withheld_top_score >= threshold,
+            "answered": self.answered(threshold),
+            "answered_correctly": self.answered_correctly(threshold),
+            "false_answer": self.false_answer(threshold),
             "withheld_top_score": self.withheld_top_score,
         }
 
@@ -110,13 +120,13 @@ def answer_decision(outcomes: Sequence[QueryOutcome], threshold: float) -> Answe
     """Share of queries answered rightly and wrongly, and answered with their claims withheld,
     when an answer is a top score at or above `threshold`."""
     n = len(outcomes) or 1
-    answered = [o for o in outcomes if o.top_score >= threshold and o.ranked]
-    correct = sum(1 for o in answered if o.ranked[0] in o.relevant)
+    answered = sum(1 for o in outcomes if o.answered(threshold))
+    correct = sum(1 for o in outcomes if o.answered_correctly(threshold))
     return AnswerDecision(
         threshold=threshold,
         answered_correctly=correct / n,
-        answered_wrongly=(len(answered) - correct) / n,
-        false_answers=sum(1 for o in outcomes if o.withheld_top_score >= threshold) / n,
+        answered_wrongly=(answered - correct) / n,
+        false_answers=sum(1 for o in outcomes if o.false_answer(threshold)) / n,
         false_answers_strict=sum(1 for o in outcomes if o.strict_withheld_top_score >= threshold)
         / n,
     )
