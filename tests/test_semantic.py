@@ -110,6 +110,20 @@ def test_missing_extra_gives_one_install_line(tmp_path: Path, command: str) -> N
     assert "pip install torch==2.13.0 && pip install '.[semantic]'" in proc.stderr
 
 
+def test_a_semantic_check_prints_the_answer_and_nothing_else(tmp_path: Path) -> None:
+    """Loading the models prints no progress bars (transformers draws one per model load)."""
+    need_extra()
+    args = ["--db", str(tmp_path / "x.db"), "check", "--matcher", "semantic"]
+    args.append("Russia earns billions selling oil to China and India")
+    code = f"from cli.main import main; main({args!r})"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "ft-russia-oil-earnings-china-india" in proc.stdout
+    assert proc.stderr == ""
+
+
 # -- embeddings are stored with the claim --------------------------------------------------------
 
 

