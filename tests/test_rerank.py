@@ -202,8 +202,9 @@ def test_the_training_command_measures_then_writes_a_model_the_setting_can_name(
     table = capsys.readouterr().out.splitlines()
     assert table[0].startswith("top weight  MAP@5") and len(table) == 3
     assert [row.split()[:2] for row in table[1:]] == [["3", "0.00"], ["3", "1.00"]]
-    assert table[0].split()[4:] == [f"answered/false@{t}" for t in ("0.70", "0.75", "0.80")]
-    assert all(len(row.split()) == 4 + 3 for row in table[1:])  # a cell per threshold
+    thresholds = ("0.70", "0.75", "0.80", "0.85")
+    assert table[0].split()[4:] == [f"answered/false@{t}" for t in thresholds]
+    assert all(len(row.split()) == 4 + 4 for row in table[1:])  # a cell per threshold
     with np.load(out) as saved:
         assert {"head.weight", "head.bias", "scale"} <= set(saved.files)
     settings = SEMANTIC.model_copy(update={"reranker": str(out)})
@@ -220,10 +221,64 @@ def test_the_training_command_measures_then_writes_a_model_the_setting_can_name(
         store.close()
 
 
+def test_fold_adapters_evaluate_each_post_with_an_adapter_and_reranker_that_never_saw_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--cross-fit K --fold-adapters`: each fold's posts are ranked by an embedding adapter and
+    a cross-encoder both trained without them, every post once per (depth, weight); without
+    `--out` it only measures."""
+    need_extra()
+    from verifiers.evaluation import runner
+    from verifiers.matching import finetune, rerank_train
+    from verifiers.matching.pipeline import whole_query
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    adapters_saw: list[set[str]] = []
+    rerankers_saw: list[set[str]] = []
+    evaluated: list[tuple[set[str], object, object]] = []
+    real_adapter, real_reranker, real_run = finetune.train, rerank_train.train, runner.run_queries
+
+    def spy_adapter(model, pairs, claims, epochs):  # type: ignore[no-untyped-def]
+        adapters_saw.append({post for post, _, _ in pairs})
+        return real_adapter(model, pairs, claims, epochs=0.5)
+
+    def spy_reranker(groups, texts, epochs):  # type: ignore[no-untyped-def]
+        rerankers_saw.append({whole_query(post) for post, _ in groups})
+        return real_reranker(groups, texts, epochs=0.5)
+
+    def spy_run(subset, settings, **kwargs):  # type: ignore[no-untyped-def]
+        posts = {whole_query(p) for p in subset.queries.values()}
+        evaluated.append((posts, kwargs["encoder"], kwargs["reranker"]))
+        return real_run(subset, settings, **kwargs)
+
+    monkeypatch.setattr(finetune, "train", spy_adapter)
+    monkeypatch.setattr(rerank_train, "train", spy_reranker)
+    monkeypatch.setattr(rerank_train, "run_queries", spy_run)
+    args = ["--cross-fit", "2", "--fold-adapters", "--tops", "3", "--weights", "0,1"]
+    assert rerank_train.main([*labelled_files(tmp_path), *args]) == 0
+
+    table = capsys.readouterr().out.splitlines()
+    assert [row.split()[:2] for row in table[1:]] == [["3", "0.00"], ["3", "1.00"]]
+    assert len(adapters_saw) == len(rerankers_saw) == 2
+    assert len(evaluated) == 4  # two folds, two weights
+    everyone = {whole_query(p) for p, _ in POSTS.values()}
+    for fold in range(2):
+        ranked = [posts for posts, _, _ in evaluated[2 * fold : 2 * fold + 2]]
+        assert ranked[0] == ranked[1] and ranked[0]
+        assert not ranked[0] & adapters_saw[fold] and not ranked[0] & rerankers_saw[fold]
+        assert ranked[0] | adapters_saw[fold] == everyone
+        encoders = {id(e) for _, e, _ in evaluated[2 * fold : 2 * fold + 2]}
+        assert len(encoders) == 1  # the fold's own adapter, for every cell
+    assert evaluated[0][1] is not evaluated[2][1] and evaluated[0][2] is not evaluated[2][2]
+    assert not list(tmp_path.glob("*.npz"))  # measured only: no model written
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--out", "x.npz"], "give either --data DIR or all three"),
+        (["--data", "d"], "give --out FILE (or --cross-fit K to measure only)"),
+        (["--data", "d", "--fold-adapters", "--out", "x"], "--fold-adapters needs --cross-fit K"),
         (["--data", "d", "--cross-fit", "1", "--out", "x.npz"], "--cross-fit needs at least 2"),
         (["--data", "d", "--weights", "1,x", "--out", "x.npz"], "not a list of numbers: '1,x'"),
         (["--data", "/no/such/dir", "--out", "x.npz"], "error: /no/such/dir: no such data dir"),

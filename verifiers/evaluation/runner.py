@@ -114,6 +114,7 @@ def evaluate(
     progress: Progress | None = None,
     cache: Path | None = None,
     embed_progress: Progress | None = None,
+    encoder: Encoder | None = None,
     reranker: Reranker | None = None,
 ) -> Evaluation:
     """Ranking measures and answer-decision figures for every labelled query, and the answer
@@ -126,6 +127,7 @@ def evaluate(
         progress=progress,
         cache=cache,
         embed_progress=embed_progress,
+        encoder=encoder,
         reranker=reranker,
     )
     return Evaluation(
@@ -143,9 +145,11 @@ def run_queries(
     progress: Progress | None = None,
     cache: Path | None = None,
     embed_progress: Progress | None = None,
+    encoder: Encoder | None = None,
     reranker: Reranker | None = None,
 ) -> tuple[list[QueryOutcome], list[float]]:
-    """Each query's outcome, and the milliseconds each `rank` call took on the full database."""
+    """Each query's outcome, and the milliseconds each `rank` call took on the full database
+    (`cache`, `encoder`, `reranker`: see `make_matcher`)."""
     if matcher == "semantic":  # before the (slow) load, so the user hears at once
         require_semantic()
     outcomes: list[QueryOutcome] = []
@@ -155,7 +159,13 @@ def run_queries(
     with loaded_store(labelled) as (store, ids):
         named = {stored: own for own, stored in ids.items()}  # outcomes speak the set's ids
         m = make_matcher(
-            store, settings, matcher, cache=cache, embed_progress=embed_progress, reranker=reranker
+            store,
+            settings,
+            matcher,
+            cache=cache,
+            embed_progress=embed_progress,
+            encoder=encoder,
+            reranker=reranker,
         )
         m.rank("warm up the vocabulary", scope, 1)
         total = len(labelled.qrels)

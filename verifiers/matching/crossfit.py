@@ -18,6 +18,7 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from verifiers.evaluation.data import LabelledSet
@@ -38,28 +39,38 @@ def folds(query_ids: list[str], k: int, seed: int = SEED) -> list[list[str]]:
     return [[q for q in query_ids if fold_of[q] == n] for n in range(k)]
 
 
-def cross_fitted(labelled: LabelledSet, k: int, epochs: float = finetune.EPOCHS) -> Collected:
-    """Every query's candidate features (present and withheld), each computed by a model
-    whose adapter was trained without that query."""
+def fold_encoders(
+    labelled: LabelledSet, k: int, workdir: Path, epochs: float = finetune.EPOCHS
+) -> Iterator[tuple[int, list[str], Encoder]]:
+    """For each fold: its number (from 1), its query ids, and an encoder whose adapter was
+    trained, exactly as `finetune` trains the shipped one, on the other folds' pairs only
+    (the adapter files are written in `workdir`)."""
     import torch
 
     base = Encoder(adapter=None)
     torch.set_num_threads(2)  # alone on the machine: both cores
     claims = finetune.claim_texts(labelled)
     pairs = finetune.pairs_by_query(labelled, claims, base)
+    for n, held_out in enumerate(folds(list(labelled.qrels), k), 1):
+        left_out = set(held_out)
+        train = [p for q, ps in pairs.items() if q not in left_out for p in ps]
+        print(f"fold {n}/{k}: training an adapter on {len(train)} pairs", file=sys.stderr)
+        adapter = workdir / f"fold{n}.npz"
+        model = Encoder(adapter=None)
+        torch.set_num_threads(2)
+        finetune.save_adapter(finetune.train(model.model, train, claims, epochs), adapter)
+        encoder = Encoder(adapter=adapter)
+        torch.set_num_threads(2)
+        yield n, held_out, encoder
+
+
+def cross_fitted(labelled: LabelledSet, k: int, epochs: float = finetune.EPOCHS) -> Collected:
+    """Every query's candidate features (present and withheld), each computed by a model
+    whose adapter was trained without that query."""
     out = Collected([], [])
     with tempfile.TemporaryDirectory(prefix="claimbot-crossfit-") as tmp:
-        for n, held_out in enumerate(folds(list(labelled.qrels), k), 1):
+        for n, held_out, encoder in fold_encoders(labelled, k, Path(tmp), epochs):
             start = time.monotonic()
-            left_out = set(held_out)
-            train = [p for q, ps in pairs.items() if q not in left_out for p in ps]
-            print(f"fold {n}/{k}: training on {len(train)} pairs", file=sys.stderr)
-            adapter = Path(tmp) / f"fold{n}.npz"
-            model = Encoder(adapter=None)
-            torch.set_num_threads(2)
-            finetune.save_adapter(finetune.train(model.model, train, claims, epochs), adapter)
-            encoder = Encoder(adapter=adapter)
-            torch.set_num_threads(2)
             print(
                 f"fold {n}/{k}: embedding the claims, ranking {len(held_out)} queries",
                 file=sys.stderr,
@@ -67,5 +78,5 @@ def cross_fitted(labelled: LabelledSet, k: int, epochs: float = finetune.EPOCHS)
             part = collect(labelled.subset(held_out), "semantic", encoder=encoder)
             out.messages.extend(part.messages)
             out.messages_withheld.extend(part.messages_withheld)
-            print(f"fold {n}/{k}: done in {time.monotonic() - start:.0f}s", file=sys.stderr)
+            print(f"fold {n}/{k}: ranked in {time.monotonic() - start:.0f}s", file=sys.stderr)
     return out
