@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale
 import synthetic
+from arguments import counts, output_folder, positive
 
 BACKENDS = ("sqlite", "postgres")
 WARMUP = 50
@@ -171,8 +172,7 @@ def run_worker(kind: str, backend: str, size: int, opts: argparse.Namespace) -> 
 
 def run(opts: argparse.Namespace) -> dict[str, Any]:
     out = Path(opts.out)
-    out.mkdir(parents=True, exist_ok=True)
-    sizes = [10_000] if opts.quick else [int(s) for s in opts.sizes.split(",")]
+    sizes = opts.sizes
     report: dict[str, Any] = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "machine": {**scale.machine(), "postgres": _server_version(opts.pg)},
@@ -258,7 +258,12 @@ def markdown(report: dict[str, Any]) -> str:
 # -- command line -----------------------------------------------------------------------------
 def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    p.add_argument("--sizes", default="100000,1000000", help="comma-separated claim counts")
+    p.add_argument(
+        "--sizes",
+        type=counts,
+        default=[100_000, 1_000_000],
+        help="comma-separated claim counts (default 100000,1000000)",
+    )
     p.add_argument("--quick", action="store_true", help="10k claims only")
     p.add_argument("--out", default="bench-out/backends", help="folder for SQLite files, results")
     p.add_argument(
@@ -267,12 +272,12 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
         help="PostgreSQL database (URL without schema) for the benchmark's schemas",
     )
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--messages", type=int, default=1_000, help="messages checked per size")
+    p.add_argument("--messages", type=positive, default=1_000, help="messages checked per size")
     p.add_argument("--reuse", action="store_true", help="reuse the databases of an earlier run")
     p.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgres or one")
     p.add_argument(
         "--posting-budget",
-        type=int,
+        type=positive,
         default=None,
         help="override both stores' posting budget (1000000000: the exact search, no pool)",
     )
@@ -281,7 +286,17 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p.add_argument("--size", type=int, help=argparse.SUPPRESS)
     p.add_argument("--db", help=argparse.SUPPRESS)
     p.add_argument("--result", help=argparse.SUPPRESS)
-    return p.parse_args(None if argv is None else list(argv))
+    opts = p.parse_args(None if argv is None else list(argv))
+    if opts.quick:
+        opts.sizes = [10_000]
+    if not opts.sizes:
+        p.error("--sizes: give at least one claim count")
+    unknown = [b for b in opts.backends.split(",") if b not in BACKENDS]
+    if unknown:
+        p.error(f"--backends: unknown backend {unknown[0]!r} (use {','.join(BACKENDS)} or one)")
+    if not opts.worker:
+        output_folder(p, opts.out)
+    return opts
 
 
 def main(argv: Iterable[str] | None = None) -> int:

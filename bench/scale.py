@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
+from arguments import counts, output_folder, positive
 
 if TYPE_CHECKING:  # pragma: no cover
     from verifiers.config import MatchingSettings
@@ -391,8 +392,7 @@ def machine() -> dict[str, Any]:
 
 def run(opts: argparse.Namespace) -> dict[str, Any]:
     out = Path(opts.out)
-    out.mkdir(parents=True, exist_ok=True)
-    sizes = [10_000] if opts.quick else [int(s) for s in opts.sizes.split(",")]
+    sizes = opts.sizes
     report: dict[str, Any] = {
         "command": " ".join([*setting_variables(), Path(sys.executable).name, *sys.argv]),
         "machine": machine(),
@@ -400,7 +400,7 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
         "messages": opts.messages,
         "sizes": {},
     }
-    semantic = {int(s) for s in opts.semantic_sizes.split(",") if s}
+    semantic = set(opts.semantic_sizes)
     for size in sizes:
         entry: dict[str, Any] = {}
         db = out / f"claims-{size}.db"
@@ -543,20 +543,26 @@ def markdown(report: dict[str, Any]) -> str:
 # -- command line -----------------------------------------------------------------------------
 def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated claim counts")
+    p.add_argument(
+        "--sizes",
+        type=counts,
+        default=[10_000, 100_000, 1_000_000],
+        help="comma-separated claim counts (default 10000,100000,1000000)",
+    )
     p.add_argument("--quick", action="store_true", help="10k claims only")
     p.add_argument("--out", default="bench-out", help="folder for databases and results")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--messages", type=int, default=1_000, help="messages checked per size")
+    p.add_argument("--messages", type=positive, default=1_000, help="messages checked per size")
     p.add_argument(
         "--baseline-messages",
-        type=int,
+        type=positive,
         default=None,
         help="messages for brute force (default 200 at 10k, 100 at 100k, 20 at 1M)",
     )
     p.add_argument(
         "--semantic-sizes",
-        default="",
+        type=counts,
+        default=[],
         help="sizes at which to time the semantic matcher too, e.g. 10000 (needs the extra)",
     )
     p.add_argument(
@@ -567,7 +573,7 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument(
         "--posting-budget",
-        type=int,
+        type=positive,
         default=None,
         help="override the SQLite search's posting budget (10**9 = plain FTS5, no pruning)",
     )
@@ -590,7 +596,17 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p.add_argument("--db", help=argparse.SUPPRESS)
     p.add_argument("--result", help=argparse.SUPPRESS)
     p.add_argument("--matcher", default="lexical", help=argparse.SUPPRESS)
-    return p.parse_args(None if argv is None else list(argv))
+    opts = p.parse_args(None if argv is None else list(argv))
+    if opts.quick:
+        opts.sizes = [10_000]
+    if not opts.sizes:
+        p.error("--sizes: give at least one claim count")
+    stray = [n for n in opts.semantic_sizes if n not in opts.sizes]
+    if stray:
+        p.error(f"--semantic-sizes: {stray[0]} is not one of --sizes")
+    if not opts.worker:
+        output_folder(p, opts.out)
+    return opts
 
 
 def main(argv: Iterable[str] | None = None) -> int:

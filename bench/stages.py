@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
+from arguments import existing_database, positive
 from scale import percentile
 
 GUILD = 4242  # as in scale.py
@@ -85,12 +86,15 @@ def _timed(
 def main(argv: Iterable[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--db", required=True, help="a database built by scale.py (--keep-db)")
-    p.add_argument("--size", type=int, required=True, help="its claim count (picks the messages)")
-    p.add_argument("--messages", type=int, default=500)
+    p.add_argument(
+        "--size", type=positive, required=True, help="its claim count (picks the messages)"
+    )
+    p.add_argument("--messages", type=positive, default=500)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--warm-up", type=int, default=20, help="messages checked before timing")
     p.add_argument("--no-stages", action="store_true", help="time whole messages only")
     opts = p.parse_args(None if argv is None else list(argv))
+    existing_database(p, opts.db)
 
     from verifiers.config import MatchingSettings
     from verifiers.matching.pipeline import Matcher

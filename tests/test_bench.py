@@ -118,3 +118,35 @@ def test_semantic_path_with_stand_in_vectors_times_without_embedding(tmp_path: P
     assert semantic["stand_ins_written"] == 500  # every claim, so nothing was embedded
     assert semantic["all"]["n"] == 12 and semantic["peak_rss_mb"] > 0
     assert "| 500 |" in proc.stdout and "(stand-in vectors)" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "message"),
+    [
+        ("scale.py", ["--sizes", "10k"], "argument --sizes: not a whole number: '10k'"),
+        ("scale.py", ["--sizes", "0"], "argument --sizes: must be at least 1: '0'"),
+        ("scale.py", ["--sizes", ","], "--sizes: give at least one claim count"),
+        ("scale.py", ["--messages", "-3"], "argument --messages: must be at least 1: '-3'"),
+        ("scale.py", ["--sizes", "500", "--semantic-sizes", "900"], "900 is not one of --sizes"),
+        ("scale.py", ["--out", "/proc/no/such"], "--out /proc/no/such: cannot create it"),
+        ("stages.py", ["--db", "missing.db", "--size", "500"], "--db missing.db: no such database"),
+        ("stages.py", ["--db", "missing.db", "--size", "x"], "argument --size: not a whole number"),
+        ("backends.py", ["--backends", "mysql"], "unknown backend 'mysql'"),
+        ("backends.py", ["--sizes", "1e5"], "argument --sizes: not a whole number: '1e5'"),
+    ],
+)  # fmt: skip
+def test_bad_arguments_are_refused_in_one_line_before_any_work(
+    tmp_path: Path, script: str, args: list[str], message: str
+) -> None:
+    """Nothing is built or measured: no results folder appears and a missing database is not
+    created (opening it would make an empty one and time checks against nothing)."""
+    if "--out" not in args and script != "stages.py":
+        args = [*args, "--out", str(tmp_path / "bench-out")]
+    cmd = [sys.executable, str(ROOT / "bench" / script), *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert proc.returncode == 2
+    last = proc.stderr.strip().splitlines()[-1]  # after argparse's usage line
+    assert last.startswith(f"{script}: error: ") and message in last
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
