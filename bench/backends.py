@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale
 import synthetic
-from arguments import counts, output_folder, positive
+from arguments import counts, positive, settle_sizes_and_folder
 
 BACKENDS = ("sqlite", "postgres")
 WARMUP = 50
@@ -287,15 +287,10 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p.add_argument("--db", help=argparse.SUPPRESS)
     p.add_argument("--result", help=argparse.SUPPRESS)
     opts = p.parse_args(None if argv is None else list(argv))
-    if opts.quick:
-        opts.sizes = [10_000]
-    if not opts.sizes:
-        p.error("--sizes: give at least one claim count")
     unknown = [b for b in opts.backends.split(",") if b not in BACKENDS]
     if unknown:
         p.error(f"--backends: unknown backend {unknown[0]!r} (use {','.join(BACKENDS)} or one)")
-    if not opts.worker:
-        output_folder(p, opts.out)
+    settle_sizes_and_folder(p, opts)
     return opts
 
 

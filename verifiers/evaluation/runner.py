@@ -114,7 +114,6 @@ def evaluate(
     progress: Progress | None = None,
     cache: Path | None = None,
     embed_progress: Progress | None = None,
-    encoder: Encoder | None = None,
     reranker: Reranker | None = None,
 ) -> Evaluation:
     """Ranking measures and answer-decision figures for every labelled query, and the answer
@@ -127,7 +126,6 @@ def evaluate(
         progress=progress,
         cache=cache,
         embed_progress=embed_progress,
-        encoder=encoder,
         reranker=reranker,
     )
     return Evaluation(
