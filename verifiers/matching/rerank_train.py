@@ -52,12 +52,8 @@ EPOCHS = 2.0
 ADAPTER_RATE, HEAD_RATE = 2e-4, 1e-3
 TOPS = (5, 10)
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
-THRESHOLDS = (
-    0.7,
-    0.75,
-    0.8,
-    0.85,
-)  # the answer decision is read at each (not at the configured one)
+# The answer decision is read at each (not at the configured one).
+THRESHOLDS = (0.7, 0.75, 0.8, 0.85)
 
 Ranked = dict[str, list[str]]  # post id -> claim ids, best first
 Group = tuple[str, list[str]]  # (post, [relevant claim id, wrong claim ids...])
@@ -134,6 +130,20 @@ def save(model: CrossEncoder, path: Path) -> None:
     finetune.save_adapter(model.adapters, path, extra=head)
 
 
+def trained_without(
+    held_out: Sequence[str],
+    groups: dict[str, list[Group]],
+    texts: dict[str, str],
+    epochs: float,
+    fold: str,
+) -> CrossEncoder:
+    """A cross-encoder trained on every post's groups but those of the `held_out` posts."""
+    left_out = set(held_out)
+    train_on = [g for q, gs in groups.items() if q not in left_out for g in gs]
+    print(f"{fold}: training a cross-encoder on {len(train_on)} groups", file=sys.stderr)
+    return train(train_on, texts, epochs)
+
+
 class FoldReranker:
     """Reranks each post with the cross-encoder of its fold (one that never trained on it)."""
 
@@ -160,10 +170,7 @@ def cross_fitted(
     for n, held_out in enumerate(folds(list(labelled.qrels), k)):
         start = time.monotonic()
         fold_of.update((labelled.queries[q], n) for q in held_out)
-        left_out = set(held_out)
-        train_on = [g for q, gs in groups.items() if q not in left_out for g in gs]
-        print(f"fold {n + 1}/{k}: training on {len(train_on)} groups", file=sys.stderr)
-        models.append(train(train_on, texts, epochs))
+        models.append(trained_without(held_out, groups, texts, epochs, f"fold {n + 1}/{k}"))
         print(f"fold {n + 1}/{k}: done in {time.monotonic() - start:.0f}s", file=sys.stderr)
     return FoldReranker(fold_of, models)
 
@@ -230,12 +237,7 @@ def sweep_out_of_sample(
     with tempfile.TemporaryDirectory(prefix="claimbot-rerank-crossfit-") as tmp:
         for n, held_out, encoder in fold_encoders(labelled, k, Path(tmp)):
             start = time.monotonic()
-            left_out = set(held_out)
-            train_on = [g for q, gs in groups.items() if q not in left_out for g in gs]
-            print(
-                f"fold {n}/{k}: training a cross-encoder on {len(train_on)} groups", file=sys.stderr
-            )
-            model = train(train_on, texts, epochs)
+            model = trained_without(held_out, groups, texts, epochs, f"fold {n}/{k}")
             cache = Path(tmp) / f"fold{n}-vectors.npz"  # embedded once, read for every cell
             for top, weight in grid:
                 outcomes, _ = run_queries(
