@@ -215,7 +215,8 @@ def test_cross_fitting_ranks_each_post_with_a_model_that_never_trained_on_it(
         trained_on.append({post for post, _, _ in pairs})
         return real_train(model, pairs, claims, epochs=0.5)
 
-    def spy_collect(subset, kind, encoder):  # type: ignore[no-untyped-def]
+    def spy_collect(subset, kind, encoder, reranker):  # type: ignore[no-untyped-def]
+        assert reranker is None  # without --fold-rerankers no cross-encoder is trained
         ranked.append({whole_query(post) for post in subset.queries.values()})
         return real_collect(subset, kind, encoder=encoder)
 
@@ -230,6 +231,7 @@ def test_cross_fitting_ranks_each_post_with_a_model_that_never_trained_on_it(
     assert len(collected.messages) == len(collected.messages_withheld) == 4
     assert all(any(g.relevant) for g in collected.messages)  # each post's claim is retrieved
     assert not any(r for g in collected.messages_withheld for r in g.relevant)
+    assert all(g.rerank is None for g in collected.messages + collected.messages_withheld)
 
 
 def test_folds_are_a_seeded_partition() -> None:

@@ -16,7 +16,13 @@ from tests.test_finetune import CLAIMS, POSTS, labelled_files
 from tests.test_semantic import need_extra
 from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import ClaimRow, LabelledSet
-from verifiers.matching.rerank import SHIPPED_RERANKER, passage, rerank_logits, reranker_file
+from verifiers.matching.rerank import (
+    SHIPPED_RERANKER,
+    passage,
+    reranked_positions,
+    reranker_file,
+    with_rerank_scores,
+)
 from verifiers.store import Scope, Store, open_store
 
 EVERYWHERE = Scope.everything()
@@ -26,20 +32,17 @@ SEMANTIC = MatchingSettings(matcher="semantic")
 def test_the_best_distinct_claims_get_the_weighted_score_and_the_rest_the_lowest() -> None:
     logits = [5.0, 4.0, 4.5, 1.0, 3.0]
     keys = ["a", "b", "a", "c", "d"]  # the third candidate is a copy of the first
-    asked: list[list[int]] = []
-
-    def score(chosen: list[int]) -> list[float]:
-        asked.append(chosen)
-        return [1.0, -2.0, 3.0]
-
-    out = rerank_logits(logits, keys, 3, 0.5, score)
-    assert asked == [[0, 1, 4]]  # best first, one per claim: the copy is not read
+    chosen = reranked_positions(logits, keys, 3)
+    assert chosen == [0, 1, 4]  # best first, one per claim: the copy is not read
+    out = with_rerank_scores(logits, dict(zip(chosen, [1.0, -2.0, 3.0], strict=True)), 0.5)
     assert out == [5.5, 3.0, 3.5, 0.0, 4.5]  # unread ones get 0.5 x the lowest score (-2)
     assert out.index(max(out)) == 0 and out[4] > out[1]  # the reranker moved "d" above "b"
-    for top, weight in ((0, 0.5), (3, 0.0)):  # reranking off: nothing asked, nothing moved
-        assert rerank_logits(logits, keys, top, weight, score) == logits
-    assert rerank_logits([2.0], ["a"], 3, 0.5, lambda chosen: [4.0]) == [4.0]  # alone: read too
-    assert rerank_logits([], [], 3, 0.5, score) == [] and len(asked) == 1
+    assert reranked_positions(logits, keys, 0) == []  # reranking off: nothing read
+    assert with_rerank_scores(logits, {0: 9.0}, 0.0) == logits  # weight 0: nothing moved
+    assert with_rerank_scores(logits, {}, 0.5) == logits
+    assert reranked_positions([2.0], ["a"], 3) == [0]  # a lone candidate is read too
+    assert with_rerank_scores([2.0], {0: 4.0}, 0.5) == [4.0]
+    assert reranked_positions([], [], 3) == []
 
 
 class Favours:
@@ -294,3 +297,78 @@ def test_the_training_command_refuses_bad_input_in_one_line(
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_fold_rerankers_record_scores_from_a_cross_encoder_that_never_saw_the_post(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`fit --cross-fit K --fold-rerankers`: each fold's posts are ranked by an adapter and
+    read by a cross-encoder both trained without them, and every ranking (claims present and
+    withheld) keeps the scores of the candidates the matcher would rerank, for the answer
+    model's refit."""
+    need_extra()
+    from verifiers.matching import crossfit, finetune, rerank_train
+
+    data = labelled()
+    real_adapter, real_reranker, real_collect = finetune.train, rerank_train.train, crossfit.collect
+    reranker_saw: dict[int, set[str]] = {}
+    folds: list[tuple[set[str], set[str]]] = []  # (posts ranked, posts its reranker saw)
+
+    def spy_adapter(model, pairs, claims, epochs):  # type: ignore[no-untyped-def]
+        return real_adapter(model, pairs, claims, epochs=0.5)
+
+    def spy_reranker(groups, texts, epochs):  # type: ignore[no-untyped-def]
+        model = real_reranker(groups, texts, epochs=0.5)
+        reranker_saw[id(model)] = {post for post, _ in groups}
+        return model
+
+    def spy_collect(subset, kind, encoder, reranker):  # type: ignore[no-untyped-def]
+        folds.append((set(subset.queries.values()), reranker_saw[id(reranker)]))
+        return real_collect(subset, kind, encoder=encoder, reranker=reranker)
+
+    monkeypatch.setattr(finetune, "train", spy_adapter)
+    monkeypatch.setattr(rerank_train, "train", spy_reranker)
+    monkeypatch.setattr(crossfit, "collect", spy_collect)
+    collected = crossfit.cross_fitted(data, 2, rerankers=True)
+
+    assert len(folds) == 2
+    for ranked, saw in folds:
+        assert ranked and saw and not ranked & saw  # never read a post it trained on
+    assert {p for ranked, _ in folds for p in ranked} == {p for p, _ in POSTS.values()}
+    groups = collected.messages + collected.messages_withheld
+    assert len(groups) == 2 * len(POSTS)
+    for g in groups:
+        assert g.rerank is not None and g.keys is not None
+        distinct = len(set(g.keys))
+        assert len(g.rerank) == min(SEMANTIC.rerank_top, distinct)  # the best distinct claims
+        assert len({g.keys[i] for i in g.rerank}) == len(g.rerank)  # one copy of each
+        assert all(0 <= i < len(g.rows) for i in g.rerank)
+
+
+@pytest.mark.parametrize("weight", [0.25, 2.0])
+def test_recorded_rerank_scores_replay_the_matchers_ranking_and_answer_score(
+    weight: float,
+) -> None:
+    """Refitting the answer model on reranked logits sees what the matcher computes: the
+    recorded scores, replayed by `fit.answer_rows` at a weight, give each post the top claim
+    and the answer score that the matcher reranking at that weight gives it."""
+    need_extra()
+    from verifiers.evaluation.runner import collect, run_queries
+    from verifiers.matching.fit import answer_rows
+    from verifiers.matching.model import SEMANTIC as FITTED
+    from verifiers.matching.model import sigmoid
+
+    data = labelled()
+    favours = Favours("vaccine")  # moves claims about vaccines up, whatever the post
+    collected = collect(data, "semantic", reranker=favours)
+    settings = SEMANTIC.model_copy(update={"rerank_weight": weight})
+    outcomes, _ = run_queries(data, settings, matcher="semantic", reranker=favours)
+    relevance, floor = list(FITTED.relevance), FITTED.rival_floor
+    rows, labels = answer_rows(collected.messages, [], relevance, floor, weight)
+    assert len(rows) == len(outcomes) == len(POSTS)
+    for row, label, outcome in zip(rows, labels, outcomes, strict=True):
+        x = sum(w * v for w, v in zip(FITTED.answer, row, strict=True))
+        assert sigmoid(FITTED.answer_bias + x) == pytest.approx(outcome.scores[0], abs=1e-9)
+        assert label == (outcome.ranked[0] in outcome.relevant)
+    plain, _ = answer_rows(collected.messages, [], relevance, floor)
+    assert plain != rows  # the recorded scores did move the answer features

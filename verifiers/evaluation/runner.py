@@ -215,11 +215,16 @@ def _withheld(
     return frozenset(ids[c] for c in bench)
 
 
-def _group(rows: list[tuple[Claim, list[float]]], relevant: frozenset[str]) -> Group:
+def _group(
+    rows: list[tuple[Claim, list[float]]],
+    relevant: frozenset[str],
+    rerank: dict[int, float] | None = None,
+) -> Group:
     return Group(
         [f for _, f in rows],
         [c.id in relevant for c, _ in rows],
         [duplicate_key(c.text) for c, _ in rows],
+        rerank,
     )
 
 
@@ -247,15 +252,19 @@ def collect(
     matcher: str = "lexical",
     cache: Path | None = None,
     encoder: Encoder | None = None,
+    reranker: Reranker | None = None,
 ) -> Collected:
     """Every labelled query's candidate features, by a matcher of kind `matcher` (see
-    `make_matcher` for `cache` and `encoder`)."""
+    `make_matcher` for `cache` and `encoder`). With a `reranker`, each query also records
+    its scores of the candidates the semantic matcher would rerank (`Matcher.rerank_scores`),
+    so that the answer model can be fitted on reranked logits."""
     settings = MatchingSettings()
     scope = Scope.everything()
     out = Collected([], [])
     duplicates = labelled.duplicates()
     with loaded_store(labelled) as (store, ids):
-        m = make_matcher(store, settings, matcher, cache=cache, encoder=encoder)
+        m = make_matcher(store, settings, matcher, cache=cache, encoder=encoder, reranker=reranker)
+        reranking = reranker is not None and m.reranking
         for query_id, relevant_ids in labelled.qrels.items():
             relevant = frozenset(ids[c] for c in relevant_ids)
             hide = _withheld(relevant_ids, duplicates, ids)
@@ -266,6 +275,8 @@ def collect(
             held, _ = m.candidate_features(
                 norm, scope, settings.candidates, exclude=hide, dense=dense
             )
-            out.messages.append(_group(full, relevant))
-            out.messages_withheld.append(_group(held, frozenset()))
+            read = m.rerank_scores(text, full) if reranking else None
+            read_held = m.rerank_scores(text, held) if reranking else None
+            out.messages.append(_group(full, relevant, read))
+            out.messages_withheld.append(_group(held, frozenset(), read_held))
     return out

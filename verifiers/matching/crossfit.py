@@ -64,18 +64,36 @@ def fold_encoders(
         yield n, held_out, encoder
 
 
-def cross_fitted(labelled: LabelledSet, k: int, epochs: float = finetune.EPOCHS) -> Collected:
+def cross_fitted(
+    labelled: LabelledSet, k: int, epochs: float = finetune.EPOCHS, rerankers: bool = False
+) -> Collected:
     """Every query's candidate features (present and withheld), each computed by a model
-    whose adapter was trained without that query."""
+    whose adapter was trained without that query. `rerankers`: each fold also trains a
+    cross-encoder without its queries (`rerank_train.trained_without`; ~5 minutes more a
+    fold), and every query records that model's scores of the candidates it would rerank."""
+    from verifiers.matching import rerank_train
+
+    if rerankers:  # hard negatives from the shipped matcher's ranking, as rerank_train does
+        texts = rerank_train.passages(labelled)
+        ranked = rerank_train.top_claims(labelled, rerank_train.shipped_vectors())
+        groups = rerank_train.training_groups(labelled, ranked)
     out = Collected([], [])
     with tempfile.TemporaryDirectory(prefix="claimbot-crossfit-") as tmp:
         for n, held_out, encoder in fold_encoders(labelled, k, Path(tmp), epochs):
             start = time.monotonic()
+            reranker = None
+            if rerankers:
+                fold = f"fold {n}/{k}"
+                reranker = rerank_train.trained_without(
+                    held_out, groups, texts, rerank_train.EPOCHS, fold
+                )
             print(
                 f"fold {n}/{k}: embedding the claims, ranking {len(held_out)} queries",
                 file=sys.stderr,
             )
-            part = collect(labelled.subset(held_out), "semantic", encoder=encoder)
+            part = collect(
+                labelled.subset(held_out), "semantic", encoder=encoder, reranker=reranker
+            )
             out.messages.extend(part.messages)
             out.messages_withheld.extend(part.messages_withheld)
             print(f"fold {n}/{k}: ranked in {time.monotonic() - start:.0f}s", file=sys.stderr)

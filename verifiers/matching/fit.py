@@ -32,6 +32,7 @@ from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
 from verifiers.matching.features import FEATURES, SEMANTIC_FEATURES
 from verifiers.matching.model import answer_features, rank_candidates, sigmoid
+from verifiers.matching.rerank import with_rerank_scores
 
 if TYPE_CHECKING:  # pragma: no cover
     from verifiers.evaluation.runner import Collected
@@ -48,12 +49,14 @@ SEMANTIC_COEFFICIENTS_FILE = Path(__file__).with_name("coefficients_semantic.py"
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """One query's candidates: feature rows, which are relevant, and each one's duplicate key
-    (identical claims share one; empty means every row is a different claim)."""
+    """One query's candidates: feature rows, which are relevant, each one's duplicate key
+    (identical claims share one; empty means every row is a different claim) and, when
+    collected with a cross-encoder, its scores of the candidates it read (by row)."""
 
     rows: list[Vector]
     relevant: list[bool]
     keys: list[str] | None = None
+    rerank: dict[int, float] | None = None
 
 
 def _solve(a: Matrix, b: Vector) -> Vector:
@@ -184,9 +187,15 @@ def rival_floor(groups: Sequence[Group], weights: Vector) -> float:
 
 
 def answer_rows(
-    groups: Sequence[Group], withheld: Sequence[Group], weights: Vector, floor: float
+    groups: Sequence[Group],
+    withheld: Sequence[Group],
+    weights: Vector,
+    floor: float,
+    rerank_weight: float = 0.0,
 ) -> tuple[list[Vector], list[bool]]:
-    """Answer-model training rows: each query's top candidate, with and without its claims."""
+    """Answer-model training rows: each query's top candidate, with and without its claims,
+    after reranking with `rerank_weight` where the groups carry cross-encoder scores (which
+    were read with these relevance `weights`: the same candidates are reranked)."""
     rows: list[Vector] = []
     labels: list[bool] = []
     for group_set, can_be_right in ((groups, True), (withheld, False)):
@@ -194,6 +203,8 @@ def answer_rows(
             if not g.rows:
                 continue
             logits = [sum(w * x for w, x in zip(weights, row, strict=True)) for row in g.rows]
+            if g.rerank:
+                logits = with_rerank_scores(logits, g.rerank, rerank_weight)
             keys = g.keys or [str(i) for i in range(len(logits))]
             top = rank_candidates(logits, keys, floor)[0]
             rows.append(answer_features(top.logit, top.rivals))
@@ -206,7 +217,9 @@ def save_features(path: Path, data: Collected, features: Sequence[str]) -> None:
     import json
 
     def groups(gs: Sequence[Group]) -> list[dict[str, object]]:
-        return [{"rows": g.rows, "relevant": g.relevant, "keys": g.keys} for g in gs]
+        return [
+            {"rows": g.rows, "relevant": g.relevant, "keys": g.keys, "rerank": g.rerank} for g in gs
+        ]
 
     body = {
         "features": list(features),
@@ -230,9 +243,17 @@ def load_features(path: Path, features: Sequence[str]) -> Collected:
         raise SystemExit(f"{path}: saved for other features than this matcher's; collect again")
 
     def groups(key: str) -> list[Group]:
-        return [Group(g["rows"], g["relevant"], g["keys"]) for g in body[key]]
+        return [
+            Group(g["rows"], g["relevant"], g["keys"], _positions(g.get("rerank")))
+            for g in body[key]
+        ]
 
     return Collected(groups("messages"), groups("messages_withheld"))
+
+
+def _positions(scores: dict[str, float] | None) -> dict[int, float] | None:
+    """JSON keeps a cross-encoder score's row number as text."""
+    return None if scores is None else {int(row): score for row, score in scores.items()}
 
 
 SWEEP = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85)
@@ -306,6 +327,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="K",
         help="semantic: features from K adapters, each trained without the queries it ranks",
     )
+    parser.add_argument(
+        "--fold-rerankers",
+        action="store_true",
+        help="with --cross-fit: each fold trains a cross-encoder too, and the answer model is"
+        " fitted on reranked logits",
+    )
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument(
         "--save-features", type=Path, default=None, help="also write the collected features"
@@ -350,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from verifiers.matching.crossfit import cross_fitted
 
             labelled = load_split(args.data, args.split).limited(args.limit)
-            data = cross_fitted(labelled, args.cross_fit)
+            data = cross_fitted(labelled, args.cross_fit, rerankers=args.fold_rerankers)
         else:
             data = collect_groups(args.data, args.split, args.limit, args.matcher, cache)
     except InvalidInput as exc:

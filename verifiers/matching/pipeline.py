@@ -481,7 +481,10 @@ class Matcher:
         keys = [duplicate_key(claim.text) for claim, _ in candidates]
         floor = self._weights.rival_floor
         if self.reranking and (not shown or self._worth_reranking(logits, keys)):
-            logits = self._reranked(said or norm, [c for c, _ in candidates], logits, keys)
+            from verifiers.matching.rerank import with_rerank_scores
+
+            scores = self.rerank_scores(said or norm, candidates)
+            logits = with_rerank_scores(logits, scores, self._settings.rerank_weight)
         s = self._settings
         return [
             Scored(
@@ -506,23 +509,24 @@ class Matcher:
         top = rank_candidates(logits, keys, self._weights.rival_floor)[0]
         return answer_score(top.logit, top.rivals, self._weights) >= self._settings.rerank_from
 
-    def _reranked(
-        self, query: str, claims: list[Claim], logits: list[float], keys: list[str]
-    ) -> list[float]:
-        from verifiers.matching.rerank import passage, rerank_logits, shared_reranker
+    def rerank_scores(
+        self, said: str, candidates: Sequence[tuple[Claim, list[float]]]
+    ) -> dict[int, float]:
+        """The cross-encoder's score of each candidate it reads (by position in
+        `candidates`, as `candidate_features` gives them). Fitting the answer model on
+        reranked logits records these (`verifiers.evaluation.runner.collect`)."""
+        from verifiers.matching.rerank import passage, reranked_positions, shared_reranker
 
         reranker = self._own_reranker
         if reranker is None:
             assert self._reranker_file is not None  # `reranking` is only set with one
             reranker = shared_reranker(self._reranker_file)
-
-        def score(chosen: list[int]) -> list[float]:
-            return reranker.scores(
-                query, [passage(claims[i].text, claims[i].summary) for i in chosen]
-            )
-
-        s = self._settings
-        return rerank_logits(logits, keys, s.rerank_top, s.rerank_weight, score)
+        logits = [relevance_logit(f, self._weights) for _, f in candidates]
+        keys = [duplicate_key(claim.text) for claim, _ in candidates]
+        chosen = reranked_positions(logits, keys, self._settings.rerank_top)
+        claims = [candidates[i][0] for i in chosen]
+        found = reranker.scores(said, [passage(c.text, c.summary) for c in claims])
+        return dict(zip(chosen, found, strict=True))
 
     def _states_enough(self, features: list[float]) -> bool:
         """Whether the text says enough of the claim to be answered with it: enough of its

@@ -5,7 +5,7 @@ cross-encoder reads "post [SEP] claim | summary" as one sequence, so each word o
 read against the claim's words. It is too slow to read every candidate (~15 ms a pair on one
 core), so it reads only the `rerank_top` best after the fitted relevance model, and its score,
 times `rerank_weight`, is added to their relevance logits before the duplicate-aware ranking
-and the calibrated answer decision (`rerank_logits`). Both settings were chosen on CheckThat!
+and the calibrated answer decision (`with_rerank_scores`). Both settings were chosen on CheckThat!
 2020 train with out-of-sample scores (`verifiers.matching.rerank_train --cross-fit`).
 
 The model is plain MiniLM with a low-rank adapter merged into its weights and a linear head on
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -45,29 +45,30 @@ def passage(text: str, summary: str) -> str:
     return f"{text} | {summary}" if summary.strip() else text
 
 
-def rerank_logits(
-    logits: Sequence[float],
-    keys: Sequence[str],
-    top: int,
-    weight: float,
-    score: Callable[[list[int]], list[float]],
-) -> list[float]:
-    """Relevance logits after reranking: the `top` best distinct claims (copies share a key)
-    get `weight` × their cross-encoder score added (`score` scores candidates given by
-    position). Every other candidate gets the lowest of those scores, so none overtakes a
-    reranked one by the reranker's doing. A lone candidate is read too: the score moves its
-    answer confidence, as it moves every top candidate's."""
-    if top <= 0 or weight == 0.0 or not logits:
-        return list(logits)
+def reranked_positions(logits: Sequence[float], keys: Sequence[str], top: int) -> list[int]:
+    """The candidates the cross-encoder reads, by position: the `top` best distinct claims by
+    relevance (copies share a key; only the best-placed copy is read). A lone candidate is read
+    too: its score moves the answer confidence, as it moves every top candidate's."""
     chosen: list[int] = []
     seen: set[str] = set()
     for i in sorted(range(len(logits)), key=lambda i: -logits[i]):
+        if len(chosen) >= top:
+            break
         if keys[i] not in seen:
             seen.add(keys[i])
             chosen.append(i)
-            if len(chosen) == top:
-                break
-    scores = dict(zip(chosen, score(chosen), strict=True))
+    return chosen
+
+
+def with_rerank_scores(
+    logits: Sequence[float], scores: Mapping[int, float], weight: float
+) -> list[float]:
+    """Relevance logits after reranking: the candidates read (`scores`, by position) get
+    `weight` × their cross-encoder score added; every other candidate gets the lowest of those
+    scores, so none overtakes a reranked one by the reranker's doing. Fitting the answer model
+    replays recorded scores through this same step."""
+    if weight == 0.0 or not scores:
+        return list(logits)
     floor = min(scores.values())
     return [z + weight * scores.get(i, floor) for i, z in enumerate(logits)]
 

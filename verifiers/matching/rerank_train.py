@@ -59,6 +59,11 @@ Ranked = dict[str, list[str]]  # post id -> claim ids, best first
 Group = tuple[str, list[str]]  # (post, [relevant claim id, wrong claim ids...])
 
 
+def shipped_vectors() -> Path:
+    """Where the configured matcher's claim vectors are cached between runs."""
+    return default_cache_path(setting_key(MatchingSettings().minilm_adapter))
+
+
 def top_claims(labelled: LabelledSet, cache: Path | None = None) -> Ranked:
     """The semantic matcher's best `TOP` claims for every labelled post, without reranking."""
     settings = MatchingSettings(matcher="semantic", reranker="none")
@@ -280,9 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.out is None and not args.cross_fit:
         parser.error("give --out FILE (or --cross-fit K to measure only)")
     labelled = finetune.labelled_from(parser, args)
-    cache = args.embeddings_cache or default_cache_path(
-        setting_key(MatchingSettings().minilm_adapter)
-    )
+    cache = args.embeddings_cache or shipped_vectors()
     texts = passages(labelled)
     groups = training_groups(labelled, top_claims(labelled, cache))
     if not groups:
