@@ -11,9 +11,10 @@ from pathlib import Path
 import click
 
 from cli.context import AppContext, pass_app, scope_for
-from cli.files import replaced_whole, writable
+from cli.files import replaced_whole
 from cli.output import claim_json
 from verifiers.errors import InvalidInput
+from verifiers.files import writable
 from verifiers.interchange.claimreview import export_claimreviews, read_claimreviews
 from verifiers.interchange.tabular import FORMATS, stream_claims
 from verifiers.models import ClaimFields

@@ -19,7 +19,6 @@ from verifiers.matching.semantic import (
     backfill,
     embedding_key,
     require_semantic,
-    setting_key,
     shared_encoder,
 )
 from verifiers.store.base import Scope, Store
@@ -31,17 +30,19 @@ def count_missing(store: Store, key: str) -> int:
     return max(store.count_claims(Scope.everything()) - embedded, 0)
 
 
-def embed_missing(store: Store, settings: MatchingSettings, *, batch: int = 256) -> int:
+def embed_missing(store: Store, settings: MatchingSettings, *, batch: int = 256) -> tuple[int, str]:
     """Backfill with the configured model and a progress bar on stderr; returns how many
-    claims were embedded."""
+    claims were embedded, and the key of the model's vectors (a custom adapter's key hashes
+    its file: worked out once)."""
     require_semantic()
     adapter = adapter_file(settings.minilm_adapter)
-    total = count_missing(store, embedding_key(adapter))
+    key = embedding_key(adapter)
+    total = count_missing(store, key)
     if total == 0:
-        return 0
+        return 0, key
     encoder = shared_encoder(adapter)
     with click.progressbar(length=total, label="embedding claims", file=sys.stderr) as bar:
-        return backfill(store, encoder, batch=batch, progress=bar.update)
+        return backfill(store, encoder, batch=batch, progress=bar.update), key
 
 
 @click.command("embed")
@@ -55,9 +56,8 @@ def embed_command(app: AppContext, batch: int) -> None:
     delete vectors computed by an earlier model (a process of an older claimbot on the same
     database would compute its own again)."""
     require_semantic()
-    matching = app.settings.matching
-    added = embed_missing(app.store, matching, batch=batch)
+    added, key = embed_missing(app.store, app.settings.matching, batch=batch)
     click.echo(f"embedded {added} claim(s)" if added else "every claim already has an embedding")
-    dropped = app.store.drop_other_embeddings(setting_key(matching.minilm_adapter))
+    dropped = app.store.drop_other_embeddings(key)
     if dropped:
         click.echo(f"deleted {dropped} vector(s) of another model")

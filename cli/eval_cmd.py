@@ -11,13 +11,14 @@ from typing import Any
 import click
 
 from cli.context import AppContext, pass_app
-from cli.files import replaced_whole, writable
+from cli.files import replaced_whole
 from verifiers.errors import InvalidInput
 from verifiers.evaluation.data import load_set, load_split
 from verifiers.evaluation.embedding_cache import default_cache_path
 from verifiers.evaluation.metrics import AnswerDecision, Report
 from verifiers.evaluation.runner import evaluate
 from verifiers.evaluation.stance import StanceReport, evaluate_stance, load_stance_pairs
+from verifiers.files import writable
 from verifiers.matching.semantic import require_semantic, setting_key
 
 _FILE = click.Path(path_type=Path, dir_okay=False)

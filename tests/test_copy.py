@@ -249,6 +249,18 @@ def test_backup_of_sqlite_writes_a_usable_file(claimbot, tmp_path: Path) -> None
     assert code == 1 and err.startswith("error: ") and "already exists" in err
     code, _, err = claimbot("--db", str(tmp_path / "missing.db"), "backup", str(dest))
     assert (code, err) == (1, f"error: database {tmp_path / 'missing.db'} does not exist\n")
+    nowhere = tmp_path / "no such folder" / "copy.db"
+    code, _, err = claimbot("--db", str(db), "backup", str(nowhere))
+    assert (code, err) == (
+        1,
+        f"error: backup: cannot write {nowhere}: folder {nowhere.parent} does not exist\n",
+    )
+    code, _, err = claimbot("--db", str(db), "backup", str(tmp_path), "--overwrite")
+    assert (code, err) == (
+        1,
+        f"error: backup: cannot write {tmp_path}: it is a folder; give a file name\n",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db", "live.db"]  # nothing else
 
 
 @pytest.mark.postgres

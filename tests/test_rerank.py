@@ -300,7 +300,7 @@ def test_the_training_command_refuses_bad_input_in_one_line(
 
 
 def test_fold_rerankers_record_scores_from_a_cross_encoder_that_never_saw_the_post(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """`fit --cross-fit K --fold-rerankers`: each fold's posts are ranked by an adapter and
     read by a cross-encoder both trained without them, and every ranking (claims present and
@@ -309,6 +309,7 @@ def test_fold_rerankers_record_scores_from_a_cross_encoder_that_never_saw_the_po
     need_extra()
     from verifiers.matching import crossfit, finetune, rerank_train
 
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the claim vectors' cache
     data = labelled()
     real_adapter, real_reranker, real_collect = finetune.train, rerank_train.train, crossfit.collect
     reranker_saw: dict[int, set[str]] = {}

@@ -1,4 +1,5 @@
-"""Files written whole or not at all (backups, exports, evaluation details)."""
+"""Files written whole or not at all (backups, exports, evaluation details), and the check
+that one can be written before the work that produces it starts."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from verifiers.errors import InvalidInput
 
 
 @contextmanager
@@ -21,3 +24,20 @@ def written_whole(path: Path) -> Iterator[Path]:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def writable(path: Path, what: str) -> Path:
+    """`path` if a file can be written there; otherwise one line naming `what` (the option or
+    the file's purpose) and why. Checked before the work, so a typo in the folder does not cost
+    a long run."""
+    target = path.expanduser()
+    problem = ""
+    if target.is_dir():
+        problem = "it is a folder; give a file name"
+    elif not target.parent.is_dir():
+        problem = f"folder {target.parent} does not exist"
+    elif not os.access(target.parent, os.W_OK):
+        problem = f"folder {target.parent} is read-only"
+    if problem:
+        raise InvalidInput(f"{what}: cannot write {target}: {problem}")
+    return target

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from verifiers.errors import ConfigError, InvalidInput
-from verifiers.files import written_whole
+from verifiers.files import writable, written_whole
 from verifiers.models import Candidate, ClaimFields
 from verifiers.store.base import ChangeCallback, ChangeListener, MigrationStatus, Scope
 from verifiers.store.changes import listen_sqlite
@@ -99,11 +99,7 @@ class SqliteStore(SqliteBase, RelationalStore):
             raise InvalidInput("the backup must go to another file than the database itself")
         if target.exists() and not overwrite:
             raise InvalidInput(f"{target} already exists (choose another name or overwrite)")
-        if not target.parent.is_dir():
-            raise InvalidInput(
-                f"cannot write backup {target}: folder {target.parent} does not exist"
-            )
-        with written_whole(target) as partial:
+        with written_whole(writable(target, "backup")) as partial:
             copy = sqlite3.connect(partial)
             try:
                 with self._lock:
