@@ -98,3 +98,56 @@ def test_a_missing_data_directory_is_one_line(capsys: pytest.CaptureFixture[str]
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err == "error: /no/such: no such data directory\n"
+
+
+def test_features_with_cross_encoder_scores_measure_the_answer_model_on_reranked_logits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`fit --cross-fit K --fold-rerankers`, here from saved features: the answer decision on
+    the recorded reranked logits, with the shipped answer model and with one refitted on them
+    (cross-validated), and no coefficients written."""
+    from verifiers.evaluation.runner import Collected
+    from verifiers.matching.model import SEMANTIC, relevance_logit
+    from verifiers.matching.rerank import reranked_positions
+
+    rng = random.Random(7)
+    dim = len(SEMANTIC.features)
+    messages, withheld = [], []
+    for n in range(120):  # near-identical candidates: only the cross-encoder tells them apart
+        rows = [[rng.gauss(0, 0.02) for _ in range(dim)] for _ in range(8)]
+        keys = [f"c{n}-{i}" for i in range(8)]
+        read = reranked_positions([relevance_logit(r, SEMANTIC) for r in rows], keys, 5)
+        right = read[n % 3]
+        scores = {i: 8.0 if i == right else rng.gauss(-4, 0.5) for i in read}
+        messages.append(Group(rows, [i == right for i in range(8)], keys, scores))
+        rest = [i for i in range(8) if i != right]
+        held, held_keys = [rows[i] for i in rest], [keys[i] for i in rest]
+        chosen = reranked_positions([relevance_logit(r, SEMANTIC) for r in held], held_keys, 5)
+        low = {i: rng.gauss(-4, 0.5) for i in chosen}
+        withheld.append(Group(held, [False] * len(held), held_keys, low))
+    saved, out = tmp_path / "features.json", tmp_path / "coefficients.py"
+    fit.save_features(saved, Collected(messages, withheld), SEMANTIC.features)
+    args = ["--data", "unused", "--matcher", "semantic", "--from-features", str(saved)]
+    assert fit.main([*args, "--out", str(out)]) == 0
+    assert not out.exists()
+
+    err = capsys.readouterr().err.splitlines()
+    assert "logits reranked at weight 0.25" in err[0] and err[-1].startswith("no coefficients")
+    rows = {line.split(":")[0].strip(): line.split(":")[1].split() for line in err[2:-1]}
+    assert sorted(rows) == [f"{t:.2f}" for t in fit.SWEEP]
+    shipped_right, refit_right = (float(rows["0.60"][i].rstrip("%")) for i in (0, 4))
+    refit_false = float(rows["0.60"][6].rstrip("%"))
+    # The lead the cross-encoder gives is the only signal here; a model refitted on these
+    # logits learns to answer on it, and does so on queries it was not fitted on.
+    assert refit_right > 90 and refit_false < 5 and refit_right > shipped_right
+
+
+def test_fold_rerankers_need_cross_fitting(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        fit.main(["--data", "unused", "--matcher", "semantic", "--fold-rerankers"])
+    assert exit_info.value.code == 2
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[-1]
+        .endswith("error: --fold-rerankers needs --cross-fit K")
+    )

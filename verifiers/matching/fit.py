@@ -200,16 +200,23 @@ def answer_rows(
     labels: list[bool] = []
     for group_set, can_be_right in ((groups, True), (withheld, False)):
         for g in group_set:
-            if not g.rows:
-                continue
-            logits = [sum(w * x for w, x in zip(weights, row, strict=True)) for row in g.rows]
-            if g.rerank:
-                logits = with_rerank_scores(logits, g.rerank, rerank_weight)
-            keys = g.keys or [str(i) for i in range(len(logits))]
-            top = rank_candidates(logits, keys, floor)[0]
-            rows.append(answer_features(top.logit, top.rivals))
-            labels.append(can_be_right and g.relevant[top.index])
+            if g.rows:
+                row, right = top_row(g, weights, floor, rerank_weight)
+                rows.append(row)
+                labels.append(can_be_right and right)
     return rows, labels
+
+
+def top_row(
+    g: Group, weights: Vector, floor: float, rerank_weight: float = 0.0
+) -> tuple[Vector, bool]:
+    """The answer features of a query's top candidate, and whether it is relevant."""
+    logits = [sum(w * x for w, x in zip(weights, row, strict=True)) for row in g.rows]
+    if g.rerank:
+        logits = with_rerank_scores(logits, g.rerank, rerank_weight)
+    keys = g.keys or [str(i) for i in range(len(logits))]
+    top = rank_candidates(logits, keys, floor)[0]
+    return answer_features(top.logit, top.rivals), g.relevant[top.index]
 
 
 def save_features(path: Path, data: Collected, features: Sequence[str]) -> None:
@@ -285,6 +292,52 @@ def answer_sweep(
     ]
 
 
+def reranked_answer_sweep(
+    data: Collected, rerank_weight: float, k: int = 5
+) -> list[tuple[float, tuple[float, float], tuple[float, float]]]:
+    """Whether the semantic answer model should be refitted for reranked logits: per
+    threshold, (answered correctly, false answers) with the shipped answer model and with one
+    refitted on these logits (cross-validated over `k` folds of the queries, so that neither
+    is in sample), on `data` collected with fold cross-encoders (`--fold-rerankers`), by the
+    score alone. The relevance weights are the shipped ones, which chose the scored
+    candidates."""
+    from verifiers.matching.crossfit import folds
+    from verifiers.matching.model import SEMANTIC
+
+    relevance, floor = list(SEMANTIC.relevance), SEMANTIC.rival_floor
+    queries = []  # (top row with the claims present, is it relevant, top row withheld)
+    for g, h in zip(data.messages, data.messages_withheld, strict=True):
+        if g.rows and h.rows:
+            present, right = top_row(g, relevance, floor, rerank_weight)
+            queries.append((present, right, top_row(h, relevance, floor, rerank_weight)[0]))
+    shipped = [*SEMANTIC.answer, SEMANTIC.answer_bias]
+    refitted: list[Vector] = [shipped] * len(queries)  # each query's model, fitted without it
+    for part in folds([str(i) for i in range(len(queries))], k):
+        held_out = {int(i) for i in part}
+        others = [q for i, q in enumerate(queries) if i not in held_out]
+        rows = [row for present, _, withheld in others for row in (present, withheld)]
+        labels = [label for _, right, _ in others for label in (right, False)]
+        model = fit_logistic(rows, labels)
+        for i in held_out:
+            refitted[i] = model
+
+    def score(answer: Vector, row: Vector) -> float:
+        return sigmoid(sum(w * x for w, x in zip(answer, [*row, 1.0], strict=True)))
+
+    n = max(1, len(data.messages))
+    out = []
+    for t in SWEEP:
+        cells = []
+        for models in ([shipped] * len(queries), refitted):
+            scored = [
+                (score(m, present) >= t and right, score(m, withheld) >= t)
+                for m, (present, right, withheld) in zip(models, queries, strict=True)
+            ]
+            cells.append((sum(a for a, _ in scored) / n, sum(f for _, f in scored) / n))
+        out.append((t, cells[0], cells[1]))
+    return out
+
+
 def write_coefficients(
     relevance: Vector,
     answer: Vector,
@@ -330,8 +383,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--fold-rerankers",
         action="store_true",
-        help="with --cross-fit: each fold trains a cross-encoder too, and the answer model is"
-        " fitted on reranked logits",
+        help="with --cross-fit: each fold trains a cross-encoder too, and the answer decision"
+        " on reranked logits is measured with the shipped answer model and a refitted one"
+        " (writes no coefficients)",
     )
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument(
@@ -344,6 +398,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="fit on features saved by --save-features instead of collecting them",
     )
     args = parser.parse_args(argv)
+    if args.fold_rerankers and not args.cross_fit:
+        parser.error("--fold-rerankers needs --cross-fit K")
     semantic = args.matcher == "semantic"
     out = args.out or (SEMANTIC_COEFFICIENTS_FILE if semantic else COEFFICIENTS_FILE)
     cache = None
@@ -360,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         key = setting_key(MatchingSettings().minilm_adapter)
         cache = args.embeddings_cache or default_cache_path(key)
-        if not plain:
+        if not plain and not args.from_features:
             print(
                 "note: fitting on the tuned MiniLM's features, which are in-sample on train; "
                 "the shipped weights are fitted with CLAIMBOT_MINILM_ADAPTER=none "
@@ -384,6 +440,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.exit(2, f"error: {exc}\n")
     if args.save_features:
         save_features(args.save_features, data, features)
+    if any(g.rerank for g in data.messages):
+        _print_reranked_sweep(data, args.split)
+        return 0
     relevance = fit_relevance(data.messages)
     floor = rival_floor(data.messages, relevance)
     rows, labels = answer_rows(data.messages, data.messages_withheld, relevance, floor)
@@ -403,6 +462,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  {t:.2f}: answered correctly {right:.1%}, false answers {false:.1%}", file=sys.stderr
         )
     return 0
+
+
+def _print_reranked_sweep(data: Collected, split: str) -> None:
+    weight = MatchingSettings().rerank_weight
+    print(
+        f"answer decision on {split}, logits reranked at weight {weight} by cross-encoders and"
+        " adapters cross-fitted without each query, by the score alone:\n"
+        "         shipped answer model      refitted (cross-validated)",
+        file=sys.stderr,
+    )
+    for t, (right, false), (right2, false2) in reranked_answer_sweep(data, weight):
+        print(
+            f"  {t:.2f}: {right:6.1%} correct, {false:4.1%} false    "
+            f"{right2:6.1%} correct, {false2:4.1%} false",
+            file=sys.stderr,
+        )
+    print("no coefficients written (measurement only)", file=sys.stderr)
 
 
 if __name__ == "__main__":
