@@ -15,6 +15,10 @@ Pure Python (no numpy at run time or fit time): Newton's method on two small con
 The semantic matcher's coefficients (lexical + embedding features) go to
 `coefficients_semantic.py`; its claim embeddings are cached between runs (see
 `verifiers.evaluation.embedding_cache`).
+
+`--cross-fit K --fold-rerankers` measures rather than fits: whether the answer model should be
+refitted for the cross-encoder's reranked logits (`reranked_answer_sweep`; docs/matching.md,
+"Reranking", found it should not).
 """
 
 from __future__ import annotations
