@@ -84,11 +84,41 @@ def test_the_matcher_adds_its_rerankers_scores_to_the_best_candidates(
     ((post, passages),) = favours.asked
     assert post == text  # as written: the reranker reads case, links and signatures
     assert len(passages) == 3 and passage(runner_up.text, runner_up.summary) in passages
-    light = Matcher(seeded, settings.model_copy(update={"rerank_weight": 0.01}), reranker=favours)
+    lightly = {"rerank_weight": 0.01, "rerank_order_weight": 0.01}
+    light = Matcher(seeded, settings.model_copy(update=lightly), reranker=favours)
     assert light.rank(text, EVERYWHERE, k=1)[0].claim_id == before[0].claim_id  # weighed lightly
     elsewhere = settings.model_copy(update={"reranker": str(tmp_path / "gone.npz")})
     passed_in = Matcher(seeded, elsewhere, reranker=favours)  # stands for the setting's file
     assert passed_in.rank(text, EVERYWHERE, k=1)[0].claim_id == runner_up.id
+
+
+def test_the_list_follows_the_order_weight_and_answers_only_what_the_answer_weight_puts_first(
+    seeded: Store,
+) -> None:
+    """Two weights: the claims are listed by `rerank_order_weight`, answer scores come from
+    `rerank_weight`. When they disagree on the first claim, nothing is answered confidently:
+    the claim listed first has no lead by the answer's weights, and the one that has is
+    offered as related below it, not hidden by the lower score above it."""
+    need_extra()
+    from verifiers.matching.pipeline import Matcher
+
+    text = "Trump asked Zelenskyy if Ukraine could hit Moscow"
+    meant = "ft-trump-asked-can-you-hit-moscow"
+    plain = Matcher(seeded, SEMANTIC.model_copy(update={"reranker": "none"}))
+    runner_up = seeded.get_claim(plain.rank(text, EVERYWHERE, k=2)[1].claim_id, EVERYWHERE)
+    favours = Favours(runner_up.text)
+    weights = {"rerank_top": 3, "rerank_weight": 0.01, "rerank_order_weight": 1.0}
+    split = Matcher(seeded, SEMANTIC.model_copy(update=weights), reranker=favours)
+    listed = split.rank(text, EVERYWHERE, k=2)
+    assert [r.claim_id for r in listed] == [runner_up.id, meant]  # ordered by the heavy weight
+    assert listed[0].score < 0.35 < listed[1].score  # scored by the light one
+    result = split.check(text, EVERYWHERE).results[0]
+    assert result.match is None
+    assert [m.claim.id for m in result.related][:1] == [meant]
+    agree = {**weights, "rerank_order_weight": 0.01}  # the same first claim: answered
+    answered = Matcher(seeded, SEMANTIC.model_copy(update=agree), reranker=favours)
+    match = answered.check(text, EVERYWHERE).results[0].match
+    assert match is not None and match.claim.id == meant
 
 
 def test_checks_skip_the_reranker_where_nothing_could_reach_the_related_tier(
@@ -362,7 +392,8 @@ def test_recorded_rerank_scores_replay_the_matchers_ranking_and_answer_score(
     data = labelled()
     favours = Favours("vaccine")  # moves claims about vaccines up, whatever the post
     collected = collect(data, "semantic", reranker=favours)
-    settings = SEMANTIC.model_copy(update={"rerank_weight": weight})
+    both = {"rerank_weight": weight, "rerank_order_weight": weight}  # the answer's own order
+    settings = SEMANTIC.model_copy(update=both)
     outcomes, _ = run_queries(data, settings, matcher="semantic", reranker=favours)
     relevance, floor = list(FITTED.relevance), FITTED.rival_floor
     rows, labels = answer_rows(collected.messages, [], relevance, floor, weight)

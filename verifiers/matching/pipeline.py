@@ -480,23 +480,29 @@ class Matcher:
         logits = [relevance_logit(f, self._weights) for _, f in candidates]
         keys = [duplicate_key(claim.text) for claim, _ in candidates]
         floor = self._weights.rival_floor
+        s = self._settings
+        order = logits
         if self.reranking and (not shown or self._worth_reranking(logits, keys)):
             from verifiers.matching.rerank import with_rerank_scores
 
             scores = self.rerank_scores(said or norm, candidates)
-            logits = with_rerank_scores(logits, scores, self._settings.rerank_weight)
-        s = self._settings
+            # The answer score reads the lightly reranked logits, the order the heavier ones
+            # (docs/matching.md, "Reranking": each weight is the better one for its use).
+            order = with_rerank_scores(logits, scores, s.rerank_order_weight)
+            logits = with_rerank_scores(logits, scores, s.rerank_weight)
+        answers = {r.index: r for r in rank_candidates(logits, keys, floor)}
+        ordered = rank_candidates(order, keys, floor) if order is not logits else answers.values()
         return [
             Scored(
                 candidates[r.index][0],
-                r.logit,
-                answer_score(r.logit, r.rivals, self._weights),
+                answers[r.index].logit,
+                answer_score(answers[r.index].logit, answers[r.index].rivals, self._weights),
                 # A two-word mention ("Patriot batteries") names a topic rather than stating a
                 # claim, and a text that states too little of a claim only shares its topic.
                 # The calibrated score cannot see either when a small database holds no rival.
                 size >= s.min_confident_words and self._states_enough(candidates[r.index][1]),
             )
-            for r in rank_candidates(logits, keys, floor)
+            for r in ordered
         ]
 
     def _worth_reranking(self, logits: list[float], keys: list[str]) -> bool:
@@ -557,7 +563,11 @@ class Matcher:
                     stance=stance,
                     stance_reason=reason,
                 )
-            elif item.score >= self.related_threshold and len(related) < s.max_related:
+            elif item.score >= self.related_threshold:
+                # Listed in the matcher's order, which after reranking is not the scores'
+                # order: a lower-scoring claim above does not hide a related one below it.
+                if len(related) == s.max_related:
+                    break
                 stance, reason = judge_stance(seg, item.claim)
                 related.append(
                     Match(
@@ -568,8 +578,6 @@ class Matcher:
                         stance_reason=reason,
                     )
                 )
-            else:
-                break
         return SegmentResult(segment=seg, match=match, related=related)
 
     def _with_flag_counts(self, results: list[SegmentResult], scope: Scope) -> list[SegmentResult]:
