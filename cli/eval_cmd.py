@@ -145,7 +145,13 @@ def eval_command(
         output["matcher"] = matcher
         if matcher == "semantic":  # which models and reranking gave these figures
             output["semantic_model"] = settings.model_dump(
-                include={"minilm_adapter", "reranker", "rerank_top", "rerank_weight"}
+                include={
+                    "minilm_adapter",
+                    "reranker",
+                    "rerank_top",
+                    "rerank_weight",
+                    "rerank_order_weight",
+                }
             )
     stance: StanceReport | None = None
     if stance_path is not None:

@@ -299,6 +299,13 @@ def test_semantic_eval_regression_on_dev_slice(tmp_path: Path) -> None:
     assert "embedding claims" not in err  # every vector came from the shipped cache
     figures = json.loads(out)
     assert (figures["queries"], figures["claims"], figures["matcher"]) == (120, 3021, "semantic")
+    assert figures["semantic_model"] == {  # the settings the figures were measured with
+        "minilm_adapter": "shipped",
+        "reranker": "shipped",
+        "rerank_top": 5,
+        "rerank_weight": 0.25,
+        "rerank_order_weight": 0.75,
+    }
     for key, floor in FLOORS.items():
         assert figures[key] >= floor, (key, figures[key])
     for key, ceiling in CEILINGS.items():
