@@ -121,6 +121,24 @@ def test_the_list_follows_the_order_weight_and_answers_only_what_the_answer_weig
     assert match is not None and match.claim.id == meant
 
 
+def test_either_weight_turns_reranking_on_and_the_training_table_moves_both(
+    seeded: Store,
+) -> None:
+    need_extra()
+    from verifiers.matching import rerank_train
+    from verifiers.matching.pipeline import Matcher
+
+    text = "Trump asked Zelenskyy if Ukraine could hit Moscow"
+    for weights, reranks in (((0.0, 0.75), True), ((0.25, 0.0), True), ((0.0, 0.0), False)):
+        favours = Favours("Moscow")
+        update = {"rerank_weight": weights[0], "rerank_order_weight": weights[1]}
+        matcher = Matcher(seeded, SEMANTIC.model_copy(update=update), reranker=favours)
+        matcher.rank(text, EVERYWHERE, k=3)
+        assert matcher.reranking == reranks == bool(favours.asked), weights
+    row = rerank_train._settings(5, 0.5)  # a row of the --cross-fit table: one weight for all
+    assert (row.rerank_top, row.rerank_weight, row.rerank_order_weight) == (5, 0.5, 0.5)
+
+
 def test_checks_skip_the_reranker_where_nothing_could_reach_the_related_tier(
     seeded: Store,
 ) -> None:

@@ -156,7 +156,7 @@ class Matcher:
         self.reranking = (
             self.semantic
             and settings.rerank_top > 0
-            and settings.rerank_weight > 0
+            and (settings.rerank_weight > 0 or settings.rerank_order_weight > 0)
             and (reranker is not None or self._reranker_file is not None)
         )
         self._weights = SEMANTIC if self.semantic else LEXICAL

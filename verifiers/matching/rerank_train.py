@@ -184,7 +184,12 @@ Grid = dict[tuple[int, float], list[QueryOutcome]]  # (depth, weight) -> each po
 
 
 def _settings(top: int, weight: float) -> MatchingSettings:
-    return MatchingSettings(matcher="semantic", rerank_top=top, rerank_weight=weight)
+    """One weight for both the order and the answer score: what each row of `table` measures
+    (the shipped order weight was read from the MAP@5 column, the answer weight from the
+    answer decision's)."""
+    return MatchingSettings(
+        matcher="semantic", rerank_top=top, rerank_weight=weight, rerank_order_weight=weight
+    )
 
 
 def table(grid: Grid) -> list[str]:
