@@ -485,7 +485,8 @@ class Matcher:
         if self.reranking and (not shown or self._worth_reranking(logits, keys)):
             from verifiers.matching.rerank import with_rerank_scores
 
-            scores = self.rerank_scores(said or norm, candidates)
+            claims = [claim for claim, _ in candidates]
+            scores = self._scores_of_best(said or norm, claims, logits, keys)
             # The answer score reads the lightly reranked logits, the order the heavier ones
             # (docs/matching.md, "Reranking": each weight is the better one for its use).
             order = with_rerank_scores(logits, scores, s.rerank_order_weight)
@@ -521,18 +522,22 @@ class Matcher:
         """The cross-encoder's score of each candidate it reads (by position in
         `candidates`, as `candidate_features` gives them). Fitting the answer model on
         reranked logits records these (`verifiers.evaluation.runner.collect`)."""
+        logits = [relevance_logit(f, self._weights) for _, f in candidates]
+        keys = [duplicate_key(claim.text) for claim, _ in candidates]
+        return self._scores_of_best(said, [c for c, _ in candidates], logits, keys)
+
+    def _scores_of_best(
+        self, said: str, claims: list[Claim], logits: list[float], keys: list[str]
+    ) -> dict[int, float]:
         from verifiers.matching.rerank import passage, reranked_positions, shared_reranker
 
         reranker = self._own_reranker
         if reranker is None:
             assert self._reranker_file is not None  # `reranking` is only set with one
             reranker = shared_reranker(self._reranker_file)
-        logits = [relevance_logit(f, self._weights) for _, f in candidates]
-        keys = [duplicate_key(claim.text) for claim, _ in candidates]
         chosen = reranked_positions(logits, keys, self._settings.rerank_top)
-        claims = [candidates[i][0] for i in chosen]
-        found = reranker.scores(said, [passage(c.text, c.summary) for c in claims])
-        return dict(zip(chosen, found, strict=True))
+        read = [passage(claims[i].text, claims[i].summary) for i in chosen]
+        return dict(zip(chosen, reranker.scores(said, read), strict=True))
 
     def _states_enough(self, features: list[float]) -> bool:
         """Whether the text says enough of the claim to be answered with it: enough of its
