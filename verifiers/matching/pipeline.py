@@ -552,7 +552,10 @@ class Matcher:
         match: Match | None = None
         related: list[Match] = []
         shown: set[str] = set()
+        lowest_shown = min(self.related_threshold, self.confident_threshold)
         for i, item in enumerate(ranked):
+            if item.score < lowest_shown:  # in no tier (nor are its copies: the same score)
+                continue
             key = duplicate_key(item.claim.text)
             if key in shown:  # a copy of a claim already shown adds nothing
                 continue
