@@ -100,16 +100,24 @@ def _yoyo_uri(path: Path) -> str:
     return "sqlite:///" + quote(str(path.resolve()))
 
 
+# yoyo's connections open SQLite in shared-cache mode, where two threads of one process get
+# "database schema is locked" at once instead of waiting, and yoyo's lock row only tells
+# processes apart: threads opening a store together took turns failing (1 in ~8 tries with 4
+# threads). Within a process they now take turns here; between processes yoyo's lock holds.
+_YOYO_TURN = threading.Lock()
+
+
 @contextmanager
 def _yoyo_backend(path: Path) -> Iterator[Any]:
-    try:
-        backend = yoyo.get_backend(_yoyo_uri(path))
-    except sqlite3.DatabaseError as exc:
-        raise ConfigError(f"cannot migrate database {path}: {exc}") from None
-    try:
-        yield backend
-    finally:
-        backend.connection.close()
+    with _YOYO_TURN:
+        try:
+            backend = yoyo.get_backend(_yoyo_uri(path))
+        except sqlite3.DatabaseError as exc:
+            raise ConfigError(f"cannot migrate database {path}: {exc}") from None
+        try:
+            yield backend
+        finally:
+            backend.connection.close()
 
 
 def apply_migrations(path: Path) -> list[str]:
