@@ -267,6 +267,12 @@ def _positions(scores: dict[str, float] | None) -> dict[int, float] | None:
     return None if scores is None else {int(row): score for row, score in scores.items()}
 
 
+def answer_probability(answer: Vector, row: Vector) -> float:
+    """The answer model `answer` (weights, then the bias, as `fit_logistic` returns them)
+    applied to one row of `answer_features`."""
+    return sigmoid(sum(w * x for w, x in zip(answer, [*row, 1.0], strict=True)))
+
+
 SWEEP = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85)
 
 
@@ -278,10 +284,7 @@ def answer_sweep(
     with cross-fitted features, an out-of-sample view to choose the confident threshold from."""
 
     def scores(rows: list[Vector], labels: list[bool]) -> list[tuple[float, bool]]:
-        return [
-            (sigmoid(sum(w * x for w, x in zip(answer, [*row, 1.0], strict=True))), y)
-            for row, y in zip(rows, labels, strict=True)
-        ]
+        return [(answer_probability(answer, row), y) for row, y in zip(rows, labels, strict=True)]
 
     present = scores(*answer_rows(data.messages, [], relevance, floor))
     withheld = scores(*answer_rows([], data.messages_withheld, relevance, floor))
@@ -325,16 +328,16 @@ def reranked_answer_sweep(
         for i in held_out:
             refitted[i] = model
 
-    def score(answer: Vector, row: Vector) -> float:
-        return sigmoid(sum(w * x for w, x in zip(answer, [*row, 1.0], strict=True)))
-
     n = max(1, len(data.messages))
     out = []
     for t in SWEEP:
         cells = []
         for models in ([shipped] * len(queries), refitted):
             scored = [
-                (score(m, present) >= t and right, score(m, withheld) >= t)
+                (
+                    answer_probability(m, present) >= t and right,
+                    answer_probability(m, withheld) >= t,
+                )
                 for m, (present, right, withheld) in zip(models, queries, strict=True)
             ]
             cells.append((sum(a for a, _ in scored) / n, sum(f for _, f in scored) / n))
