@@ -28,13 +28,17 @@ def counts(text: str) -> list[int]:
         ) from None
 
 
-def settle_sizes_and_folder(parser: argparse.ArgumentParser, opts: argparse.Namespace) -> None:
-    """`--quick` means 10k claims only; at least one size; the results folder is created now
-    (not in a worker process, which writes only its result file)."""
+def settle_sizes(parser: argparse.ArgumentParser, opts: argparse.Namespace) -> None:
+    """`--quick` means 10k claims only; at least one size."""
     if opts.quick:
         opts.sizes = [10_000]
     if not opts.sizes:
         parser.error("--sizes: give at least one claim count")
+
+
+def results_folder(parser: argparse.ArgumentParser, opts: argparse.Namespace) -> None:
+    """The results folder, created once every argument is checked (not in a worker process,
+    which writes only its result file)."""
     if not opts.worker:
         output_folder(parser, opts.out)
 

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale
 import synthetic
-from arguments import counts, positive, settle_sizes_and_folder
+from arguments import counts, positive, results_folder, settle_sizes
 
 BACKENDS = ("sqlite", "postgres")
 WARMUP = 50
@@ -290,7 +290,8 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
     unknown = [b for b in opts.backends.split(",") if b not in BACKENDS]
     if unknown:
         p.error(f"--backends: unknown backend {unknown[0]!r} (use {','.join(BACKENDS)} or one)")
-    settle_sizes_and_folder(p, opts)
+    settle_sizes(p, opts)
+    results_folder(p, opts)
     return opts
 
 

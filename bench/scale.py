@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
-from arguments import counts, positive, settle_sizes_and_folder
+from arguments import counts, positive, results_folder, settle_sizes
 
 if TYPE_CHECKING:  # pragma: no cover
     from verifiers.config import MatchingSettings
@@ -597,11 +597,11 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p.add_argument("--result", help=argparse.SUPPRESS)
     p.add_argument("--matcher", default="lexical", help=argparse.SUPPRESS)
     opts = p.parse_args(None if argv is None else list(argv))
-    sizes = [10_000] if opts.quick else opts.sizes  # as settled below
-    stray = [n for n in opts.semantic_sizes if n not in sizes]
+    settle_sizes(p, opts)
+    stray = [n for n in opts.semantic_sizes if n not in opts.sizes]
     if stray:
         p.error(f"--semantic-sizes: {stray[0]} is not one of --sizes")
-    settle_sizes_and_folder(p, opts)
+    results_folder(p, opts)
     return opts
 
 
