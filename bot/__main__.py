@@ -13,7 +13,7 @@ def main() -> int:
     try:
         settings = load_settings()
     except ClaimbotError as exc:
-        print(f"claimbot: error: {exc}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     return run(settings)
 

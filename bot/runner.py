@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 
+import aiohttp
 import discord
 import yarl
 from discord.gateway import DiscordWebSocket
@@ -41,7 +42,7 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
 
 def _fail(message: str, status: int = EXIT_FAILED) -> int:
-    print(f"claimbot: error: {message}", file=sys.stderr)
+    print(f"error: {message}", file=sys.stderr)
     return status
 
 
@@ -71,6 +72,10 @@ def _failure_line(exc: BaseException) -> str | None:
         return BAD_TOKEN
     if isinstance(exc, ClaimbotError):
         return str(exc)
+    if isinstance(exc, aiohttp.ClientConnectionError | OSError | discord.GatewayNotFound):
+        # No traceback for a network that is down: the person needs the reason, not the stack.
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return f"cannot reach Discord ({reason[:200]}): check the network and try again"
     return None
 
 

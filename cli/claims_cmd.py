@@ -8,23 +8,39 @@ from typing import Any
 
 import click
 
-from cli.context import AppContext, pass_app, scope_for
+from cli.context import AppContext, Group, pass_app
 from cli.flags_cmd import echo_queued
 from cli.output import (
     claim_json,
     echo_as,
-    echo_json,
+    echo_claims,
     format_claim,
-    format_claim_row,
     format_history,
+    shorten,
 )
+from verifiers.errors import Conflict
 from verifiers.models import ClaimChanges, ClaimFields, Source, SourceRole, Status
 from verifiers.validation import build
 
 STATUS = click.Choice([s.value for s in Status])
 ROLE = click.Choice([r.value for r in SourceRole])
-GUILD = click.option("--guild", type=int, help="Act as this Discord server (default: operator).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+FORMAT_FLAGS = (
+    ("--table", "table", "Print a table with a header (the default)."),
+    ("--json", "json", "Print a JSON array."),
+    ("--nl", "nl", "Print newline-delimited JSON: one object a line."),
+    ("--csv", "csv", "Print CSV with a header row."),
+)
+
+
+def output_format(func: Callable[..., None]) -> Callable[..., None]:
+    """--table (the default), --json, --nl and --csv: one `fmt` for the command."""
+    for flag, value, helptext in reversed(FORMAT_FLAGS):
+        default = {"default": True} if value == "table" else {}
+        func = click.option(flag, "fmt", flag_value=value, help=helptext, **default)(func)
+    return func
 
 
 SOURCE_PARAMS = ("source_url", "publisher", "source_title", "published", "quote", "role")
@@ -47,7 +63,13 @@ def source_options(func: Callable[..., None]) -> Callable[..., None]:
             click.option("--source-title", default="", help="The source's headline."),
             click.option("--published", help="Publication date, YYYY-MM-DD."),
             click.option("--quote", default="", help="The passage that supports the claim."),
-            click.option("--role", type=ROLE, default="original", show_default=True),
+            click.option(
+                "--role",
+                type=ROLE,
+                default="original",
+                show_default=True,
+                help="Why the source is cited: its own reporting, a republication, a statement…",
+            ),
         ]
     ):
         command = option(command)
@@ -77,20 +99,24 @@ def _source(
     )
 
 
-@click.group("claims")
+@click.group("claims", cls=Group)
 def claims_group() -> None:
-    """Add, list, show, edit and retire claims."""
+    """Add, list, show, edit, retire and unretire claims."""
 
 
 @claims_group.command("add")
 @click.argument("text")
-@click.option("--status", type=STATUS, default="unverified", show_default=True)
+@click.option(
+    "--status", type=STATUS, default="unverified", show_default=True, help="The claim's status."
+)
 @click.option("--explanation", default="", help="Why the claim has this status.")
 @click.option("--claimant", help="Who made the claim.")
 @click.option("--claim-date", help="When the claim was made, YYYY-MM-DD.")
 @click.option("--summary", default="", help="A title or summary that helps matching.")
+@click.option(
+    "--force", is_flag=True, help="Add it even if a claim with the same text already exists."
+)
 @source_options
-@GUILD
 @JSON
 @pass_app
 def add_claim(
@@ -101,11 +127,11 @@ def add_claim(
     claimant: str | None,
     claim_date: str | None,
     summary: str,
+    force: bool,
     source: Source | None,
-    guild: int | None,
     as_json: bool,
 ) -> None:
-    """Add a claim with TEXT (global, or owned by --guild)."""
+    """Add a claim with TEXT: global, or owned by the server named by `claimbot --guild ID`."""
     fields = build(
         ClaimFields,
         text=text,
@@ -115,9 +141,12 @@ def add_claim(
         claim_date=claim_date,
         summary=summary,
         sources=[source] if source else [],
-        guild_id=guild,
+        guild_id=app.guild,
     )
-    claim = app.service.add_claim(fields, app.actor, scope_for(guild))
+    if not force and (same := app.service.near_duplicates(fields.text, app.scope)):
+        listed = "; ".join(f"{c.id} [{c.status.value}] {shorten(c.text)}" for c in same)
+        raise Conflict(f"already in the database: {listed} (add --force to add it anyway)")
+    claim = app.service.add_claim(fields, app.actor, app.scope)
     echo_as(as_json, claim, claim_json, lambda c: f"added {c.id}\n{format_claim(c)}")
 
 
@@ -125,10 +154,17 @@ def add_claim(
 @click.option("--status", type=STATUS, help="Only claims with this status.")
 @click.option("--contains", help="Only claims whose text contains this.")
 @click.option("--retired", is_flag=True, help="Include retired claims.")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
-@GUILD
-@JSON
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10_000),
+    default=50,
+    show_default=True,
+    help="Show at most this many claims.",
+)
+@click.option(
+    "--offset", type=click.IntRange(0), default=0, help="Skip this many claims first (paging)."
+)
+@output_format
 @pass_app
 def list_claims(
     app: AppContext,
@@ -137,46 +173,45 @@ def list_claims(
     retired: bool,
     limit: int,
     offset: int,
-    guild: int | None,
-    as_json: bool,
+    fmt: str,
 ) -> None:
-    """List claims, newest first."""
-    claims = app.service.list_claims(
-        scope_for(guild),
-        status=Status(status) if status else None,
-        contains=contains,
-        include_retired=retired,
-        limit=limit,
-        offset=offset,
-    )
-    if as_json:
-        echo_json([claim_json(c) for c in claims])
-        return
-    for claim in claims:
-        click.echo(format_claim_row(claim))
-    if not claims:
-        click.echo("no claims")
+    """List claims, newest first: a table, or --json, --nl (a JSON object a line) or --csv."""
+    wanted = {
+        "status": Status(status) if status else None,
+        "contains": contains,
+        "include_retired": retired,
+    }
+    claims = app.service.list_claims(app.scope, limit=limit, offset=offset, **wanted)
+    total = app.store.count_claims(app.scope, **wanted)
+    echo_claims(claims, fmt)
+    shown = f"{offset + 1}–{offset + len(claims)}" if claims else "none"
+    if len(claims) < total:
+        # Said on stderr for the machine formats, so that their output stays parseable.
+        click.echo(
+            f"showing {shown} of {total} claims: use --limit and --offset for the rest",
+            err=fmt != "table",
+        )
+    elif fmt == "table":
+        click.echo(f"{total} claim{'s' if total != 1 else ''}")
 
 
 @claims_group.command("show")
 @click.argument("claim_id")
-@GUILD
 @JSON
 @pass_app
-def show_claim(app: AppContext, claim_id: str, guild: int | None, as_json: bool) -> None:
+def show_claim(app: AppContext, claim_id: str, as_json: bool) -> None:
     """Show one claim with its sources."""
-    echo_as(as_json, app.service.get_claim(claim_id, scope_for(guild)), claim_json, format_claim)
+    echo_as(as_json, app.service.get_claim(claim_id, app.scope), claim_json, format_claim)
 
 
 @claims_group.command("edit")
 @click.argument("claim_id")
-@click.option("--text")
-@click.option("--explanation")
-@click.option("--claimant")
-@click.option("--claim-date")
-@click.option("--summary")
+@click.option("--text", help="The claim's new wording.")
+@click.option("--explanation", help="Why the claim has its status.")
+@click.option("--claimant", help="Who made the claim.")
+@click.option("--claim-date", help="When the claim was made, YYYY-MM-DD.")
+@click.option("--summary", help="A title or summary that helps matching.")
 @click.option("--expect-version", type=int, help="Refuse if the claim changed meanwhile.")
-@GUILD
 @pass_app
 def edit_claim(
     app: AppContext,
@@ -187,7 +222,6 @@ def edit_claim(
     claim_date: str | None,
     summary: str | None,
     expect_version: int | None,
-    guild: int | None,
 ) -> None:
     """Edit a claim's text or details (every change is kept in its history)."""
     changes = build(
@@ -199,7 +233,7 @@ def edit_claim(
         summary=summary,
     )
     change = app.service.edit_claim(
-        claim_id, changes, app.actor, scope_for(guild), expected_version=expect_version
+        claim_id, changes, app.actor, app.scope, expected_version=expect_version
     )
     click.echo(f"updated {change.claim.id} (now version {change.claim.version})")
 
@@ -208,15 +242,10 @@ def edit_claim(
 @click.argument("claim_id")
 @click.argument("status", type=STATUS)
 @click.option("--explanation", help="Why the claim now has this status.")
-@GUILD
 @pass_app
-def set_status(
-    app: AppContext, claim_id: str, status: str, explanation: str | None, guild: int | None
-) -> None:
+def set_status(app: AppContext, claim_id: str, status: str, explanation: str | None) -> None:
     """Change a claim's STATUS."""
-    change = app.service.set_status(
-        claim_id, Status(status), explanation, app.actor, scope_for(guild)
-    )
+    change = app.service.set_status(claim_id, Status(status), explanation, app.actor, app.scope)
     click.echo(
         f"{change.claim.id} is now {change.claim.status.value} (version {change.claim.version})"
     )
@@ -226,38 +255,44 @@ def set_status(
 @claims_group.command("add-source")
 @click.argument("claim_id")
 @source_options
-@GUILD
 @pass_app
 def add_source(
     app: AppContext,
     claim_id: str,
     source: Source | None,
-    guild: int | None,
 ) -> None:
     """Add a source to a claim."""
     if source is None:
         raise click.UsageError("give at least --publisher (and usually --source-url)")
-    claim = app.service.add_source(claim_id, source, app.actor, scope_for(guild))
+    claim = app.service.add_source(claim_id, source, app.actor, app.scope)
     click.echo(f"{claim.id} now has {len(claim.sources)} source(s)")
 
 
 @claims_group.command("retire")
 @click.argument("claim_id")
 @click.option("--reason", default="", help="Why it is retired.")
-@GUILD
 @pass_app
-def retire_claim(app: AppContext, claim_id: str, reason: str, guild: int | None) -> None:
+def retire_claim(app: AppContext, claim_id: str, reason: str) -> None:
     """Retire a claim: kept with its history, never matched again."""
-    claim = app.service.retire_claim(claim_id, app.actor, scope_for(guild), reason)
+    claim = app.service.retire_claim(claim_id, app.actor, app.scope, reason)
     click.echo(f"retired {claim.id}")
+
+
+@claims_group.command("unretire")
+@click.argument("claim_id")
+@click.option("--reason", default="", help="Why it is brought back.")
+@pass_app
+def unretire_claim(app: AppContext, claim_id: str, reason: str) -> None:
+    """Bring a retired claim back: matched and listed again, its history kept."""
+    claim = app.service.unretire_claim(claim_id, app.actor, app.scope, reason)
+    click.echo(f"unretired {claim.id}")
 
 
 @claims_group.command("history")
 @click.argument("claim_id")
-@GUILD
 @JSON
 @pass_app
-def claim_history(app: AppContext, claim_id: str, guild: int | None, as_json: bool) -> None:
+def claim_history(app: AppContext, claim_id: str, as_json: bool) -> None:
     """Show every change made to a claim: who, when, old and new values."""
-    entries = app.service.history(claim_id, scope_for(guild))
+    entries = app.service.history(claim_id, app.scope)
     echo_as(as_json, entries, lambda es: [e.model_dump(mode="json") for e in es], format_history)

@@ -1,4 +1,4 @@
-"""What every command needs: settings, and a store and service opened only when used."""
+"""What every command needs: settings, the server it acts as, and a store opened only when used."""
 
 from __future__ import annotations
 
@@ -13,11 +13,19 @@ from verifiers.service import ClaimService
 from verifiers.store import open_store
 from verifiers.store.base import Scope, Store
 
+# Exit statuses, as grep has them: a script can tell "no answer" from a failure.
+EXIT_NO_ANSWER = 1
+EXIT_ERROR = 2
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
 
 @dataclass
 class AppContext:
     config_path: Path | None
     db_url: str | None
+    # The Discord server every command acts as (`claimbot --guild ID ...`); None: the operator.
+    guild: int | None = None
     _settings: Settings | None = None
     _store: Store | None = None
     _service: ClaimService | None = None
@@ -38,7 +46,9 @@ class AppContext:
     def store(self) -> Store:
         if self._store is None:
             database = self.settings.database
-            self._store = open_store(database.url, seed=database.seed_on_create)
+            self._store = open_store(
+                database.url, seed=database.seed_on_create, on_create=say_created
+            )
         return self._store
 
     @property
@@ -46,6 +56,16 @@ class AppContext:
         if self._service is None:
             self._service = ClaimService(self.store, self.settings)
         return self._service
+
+    @property
+    def scope(self) -> Scope:
+        """The operator sees everything unless asked to act as one server."""
+        return Scope.guild(self.guild) if self.guild is not None else Scope.everything()
+
+    @property
+    def check_scope(self) -> Scope:
+        """Checking as nobody in particular matches global claims only, like a DM to the bot."""
+        return Scope.guild(self.guild) if self.guild is not None else Scope()
 
     def use_matcher(self, name: str) -> None:
         """Override the configured matcher for this one command."""
@@ -59,14 +79,25 @@ class AppContext:
             self._store.close()
 
 
-def scope_for(guild: int | None) -> Scope:
-    """The CLI is the operator: it sees everything unless asked to act as one guild."""
-    return Scope.guild(guild) if guild is not None else Scope.everything()
-
-
-def check_scope_for(guild: int | None) -> Scope:
-    """Checking as nobody in particular matches global claims only, like a DM to the bot."""
-    return Scope.guild(guild) if guild is not None else Scope()
+def say_created(line: str) -> None:
+    """A new database is announced on stderr, so a mistyped --db is noticed and stdout stays
+    clean for --json."""
+    click.echo(line, err=True)
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+
+class Group(click.Group):
+    """A command group whose listing shows each command's whole first sentence, wrapped,
+    instead of click's cut to the terminal's width ("Write a consistent copy of the...")."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            (name, command.get_short_help_str(limit=1_000))
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) is not None and not command.hidden
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)

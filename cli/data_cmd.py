@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from cli.context import AppContext, pass_app, scope_for
+from cli.context import AppContext, pass_app
 from cli.files import replaced_whole
 from cli.output import claim_json
 from verifiers.errors import InvalidInput
@@ -29,9 +29,8 @@ from verifiers.seeding import load_seed_claims
     type=click.Choice([*FORMATS, "claimreview"]),
     help="File format (default: from the file name).",
 )
-@click.option("--guild", type=int, help="Import the claims into this Discord server only.")
 @pass_app
-def import_command(app: AppContext, file: Path, fmt: str | None, guild: int | None) -> None:
+def import_command(app: AppContext, file: Path, fmt: str | None) -> None:
     """Import claims from a CSV, TSV, JSONL or ClaimReview JSON-LD FILE: all rows or none.
 
     Columns: id, text, and optionally title, status, explanation, claimant, claim_date and the
@@ -45,9 +44,9 @@ def import_command(app: AppContext, file: Path, fmt: str | None, guild: int | No
             document = json.loads(file.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise InvalidInput(f"{file.name} is not valid JSON: {exc}") from None
-        items: Iterable[ClaimFields] = read_claimreviews(document, guild)
+        items: Iterable[ClaimFields] = read_claimreviews(document, app.guild)
     else:
-        items = stream_claims(file, fmt, guild)  # read while importing: never all in memory
+        items = stream_claims(file, fmt, app.guild)  # read while importing: never all in memory
     report = app.store.import_claims(items, app.actor)
     click.echo(
         f"imported {report.added} claim(s)"
@@ -74,14 +73,11 @@ def import_command(app: AppContext, file: Path, fmt: str | None, guild: int | No
     help="Write here instead of stdout.",
 )
 @click.option("--retired", is_flag=True, help="Include retired claims.")
-@click.option("--guild", type=int, help="Only what this Discord server sees.")
 @pass_app
-def export_command(
-    app: AppContext, fmt: str, output: Path | None, retired: bool, guild: int | None
-) -> None:
+def export_command(app: AppContext, fmt: str, output: Path | None, retired: bool) -> None:
     """Export claims as JSONL (lossless) or as ClaimReview JSON-LD."""
     target = writable(output, "--output") if output else None
-    claims = app.store.iter_claims(scope_for(guild), include_retired=retired)
+    claims = app.store.iter_claims(app.scope, include_retired=retired)
     with replaced_whole(target) if target else nullcontext(sys.stdout) as out:
         if fmt == "jsonl":
             count = sum(

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from cli.context import AppContext, pass_app
+from cli.output import echo_as
+from verifiers import __version__
+from verifiers.config import config_file
 from verifiers.errors import InvalidInput
-from verifiers.store import is_postgres_url, migrate, migration_status, open_store
+from verifiers.models import Status
+from verifiers.store import (
+    database_exists,
+    describe_database,
+    is_postgres_url,
+    migrate,
+    migration_status,
+    open_store,
+)
 from verifiers.store import sqlite_path as sqlite_file
 from verifiers.store.copy import copy_database
 
@@ -83,3 +96,50 @@ def copy_command(source_url: str, target_url: str, replace: bool) -> None:
         click.echo(f"{table.name:<{width}}  {table.rows:>9} rows  sha256 {table.sha256}")
     total = sum(t.rows for t in report.tables)
     click.echo(f"copied {total} rows; every table's count and checksum match the source's")
+
+
+@click.command("info")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def info_command(app: AppContext, as_json: bool) -> None:
+    """Show the version, the database in use (path, size, claims by status), the matcher and
+    the config file. Creates nothing: a database not made yet is said to be so."""
+    url = app.settings.database.url
+    info: dict[str, Any] = {
+        "version": __version__,
+        "config_file": str(path) if (path := config_file(app.config_path)) else None,
+        "database": describe_database(url),
+        "database_exists": database_exists(url),
+        "database_bytes": None,
+        "matcher": app.settings.matching.matcher,
+        "claims": None,
+    }
+    if info["database_exists"]:
+        if not is_postgres_url(url):
+            info["database_bytes"] = sqlite_file(url).stat().st_size
+        scope = app.scope
+        counts = {s.value: app.store.count_claims(scope, status=s) for s in Status}
+        live = sum(counts.values())
+        retired = app.store.count_claims(scope, include_retired=True) - live
+        info["claims"] = {"total": live, "by_status": counts, "retired": retired}
+    echo_as(as_json, info, lambda i: i, _format_info)
+
+
+def _format_info(info: dict[str, Any]) -> str:
+    size = info["database_bytes"]
+    where = info["database"] + (f" ({size / 1_000_000:.1f} MB)" if size is not None else "")
+    lines = [
+        f"claimbot {info['version']}",
+        f"config:   {info['config_file'] or 'none (built-in defaults)'}",
+        f"database: {where}",
+        f"matcher:  {info['matcher']}",
+    ]
+    claims = info["claims"]
+    if claims is None:
+        lines.append("claims:   none yet (the first command that uses the database creates it)")
+    else:
+        by_status = ", ".join(f"{n} {status}" for status, n in claims["by_status"].items() if n)
+        lines.append(f"claims:   {claims['total']}" + (f" ({by_status})" if by_status else ""))
+        if claims["retired"]:
+            lines.append(f"retired:  {claims['retired']}")
+    return "\n".join(lines)

@@ -52,9 +52,10 @@ def embed_missing(store: Store, settings: MatchingSettings, *, batch: int = 256)
 )  # fmt: skip
 @pass_app
 def embed_command(app: AppContext, batch: int) -> None:
-    """Embed every claim that has no sentence embedding yet (for the semantic matcher), and
-    delete vectors computed by an earlier model (a process of an older claimbot on the same
-    database would compute its own again)."""
+    """Embed every claim that has no sentence embedding yet, for the semantic matcher.
+
+    Vectors computed by an earlier model are deleted (a process of an older claimbot on the
+    same database would compute its own again)."""
     require_semantic()
     added, key = embed_missing(app.store, app.settings.matching, batch=batch)
     click.echo(f"embedded {added} claim(s)" if added else "every claim already has an embedding")

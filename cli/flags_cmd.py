@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.context import AppContext, pass_app, scope_for
+from cli.context import AppContext, Group, pass_app
 from cli.output import echo_json, format_flag
 from verifiers.models import FlagState, Status
 from verifiers.notifications import DeliveryState
@@ -21,55 +21,65 @@ def echo_queued(user_ids: list[str]) -> None:
         )
 
 
-@click.command("flag")
+@click.group("flags", cls=Group)
+def flags_group() -> None:
+    """Dispute claims, and review and resolve the disputes: add, list, resolve, withdraw."""
+
+
+@flags_group.command("add")
 @click.argument("claim_id")
 @click.option("--reason", required=True, help="Why you dispute the claim.")
 @click.option("--evidence", help="A link to evidence.")
 @click.option("--user", help="Flag on behalf of this user id (default: you).")
-@click.option("--guild", type=int, help="The Discord server the flag belongs to.")
 @pass_app
-def flag_command(
+def add_flag(
     app: AppContext,
     claim_id: str,
     reason: str,
     evidence: str | None,
     user: str | None,
-    guild: int | None,
 ) -> None:
-    """Flag a claim as disputed."""
+    """Flag claim CLAIM_ID as disputed, for a moderator to resolve."""
     flag = app.service.flag(
         claim_id,
         user_id=user or app.actor,
-        scope=scope_for(guild),
+        scope=app.scope,
         reason=reason,
         evidence_url=evidence,
     )
     click.echo(f"flag #{flag.id} opened on {flag.claim_id}")
 
 
-@click.group("flags")
-def flags_group() -> None:
-    """Review and resolve flags."""
+# `claimbot flag` was the command's first name: it keeps working, unlisted.
+flag_command = click.Command(
+    "flag", callback=add_flag.callback, params=add_flag.params, help=add_flag.help, hidden=True
+)
 
 
 @flags_group.command("list")
-@click.option("--state", type=STATES, default="open", show_default=True)
+@click.option(
+    "--state", type=STATES, default="open", show_default=True, help="Only flags in this state."
+)
 @click.option("--claim", "claim_id", help="Only flags on this claim.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
-@click.option("--guild", type=int, help="Only this Discord server's flags.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=50,
+    show_default=True,
+    help="Show at most this many flags.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def list_flags(
     app: AppContext,
     state: str,
     claim_id: str | None,
     limit: int,
-    guild: int | None,
     as_json: bool,
 ) -> None:
     """List flags (open ones by default)."""
     flags = app.service.list_flags(
-        scope_for(guild),
+        app.scope,
         state=None if state == "all" else FlagState(state),
         claim_id=claim_id,
         limit=limit,
@@ -89,10 +99,9 @@ def list_flags(
     type=click.Choice([s.value for s in Status]),
     help="New claim status (with --uphold).",
 )
-@click.option("--guild", type=int)
 @pass_app
 def resolve_flag(
-    app: AppContext, flag_id: int, upheld: bool, note: str, status: str | None, guild: int | None
+    app: AppContext, flag_id: int, upheld: bool, note: str, status: str | None
 ) -> None:
     """Resolve an open flag."""
     resolution = app.service.resolve_flag(
@@ -100,7 +109,7 @@ def resolve_flag(
         upheld=upheld,
         moderator=app.actor,
         note=note,
-        scope=scope_for(guild),
+        scope=app.scope,
         new_status=Status(status) if status else None,
     )
     click.echo(
@@ -113,11 +122,10 @@ def resolve_flag(
 @flags_group.command("withdraw")
 @click.argument("flag_id", type=int)
 @click.option("--user", help="The flagger's user id (default: you).")
-@click.option("--guild", type=int)
 @pass_app
-def withdraw_flag(app: AppContext, flag_id: int, user: str | None, guild: int | None) -> None:
+def withdraw_flag(app: AppContext, flag_id: int, user: str | None) -> None:
     """Withdraw your own open flag."""
-    flag = app.service.withdraw_flag(flag_id, user or app.actor, scope_for(guild))
+    flag = app.service.withdraw_flag(flag_id, user or app.actor, app.scope)
     click.echo(f"flag #{flag.id} withdrawn")
 
 
@@ -127,10 +135,17 @@ def withdraw_flag(app: AppContext, flag_id: int, user: str | None, guild: int | 
     type=click.Choice([s.value for s in DeliveryState] + ["all"]),
     default="all",
     show_default=True,
+    help="Only DMs in this state.",
 )
 @click.option("--user", help="Only DMs to this user id (e.g. discord:123).")
-@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=50,
+    show_default=True,
+    help="Show at most this many DMs.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def list_dms(app: AppContext, state: str, user: str | None, limit: int, as_json: bool) -> None:
     """The DMs owed to flaggers (newest first): pending, sending, delivered or failed."""

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from cli.context import AppContext, pass_app, scope_for
+from cli.context import AppContext, Group, pass_app
 from cli.output import echo_as, echo_json, format_sources, source_json
 from verifiers.ingest.drafts import Draft, DraftChanges, DraftState, IngestReport
 from verifiers.ingest.pipeline import is_url
@@ -18,7 +18,6 @@ from verifiers.liveness import LinkState, check_sources, source_check_store
 from verifiers.models import Status
 from verifiers.validation import build
 
-GUILD = click.option("--guild", type=int, help="Act as this Discord server (default: operator).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 STATUS = click.Choice([s.value for s in Status])
 
@@ -64,17 +63,16 @@ def _report_json(report: IngestReport) -> dict[str, Any]:
 
 @click.command("ingest")
 @click.argument("source")
-@GUILD
 @JSON
 @pass_app
-def ingest_command(app: AppContext, source: str, guild: int | None, as_json: bool) -> None:
+def ingest_command(app: AppContext, source: str, as_json: bool) -> None:
     """Propose draft claims from an article or fact-check page: a URL or a saved FILE.
 
     A URL is fetched with the safe fetcher (public http/https addresses only). A FILE may be
     HTML, plain text (with a .json of metadata beside it, as in seeds/articles/), or ClaimReview
     JSON-LD. Nothing is matched until `claimbot drafts approve`.
     """
-    scope = scope_for(guild)
+    scope = app.scope
     if is_url(source):
         report = app.service.ingest_url(source, app.actor, scope)
     else:
@@ -101,7 +99,7 @@ def ingest_command(app: AppContext, source: str, guild: int | None, as_json: boo
         click.echo("review them with 'claimbot drafts list'")
 
 
-@click.group("drafts")
+@click.group("drafts", cls=Group)
 def drafts_group() -> None:
     """Review claims proposed from ingested articles: list, approve, edit, reject."""
 
@@ -114,13 +112,12 @@ def drafts_group() -> None:
     show_default=True,
 )
 @click.option("--limit", type=click.IntRange(1, 1_000), default=50, show_default=True)
-@GUILD
 @JSON
 @pass_app
-def list_drafts(app: AppContext, state: str, limit: int, guild: int | None, as_json: bool) -> None:
+def list_drafts(app: AppContext, state: str, limit: int, as_json: bool) -> None:
     """List drafts with their proposed status and why, the quote and the sources."""
     drafts = app.service.list_drafts(
-        scope_for(guild), state=None if state == "all" else DraftState(state), limit=limit
+        app.scope, state=None if state == "all" else DraftState(state), limit=limit
     )
     if as_json:
         echo_json([draft_json(d) for d in drafts])
@@ -133,21 +130,19 @@ def list_drafts(app: AppContext, state: str, limit: int, guild: int | None, as_j
 
 @drafts_group.command("show")
 @click.argument("draft_id", type=int)
-@GUILD
 @JSON
 @pass_app
-def show_draft(app: AppContext, draft_id: int, guild: int | None, as_json: bool) -> None:
+def show_draft(app: AppContext, draft_id: int, as_json: bool) -> None:
     """Show one draft."""
-    echo_as(as_json, app.service.get_draft(draft_id, scope_for(guild)), draft_json, format_draft)
+    echo_as(as_json, app.service.get_draft(draft_id, app.scope), draft_json, format_draft)
 
 
 @drafts_group.command("approve")
 @click.argument("draft_id", type=int)
-@GUILD
 @pass_app
-def approve_draft(app: AppContext, draft_id: int, guild: int | None) -> None:
+def approve_draft(app: AppContext, draft_id: int) -> None:
     """Make draft DRAFT_ID a real claim: matched from now on, its creation audited."""
-    claim = app.service.approve_draft(draft_id, app.actor, scope_for(guild))
+    claim = app.service.approve_draft(draft_id, app.actor, app.scope)
     click.echo(f"approved draft #{draft_id} as claim {claim.id} [{claim.status.value}]")
 
 
@@ -157,7 +152,6 @@ def approve_draft(app: AppContext, draft_id: int, guild: int | None) -> None:
 @click.option("--status", type=STATUS, help="New proposed status.")
 @click.option("--explanation", help="New explanation.")
 @click.option("--claimant", help="New claimant.")
-@GUILD
 @pass_app
 def edit_draft(
     app: AppContext,
@@ -166,13 +160,12 @@ def edit_draft(
     status: str | None,
     explanation: str | None,
     claimant: str | None,
-    guild: int | None,
 ) -> None:
     """Change a pending draft before approving it."""
     changes = build(
         DraftChanges, text=text, status=status, explanation=explanation, claimant=claimant
     )
-    draft = app.service.edit_draft(draft_id, changes, app.actor, scope_for(guild))
+    draft = app.service.edit_draft(draft_id, changes, app.actor, app.scope)
     click.echo(f"edited draft #{draft.id}")
     click.echo(format_draft(draft))
 
@@ -180,15 +173,14 @@ def edit_draft(
 @drafts_group.command("reject")
 @click.argument("draft_id", type=int)
 @click.option("--note", default="", help="Why it was rejected (kept with the draft).")
-@GUILD
 @pass_app
-def reject_draft(app: AppContext, draft_id: int, note: str, guild: int | None) -> None:
+def reject_draft(app: AppContext, draft_id: int, note: str) -> None:
     """Reject a draft; it stays on record and is never matched."""
-    app.service.reject_draft(draft_id, app.actor, scope_for(guild), note)
+    app.service.reject_draft(draft_id, app.actor, app.scope, note)
     click.echo(f"rejected draft #{draft_id}")
 
 
-@click.group("sources")
+@click.group("sources", cls=Group)
 def sources_group() -> None:
     """Check that the claims' source links still work and still say what we quote."""
 
@@ -208,9 +200,12 @@ def check_sources_command(
 ) -> None:
     """Re-fetch every source link (safely) and mark it alive, changed or dead.
 
+    A link that gives no answer at all (no network, DNS, timeout) is reported unreachable and
+    keeps its last check: being offline never marks links dead.
+
     This fetches each link from the internet: run it when you want a check, e.g. daily.
     """
-    claims = app.store.iter_claims(scope_for(None))
+    claims = app.store.iter_claims(app.scope)
     report = check_sources(
         claims,
         source_check_store(app.store),
@@ -234,7 +229,20 @@ def check_sources_command(
         if check.detail:
             click.echo(f"         {check.detail}")
         click.echo(f"         cited by: {claims_citing}")
-    click.echo(
-        f"checked {len(report.checks)} link(s): {report.count(LinkState.ALIVE)} alive, "
-        f"{report.count(LinkState.CHANGED)} changed, {report.count(LinkState.DEAD)} dead"
+    counts = ", ".join(
+        f"{report.count(state)} {state.value}"
+        for state in LinkState
+        if state is not LinkState.UNREACHABLE or report.count(state)
     )
+    click.echo(f"checked {len(report.checks)} link(s): {counts}")
+    unreachable = report.count(LinkState.UNREACHABLE)
+    if unreachable:
+        everything = (
+            " (none answered: is this machine offline?)"
+            if unreachable == len(report.checks)
+            else ""
+        )
+        click.echo(
+            f"{unreachable} link(s) could not be reached{everything}; their last check is kept",
+            err=True,
+        )

@@ -6,14 +6,17 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from cli.check_cmd import check_command
 from cli.claims_cmd import claims_group
-from cli.context import AppContext
+from cli.context import EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED, AppContext, Group
 from cli.data_cmd import export_command, import_command, seed_command
-from cli.db_cmd import backup_command, copy_command, migrate_command
+from cli.db_cmd import backup_command, copy_command, info_command, migrate_command
+from cli.embed_cmd import embed_command
+from cli.eval_cmd import eval_command
 from cli.flags_cmd import flag_command, flags_group
 from cli.ingest_cmd import drafts_group, ingest_command, sources_group
 from cli.run_cmd import run_command, sync_command
@@ -21,25 +24,42 @@ from verifiers import __version__
 from verifiers.errors import ClaimbotError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.option(
     "--db",
     "db_url",
     metavar="PATH|URL",
     help="Database to use: a SQLite file path, or a PostgreSQL URL "
-    "(postgresql://user@host/db?schema=claimbot); created and seeded if new. Default: from config.",
+    "(postgresql://user@host/db?schema=claimbot); created and seeded if new, which is said on "
+    "stderr. Default: from config, else claimbot.db in the user data folder (see `claimbot info`).",
 )
 @click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Config file (TOML). Default: $CLAIMBOT_CONFIG, else ./claimbot.toml if present.",
+    help="Config file (TOML). Default: $CLAIMBOT_CONFIG, else ./claimbot.toml, else "
+    "claimbot.toml in the user config folder (see `claimbot info`).",
+)
+@click.option(
+    "--guild",
+    type=int,
+    metavar="ID",
+    help="Act as this Discord server: see its claims and flags plus global ones, and own what "
+    "is added. Default: the operator, who sees everything.",
 )
 @click.version_option(__version__, prog_name="claimbot")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, config_path: Path | None) -> None:
-    """Check claims against a curated, sourced claims database, and manage it."""
-    app = AppContext(config_path=config_path, db_url=db_url)
+def cli(
+    ctx: click.Context, db_url: str | None, config_path: Path | None, guild: int | None
+) -> None:
+    """Check claims against a curated, sourced claims database, and manage it.
+
+    Exit status: 0 success (for check: some text was answered confidently), 1 check answered
+    nothing confidently, 2 bad input or any other error, 70 internal error, 130 interrupted.
+    """
+    app = AppContext(config_path=config_path, db_url=db_url, guild=guild)
     ctx.obj = app
     ctx.call_on_close(app.close)
 
@@ -60,55 +80,49 @@ for command in (
     migrate_command,
     backup_command,
     copy_command,
+    eval_command,
+    embed_command,
+    info_command,
 ):
     cli.add_command(command)
 
-try:  # the evaluation command lives beside the matcher it measures
-    from cli.eval_cmd import eval_command
-except ImportError:  # pragma: no cover - only while it is being built
-    pass
-else:
-    cli.add_command(eval_command)
 
-try:  # like eval: the embedding backfill lives beside the semantic matcher
-    from cli.embed_cmd import embed_command
-except ImportError:  # pragma: no cover - only while it is being built
-    pass
-else:
-    cli.add_command(embed_command)
+def fail(message: str, status: int = EXIT_ERROR) -> NoReturn:
+    """End the command with one line on stderr: every error the CLI reports looks alike."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(status)
+
+
+def _usage_line(exc: click.UsageError) -> str:
+    command = exc.ctx.command_path if exc.ctx else "claimbot"
+    line = f"{exc.format_message()} (see '{command} --help')"
+    if isinstance(exc, click.NoSuchOption) and exc.option_name == "--guild":
+        line += "; --guild goes before the command: claimbot --guild ID COMMAND ..."
+    return line
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; a ClaimbotError becomes one line on stderr and exit status 1."""
+    """Run the CLI: any error a user can cause becomes one line on stderr (`fail`)."""
     try:
         code = cli.main(args=argv, prog_name="claimbot", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
+        fail("aborted", EXIT_INTERRUPTED)
     except click.UsageError as exc:
-        command = exc.ctx.command_path if exc.ctx else "claimbot"
-        click.echo(f"error: {exc.format_message()} (see '{command} --help')", err=True)
-        sys.exit(exc.exit_code)
+        fail(_usage_line(exc))
     except click.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code)
+        fail(exc.format_message())
     except ClaimbotError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        fail(str(exc))
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         sys.exit(0)
     except OSError as exc:  # (after BrokenPipeError, one of them) a file the user named, and why
         where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
-        sys.exit(1)
+        fail(f"{where}{exc.strerror or exc}")
     except Exception:
         if os.environ.get("CLAIMBOT_LOG_LEVEL", "").upper() == "DEBUG":
             traceback.print_exc()
-        click.echo(
-            "error: internal error; run again with CLAIMBOT_LOG_LEVEL=DEBUG for details", err=True
-        )
-        sys.exit(70)
+        fail("internal error; run again with CLAIMBOT_LOG_LEVEL=DEBUG for details", EXIT_INTERNAL)
     if isinstance(code, int) and code:
         sys.exit(code)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import textwrap
 from collections.abc import Callable
@@ -139,7 +141,7 @@ def format_check(result: CheckResult) -> str:
         for related in segment.related:
             lines.append(
                 f"  possibly related ({related.score:.2f}): {related.claim.id} — "
-                f"{related.claim.text[:120]}"
+                f"{shorten(related.claim.text, 120)}"
             )
         lines.append("")
     return "\n".join(lines).rstrip()
@@ -171,9 +173,62 @@ def format_claim(claim: Claim) -> str:
     return "\n".join(lines)
 
 
-def format_claim_row(claim: Claim) -> str:
-    text = claim.text if len(claim.text) <= 80 else claim.text[:79] + "…"
-    return f"{claim.id:<45} {claim.status.value:<11} {text}"
+def shorten(text: str, width: int = 80) -> str:
+    """`text` on one line of at most `width` characters; a cut shows as "…"."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+# `claims list --csv`: one row a claim, its scalar fields (`claims show` has the sources).
+CLAIM_CSV_COLUMNS = (
+    "id",
+    "status",
+    "text",
+    "explanation",
+    "claimant",
+    "claim_date",
+    "summary",
+    "external_id",
+    "guild_id",
+    "retired",
+    "version",
+    "created_at",
+    "updated_at",
+    "sources",
+)
+
+
+def claim_csv_row(claim: Claim) -> dict[str, Any]:
+    row = claim_json(claim)
+    return {**{k: row.get(k) for k in CLAIM_CSV_COLUMNS}, "sources": len(claim.sources)}
+
+
+def echo_claims(claims: list[Claim], fmt: str) -> None:
+    """Print claims as a table (with a header), JSON, newline-delimited JSON or CSV."""
+    if fmt == "json":
+        echo_json([claim_json(c) for c in claims])
+    elif fmt == "nl":
+        for claim in claims:
+            click.echo(json.dumps(claim_json(claim), ensure_ascii=False))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, CLAIM_CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(claim_csv_row(c) for c in claims)
+        click.echo(out.getvalue(), nl=False)
+    else:
+        rows = [(c.id, c.status.value, shorten(c.text, 70)) for c in claims]
+        echo_table(("id", "status", "text"), rows)
+
+
+def echo_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Columns padded to their widest cell, under a header and a rule (the last one unpadded)."""
+    widths = [
+        max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)
+    ]
+    for line in (headers, tuple("-" * w for w in widths), *rows):
+        cells = [str(c).ljust(w) for c, w in zip(line[:-1], widths, strict=False)]
+        click.echo("  ".join([*cells, str(line[-1])]).rstrip())
 
 
 def format_flag(flag: Flag) -> str:

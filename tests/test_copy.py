@@ -132,7 +132,7 @@ def test_a_copy_never_merges_into_a_database_that_holds_something(tmp_path: Path
             copy_database(source, target)
         assert str(info.value) == (
             "the target database is not empty (1 claims, 1 sources, 1 audit, 1 guild_settings):"
-            " copy into an empty database, or replace what it holds"
+            " copy into an empty database, or add --replace to discard what it holds"
         )
         assert [c.id for c in target.iter_claims(OP)] == [kept.id]
         copy_database(source, target, replace=True)
@@ -246,18 +246,18 @@ def test_backup_of_sqlite_writes_a_usable_file(claimbot, tmp_path: Path) -> None
     with open_store(str(dest), seed=False) as copy:
         assert copy.get_claim(claim.id, OP) == claim
     code, _, err = claimbot("--db", str(db), "backup", str(dest))
-    assert code == 1 and err.startswith("error: ") and "already exists" in err
+    assert code == 2 and err.startswith("error: ") and "already exists" in err
     code, _, err = claimbot("--db", str(tmp_path / "missing.db"), "backup", str(dest))
-    assert (code, err) == (1, f"error: database {tmp_path / 'missing.db'} does not exist\n")
+    assert (code, err) == (2, f"error: database {tmp_path / 'missing.db'} does not exist\n")
     nowhere = tmp_path / "no such folder" / "copy.db"
     code, _, err = claimbot("--db", str(db), "backup", str(nowhere))
     assert (code, err) == (
-        1,
+        2,
         f"error: backup: cannot write {nowhere}: folder {nowhere.parent} does not exist\n",
     )
     code, _, err = claimbot("--db", str(db), "backup", str(tmp_path), "--overwrite")
     assert (code, err) == (
-        1,
+        2,
         f"error: backup: cannot write {tmp_path}: it is a folder; give a file name\n",
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db", "live.db"]  # nothing else
@@ -268,7 +268,7 @@ def test_backup_of_postgres_gives_the_pg_dump_command(claimbot, pg_url: str) -> 
     url = pg_url.replace("postgresql://postgres@", "postgresql://postgres:hunter2@")
     code, out, err = claimbot("--db", url, "backup", "claims.dump")
     schema = parse_postgres_url(pg_url).schema
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")
     assert err == (
         "error: PostgreSQL is backed up with its own tools: pg_dump --format=custom"
         f" --schema={schema} --file=claims.dump '{parse_postgres_url(pg_url).server_url}'"
@@ -296,8 +296,8 @@ def test_copy_command_prints_counts_and_checksums(claimbot, tmp_path: Path, pg_u
     code, back, _ = claimbot("copy", "--from", pg_url, "--to", str(last))
     assert (code, back) == (0, out)  # the same counts and checksums on the way back
     code, _, err = claimbot("copy", "--from", pg_url, "--to", str(last))
-    assert code == 1 and err.startswith("error: the target database is not empty (")
+    assert code == 2 and err.startswith("error: the target database is not empty (")
     assert err.count("\n") == 1
     assert claimbot("copy", "--from", pg_url, "--to", str(last), "--replace")[1] == out
     code, _, err = claimbot("copy", "--from", str(tmp_path / "nope.db"), "--to", str(last))
-    assert (code, err) == (1, f"error: source database {tmp_path / 'nope.db'} does not exist\n")
+    assert (code, err) == (2, f"error: source database {tmp_path / 'nope.db'} does not exist\n")

@@ -125,12 +125,12 @@ def test_per_query_into_a_missing_folder_is_refused_before_the_run(
         "--claims", str(claims), "--queries", str(queries), "--qrels", str(qrels),
         "--per-query", str(target),
     )  # fmt: skip
-    assert code == 1
+    assert code == 2
     assert (
         out == f"error: --per-query: cannot write {target}: folder {target.parent} does not exist\n"
     )
     code, out = run_eval("--stance", str(DATA / "stance_pairs.jsonl"), "--per-query", str(target))
-    assert code == 1 and "--per-query needs a labelled set" in out and out.count("\n") == 1
+    assert code == 2 and "--per-query needs a labelled set" in out and out.count("\n") == 1
 
 
 def test_eval_data_dir_with_limit_reads_a_checkthat_layout(

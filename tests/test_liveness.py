@@ -76,12 +76,41 @@ def test_a_refused_link_is_dead_and_never_fetched(store):
     assert check.http_status is None
 
 
-def test_a_link_that_times_out_is_dead(store, server):
+def test_a_link_that_times_out_is_unreachable_and_keeps_its_last_check(store, server):
+    server.routes["/slow"] = page(ARTICLE)
+    url = server.url("/slow")
+    cite(store, url, QUOTE)
+    assert run(store).checks[0].state is LinkState.ALIVE
     server.routes["/slow"] = drip(chunks=100, pause=0.05)
-    cite(store, server.url("/slow"))
     [check] = run(store, p={"deadline": 0.5}).checks
-    assert check.state is LinkState.DEAD
+    assert check.state is LinkState.UNREACHABLE
     assert check.detail.startswith("timed out")
+    assert store.get_source_check(url).state is LinkState.ALIVE  # no answer judges nothing
+
+
+def test_offline_marks_no_link_dead(tmp_path, monkeypatch):
+    """With no network every lookup fails: the links are unreachable, never dead, and the
+    command says the machine looks offline."""
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "claims.db"
+    with SqliteStore(db) as store:
+        cite(store, "https://news.example/a")
+        cite(store, "https://news.example/b", text="Another claim citing a page")
+
+    def no_dns(host: str, port: int) -> list[str]:
+        raise OSError("Temporary failure in name resolution")
+
+    monkeypatch.setattr("verifiers.fetch.system_resolver", no_dns)
+    result = CliRunner().invoke(cli_root(tmp_path, db), ["sources", "check"])
+    assert result.exit_code == 0, result.output
+    assert "checked 2 link(s): 0 alive, 0 changed, 0 dead, 2 unreachable" in result.stdout
+    assert "DEAD" not in result.stdout
+    assert result.stderr.strip() == (
+        "2 link(s) could not be reached (none answered: is this machine offline?);"
+        " their last check is kept"
+    )
+    with SqliteStore(db) as store:
+        assert store.list_source_checks() == []
 
 
 def test_a_page_whose_quote_disappeared_is_changed(store, server):
@@ -136,13 +165,10 @@ def test_sources_without_a_link_are_skipped(store):
     assert run(store).checks == []
 
 
-def test_cli_sources_check_reports_dead_links_and_uses_the_production_guard(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def cli_root(tmp_path, db) -> click.Group:
+    """`claimbot sources` over `db`, without seeding."""
     config = tmp_path / "claimbot.toml"
     config.write_text("[database]\nseed_on_create = false\n")
-    db = tmp_path / "claims.db"
-    with SqliteStore(db) as store:
-        claim_id = cite(store, "http://127.0.0.1:9/page")  # loopback: refused in production
 
     @click.group()
     @click.pass_context
@@ -151,7 +177,16 @@ def test_cli_sources_check_reports_dead_links_and_uses_the_production_guard(tmp_
         ctx.call_on_close(ctx.obj.close)
 
     root.add_command(sources_group)
-    result = CliRunner().invoke(root, ["sources", "check"])
+    return root
+
+
+def test_cli_sources_check_reports_dead_links_and_uses_the_production_guard(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "claims.db"
+    with SqliteStore(db) as store:
+        claim_id = cite(store, "http://127.0.0.1:9/page")  # loopback: refused in production
+
+    result = CliRunner().invoke(cli_root(tmp_path, db), ["sources", "check"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "DEAD     http://127.0.0.1:9/page",

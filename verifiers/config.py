@@ -6,7 +6,10 @@ so a bad value is reported by name instead of failing somewhere deep inside.
 
 from __future__ import annotations
 
+import difflib
 import os
+import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +23,7 @@ from pydantic_settings import (
 )
 
 from verifiers.errors import ConfigError
+from verifiers.paths import default_database_path, user_config_file
 from verifiers.validation import first_problem
 
 DEFAULT_CONFIG_FILE = Path("claimbot.toml")
@@ -27,7 +31,7 @@ DEFAULT_CONFIG_FILE = Path("claimbot.toml")
 
 class DatabaseSettings(BaseModel):
     url: str = Field(
-        "claimbot.db",
+        default_factory=lambda: str(default_database_path()),
         description="A SQLite file path (one process), or a PostgreSQL URL "
         "(postgresql://user:password@host:5432/dbname?schema=claimbot) shared by many processes.",
     )
@@ -206,17 +210,26 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
 
 
-def load_settings(path: Path | None = None, **overrides: object) -> Settings:
-    """Load settings from `path` (or $CLAIMBOT_CONFIG, or ./claimbot.toml if present).
-
-    Raises ConfigError naming the first bad setting; never a traceback for the user.
-    """
+def config_file(path: Path | None = None) -> Path | None:
+    """The config file in use: `path`, else $CLAIMBOT_CONFIG, else ./claimbot.toml, else the
+    user config folder's claimbot.toml, whichever is given or present first (None: defaults)."""
     if path is None and os.environ.get("CLAIMBOT_CONFIG"):
         path = Path(os.environ["CLAIMBOT_CONFIG"])
-    if path is None and DEFAULT_CONFIG_FILE.is_file():
-        path = DEFAULT_CONFIG_FILE
-    if path is not None and not path.is_file():
-        raise ConfigError(f"config file not found: {path}")
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError(f"config file not found: {path}")
+        return path
+    return next((p for p in (DEFAULT_CONFIG_FILE, user_config_file()) if p.is_file()), None)
+
+
+def load_settings(path: Path | None = None, **overrides: object) -> Settings:
+    """Load settings from the config file in use (`config_file`) and the environment.
+
+    Raises ConfigError naming the first bad or unknown setting; never a traceback for the user.
+    """
+    path = config_file(path)
+    if path is not None:
+        _refuse_unknown_keys(path)
 
     class _FileSettings(Settings):
         model_config = SettingsConfigDict(**{**Settings.model_config, "toml_file": path})
@@ -227,3 +240,26 @@ def load_settings(path: Path | None = None, **overrides: object) -> Settings:
         raise ConfigError(f"invalid setting {first_problem(exc, 'settings')}") from None
     except ValueError as exc:  # TOML syntax errors surface as ValueError subclasses
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
+
+
+def _refuse_unknown_keys(path: Path) -> None:
+    """A misspelt key (`confident_treshold`) would otherwise leave its default silently in force."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    for key, value in document.items():
+        section = Settings.model_fields.get(key)
+        if section is None:
+            raise ConfigError(_unknown(path, key, Settings.model_fields))
+        model = section.annotation
+        if isinstance(value, dict) and isinstance(model, type) and issubclass(model, BaseModel):
+            for name in value:
+                if name not in model.model_fields:
+                    raise ConfigError(_unknown(path, f"{key}.{name}", model.model_fields, name))
+
+
+def _unknown(path: Path, key: str, known: Iterable[str], name: str | None = None) -> str:
+    close = difflib.get_close_matches(name or key, list(known), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown setting {key} in {path}{hint}"

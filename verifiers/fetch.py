@@ -64,6 +64,11 @@ class FetchFailed(FetchError):
     """The fetch was allowed but did not succeed: DNS, connection, deadline or HTTP status."""
 
 
+class FetchUnreachable(FetchFailed):
+    """No answer came (no DNS answer, no connection, the deadline passed): this says nothing
+    about the page, and everything when the machine is offline."""
+
+
 @dataclass(frozen=True)
 class FetchPolicy:
     """Limits for one fetch. `allow` and `resolver` exist for tests; production leaves them."""
@@ -206,7 +211,7 @@ def check_url(url: str, policy: FetchPolicy, deadline: float) -> Target:
     try:
         answers = _before_deadline(lambda: resolver(host, port), deadline, host)
     except (OSError, UnicodeError):
-        raise FetchFailed(f"cannot resolve host {host}") from None
+        raise FetchUnreachable(f"cannot resolve host {host}") from None
     addresses: list[IPAddress] = []
     for answer in answers:
         try:
@@ -216,7 +221,7 @@ def check_url(url: str, policy: FetchPolicy, deadline: float) -> Target:
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise FetchFailed(f"cannot resolve host {host}")
+        raise FetchUnreachable(f"cannot resolve host {host}")
     for address in addresses:
         if _allowed(address, policy.allow):
             continue
@@ -249,7 +254,7 @@ def _before_deadline(call: Callable[[], list[str]], deadline: float, host: str) 
     worker.start()
     worker.join(max(0.0, deadline - time.monotonic()))
     if worker.is_alive():
-        raise FetchFailed(f"timed out resolving host {host}")
+        raise FetchUnreachable(f"timed out resolving host {host}")
     if "error" in box:
         raise box["error"]
     return box["value"]
@@ -328,8 +333,8 @@ def _open(
             last_error = exc
             log.info("fetch %r via %s failed: %s", target.url, address, exc)
     if last_error is not None and time.monotonic() < deadline:
-        raise FetchFailed(f"cannot connect to {target.host}: {_describe(last_error)}")
-    raise FetchFailed(f"timed out: {target.host} did not answer within {policy.deadline:g} s")
+        raise FetchUnreachable(f"cannot connect to {target.host}: {_describe(last_error)}")
+    raise FetchUnreachable(f"timed out: {target.host} did not answer within {policy.deadline:g} s")
 
 
 def _describe(error: Exception) -> str:
@@ -393,11 +398,15 @@ def _stream_body(
                 break
     except httpx.HTTPError as exc:
         if not timed_out.is_set():
-            raise FetchFailed(f"{target.host} broke off the answer: {_describe(exc)}") from None
+            raise FetchUnreachable(
+                f"{target.host} broke off the answer: {_describe(exc)}"
+            ) from None
     finally:
         watchdog.cancel()
     if timed_out.is_set():
-        raise FetchFailed(f"timed out: {target.host} did not finish within {policy.deadline:g} s")
+        raise FetchUnreachable(
+            f"timed out: {target.host} did not finish within {policy.deadline:g} s"
+        )
     return b"".join(chunks)
 
 

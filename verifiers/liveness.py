@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz
 
 from verifiers.errors import ConfigError, InvalidInput
-from verifiers.fetch import FetchError, FetchPolicy, FetchResult, fetch
+from verifiers.fetch import FetchError, FetchPolicy, FetchResult, FetchUnreachable, fetch
 from verifiers.ingest.article import extract_html, text_hash, tidy_text
 from verifiers.models import Claim, utcnow
 
@@ -37,6 +37,8 @@ class LinkState(StrEnum):
     ALIVE = "alive"
     CHANGED = "changed"
     DEAD = "dead"
+    # No answer came (offline, DNS, timeout): not judged, and not recorded over the last check.
+    UNREACHABLE = "unreachable"
 
 
 class SourceCheck(BaseModel):
@@ -117,6 +119,10 @@ def check_link(
     kept = {"content_hash": baseline, "baseline_at": baseline_at}
     try:
         result = fetcher(link.url, policy)
+    except FetchUnreachable as exc:
+        return SourceCheck(
+            url=link.url, state=LinkState.UNREACHABLE, checked_at=now, detail=str(exc)
+        )
     except FetchError as exc:
         return SourceCheck(
             url=link.url, state=LinkState.DEAD, checked_at=now, detail=str(exc), **kept
@@ -203,7 +209,8 @@ def check_sources(
     rebaseline: bool = False,
     fetcher: Fetcher = _fetch,
 ) -> LivenessReport:
-    """Check every source link of `claims` (at most `limit`) and record each result."""
+    """Check every source link of `claims` (at most `limit`) and record each result that
+    judged the link (an unreachable one keeps its last check)."""
     policy = policy or FetchPolicy(content_types=LIVENESS_CONTENT_TYPES)
     links = links_of(claims)[: limit if limit is not None else None]
     results = []
@@ -211,7 +218,8 @@ def check_sources(
         result = check_link(
             link, checks.get_source_check(link.url), policy, rebaseline=rebaseline, fetcher=fetcher
         )
-        checks.save_source_check(result)
+        if result.state is not LinkState.UNREACHABLE:
+            checks.save_source_check(result)
         log.info("source %r: %s %s", link.url, result.state, result.detail)
         results.append(result)
     return LivenessReport(results, {link.url: link.claim_ids for link in links})

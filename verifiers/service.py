@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from rapidfuzz import fuzz
+
 from verifiers.config import Settings
 from verifiers.errors import InvalidInput
 from verifiers.external.base import Verifier, VerifierResult
@@ -39,7 +41,13 @@ from verifiers.models import (
 )
 from verifiers.notifications import DeliveryState, Notification, Outbox
 from verifiers.store.base import ChangeListener, Scope, Store
+from verifiers.text.normalize import normalize
 from verifiers.watch import Coalescer
+
+# A claim this alike (rapidfuzz token-sort ratio of the normalised texts, 0-100) to one being
+# added is shown first: it takes a typo or two, not a changed number or name.
+NEAR_DUPLICATE_RATIO = 95
+NEAR_DUPLICATE_CANDIDATES = 5
 
 
 @dataclass(frozen=True)
@@ -219,6 +227,21 @@ class ClaimService:
             scope, state=state, claim_id=claim_id, user_id=user_id, limit=limit
         )
 
+    def near_duplicates(self, text: str, scope: Scope) -> list[Claim]:
+        """Claims `scope` sees that say `text` again, but for case, punctuation, word order and
+        a typo or two: what a moderator about to add `text` would want to see first."""
+        wanted = normalize(text)
+        ranked = [r.claim_id for r in self.matcher.rank(text, scope, k=NEAR_DUPLICATE_CANDIDATES)]
+        found = self.store.get_claims(ranked)
+        return [
+            claim
+            for claim_id in ranked
+            if (claim := found.get(claim_id)) is not None
+            and not claim.retired
+            and scope.can_see(claim.guild_id)
+            and fuzz.token_sort_ratio(normalize(claim.text), wanted) >= NEAR_DUPLICATE_RATIO
+        ]
+
     # -- moderators ----------------------------------------------------------------------
     def add_claim(self, fields: ClaimFields, actor: str, scope: Scope) -> Claim:
         """A claim added from a guild belongs to that guild; only the operator adds global ones."""
@@ -268,6 +291,11 @@ class ClaimService:
 
     def retire_claim(self, claim_id: str, actor: str, scope: Scope, reason: str = "") -> Claim:
         claim = self.store.retire_claim(claim_id, actor, scope, reason)
+        self._claims_changed()
+        return claim
+
+    def unretire_claim(self, claim_id: str, actor: str, scope: Scope, reason: str = "") -> Claim:
+        claim = self.store.unretire_claim(claim_id, actor, scope, reason)
         self._claims_changed()
         return claim
 

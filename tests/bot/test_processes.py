@@ -273,6 +273,6 @@ async def test_a_wrong_shard_layout_is_one_line_before_connecting(
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, err = await asyncio.wait_for(proc.communicate(), START_DEADLINE)
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert err.decode() == f"error: invalid setting discord.shard_ids: {line}\n"
     assert not fake.requests and not (tmp_path / "c.db").exists()

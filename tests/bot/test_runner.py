@@ -88,7 +88,7 @@ async def test_rejected_token_gives_one_line_and_fails(fake: FakeDiscord, tmp_pa
     env = _env(fake, tmp_path, CLAIMBOT_DISCORD_TOKEN="not-the-token")
     status, out, err = await _finish(await _start("run", env, tmp_path))
     assert status == 1
-    assert err == f"claimbot: error: {BAD_TOKEN}\n"
+    assert err == f"error: {BAD_TOKEN}\n"
     assert "not-the-token" not in out + err
 
 
@@ -98,7 +98,7 @@ async def test_disabled_privileged_intent_gives_one_line_and_fails(
     fake.message_content_allowed = False  # not enabled in the Developer Portal
     status, _, err = await _finish(await _start("run", _env(fake, tmp_path), tmp_path))
     assert status == 1
-    assert err == f"claimbot: error: {NO_INTENT}\n"
+    assert err == f"error: {NO_INTENT}\n"
     assert fake.identifies  # it got as far as the gateway, which closed with 4014
 
 
@@ -106,7 +106,7 @@ async def test_missing_token_gives_one_line(fake: FakeDiscord, tmp_path: Path) -
     env = _env(fake, tmp_path)
     del env["CLAIMBOT_DISCORD_TOKEN"]
     status, _, err = await _finish(await _start("run", env, tmp_path))
-    assert (status, err) == (2, f"claimbot: error: {NO_TOKEN}\n")
+    assert (status, err) == (2, f"error: {NO_TOKEN}\n")
     assert not fake.requests
 
 
@@ -128,4 +128,4 @@ def test_python_dash_m_bot_is_the_same_entry_point(tmp_path: Path) -> None:
         timeout=60,
         cwd=tmp_path,
     )
-    assert (done.returncode, done.stderr) == (2, f"claimbot: error: {NO_TOKEN}\n")
+    assert (done.returncode, done.stderr) == (2, f"error: {NO_TOKEN}\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ __all__ = [
     "Scope",
     "SeedReport",
     "Store",
+    "database_exists",
+    "describe_database",
     "is_postgres_url",
     "migrate",
     "migration_status",
@@ -72,7 +75,7 @@ def _postgres() -> Any:
     except ImportError as exc:
         raise ConfigError(
             f"PostgreSQL needs the psycopg package ({exc.name} is missing):"
-            " pip install 'claimbot[postgres]'"
+            " pip install 'psycopg[binary]'"
         ) from None
     return postgres
 
@@ -85,7 +88,7 @@ def _open(url: str, *, migrate: bool = True) -> Store:
     return SqliteStore(sqlite_path(url), migrate=migrate)
 
 
-def _describe(url: str) -> str:
+def describe_database(url: str) -> str:
     """The database's name for logs: never a password."""
     if is_postgres_url(url):
         from verifiers.store.postgres_db import parse_postgres_url
@@ -118,15 +121,28 @@ def migrate(url: str) -> list[str]:
     return [m for m in migration_status(url).applied if m not in before]
 
 
-def open_store(url: str, *, seed: bool = True) -> Store:
+def database_exists(url: str) -> bool:
+    """Whether the database at `url` holds claimbot's schema already (opening creates nothing)."""
+    if is_postgres_url(url):
+        return bool(migration_status(url).applied)
+    path = sqlite_path(url)
+    return path.is_file() and path.stat().st_size > 0
+
+
+def open_store(
+    url: str, *, seed: bool = True, on_create: Callable[[str], None] | None = None
+) -> Store:
     """Open (creating and migrating if needed) the store at `url`; seed it when `seed` is true.
 
     `url` is a SQLite file path (or sqlite:///path) or a postgresql:// URL, whose optional
     `?schema=name` keeps claimbot's tables in that schema (created if missing).
     Seeding is idempotent: it adds missing seeded claims, refreshes ones nobody has edited, and
-    keeps moderators' edits.
+    keeps moderators' edits. When the database is created here, `on_create` is told in one line
+    (where, and how many seed claims it holds), so a mistyped path is noticed at once.
     """
+    created = on_create is not None and not database_exists(url)
     store = _open(url)
+    report = None
     if seed:
         from verifiers.seeding import load_seed_claims
 
@@ -138,10 +154,13 @@ def open_store(url: str, *, seed: bool = True) -> Store:
         if report.added or report.updated or report.kept_moderator_edits:
             log.info(
                 "seeded %s: %d added, %d updated, %d unchanged, %d kept (edited by moderators)",
-                _describe(url),
+                describe_database(url),
                 report.added,
                 report.updated,
                 report.unchanged,
                 report.kept_moderator_edits,
             )
+    if created and on_create is not None:
+        seeded = f"{report.added} seed claims" if report else "no claims (seeding is off)"
+        on_create(f"created database {describe_database(url)} with {seeded}")
     return store

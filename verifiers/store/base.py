@@ -158,7 +158,15 @@ class Store(ABC):
     def iter_claims(self, scope: Scope, *, include_retired: bool = False) -> Iterator[Claim]: ...
 
     @abstractmethod
-    def count_claims(self, scope: Scope, *, include_retired: bool = False) -> int: ...
+    def count_claims(
+        self,
+        scope: Scope,
+        *,
+        status: Status | None = None,
+        contains: str | None = None,
+        include_retired: bool = False,
+    ) -> int:
+        """How many claims `list_claims` with the same filters would page through."""
 
     @abstractmethod
     def update_claim(
@@ -182,6 +190,10 @@ class Store(ABC):
     @abstractmethod
     def retire_claim(self, claim_id: str, actor: str, scope: Scope, reason: str = "") -> Claim:
         """Retired claims stay for history but are never matched or listed by default."""
+
+    @abstractmethod
+    def unretire_claim(self, claim_id: str, actor: str, scope: Scope, reason: str = "") -> Claim:
+        """Bring a retired claim back: matched and listed again, its history kept."""
 
     @abstractmethod
     def history(self, claim_id: str, scope: Scope) -> list[AuditEntry]: ...

@@ -275,7 +275,7 @@ def copy_database(
             summary = ", ".join(f"{n} {name}" for name, n in held.items())
             raise Conflict(
                 f"the target database is not empty ({summary}): copy into an empty database,"
-                " or replace what it holds"
+                " or add --replace to discard what it holds"
             )
         if held:
             dst.delete_all()

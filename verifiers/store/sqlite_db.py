@@ -23,6 +23,7 @@ from verifiers.errors import (
     ConfigError,
     Conflict,
 )
+from verifiers.paths import default_database_path
 from verifiers.store.base import MigrationStatus
 from verifiers.store.relational.migrating import apply_pending, foreign, status_of
 from verifiers.store.relational.values import BUSY_MESSAGE, CONTROL
@@ -50,6 +51,8 @@ def check_database_path(path: Path) -> None:
     """Refuse, in one line, a path that cannot be or is not a SQLite database."""
     if path.is_dir():
         raise ConfigError(f"database path {path} is a folder, not a file")
+    if path == default_database_path() and not path.parent.exists():
+        path.parent.mkdir(parents=True)  # the user data folder is ours to create
     if not path.parent.is_dir():
         raise ConfigError(f"cannot create database {path}: folder {path.parent} does not exist")
     try:

@@ -235,8 +235,17 @@ class ClaimRecords(RelationalBase):
             last = rows[-1]["pk"]
             yield from batch
 
-    def count_claims(self, scope: Scope, *, include_retired: bool = False) -> int:
-        where, params = self._where(scope, include_retired=include_retired)
+    def count_claims(
+        self,
+        scope: Scope,
+        *,
+        status: Status | None = None,
+        contains: str | None = None,
+        include_retired: bool = False,
+    ) -> int:
+        where, params = self._where(
+            scope, include_retired=include_retired, status=status, contains=contains
+        )
         with self._reading() as db:
             row = db.one(f"SELECT count(*) AS n FROM claims c WHERE {where}", params)
             assert row is not None

@@ -136,18 +136,28 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
         return claim
 
     def retire_claim(self, claim_id: str, actor: str, scope: Scope, reason: str = "") -> Claim:
+        return self._set_retired(claim_id, actor, scope, reason, retired=True)
+
+    def unretire_claim(self, claim_id: str, actor: str, scope: Scope, reason: str = "") -> Claim:
+        return self._set_retired(claim_id, actor, scope, reason, retired=False)
+
+    def _set_retired(
+        self, claim_id: str, actor: str, scope: Scope, reason: str, *, retired: bool
+    ) -> Claim:
+        """Retire a claim or bring it back; the search index follows through the triggers."""
         actor = check_actor(actor)
         with self._writing() as db:
             row = self._changeable_row(db, claim_id, scope, allow_retired=True)
-            if row["retired"]:
-                raise Conflict(f"claim {row['id']} is already retired")
+            if bool(row["retired"]) == retired:
+                raise Conflict(f"claim {row['id']} is {'already' if retired else 'not'} retired")
             at = db.dialect.now()
             db.execute(
-                f"UPDATE claims SET retired = {db.dialect.retired}, version = version + 1,"
+                "UPDATE claims SET retired = ?, version = version + 1,"
                 " updated_at = ?, updated_by = ? WHERE pk = ?",
-                (at, actor, row["pk"]),
+                (retired, at, actor, row["pk"]),
             )
-            self._audit(db, row["pk"], at, actor, "retire", None, None, reason.strip() or None)
+            action = "retire" if retired else "unretire"
+            self._audit(db, row["pk"], at, actor, action, None, None, reason.strip() or None)
             claim = self._claim_by_pk(db, row["pk"])
         self._wrote()
         return claim
