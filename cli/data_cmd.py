@@ -65,6 +65,7 @@ def import_command(app: AppContext, file: Path, fmt: str | None) -> None:
     type=click.Choice(["jsonl", "claimreview"]),
     default="jsonl",
     show_default=True,
+    help="JSONL keeps every field; ClaimReview JSON-LD is what fact-check sites publish.",
 )
 @click.option(
     "--output",

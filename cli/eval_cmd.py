@@ -41,6 +41,7 @@ _FILE = click.Path(path_type=Path, dir_okay=False)
     type=click.Choice(["lexical", "semantic"]),
     default="lexical",
     show_default=True,
+    help="Matcher to evaluate.",
 )
 @click.option(
     "--confident-threshold",

@@ -110,8 +110,15 @@ def drafts_group() -> None:
     type=click.Choice([*(s.value for s in DraftState), "all"]),
     default="pending",
     show_default=True,
+    help="Only drafts in this state.",
 )
-@click.option("--limit", type=click.IntRange(1, 1_000), default=50, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1_000),
+    default=50,
+    show_default=True,
+    help="Show at most this many drafts.",
+)
 @JSON
 @pass_app
 def list_drafts(app: AppContext, state: str, limit: int, as_json: bool) -> None:

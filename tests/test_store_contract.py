@@ -244,8 +244,30 @@ def test_list_filters_paging_and_like_escaping(store: Store) -> None:
     assert plain.id not in [c.id for c in store.list_claims(OP)]
     assert plain.id in [c.id for c in store.list_claims(OP, include_retired=True)]
     assert store.count_claims(OP) == 2 and store.count_claims(OP, include_retired=True) == 3
+    # counted with the same filters the listing pages through
+    assert store.count_claims(OP, contains="PRICES") == 1
+    assert store.count_claims(OP, contains="PRICES", include_retired=True) == 2
+    assert store.count_claims(OP, status="false") == 1
     with pytest.raises(InvalidInput):
         store.list_claims(OP, status="bogus")  # type: ignore[arg-type]
+
+
+def test_an_unretired_claim_is_listed_searched_and_kept_in_history(store: Store) -> None:
+    claim = store.add_claim(make_fields("Otters hold hands while sleeping"), "a")
+    store.retire_claim(claim.id, "mod", OP, "duplicate")
+    assert store.search(["otters"], OP) == []
+    back = store.unretire_claim(claim.id, "mod", OP, "not a duplicate after all")
+    assert not back.retired and back.version == 3
+    assert [h.claim_id for h in store.search(["otters"], OP)] == [claim.id]
+    assert claim.id in [c.id for c in store.list_claims(OP)]
+    actions = [(e.action, e.new) for e in store.history(claim.id, OP)][-2:]
+    assert actions == [("retire", "duplicate"), ("unretire", "not a duplicate after all")]
+    with pytest.raises(Conflict, match="is not retired"):
+        store.unretire_claim(claim.id, "mod", OP)
+    guild_claim = store.add_claim(make_fields("Local claim", guild_id=7), "a")
+    store.retire_claim(guild_claim.id, "mod", OP)
+    with pytest.raises((PermissionDenied, NotFound)):
+        store.unretire_claim(guild_claim.id, "mod", Scope.guild(8))
 
 
 def test_iter_claims_walks_every_batch(store: Store) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -129,3 +130,22 @@ def test_python_dash_m_bot_is_the_same_entry_point(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert (done.returncode, done.stderr) == (2, f"error: {NO_TOKEN}\n")
+
+
+async def test_discord_out_of_reach_is_one_line_and_no_traceback(tmp_path: Path) -> None:
+    """A network that is down (here: a closed port on loopback) is a reason, not a stack."""
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMBOT_")}
+    env.update(
+        CLAIMBOT_DISCORD_TOKEN="x" * 59,
+        CLAIMBOT_DATABASE_URL=str(tmp_path / "claims.db"),
+        **{API_BASE_ENV: f"http://127.0.0.1:{port}/api/v10", GATEWAY_ENV: f"ws://127.0.0.1:{port}"},
+    )
+    status, out, err = await _finish(await _start("run", env, tmp_path))
+    assert status == 1
+    [line] = err.splitlines()
+    assert line.startswith("error: cannot reach Discord (") and "check the network" in line
+    assert "Traceback" not in out + err
+    assert all(len(logged) < 500 for logged in out.splitlines())

@@ -1,0 +1,249 @@
+"""What a user of sqlite-utils, datasette or git expects of `claimbot`: data where they expect it,
+exit statuses a script can use, tables with headers, global options and helpful refusals."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from cli.main import cli as root
+from tests.test_cli import ASKED_MOSCOW, Cli, one_error_line
+
+SEEDS = 19  # the claims the seed file holds
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "claims.db", tmp_path)
+
+
+def user_folders(tmp_path: Path) -> dict[str, str]:
+    """An environment whose user folders (platformdirs' XDG ones) are inside `tmp_path`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMBOT_", "XDG_"))}
+    env.update(
+        HOME=str(tmp_path / "home"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    return env
+
+
+def claimbot(*args: str, env: dict[str, str], cwd: Path, stdin: str | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+# -- where the data lives --------------------------------------------------------------------
+
+
+def test_the_default_database_lives_in_the_user_data_folder_whatever_the_folder(
+    tmp_path: Path,
+) -> None:
+    env = user_folders(tmp_path)
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    expected = tmp_path / "data" / "claimbot" / "claimbot.db"
+
+    before = json.loads(claimbot("info", "--json", env=env, cwd=one).stdout)
+    assert before["database"] == str(expected) and not before["database_exists"]
+    assert not expected.exists()  # `info` creates nothing
+
+    first = claimbot("claims", "add", "Hedgehogs are lactose intolerant", env=env, cwd=one)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr == f"created database {expected} with {SEEDS} seed claims\n"
+    assert list(one.iterdir()) == []  # nothing left in the folder it ran from
+
+    # From another folder: the same database, and no second announcement.
+    listed = claimbot("claims", "list", "--contains", "hedgehogs", env=env, cwd=two)
+    assert "Hedgehogs are lactose intolerant" in listed.stdout and listed.stderr == ""
+    info = json.loads(claimbot("info", "--json", env=env, cwd=two).stdout)
+    assert info["database_exists"] and info["database_bytes"] > 0
+    assert info["claims"]["total"] == SEEDS + 1
+    assert sum(info["claims"]["by_status"].values()) == SEEDS + 1
+    assert info["claims"]["by_status"]["unverified"] >= 1
+    assert info["matcher"] == "lexical" and info["config_file"] is None
+
+
+def test_a_mistyped_db_path_is_announced_and_json_stays_clean(cli: Cli, tmp_path: Path) -> None:
+    typo = tmp_path / "claim.db"
+    result = cli(
+        "--db", str(typo), "check", "--json", "Trump asked Zelensky about Moscow", db=False
+    )
+    assert result.stderr == f"created database {typo} with {SEEDS} seed claims\n"
+    json.loads(result.stdout)  # stdout is the JSON alone
+    again = cli("--db", str(typo), "check", "--json", "Trump asked Zelensky about Moscow", db=False)
+    assert again.stderr == ""
+
+
+def test_info_names_the_config_file_in_use_and_counts_by_status(cli: Cli, tmp_path: Path) -> None:
+    config = tmp_path / "claimbot.toml"
+    config.write_text('[matching]\nmatcher = "lexical"\n')
+    cli("claims", "list")
+    out = cli("--config", str(config), "info")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("claimbot ")
+    assert f"config:   {config}" in lines
+    assert any(x.startswith(f"database: {tmp_path / 'claims.db'} (") for x in lines)
+    assert any(x.startswith(f"claims:   {SEEDS} (") and "confirmed" in x for x in lines)
+
+
+# -- exit statuses and standard input ----------------------------------------------------------
+
+
+def test_check_exit_status_tells_answered_from_silent_from_error(cli: Cli) -> None:
+    assert cli("check", "Trump asked Zelensky whether Ukraine could hit Moscow").returncode == 0
+    assert cli("check", "good morning everyone! lol").returncode == 1
+    assert cli("check", "--matcher", "psychic", "hello").returncode == 2
+
+
+def test_check_reads_standard_input_with_no_text(cli: Cli) -> None:
+    piped = cli("check", "--json", stdin=b"Trump gave Russia 50 days to agree a peace deal")
+    assert piped.returncode == 0, piped.stderr
+    [result] = json.loads(piped.stdout)["results"]
+    assert result["match"]["status"] == "confirmed"
+
+
+# -- claims list -------------------------------------------------------------------------------
+
+
+def test_claims_list_is_a_table_with_a_header_and_says_when_there_is_more(cli: Cli) -> None:
+    everything = cli("claims", "list")
+    lines = everything.stdout.splitlines()
+    assert lines[0].split() == ["id", "status", "text"]
+    assert set(lines[1].replace(" ", "")) == {"-"}
+    assert lines[-1] == f"{SEEDS} claims" and len(lines) == SEEDS + 3
+    some = cli("claims", "list", "--limit", "5", "--offset", "5").stdout.splitlines()
+    assert len(some) == 2 + 5 + 1
+    assert some[-1] == f"showing 6–10 of {SEEDS} claims: use --limit and --offset for the rest"
+
+
+def test_claims_list_speaks_csv_json_and_newline_json(cli: Cli) -> None:
+    table_ids = [x.split()[0] for x in cli("claims", "list").stdout.splitlines()[2:-1]]
+    as_csv = cli("claims", "list", "--csv", "--limit", "3")
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert [r["id"] for r in rows] == table_ids[:3]
+    assert {"id", "status", "text", "explanation", "sources"} <= set(rows[0])
+    assert as_csv.stderr.strip().endswith(
+        f"showing 1–3 of {SEEDS} claims: use --limit and --offset for the rest"
+    )
+    full = cli.json("claims", "show", rows[0]["id"], "--json")
+    assert rows[0]["text"] == full["text"] and int(rows[0]["sources"]) == len(full["sources"])
+    lines = cli("claims", "list", "--nl", "--limit", "4").stdout.splitlines()
+    assert [json.loads(x)["id"] for x in lines] == table_ids[:4]
+    as_json = cli.json("claims", "list", "--json", "--limit", "1000")
+    assert [c["id"] for c in as_json] == table_ids
+
+
+# -- global --guild ------------------------------------------------------------------------------
+
+
+def test_guild_is_one_global_option(cli: Cli) -> None:
+    added = cli.json("--guild", "42", "claims", "add", "The pier reopened in June", "--json")
+    assert added["guild_id"] == 42
+    mine = cli.json("--guild", "42", "claims", "list", "--json", "--limit", "1000")
+    other = cli.json("--guild", "7", "claims", "list", "--json", "--limit", "1000")
+    assert added["id"] in {c["id"] for c in mine} and added["id"] not in {c["id"] for c in other}
+    late = cli("claims", "list", "--guild", "42")
+    assert late.returncode == 2
+    assert "--guild goes before the command: claimbot --guild ID" in one_error_line(late)
+
+
+# -- unretire, duplicates ------------------------------------------------------------------------
+
+
+def test_a_retired_claim_can_be_brought_back(cli: Cli) -> None:
+    text = "Trump asked Zelensky whether Ukraine could hit Moscow"
+    assert cli("claims", "retire", ASKED_MOSCOW, "--reason", "checking").returncode == 0
+    assert cli.json("check", "--json", text, status=1)["results"][0]["match"] is None
+    result = cli("claims", "unretire", ASKED_MOSCOW, "--reason", "it stands")
+    assert (result.returncode, result.stdout) == (0, f"unretired {ASKED_MOSCOW}\n")
+    assert cli.json("check", "--json", text)["results"][0]["match"]["claim_id"] == ASKED_MOSCOW
+    history = cli.json("claims", "history", ASKED_MOSCOW, "--json")
+    assert [h["action"] for h in history][-2:] == ["retire", "unretire"]
+    again = cli("claims", "unretire", ASKED_MOSCOW)
+    assert again.returncode == 2 and "is not retired" in one_error_line(again)
+
+
+def test_adding_a_claim_already_there_shows_it_and_needs_force(cli: Cli) -> None:
+    first = cli.json(
+        "claims", "add", "Octopuses have three hearts", "--status", "confirmed", "--json"
+    )
+    count = len(cli.json("claims", "list", "--json", "--limit", "1000"))
+    for again in ("octopuses have three hearts!", "Octopuses have three heart"):
+        result = cli("claims", "add", again)
+        assert result.returncode == 2
+        line = one_error_line(result)
+        assert first["id"] in line and "[confirmed]" in line and "--force" in line
+    assert len(cli.json("claims", "list", "--json", "--limit", "1000")) == count
+    # a different number is a different claim, not a duplicate
+    assert cli("claims", "add", "Octopuses have nine hearts").returncode == 0
+    forced = cli("claims", "add", "octopuses have three hearts!", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert len(cli.json("claims", "list", "--json", "--limit", "1000")) == count + 2
+
+
+# -- config, help --------------------------------------------------------------------------------
+
+
+def test_a_misspelt_setting_is_refused_with_the_closest_name(cli: Cli, tmp_path: Path) -> None:
+    config = tmp_path / "claimbot.toml"
+    config.write_text("[matching]\nconfident_treshold = 0.9\n")
+    line = one_error_line(cli("--config", str(config), "claims", "list"))
+    assert line == (
+        f"error: unknown setting matching.confident_treshold in {config}"
+        " (did you mean 'confident_threshold'?)"
+    )
+    config.write_text("[matchng]\nmatcher = 'lexical'\n")
+    line = one_error_line(cli("--config", str(config), "claims", "list"))
+    assert line == f"error: unknown setting matchng in {config} (did you mean 'matching'?)"
+
+
+def walk(command: click.Command, path: str = "claimbot"):
+    yield path, command
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            if not sub.hidden:
+                yield from walk(sub, f"{path} {name}")
+
+
+def test_help_listings_show_each_commands_whole_first_sentence(cli: Cli) -> None:
+    for path, group in walk(root):
+        if not isinstance(group, click.Group):
+            continue
+        shown = cli(*path.split()[1:], "--help").stdout
+        listing = " ".join(shown.split("Commands:")[1].split())
+        assert "..." not in listing, path
+        for sub in group.commands.values():
+            if not sub.hidden:
+                first = " ".join((sub.help or "").split("\n\n")[0].split())
+                assert first.split(". ")[0] in listing, f"{path}: {first}"
+
+
+def test_every_option_of_every_command_says_what_it_does() -> None:
+    missing = [
+        f"{path} {param.opts[0]}"
+        for path, command in walk(root)
+        for param in command.params
+        if isinstance(param, click.Option)
+        and not param.hidden
+        and not (param.help or "").strip()
+        and param.opts[0] not in ("--help", "--version")
+    ]
+    assert missing == []
