@@ -15,6 +15,13 @@ from cli.files import replaced_whole
 from verifiers.errors import InvalidInput
 from verifiers.evaluation.data import load_set, load_split
 from verifiers.evaluation.embedding_cache import default_cache_path
+from verifiers.evaluation.identity import (
+    SPLITS,
+    IdentityReport,
+    evaluate_identity,
+    load_identity_set,
+    summarise_identity,
+)
 from verifiers.evaluation.metrics import AnswerDecision, Report
 from verifiers.evaluation.runner import evaluate
 from verifiers.evaluation.stance import StanceReport, evaluate_stance, load_stance_pairs
@@ -63,6 +70,19 @@ _FILE = click.Path(path_type=Path, dir_okay=False)
 )
 @click.option("--stance", "stance_path", type=_FILE, help="Also report stance accuracy (JSONL).")
 @click.option(
+    "--identity",
+    "identity_path",
+    type=_FILE,
+    help="Also report claim identity on a labelled pairs file (JSONL, with claims.jsonl "
+    "beside it): false answers, false contradictions, paraphrases answered, contradictions "
+    "caught, attribution right; per split, category and message form.",
+)
+@click.option(
+    "--mistakes",
+    type=_FILE,
+    help="With --identity: write every pair handled wrongly to this file (JSONL).",
+)
+@click.option(
     "--per-query",
     "per_query",
     type=_FILE,
@@ -84,6 +104,8 @@ def eval_command(
     sweep: tuple[float, ...],
     embeddings_cache: Path | None,
     stance_path: Path | None,
+    identity_path: Path | None,
+    mistakes: Path | None,
     per_query: Path | None,
     as_json: bool,
 ) -> None:
@@ -96,8 +118,13 @@ def eval_command(
         raise InvalidInput("give either --data or --claims/--queries/--qrels, not both")
     if data is None and any(files) and not all(files):
         raise InvalidInput("--claims, --queries and --qrels must be given together")
-    if data is None and not any(files) and stance_path is None:
-        raise InvalidInput("nothing to evaluate: give --data DIR, the three files, or --stance")
+    if data is None and not any(files) and stance_path is None and identity_path is None:
+        raise InvalidInput(
+            "nothing to evaluate: give --data DIR, the three files, --stance or --identity"
+        )
+    if mistakes is not None and identity_path is None:
+        raise InvalidInput("--mistakes needs --identity FILE")
+    mistakes = writable(mistakes, "--mistakes") if mistakes else None
     for option, given in (("--sweep", sweep), ("--per-query", per_query)):
         if given and data is None and not any(files):
             raise InvalidInput(f"{option} needs a labelled set: give --data DIR or the three files")
@@ -158,6 +185,27 @@ def eval_command(
     if stance_path is not None:
         stance = evaluate_stance(load_stance_pairs(stance_path))
         output["stance"] = stance.as_dict()
+    identity: dict[str, IdentityReport] = {}
+    if identity_path is not None:
+        claims, pairs = load_identity_set(identity_path)
+        cache = None
+        if matcher == "semantic":
+            cache = embeddings_cache or default_cache_path(setting_key(settings.minilm_adapter))
+        with _Bar("checking messages") as bar:
+            everything = evaluate_identity(
+                claims, pairs, settings, matcher=matcher, cache=cache, progress=bar.update
+            )
+        identity = {"all": everything} | {
+            split: summarise_identity([o for o in everything.outcomes if o.pair.split == split])
+            for split in SPLITS
+        }
+        output["identity"] = {name: r.as_dict() for name, r in identity.items()}
+        output.setdefault("matcher", matcher)
+        if mistakes is not None:
+            with replaced_whole(mistakes) as out:
+                for outcome in everything.mistakes:
+                    row = {**asdict(outcome.pair), "answers": outcome.answers}
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
     if as_json:
         click.echo(json.dumps(output, indent=2, sort_keys=True))
@@ -168,6 +216,10 @@ def eval_command(
         click.echo(_format_sweep(trade_off))
     if stance is not None:
         click.echo(_format_stance(stance))
+    if identity:
+        click.echo(_format_identity(identity, matcher))
+    if mistakes is not None:
+        click.echo(f"pairs handled wrongly: {mistakes} ({len(identity['all'].mistakes)} lines)")
     if per_query is not None and report is not None:
         click.echo(f"each query's outcome: {per_query} ({report.queries} lines)")
 
@@ -265,3 +317,32 @@ def _format_sweep(points: tuple[AnswerDecision, ...]) -> str:
 def _format_stance(s: StanceReport) -> str:
     kinds = ", ".join(f"{kind or 'unlabelled'} {100 * acc:.0f}%" for kind, acc in s.by_kind.items())
     return f"stance: {s.pairs} pairs, accuracy {100 * s.accuracy:.1f}% ({kinds})"
+
+
+def _format_identity(reports: dict[str, IdentityReport], matcher: str) -> str:
+    """The identity figures side by side for every split, then by category and by form."""
+    names = [name for name in ("heldout", "tune", "all") if reports[name].pairs]
+
+    def cell(value: float | int | None) -> str:
+        return "     –" if value is None else _pct(float(value))
+
+    lines = [
+        f"claim identity ({matcher} matcher): "
+        + ", ".join(f"{reports[n].pairs} pairs {n}" for n in names),
+        "  " + " " * 24 + "".join(f"{n:>10}" for n in names),
+    ]
+    for figure in reports["all"].figures:
+        label = figure.replace("_", " ")
+        lines.append(
+            f"  {label:<24}" + "".join(f"{cell(reports[n].figures[figure]):>10}" for n in names)
+        )
+    for title, attribute in (("category", "by_category"), ("form (paraphrases)", "by_form")):
+        lines.append(f"  right, by {title}:")
+        groups = sorted({g for n in names for g in getattr(reports[n], attribute)})
+        for group in groups:
+            row = ""
+            for n in names:
+                stats = getattr(reports[n], attribute).get(group)
+                row += f"{cell(stats['right']) if stats else '     –':>10}"
+            lines.append(f"    {group:<22}{row}")
+    return "\n".join(lines)
