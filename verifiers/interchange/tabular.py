@@ -190,20 +190,12 @@ class ClaimFile:
 
     def __iter__(self) -> Iterator[ClaimFields]:
         problems = Problems(self.path.name)
-        seen: dict[tuple[int, str], str] = {}
+        seen: dict[tuple[str, str], str] = {}  # (server, id) -> the row that has it
         found = 0
         for row in self._rows(problems):
-            fields = self._fields(row, problems)
+            fields = self._fields(row, problems, seen)
             if fields is None:
                 continue
-            if fields.external_id is not None:
-                key = (fields.guild_id or 0, fields.external_id)
-                first = seen.get(key)
-                if first is not None:
-                    where = f"{row.word} {row.names.get('id', 'id')}"
-                    problems.add(row.label, f"{fields.external_id!r} repeats {first}", where)
-                    continue
-                seen[key] = row.label
             found += 1
             if not problems:  # once a row is bad nothing will be imported: stop handing rows out
                 yield fields
@@ -366,8 +358,11 @@ class ClaimFile:
 
     # -- validating ------------------------------------------------------------------------
 
-    def _fields(self, row: Row, problems: Problems) -> ClaimFields | None:
-        """The row's claim, or None once each of its problems is added to `problems`."""
+    def _fields(
+        self, row: Row, problems: Problems, seen: dict[tuple[str, str], str]
+    ) -> ClaimFields | None:
+        """The row's claim, or None once each of its problems is added to `problems`. `seen`
+        holds the ids of the rows before it, bad rows' too: a repeat is named in the same run."""
         values = {k: v for k, v in row.values.items() if not _blank(v)}
         names = row.names
         count = len(problems.lines)
@@ -399,6 +394,7 @@ class ClaimFile:
                 for s in sources
             ]
         external_id = values.get("id", values.get("external_id"))
+        guild_id = self.guild_id if self.guild_id is not None else values.get("guild_id")
         data = {
             "text": values.get("text", ""),
             "status": _slug(values.get("status", Status.UNVERIFIED)),
@@ -408,8 +404,9 @@ class ClaimFile:
             "summary": values.get("summary", ""),
             "sources": sources,
             "external_id": None if external_id is None else str(external_id),
-            "guild_id": self.guild_id if self.guild_id is not None else values.get("guild_id"),
+            "guild_id": guild_id,
         }
+        fields: ClaimFields | None = None
         try:
             fields = ClaimFields.model_validate(data)
         except ValidationError as exc:
@@ -421,8 +418,13 @@ class ClaimFile:
                 elif problem["type"].startswith("date"):
                     message += " (write dates as YYYY-MM-DD)"
                 add(message, column)
-            return None
-        if len(problems.lines) > count:
+        if external_id is not None:
+            key = (str(guild_id or 0).strip(), str(external_id).strip())
+            if key in seen:
+                add(f"{key[1]!r} repeats {seen[key]}", "id" if "id" in values else "external_id")
+            else:
+                seen[key] = row.label
+        if fields is None or len(problems.lines) > count:
             return None
         if retired:
             self.retired += 1
