@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import itertools
 import json
 import re
@@ -87,6 +88,7 @@ SOURCE_COLUMNS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats its keys, statuses and roles on every row
 def normal_name(name: str) -> str:
     """A column name as it is matched: any case, outer spaces and a byte-order mark dropped,
     spaces and hyphens as underscores ("Claim Date" is claim_date)."""
@@ -187,9 +189,11 @@ class ClaimFile:
         self.ignore_unknown = ignore_unknown
         self.ignored: list[str] = []  # unknown columns passed over, as the file names them
         self.retired = 0  # rows not imported because they hold a retired claim
+        self._named: set[str] = set()  # unknown keys named as errors, each once
 
     def __iter__(self) -> Iterator[ClaimFields]:
         problems = Problems(self.path.name)
+        self.ignored, self.retired, self._named = [], 0, set()
         seen: dict[tuple[str, str], str] = {}  # (server, id) -> the row that has it
         found = 0
         for row in self._rows(problems):
@@ -199,9 +203,7 @@ class ClaimFile:
             found += 1
             if not problems:  # once a row is bad nothing will be imported: stop handing rows out
                 yield fields
-        hint = ""
-        if any("unknown key" in line for line in problems.lines):
-            hint = "use --ignore-unknown to import without the unknown keys"
+        hint = "use --ignore-unknown to import without the unknown keys" if self._named else ""
         problems.raise_if_any(hint)
         if not found and not self.retired:
             raise InvalidInput(f"{self.path.name}: no claims found")
@@ -225,7 +227,6 @@ class ClaimFile:
                 ) from None
 
     def _json_rows(self, handle: TextIO, problems: Problems) -> Iterator[Row]:
-        reported: set[str] = set()  # an unknown key is named once, where it first appears
         for number, line in enumerate(handle, start=1):
             line = line.lstrip("\ufeff")  # files joined together keep their marks
             if not line.strip():
@@ -245,7 +246,7 @@ class ClaimFile:
                 name = str(key)
                 column = _CANONICAL.get(normal_name(name), "?")
                 if column == "?":
-                    self._unknown_key(name, name, _CANONICAL, label, reported, problems)
+                    self._unknown_key(name, name, _CANONICAL, label, problems)
                 elif column is None:
                     continue
                 elif column in values:
@@ -255,14 +256,12 @@ class ClaimFile:
                     names[column] = name
             if isinstance(values.get("sources"), list):
                 values["sources"] = [
-                    self._source_keys(item, f"sources[{index}]", label, reported, problems)
+                    self._source_keys(item, f"sources[{index}]", label, problems)
                     for index, item in enumerate(values["sources"])
                 ]
             yield Row(label, values, names, "key")
 
-    def _source_keys(
-        self, item: Any, where: str, label: str, reported: set[str], problems: Problems
-    ) -> Any:
+    def _source_keys(self, item: Any, where: str, label: str, problems: Problems) -> Any:
         """A `sources` object keyed by Source field, its unknown keys named or dropped."""
         if not isinstance(item, dict):
             return item  # validation says what is wrong with it
@@ -270,7 +269,7 @@ class ClaimFile:
         for key, value in item.items():
             field = _SOURCE_KEYS.get(normal_name(str(key)))
             if field is None:
-                self._unknown_key(f"{where}.{key}", key, _SOURCE_KEYS, label, reported, problems)
+                self._unknown_key(f"{where}.{key}", key, _SOURCE_KEYS, label, problems)
             elif field in source:
                 problems.add(label, f"two keys give the source's {field}", f"key {where}")
             else:
@@ -283,7 +282,6 @@ class ClaimFile:
         key: str,
         known: Mapping[str, object],
         label: str,
-        reported: set[str],
         problems: Problems,
     ) -> None:
         """Name an unknown key once, where it first appears, or note it as ignored."""
@@ -291,8 +289,8 @@ class ClaimFile:
         if self.ignore_unknown:
             if shape not in self.ignored:
                 self.ignored.append(shape)
-        elif shape not in reported:
-            reported.add(shape)
+        elif shape not in self._named:
+            self._named.add(shape)
             problems.add(label, "unknown key" + _suggestion(key, known), f"key {where!r}")
 
     def _table_rows(self, handle: TextIO, problems: Problems) -> Iterator[Row]:
