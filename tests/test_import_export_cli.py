@@ -323,46 +323,23 @@ def test_bad_files_are_one_line_each(bot: Claimbot, tmp_path: Path) -> None:
 
 def full_claims() -> list[ClaimFields]:
     """Claims with every field set, several sources each with every field set."""
+    cited = [
+        ("https://news.example/first", "First News", "The first report", SourceRole.ORIGINAL),
+        ("https://copy.example/again", "Copy Daily", "Reported again", SourceRole.REPUBLICATION),
+        ("https://gov.example/doc.pdf", "The Ministry", "Official figures", SourceRole.OFFICIAL),
+        (None, "A paywalled paper", "Behind the wall", SourceRole.STATEMENT),  # no link recorded
+        ("https://checks.example/elsewhere", "Other Checkers", "Checked", SourceRole.FACT_CHECK),
+    ]
     sources = [
         Source(
-            url="https://news.example/first",
-            publisher="First News",
-            title="The first report",
-            published=date(2025, 1, 2),
-            quote="the first quote",
-            role=SourceRole.ORIGINAL,
-        ),
-        Source(
-            url="https://copy.example/again",
-            publisher="Copy Daily",
-            title="The report, again",
-            published=date(2025, 1, 3),
-            quote="the second quote",
-            role=SourceRole.REPUBLICATION,
-        ),
-        Source(
-            url="https://gov.example/doc.pdf",
-            publisher="The Ministry",
-            title="Official figures",
-            published=date(2025, 1, 4),
-            quote="the third quote",
-            role=SourceRole.OFFICIAL,
-        ),
-        Source(
-            publisher="A paywalled paper",  # no link recorded
-            title="Behind the wall",
-            published=date(2025, 1, 5),
-            quote="the fourth quote",
-            role=SourceRole.STATEMENT,
-        ),
-        Source(
-            url="https://checks.example/elsewhere",
-            publisher="Other Checkers",
-            title="Checked elsewhere",
-            published=date(2025, 1, 6),
-            quote="the fifth quote",
-            role=SourceRole.FACT_CHECK,
-        ),
+            url=url,
+            publisher=publisher,
+            title=title,
+            published=date(2025, 1, n + 2),
+            quote=f"quote number {n}, “quoted”",
+            role=role,
+        )
+        for n, (url, publisher, title, role) in enumerate(cited)
     ]
     return [
         ClaimFields(
