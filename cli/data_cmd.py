@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from collections.abc import Iterable
 from contextlib import nullcontext
 from pathlib import Path
@@ -15,13 +16,34 @@ from cli.files import replaced_whole
 from cli.output import claim_json
 from verifiers.errors import InvalidInput
 from verifiers.files import writable
-from verifiers.interchange.claimreview import export_claimreviews, read_claimreviews
-from verifiers.interchange.tabular import FORMATS, stream_claims
+from verifiers.interchange.claimreview import export_claimreviews, read_claimreview_file
+from verifiers.interchange.tabular import FORMATS, ClaimFile, column_help
 from verifiers.models import ClaimFields
 from verifiers.seeding import load_seed_claims
 
+IMPORT_HELP = "\n\n".join(
+    [
+        "Import claims from a CSV, TSV, JSONL or ClaimReview JSON-LD FILE: all rows or none.",
+        "Every problem of every row is listed, and nothing is imported until there are none. "
+        "The file's id is kept as the claim's external id: rows already imported are skipped.",
+        "Columns (JSONL: keys) are matched in any case, with spaces or hyphens for underscores; "
+        "a byte-order mark (Excel's 'CSV UTF-8') is ignored, and a CSV whose header has "
+        "semicolons and no commas is read as semicolon-separated. An unknown column is an error "
+        "unless --ignore-unknown is given. The columns, and the other names they go by:",
+        "\b\n"
+        + "\n".join(
+            textwrap.fill(line, width=98, initial_indent="  ", subsequent_indent="      ")
+            for line in column_help()
+        ),
+        "JSONL rows as `claimbot export` writes them import as they are (created_at, "
+        "created_by, updated_at, updated_by and version are the importing database's own). "
+        "A .json or .jsonld FILE is read as ClaimReview JSON-LD: the claims, their sources and "
+        "verdicts, as `claimbot export --format claimreview` writes them.",
+    ]
+)
 
-@click.command("import")
+
+@click.command("import", help=IMPORT_HELP)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--format",
@@ -29,29 +51,30 @@ from verifiers.seeding import load_seed_claims
     type=click.Choice([*FORMATS, "claimreview"]),
     help="File format (default: from the file name).",
 )
+@click.option(
+    "--ignore-unknown",
+    is_flag=True,
+    help="Import without the columns (keys) not listed above, naming them on stderr.",
+)
 @pass_app
-def import_command(app: AppContext, file: Path, fmt: str | None) -> None:
-    """Import claims from a CSV, TSV, JSONL or ClaimReview JSON-LD FILE: all rows or none.
-
-    Columns: id, text, and optionally title, status, explanation, claimant, claim_date and the
-    source fields source_url, publisher, source_title, published, quote, role. The file's id is
-    kept as the claim's external id; rows whose id is already imported are skipped.
-    """
+def import_command(app: AppContext, file: Path, fmt: str | None, ignore_unknown: bool) -> None:
     if not file.is_file():
         raise InvalidInput(f"no such file: {file}")
+    claim_file: ClaimFile | None = None
     if fmt == "claimreview" or (fmt is None and file.suffix.lower() in (".json", ".jsonld")):
-        try:
-            document = json.loads(file.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InvalidInput(f"{file.name} is not valid JSON: {exc}") from None
-        items: Iterable[ClaimFields] = read_claimreviews(document, app.guild)
-    else:
-        items = stream_claims(file, fmt, app.guild)  # read while importing: never all in memory
+        items: Iterable[ClaimFields] = read_claimreview_file(file, app.guild)
+    else:  # read while importing: never all in memory
+        items = claim_file = ClaimFile(file, fmt, app.guild, ignore_unknown=ignore_unknown)
     report = app.store.import_claims(items, app.actor)
+    retired = claim_file.retired if claim_file else 0
     click.echo(
         f"imported {report.added} claim(s)"
         + (f"; skipped {report.skipped} already imported" if report.skipped else "")
+        + (f"; skipped {retired} retired" if retired else "")
     )
+    if claim_file and claim_file.ignored:
+        names = ", ".join(repr(name) for name in claim_file.ignored)
+        click.echo(f"ignored unknown column(s) in {file.name}: {names}", err=True)
     if report.added and app.settings.matching.matcher == "semantic":
         from cli.embed_cmd import embed_missing  # the semantic matcher embeds claims once
 
@@ -76,7 +99,8 @@ def import_command(app: AppContext, file: Path, fmt: str | None) -> None:
 @click.option("--retired", is_flag=True, help="Include retired claims.")
 @pass_app
 def export_command(app: AppContext, fmt: str, output: Path | None, retired: bool) -> None:
-    """Export claims as JSONL (lossless) or as ClaimReview JSON-LD."""
+    """Export claims as JSONL (lossless) or as ClaimReview JSON-LD (authored by the
+    [publisher] of the config; `claimbot import` reads either back)."""
     target = writable(output, "--output") if output else None
     claims = app.store.iter_claims(app.scope, include_retired=retired)
     with replaced_whole(target) if target else nullcontext(sys.stdout) as out:
@@ -86,7 +110,7 @@ def export_command(app: AppContext, fmt: str, output: Path | None, retired: bool
                 for claim in claims
             )
         else:
-            reviews = export_claimreviews(claims)
+            reviews = export_claimreviews(claims, app.settings.publisher)
             json.dump(reviews, out, ensure_ascii=False, indent=2)
             out.write("\n")
             count = len(reviews)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import make_fields
 from tests.test_fetch_support import LocalServer, loopback_policy, page
-from verifiers.config import Settings
+from verifiers.config import PublisherSettings, Settings
 from verifiers.errors import InvalidInput
 from verifiers.fetch import fetch
 from verifiers.interchange.claimreview import (
@@ -28,6 +28,7 @@ FACT_CHECK = (
     Path(__file__).resolve().parent / "fixtures" / "articles" / "factcheck-moscow-order.html"
 )
 OP = Scope.everything()
+CHECKS = PublisherSettings(name="Example Checks", url="https://checks.example")
 
 
 def html_page(documents: list[dict]) -> str:
@@ -51,21 +52,45 @@ def claim(store):
 
 # -- export ----------------------------------------------------------------------------------
 def test_export_is_valid_claimreview_with_the_fields_google_requires(claim):
-    review = claim_to_claimreview(
-        claim, author="Example Checks", base_url="https://checks.example/c"
-    )
+    review = claim_to_claimreview(claim, CHECKS)
     assert review["@context"] == "https://schema.org"
     assert review["@type"] == "ClaimReview"
     assert review["claimReviewed"] == claim.text
-    assert review["url"] == f"https://checks.example/c/{claim.id}"
-    assert review["author"] == {"@type": "Organization", "name": "Example Checks"}
+    assert review["url"] == f"https://checks.example/claims/{claim.id}"
+    assert review["author"] == {
+        "@type": "Organization",
+        "name": "Example Checks",
+        "url": "https://checks.example",
+    }
     assert date.fromisoformat(review["datePublished"])
     assert review["reviewRating"]["@type"] == "Rating"
     assert review["reviewRating"]["alternateName"] == "Misleading"
     assert review["itemReviewed"]["@type"] == "Claim"
     assert review["itemReviewed"]["author"]["name"] == "Viral social media posts"
     assert review["itemReviewed"]["datePublished"] == "2025-07-15"
+    assert review["citation"] == [
+        {
+            "@type": "CreativeWork",
+            "publisher": {"@type": "Organization", "name": "Example News"},
+            "url": "https://example.org/report",
+            "genre": "original",
+        }
+    ]
     json.dumps(review)  # plain JSON all the way down
+
+
+def test_without_a_publisher_url_the_review_url_is_a_sources_url(store):
+    def url_of(*sources: Source) -> str | None:
+        stored = store.add_claim(make_fields("A claim with sources", sources=list(sources)), "m")
+        return claim_to_claimreview(stored).get("url")
+
+    news = Source(url="https://news.example/a", publisher="News")
+    check = Source(url="https://fc.example/b", publisher="FC", role=SourceRole.FACT_CHECK)
+    unlinked = Source(publisher="A paywalled paper")
+    assert url_of(unlinked, news, check) == "https://fc.example/b"  # the fact-check first
+    assert url_of(unlinked, news) == "https://news.example/a"  # else the first with a link
+    assert url_of(unlinked) is None
+    assert url_of() is None
 
 
 # -- round trips -----------------------------------------------------------------------------
@@ -74,12 +99,11 @@ def test_every_status_survives_export_and_import(store, status):
     stored = store.add_claim(make_fields(f"A claim rated {status.value}", status=status.value), "m")
     [fields] = read_claimreviews(claim_to_claimreview(stored))
     assert fields.status is status
+    assert fields.sources == stored.sources  # the review url is the source's: no second copy
 
 
 def test_round_trip_through_a_fact_check_page(claim):
-    exported = claim_to_claimreview(
-        claim, author="Example Checks", base_url="https://checks.example/c"
-    )
+    exported = claim_to_claimreview(claim, CHECKS)
     [fields] = read_claimreview_page(
         html_page([{"@context": "https://schema.org", "@graph": [exported]}])
     )
@@ -89,18 +113,21 @@ def test_round_trip_through_a_fact_check_page(claim):
     assert fields.claimant == claim.claimant
     assert fields.claim_date == claim.claim_date
     assert fields.external_id == claim.id
-    [source] = fields.sources
-    assert (source.publisher, source.role) == ("Example Checks", SourceRole.FACT_CHECK)
-    assert str(source.url) == f"https://checks.example/c/{claim.id}"
+    review, *cited = fields.sources
+    assert cited == claim.sources
+    assert (review.publisher, review.role) == ("Example Checks", SourceRole.FACT_CHECK)
+    assert str(review.url) == f"https://checks.example/claims/{claim.id}"
+    assert review.quote == claim.explanation
 
 
 def test_round_trip_through_a_file_ingested_as_drafts_and_approved(store, claim, tmp_path):
     path = tmp_path / "reviews.jsonld"
-    path.write_text(json.dumps(export_claimreviews([claim], base_url="https://checks.example/c")))
+    path.write_text(json.dumps(export_claimreviews([claim])))  # its url: the source's
     service = ClaimService(store, Settings())
     [draft] = service.ingest_file(str(path), "mod", OP).drafts
     assert draft.status is Status.MISLEADING
     assert draft.reason == "fact-check verdict “Misleading” by claimbot"
+    assert draft.sources == claim.sources
     copy = service.approve_draft(draft.id, "mod", OP)
     assert (copy.text, copy.status, copy.explanation, copy.claimant, copy.claim_date) == (
         claim.text,
@@ -151,6 +178,58 @@ def test_a_broken_json_ld_block_is_skipped_not_fatal(claim):
         "<head>", '<head><script type="application/ld+json">{oops</script>'
     )
     assert len(read_claimreview_page(text)) == 1
+
+
+def test_another_fact_checkers_citations_are_its_sources_and_appearances_are_not():
+    review = {
+        "@type": "ClaimReview",
+        "url": "https://fc.example/check/1",
+        "claimReviewed": "The lake dried up in 2024",
+        "author": {"@type": "Organization", "name": "FC"},
+        "reviewRating": {"alternateName": "Mostly false"},
+        "itemReviewed": {"appearance": [{"url": "https://social.example/post/9"}]},
+        "citation": [
+            "https://www.water.example/report.pdf",
+            "An interview with the lake's warden, May 2024",  # words only: no source in it
+            {
+                "@type": "NewsArticle",
+                "url": "https://news.example/lake",
+                "genre": "news",
+                "author": {"name": "Lake News"},
+                "headline": "Lake levels",
+                "text": "low",
+            },
+        ],
+    }
+    [fields] = read_claimreviews(review)
+    assert fields.status is Status.FALSE
+    assert fields.explanation == "FC rated it “Mostly false”."
+    assert [(str(s.url), s.publisher, s.role) for s in fields.sources] == [
+        ("https://fc.example/check/1", "FC", SourceRole.FACT_CHECK),
+        ("https://www.water.example/report.pdf", "water.example", SourceRole.ORIGINAL),
+        ("https://news.example/lake", "Lake News", SourceRole.ORIGINAL),
+    ]
+    assert (fields.sources[2].title, fields.sources[2].quote) == ("Lake levels", "low")
+    assert fields.external_id == "https://fc.example/check/1"
+
+
+def test_every_problem_of_every_review_is_named(claim):
+    good = claim_to_claimreview(claim)
+    no_text = {**good, "claimReviewed": " "}
+    bad_citation = {
+        **good,
+        "citation": [{"url": "not a link", "publisher": {"name": "P"}, "datePublished": "soon"}],
+    }
+    with pytest.raises(InvalidInput) as caught:
+        read_claimreviews([good, no_text, bad_citation], name="reviews.jsonld")
+    assert str(caught.value).splitlines() == [
+        "reviews.jsonld: nothing imported; 3 errors in 2 reviews:",
+        "  ClaimReview #2, claimReviewed: missing: no claim to review",
+        "  ClaimReview #3, citation[0].url: Input should be a valid URL, relative URL without a"
+        " base",
+        "  ClaimReview #3, citation[0].datePublished: Input should be a valid date or datetime,"
+        " input is too short",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -184,6 +185,35 @@ class FactCheckSettings(BaseModel):
     timeout_seconds: float = Field(10.0, gt=0, le=60)
 
 
+class PublisherSettings(BaseModel):
+    """Who publishes this database's claims: the `author` of its ClaimReview export."""
+
+    name: str = Field(
+        "claimbot", min_length=1, max_length=300, description="The publishing organisation."
+    )
+    url: str = Field(
+        "",
+        description="Its website; each exported review's url is {url}/claims/{claim id}.",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_text(cls, value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError("blank", "must not be blank")
+        return value.strip()
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_http(cls, value: str) -> str:
+        """A typo here would be published in every exported review: refuse it up front."""
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+            raise PydanticCustomError("url", "must be an http(s) URL such as https://example.org")
+        return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CLAIMBOT_",
@@ -196,6 +226,7 @@ class Settings(BaseSettings):
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     factcheck: FactCheckSettings = Field(default_factory=FactCheckSettings)
+    publisher: PublisherSettings = Field(default_factory=PublisherSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @classmethod

@@ -5,20 +5,27 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from verifiers.errors import InvalidInput
 
 M = TypeVar("M", bound=BaseModel)
 
 
+def problem_message(problem: ErrorDetails) -> str:
+    """One pydantic problem's message, worded for a person (an enum lists its values)."""
+    message = problem["msg"]
+    if problem["type"] == "enum":
+        expected = problem.get("ctx", {}).get("expected", "")
+        message = f"must be one of {expected}" if expected else message
+    return message
+
+
 def describe(error: ValidationError) -> str:
     """'field: message' for the first problem: enough for a person to fix it."""
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"])
-    message = first["msg"]
-    if first["type"] == "enum":
-        expected = first.get("ctx", {}).get("expected", "")
-        message = f"must be one of {expected}" if expected else message
+    message = problem_message(first)
     return f"{where}: {message}" if where else message
 
 

@@ -25,6 +25,7 @@ from verifiers.interchange.claimreview import (
     claimreview_to_fields,
     claimreviews_in_page,
     find_claimreviews,
+    reviewer,
     verdict_of,
 )
 
@@ -134,7 +135,7 @@ def _fact_check(
             fields = claimreview_to_fields(review)
         except (ValidationError, InvalidInput) as exc:
             raise InvalidInput(f"ClaimReview #{number} on the page is unusable: {exc}") from None
-        publisher = fields.sources[0].publisher if fields.sources else "the fact-checker"
+        publisher = reviewer(review)
         verdict = verdict_of(review) or "no verdict given"
         drafts.append(
             DraftFields(
@@ -151,6 +152,6 @@ def _fact_check(
     first = reviews[0]
     url = page.url or (str(first["url"]) if first.get("url") else None)
     title = str(first.get("name") or first.get("headline") or drafts[0].text)[:500]
-    publisher = drafts[0].sources[0].publisher if drafts[0].sources else "unknown publisher"
+    publisher = reviewer(first)
     digest = hashlib.sha256(json.dumps(reviews, sort_keys=True).encode()).hexdigest()
     return url, title, publisher, digest, drafts

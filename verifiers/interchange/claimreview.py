@@ -1,23 +1,56 @@
 """schema.org ClaimReview JSON-LD: the interchange format of the fact-checking world.
 
-Export writes one ClaimReview per claim. Import reads ClaimReview objects (alone, in a list,
-in an `@graph`, or nested in a page's JSON-LD) into `ClaimFields`, mapping the free-text
-verdict (`reviewRating.alternateName`) to a status with the table below — documented in
-docs/interchange.md. Our own export ratings map back exactly, so a round trip keeps statuses.
+Export writes one ClaimReview per claim; import reads ClaimReview objects (alone, in a list, in
+an `@graph`, or nested in a page's JSON-LD) into `ClaimFields`, so an export imported into
+another database keeps every field. Where each field goes:
+
+- text: `claimReviewed`; summary: `itemReviewed.name`; claimant: `itemReviewed.author.name`;
+  claim date: `itemReviewed.datePublished`; the claim's id: `identifier` (read back as the
+  external id, so importing the same export again skips it).
+- status: `reviewRating.alternateName`, read back with `RATING_TO_STATUS` (which also maps
+  other fact-checkers' verdicts); explanation: `reviewRating.ratingExplanation`.
+- every source: `citation`, a CreativeWork with `url`, `publisher` (an Organization),
+  `headline` (title), `datePublished`, `text` (quote) and `genre` (role, which ClaimReview has
+  no field for). A citation is what the review cites: its evidence. `itemReviewed.appearance`
+  is where the claim was made (a viral post), so it is not read as a source.
+- `author`: the database's publisher, the `[publisher]` settings (an Organization, its `url`
+  when set).
+- `url`, the review's page: `{publisher url}/claims/{claim id}` when a publisher url is set,
+  else the url of the claim's fact-check source, else of its first linked source (none if no
+  source has a link). On import a review url that is not one of the citations becomes the
+  first source, a `fact_check` credited to the author, quoting the explanation.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
+from verifiers.config import PublisherSettings
 from verifiers.errors import InvalidInput
 from verifiers.ingest.jsonld import jsonld_documents
-from verifiers.models import STATUS_TEXTUAL_RATINGS, Claim, ClaimFields, Source, SourceRole, Status
-from verifiers.validation import describe
+from verifiers.interchange.problems import Problems
+from verifiers.interchange.tabular import normal_name
+from verifiers.models import (
+    MAX_EXPLANATION_CHARS,
+    MAX_QUOTE_CHARS,
+    STATUS_TEXTUAL_RATINGS,
+    Claim,
+    ClaimFields,
+    Source,
+    SourceRole,
+    Status,
+)
+from verifiers.validation import problem_message
+
+MAX_TITLE_CHARS = 500  # a Source's title
+MAX_SUMMARY_CHARS = 1_000  # a claim's summary
 
 RATING_TO_STATUS: dict[str, Status] = {
     **{rating.lower(): status for status, rating in STATUS_TEXTUAL_RATINGS.items()},
@@ -65,42 +98,55 @@ def status_for_rating(rating: str) -> Status:
 # -- export ---------------------------------------------------------------------------------
 
 
-def _organization(name: str) -> dict[str, str]:
-    return {"@type": "Organization", "name": name}
+def _organization(name: str, url: str = "") -> dict[str, str]:
+    organization = {"@type": "Organization", "name": name}
+    if url:
+        organization["url"] = url
+    return organization
+
+
+def review_url(claim: Claim, publisher: PublisherSettings) -> str | None:
+    """Where the claim's review is read: its page on the publisher's site, else its fact-check
+    source, else its first linked source."""
+    if publisher.url:
+        return f"{publisher.url}/claims/{claim.id}"
+    linked = [source for source in claim.sources if source.url]
+    checks = [source for source in linked if source.role is SourceRole.FACT_CHECK]
+    return str((checks or linked)[0].url) if linked else None
+
+
+def _citation(source: Source) -> dict[str, Any]:
+    work: dict[str, Any] = {"@type": "CreativeWork", "publisher": _organization(source.publisher)}
+    if source.url:
+        work["url"] = str(source.url)
+    if source.title:
+        work["headline"] = source.title
+    if source.published:
+        work["datePublished"] = source.published.isoformat()
+    if source.quote:
+        work["text"] = source.quote
+    work["genre"] = source.role.value
+    return work
 
 
 def claim_to_claimreview(
-    claim: Claim, *, author: str = "claimbot", base_url: str | None = None
+    claim: Claim, publisher: PublisherSettings | None = None
 ) -> dict[str, Any]:
+    publisher = publisher or PublisherSettings()
     item: dict[str, Any] = {"@type": "Claim"}
+    if claim.summary:
+        item["name"] = claim.summary
     if claim.claimant:
         item["author"] = _organization(claim.claimant)
     if claim.claim_date:
         item["datePublished"] = claim.claim_date.isoformat()
-    appearances = []
-    for source in claim.sources:
-        work: dict[str, Any] = {
-            "@type": "CreativeWork",
-            "publisher": _organization(source.publisher),
-        }
-        if source.url:
-            work["url"] = str(source.url)
-        if source.title:
-            work["headline"] = source.title
-        if source.published:
-            work["datePublished"] = source.published.isoformat()
-        if source.quote:
-            work["text"] = source.quote
-        appearances.append(work)
-    if appearances:
-        item["appearance"] = appearances
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "identifier": claim.id,
         "claimReviewed": claim.text,
         "datePublished": claim.updated_at.date().isoformat(),
-        "author": _organization(author),
+        "author": _organization(publisher.name, publisher.url),
         "reviewRating": {
             "@type": "Rating",
             "alternateName": claim.status.textual_rating,
@@ -108,8 +154,10 @@ def claim_to_claimreview(
         },
         "itemReviewed": item,
     }
-    if base_url:
-        review["url"] = f"{base_url.rstrip('/')}/{claim.id}"
+    if url := review_url(claim, publisher):
+        review["url"] = url
+    if claim.sources:
+        review["citation"] = [_citation(source) for source in claim.sources]
     return review
 
 
@@ -143,65 +191,175 @@ def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else value
 
 
+def _all(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
 def _date(value: Any) -> str | None:
     return str(value)[:10] if value else None
 
 
-def claimreview_to_fields(review: dict[str, Any], guild_id: int | None = None) -> ClaimFields:
+def _text(value: Any, limit: int) -> str:
+    """Free text of another fact-checker's review, cut to what a claim holds."""
+    return str(value or "")[:limit]
+
+
+def _identifier(value: Any) -> str | None:
+    value = _first(value)
+    if isinstance(value, dict):  # a PropertyValue, or a node
+        value = value.get("value") or value.get("@id")
+    return None if value is None else str(value).strip() or None
+
+
+def reviewer(review: dict[str, Any]) -> str:
+    """Who wrote the review: its author's (or publisher's) name."""
+    return _name(review.get("author")) or _name(review.get("publisher")) or "unknown publisher"
+
+
+def _role(genre: Any) -> SourceRole:
+    """A citation's role from its `genre`; another site's genres are original sources."""
+    slug = normal_name(str(_first(genre) or ""))
+    return SourceRole(slug) if slug in {role.value for role in SourceRole} else SourceRole.ORIGINAL
+
+
+def _citation_source(work: Any) -> dict[str, Any] | None:
+    """A citation's Source fields; None for one in words only (no link, no publisher)."""
+    if isinstance(work, str):
+        work = {"url": work} if work.strip().startswith(("http://", "https://")) else {}
+    if not isinstance(work, dict):
+        return None
+    url = _first(work.get("url"))
+    publisher = _name(work.get("publisher")) or _name(work.get("author"))
+    if not publisher and isinstance(url, str):
+        publisher = (urlsplit(url.strip()).hostname or "").removeprefix("www.") or None
+    if not url and not publisher:
+        return None
+    return {
+        "url": url or None,
+        "publisher": publisher,
+        "title": _text(work.get("headline") or work.get("name"), MAX_TITLE_CHARS),
+        "published": _date(work.get("datePublished")),
+        "quote": _text(work.get("text"), MAX_QUOTE_CHARS),
+        "role": _role(work.get("genre")),
+    }
+
+
+# Where each ClaimFields and Source field is in a ClaimReview, for naming a problem.
+_REVIEW_KEYS = {
+    "text": "claimReviewed",
+    "explanation": "reviewRating.ratingExplanation",
+    "claimant": "itemReviewed.author",
+    "claim_date": "itemReviewed.datePublished",
+    "summary": "itemReviewed.name",
+    "external_id": "identifier",
+}
+_CITATION_KEYS = {"title": "headline", "published": "datePublished", "quote": "text"}
+
+
+def _read_review(
+    review: dict[str, Any], guild_id: int | None
+) -> tuple[ClaimFields | None, list[tuple[str, str]]]:
+    """The review's claim, or None and each problem as (where in the review, what)."""
+    problems: list[tuple[str, str]] = []
     text = str(review.get("claimReviewed") or "").strip()
     if not text:
-        raise InvalidInput("a ClaimReview has no claimReviewed text")
-    rating = _first(review.get("reviewRating")) or {}
-    verdict = (
-        str(rating.get("alternateName") or rating.get("name") or "")
-        if isinstance(rating, dict)
-        else ""
-    )
-    item = _first(review.get("itemReviewed")) or {}
+        problems.append(("claimReviewed", "missing: no claim to review"))
+    rating = _first(review.get("reviewRating"))
+    rating = rating if isinstance(rating, dict) else {}
+    verdict = str(rating.get("alternateName") or rating.get("name") or "")
+    item = _first(review.get("itemReviewed"))
     item = item if isinstance(item, dict) else {}
-    publisher = _name(review.get("author")) or _name(review.get("publisher")) or "unknown publisher"
-    sources = []
+    author = reviewer(review)
+    explanation = rating.get("ratingExplanation")
+    if not isinstance(explanation, str):  # an export's own, even empty; else say who rated it
+        explanation = f"{author} rated it “{verdict}”." if verdict else f"Reviewed by {author}."
+    sources: list[Source] = []
+    for index, work in enumerate(_all(review.get("citation"))):
+        data = _citation_source(work)
+        try:
+            sources.extend([Source.model_validate(data)] if data else [])
+        except ValidationError as exc:
+            problems.extend(
+                (
+                    f"citation[{index}].{_CITATION_KEYS.get(str(p['loc'][0]), p['loc'][0])}",
+                    problem_message(p),
+                )
+                for p in exc.errors()
+            )
     if review.get("url"):
-        sources.append(
-            Source(
-                url=review["url"],
-                publisher=publisher,
-                title=str(review.get("name") or review.get("headline") or "")[:500],
+        try:
+            own = Source(
+                url=str(_first(review["url"])),
+                publisher=author[:300],
+                title=_text(review.get("name") or review.get("headline"), MAX_TITLE_CHARS),
                 published=_date(review.get("datePublished")),
-                quote=(
-                    str(rating.get("ratingExplanation") or "") if isinstance(rating, dict) else ""
-                )[:4000],
+                quote=_text(rating.get("ratingExplanation"), MAX_QUOTE_CHARS),
                 role=SourceRole.FACT_CHECK,
             )
-        )
-    explanation = f"{publisher} rated it “{verdict}”." if verdict else f"Reviewed by {publisher}."
-    if isinstance(rating, dict) and rating.get("ratingExplanation"):
-        explanation = str(rating["ratingExplanation"])
-    return ClaimFields(
-        text=text,
-        status=status_for_rating(verdict),
-        explanation=explanation[:4000],
-        claimant=_name(item.get("author")),
-        claim_date=_date(item.get("datePublished")),
-        sources=sources,
-        external_id=str(review.get("identifier") or review.get("url") or "") or None,
-        guild_id=guild_id,
-    )
-
-
-def read_claimreviews(document: Any, guild_id: int | None = None) -> list[ClaimFields]:
-    """All ClaimReviews in a JSON-LD document; InvalidInput names the first bad one."""
-    results = []
-    for index, review in enumerate(_find_reviews(document), start=1):
-        try:
-            results.append(claimreview_to_fields(review, guild_id))
         except ValidationError as exc:
-            raise InvalidInput(f"ClaimReview #{index}: {describe(exc)}") from None
-        except InvalidInput as exc:
-            raise InvalidInput(f"ClaimReview #{index}: {exc}") from None
+            problems.extend(("url", problem_message(p)) for p in exc.errors())
+        else:
+            if own.url not in {source.url for source in sources}:
+                sources.insert(0, own)
+    try:
+        fields = ClaimFields(
+            text=text,
+            status=status_for_rating(verdict),
+            explanation=explanation[:MAX_EXPLANATION_CHARS],
+            claimant=_name(item.get("author")),
+            claim_date=_date(item.get("datePublished")),
+            summary=_text(item.get("name"), MAX_SUMMARY_CHARS),
+            sources=sources,
+            external_id=_identifier(review.get("identifier")) or _identifier(review.get("url")),
+            guild_id=guild_id,
+        )
+    except ValidationError as exc:
+        problems.extend(
+            (_REVIEW_KEYS.get(str(p["loc"][0]), str(p["loc"][0])), problem_message(p))
+            for p in exc.errors()
+            if text or p["loc"][0] != "text"  # a missing text is named once, above
+        )
+        return None, problems
+    return (None, problems) if problems else (fields, [])
+
+
+def claimreview_to_fields(review: dict[str, Any], guild_id: int | None = None) -> ClaimFields:
+    """One ClaimReview's claim; InvalidInput names every problem of it."""
+    fields, problems = _read_review(review, guild_id)
+    if fields is None:
+        raise InvalidInput("; ".join(f"{where}: {what}" for where, what in problems))
+    return fields
+
+
+def read_claimreviews(
+    document: Any, guild_id: int | None = None, name: str = "the JSON-LD"
+) -> list[ClaimFields]:
+    """All ClaimReviews in a JSON-LD document; InvalidInput names every problem of every one."""
+    results = []
+    problems = Problems(name, unit="reviews")
+    for index, review in enumerate(_find_reviews(document), start=1):
+        fields, found = _read_review(review, guild_id)
+        for where, what in found:
+            problems.add(f"ClaimReview #{index}", what, where)
+        if fields is not None:
+            results.append(fields)
+    problems.raise_if_any()
     if not results:
-        raise InvalidInput("no ClaimReview found in the JSON-LD")
+        raise InvalidInput(f"no ClaimReview found in {name}")
     return results
+
+
+def read_claimreview_file(path: Path, guild_id: int | None = None) -> list[ClaimFields]:
+    """The claims of a ClaimReview JSON(-LD) file, such as `claimbot export` writes."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM is no JSON
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path.name} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{path.name} is not valid JSON: {exc}") from None
+    return read_claimreviews(document, guild_id, path.name)
 
 
 def verdict_of(review: dict[str, Any]) -> str:
@@ -230,5 +388,7 @@ def read_claimreview_page(html: str, guild_id: int | None = None) -> list[ClaimF
     return read_claimreviews(reviews, guild_id)
 
 
-def export_claimreviews(claims: Iterable[Claim], **kwargs: Any) -> list[dict[str, Any]]:
-    return [claim_to_claimreview(claim, **kwargs) for claim in claims]
+def export_claimreviews(
+    claims: Iterable[Claim], publisher: PublisherSettings | None = None
+) -> list[dict[str, Any]]:
+    return [claim_to_claimreview(claim, publisher) for claim in claims]
