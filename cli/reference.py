@@ -8,6 +8,7 @@ settings it describes.
 from __future__ import annotations
 
 import argparse
+import copy
 import re
 import tomllib
 import types
@@ -43,7 +44,8 @@ def command_contexts(root: click.Command, name: str = "claimbot") -> Iterator[cl
     """A context for the root and for every visible subcommand below it, depth first, in the
     order `--help` lists them."""
     settings = {**root.context_settings, "terminal_width": WIDTH, "max_content_width": WIDTH}
-    yield from _contexts(root, root.context_class(root, info_name=name, **settings))
+    shown = _uncached(root)
+    yield from _contexts(shown, shown.context_class(shown, info_name=name, **settings))
 
 
 def _contexts(command: click.Command, ctx: click.Context) -> Iterator[click.Context]:
@@ -54,7 +56,22 @@ def _contexts(command: click.Command, ctx: click.Context) -> Iterator[click.Cont
         sub = command.get_command(ctx, name)
         if sub is None or sub.hidden:
             continue
-        yield from _contexts(sub, sub.context_class(sub, info_name=name, parent=ctx))
+        shown = _uncached(sub)
+        yield from _contexts(shown, shown.context_class(shown, info_name=name, parent=ctx))
+
+
+def _uncached(command: click.Command) -> click.Command:
+    """A copy of `command` that makes its help option afresh for the context it is shown in.
+
+    click keeps the first help option it made for a command, named as the context that asked
+    first wanted: a command shown under another root earlier in the process (tests do) would
+    list `--help` without `-h`, and the page would depend on what ran before.
+    """
+    fresh = copy.copy(command)
+    fresh.params = list(command.params)
+    if getattr(fresh, "_help_option", None) is not None:
+        fresh._help_option = None
+    return fresh
 
 
 def visible_options(ctx: click.Context) -> list[click.Option]:

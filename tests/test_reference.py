@@ -10,7 +10,9 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
+from cli.claims_cmd import claims_group
 from cli.reference import (
     EXAMPLE,
     REFERENCE,
@@ -84,6 +86,17 @@ def test_hidden_commands_are_left_out() -> None:
 
     paths = [ctx.command_path for ctx in command_contexts(root, "tool")]
     assert paths == ["tool", "tool shown"]
+
+
+def test_the_page_does_not_depend_on_what_showed_a_command_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # click keeps a command's first help option; this test's is dropped afterwards
+    monkeypatch.setattr(claims_group, "_help_option", None)
+    elsewhere = click.Group("other", commands=[claims_group])  # no -h there
+    assert CliRunner().invoke(elsewhere, ["claims", "--help"]).exit_code == 0
+    section = pages()["cli.md"].split("\n## claimbot claims\n", 1)[1].split("\n## ", 1)[0]
+    assert "-h, --help" in section
 
 
 def test_regenerating_writes_the_pages(tmp_path: Path) -> None:
