@@ -1,6 +1,6 @@
 """The serving process's heap: memoised word functions evict one old entry at a time, and the
 long-lived heap is frozen out of the cycle collector's full passes after a reload. Both keep
-stalls off the slowest checks (docs/benchmarks.md: "Speed and scale")."""
+stalls off the slowest checks (verifiers/heap.py says how)."""
 
 from __future__ import annotations
 

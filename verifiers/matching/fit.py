@@ -18,7 +18,7 @@ The semantic matcher's coefficients (lexical + embedding features) go to
 
 `--cross-fit K --fold-rerankers` measures rather than fits: whether the answer model should be
 refitted for the cross-encoder's reranked logits (`reranked_answer_sweep`; docs/matching.md,
-"Reranking", found it should not).
+"How the defaults were chosen", found it should not).
 """
 
 from __future__ import annotations

@@ -33,9 +33,9 @@ log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 # Page cache per connection (SQLite's default is 2 MB). An import writes claims with random ids,
-# so the id index and the full-text segments are touched all over; with 2 MB most pages were
+# so the id index and the full-text segments are touched all over; with 2 MB most pages are
 # read back from the OS for every chunk. 64 MB: import 5,100 -> 7,000 claims/s at 100k claims
-# (docs/benchmarks.md); checks unchanged. It fills only as pages are used: one connection per
+# (docs/storage.md); checks unchanged. It fills only as pages are used: one connection per
 # store, so at most 64 MB more per process.
 CACHE_KIB = 65_536
 # The write-ahead log grows to hold a whole transaction: importing a million claims in one

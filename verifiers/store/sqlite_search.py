@@ -16,7 +16,7 @@ grows with the terms' posting lists (about a microsecond per posting here). Comm
 
 What can be missed is a row that holds none of the rare terms and is not among the newest
 `COMMON_POOL` rows holding two common ones. On real claims this costs recall once the budget
-is small next to the index (docs/benchmarks.md: "Speed and scale"); an engine with top-k
+is small next to the index (docs/benchmarks.md: "Known gaps"); an engine with top-k
 pruning (block-max WAND, e.g. tantivy) would not have to choose.
 """
 
