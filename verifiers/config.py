@@ -31,12 +31,22 @@ DEFAULT_CONFIG_FILE = Path("claimbot.toml")
 
 
 class DatabaseSettings(BaseModel):
+    # Unset means claimbot.db in the user data folder, which differs by machine and user: it is
+    # filled in when the settings are read, so every reader of `url` gets a path.
     url: str = Field(
-        default_factory=lambda: str(default_database_path()),
+        None,  # type: ignore[assignment]
+        validate_default=True,
         description="A SQLite file path (one process), or a PostgreSQL URL "
-        "(postgresql://user:password@host:5432/dbname?schema=claimbot) shared by many processes.",
+        "(postgresql://user:password@host:5432/dbname?schema=claimbot) shared by many processes. "
+        "Unset: claimbot.db in the user data folder.",
     )
     seed_on_create: bool = True
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _default_location(cls, value: object) -> object:
+        return str(default_database_path()) if value is None else value
+
     notification_retention_days: int = Field(
         30, ge=1, description="Delivered DMs stay in the outbox this long, then are deleted."
     )
