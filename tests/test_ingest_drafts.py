@@ -256,7 +256,7 @@ def run(tmp_path, monkeypatch):
 def test_cli_ingest_list_approve(run):
     result = run("ingest", str(AGGREGATOR))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("ingested “'Can you hit Moscow?' Trump asks Zelenskyy")
+    assert result.stdout.startswith("ingested “'Can you hit Moscow?' Trump asks Zelenskyy")
     assert "draft(s) to review" in result.output
     listed = run("drafts", "list")
     assert listed.exit_code == 0
