@@ -209,8 +209,12 @@ class AuditEntry(BaseModel):
 
 
 class Stance(StrEnum):
+    """How a message stands to a claim: states it, contradicts it, or states another claim
+    (roles, people, certainty, quantities or attribution changed: shown only as related)."""
+
     AGREES = "agrees"
     CONTRADICTS = "contradicts"
+    DIFFERENT = "different"
 
 
 class Tier(StrEnum):

@@ -34,6 +34,7 @@ from verifiers.matching.features import (
     screen_weights,
     semantic_features,
 )
+from verifiers.matching.identity import Verdict, judge_identity
 from verifiers.matching.model import (
     LEXICAL,
     SEMANTIC,
@@ -41,9 +42,16 @@ from verifiers.matching.model import (
     rank_candidates,
     relevance_logit,
 )
-from verifiers.matching.stance import judge_stance
 from verifiers.matching.vocab import Vocabulary
-from verifiers.models import Candidate, CheckResult, Claim, Match, SegmentResult, Tier
+from verifiers.models import (
+    Candidate,
+    CheckResult,
+    Claim,
+    Match,
+    SegmentResult,
+    Stance,
+    Tier,
+)
 from verifiers.store.base import Scope, Store
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import message_query, segment
@@ -224,7 +232,10 @@ class Matcher:
         ranked = self._rank_normalised(
             query, scope, max(k, self._settings.candidates), exclude, dense=dense, said=text
         )
-        return [RankedClaim(s.claim.id, s.score, s.answerable) for s in ranked[:k]]
+        return [
+            RankedClaim(s.claim.id, s.score, s.answerable and self._is_the_claim(text, s))
+            for s in ranked[:k]
+        ]
 
     def dense_query(self, text: str, query: str) -> DenseQuery | None:
         """The embeddings `rank` uses for a message (None for the lexical matcher): the whole
@@ -506,6 +517,15 @@ class Matcher:
             for r in ordered
         ]
 
+    def _is_the_claim(self, text: str, item: Scored) -> bool:
+        """Whether `text`, or one of its claim-like sentences as `check` reads them, states the
+        claim or contradicts it (`judge_identity`); judged only where the score could make an
+        answer."""
+        if item.score < self.confident_threshold:
+            return True
+        parts = [text, *segment(text, self._settings.max_segments)]
+        return any(judge_identity(part, item.claim).verdict.answerable for part in parts)
+
     def _worth_reranking(self, logits: list[float], keys: list[str]) -> bool:
         """Whether the best candidate's answer score before reranking reaches `rerank_from`.
         Below it the cross-encoder (~15 ms a pair) cannot lift a claim to the related tier
@@ -548,42 +568,54 @@ class Matcher:
         return self.semantic and max(features[i] for i in _COSINES) >= s.min_claim_cosine
 
     def _decide(self, seg: str, ranked: list[Scored]) -> SegmentResult:
+        """The confident answer and the related claims of one segment.
+
+        Only the same claim, or its contradiction, is answered (`judge_identity`): a claim
+        that the segment changes (roles, people, certainty, quantities, attribution) is
+        offered as related with the reason, and the next claim may be the answer instead.
+        """
         s = self._settings
         match: Match | None = None
         related: list[Match] = []
         shown: set[str] = set()
         lowest_shown = min(self.related_threshold, self.confident_threshold)
-        for i, item in enumerate(ranked):
+        answering = True  # no claim above was answerable yet
+        for item in ranked:
             if item.score < lowest_shown:  # in no tier (nor are its copies: the same score)
                 continue
             key = duplicate_key(item.claim.text)
             if key in shown:  # a copy of a claim already shown adds nothing
                 continue
             shown.add(key)
+            identity = judge_identity(seg, item.claim)
+            stance = _STANCE_OF[identity.verdict]
             # A text too short or stating too little of the claim may be offered it as
             # related, never answered with it.
-            if i == 0 and item.answerable and item.score >= self.confident_threshold:
-                stance, reason = judge_stance(seg, item.claim)
+            qualifies = item.answerable and item.score >= self.confident_threshold
+            if answering and qualifies and identity.verdict.answerable:
                 match = Match(
                     claim=item.claim,
                     score=item.score,
                     tier=Tier.CONFIDENT,
                     stance=stance,
-                    stance_reason=reason,
+                    stance_reason=identity.reason,
                 )
-            elif item.score >= self.related_threshold:
+                answering = False
+                continue
+            # Past a changed claim the next may be the one stated; past anything else, not.
+            answering = answering and qualifies and identity.verdict is Verdict.DIFFERENT
+            if item.score >= self.related_threshold:
                 # Listed in the matcher's order, which after reranking is not the scores'
                 # order: a lower-scoring claim above does not hide a related one below it.
                 if len(related) == s.max_related:
                     break
-                stance, reason = judge_stance(seg, item.claim)
                 related.append(
                     Match(
                         claim=item.claim,
                         score=item.score,
                         tier=Tier.RELATED,
                         stance=stance,
-                        stance_reason=reason,
+                        stance_reason=identity.reason,
                     )
                 )
         return SegmentResult(segment=seg, match=match, related=related)
@@ -608,6 +640,14 @@ class Matcher:
             )
             for r in results
         ]
+
+
+_STANCE_OF = {
+    Verdict.SAME: Stance.AGREES,
+    Verdict.CONTRADICTS: Stance.CONTRADICTS,
+    Verdict.DIFFERENT: Stance.DIFFERENT,
+    Verdict.NO_CLAIM: Stance.AGREES,  # nothing was stated: related claims only, no stance
+}
 
 
 def load_vocabulary(store: Store) -> Vocabulary:

@@ -15,9 +15,8 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from rapidfuzz import fuzz
-
 from verifiers.models import Claim, Stance
+from verifiers.text.names import COMMON_STARTS, covered, same_spelling
 from verifiers.text.normalize import clean
 from verifiers.text.numbers import MONTHS, WEEKDAYS, Quantity, quantities
 from verifiers.text.tokens import STOPWORDS, stem, word_set
@@ -50,19 +49,21 @@ class _Word:
 
 def _words(text: str) -> list[_Word]:
     raw = _WORDS.findall(clean(text))[:MAX_TOKENS]
+    # A message written all in lower case names people in lower case too.
+    lowercase = not any(ch.isupper() for ch in text)
     out: list[_Word] = []
     for i, w in enumerate(raw):
         fold = w.casefold().replace("\u2019", "'")
         sentence_start = i == 0
-        # A capital at the start of a sentence proves nothing ("Photos show…"): there only an
-        # acronym counts as a name.
+        # A capital at the start of a sentence proves little ("Photos show…"): there a common
+        # sentence opener is no name.
         name_like = (
-            w[:1].isupper()
+            (w[:1].isupper() or (lowercase and fold not in STOPWORDS))
             and not w.isdigit()
             and fold not in _NAME_EXCLUDE
             and fold not in MONTHS
             and fold not in WEEKDAYS
-            and (not sentence_start or (len(w) > 1 and w.isupper()))
+            and (not sentence_start or fold not in COMMON_STARTS or (len(w) > 1 and w.isupper()))
         )
         out.append(_Word(w, fold, name_like))
     return out
@@ -98,18 +99,19 @@ def _snippet(words: list[_Word], i: int) -> str:
     return " ".join(w.text for w in words[i : i + 3])
 
 
-def _dates(words: list[_Word]) -> dict[int, str]:
-    """Month → "Month D" for each month named with a day next to it ("July 4", "4 July")."""
-    out: dict[int, str] = {}
+def _dates(words: list[_Word]) -> dict[int, tuple[int, str]]:
+    """Month → (day, "Month D") for each month named with a day next to it ("July 4", "4 July",
+    "Sept. 18th")."""
+    out: dict[int, tuple[int, str]] = {}
     for i, w in enumerate(words):
         month = MONTHS.get(w.fold)
         if month is None or len(w.fold) < 3:
             continue
         for j in (i + 1, i - 1):
             if 0 <= j < len(words) and words[j].fold.rstrip("stndrh").isdigit():
-                day = words[j].fold.rstrip("stndrh")
-                if 1 <= int(day) <= 31:
-                    out[month] = f"{w.text} {day}"
+                day = int(words[j].fold.rstrip("stndrh"))
+                if 1 <= day <= 31:
+                    out[month] = (day, f"{w.text} {day}")
                     break
     return out
 
@@ -119,17 +121,15 @@ def _number_clash(message: str, claim: str) -> str | None:
     held = quantities(claim.casefold())
     if not said or not held:
         return None
-    held_values = {q.value for q in held}
-    said_values = {q.value for q in said}
     for q in held:
         same_unit = [s for s in said if s.unit == q.unit and q.unit]
-        if same_unit and q.value not in said_values:
-            other = same_unit[0]
-            return f"your message says {_show(other)}; the claim says {_show(q)}"
+        if same_unit and not any(q.same_value(s) for s in said):
+            return f"your message says {_show(same_unit[0])}; the claim says {_show(q)}"
     # A lone count on each side, differing, is a clash even when units are phrased differently.
     counts_said = [s for s in said if not _looks_like_year(s)]
     counts_held = [h for h in held if not _looks_like_year(h)]
-    if len(counts_said) == 1 and len(counts_held) == 1 and not held_values & said_values:
+    shared = any(h.same_value(s) for h in held for s in said)
+    if len(counts_said) == 1 and len(counts_held) == 1 and not shared:
         return f"your message says {_show(counts_said[0])}; the claim says {_show(counts_held[0])}"
     years_said = {s.value for s in said if _looks_like_year(s)}
     years_held = {h.value for h in held if _looks_like_year(h)}
@@ -144,33 +144,28 @@ def _looks_like_year(q: Quantity) -> bool:
 
 def _show(q: Quantity) -> str:
     """ "30 days", "17 patriot", "2012" (a year is shown alone)."""
-    if _looks_like_year(q) or not q.unit or not q.unit.isalpha():
+    if _looks_like_year(q) or not q.unit.isalpha() or q.unit == "point" or q.unit in q.text:
+        return q.text  # a year, "€60m", "50 basis points", "a third"
+    if q.text[:1] in "$€£¥":
         return q.text
     return f"{q.text} {q.unit}s" if q.value != 1 else f"{q.text} {q.unit}"
 
 
 def _date_clash(said: list[_Word], held: list[_Word]) -> str | None:
     said_dates, held_dates = _dates(said), _dates(held)
-    for month, text in held_dates.items():
-        if month in said_dates and said_dates[month] != text:
-            return f"your message says {said_dates[month]}; the claim says {text}"
+    for month, (day, text) in held_dates.items():
+        if month in said_dates and said_dates[month][0] != day:
+            return f"your message says {said_dates[month][1]}; the claim says {text}"
     if said_dates and held_dates and not said_dates.keys() & held_dates.keys():
-        month = next(iter(held_dates))
-        return (
-            f"your message says {next(iter(said_dates.values()))}; the claim says "
-            + (held_dates[month])
-        )
+        shown_said = next(iter(said_dates.values()))[1]
+        shown_held = next(iter(held_dates.values()))[1]
+        return f"your message says {shown_said}; the claim says {shown_held}"
     return None
-
-
-def _same_name(a: str, b: str) -> bool:
-    """Near-spellings and inflections are the same name ("Zelenskiy", "Ukraine's"/"Ukrainian")."""
-    return fuzz.ratio(a, b) >= 80 or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
 
 
 def _absent(names: list[_Word], words: list[_Word]) -> list[_Word]:
     """The names that no word of `words` spells (nearly) the same."""
-    return [n for n in names if not any(_same_name(n.fold, w.fold) for w in words)]
+    return [n for n in names if not any(same_spelling(n.fold, w.fold) for w in words)]
 
 
 def _abbreviates(a: list[_Word], b: list[_Word]) -> bool:
@@ -179,8 +174,13 @@ def _abbreviates(a: list[_Word], b: list[_Word]) -> bool:
     return short == "".join(w.fold[0] for w in b) or short == "".join(w.fold for w in b)
 
 
-def _name_clash(said: list[_Word], held: list[_Word]) -> str | None:
-    """A name in the claim replaced by a different name in the same place of the message."""
+def _name_clash(
+    said: list[_Word], held: list[_Word], same_names: tuple[set[str], set[str]]
+) -> str | None:
+    """A name in the claim replaced by a different name in the same place of the message.
+    `same_names`: the claim's and the message's words that spell one name two ways ("Man
+    City" for "Manchester City", "DOJ" for "Department of Justice"): never a replacement."""
+    in_claim, in_message = same_names
     matcher = difflib.SequenceMatcher(
         None, [w.fold for w in held], [w.fold for w in said], autojunk=False
     )
@@ -191,8 +191,8 @@ def _name_clash(said: list[_Word], held: list[_Word]) -> str | None:
     for op, h1, h2, s1, s2 in matcher.get_opcodes():
         if op != "replace" or h2 - h1 > MAX_SPAN or s2 - s1 > MAX_SPAN:
             continue
-        old = _absent([w for w in held[h1:h2] if w.name_like], said)
-        new = _absent([w for w in said[s1:s2] if w.name_like], held)
+        old = _absent([w for w in held[h1:h2] if w.name_like and w.fold not in in_claim], said)
+        new = _absent([w for w in said[s1:s2] if w.name_like and w.fold not in in_message], held)
         if old and new and not _abbreviates(new, old) and not _abbreviates(old, new):
             old_text = " ".join(w.text for w in old)
             new_text = " ".join(w.text for w in new)
@@ -228,7 +228,7 @@ def judge_stance(segment: str, claim: Claim) -> tuple[Stance, str]:
     reason = (
         _date_clash(said, held)
         or _number_clash(segment, claim.text)
-        or _name_clash(said, held)
+        or _name_clash(said, held, covered(claim.text, segment))
         or _negation_clash(said, held)
     )
     if reason is None:

@@ -18,7 +18,40 @@ _UNITS = {
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
 }  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_SCALES = {
+    "hundred": 100, "thousand": 1_000, "grand": 1_000, "k": 1_000, "million": 1_000_000,
+    "mn": 1_000_000, "mln": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000,
+    "trillion": 1_000_000_000_000, "tn": 1_000_000_000_000,
+}  # fmt: skip
+# "€60m" is 60 million euros; after a currency sign "m" and "b" scale too.
+_CURRENCIES = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
+_CURRENCY_WORDS = {
+    "dollars": "dollar", "dollar": "dollar", "usd": "dollar", "euros": "euro", "euro": "euro",
+    "eur": "euro", "pounds": "pound", "pound": "pound", "gbp": "pound", "sterling": "pound",
+    "yen": "yen",
+}  # fmt: skip
+_MONEY = re.compile(
+    r"([$€£¥])\s?(\d+(?:[.,]\d+)*)\s?(k|m|mn|bn|b|tn|thousand|million|billion|trillion)?\b",
+    re.IGNORECASE,
+)
+_MONEY_SCALES = {**_SCALES, "m": 1_000_000, "b": 1_000_000_000}
+# "a third" is about 33%, "half" 50%: compared with a percentage within FRACTION_TOLERANCE.
+_FRACTIONS = {
+    "half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0,
+    "thirds": 200 / 3, "quarters": 75.0,
+}  # fmt: skip
+_FRACTION = re.compile(
+    r"\b(a|one|two|three|four)?\s?(half|third|thirds|quarter|quarters|fifth|tenth)\b"
+    r"(?! (?:of )?(?:a |an |the )?(?:percentage )?(?:point|mile|hour|century|season|year|month|"
+    r"day|week|time|final))"
+)
+# Interest rates move in points: "half a point" = "50 basis points" = "0.5 percentage points".
+_POINTS = re.compile(
+    r"\b(?:(?P<share>half|a quarter|quarter|three quarters) (?:of )?(?:a )?(?:percentage )?"
+    r"points?|(?P<number>\d+(?:\.\d+)?) ?(?P<kind>basis points?|bps|bp|percentage points?))\b"
+)
+_POINT_SHARES = {"half": 0.5, "a quarter": 0.25, "quarter": 0.25, "three quarters": 0.75}
+FRACTION_TOLERANCE = 2.0  # percentage points
 _ORDINAL_SUFFIX = ("st", "nd", "rd", "th")
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
@@ -35,11 +68,17 @@ _WORD = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|[^\W_]+|%")
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    """A number as written ("50", "fifty") with its value and the word it counts, if any."""
+    """A number as written ("50", "fifty") with its value and the word it counts, if any.
+    `tolerance`: how far off another value may be and still be this one ("a third" ≈ 33%)."""
 
     text: str
     value: float
     unit: str
+    tolerance: float = 0.0
+
+    def same_value(self, other: Quantity) -> bool:
+        slack = max(self.tolerance, other.tolerance, 1e-9 * max(abs(self.value), 1.0))
+        return abs(self.value - other.value) <= slack
 
 
 @word_memo()
@@ -63,11 +102,14 @@ def _value(word: str) -> float | None:
 def quantities(normalised: str) -> list[Quantity]:
     """Numbers in a case-folded text, each with the next word as its unit.
 
-    "17 patriot batteries" → 17 (unit "patriot"); "50-day" → 50 ("day"); "one" alone is
-    ignored, because it is far more often a pronoun than a count.
+    "17 patriot batteries" → 17 (unit "patriot"); "50-day" → 50 ("day"); "four hundred and
+    eleven" → 411; "€60m" and "60 million euros" → 60,000,000 ("euro"); "a third" → 33.3
+    ("%", within `FRACTION_TOLERANCE`). "one" alone is ignored, because it is far more often a
+    pronoun than a count.
     """
+    out = [*_money(normalised), *_points(normalised), *_fractions(normalised)]
+    normalised = _FRACTION.sub(" ", _POINTS.sub(" ", _MONEY.sub(" ", normalised)))
     words = _WORD.findall(normalised)
-    out: list[Quantity] = []
     i = 0
     while i < len(words):
         value = _value(words[i])
@@ -75,22 +117,83 @@ def quantities(normalised: str) -> list[Quantity]:
             i += 1
             continue
         start = i
-        # "two hundred", "3 million", "twenty five": combine a number with what scales it.
+        # "two hundred", "3 million", "twenty five", "four hundred and eleven": combine a
+        # number with what scales it and what it adds.
         while i + 1 < len(words):
             nxt = words[i + 1]
             if nxt in _SCALES:
                 value *= _SCALES[nxt]
             elif words[i] in _UNITS and _UNITS[words[i]] >= 20 and nxt in _UNITS:
                 value += _UNITS[nxt]
+            elif (
+                nxt == "and"
+                and words[i] in ("hundred", "thousand")
+                and i + 2 < len(words)
+                and words[i + 2] in _UNITS
+            ):
+                value += _UNITS[words[i + 2]]
+                i += 1
+                if i + 2 < len(words) and _UNITS[words[i + 1]] >= 20 and words[i + 2] in _UNITS:
+                    value += _UNITS[words[i + 2]]
+                    i += 1
             else:
                 break
             i += 1
         text = " ".join(words[start : i + 1])
-        unit = words[i + 1] if i + 1 < len(words) else ""
+        unit = _unit(words[i + 1] if i + 1 < len(words) else "")
         if text not in {"one", "a"}:
-            out.append(Quantity(text=text, value=value, unit=_singular(unit)))
+            out.append(Quantity(text=text, value=value, unit=unit))
         i += 1
     return out
+
+
+def _unit(word: str) -> str:
+    """The word a number counts, singular; a currency by one name; a stop word counts nothing."""
+    if word in _CURRENCY_WORDS:
+        return _CURRENCY_WORDS[word]
+    return "" if word in _NOT_UNITS else _singular(word)
+
+
+_NOT_UNITS = word_set(
+    "and or to in of on at by for from the a an with as than after before since over under"
+)
+
+
+def _money(normalised: str) -> list[Quantity]:
+    found = []
+    for match in _MONEY.finditer(normalised):
+        sign, digits, scale = match.groups()
+        value = _value(digits)
+        if value is None:
+            continue
+        value *= _MONEY_SCALES.get((scale or "").casefold(), 1)
+        found.append(Quantity(text=match.group(0).strip(), value=value, unit=_CURRENCIES[sign]))
+    return found
+
+
+def _points(normalised: str) -> list[Quantity]:
+    found = []
+    for match in _POINTS.finditer(normalised):
+        if match["share"]:
+            value = _POINT_SHARES[match["share"]]
+        else:
+            value = float(match["number"])
+            if not match["kind"].startswith("percentage"):
+                value /= 100  # basis points
+        found.append(Quantity(text=match.group(0), value=value, unit="point"))
+    return found
+
+
+def _fractions(normalised: str) -> list[Quantity]:
+    found = []
+    for match in _FRACTION.finditer(normalised):
+        count, part = match.groups()
+        share = _FRACTIONS[part]
+        if part in ("thirds", "quarters") and count in ("two", "three"):
+            share = _FRACTIONS[part.rstrip("s")] * _UNITS[count]
+        text = match.group(0).strip()
+        found.append(Quantity(text, share, "%", tolerance=FRACTION_TOLERANCE))
+    return found
 
 
 def _singular(word: str) -> str:

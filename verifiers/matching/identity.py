@@ -1,0 +1,480 @@
+"""Claim identity: is a message the same claim as the one retrieved, its contradiction, a
+different claim, or no claim at all?
+
+Retrieval finds claims on the same topic; a fact-check bot must answer only with the *same*
+claim, because answering a changed claim tells people a wrong status. A message is:
+- SAME: it states (or asks about) the claim, in whatever words;
+- CONTRADICTS: it states the claim negated, or with another number or date (`stance`);
+- DIFFERENT: it changes who did what to whom, how sure or how many ("could" for "will",
+  "most" for "a minority"), or asserts what someone said where the claim is the thing said
+  (or the reverse);
+- NO_CLAIM: a reaction, a request or a bare topic: nothing to check.
+Rules, not a model: each one fires only on evidence it can quote back in its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import pairwise
+
+from verifiers.matching.stance import judge_stance
+from verifiers.models import Claim, Stance
+from verifiers.text.names import WORD, mentions, names, position, words
+from verifiers.text.normalize import clean
+from verifiers.text.tokens import STOPWORDS, stem, word_set
+
+
+class Verdict(StrEnum):
+    SAME = "same"
+    CONTRADICTS = "contradicts"
+    DIFFERENT = "different"
+    NO_CLAIM = "no_claim"
+
+    @property
+    def answerable(self) -> bool:
+        """Only the same claim, or its contradiction, may be answered confidently."""
+        return self in (Verdict.SAME, Verdict.CONTRADICTS)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    verdict: Verdict
+    reason: str = ""
+
+
+# -- what the message asserts, without its chatty wrapper ----------------------------------------
+
+_LEAD_IN = re.compile(
+    r"^(?:(?:lol|lmao|omg|ok|okay|so|hey|guys|wait|bruh|ngl|tbh|fr|honestly|yo|um|uh|hmm+|"
+    r"wow|breaking|psa|fyi|update|hang on|hold on|wait a (?:sec|second|minute)|"
+    r"correct me if i'?m wrong|(?:quick|serious|genuine|honest|real|dumb) question|question)"
+    r"\b[\s,.!:;-]*)+",
+    re.IGNORECASE,
+)
+_WRAPPER = re.compile(
+    r"^(?:"
+    r"is it (?:true|real|legit|correct|right|a fact) (?:that |whether )?|"
+    r"(?:is|was) it (?:true|real) |"
+    r"(?:can|could) (?:you|someone|anyone|somebody) (?:check|confirm|verify|fact ?check)"
+    r"(?: (?:if|whether|that))? |"
+    r"did you (?:know|hear|see)(?: that)? |"
+    r"(?:apparently|reportedly|allegedly|supposedly|rumou?r has it)(?: that)?,? |"
+    r"i (?:just )?(?:heard|read|saw|keep seeing|keep hearing)(?: \w+){0,3}? "
+    r"(?:that |saying |claiming )|"
+    r"i (?:just )?(?:heard|read|saw)(?: that)? |"
+    r"(?:my|our|a|this|some) (?:\w+ ){0,2}(?:keeps? |is |was |are )?"
+    r"(?:posting|posted|saying|says|said|sharing|shared|claims?|claiming|told me|tweeted|"
+    r"going on about)(?: that)? |"
+    r"(?:someone|somebody|people|everyone|they|folks)(?: \w+)? "
+    r"(?:said|says|say|are saying|is saying|posted|claims?|keep saying|told me)(?: that)? |"
+    r"(?:there(?:'s| is) (?:a|this) (?:post|tweet|video|rumou?r|story|thing) "
+    r"(?:going around |on \w+ )?(?:saying|claiming|that says)(?: that)? )|"
+    r"(?:fact ?check|check|true or false|real or fake)\s*[:?-]+\s*"
+    r")",
+    re.IGNORECASE,
+)
+_TAIL = re.compile(
+    r"(?:[\s,;.:-]*(?:is (?:that|this|it) (?:true|real|legit|right|correct)|true or false|"
+    r"real or fake|fact ?check(?: this| pls| please)?|any truth (?:to|in) (?:this|that|it)|"
+    r"source\??|lol+|lmao|smh|wtf|fr|ngl|pls|please|\?+|!+|\.+|"
+    r"(?:can|could) (?:someone|anyone|you) (?:confirm|check|verify)|or (?:is it|was it) fake|"
+    r"or not|right|yeah|no\?))+\s*$",
+    re.IGNORECASE,
+)
+
+
+def asserted(text: str) -> str:
+    """The statement in a message: its lead-in ("lol", "is it true that", "my uncle keeps
+    posting that") and its tail ("is that real??") taken off, when something is left."""
+    core = " ".join(clean(text).split())
+    for _ in range(3):  # wrappers nest: "lol is it true that my aunt says …"
+        stripped = _WRAPPER.sub("", _LEAD_IN.sub("", core), count=1)
+        if stripped == core:
+            break
+        core = stripped
+    core = _TAIL.sub("", core).strip(" ,;:-\"'“”")
+    return core if len(WORD.findall(core)) >= 3 else " ".join(clean(text).split())
+
+
+# -- no claim at all ------------------------------------------------------------------------------
+
+_REQUEST = re.compile(
+    r"^(?:explain|eli5|tell me|teach me|help me|show me|summari[sz]e|describe|define|"
+    r"(?:can|could|would|will) (?:you|someone|anyone|somebody|u) "
+    r"(?:explain|tell|help|show|summari[sz]e|describe|give|find|post|link|send)|"
+    r"(?:anyone|anybody|does anyone|does anybody|somebody|someone) "
+    r"(?:know|have|got|seen|heard|explain|tell)|"
+    r"(?:what|who|whom|whose|where|which|how)(?:'s|'re| is| are| was| were| do| does| did|"
+    r" many| much| long| come| about| would| should| can| could)?\b|"
+    r"when (?:is|was|are|were|will|does|did)\b|"
+    r"thoughts on|opinions? on|any (?:news|updates?|info|sources?) (?:on|about)|"
+    r"update on|link (?:to|for)|sources? (?:for|on)|need (?:a |some )?(?:source|link|info)|"
+    r"please|pls|plz)",
+    re.IGNORECASE,
+)
+_REACTION = re.compile(
+    r"\b(?:is|are|was|were|looks?|seems?|feels?|sounds?|getting|got|'s|'re)\s+"
+    r"(?:so |really |absolutely |totally |just |actually |literally |honestly |kinda |pretty )*"
+    r"(?:unreal|insane|crazy|wild|ridiculous|amazing|awesome|awful|terrible|horrible|"
+    r"disgusting|sad|hilarious|funny|a joke|a mess|a disaster|the worst|the best|beautiful|"
+    r"gorgeous|cringe|mental|nuts|bonkers|mad|depressing|scary|wild to me|out of control|"
+    r"out of hand|too much|everywhere|so bad|so good|bad|good|great|fine|boring|huge|big)"
+    r"[\s!.?]*$",
+    re.IGNORECASE,
+)
+_OPINION = re.compile(
+    r"^(?:i (?:love|hate|like|dislike|miss|can't stand|cannot stand|can't believe|"
+    r"cant believe|am so|'m so|feel|think it's (?:great|awful|sad|funny))|"
+    r"(?:so )?(?:sad|glad|happy|sorry) (?:about|that|to see)|big if true|this is (?:huge|wild)|"
+    r"can't wait|cant wait|rip|congrats|congratulations|thank you|thanks|good morning|"
+    r"good night|happy (?:birthday|new year))\b",
+    re.IGNORECASE,
+)
+# Words that make a statement of a run of nouns: auxiliaries, modals and common verbs.
+_VERB_WORDS = word_set(
+    """
+    is are was were be been being am has have had having do does did will would shall should
+    can could may might must isn't aren't wasn't weren't hasn't haven't hadn't don't doesn't
+    didn't won't wouldn't can't couldn't shouldn't says said say told tells claims claimed
+    beat beats won wins lost loses got gets made makes gave gives took takes paid pays hit hits
+    cut cuts put puts set sets shut shuts ran runs rose rises fell falls grew grows sold sells
+    bought buys found finds left leaves met meets kept keeps sent sends spent spends led leads
+    began begins became becomes brought brings built builds came comes went goes saw sees
+    knew knows thought thinks let lets quit quits hid hides stole steals wrote writes
+    """
+)
+MAX_TOPIC_WORDS = 5
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def no_claim(text: str) -> str | None:
+    """Why `text` asserts nothing to check (a request, a reaction, a bare topic), or None.
+    A text of several sentences asserts something if any of them does."""
+    reasons = [_no_claim_in(sentence) for sentence in _SENTENCE_END.split(clean(text).strip())]
+    return reasons[0] if reasons and all(reasons) else None
+
+
+def _no_claim_in(text: str) -> str | None:
+    core = asserted(text)
+    lowered = core.casefold()
+    if _REQUEST.match(lowered) and not _YES_NO_QUESTION.match(lowered):
+        return "a request or an open question, not a claim"
+    if _OPINION.match(lowered) or (_REACTION.search(lowered) and not re.search(r"\d", lowered)):
+        return "a reaction, not a claim"
+    said = words(core)
+    if len(said) <= MAX_TOPIC_WORDS and not any(_is_verb(w) for w in said):
+        return "a topic, not a claim"
+    return None
+
+
+_YES_NO_QUESTION = re.compile(
+    r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could|should|isn't|aren't|"
+    r"wasn't|weren't|didn't|doesn't|don't|hasn't|haven't|won't)\b(?! (?:you|someone|anyone) "
+    r"(?:explain|tell|help|show))",
+    re.IGNORECASE,
+)
+
+
+def _is_verb(word: str) -> bool:
+    return word in _VERB_WORDS or (len(word) > 4 and word.endswith("ed"))
+
+
+# -- attribution: "X said Y" is not "Y" -----------------------------------------------------------
+
+_REPORTING = (
+    r"said|says|say|claimed|claims|claim|told|tells|stated|states|announced|announces|"
+    r"argued|argues|insisted|insists|wrote|writes|posted|posts|tweeted|tweets|alleged|"
+    r"alleges|suggested|suggests|admitted|admits|warned|warns|boasted|boasts|declared|"
+    r"declares|asserted|asserts|maintained|maintains|revealed|reveals|accused|accuses|"
+    r"predicted|predicts|promised|promises|vowed|vows|denied|denies|believes|believed|thinks"
+)
+_ATTRIBUTED = re.compile(
+    rf"^(?P<speaker>(?:[^\s,;:]+\s+){{0,7}}?[^\s,;:]+)(?:,[^,]{{1,60}},)?\s+"
+    rf"(?:(?:has|had|have|once|repeatedly|publicly|falsely|wrongly|also)\s+)?"
+    rf"(?P<verb>{_REPORTING})\b(?:\s+(?:on|in)\s+(?:a\s+)?[^\s]+(?:\s+[^\s]+)?)?"
+    rf"(?:\s+(?:reporters|journalists|the press|an? \w+|his \w+|her \w+|their \w+))?"
+    rf"(?:\s+that|\s*:|,)?\s+(?P<said>.+)$",
+    re.IGNORECASE,
+)
+_ACCORDING = re.compile(r"^according to (?P<speaker>[^,]{2,60}),\s*(?P<said>.+)$", re.IGNORECASE)
+_INVERTED = re.compile(
+    rf"^(?P<said>.+?),?\s+(?P<speaker>(?:[^\s,]+\s+){{0,5}}[^\s,]+)\s+(?:{_REPORTING})"
+    rf"(?:\s+(?:on \w+|in \w+|today|yesterday|last \w+))?[.!]*$",
+    re.IGNORECASE,
+)
+_SAID_FIRST = re.compile(
+    rf"^(?P<said>.+?),?\s+(?:{_REPORTING})\s+(?P<speaker>(?:[^\s,]+\s+){{0,5}}[^\s,.]+)[.!]*$",
+    re.IGNORECASE,
+)
+# Speakers that wrap a claim instead of making it: "my uncle says", "people are saying".
+_NOBODY = word_set(
+    """
+    i me we you he she they it this that someone somebody anyone people everyone folks
+    uncle aunt mom mum dad father mother brother sister cousin friend friends coworker
+    colleague boss neighbour neighbor grandma grandpa wife husband girlfriend boyfriend
+    guy post tweet video meme thread article headline internet twitter facebook tiktok
+    reddit instagram whatsapp telegram youtube feed group chat
+    """
+)
+# Outlets report: "the FT reported that Y" cites a source for Y, it does not claim that
+# the FT said it.
+_OUTLET_VERBS = word_set("reported reports revealed reveals")
+_STARTS_QUESTION = re.compile(r"^(?:did|does|do|is|was|has|have|had)\s+", re.IGNORECASE)
+
+
+_PREPOSITIONS = word_set("in on at by for from with after before during since as of to into")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    speaker: str
+    said: str
+
+
+def attribution(text: str) -> Attribution | None:
+    """Who a statement is attributed to and what they said, when it names a speaker."""
+    core = _STARTS_QUESTION.sub("", asserted(text)).rstrip("?.! ")
+    match = _ACCORDING.match(core)
+    if match is None:
+        match = _ATTRIBUTED.match(core)
+        if match is not None and match["verb"].casefold() in _OUTLET_VERBS:
+            return None
+    if match is None:
+        match = _INVERTED.match(core) or _SAID_FIRST.match(core)
+    if match is None:
+        return None
+    speaker = match["speaker"].strip()
+    speaker_words = words(speaker)
+    # "In 35 states, …", "Sales claims …": a verb that is also a plural noun needs a named
+    # speaker, and a speaker is never a number or a phrase opened by a preposition.
+    verb = (match.groupdict().get("verb") or "said").casefold()
+    if (
+        any(w[:1].isdigit() for w in speaker_words)
+        or (speaker_words[:1] and speaker_words[0] in _PREPOSITIONS)
+        or (verb.endswith("s") and not names(speaker))
+    ):
+        return None
+    said = match["said"].strip(" \"'“”")
+    if not speaker_words or len(words(said)) < 3:
+        return None
+    if set(speaker_words) & _NOBODY and not names(speaker):
+        return None
+    return Attribution(speaker, said)
+
+
+def _attribution_clash(message: str, claim: str) -> str | None:
+    claimed, said = attribution(claim), attribution(message)
+    if claimed is not None and said is None and not mentions(message, claimed.speaker):
+        return (
+            f"the claim is that {claimed.speaker} said this, not that it is true;"
+            " your message states it as fact"
+        )
+    if said is not None and claimed is None and not mentions(claim, said.speaker):
+        return f"your message is about what {said.speaker} said; the claim is whether it is true"
+    if said is not None and claimed is not None and not _same_speaker(said, claimed):
+        return f"your message quotes {said.speaker}; the claim quotes {claimed.speaker}"
+    return None
+
+
+def _same_speaker(a: Attribution, b: Attribution) -> bool:
+    return mentions(a.speaker, b.speaker) or mentions(b.speaker, a.speaker)
+
+
+# -- who did what to whom -----------------------------------------------------------------------
+
+MAX_ROLE_GAP = 6  # words between two names for them to be two roles of one verb
+_SYMMETRIC = word_set(
+    """
+    and with vs v versus against met meets meet talked talks spoke speaks played plays drew
+    draws tied ties married marries between both signed agreed agree
+    """
+)
+
+
+_LINKING = word_set("whether if that to whom")
+
+
+def _key(word: str) -> str:
+    """Words meet on their stem's first four letters ("beat"/"beaten", "sued"/"sues")."""
+    return stem(word)[:4]
+
+
+def _role_swap(message: str, claim: str) -> str | None:
+    """Two names on either side of one verb in the claim, the other way round around the same
+    verb in the message ("Palace beat City" / "City beat Palace"); "City were beaten by
+    Palace" turns the order back."""
+    claim_words, said_words = words(claim), words(asserted(message))
+    located = []
+    for name in names(claim):
+        at_claim, at_said = position(claim_words, name), position(said_words, name)
+        if at_claim is not None and at_said is not None:
+            located.append((at_claim, at_said, " ".join(name)))
+    located.sort()
+    for (c1, s1, first), (c2, s2, second) in pairwise(located):
+        if first == second or not 1 < c2 - c1 <= MAX_ROLE_GAP + 1:
+            continue
+        if not 1 < abs(s2 - s1) <= MAX_ROLE_GAP + 1:
+            continue
+        between_claim = claim_words[c1 + 1 : c2]
+        low, high = sorted((s1, s2))
+        between_said = said_words[low + 1 : high]
+        if any(w in _SYMMETRIC for w in (*between_claim, *between_said)):
+            continue
+        verbs = {_key(w) for w in between_claim if w not in STOPWORDS and w not in _LINKING}
+        if not verbs & {_key(w) for w in between_said}:
+            continue  # not the same verb between them: no roles to compare
+        passive_claim = "by" in between_claim
+        passive_said = "by" in between_said
+        if (s2 < s1) != (passive_claim != passive_said):
+            return f"roles swapped: the claim says {first} … {second}, your message the reverse"
+    return None
+
+
+# -- how sure, and how many -----------------------------------------------------------------------
+
+_MODALITY = (
+    (
+        "possible",
+        r"could|might|may|can|possibly|potentially|able to|chance|risk of|would be able",
+    ),
+    (
+        "planned",
+        r"plans? to|planning to|planned to|intends? to|intended to|aims? to|wants? to|"
+        r"expected to|likely to|considering|considers|proposed|proposes|proposing|"
+        r"threaten(?:s|ed)? to|vow(?:s|ed)? to|promis(?:es|ed) to|set to|due to|hopes? to|"
+        r"seeks? to|seeking to|mulls?|mulling",
+    ),
+    ("future", r"will|'ll|shall|going to|gonna|is to|are to"),
+)
+_MODAL = [(name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for name, pattern in _MODALITY]
+_ASKING_BOT = re.compile(r"\b(?:can|could|will|would) (?:you|u|someone|anyone)\b", re.IGNORECASE)
+
+
+MARKER_REACH = 3  # words between a marker and the shared word it says how sure or many of
+
+
+def _anchors(message: str, claim: str) -> set[str]:
+    """The content words the two texts share (by `_key`): where they speak of one thing."""
+    said = {_key(w) for w in words(message) if w not in STOPWORDS and not w[:1].isdigit()}
+    return said & {_key(w) for w in words(claim) if w not in STOPWORDS and not w[:1].isdigit()}
+
+
+def _markers(text: str, anchors: set[str], kinds: list[tuple[str, re.Pattern[str]]]) -> set[str]:
+    """The kinds of marker ("could", "plans to", "most") of `text` that bear on a shared
+    word: one of the few words right after the marker."""
+    core = " ".join(words(_ASKING_BOT.sub(" ", asserted(text))))
+    text_words = core.split()
+    found: set[str] = set()
+    for name, pattern in kinds:
+        for match in pattern.finditer(core):
+            end = core[: match.end()].count(" ") + 1
+            following = text_words[end : end + MARKER_REACH + 1]
+            if any(_key(w) in anchors for w in following):
+                found.add(name)
+                break
+    return found
+
+
+def modality(text: str, anchors: set[str]) -> str:
+    """How sure `text` is of what it says about the shared words: possible, planned, future
+    or (by default) done."""
+    found = _markers(text, anchors, _MODAL)
+    for name, _ in _MODAL:  # the most tentative wins: "could" in "could soon be"
+        if name in found:
+            return name
+    return "done"
+
+
+def _modality_clash(message: str, claim: str) -> str | None:
+    anchors = _anchors(asserted(message), claim)
+    said, held = modality(message, anchors), modality(claim, anchors)
+    if said == held:
+        return None
+    return f"your message says it {_MODAL_WORDS[said]}; the claim says it {_MODAL_WORDS[held]}"
+
+
+_MODAL_WORDS = {
+    "possible": "could happen",
+    "planned": "is planned or expected",
+    "future": "will happen",
+    "done": "happened",
+}
+
+_QUANTIFIERS = (
+    ("all", r"all|every|everyone|everybody|each|always|entire|whole"),
+    ("most", r"most|majority|mostly|more than half|over half|nearly all|almost all"),
+    (
+        "few",
+        r"minority|few|fewer than half|less than half|under half|only some|a handful|"
+        r"hardly any|rarely",
+    ),
+    ("some", r"some|several|many|a number of"),
+)
+_QUANT = [
+    (name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for name, pattern in _QUANTIFIERS
+]
+
+
+def quantifier(text: str, anchors: set[str]) -> str | None:
+    """How many of the shared thing `text` speaks of: all, most, few, some or unsaid."""
+    found = _markers(text, anchors, _QUANT)
+    return next((name for name, _ in _QUANT if name in found), None)
+
+
+def _quantifier_clash(message: str, claim: str) -> str | None:
+    anchors = _anchors(asserted(message), claim)
+    said, held = quantifier(message, anchors), quantifier(claim, anchors)
+    if said is None or held is None or said == held or {said, held} <= {"some", "few"}:
+        return None
+    return f"your message says {said}; the claim says {held}"
+
+
+# -- the verdict ----------------------------------------------------------------------------------
+
+_NEGATIVE_QUESTION = re.compile(
+    r"(?:^|(?<=[,;:] ))(?P<aux>wasn'?t|weren'?t|isn'?t|aren'?t|didn'?t|doesn'?t|hasn'?t|haven'?t|"
+    r"hadn'?t|won't|wouldn'?t|couldn'?t|can't|shouldn'?t|don't)\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_POSITIVE = {
+    "wasn't": "was", "weren't": "were", "isn't": "is", "aren't": "are", "didn't": "did",
+    "doesn't": "does", "don't": "do", "hasn't": "has", "haven't": "have", "hadn't": "had",
+    "won't": "will", "wouldn't": "would", "couldn't": "could", "can't": "can",
+    "shouldn't": "should",
+}  # fmt: skip
+_POSITIVE.update({aux.replace("'", ""): plain for aux, plain in _POSITIVE.items()})
+
+
+def _as_asked(text: str) -> str:
+    """A negative question asks about the positive claim: "Wasn't Apple sued?" (or, as chat
+    writes it, "didnt apple get sued") is not a denial that Apple was sued."""
+    core = asserted(text).replace("’", "'")
+    asked = clean(text).rstrip(" !").endswith("?")
+    match = _NEGATIVE_QUESTION.search(core)
+    if match is None:
+        return core
+    aux = match["aux"].casefold()
+    # Opening the message, a negative auxiliary asks ("didnt hungary block …"); elsewhere,
+    # and for "don't" (which also commands), only a question mark says it asks.
+    if not asked and (match.start() > 0 or aux in ("don't", "dont")):
+        return core
+    return core[: match.start()] + _POSITIVE[aux] + match["rest"]
+
+
+def judge_identity(message: str, claim: Claim) -> Identity:
+    """Whether `message` is `claim`, contradicts it, is another claim or is no claim at all."""
+    reason = no_claim(message)
+    if reason is not None:
+        return Identity(Verdict.NO_CLAIM, reason)
+    said = _as_asked(message)
+    for check in (_attribution_clash, _role_swap, _modality_clash, _quantifier_clash):
+        reason = check(said, claim.text)
+        if reason is not None:
+            return Identity(Verdict.DIFFERENT, reason)
+    stance, reason = judge_stance(said, claim)
+    verdict = Verdict.CONTRADICTS if stance is Stance.CONTRADICTS else Verdict.SAME
+    return Identity(verdict, reason)

@@ -1,0 +1,176 @@
+"""Names in text (people, places, organisations) and the other ways they are written.
+
+"Man City" is Manchester City, "DOJ" the Department of Justice, "BoE" the Bank of England and
+"the Commission" the European Commission: a message that writes a name another way states the
+same claim, so comparisons of names go through `forms`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from verifiers.text.normalize import clean
+from verifiers.text.numbers import MONTHS, WEEKDAYS
+from verifiers.text.tokens import word_set
+
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|\d+(?:[.,]\d+)*")
+
+# Words that do not make a name on their own ("the Party", "City").
+GENERIC = word_set(
+    """
+    the of and for city united party department bank union state states ministry office
+    council court house company group national international association federal republic
+    kingdom government club university school hospital county new north south east west
+    european american british chinese russian indian french german ukrainian australian
+    """
+)
+# A sentence's first word is capitalised anyway: these are not names there.
+COMMON_STARTS = word_set(
+    """
+    the a an this that these those it its his her their our my your some most all many few
+    no not only in on at by for from with after before during since as if when while why how
+    what who which there here then so but and or yet is are was were did does do has have
+    had will would can could may might should must i we they he she you one two three
+    lol omg ok so wait breaking apparently reportedly
+    people officials authorities experts scientists researchers doctors police reports report
+    studies study data figures photos pictures images videos documents records analysts critics
+    sources residents voters fans players workers staff students parents children women men
+    """
+)
+_JOINERS = word_set("of the de van von al bin da du la le")
+# Other names a name goes by, beyond its initials and short form (lower case).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "eu": ("european union", "european commission", "the commission", "brussels"),
+    "us": ("united states", "america", "american", "usa", "u s", "the states"),
+    "uk": ("united kingdom", "britain", "great britain", "british"),
+    "china": ("beijing", "chinese", "prc"),
+    "russia": ("kremlin", "the kremlin", "russian"),
+    "scotus": ("supreme court", "us supreme court", "u s supreme court"),
+    "meps": ("european parliament", "mep", "the parliament"),
+    "mps": ("house of commons", "the commons", "parliament"),
+    "un": ("united nations",),
+    "nhs": ("national health service",),
+    "who": ("world health organization", "world health organisation"),
+    "fed": ("federal reserve", "the fed"),
+    "ecb": ("european central bank",),
+    "imf": ("international monetary fund",),
+    "spurs": ("tottenham", "tottenham hotspur"),
+    "man utd": ("manchester united", "man united"),
+    "man city": ("manchester city",),
+    "psg": ("paris saint germain", "paris st germain"),
+}
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, lower-cased, with one apostrophe kept inside ("don't")."""
+    return [w.casefold().replace("’", "'") for w in WORD.findall(text)]
+
+
+def names(text: str) -> list[tuple[str, ...]]:
+    """Runs of capitalised words, lower-cased: the people, places and organisations a text
+    names. A sentence's first word counts unless it is a common word; months and weekdays
+    never do, and a run of generic words ("The Party") is no name."""
+    runs: list[tuple[str, ...]] = []
+    current: list[str] = []
+    raw = WORD.findall(clean(text))
+    for i, word in enumerate(raw):
+        lowered = word.casefold().replace("’", "'")
+        capital = word[:1].isupper() and not word[:1].isdigit()
+        calendar = lowered in MONTHS or lowered in WEEKDAYS
+        common_start = (i == 0 or raw[i - 1] in ".!?") and lowered in COMMON_STARTS
+        joins = (
+            lowered in _JOINERS and bool(current) and i + 1 < len(raw) and raw[i + 1][:1].isupper()
+        )
+        if (capital and not calendar and not common_start) or joins:
+            current.append(lowered)
+            continue
+        if current:
+            runs.append(tuple(current))
+        current = []
+    if current:
+        runs.append(tuple(current))
+    return [run for run in runs if not all(w in GENERIC or w in _JOINERS for w in run)]
+
+
+@lru_cache(maxsize=20_000)
+def forms(name: tuple[str, ...]) -> frozenset[str]:
+    """How else a name may be written: its distinctive words, its initials ("doj", "boe",
+    "eu"), its short form ("man city") and the aliases known for it."""
+    full = " ".join(name)
+    found = {full}
+    found |= {w for w in name if len(w) >= 4 and w not in GENERIC}
+    if len(name) >= 2:
+        found.add("".join(w[0] for w in name))  # Bank of England: "boe"; Justice: "doj"
+        found.add("".join(w[0] for w in name if w not in _JOINERS))  # "United States": "us"
+        found.add(" ".join([name[0][:3], *name[1:]]))  # Manchester City: "man city"
+    for short, longs in ALIASES.items():
+        if full == short or full in longs or (full.startswith("the ") and full[4:] in longs):
+            found |= {short, *longs}
+    return frozenset(f for f in found if len(f) >= 2)
+
+
+def position(text_words: list[str], name: tuple[str, ...]) -> int | None:
+    """Where `name`, in any of its forms, first appears among `text_words`, or None. A long
+    one-word form also matches a near-spelling ("Zelensky" for "Zelenskyy")."""
+    joined = " " + " ".join(text_words) + " "
+    best: int | None = None
+    for form in forms(name):
+        at = joined.find(f" {form} ")
+        if at >= 0:
+            index = joined[:at].count(" ")
+        elif len(form) >= 5 and " " not in form:
+            index = next((i for i, w in enumerate(text_words) if same_spelling(w, form)), -1)
+        else:
+            continue
+        if index >= 0:
+            best = index if best is None else min(best, index)
+    return best
+
+
+def same_spelling(a: str, b: str) -> bool:
+    """Near-spellings and inflections of one name ("Zelenskiy", "Ukraine's"/"Ukrainian")."""
+    return fuzz.ratio(a, b) >= 80 or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
+
+
+def mentions(text: str, name_text: str) -> bool:
+    """Whether `text` names what `name_text` names, in any of its forms."""
+    text_words = words(text)
+    runs = names(name_text) or [tuple(words(name_text))]
+    return any(position(text_words, run) is not None for run in runs if run)
+
+
+def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
+    """The claim's name words that the message also names (in any form, or by an acronym of
+    its own: "DJT" for Donald Trump, "RFK" for Robert F. Kennedy), and the message's words
+    that spell them: neither is a replaced name."""
+    message_words = words(message)
+    joined = " " + " ".join(message_words) + " "
+    acronyms = {w.casefold() for w in WORD.findall(message) if _acronym(w)}
+    in_claim: set[str] = set()
+    in_message: set[str] = set()
+    for run in names(claim):
+        spelled = [form for form in forms(run) if f" {form} " in joined]
+        initials = "".join(w[0] for w in run if w not in _JOINERS)
+        spelled += [a for a in acronyms if len(initials) >= 2 and _abbreviates(a, initials)]
+        if spelled:
+            in_claim |= set(run)
+            for form in spelled:
+                in_message |= set(form.split())
+    return in_claim, in_message
+
+
+def _acronym(word: str) -> bool:
+    """ "DJT", "BoE", "MEPs": two to five letters, mostly capitals."""
+    letters = [ch for ch in word if ch.isalpha()]
+    capitals = sum(ch.isupper() for ch in letters)
+    return 2 <= len(letters) <= 5 and capitals >= 2 and capitals >= len(letters) - 2
+
+
+def _abbreviates(acronym: str, initials: str) -> bool:
+    """One is the other with letters left out ("djt" / "dt", "rfk" / "rfkj")."""
+    short, long = sorted((acronym, initials), key=len)
+    rest = iter(long)
+    return all(ch in rest for ch in short)
