@@ -23,6 +23,7 @@ from verifiers.matching.stance import judge_stance
 from verifiers.models import Claim, Stance
 from verifiers.text.names import WORD, mentions, names, position, words
 from verifiers.text.normalize import clean
+from verifiers.text.numbers import quantities
 from verifiers.text.tokens import STOPWORDS, stem, word_set
 
 
@@ -334,6 +335,48 @@ def _role_swap(message: str, claim: str) -> str | None:
     return None
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-–—]\s|\bwhile\b|\bwhereas\b|\bbut\b")
+_CONJOINED = word_set("and with vs v versus or plus nor")
+
+
+def _subject_swap(message: str, claim: str) -> str | None:
+    """The claim's first-named party named later in the message, and one named later in the
+    claim named first in the message, in one clause of each: "China put tariffs on US goods"
+    for "the United States raised tariffs on China". A passive "by" in either turns it back."""
+    said = _first_clause_pair(asserted(message), claim, message_side=True)
+    held = _first_clause_pair(claim, claim, message_side=False)
+    if said is None or held is None:
+        return None
+    if said[0] == held[1] and said[1] == held[0] and said[2] == held[2]:
+        return f"roles swapped: the claim says {held[0]} … {held[1]}, your message the reverse"
+    return None
+
+
+def _first_clause_pair(
+    text: str, claim: str, *, message_side: bool
+) -> tuple[str, str, bool] | None:
+    """The first two of the claim's names in `text`'s first clause that holds two: (first,
+    second, passive), or None."""
+    runs = names(claim)
+    for clause in _CLAUSE_BREAK.split(text):
+        clause_words = words(clause)
+        placed = sorted(
+            (at, " ".join(run)) for run in runs if (at := position(clause_words, run)) is not None
+        )
+        distinct = []
+        for at, name in placed:
+            if all(name != seen for _, seen in distinct):
+                distinct.append((at, name))
+        if len(distinct) < 2:
+            continue
+        (a, first), (b, second) = distinct[:2]
+        between = clause_words[a + 1 : b]
+        if not between or all(w in _CONJOINED or w in STOPWORDS for w in between):
+            return None  # "Apple and Spotify", "Musk with Altman": no roles
+        return first, second, "by" in between
+    return None
+
+
 # -- how sure, and how many -----------------------------------------------------------------------
 
 _MODALITY = (
@@ -343,10 +386,13 @@ _MODALITY = (
     ),
     (
         "planned",
-        r"plans? to|planning to|planned to|intends? to|intended to|aims? to|wants? to|"
-        r"expected to|likely to|considering|considers|proposed|proposes|proposing|"
-        r"threaten(?:s|ed)? to|vow(?:s|ed)? to|promis(?:es|ed) to|set to|due to|hopes? to|"
-        r"seeks? to|seeking to|mulls?|mulling",
+        r"plans? to|planning to|planned to|intends? to|intending to|intended to|aims? to|"
+        r"aiming to|wants? to|wanting to|expected to|expects? (?:\w+ ){0,3}?to|expecting|"
+        r"likely to|considering|considers|weighing|proposed|proposes|proposing|"
+        r"threaten(?:s|ed|ing)?(?: to)?|vow(?:s|ed|ing)? to|promis(?:es|ed|ing) to|set to|"
+        r"due to|hopes? to|hoping to|seeks? to|seeking to|trying to|tries to|attempting to|"
+        r"mulls?|mulling|bid to|push(?:es|ing)? to|moving to|preparing to|on course to|"
+        r"on track to|in talks to|would",
     ),
     ("future", r"will|'ll|shall|going to|gonna|is to|are to"),
 )
@@ -406,7 +452,11 @@ _MODAL_WORDS = {
 
 _QUANTIFIERS = (
     ("all", r"all|every|everyone|everybody|each|always|entire|whole"),
-    ("most", r"most|majority|mostly|more than half|over half|nearly all|almost all"),
+    (
+        "most",
+        r"most|majority|mostly|more than half|over half|nearly all|almost all|nearly everyone|"
+        r"almost everyone|nearly every|almost every|the bulk",
+    ),
     (
         "few",
         r"minority|few|fewer than half|less than half|under half|only some|a handful|"
@@ -420,9 +470,33 @@ _QUANT = [
 
 
 def quantifier(text: str, anchors: set[str]) -> str | None:
-    """How many of the shared thing `text` speaks of: all, most, few, some or unsaid."""
+    """How many of the shared thing `text` speaks of: all, most, few, some, half or unsaid.
+    A share written as a number counts too: "64%" and "nine of 14" are most, "16%" few."""
     found = _markers(text, anchors, _QUANT)
-    return next((name for name, _ in _QUANT if name in found), None)
+    named = next((name for name, _ in _QUANT if name in found), None)
+    return named or _share(asserted(text))
+
+
+_OF_TOTAL = re.compile(r"\b(\d+|[a-z]+) (?:out )?of (?:its |the |their |his |her )?(\d+)\b")
+
+
+def _share(text: str) -> str | None:
+    """The quantifier a percentage, a fraction or "N of M" amounts to."""
+    lowered = text.casefold()
+    shares = [q.value for q in quantities(lowered) if q.unit == "%"]
+    for match in _OF_TOTAL.finditer(lowered):
+        part = quantities(match[1])
+        total = float(match[2])
+        if part and total:
+            shares.append(100 * part[0].value / total)
+    if not shares:
+        return None
+    share = shares[0]
+    if share >= 99.5:
+        return "all"
+    if share > 50.5:
+        return "most"
+    return "half" if share >= 49.5 else "few"
 
 
 def _quantifier_clash(message: str, claim: str) -> str | None:
@@ -430,6 +504,8 @@ def _quantifier_clash(message: str, claim: str) -> str | None:
     said, held = quantifier(message, anchors), quantifier(claim, anchors)
     if said is None or held is None or said == held or {said, held} <= {"some", "few"}:
         return None
+    if "some" in (said, held) and {said, held} & {"half", "most"}:
+        return None  # "some" does not deny that it is half
     return f"your message says {said}; the claim says {held}"
 
 
@@ -471,7 +547,13 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     if reason is not None:
         return Identity(Verdict.NO_CLAIM, reason)
     said = _as_asked(message)
-    for check in (_attribution_clash, _role_swap, _modality_clash, _quantifier_clash):
+    for check in (
+        _attribution_clash,
+        _role_swap,
+        _subject_swap,
+        _modality_clash,
+        _quantifier_clash,
+    ):
         reason = check(said, claim.text)
         if reason is not None:
             return Identity(Verdict.DIFFERENT, reason)

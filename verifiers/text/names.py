@@ -95,13 +95,24 @@ def names(text: str) -> list[tuple[str, ...]]:
     return [run for run in runs if not all(w in GENERIC or w in _JOINERS for w in run)]
 
 
+# Titles and roles come and go around a name ("President William Ruto", "Ruto"): never a form.
+TITLES = word_set(
+    """
+    president prime minister chancellor secretary senator sen rep representative dr mr mrs ms
+    sir dame lord lady king queen prince princess pope general judge justice governor mayor
+    chief ceo head leader former late saint st professor prof councillor cllr deputy vice
+    foreign home health finance interior defence defense economy asteroid comet planet
+    """
+)
+
+
 @lru_cache(maxsize=20_000)
 def forms(name: tuple[str, ...]) -> frozenset[str]:
     """How else a name may be written: its distinctive words, its initials ("doj", "boe",
     "eu"), its short form ("man city") and the aliases known for it."""
     full = " ".join(name)
     found = {full}
-    found |= {w for w in name if len(w) >= 4 and w not in GENERIC}
+    found |= {w for w in name if len(w) >= 4 and w not in GENERIC and w not in TITLES}
     if len(name) >= 2:
         found.add("".join(w[0] for w in name))  # Bank of England: "boe"; Justice: "doj"
         found.add("".join(w[0] for w in name if w not in _JOINERS))  # "United States": "us"
@@ -131,8 +142,14 @@ def position(text_words: list[str], name: tuple[str, ...]) -> int | None:
 
 
 def same_spelling(a: str, b: str) -> bool:
-    """Near-spellings and inflections of one name ("Zelenskiy", "Ukraine's"/"Ukrainian")."""
-    return fuzz.ratio(a, b) >= 80 or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
+    """Near-spellings and inflections of one name ("Zelenskiy", "Ukraine's"/"Ukrainian"), but
+    not another name that rhymes ("Westgate"/"Eastgate", "Arctic"/"Antarctic")."""
+    if len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]:
+        return True
+    return a[:1] == b[:1] and fuzz.ratio(a, b) >= SPELLING_RATIO
+
+
+SPELLING_RATIO = 85
 
 
 def mentions(text: str, name_text: str) -> bool:
@@ -151,8 +168,11 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
     acronyms = {w.casefold() for w in WORD.findall(message) if _acronym(w)}
     in_claim: set[str] = set()
     in_message: set[str] = set()
+    message_runs = names(message)
     for run in names(claim):
         spelled = [form for form in forms(run) if f" {form} " in joined]
+        # "Southern Water" does not spell "Thames Water" for sharing "Water".
+        spelled = [f for f in spelled if " " in f or not _conflicts(f, run, message_runs)]
         initials = "".join(w[0] for w in run if w not in _JOINERS)
         spelled += [a for a in acronyms if len(initials) >= 2 and _abbreviates(a, initials)]
         if spelled:
@@ -160,6 +180,17 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
             for form in spelled:
                 in_message |= set(form.split())
     return in_claim, in_message
+
+
+def _conflicts(word: str, run: tuple[str, ...], message_runs: list[tuple[str, ...]]) -> bool:
+    """Whether the message writes `word` inside another name: one with a distinctive word
+    that `run` lacks."""
+    for other in message_runs:
+        if word in other:
+            extra = [w for w in other if w not in run and w not in GENERIC and w not in TITLES]
+            if extra and not any(same_spelling(w, r) for w in extra for r in run):
+                return True
+    return False
 
 
 def _acronym(word: str) -> bool:
