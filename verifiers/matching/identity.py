@@ -202,13 +202,16 @@ _ATTRIBUTED = re.compile(
     re.IGNORECASE,
 )
 _ACCORDING = re.compile(r"^according to (?P<speaker>[^,]{2,60}),\s*(?P<said>.+)$", re.IGNORECASE)
+_ACCORDING_LAST = re.compile(
+    r"^(?P<said>.+?),?\s+according to (?P<speaker>[^,]{2,60}?)[.!]*$", re.IGNORECASE
+)
 _INVERTED = re.compile(
-    rf"^(?P<said>.+?),?\s+(?P<speaker>(?:[^\s,]+\s+){{0,5}}[^\s,]+)\s+(?:{_REPORTING})"
+    rf"^(?P<said>.+?),\s+(?P<speaker>(?:[^\s,]+\s+){{0,3}}[^\s,]+)\s+(?:{_REPORTING})"
     rf"(?:\s+(?:on \w+|in \w+|today|yesterday|last \w+))?[.!]*$",
     re.IGNORECASE,
 )
 _SAID_FIRST = re.compile(
-    rf"^(?P<said>.+?),?\s+(?:{_REPORTING})\s+(?P<speaker>(?:[^\s,]+\s+){{0,5}}[^\s,.]+)[.!]*$",
+    rf"^(?P<said>.+?),\s+(?:{_REPORTING})\s+(?P<speaker>(?:[^\s,]+\s+){{0,3}}[^\s,.]+)[.!]*$",
     re.IGNORECASE,
 )
 # Speakers that wrap a claim instead of making it: "my uncle says", "people are saying".
@@ -245,7 +248,11 @@ def attribution(text: str) -> Attribution | None:
         if match is not None and match["verb"].casefold() in _OUTLET_VERBS:
             return None
     if match is None:
+        match = _ACCORDING_LAST.match(core)
+    if match is None:
         match = _INVERTED.match(core) or _SAID_FIRST.match(core)
+        if match is not None and not names(match["speaker"]):
+            return None  # "…, they're in a good place": an inverted speaker is named
     if match is None:
         return None
     speaker = match["speaker"].strip()
@@ -352,6 +359,17 @@ def _subject_swap(message: str, claim: str) -> str | None:
     return None
 
 
+_PLACE_WORDS = word_set("in at from of on to for by near into across inside outside within")
+
+
+def _party(clause_words: list[str], at: int, run: tuple[str, ...]) -> bool:
+    """Whether the name at `at` can be a party to the verb: not a possessive ("India's
+    ruling party") nor a place or source after a preposition ("in Manhattan", "from Brazil")."""
+    last = clause_words[min(at + len(run) - 1, len(clause_words) - 1)]
+    before = clause_words[at - 1] if at > 0 else ""
+    return not last.endswith("'s") and before not in _PLACE_WORDS
+
+
 def _first_clause_pair(
     text: str, claim: str, *, message_side: bool
 ) -> tuple[str, str, bool] | None:
@@ -387,14 +405,18 @@ _MODALITY = (
     (
         "planned",
         r"plans? to|planning to|planned to|intends? to|intending to|intended to|aims? to|"
-        r"aiming to|wants? to|wanting to|expected to|expects? (?:\w+ ){0,3}?to|expecting|"
-        r"likely to|considering|considers|weighing|proposed|proposes|proposing|"
-        r"threaten(?:s|ed|ing)?(?: to)?|vow(?:s|ed|ing)? to|promis(?:es|ed|ing) to|set to|"
-        r"due to|hopes? to|hoping to|seeks? to|seeking to|trying to|tries to|attempting to|"
+        r"aiming to|wants? to|wanting to|"
+        r"considering|considers|weighing|proposed|proposes|proposing|"
+        r"threaten(?:s|ed|ing)? to|vow(?:s|ed|ing)? to|promis(?:es|ed|ing) to|"
+        r"hopes? to|hoping to|seeks? to|seeking to|trying to|tries to|attempting to|"
         r"mulls?|mulling|bid to|push(?:es|ing)? to|moving to|preparing to|on course to|"
         r"on track to|in talks to|would",
     ),
-    ("future", r"will|'ll|shall|going to|gonna|is to|are to"),
+    (
+        "future",
+        r"will|'ll|shall|going to|gonna|is to|are to|expected to|expects? (?:\w+ ){0,3}?to|"
+        r"likely to|set to|due to (?!\$|\d)",
+    ),
 )
 _MODAL = [(name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for name, pattern in _MODALITY]
 _ASKING_BOT = re.compile(r"\b(?:can|could|will|would) (?:you|u|someone|anyone)\b", re.IGNORECASE)
@@ -409,17 +431,25 @@ def _anchors(message: str, claim: str) -> set[str]:
     return said & {_key(w) for w in words(claim) if w not in STOPWORDS and not w[:1].isdigit()}
 
 
+_NOT_MARKERS = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)? may|may \d{1,4}|(?:in|since|by|until|till|from|last|"
+    r"early|late|mid|this|next) may|some or all|(?:that|which|who) would|due to)\b"
+)
+
+
 def _markers(text: str, anchors: set[str], kinds: list[tuple[str, re.Pattern[str]]]) -> set[str]:
     """The kinds of marker ("could", "plans to", "most") of `text` that bear on a shared
-    word: one of the few words right after the marker."""
+    word: one of the few content words right after the marker. "May" the month, "some or
+    all" and a "would" of a relative clause mark nothing."""
     core = " ".join(words(_ASKING_BOT.sub(" ", asserted(text))))
+    core = _NOT_MARKERS.sub(lambda m: "some" if m[0] == "some or all" else " ", core)
     text_words = core.split()
     found: set[str] = set()
     for name, pattern in kinds:
         for match in pattern.finditer(core):
             end = core[: match.end()].count(" ") + 1
-            following = text_words[end : end + MARKER_REACH + 1]
-            if any(_key(w) in anchors for w in following):
+            following = [w for w in text_words[end : end + 8] if w not in STOPWORDS]
+            if any(_key(w) in anchors for w in following[:MARKER_REACH]):
                 found.add(name)
                 break
     return found

@@ -80,7 +80,10 @@ def names(text: str) -> list[tuple[str, ...]]:
         lowered = word.casefold().replace("’", "'")
         capital = word[:1].isupper() and not word[:1].isdigit()
         calendar = lowered in MONTHS or lowered in WEEKDAYS
-        common_start = (i == 0 or raw[i - 1] in ".!?") and lowered in COMMON_STARTS
+        # A sentence's first word: a common word, or a verb ("Asked by reporters, …").
+        common_start = (i == 0 or raw[i - 1] in ".!?") and (
+            lowered in COMMON_STARTS or lowered.endswith(("ed", "ing"))
+        )
         joins = (
             lowered in _JOINERS and bool(current) and i + 1 < len(raw) and raw[i + 1][:1].isupper()
         )
@@ -153,10 +156,13 @@ SPELLING_RATIO = 85
 
 
 def mentions(text: str, name_text: str) -> bool:
-    """Whether `text` names what `name_text` names, in any of its forms."""
+    """Whether `text` names what `name_text` names, in any of its forms or by its initials
+    ("the EA" for the Environment Agency)."""
     text_words = words(text)
     runs = names(name_text) or [tuple(words(name_text))]
-    return any(position(text_words, run) is not None for run in runs if run)
+    if any(position(text_words, run) is not None for run in runs if run):
+        return True
+    return bool(covered(text, name_text)[0]) or bool(covered(name_text, text)[0])
 
 
 def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
