@@ -193,6 +193,14 @@ _REPORTING = (
     r"declares|asserted|asserts|maintained|maintains|revealed|reveals|accused|accuses|"
     r"predicted|predicts|promised|promises|vowed|vows|denied|denies|believes|believed|thinks"
 )
+# Verbs that are also acts ("the WHO declared an emergency"): they report speech only when
+# what was said follows as a clause ("declared that …", "announced: …").
+_ACTS = word_set(
+    """
+    announced announces declared declares revealed reveals predicted predicts promised
+    promises vowed vows denied denies accused accuses admitted admits warned warns
+    """
+)
 _ATTRIBUTED = re.compile(
     rf"^(?P<speaker>(?:[^\s,;:]+\s+){{0,7}}?[^\s,;:]+)(?:,[^,]{{1,60}},)?\s+"
     rf"(?:(?:has|had|have|once|repeatedly|publicly|falsely|wrongly|also)\s+)?"
@@ -222,6 +230,8 @@ _NOBODY = word_set(
     colleague boss neighbour neighbor grandma grandpa wife husband girlfriend boyfriend
     guy post tweet video meme thread article headline internet twitter facebook tiktok
     reddit instagram whatsapp telegram youtube feed group chat
+    scientists experts researchers doctors officials analysts studies study reports report
+    sources critics economists commentators pundits
     """
 )
 # Outlets report: "the FT reported that Y" cites a source for Y, it does not claim that
@@ -242,13 +252,18 @@ class Attribution:
 def attribution(text: str) -> Attribution | None:
     """Who a statement is attributed to and what they said, when it names a speaker."""
     core = _STARTS_QUESTION.sub("", asserted(text)).rstrip("?.! ")
-    match = _ACCORDING.match(core)
-    if match is None:
-        match = _ATTRIBUTED.match(core)
-        if match is not None and match["verb"].casefold() in _OUTLET_VERBS:
+    # "According to X, Y" cites a source for Y; it does not make Y a claim about X.
+    if _ACCORDING.match(core) or _ACCORDING_LAST.match(core):
+        return None
+    match = _ATTRIBUTED.match(core)
+    if match is not None:
+        verb = match["verb"].casefold()
+        if verb in _OUTLET_VERBS:
             return None
-    if match is None:
-        match = _ACCORDING_LAST.match(core)
+        if verb in _ACTS and not re.search(
+            rf"\b{verb}\b\s*(?:that\b|:|[\"“'])", core, re.IGNORECASE
+        ):
+            match = None
     if match is None:
         match = _INVERTED.match(core) or _SAID_FIRST.match(core)
         if match is not None and not names(match["speaker"]):
@@ -389,8 +404,10 @@ def _first_clause_pair(
             continue
         (a, first), (b, second) = distinct[:2]
         between = clause_words[a + 1 : b]
-        if not between or all(w in _CONJOINED or w in STOPWORDS for w in between):
-            return None  # "Apple and Spotify", "Musk with Altman": no roles
+        if not any(_is_verb(w) or w.endswith("s") for w in between):
+            return None  # "Apple and Spotify", "Wexcombe councillor Roy Faraday": no roles
+        if ({"from", "to"} & set(between) and not message_side) or "from" in between:
+            return None  # "went to Real from Dortmund": a converse verb, not swapped roles
         return first, second, "by" in between
     return None
 
@@ -405,7 +422,7 @@ _MODALITY = (
     (
         "planned",
         r"plans? to|planning to|planned to|intends? to|intending to|intended to|aims? to|"
-        r"aiming to|wants? to|wanting to|"
+        r"aiming to|wants?|wanted|wanting|"
         r"considering|considers|weighing|proposed|proposes|proposing|"
         r"threaten(?:s|ed|ing)? to|vow(?:s|ed|ing)? to|promis(?:es|ed|ing) to|"
         r"hopes? to|hoping to|seeks? to|seeking to|trying to|tries to|attempting to|"
@@ -414,7 +431,8 @@ _MODALITY = (
     ),
     (
         "future",
-        r"will|'ll|shall|going to|gonna|is to|are to|expected to|expects? (?:\w+ ){0,3}?to|"
+        r"will|'ll|it'll|they'll|we'll|he'll|she'll|that'll|there'll|you'll|shall|going to|"
+        r"gonna|is to|are to|expected to|expects? (?:\w+ ){0,3}?to|"
         r"likely to|set to|due to (?!\$|\d)",
     ),
 )

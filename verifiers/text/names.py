@@ -34,7 +34,7 @@ COMMON_STARTS = word_set(
     no not only in on at by for from with after before during since as if when while why how
     what who which there here then so but and or yet is are was were did does do has have
     had will would can could may might should must i we they he she you one two three
-    lol omg ok so wait breaking apparently reportedly
+    lol omg ok so wait breaking apparently reportedly someone somebody everyone everybody
     people officials authorities experts scientists researchers doctors police reports report
     studies study data figures photos pictures images videos documents records analysts critics
     sources residents voters fans players workers staff students parents children women men
@@ -49,12 +49,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "china": ("beijing", "chinese", "prc"),
     "russia": ("kremlin", "the kremlin", "russian"),
     "scotus": ("supreme court", "us supreme court", "u s supreme court"),
+    "fed": ("federal reserve", "the fed"),
+    "boe": ("bank of england", "threadneedle street"),
+    "commission": ("european commission", "brussels", "the commission"),
+    "team usa": ("united states", "usa", "us"),
     "meps": ("european parliament", "mep", "the parliament"),
     "mps": ("house of commons", "the commons", "parliament"),
     "un": ("united nations",),
     "nhs": ("national health service",),
     "who": ("world health organization", "world health organisation"),
-    "fed": ("federal reserve", "the fed"),
     "ecb": ("european central bank",),
     "imf": ("international monetary fund",),
     "spurs": ("tottenham", "tottenham hotspur"),
@@ -121,7 +124,8 @@ def forms(name: tuple[str, ...]) -> frozenset[str]:
         found.add("".join(w[0] for w in name if w not in _JOINERS))  # "United States": "us"
         found.add(" ".join([name[0][:3], *name[1:]]))  # Manchester City: "man city"
     for short, longs in ALIASES.items():
-        if full == short or full in longs or (full.startswith("the ") and full[4:] in longs):
+        # "US Federal Reserve" is the Fed too: a known name at the end of a longer one.
+        if full == short or any(full == n or full.endswith(" " + n) for n in longs):
             found |= {short, *longs}
     return frozenset(f for f in found if len(f) >= 2)
 
