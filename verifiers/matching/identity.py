@@ -357,21 +357,56 @@ def _role_swap(message: str, claim: str) -> str | None:
     return None
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-–—]\s|\bwhile\b|\bwhereas\b|\bbut\b")
-_CONJOINED = word_set("and with vs v versus or plus nor")
-
-
 def _subject_swap(message: str, claim: str) -> str | None:
-    """The claim's first-named party named later in the message, and one named later in the
-    claim named first in the message, in one clause of each: "China put tariffs on US goods"
-    for "the United States raised tariffs on China". A passive "by" in either turns it back."""
-    said = _first_clause_pair(asserted(message), claim, message_side=True)
-    held = _first_clause_pair(claim, claim, message_side=False)
-    if said is None or held is None:
+    """Another of the claim's parties doing what the claim's first party does: "China put
+    tariffs on US goods" for "the United States raised tariffs on China", "West Ham signed
+    Rice from Arsenal" for "Arsenal signed Rice from West Ham". Not when the message's first
+    party is followed by what follows it in the claim too ("Ukraine could hit Moscow, Trump
+    asked" for "Trump asked whether Ukraine could hit Moscow"), nor in the passive."""
+    said = words(asserted(message))
+    held = words(claim)
+    runs = [run for run in names(claim) if position(held, run) is not None]
+    placed_said = _parties(said, runs)
+    placed_held = _parties(held, runs)
+    if not placed_said or not placed_held:
         return None
-    if said[0] == held[1] and said[1] == held[0] and said[2] == held[2]:
-        return f"roles swapped: the claim says {held[0]} … {held[1]}, your message the reverse"
-    return None
+    (at_said, first_said), (_, first_held) = placed_said[0], placed_held[0]
+    in_said = {name for _, name in placed_said}
+    in_held = dict((name, at) for at, name in placed_held)
+    if first_said == first_held or first_held not in in_said or first_said not in in_held:
+        return None
+    size = len(first_said.split())
+    after_said = _next_content(said, at_said + size)
+    after_held = _next_content(held, in_held[first_said] + size)
+    if after_said is None or after_said == after_held or not _acts(said, at_said + len(run)):
+        return None
+    return f"roles swapped: the claim says {first_held} … {first_said}, your message the reverse"
+
+
+def _parties(text_words: list[str], runs: list[tuple[str, ...]]) -> list[tuple[int, str]]:
+    """The claim's names in `text_words` that can be parties, in order of appearance."""
+    placed = sorted(
+        (at, " ".join(run))
+        for run in runs
+        if (at := position(text_words, run)) is not None and _party(text_words, at, run)
+    )
+    seen: set[str] = set()
+    return [(at, name) for at, name in placed if not (name in seen or seen.add(name))]
+
+
+def _next_content(text_words: list[str], start: int) -> str | None:
+    return next((_key(w) for w in text_words[start:] if w not in STOPWORDS), None)
+
+
+_PASSIVE = word_set("was were is are been being be got gets get")
+
+
+def _acts(text_words: list[str], start: int) -> bool:
+    """Whether the words after a party make it the doer: a verb follows, not a passive."""
+    following = text_words[start : start + 3]
+    if not following or following[0] in _PASSIVE or following[0] in ("and", "with", "or"):
+        return False
+    return any(_is_verb(w) or w.endswith("s") for w in following)
 
 
 _PLACE_WORDS = word_set("in at from of on to for by near into across inside outside within")
@@ -383,33 +418,6 @@ def _party(clause_words: list[str], at: int, run: tuple[str, ...]) -> bool:
     last = clause_words[min(at + len(run) - 1, len(clause_words) - 1)]
     before = clause_words[at - 1] if at > 0 else ""
     return not last.endswith("'s") and before not in _PLACE_WORDS
-
-
-def _first_clause_pair(
-    text: str, claim: str, *, message_side: bool
-) -> tuple[str, str, bool] | None:
-    """The first two of the claim's names in `text`'s first clause that holds two: (first,
-    second, passive), or None."""
-    runs = names(claim)
-    for clause in _CLAUSE_BREAK.split(text):
-        clause_words = words(clause)
-        placed = sorted(
-            (at, " ".join(run)) for run in runs if (at := position(clause_words, run)) is not None
-        )
-        distinct = []
-        for at, name in placed:
-            if all(name != seen for _, seen in distinct):
-                distinct.append((at, name))
-        if len(distinct) < 2:
-            continue
-        (a, first), (b, second) = distinct[:2]
-        between = clause_words[a + 1 : b]
-        if not any(_is_verb(w) or w.endswith("s") for w in between):
-            return None  # "Apple and Spotify", "Wexcombe councillor Roy Faraday": no roles
-        if ({"from", "to"} & set(between) and not message_side) or "from" in between:
-            return None  # "went to Real from Dortmund": a converse verb, not swapped roles
-        return first, second, "by" in between
-    return None
 
 
 # -- how sure, and how many -----------------------------------------------------------------------
@@ -499,7 +507,7 @@ _MODAL_WORDS = {
 }
 
 _QUANTIFIERS = (
-    ("all", r"all|every|everyone|everybody|each|always|entire|whole"),
+    ("all", r"all|every|everyone|everybody|each|always|entire|whole|unanimous|unanimously"),
     (
         "most",
         r"most|majority|mostly|more than half|over half|nearly all|almost all|nearly everyone|"
@@ -508,7 +516,8 @@ _QUANTIFIERS = (
     (
         "few",
         r"minority|few|fewer than half|less than half|under half|only some|a handful|"
-        r"hardly any|rarely",
+        r"hardly any|rarely|a couple(?: of)?|a small (?:part|share|number|fraction)|"
+        r"only a small",
     ),
     ("some", r"some|several|many|a number of"),
 )

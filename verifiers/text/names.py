@@ -175,14 +175,24 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
     that spell them: neither is a replaced name."""
     message_words = words(message)
     joined = " " + " ".join(message_words) + " "
-    acronyms = {w.casefold() for w in WORD.findall(message) if _acronym(w)}
+    raw = WORD.findall(message)
+    acronyms = {w.casefold() for w in raw if _acronym(w)}
+    # A one-word form names something only where it is written as a name ("the Eras Tour"
+    # is not named by "a tour"), unless the message is written all in lower case.
+    lowercase = not any(ch.isupper() for ch in message)
+    capitalised = {w.casefold().replace("’", "'") for w in raw if w[:1].isupper()}
     in_claim: set[str] = set()
     in_message: set[str] = set()
     message_runs = names(message)
     for run in names(claim):
         spelled = [form for form in forms(run) if f" {form} " in joined]
         # "Southern Water" does not spell "Thames Water" for sharing "Water".
-        spelled = [f for f in spelled if " " in f or not _conflicts(f, run, message_runs)]
+        spelled = [
+            f
+            for f in spelled
+            if " " in f
+            or ((lowercase or f in capitalised) and not _conflicts(f, run, message_runs))
+        ]
         initials = "".join(w[0] for w in run if w not in _JOINERS)
         spelled += [a for a in acronyms if len(initials) >= 2 and _abbreviates(a, initials)]
         if spelled:
