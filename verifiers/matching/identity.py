@@ -378,7 +378,7 @@ def _subject_swap(message: str, claim: str) -> str | None:
     size = len(first_said.split())
     after_said = _next_content(said, at_said + size)
     after_held = _next_content(held, in_held[first_said] + size)
-    if after_said is None or after_said == after_held or not _acts(said, at_said + len(run)):
+    if after_said is None or after_said == after_held or not _acts(said, at_said + size):
         return None
     return f"roles swapped: the claim says {first_held} … {first_said}, your message the reverse"
 
