@@ -26,10 +26,11 @@ from verifiers.store import Scope
 DATA = Path(__file__).parent / "data"
 SLICE = DATA / "checkthat2020-dev-slice"
 
-# Floors for the 120-query dev slice (measured with the default thresholds, 2026-11-26: MAP@5
-# 0.826, P@1 0.783, R@5 0.883, answered correctly 54.2%, false answers 2.5%). The matcher is
-# deterministic, so these only fail when a change makes matching worse.
-FLOORS = {"map_at_5": 0.8, "p_at_1": 0.755, "recall_at_5": 0.865, "answered_correctly": 0.52}
+# Floors for the 120-query dev slice (measured with the default thresholds: MAP@5 0.826, P@1
+# 0.783, R@5 0.883, answered correctly 49.2% (the identity stage answers only the same claim),
+# false answers 2.5%). The matcher is deterministic, so these only fail when a change makes
+# matching worse.
+FLOORS = {"map_at_5": 0.8, "p_at_1": 0.755, "recall_at_5": 0.865, "answered_correctly": 0.48}
 CEILINGS = {"false_answers": 0.05}
 
 

@@ -430,7 +430,7 @@ _MODALITY = (
     (
         "planned",
         r"plans? to|planning to|planned to|intends? to|intending to|intended to|aims? to|"
-        r"aiming to|wants?|wanted|wanting|"
+        r"aiming to|wants? to|wanting to|wants? an? |"
         r"considering|considers|weighing|proposed|proposes|proposing|"
         r"threaten(?:s|ed|ing)? to|vow(?:s|ed|ing)? to|promis(?:es|ed|ing) to|"
         r"hopes? to|hoping to|seeks? to|seeking to|trying to|tries to|attempting to|"
@@ -443,6 +443,7 @@ _MODALITY = (
         r"gonna|is to|are to|expected to|expects? (?:\w+ ){0,3}?to|"
         r"likely to|set to|due to (?!\$|\d)",
     ),
+    ("either", r"to be"),
 )
 _MODAL = [(name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for name, pattern in _MODALITY]
 _ASKING_BOT = re.compile(r"\b(?:can|could|will|would) (?:you|u|someone|anyone)\b", re.IGNORECASE)
@@ -459,7 +460,7 @@ def _anchors(message: str, claim: str) -> set[str]:
 
 _NOT_MARKERS = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)? may|may \d{1,4}|(?:in|since|by|until|till|from|last|"
-    r"early|late|mid|this|next) may|some or all|(?:that|which|who) would|due to)\b"
+    r"early|late|mid|this|next) may|some or all|due to)\b"
 )
 
 
@@ -494,12 +495,14 @@ def modality(text: str, anchors: set[str]) -> str:
 def _modality_clash(message: str, claim: str) -> str | None:
     anchors = _anchors(asserted(message), claim)
     said, held = modality(message, anchors), modality(claim, anchors)
-    if said == held:
+    # "to be paid by NATO" says neither when: it goes with "will pay" and with "paid".
+    if said == held or ("either" in (said, held) and {said, held} <= {"either", "future", "done"}):
         return None
     return f"your message says it {_MODAL_WORDS[said]}; the claim says it {_MODAL_WORDS[held]}"
 
 
 _MODAL_WORDS = {
+    "either": "is to happen",
     "possible": "could happen",
     "planned": "is planned or expected",
     "future": "will happen",
