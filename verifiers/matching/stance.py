@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from verifiers.models import Claim, Stance
-from verifiers.text.names import COMMON_STARTS, covered, same_spelling
+from verifiers.text.names import COMMON_STARTS, DESCRIPTIONS, covered, same_spelling
 from verifiers.text.normalize import clean
 from verifiers.text.numbers import MONTHS, WEEKDAYS, Quantity, quantities
 from verifiers.text.tokens import STOPWORDS, stem, word_set
@@ -192,12 +192,24 @@ def _name_clash(
         if op != "replace" or h2 - h1 > MAX_SPAN or s2 - s1 > MAX_SPAN:
             continue
         old = _absent([w for w in held[h1:h2] if w.name_like and w.fold not in in_claim], said)
-        new = _absent([w for w in said[s1:s2] if w.name_like and w.fold not in in_message], held)
+        new = _absent(
+            [
+                w
+                for w in said[s1:s2]
+                if w.name_like and w.fold not in in_message and _stem_of(w) not in DESCRIPTIONS
+            ],
+            held,
+        )
         if old and new and not _abbreviates(new, old) and not _abbreviates(old, new):
             old_text = " ".join(w.text for w in old)
             new_text = " ".join(w.text for w in new)
             return f"your message says {new_text}; the claim says {old_text}"
     return None
+
+
+def _stem_of(word: _Word) -> str:
+    """ "town's" → "town": a description in the possessive is still a description."""
+    return word.fold.removesuffix("'s").removesuffix("’s")
 
 
 def _negated(words: list[_Word], hits: list[int]) -> bool:

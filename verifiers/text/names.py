@@ -40,7 +40,7 @@ COMMON_STARTS = word_set(
     sources residents voters fans players workers staff students parents children women men
     """
 )
-_JOINERS = word_set("of the de van von al bin da du la le")
+_JOINERS = word_set("of the for de van von al bin da du la le")
 # Other names a name goes by, beyond its initials and short form (lower case).
 ALIASES: dict[str, tuple[str, ...]] = {
     "eu": ("european union", "european commission", "the commission", "brussels"),
@@ -101,6 +101,17 @@ def names(text: str) -> list[tuple[str, ...]]:
     return [run for run in runs if not all(w in GENERIC or w in _JOINERS for w in run)]
 
 
+# Words that describe who or what without naming it ("the town", "the regulator"): another
+# way to refer to a named thing, never a different name.
+DESCRIPTIONS = word_set(
+    """
+    town village city country nation region area state county borough district council
+    government authority agency regulator watchdog court police army military firm company
+    business brand group side squad team club league party union bank ministry department
+    office president minister leader boss chief official officials spokesperson spokesman
+    spokeswoman players fans voters residents people parliament congress senate board
+    """
+)
 # Titles and roles come and go around a name ("President William Ruto", "Ruto"): never a form.
 TITLES = word_set(
     """
