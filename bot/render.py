@@ -15,6 +15,7 @@ from bot.identity import discord_user_id
 from bot.text import (
     CONTENT_MAX,
     DESCRIPTION_MAX,
+    FIELD_NAME_MAX,
     FIELD_VALUE_MAX,
     FOOTER_MAX,
     MESSAGE_EMBED_CHARS,
@@ -139,8 +140,16 @@ class CheckReply:
 
 
 def match_embed(
-    match: Match, segment: str, *, budget: int, compact: bool = False, number: int = 0
+    match: Match,
+    segment: str,
+    *,
+    budget: int,
+    compact: bool = False,
+    number: int = 0,
+    counterpart: tuple[str, Match] | None = None,
 ) -> discord.Embed:
+    """One answered claim; `counterpart`: its other half (the statement, or the claim that
+    someone made it) with its label, e.g. ("That Trump said it", the attribution claim)."""
     claim = match.claim
     embed = discord.Embed(
         title=truncate(status_heading(claim.status), TITLE_MAX),
@@ -154,6 +163,14 @@ def match_embed(
         reason = f" ({safe(match.stance_reason, 300)})" if match.stance_reason else ""
         embed.add_field(
             name="Stance", value=f"Your message contradicts this claim{reason}.", inline=False
+        )
+    if counterpart is not None:
+        label, other = counterpart
+        embed.add_field(
+            name=truncate(safe(label, 200), FIELD_NAME_MAX),
+            value=f"**{other.claim.status.label}** — {safe(other.claim.text, 300)}"
+            f" · `{other.claim.id}`",
+            inline=False,
         )
     if not compact:
         embed.add_field(name=YOUR_MESSAGE_FIELD, value=safe(segment, 300) or "…", inline=False)
@@ -174,6 +191,11 @@ def match_embed(
 def related_embed(related: Sequence[Match], budget: int) -> discord.Embed:
     lines = [
         f"**{m.claim.status.label}** ({m.score:.0%}) {safe(m.claim.text, 200)} · `{m.claim.id}`"
+        + (
+            f" — a different claim: {safe(m.stance_reason, 150)}"
+            if m.stance is Stance.DIFFERENT and m.stance_reason
+            else ""
+        )
         for m in related
     ]
     embed = discord.Embed(
@@ -221,11 +243,28 @@ def check_reply(result: CheckResult, *, compact: bool = False) -> CheckReply:
         )
     if not matches:
         notes.append("No claim in the database matches this.")
+    if result.skipped_segments:
+        notes.append(
+            f"Checked the {result.checked_segments} most claim-like parts of your message; "
+            f"{result.skipped_segments} more were not checked: send them separately."
+        )
+    halves = {
+        r.match.claim.id: (r.counterpart_label, r.counterpart)
+        for r in result.results
+        if r.match is not None and r.counterpart is not None
+    }
     related_budget = min(1500, _TOTAL_BUDGET // 3) if related else 0
     per_match = (_TOTAL_BUDGET - related_budget) // max(1, len(shown))
     numbered = len(shown) > 1
     embeds = [
-        match_embed(m, seg, budget=per_match, compact=compact, number=i + 1 if numbered else 0)
+        match_embed(
+            m,
+            seg,
+            budget=per_match,
+            compact=compact,
+            number=i + 1 if numbered else 0,
+            counterpart=halves.get(m.claim.id),
+        )
         for i, (m, seg) in enumerate(shown)
     ]
     return CheckReply(

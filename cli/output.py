@@ -71,10 +71,17 @@ def match_json(match: Match) -> dict[str, Any]:
 def check_json(result: CheckResult) -> dict[str, Any]:
     return {
         "input": result.input,
+        "checked_segments": result.checked_segments,
+        "skipped_segments": result.skipped_segments,
         "results": [
             {
                 "segment": r.segment,
                 "match": match_json(r.match) if r.match else None,
+                "counterpart": (
+                    {"label": r.counterpart_label, **match_json(r.counterpart)}
+                    if r.counterpart
+                    else None
+                ),
                 "related": [match_json(m) for m in r.related],
             }
             for r in result.results
@@ -118,6 +125,7 @@ def format_match(match: Match) -> list[str]:
     if match.stance is Stance.CONTRADICTS:
         reason = f": {match.stance_reason}" if match.stance_reason else ""
         lines.append(f"  ! Your text contradicts this claim{reason}")
+
     if claim.explanation:
         lines.append(_wrap(f"Why: {claim.explanation}"))
     if claim.sources:
@@ -136,14 +144,27 @@ def format_check(result: CheckResult) -> str:
         lines.append(f"“{segment.segment}”")
         if segment.match:
             lines.extend(format_match(segment.match))
+            if segment.counterpart:
+                other = segment.counterpart.claim
+                lines.append(
+                    f"  {segment.counterpart_label}: {other.status.label.upper()} — claim "
+                    f"{other.id}: {shorten(other.text, 100)}"
+                )
         else:
             lines.append("  No matching claim in the database.")
         for related in segment.related:
+            differs = related.stance is Stance.DIFFERENT and related.stance_reason
             lines.append(
                 f"  possibly related ({related.score:.2f}): {related.claim.id} — "
                 f"{shorten(related.claim.text, 120)}"
+                + (f" [a different claim: {related.stance_reason}]" if differs else "")
             )
         lines.append("")
+    if result.skipped_segments:
+        lines.append(
+            f"Checked the {result.checked_segments} most claim-like parts of the message; "
+            f"{result.skipped_segments} more were not checked: send them separately."
+        )
     return "\n".join(lines).rstrip()
 
 

@@ -228,3 +228,14 @@ def test_help_listings_show_each_commands_whole_first_sentence(cli: Cli) -> None
             if not sub.hidden:
                 first = " ".join((sub.help or "").split("\n\n")[0].split())
                 assert first.split(". ")[0] in listing, f"{path}: {first}"
+
+
+def test_a_long_paste_reports_checked_and_skipped_parts(cli: Cli) -> None:
+    paste = " ".join(
+        f"The harbour in town number {n} handled {n} thousand container ships last spring."
+        for n in range(1, 21)
+    )
+    out = cli.json("check", "--json", paste, status=1)
+    assert (out["checked_segments"], out["skipped_segments"]) == (12, 8)
+    text = cli("check", paste).stdout
+    assert "Checked the 12 most claim-like parts of the message; 8 more were not checked" in text

@@ -243,3 +243,22 @@ def test_identity_regression_on_the_held_out_quarter() -> None:
         assert report.figures[key] >= floor, (key, report.figures[key])
     for key, ceiling in HELD_OUT_CEILINGS.items():
         assert report.figures[key] <= ceiling, (key, report.figures[key])
+
+
+def test_the_statement_and_the_saying_are_shown_together_labelled(matcher: Matcher) -> None:
+    result = matcher.check("Fluoride in tap water lowers children's IQ", Scope())
+    [segment] = result.results
+    assert segment.counterpart is not None
+    assert segment.counterpart.claim.text.startswith("Councillor Dan Marsh said")
+    assert segment.counterpart_label == "That Councillor Dan Marsh said it"
+    assert all(m.claim.id != segment.counterpart.claim.id for m in segment.related)
+
+
+def test_a_long_paste_says_how_much_was_not_checked(matcher: Matcher) -> None:
+    sentences = [
+        f"The harbour in town number {n} handled {n} thousand container ships last spring."
+        for n in range(1, 21)
+    ]
+    result = matcher.check(" ".join(sentences), Scope())
+    assert result.checked_segments == MatchingSettings().max_segments == len(result.results)
+    assert result.skipped_segments == 20 - result.checked_segments

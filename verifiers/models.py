@@ -237,11 +237,18 @@ class SegmentResult(BaseModel):
     segment: str
     match: Match | None = None
     related: list[Match] = Field(default_factory=list)
+    # The answered claim's other half, when the database holds both a statement and the claim
+    # that someone made it: shown beside the answer with its label ("That X said it").
+    counterpart: Match | None = None
+    counterpart_label: str = ""
 
 
 class CheckResult(BaseModel):
     input: str
     results: list[SegmentResult] = Field(default_factory=list)
+    # A long message: the most claim-like segments are checked, and the rest counted.
+    checked_segments: int = 0
+    skipped_segments: int = 0
 
     @property
     def matches(self) -> list[Match]:

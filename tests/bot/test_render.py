@@ -112,3 +112,29 @@ def test_fit_shrinks_free_text_but_keeps_the_sources_field_whole() -> None:
     render.fit(embed, 1200)
     assert len(embed) <= 1200
     assert embed.fields[0].value == "[a](https://a.example) (a.example)"
+
+
+def test_the_reply_shows_the_other_half_labelled_and_what_was_not_checked() -> None:
+    statement = _claim("Fluoride in tap water lowers IQ", status=Status.FALSE)
+    saying = _claim("Cllr Marsh said fluoride in tap water lowers IQ", status=Status.CONFIRMED)
+    answer = Match(claim=statement, score=0.9, tier=Tier.CONFIDENT)
+    other = Match(claim=saying, score=0.5, tier=Tier.RELATED, stance=Stance.DIFFERENT)
+    result = CheckResult(
+        input="...",
+        results=[
+            SegmentResult(
+                segment="fluoride lowers IQ",
+                match=answer,
+                counterpart=other,
+                counterpart_label="That Cllr Marsh said it",
+            )
+        ],
+        checked_segments=12,
+        skipped_segments=3,
+    )
+    reply = render.check_reply(result)
+    [embed] = reply.embeds
+    field = next(f for f in embed.fields if f.name == "That Cllr Marsh said it")
+    assert field.value.startswith(f"**{Status.CONFIRMED.label}**")
+    assert "12 most claim-like parts" in reply.content and "3 more were not checked" in reply.content
+    assert embed_problems(_as_dicts(reply.embeds)) == []

@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import pairwise
 
+from rapidfuzz import fuzz
+
 from verifiers.matching.stance import judge_stance
 from verifiers.models import Claim, Stance
 from verifiers.text.names import WORD, mentions, names, position, words
-from verifiers.text.normalize import clean
+from verifiers.text.normalize import clean, normalize
 from verifiers.text.numbers import quantities
 from verifiers.text.tokens import STOPWORDS, stem, word_set
 
@@ -287,6 +289,32 @@ def attribution(text: str) -> Attribution | None:
     if set(speaker_words) & _NOBODY and not names(speaker):
         return None
     return Attribution(speaker, said)
+
+
+SAME_STATEMENT = 85  # rapidfuzz token-set ratio of two normalised statements that are one
+
+
+def attribution_label(answered: str, other: str) -> str | None:
+    """How to label `other` beside the answered claim when the two are a statement and the
+    claim that someone made it: "That Trump said it" or "Whether it is true"; else None."""
+    said_other, said_answered = attribution(other), attribution(answered)
+    if (
+        said_other is not None
+        and said_answered is None
+        and _same_statement(said_other.said, answered)
+    ):
+        return f"That {said_other.speaker} said it"
+    if (
+        said_answered is not None
+        and said_other is None
+        and _same_statement(said_answered.said, other)
+    ):
+        return "Whether it is true"
+    return None
+
+
+def _same_statement(a: str, b: str) -> bool:
+    return fuzz.token_set_ratio(normalize(a), normalize(b)) >= SAME_STATEMENT
 
 
 def _attribution_clash(message: str, claim: str) -> str | None:

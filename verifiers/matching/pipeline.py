@@ -34,7 +34,7 @@ from verifiers.matching.features import (
     screen_weights,
     semantic_features,
 )
-from verifiers.matching.identity import Verdict, judge_identity
+from verifiers.matching.identity import Verdict, attribution_label, judge_identity
 from verifiers.matching.model import (
     LEXICAL,
     SEMANTIC,
@@ -54,7 +54,7 @@ from verifiers.models import (
 )
 from verifiers.store.base import Scope, Store
 from verifiers.text.normalize import cap, normalize
-from verifiers.text.segment import message_query, segment
+from verifiers.text.segment import claim_segments, message_query, segment
 from verifiers.text.tokens import content_tokens, tokenize
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -184,10 +184,11 @@ class Matcher:
     # -- public API -------------------------------------------------------------------------
     def check(self, text: str, scope: Scope) -> CheckResult:
         """Match every claim-like segment of `text`; chit-chat yields no results."""
-        text = self._capped(text)
+        if not text.strip():
+            raise InvalidInput(EMPTY_INPUT)
         results: list[SegmentResult] = []
         best_for_claim: dict[str, tuple[float, int]] = {}
-        segments = segment(text, self._settings.max_segments)
+        segments, skipped = claim_segments(text, self._settings.max_segments)
         dense = self._encode([normalize(seg) for seg in segments]) if self.semantic else None
         for n, seg in enumerate(segments):
             each = None if dense is None else DenseQuery(dense[n], dense[n : n + 1])
@@ -206,7 +207,12 @@ class Matcher:
                 if result.match is not None:
                     best_for_claim[claim_id] = (result.match.score, len(results))
             results.append(result)
-        return CheckResult(input=text, results=self._with_flag_counts(results, scope))
+        return CheckResult(
+            input=self._capped(text),
+            results=self._with_flag_counts(results, scope),
+            checked_segments=len(segments),
+            skipped_segments=skipped,
+        )
 
     def rank(
         self,
@@ -618,10 +624,10 @@ class Matcher:
                         stance_reason=identity.reason,
                     )
                 )
-        return SegmentResult(segment=seg, match=match, related=related)
+        return _with_counterpart(SegmentResult(segment=seg, match=match, related=related))
 
     def _with_flag_counts(self, results: list[SegmentResult], scope: Scope) -> list[SegmentResult]:
-        ids = {m.claim.id for r in results for m in ([r.match] if r.match else []) + r.related}
+        ids = {m.claim.id for r in results for m in _shown(r)}
         if not ids:
             return results
         counts = self._store.open_flag_counts(ids, scope)
@@ -636,10 +642,32 @@ class Matcher:
                 update={
                     "match": counted(r.match) if r.match else None,
                     "related": [counted(m) for m in r.related],
+                    "counterpart": counted(r.counterpart) if r.counterpart else None,
                 }
             )
             for r in results
         ]
+
+
+def _shown(result: SegmentResult) -> list[Match]:
+    """Every claim a segment's result shows."""
+    answered = [m for m in (result.match, result.counterpart) if m is not None]
+    return answered + result.related
+
+
+def _with_counterpart(result: SegmentResult) -> SegmentResult:
+    """Move the answer's other half (the statement, or the claim that someone made it) from
+    the related claims to beside the answer, labelled."""
+    if result.match is None:
+        return result
+    for n, other in enumerate(result.related):
+        label = attribution_label(result.match.claim.text, other.claim.text)
+        if label is not None:
+            related = result.related[:n] + result.related[n + 1 :]
+            return result.model_copy(
+                update={"related": related, "counterpart": other, "counterpart_label": label}
+            )
+    return result
 
 
 _STANCE_OF = {

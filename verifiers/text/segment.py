@@ -8,7 +8,9 @@ quantifiers); code fences are removed with `str.find`, not a regex.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 
 from verifiers.text.normalize import clean
 from verifiers.text.tokens import STOPWORDS, tokenize, word_set
@@ -149,10 +151,8 @@ def _tidy(piece: str) -> str:
     return piece.strip(" -–—•*>|:;,")
 
 
-def segment(text: str, max_segments: int) -> list[str]:
-    """The message's claim-like segments, cleaned (case kept), at most `max_segments`."""
+def _all_segments(text: str) -> Iterator[str]:
     body = clean(strip_noise(text))
-    out: list[str] = []
     for sentence in _sentences(body):
         for piece in _split_long(sentence):
             tidy = _tidy(piece)
@@ -160,10 +160,30 @@ def segment(text: str, max_segments: int) -> list[str]:
             if len(words) > MAX_SEGMENT_WORDS:
                 tidy = " ".join(words[:MAX_SEGMENT_WORDS])
             if tidy and is_claim_like(tidy):
-                out.append(tidy)
-                if len(out) >= max_segments:
-                    return out
-    return out
+                yield tidy
+
+
+def segment(text: str, max_segments: int) -> list[str]:
+    """The message's claim-like segments, cleaned (case kept), at most `max_segments`."""
+    return list(itertools.islice(_all_segments(text), max_segments))
+
+
+MAX_COUNTED_CHARS = 100_000  # a paste longer than this is counted no further
+
+
+def claim_segments(text: str, max_segments: int) -> tuple[list[str], int]:
+    """The `max_segments` most claim-like segments of a message, in the message's order, and
+    how many more claim-like segments it has: a long paste is never cut without saying so."""
+    found = list(_all_segments(text[:MAX_COUNTED_CHARS]))
+    if len(found) <= max_segments:
+        return found, 0
+    richest = sorted(range(len(found)), key=lambda i: -_content_words(found[i]))[:max_segments]
+    return [found[i] for i in sorted(richest)], len(found) - max_segments
+
+
+def _content_words(segment: str) -> int:
+    words = tokenize(segment.casefold())
+    return sum(1 for w in words if w not in STOPWORDS and w not in FILLER and len(w) > 1)
 
 
 def message_query(text: str) -> str:
