@@ -136,5 +136,6 @@ def test_the_reply_shows_the_other_half_labelled_and_what_was_not_checked() -> N
     [embed] = reply.embeds
     field = next(f for f in embed.fields if f.name == "That Cllr Marsh said it")
     assert field.value.startswith(f"**{Status.CONFIRMED.label}**")
-    assert "12 most claim-like parts" in reply.content and "3 more were not checked" in reply.content
+    assert "12 most claim-like parts" in reply.content
+    assert "3 more were not checked" in reply.content
     assert embed_problems(_as_dicts(reply.embeds)) == []
