@@ -55,6 +55,7 @@ def match_json(match: Match) -> dict[str, Any]:
     claim = match.claim
     return {
         "claim_id": claim.id,
+        "external_id": claim.external_id,
         "claim": claim.text,
         "status": claim.status.value,
         "status_meaning": claim.status.meaning,

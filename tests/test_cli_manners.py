@@ -239,3 +239,35 @@ def test_a_long_paste_reports_checked_and_skipped_parts(cli: Cli) -> None:
     assert (out["checked_segments"], out["skipped_segments"]) == (12, 8)
     text = cli("check", paste).stdout
     assert "Checked the 12 most claim-like parts of the message; 8 more were not checked" in text
+
+
+def test_check_file_gives_one_json_line_a_message_and_goes_on_past_a_bad_one(
+    cli: Cli, tmp_path: Path
+) -> None:
+    imported = tmp_path / "mine.csv"
+    imported.write_text(
+        "id,text,status\nfc-77,The Thornley ferry strike began on 3 February 2025,confirmed\n"
+    )
+    assert cli("import", str(imported)).returncode == 0
+    batch = tmp_path / "messages.txt"
+    batch.write_text(
+        "Trump asked Zelensky whether Ukraine could hit Moscow\n"
+        "\n"
+        '{"id": "m2", "text": "the Thornley ferry strike began on 3 February 2025"}\n'
+        '{"text": "   "}\n'
+        "good morning all\n",
+        encoding="utf-8",
+    )
+    result = cli("check", "--file", str(batch))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["line"] for r in rows] == [1, 3, 4, 5]
+    assert rows[0]["results"][0]["match"]["claim_id"] == ASKED_MOSCOW
+    ferry = rows[1]["results"][0]["match"]
+    assert (rows[1]["id"], ferry["external_id"]) == ("m2", "fc-77")
+    assert "empty" in rows[2]["error"]
+    assert rows[3]["results"] == []
+    piped = cli("check", "--file", "-", stdin=batch.read_bytes())
+    assert piped.stdout == result.stdout
+    nothing = cli("check", "--file", "-", stdin=b"good morning all\nlovely weather\n")
+    assert nothing.returncode == 1 and len(nothing.stdout.splitlines()) == 2
