@@ -84,6 +84,13 @@ class MatchingSettings(BaseModel):
         le=1.0,
         description="Share of a claim's weighted words a segment must state to be answered.",
     )
+    min_identity: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Probability that a message states the claim (or contradicts it) below "
+        "which it is not answered with it, though the rules found nothing changed.",
+    )
     # The semantic matcher may also answer a paraphrase that shares few words with the claim.
     min_claim_cosine: float = Field(
         0.65,

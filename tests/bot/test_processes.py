@@ -2,7 +2,7 @@
 fake Discord. A claim added through one process is answered by another (here: within the
 poll deadline; the listener normally takes milliseconds on PostgreSQL, 0.2 s on SQLite).
 
-The checked text misspells every word of the new claim, so it is found only after the
+The checked text states the new claim with every word misspelled, so it is found only after the
 answering process refreshed its matcher's vocabulary: a process that did not hear the change
 would never answer it (see tests/test_change_listener.py)."""
 
@@ -27,7 +27,7 @@ CLAIMBOT = shutil.which("claimbot") or "claimbot (not installed: pip install -e 
 START_DEADLINE = 60.0
 ANSWER_DEADLINE = 15.0  # generous on a busy machine; see the module docstring
 CLAIM = "The Quorvian health ministry banned fluoridation of drinking water in Zemblastan"
-TYPOS = "Quorvien fluoridaton Zemblastn"
+TYPOS = "the Quorvien helth ministri baned fluoridaton of drinkin watter in Zemblastn"
 SHOWN = "Zemblastan"  # in a reply only if the claim itself is shown (the question misspells it)
 # Guild ids on a given shard of two: (id >> 22) % 2.
 EVEN_GUILD = (1_300_000_000_000_000_000 >> 22) * 2 << 22

@@ -14,6 +14,10 @@ Rules, not a model: each one fires only on evidence it can quote back in its rea
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
+import json
+import math
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,12 +25,22 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz
 
+from verifiers.errors import ConfigError
 from verifiers.matching.stance import judge_stance
 from verifiers.models import Claim, Stance
-from verifiers.text.names import WORD, mentions, names, position, words
+from verifiers.text.names import (
+    DESCRIPTIONS,
+    TITLES,
+    WORD,
+    covered,
+    mentions,
+    names,
+    position,
+    words,
+)
 from verifiers.text.normalize import clean, normalize
 from verifiers.text.numbers import quantities
-from verifiers.text.tokens import STOPWORDS, stem, word_set
+from verifiers.text.tokens import STOPWORDS, content_tokens, stem, word_set
 
 
 class Verdict(StrEnum):
@@ -332,7 +346,15 @@ def _attribution_clash(message: str, claim: str) -> str | None:
 
 
 def _same_speaker(a: Attribution, b: Attribution) -> bool:
-    return mentions(a.speaker, b.speaker) or mentions(b.speaker, a.speaker)
+    """One speaker named two ways, or once by the role the other carries ("the mayor" for
+    "Mayor Ellen Ortiz")."""
+    if mentions(a.speaker, b.speaker) or mentions(b.speaker, a.speaker):
+        return True
+    for one, other in ((a, b), (b, a)):
+        role = [w for w in words(one.speaker) if w not in ("the", "a", "an", "our", "their")]
+        if role and all(w in TITLES or w in DESCRIPTIONS for w in role):
+            return set(role) <= set(words(other.speaker))
+    return False
 
 
 # -- who did what to whom -----------------------------------------------------------------------
@@ -648,3 +670,71 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     stance, reason = judge_stance(said, claim)
     verdict = Verdict.CONTRADICTS if stance is Stance.CONTRADICTS else Verdict.SAME
     return Identity(verdict, reason)
+
+
+# -- how sure the verdict is --------------------------------------------------------------------
+
+IDENTITY_FEATURES = (
+    "contradicts",  # the verdict is a contradiction, not the same claim
+    "wording",  # token-set likeness of what the message asserts and the claim
+    "claim_stated",  # share of the claim's content words the message states
+    "message_extra",  # share of the message's content words the claim lacks
+    "names_kept",  # share of the claim's names the message names (1 when it has none)
+    "names_added",  # names the message adds that the claim does not have (up to 3, / 3)
+)
+
+
+def identity_features(message: str, claim: Claim) -> list[float]:
+    """What the probability that `message` states `claim` (or its contradiction) is read
+    from, in the order of `IDENTITY_FEATURES`."""
+    said = asserted(message)
+    said_norm, held_norm = normalize(said), normalize(claim.text)
+    said_words = {_key(w) for w in content_tokens(said_norm)}
+    held_words = {_key(w) for w in content_tokens(held_norm)}
+    held_names = names(claim.text)
+    kept, _ = covered(claim.text, said)
+    added = [run for run in names(said) if not mentions(claim.text, " ".join(run))]
+    return [
+        1.0 if judge_stance(_as_asked(message), claim)[0] is Stance.CONTRADICTS else 0.0,
+        fuzz.token_set_ratio(said_norm, held_norm) / 100,
+        len(said_words & held_words) / max(1, len(held_words)),
+        len(said_words - held_words) / max(1, len(said_words)),
+        sum(1 for run in held_names if set(run) <= kept) / len(held_names) if held_names else 1.0,
+        min(len(added), 3) / 3,
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityModel:
+    """The fitted logistic model over `IDENTITY_FEATURES` (`identity_model.json`, made by
+    `python -m verifiers.evaluation.identity_fit`)."""
+
+    weights: tuple[float, ...]
+    bias: float
+
+    def probability(self, features: list[float]) -> float:
+        z = self.bias + sum(w * f for w, f in zip(self.weights, features, strict=True))
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@functools.cache
+def identity_model() -> IdentityModel:
+    """The shipped model; its feature list must be the code's, or it is refused."""
+    data = json.loads(
+        importlib.resources.files("verifiers.matching").joinpath(MODEL_FILE).read_text("utf-8")
+    )
+    if tuple(data["features"]) != IDENTITY_FEATURES:
+        raise ConfigError(
+            f"{MODEL_FILE} was fitted on other features ({', '.join(data['features'])}):"
+            " refit it with python -m verifiers.evaluation.identity_fit"
+        )
+    return IdentityModel(tuple(float(w) for w in data["weights"]), float(data["bias"]))
+
+
+MODEL_FILE = "identity_model.json"
+
+
+def identity_probability(message: str, claim: Claim) -> float:
+    """How likely `message` states `claim` or its contradiction, given that the rules found
+    nothing changed: calibrated on the identity set (docs/matching.md)."""
+    return identity_model().probability(identity_features(message, claim))

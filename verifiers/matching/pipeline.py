@@ -34,7 +34,12 @@ from verifiers.matching.features import (
     screen_weights,
     semantic_features,
 )
-from verifiers.matching.identity import Verdict, attribution_label, judge_identity
+from verifiers.matching.identity import (
+    Verdict,
+    attribution_label,
+    identity_probability,
+    judge_identity,
+)
 from verifiers.matching.model import (
     LEXICAL,
     SEMANTIC,
@@ -530,7 +535,11 @@ class Matcher:
         if item.score < self.confident_threshold:
             return True
         parts = [text, *segment(text, self._settings.max_segments)]
-        return any(judge_identity(part, item.claim).verdict.answerable for part in parts)
+        return any(
+            judge_identity(part, item.claim).verdict.answerable
+            and identity_probability(part, item.claim) >= self._settings.min_identity
+            for part in parts
+        )
 
     def _worth_reranking(self, logits: list[float], keys: list[str]) -> bool:
         """Whether the best candidate's answer score before reranking reaches `rerank_from`.
@@ -599,15 +608,18 @@ class Matcher:
             # related, never answered with it.
             qualifies = item.answerable and item.score >= self.confident_threshold
             if answering and qualifies and identity.verdict.answerable:
-                match = Match(
-                    claim=item.claim,
-                    score=item.score,
-                    tier=Tier.CONFIDENT,
-                    stance=stance,
-                    stance_reason=identity.reason,
-                )
-                answering = False
-                continue
+                same = identity_probability(seg, item.claim)
+                if same >= s.min_identity:
+                    # The score shown is how likely this is the claim the segment states.
+                    match = Match(
+                        claim=item.claim,
+                        score=item.score * same,
+                        tier=Tier.CONFIDENT,
+                        stance=stance,
+                        stance_reason=identity.reason,
+                    )
+                    answering = False
+                    continue
             # Past a changed claim the next may be the one stated; past anything else, not.
             answering = answering and qualifies and identity.verdict is Verdict.DIFFERENT
             if item.score >= self.related_threshold:
