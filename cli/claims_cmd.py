@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from cli.context import AppContext, Group, pass_app
+from cli.context import AppContext, Group, limit_option, pass_app
 from cli.flags_cmd import echo_queued
 from cli.output import (
     claim_json,
@@ -154,13 +154,7 @@ def add_claim(
 @click.option("--status", type=STATUS, help="Only claims with this status.")
 @click.option("--contains", help="Only claims whose text contains this.")
 @click.option("--retired", is_flag=True, help="Include retired claims.")
-@click.option(
-    "--limit",
-    type=click.IntRange(1, 10_000),
-    default=50,
-    show_default=True,
-    help="Show at most this many claims.",
-)
+@limit_option("claims", 10_000)
 @click.option(
     "--offset", type=click.IntRange(0), default=0, help="Skip this many claims first (paging)."
 )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -12,6 +14,8 @@ from verifiers.config import Settings, load_settings
 from verifiers.service import ClaimService
 from verifiers.store import open_store
 from verifiers.store.base import Scope, Store
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 # Exit statuses, as grep has them: a script can tell "no answer" from a failure.
 EXIT_NO_ANSWER = 1
@@ -86,6 +90,17 @@ def say_created(line: str) -> None:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+
+def limit_option(what: str, most: int = 1_000) -> Callable[[F], F]:
+    """`--limit`: how many of `what` a listing shows (50 unless told)."""
+    return click.option(
+        "--limit",
+        type=click.IntRange(1, most),
+        default=50,
+        show_default=True,
+        help=f"Show at most this many {what}.",
+    )
 
 
 class Group(click.Group):

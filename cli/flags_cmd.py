@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.context import AppContext, Group, pass_app
+from cli.context import AppContext, Group, limit_option, pass_app
 from cli.output import echo_json, format_flag
 from verifiers.models import FlagState, Status
 from verifiers.notifications import DeliveryState
@@ -61,13 +61,7 @@ flag_command = click.Command(
     "--state", type=STATES, default="open", show_default=True, help="Only flags in this state."
 )
 @click.option("--claim", "claim_id", help="Only flags on this claim.")
-@click.option(
-    "--limit",
-    type=click.IntRange(1, 1000),
-    default=50,
-    show_default=True,
-    help="Show at most this many flags.",
-)
+@limit_option("flags")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def list_flags(
@@ -138,13 +132,7 @@ def withdraw_flag(app: AppContext, flag_id: int, user: str | None) -> None:
     help="Only DMs in this state.",
 )
 @click.option("--user", help="Only DMs to this user id (e.g. discord:123).")
-@click.option(
-    "--limit",
-    type=click.IntRange(1, 1000),
-    default=50,
-    show_default=True,
-    help="Show at most this many DMs.",
-)
+@limit_option("DMs")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def list_dms(app: AppContext, state: str, user: str | None, limit: int, as_json: bool) -> None:

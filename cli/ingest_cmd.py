@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from cli.context import AppContext, Group, pass_app
+from cli.context import AppContext, Group, limit_option, pass_app
 from cli.output import echo_as, echo_json, format_sources, source_json
 from verifiers.ingest.drafts import Draft, DraftChanges, DraftState, IngestReport
 from verifiers.ingest.pipeline import is_url
@@ -112,13 +112,7 @@ def drafts_group() -> None:
     show_default=True,
     help="Only drafts in this state.",
 )
-@click.option(
-    "--limit",
-    type=click.IntRange(1, 1_000),
-    default=50,
-    show_default=True,
-    help="Show at most this many drafts.",
-)
+@limit_option("drafts")
 @JSON
 @pass_app
 def list_drafts(app: AppContext, state: str, limit: int, as_json: bool) -> None:
