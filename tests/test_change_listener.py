@@ -23,7 +23,7 @@ from verifiers.watch import Coalescer
 CLAIM = "The Quorvian health ministry banned fluoridation of drinking water in Zemblastan"
 # Every word misspelt: the search finds the claim only once the matcher's vocabulary knows
 # "quorvian", "fluoridation" and "zemblastan" (the claim's own process learns them at once).
-TYPOS = "Quorvien fluoridaton Zemblastn"
+TYPOS = "the Quorvien helth ministri baned fluoridaton of drinkin watter in Zemblastn"
 DEADLINE = 15.0  # generous: a refresh normally follows a change within a second
 
 

@@ -253,7 +253,9 @@ def test_without_a_local_match_external_fact_checks_are_added_and_labelled(seede
     assert all(r.external for r in lookup.external)
     answers = service.external_checks(
         service.check(
-            "Trump ordered Ukraine to bomb Moscow. The bridge will close for eight months", Scope()
+            "Trump ordered Ukraine to bomb Moscow. The Harbor Street bridge will close for eight"
+            " months",
+            Scope(),
         ),
         Scope(),
     )

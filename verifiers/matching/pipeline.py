@@ -597,6 +597,7 @@ class Matcher:
         answering = True  # no claim above was answerable yet
         for item in ranked:
             if item.score < lowest_shown:  # in no tier (nor are its copies: the same score)
+                answering = False  # a claim listed above without a lead: nothing is answered
                 continue
             key = duplicate_key(item.claim.text)
             if key in shown:  # a copy of a claim already shown adds nothing

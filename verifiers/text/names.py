@@ -195,8 +195,17 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
     in_claim: set[str] = set()
     in_message: set[str] = set()
     message_runs = names(message)
+    candidates = (lowercase and set(message_words)) or capitalised
     for run in names(claim):
         spelled = [form for form in forms(run) if f" {form} " in joined]
+        # A misspelt name is still the name ("Grimbsy" for Grimsby): the word it is spelt as.
+        spelled += [
+            word
+            for form in forms(run)
+            if " " not in form and len(form) >= 5 and f" {form} " not in joined
+            for word in candidates
+            if same_spelling(word, form)
+        ]
         # "Southern Water" does not spell "Thames Water" for sharing "Water".
         spelled = [
             f
