@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -31,9 +32,20 @@ def tracked_files() -> list[str]:
     return sorted(name for name in listed.split("\0") if name and (ROOT / name).is_file())
 
 
-def clean_environment() -> dict[str, str]:
-    """This process's environment without claimbot's settings."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("CLAIMBOT_")}
+def run_python(
+    code: str, cwd: Path, python_path: Path, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -c code` in a new process and in `cwd`, importing from `python_path` first, in
+    this process's environment without claimbot's settings (plus `env`)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMBOT_")}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        env={**clean, **(env or {}), "PYTHONPATH": str(python_path)},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -85,14 +97,7 @@ def test_a_check_runs_from_the_wheels_files_alone(
         "import verifiers, sys; print(verifiers.__file__, file=sys.stderr); "
         f"from cli.main import main; main(['--db', 'x.db', 'check', '--json', {TRUMP!r}])"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=work,
-        timeout=120,
-        env={**clean_environment(), "PYTHONPATH": str(unpacked)},
-    )
+    proc = run_python(code, work, unpacked)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.startswith(str(unpacked / "verifiers"))  # not the checkout's
     assert '"ft-trump-asked-can-you-hit-moscow"' in proc.stdout

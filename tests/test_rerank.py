@@ -7,10 +7,7 @@ quality is guarded by tests/test_semantic.py's dev-slice floors, which run with 
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -18,6 +15,7 @@ import pytest
 
 from bot.runner import API_BASE_ENV, GATEWAY_ENV
 from tests.test_finetune import CLAIMS, POSTS, labelled_files
+from tests.test_packaging import run_python
 from tests.test_semantic import REPO, run_cli_apart
 from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import ClaimRow, LabelledSet
@@ -239,12 +237,7 @@ def test_a_reranker_file_that_is_missing_or_not_a_cross_encoder_is_one_line_befo
     config.write_text(f'[matching]\nmatcher = "semantic"\nreranker = "{path}"\n')
     db = tmp_path / "claims.db"
     files = labelled_files(tmp_path)
-    for command in (
-        ["check", TRUMP],
-        ["eval", "--matcher", "semantic", *files],
-        ["embed"],
-        ["run"],
-    ):
+    for command in (["check", TRUMP], ["eval", "--matcher", "semantic", *files], ["run"]):
         code, out, err = run_cli_apart("--config", str(config), "--db", str(db), *command)
         assert (code, out) == (1, ""), command
         line = f"error: invalid setting matching.reranker: {problem.format(path=path)}"
@@ -292,18 +285,9 @@ def test_a_shipped_model_missing_from_the_install_is_one_line_when_the_semantic_
 def run_patched(
     patch: str, args: list[str], cwd: Path, env: dict[str, str] | None = None
 ) -> tuple[int, str, str]:
-    """The real entry point in a new process, in `cwd`, after `patch` (Python) ran: (status,
-    stdout, stderr). This checkout's packages come first on its path."""
-    code = f"{patch}; from cli.main import main; main({args!r})"
-    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-        env={**os.environ, **(env or {}), "PYTHONPATH": path},
-    )
+    """The real entry point of this checkout in a new process, in `cwd`, after `patch`
+    (Python) ran: (status, stdout, stderr)."""
+    proc = run_python(f"{patch}; from cli.main import main; main({args!r})", cwd, REPO, env)
     return proc.returncode, proc.stdout, proc.stderr
 
 
