@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.runner import API_BASE_ENV, GATEWAY_ENV
+from cli.context import EXIT_ERROR
 from tests.test_finetune import CLAIMS, POSTS, labelled_files
 from tests.test_packaging import run_python
 from tests.test_semantic import REPO, run_cli_apart
@@ -239,7 +240,7 @@ def test_a_reranker_file_that_is_missing_or_not_a_cross_encoder_is_one_line_befo
     files = labelled_files(tmp_path)
     for command in (["check", TRUMP], ["eval", "--matcher", "semantic", *files], ["run"]):
         code, out, err = run_cli_apart("--config", str(config), "--db", str(db), *command)
-        assert (code, out) == (1, ""), command
+        assert (code, out) == (EXIT_ERROR, ""), command
         line = f"error: invalid setting matching.reranker: {problem.format(path=path)}"
         assert err.startswith(line) and err.endswith(f" {OWN_FILE}\n"), (command, err)
         assert err.count("\n") == 1
@@ -268,18 +269,18 @@ def test_a_shipped_model_missing_from_the_install_is_one_line_when_the_semantic_
     # Were `run` to get past its start-up, it would find no Discord there.
     semantic |= {API_BASE_ENV: "http://127.0.0.1:9/api/v10", GATEWAY_ENV: "ws://127.0.0.1:9"}
     expected = f"{setting}: no file at {gone} {SHIPPED_FIX}\n"
+    code, out, err = run_patched(
+        patch, ["--db", db, "check", "--matcher", "lexical", TRUMP], tmp_path
+    )  # the lexical matcher never reads the file; this also creates the database
+    assert code == 0 and "error" not in err, err
+    assert "ft-trump-asked-can-you-hit-moscow" in out
     commands = [["check", TRUMP], ["eval", "--matcher", "semantic", *files], ["run"]]
     if constant == "SHIPPED_ADAPTER":
         commands.append(["embed"])  # which reads no cross-encoder
     for command in commands:
         code, out, err = run_patched(patch, ["--db", db, *command], tmp_path, semantic)
-        assert code != 0 and err.endswith(f"error: {expected}"), (command, err)
+        assert code == EXIT_ERROR and err.endswith(f"error: {expected}"), (command, err)
         assert err.count("\n") == 1 and "Traceback" not in err
-    code, out, err = run_patched(
-        patch, ["--db", db, "check", "--matcher", "lexical", TRUMP], tmp_path
-    )
-    assert (code, err) == (0, ""), err
-    assert "ft-trump-asked-can-you-hit-moscow" in out
 
 
 def run_patched(
