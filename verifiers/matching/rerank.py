@@ -26,6 +26,8 @@ from verifiers.matching.semantic import load_minilm, model_file
 SHIPPED_RERANKER = Path(__file__).with_name("cross_encoder.npz")
 RECENT_PAIRS = 4_096  # (post, claim) scores remembered
 MAX_TOKENS = 96  # post and claim together; longer pairs are cut (CheckThat! pairs: ~60)
+# What a cross-encoder file holds besides its adapter's matrices (`rerank_train.save`).
+HEAD_ARRAYS = ("scale", "head.weight", "head.bias")
 
 
 class Reranker(Protocol):
@@ -37,7 +39,9 @@ class Reranker(Protocol):
 def reranker_file(setting: str) -> Path | None:
     """The model the `matching.reranker` setting names: "shipped", "none" (no reranking) or
     the path of a file made by `rerank_train --out`."""
-    return model_file(setting, "matching.reranker", SHIPPED_RERANKER, "rerank_train --out")
+    return model_file(
+        setting, "matching.reranker", SHIPPED_RERANKER, "rerank_train --out", HEAD_ARRAYS
+    )
 
 
 def passage(text: str, summary: str) -> str:
