@@ -46,7 +46,8 @@ def collect(claims: list[ClaimFields], pairs: list[IdentityPair], kind: str) -> 
         store = open_store(str(Path(tmp) / "fit.db"), seed=True)
         try:
             store.add_claims(claims, actor="fit")
-            matcher = make_matcher(store, MatchingSettings(), kind)
+            # Every answer the rules allow: the probability being fitted must not pick its rows.
+            matcher = make_matcher(store, MatchingSettings(min_identity=0.0), kind)
             set_ids = {c.id: c.external_id or c.id for c in store.iter_claims(Scope.everything())}
             for pair in pairs:
                 for segment in matcher.check(pair.message, Scope()).results:
