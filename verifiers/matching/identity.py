@@ -242,6 +242,7 @@ _SAID_FIRST = re.compile(
 _NOBODY = word_set(
     """
     i me we you he she they it this that someone somebody anyone people everyone folks
+    my our your
     uncle aunt mom mum dad father mother brother sister cousin friend friends coworker
     colleague boss neighbour neighbor grandma grandpa wife husband girlfriend boyfriend
     guy post tweet video meme thread article headline internet twitter facebook tiktok

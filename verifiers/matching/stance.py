@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from verifiers.models import Claim, Stance
-from verifiers.text.names import COMMON_STARTS, DESCRIPTIONS, covered, same_spelling
+from verifiers.text.names import COMMON_STARTS, DESCRIPTIONS, TITLES, covered, same_spelling
 from verifiers.text.normalize import clean
 from verifiers.text.numbers import MONTHS, WEEKDAYS, Quantity, quantities
 from verifiers.text.tokens import STOPWORDS, stem, word_set
@@ -29,8 +29,14 @@ _NEGATORS = word_set(
     not no never nobody nothing none neither nor cannot can't won't don't doesn't didn't isn't
     aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't mustn't
     false fake untrue hoax debunked myth lie lies denied denies
+    cant wont dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt shouldnt wouldnt
+    couldnt did'nt does'nt was'nt is'nt
     """
 )
+# A negation inside a condition ("if he doesn't release", "if there is no deal") states no
+# denial: it says when something happens, as "unless" does without a negation.
+_CONDITIONS = word_set("if whether unless")
+CONDITION_REACH = 4
 _LEXICAL_NEGATORS = word_set("false fake untrue hoax debunked myth lie lies denied denies deny")
 # "not only X but also Y" and "no doubt" are not denials of the claim.
 _NOT_NEGATION_AFTER = {"not": word_set("only just merely"), "no": word_set("doubt")}
@@ -47,6 +53,20 @@ class _Word:
     name_like: bool
 
 
+# In a message written all in lower case, words that are never names on their own.
+_COMMON = (
+    DESCRIPTIONS
+    | TITLES
+    | word_set(
+        """
+    hit hits cut cuts put puts got get gets set sets won win wins lost lose beat beats made make
+    said says told tells took take gave give went go came come saw see new old big small last
+    first next year years month months week weeks day days time people thing things
+    """
+    )
+)
+
+
 def _words(text: str) -> list[_Word]:
     raw = _WORDS.findall(clean(text))[:MAX_TOKENS]
     # A message written all in lower case names people in lower case too.
@@ -58,7 +78,7 @@ def _words(text: str) -> list[_Word]:
         # A capital at the start of a sentence proves little ("Photos show…"): there a common
         # sentence opener is no name.
         name_like = (
-            (w[:1].isupper() or (lowercase and fold not in STOPWORDS))
+            (w[:1].isupper() or (lowercase and fold not in STOPWORDS and fold not in _COMMON))
             and not w.isdigit()
             and fold not in _NAME_EXCLUDE
             and fold not in MONTHS
@@ -89,8 +109,11 @@ def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
         nxt = words[i + 1].fold if i + 1 < len(words) else ""
         if nxt in _NOT_NEGATION_AFTER.get(fold, frozenset()):
             continue
-        reach = words[i + 1 : i + 1 + NEGATION_REACH]
-        if any(x.fold not in STOPWORDS and _key(x.fold) in other_keys for x in reach):
+        if any(x.fold in _CONDITIONS for x in words[max(0, i - CONDITION_REACH) : i]):
+            continue
+        # The next few content words ("never got anywhere near 411 seats": 411 counts).
+        reach = [x for x in words[i + 1 : i + 6] if x.fold not in STOPWORDS][:NEGATION_REACH]
+        if any(_key(x.fold) in other_keys for x in reach):
             hits.append(i)
     return hits
 
@@ -128,7 +151,7 @@ def _number_clash(message: str, claim: str) -> str | None:
     # A lone count on each side, differing, is a clash even when units are phrased differently.
     counts_said = [s for s in said if not _looks_like_year(s)]
     counts_held = [h for h in held if not _looks_like_year(h)]
-    shared = any(h.same_value(s) for h in held for s in said)
+    shared = any(h.same_value(s) for h in counts_held for s in counts_said)
     if len(counts_said) == 1 and len(counts_held) == 1 and not shared:
         return f"your message says {_show(counts_said[0])}; the claim says {_show(counts_held[0])}"
     years_said = {s.value for s in said if _looks_like_year(s)}

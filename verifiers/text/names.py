@@ -215,6 +215,14 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
         ]
         initials = "".join(w[0] for w in run if w not in _JOINERS)
         spelled += [a for a in acronyms if len(initials) >= 2 and _abbreviates(a, initials)]
+        # The claim's acronym spelt out in the message ("ESA": "the European Space Agency").
+        if len(run) == 1 and _acronym(_as_written(claim, run[0])):
+            spelled += [
+                " ".join(other)
+                for other in message_runs
+                if len(other) >= 2
+                and _abbreviates(run[0], "".join(w[0] for w in other if w not in _JOINERS))
+            ]
         if spelled:
             in_claim |= set(run)
             for form in spelled:
@@ -231,6 +239,11 @@ def _conflicts(word: str, run: tuple[str, ...], message_runs: list[tuple[str, ..
             if extra and not any(same_spelling(w, r) for w in extra for r in run):
                 return True
     return False
+
+
+def _as_written(text: str, lowered: str) -> str:
+    """The word of `text` that lower-cases to `lowered`, as the text writes it."""
+    return next((w for w in WORD.findall(text) if w.casefold() == lowered), lowered)
 
 
 def _acronym(word: str) -> bool:
