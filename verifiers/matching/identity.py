@@ -422,16 +422,38 @@ def _subject_swap(message: str, claim: str) -> str | None:
     if not placed_said or not placed_held:
         return None
     (at_said, first_said), (_, first_held) = placed_said[0], placed_held[0]
-    in_said = {name for _, name in placed_said}
-    in_held = dict((name, at) for at, name in placed_held)
-    if first_said == first_held or first_held not in in_said or first_said not in in_held:
+    # The other side may name them anywhere, as a party or not ("from West Ham").
+    in_said = {" ".join(run) for run in runs if position(said, run) is not None}
+    in_held = {" ".join(run): position(held, run) for run in runs}
+    at_held = in_held.get(first_said)
+    if first_said == first_held or first_held not in in_said or at_held is None:
         return None
     size = len(first_said.split())
     after_said = _next_content(said, at_said + size)
-    after_held = _next_content(held, in_held[first_said] + size)
+    after_held = _next_content(held, at_held + size)
     if after_said is None or after_said == after_held or not _acts(said, at_said + size):
         return None
+    # The claim's first party must do what the claim says ("Ofwat fined …", not "A Manhattan
+    # jury found …", "Samples from Bennu …"), and the message must not name it as the agent
+    # of a passive ("… was fined by Ofwat").
+    first_run = next(run for run in runs if " ".join(run) == first_held)
+    claim_at = in_held[first_held]
+    if claim_at is None or not _acts_at_once(held, claim_at + len(first_run)):
+        return None
+    by_at = position(said, first_run)
+    if by_at is not None and by_at > 0 and said[by_at - 1] == "by":
+        return None
     return f"roles swapped: the claim says {first_held} … {first_said}, your message the reverse"
+
+
+def _acts_at_once(text_words: list[str], start: int) -> bool:
+    """Whether a verb follows the name straight away (an auxiliary counts: "has sued")."""
+    if start >= len(text_words):
+        return False
+    word = text_words[start]
+    if word in _PASSIVE:
+        return False
+    return _is_verb(word) or (word.endswith("s") and word not in STOPWORDS and len(word) > 3)
 
 
 def _parties(text_words: list[str], runs: list[tuple[str, ...]]) -> list[tuple[int, str]]:
@@ -466,9 +488,9 @@ _PLACE_WORDS = word_set("in at from of on to for by near into across inside outs
 def _party(clause_words: list[str], at: int, run: tuple[str, ...]) -> bool:
     """Whether the name at `at` can be a party to the verb: not a possessive ("India's
     ruling party") nor a place or source after a preposition ("in Manhattan", "from Brazil")."""
-    last = clause_words[min(at + len(run) - 1, len(clause_words) - 1)]
     before = clause_words[at - 1] if at > 0 else ""
-    return not last.endswith("'s") and before not in _PLACE_WORDS
+    written = clause_words[at : at + len(run)]
+    return not any(w.endswith("'s") for w in written) and before not in _PLACE_WORDS
 
 
 # -- how sure, and how many -----------------------------------------------------------------------

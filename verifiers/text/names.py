@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 
 from verifiers.text.normalize import clean
 from verifiers.text.numbers import MONTHS, WEEKDAYS
-from verifiers.text.tokens import word_set
+from verifiers.text.tokens import STOPWORDS, word_set
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|\d+(?:[.,]\d+)*")
 
@@ -156,6 +156,13 @@ def position(text_words: list[str], name: tuple[str, ...]) -> int | None:
             continue
         if index >= 0:
             best = index if best is None else min(best, index)
+    # Initials written as one word ("RFK" for Robert F. Kennedy Jr., "DJT").
+    initials = "".join(w[0] for w in name if w not in _JOINERS)
+    if len(name) >= 2 and len(initials) >= 3:
+        for index, word in enumerate(text_words):
+            if 3 <= len(word) <= 5 and word not in STOPWORDS and _abbreviates(word, initials):
+                best = index if best is None else min(best, index)
+                break
     return best
 
 
