@@ -168,7 +168,7 @@ def _looks_like_year(q: Quantity) -> bool:
 def _show(q: Quantity) -> str:
     """ "30 days", "17 patriot", "2012" (a year is shown alone)."""
     if _looks_like_year(q) or not q.unit.isalpha() or q.unit == "point" or q.unit in q.text:
-        return q.text  # a year, "€60m", "50 basis points", "a third"
+        return q.text  # a year, "€60m", "50 basis points", "a third", "three months"
     if q.text[:1] in "$€£¥":
         return q.text
     return f"{q.text} {q.unit}s" if q.value != 1 else f"{q.text} {q.unit}"

@@ -35,6 +35,7 @@ COMMON_STARTS = word_set(
     what who which there here then so but and or yet is are was were did does do has have
     had will would can could may might should must i we they he she you one two three
     lol omg ok so wait breaking apparently reportedly someone somebody everyone everybody
+    there's here's it's that's what's let's who's
     people officials authorities experts scientists researchers doctors police reports report
     studies study data figures photos pictures images videos documents records analysts critics
     sources residents voters fans players workers staff students parents children women men
@@ -141,10 +142,15 @@ def forms(name: tuple[str, ...]) -> frozenset[str]:
     return frozenset(f for f in found if len(f) >= 2)
 
 
+def _bare(word: str) -> str:
+    """A word without its possessive: "Musk's" names Musk."""
+    return word.removesuffix("'s")
+
+
 def position(text_words: list[str], name: tuple[str, ...]) -> int | None:
     """Where `name`, in any of its forms, first appears among `text_words`, or None. A long
     one-word form also matches a near-spelling ("Zelensky" for "Zelenskyy")."""
-    joined = " " + " ".join(text_words) + " "
+    joined = " " + " ".join(_bare(w) for w in text_words) + " "
     best: int | None = None
     for form in forms(name):
         at = joined.find(f" {form} ")
@@ -191,14 +197,14 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
     """The claim's name words that the message also names (in any form, or by an acronym of
     its own: "DJT" for Donald Trump, "RFK" for Robert F. Kennedy), and the message's words
     that spell them: neither is a replaced name."""
-    message_words = words(message)
+    message_words = [_bare(w) for w in words(message)]
     joined = " " + " ".join(message_words) + " "
     raw = WORD.findall(message)
     acronyms = {w.casefold() for w in raw if _acronym(w)}
     # A one-word form names something only where it is written as a name ("the Eras Tour"
     # is not named by "a tour"), unless the message is written all in lower case.
     lowercase = not any(ch.isupper() for ch in message)
-    capitalised = {w.casefold().replace("’", "'") for w in raw if w[:1].isupper()}
+    capitalised = {_bare(w.casefold().replace("’", "'")) for w in raw if w[:1].isupper()}
     in_claim: set[str] = set()
     in_message: set[str] = set()
     message_runs = names(message)
@@ -242,7 +248,11 @@ def _conflicts(word: str, run: tuple[str, ...], message_runs: list[tuple[str, ..
     that `run` lacks."""
     for other in message_runs:
         if word in other:
-            extra = [w for w in other if w not in run and w not in GENERIC and w not in TITLES]
+            extra = [
+                w
+                for w in other
+                if w not in run and w not in GENERIC and w not in TITLES and w not in DESCRIPTIONS
+            ]
             if extra and not any(same_spelling(w, r) for w in extra for r in run):
                 return True
     return False

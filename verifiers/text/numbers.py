@@ -21,7 +21,7 @@ _UNITS = {
 _SCALES = {
     "hundred": 100, "thousand": 1_000, "grand": 1_000, "k": 1_000, "million": 1_000_000,
     "mn": 1_000_000, "mln": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000,
-    "trillion": 1_000_000_000_000, "tn": 1_000_000_000_000,
+    "trillion": 1_000_000_000_000, "tn": 1_000_000_000_000, "mil": 1_000_000,
 }  # fmt: skip
 # "€60m" is 60 million euros; after a currency sign "m" and "b" scale too.
 _CURRENCIES = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
@@ -51,7 +51,16 @@ _POINTS = re.compile(
     r"points?|(?P<number>\d+(?:\.\d+)?) ?(?P<kind>basis points?|bps|bp|percentage points?))\b"
 )
 _POINT_SHARES = {"half": 0.5, "a quarter": 0.25, "quarter": 0.25, "three quarters": 0.75}
-FRACTION_TOLERANCE = 2.0  # percentage points
+FRACTION_TOLERANCE = 3.0  # percentage points: "nearly two thirds" is 64%
+# "one in six" is about 16.7%.
+_ONE_IN = re.compile(
+    r"\b(one|two|three|four|five|\d+) (?:in|out of) "
+    r"(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred)\b"
+    r"(?! (?:of|percent|%))"
+)
+# How many days a duration is: "three months" and "90 days" are one span (within 5%).
+_DAYS = {"day": 1.0, "week": 7.0, "fortnight": 14.0, "month": 30.44, "year": 365.25}
+DURATION_TOLERANCE = 0.05
 _ORDINAL_SUFFIX = ("st", "nd", "rd", "th")
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
@@ -108,7 +117,9 @@ def quantities(normalised: str) -> list[Quantity]:
     pronoun than a count.
     """
     out = [*_money(normalised), *_points(normalised), *_fractions(normalised)]
-    normalised = _FRACTION.sub(" ", _POINTS.sub(" ", _MONEY.sub(" ", normalised)))
+    out += _one_in(normalised)
+    for pattern in (_MONEY, _POINTS, _FRACTION, _ONE_IN):
+        normalised = pattern.sub(" ", normalised)
     words = _WORD.findall(normalised)
     i = 0
     while i < len(words):
@@ -142,9 +153,29 @@ def quantities(normalised: str) -> list[Quantity]:
         text = " ".join(words[start : i + 1])
         unit = _unit(words[i + 1] if i + 1 < len(words) else "")
         if text not in {"one", "a"}:
-            out.append(Quantity(text=text, value=value, unit=unit))
+            out.append(_as_days(Quantity(text=text, value=value, unit=unit)))
         i += 1
     return out
+
+
+def _as_days(q: Quantity) -> Quantity:
+    """A span of weeks, months or years counted in days, so that spans compare; a year such
+    as 2024 (four digits after no unit) is not a span."""
+    if q.unit not in _DAYS or q.unit == "day":
+        return q
+    days = q.value * _DAYS[q.unit]
+    written = f"{q.text} {q.unit}" + ("s" if q.value != 1 else "")
+    return Quantity(written, days, "day", tolerance=days * DURATION_TOLERANCE)
+
+
+def _one_in(normalised: str) -> list[Quantity]:
+    found = []
+    for match in _ONE_IN.finditer(normalised):
+        part, whole = (_value(w) for w in match.groups())
+        if part and whole:
+            share = 100 * part / whole
+            found.append(Quantity(match.group(0), share, "%", tolerance=FRACTION_TOLERANCE))
+    return found
 
 
 def _unit(word: str) -> str:
