@@ -160,6 +160,30 @@ CASES = [
         Verdict.NO_CLAIM,
     ),
     (
+        "no claim: a verdict on nothing said",
+        "this is fake news",
+        "The ferry strike started on February 3, 2025.",
+        Verdict.NO_CLAIM,
+    ),
+    (
+        "no claim: asking the room",
+        "anyone else think the ferry strike is a bit much",
+        "The ferry strike started on February 3, 2025.",
+        Verdict.NO_CLAIM,
+    ),
+    (
+        "a short claim with a plain verb",
+        "Northgate earns billions from gas",
+        "Northgate Energy earns billions of pounds from gas.",
+        Verdict.SAME,
+    ),
+    (
+        "attribution: a named claimant is no wrapper",
+        "A Thornley councillor said fluoride in tap water lowers children's IQ",
+        "Fluoride in tap water lowers children's IQ.",
+        Verdict.DIFFERENT,
+    ),
+    (
         "no claim: a topic",
         "ferry strike??",
         "The ferry strike started on February 3, 2025.",

@@ -66,7 +66,8 @@ class Identity:
 _LEAD_IN = re.compile(
     r"^(?:(?:lol|lmao|omg|ok|okay|so|hey|guys|wait|bruh|ngl|tbh|fr|honestly|yo|um|uh|hmm+|"
     r"wow|breaking|psa|fyi|update|hang on|hold on|wait a (?:sec|second|minute)|"
-    r"correct me if i'?m wrong|(?:quick|serious|genuine|honest|real|dumb) question|question)"
+    r"correct me if i'?m wrong|(?:quick|serious|genuine|honest|real|dumb) question|question|"
+    r"but|and|also|anyway|btw)"
     r"\b[\s,.!:;-]*)+",
     re.IGNORECASE,
 )
@@ -81,7 +82,9 @@ _WRAPPER = re.compile(
     r"i (?:just )?(?:heard|read|saw|keep seeing|keep hearing)(?: \w+){0,3}? "
     r"(?:that |saying |claiming )|"
     r"i (?:just )?(?:heard|read|saw)(?: that)? |"
-    r"(?:my|our|a|this|some) (?:\w+ ){0,2}(?:keeps? |is |was |are )?"
+    r"(?:(?:my|our) (?:\w+ ){0,2}|(?:a|this|some|that) (?:random )?(?:post|tweet|video|guy|"
+    r"friend|meme|thread|tiktok|reel|article|website|site|page|account|user|dude|woman|man|"
+    r"person|bloke|comment|message|email|screenshot) (?:\w+ )?)(?:keeps? |is |was |are )?"
     r"(?:posting|posted|saying|says|said|sharing|shared|claims?|claiming|told me|tweeted|"
     r"going on about)(?: that)? |"
     r"(?:someone|somebody|people|everyone|they|folks)(?: \w+)? "
@@ -146,9 +149,24 @@ _OPINION = re.compile(
     r"cant believe|am so|'m so|feel|think it's (?:great|awful|sad|funny))|"
     r"(?:so )?(?:sad|glad|happy|sorry) (?:about|that|to see)|big if true|this is (?:huge|wild)|"
     r"can't wait|cant wait|rip|congrats|congratulations|thank you|thanks|good morning|"
-    r"good night|happy (?:birthday|new year))\b",
+    r"good night|happy (?:birthday|new year)|can'?t believe|cannot believe|"
+    r"(?:does )?any(?:one|body) else (?:think|feel|notice|find|see)|am i the only one|"
+    r"so much for|imagine (?:believing|thinking|falling for)|not sure (?:what|how|about|if)|"
+    r"i (?:don'?t|do not|never) (?:trust|believe|buy|like|get)|what a (?:mess|joke|disaster|"
+    r"shambles|time to be alive|world|day|week|year)|"
+    r"why (?:does|do|is|are|did) (?:everyone|everybody|people|nobody|no one|anyone|they all))\b",
     re.IGNORECASE,
 )
+# A verdict on "this" with nothing said of what: "this is fake news", "that's propaganda".
+_VERDICT_ON_THIS = re.compile(
+    r"^(?:this|that|it)(?:'s| is| was)\s+(?:so |just |all |pure |total |complete |obviously )?"
+    r"(?:fake|false|true|real|fake news|propaganda|misinformation|disinformation|a lie|lies|bs|"
+    r"bullshit|nonsense|rubbish|a hoax|hoax|satire|a joke|made up|ai|ai generated)[\s!.?]*$",
+    re.IGNORECASE,
+)
+# "medal table anyone?", "link pls": asking the room, not saying anything.
+_ASKING_AROUND = re.compile(r"\b(?:anyone|anybody|pls|please|plz)\s*\?*\s*$", re.IGNORECASE)
+LONG_TOPIC_WORDS = 8  # a longer run of words with no verb at all is still just a topic
 # Words that make a statement of a run of nouns: auxiliaries, modals and common verbs.
 _VERB_WORDS = word_set(
     """
@@ -162,7 +180,6 @@ _VERB_WORDS = word_set(
     knew knows thought thinks let lets quit quits hid hides stole steals wrote writes
     """
 )
-MAX_TOPIC_WORDS = 5
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
@@ -180,12 +197,23 @@ def _no_claim_in(text: str) -> str | None:
     lowered = core.casefold()
     if _REQUEST.match(lowered) and not _YES_NO_QUESTION.match(lowered):
         return "a request or an open question, not a claim"
-    if _OPINION.match(lowered) or (_REACTION.search(lowered) and not re.search(r"\d", lowered)):
+    if _ASKING_AROUND.search(clean(text)):
+        return "a request or an open question, not a claim"
+    if _OPINION.match(lowered) or _VERDICT_ON_THIS.match(lowered):
+        return "a reaction, not a claim"
+    if _REACTION.search(lowered) and not re.search(r"\d", lowered):
         return "a reaction, not a claim"
     said = words(core)
-    if len(said) <= MAX_TOPIC_WORDS and not any(_is_verb(w) for w in said):
+    # A verb, or a word that may be one ("earns", "closing") with something after it
+    # ("ukraine moscow strikes??" ends on its noun).
+    verbs = [_is_verb(w) or (n < len(said) - 1 and _may_be_verb(w)) for n, w in enumerate(said)]
+    if len(said) <= LONG_TOPIC_WORDS and not any(verbs):
         return "a topic, not a claim"
     return None
+
+
+def _may_be_verb(word: str) -> bool:
+    return len(word) > 3 and word.endswith(("s", "ing")) and not word.endswith("ss")
 
 
 _YES_NO_QUESTION = re.compile(
