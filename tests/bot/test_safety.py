@@ -104,7 +104,7 @@ async def test_huge_claim_with_twenty_sources_fits_every_message(h: Harness) -> 
 
 
 async def test_masked_links_in_claims_and_sources_are_defused(h: Harness) -> None:
-    text = "Read [https://who.int](https://evil.example/phish) for the truth about vaccines"
+    text = "Vaccines cause autism, as [https://who.int](https://evil.example/phish) admits"
     h.add_claim(
         text,
         Status.FALSE,
