@@ -22,9 +22,9 @@ The folder holds:
                   `state.json` to it, then removes the old one
 
 One process writes: the first to build or apply holds writer.lock until it closes, and any
-other gets `IndexBusy`. Any number of processes search, and see a commit within about half a
-second (tantivy's reader watches its meta file) and a rebuild at their next search (they
-watch state.json).
+other gets `IndexBusy`. Any number of processes search; each search looks at state.json (one
+stat), which the writer replaces after every commit, so a reader sees a commit or a rebuild
+at its next search (tantivy's own reader would notice a commit only within half a second).
 """
 
 from __future__ import annotations
@@ -182,7 +182,9 @@ class LexicalIndex:
         except FileNotFoundError:
             raise IndexUnusable(f"no search index in {self.folder}: build it") from None
         except (OSError, ValueError) as exc:
-            raise IndexUnusable(f"search index state {path} is unreadable: {exc}") from None
+            raise IndexUnusable(
+                f"search index state {path} is unreadable ({_first_line(exc)}): rebuild the index"
+            ) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise IndexUnusable(f"search index in {self.folder} is of another format: rebuild it")
         generation, sequence = data.get("generation"), data.get("sequence")
@@ -220,6 +222,7 @@ class LexicalIndex:
                 loaded = self._loaded
                 if loaded is not None and loaded.state.generation == state.generation:
                     index = loaded.index
+                    index.reload()  # the writer saves the state after each commit
                     break
                 try:
                     index = self._open_generation(state.generation)
@@ -280,6 +283,7 @@ class LexicalIndex:
             generation = "g-" + secrets.token_hex(6)
             path = self.folder / generation
             path.mkdir()
+            writer: tantivy.IndexWriter | None = None
             try:
                 index = tantivy.Index(SCHEMA, path=str(path), reuse=False)
                 index.register_tokenizer(TOKENIZER, _analyzer())
@@ -295,11 +299,15 @@ class LexicalIndex:
                         progress(batch)
                         batch = 0
                 writer.commit()
-                writer.wait_merging_threads()
+                done, writer = writer, None
+                done.wait_merging_threads()
                 index.reload()
                 self._stop_writer()  # the old generation's: it goes away below
                 self._save_state(_State(generation, sequence))
             except BaseException:
+                if writer is not None:  # its threads write into the folder until stopped
+                    writer.rollback()
+                    writer.wait_merging_threads()
                 shutil.rmtree(path, ignore_errors=True)
                 raise
             self._loaded = _Loaded(self._state_key(), _State(generation, sequence), index)
