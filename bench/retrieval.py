@@ -187,11 +187,8 @@ def compare(store: Any, index: Any, size: int, opts: argparse.Namespace) -> dict
 
 
 def markdown(report: dict[str, Any]) -> str:
-    m = report["machine"]
     lines = [
-        f"Run {m['date']}: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, "
-        f"Python {m['python']}, SQLite {m['sqlite']}, tantivy {report['tantivy']}; "
-        f"seed {report['seed']}, {report['messages']} messages per size.",
+        scale.run_line(report, f", tantivy {report['tantivy']}"),
         f"Command: `{report['command']}`",
         "",
         "| claims | engine | build s | on disk MB | search p50 / p90 / p99 / mean ms "
