@@ -459,12 +459,20 @@ def _same_messages(lexical: dict[str, Any], baseline: dict[str, Any]) -> dict[st
     return latency(lexical["ms"][: len(baseline["ms"])])
 
 
-def markdown(report: dict[str, Any]) -> str:
+def run_line(report: dict[str, Any], software: str = "") -> str:
+    """A report's first line: the machine, the software (`software` adds to Python and
+    SQLite) and the run's inputs."""
     m = report["machine"]
-    lines = [
+    return (
         f"Run {m['date']}: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, "
-        f"Python {m['python']}, SQLite {m['sqlite']}; seed {report['seed']}, "
-        f"{report['messages']} messages per size.",
+        f"Python {m['python']}, SQLite {m['sqlite']}{software}; seed {report['seed']}, "
+        f"{report['messages']} messages per size."
+    )
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [
+        run_line(report),
         f"Command: `{report['command']}`",
         "",
         "| claims | import claims/s | check p50 / p99 ms (all) | claim-like p50 / p99 ms "

@@ -120,6 +120,22 @@ def test_semantic_path_with_stand_in_vectors_times_without_embedding(tmp_path: P
     assert "| 500 |" in proc.stdout and "(stand-in vectors)" in proc.stdout
 
 
+def test_retrieval_benchmark_compares_both_engines_on_500_claims(tmp_path: Path) -> None:
+    out = tmp_path / "bench-out"
+    cmd = [sys.executable, str(ROOT / "bench" / "retrieval.py"), "--sizes", "500"]
+    cmd += ["--messages", "40", "--out", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert proc.returncode == 0, proc.stderr
+    entry = json.loads((out / "results.json").read_text())["sizes"]["500"]
+    assert entry["import"]["claims_per_s"] > 0 and entry["tantivy_build"]["mb"] > 0
+    assert entry["queries"] >= entry["messages"] > 5
+    for engine in ("store", "tantivy"):
+        assert entry["search"][engine]["n"] == entry["queries"]
+        assert entry["recall"][engine] >= 0.9  # a paraphrase keeps most of its claim's words
+    assert "| 500 | tantivy |" in proc.stdout and "| 500 | store |" in proc.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["results.json", "results.md"]
+
+
 @pytest.mark.parametrize(
     ("script", "args", "message"),
     [
@@ -133,6 +149,8 @@ def test_semantic_path_with_stand_in_vectors_times_without_embedding(tmp_path: P
         ("stages.py", ["--db", "missing.db", "--size", "x"], "argument --size: not a whole number"),
         ("backends.py", ["--backends", "mysql"], "unknown backend 'mysql'"),
         ("backends.py", ["--sizes", "1e5"], "argument --sizes: not a whole number: '1e5'"),
+        ("retrieval.py", ["--sizes", ","], "--sizes: give at least one claim count"),
+        ("retrieval.py", ["--messages", "0"], "argument --messages: must be at least 1: '0'"),
     ],
 )  # fmt: skip
 def test_bad_arguments_are_refused_in_one_line_before_any_work(

@@ -1,0 +1,436 @@
+"""The claims' lexical index: BM25 over claim text and summary in a tantivy index on disk.
+
+tantivy (Lucene's design, in Rust) finds the top k by block-max WAND: it skips the blocks of a
+common word's postings that cannot beat the k-th best score so far, so a query of common words
+stays cheap at a million claims, where FTS5 scores every row holding any of its terms.
+
+The index is derived: the database stays the source of truth and the index can always be
+rebuilt from it. It records the change sequence it reflects, the largest `audit.id` (every
+change to a claim writes an audit row in the same transaction), so that whoever follows the
+changes knows where to resume. Applying a claim's current state twice changes nothing, so
+resuming from a sequence older than the index's content is safe.
+
+Terms are the matcher's: text and summary are indexed as `tokenize(normalize(...))` joined by
+spaces and cut on whitespace only, so every indexed term is a term the matcher can send.
+Retired claims are not in the index (as FTS5 keeps them out): never returned, and not counted
+in BM25's statistics.
+
+The folder holds:
+    state.json    {"format", "generation", "sequence"}, replaced whole on every change
+    writer.lock   locked by the one process that writes the index
+    g-<hex>/      the tantivy index `state.json` names; a rebuild writes a new one, switches
+                  `state.json` to it, then removes the old one
+
+One process writes: the first to build or apply holds writer.lock until it closes, and any
+other gets `IndexBusy`. Any number of processes search; each search looks at state.json (one
+stat), which the writer replaces after every commit, so a reader sees a commit or a rebuild
+at its next search (tantivy's own reader would notice a commit only within half a second).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import secrets
+import shutil
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import tantivy
+
+from verifiers.errors import ClaimbotError
+from verifiers.files import written_whole
+from verifiers.models import Candidate, Claim
+from verifiers.store.base import Scope
+from verifiers.store.relational.values import BM25_WEIGHTS
+from verifiers.text.normalize import normalize
+from verifiers.text.tokens import tokenize
+
+FORMAT = 1  # bumped when the fields or the terms change: an index of another format is rebuilt
+STATE = "state.json"
+LOCK = "writer.lock"
+GENERATION = re.compile(r"g-[0-9a-f]{12}")
+TOKENIZER = "claimbot_terms"
+GLOBAL = 0  # a global claim's guild, as the store's external-id index writes it: no real id
+BUILD_HEAP_BYTES = 128 * 2**20
+APPLY_HEAP_BYTES = 32 * 2**20  # tantivy needs at least 15 MB a thread
+PROGRESS_EVERY = 1_000
+# A guild's search asks for this many times `limit` hits of every scope and keeps those it may
+# see; only when other guilds' claims crowd its own out does it search with a filter, which
+# is exact too but cannot prune (it scores every claim holding a term, as FTS5 does).
+OVERFETCH = 2
+
+Progress = Callable[[int], None]
+"""Told how many claims each finished batch indexed."""
+
+
+class IndexUnusable(ClaimbotError):
+    """The index folder is missing, damaged or of another format: rebuild it from the database."""
+
+
+class IndexBusy(ClaimbotError):
+    """Another process writes this index; this one may only search it."""
+
+
+def _schema() -> tantivy.Schema:
+    fields = tantivy.SchemaBuilder()
+    fields.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    fields.add_text_field("text", tokenizer_name=TOKENIZER, index_option="freq")
+    fields.add_text_field("summary", tokenizer_name=TOKENIZER, index_option="freq")
+    fields.add_integer_field("guild", indexed=True, fast=True)
+    # The claim's own words, for the candidates (bytes: stored without being indexed again).
+    fields.add_bytes_field("shown_text", stored=True)
+    fields.add_bytes_field("shown_summary", stored=True)
+    return fields.build()
+
+
+SCHEMA = _schema()
+
+
+def index_terms(text: str) -> str:
+    """The text as the index holds it: the matcher's tokens of its normalised form."""
+    return " ".join(tokenize(normalize(text)))
+
+
+def _document(claim: Claim) -> tantivy.Document:
+    doc = tantivy.Document()
+    doc.add_text("id", claim.id)
+    doc.add_text("text", index_terms(claim.text))
+    doc.add_text("summary", index_terms(claim.summary))
+    doc.add_integer("guild", claim.guild_id or GLOBAL)
+    doc.add_bytes("shown_text", claim.text.encode("utf-8"))
+    doc.add_bytes("shown_summary", claim.summary.encode("utf-8"))
+    return doc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    generation: str
+    sequence: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """The generation searched, with the state it came from and that state file's identity
+    (a replaced file has a new inode: a reader compares it to notice a rebuild)."""
+
+    key: tuple[int, int]
+    state: _State
+    index: tantivy.Index
+
+
+class LexicalIndex:
+    """The index in one folder. Open one with `open`, make one with `create`; safe to share
+    between threads (writes take turns, searches run alongside them)."""
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder).expanduser()
+        self._lock = threading.RLock()
+        self._loaded: _Loaded | None = None
+        self._lockfile: IO[bytes] | None = None
+        self._writer: tantivy.IndexWriter | None = None
+        self._closed = False
+
+    @classmethod
+    def open(cls, folder: str | os.PathLike[str]) -> LexicalIndex:
+        """The index in `folder`; `IndexUnusable` if there is none or it cannot be read."""
+        index = cls(folder)
+        index._load()
+        return index
+
+    @classmethod
+    def create(
+        cls,
+        folder: str | os.PathLike[str],
+        claims: Iterable[Claim],
+        sequence: int,
+        progress: Progress | None = None,
+    ) -> LexicalIndex:
+        """A new index of `claims` in `folder` (replacing any index there), as of `sequence`."""
+        index = cls(folder)
+        try:
+            index.build(claims, sequence, progress)
+        except BaseException:
+            index.close()
+            raise
+        return index
+
+    # -- state -----------------------------------------------------------------------------
+    def _state_key(self) -> tuple[int, int]:
+        try:
+            found = (self.folder / STATE).stat()
+        except FileNotFoundError:
+            raise IndexUnusable(f"no search index in {self.folder}: build it") from None
+        except OSError as exc:
+            raise IndexUnusable(f"cannot read the search index in {self.folder}: {exc}") from None
+        return found.st_ino, found.st_mtime_ns
+
+    def _read_state(self) -> _State:
+        path = self.folder / STATE
+        try:
+            data: Any = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise IndexUnusable(f"no search index in {self.folder}: build it") from None
+        except (OSError, ValueError) as exc:
+            raise IndexUnusable(
+                f"search index state {path} is unreadable ({_first_line(exc)}): rebuild the index"
+            ) from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise IndexUnusable(f"search index in {self.folder} is of another format: rebuild it")
+        generation, sequence = data.get("generation"), data.get("sequence")
+        if not (isinstance(generation, str) and GENERATION.fullmatch(generation)) or not (
+            type(sequence) is int and sequence >= 0
+        ):
+            raise IndexUnusable(f"search index state {path} is damaged: rebuild the index")
+        return _State(generation, sequence)
+
+    def _save_state(self, state: _State) -> None:
+        data = {"format": FORMAT, "generation": state.generation, "sequence": state.sequence}
+        with written_whole(self.folder / STATE) as partial:
+            partial.write_text(json.dumps(data) + "\n", encoding="utf-8")
+
+    def _open_generation(self, generation: str) -> tantivy.Index:
+        path = self.folder / generation
+        try:
+            index = tantivy.Index.open(str(path))
+            index.register_tokenizer(TOKENIZER, _analyzer())
+            index.searcher()  # opens every segment and checks its files' footers
+        except ValueError as exc:
+            raise IndexUnusable(
+                f"search index {path} is damaged ({_first_line(exc)}): rebuild it"
+            ) from None
+        return index
+
+    def _load(self) -> _Loaded:
+        """Read state.json and open the generation it names (kept if it is the one open)."""
+        with self._lock:
+            if self._closed:
+                raise ClaimbotError(f"the search index in {self.folder} is closed")
+            for attempt in range(2):
+                key = self._state_key()
+                state = self._read_state()
+                loaded = self._loaded
+                if loaded is not None and loaded.state.generation == state.generation:
+                    index = loaded.index
+                    index.reload()  # the writer saves the state after each commit
+                    break
+                try:
+                    index = self._open_generation(state.generation)
+                    break
+                except IndexUnusable:
+                    # A rebuild may have removed the generation just read: look once more.
+                    if attempt or self._state_key() == key:
+                        raise
+            self._loaded = _Loaded(key, state, index)
+            return self._loaded
+
+    def _current(self) -> _Loaded:
+        loaded = self._loaded
+        if loaded is not None and self._lockfile is not None:
+            return loaded  # this process writes: nobody else changes the folder
+        if loaded is None or self._state_key() != loaded.key:
+            loaded = self._load()
+        return loaded
+
+    @property
+    def sequence(self) -> int:
+        """The change sequence (largest audit id) whose changes the index holds."""
+        return self._current().state.sequence
+
+    @property
+    def claim_count(self) -> int:
+        """Live claims in the index."""
+        return int(self._current().index.searcher().num_docs)
+
+    # -- writing ---------------------------------------------------------------------------
+    def _take_writing(self) -> None:
+        """Become the one process that writes the folder, or raise `IndexBusy`."""
+        if self._closed:
+            raise ClaimbotError(f"the search index in {self.folder} is closed")
+        if self._lockfile is not None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle = (self.folder / LOCK).open("a+b")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise IndexBusy(f"another process writes the search index in {self.folder}") from None
+        self._lockfile = handle
+
+    def build(
+        self, claims: Iterable[Claim], sequence: int, progress: Progress | None = None
+    ) -> int:
+        """Index `claims` from scratch in a new generation, then switch to it: searches see the
+        old index until the new one is whole, and a failure leaves the old one as it was.
+
+        Read `sequence` before the claims (or in the same snapshot): a change made meanwhile
+        is then applied again later, which changes nothing. Retired claims are left out.
+        Returns how many claims were indexed.
+        """
+        with self._lock:
+            self._take_writing()
+            generation = "g-" + secrets.token_hex(6)
+            path = self.folder / generation
+            path.mkdir()
+            writer: tantivy.IndexWriter | None = None
+            try:
+                index = tantivy.Index(SCHEMA, path=str(path), reuse=False)
+                index.register_tokenizer(TOKENIZER, _analyzer())
+                writer = index.writer(BUILD_HEAP_BYTES, 1)
+                count = batch = 0
+                for claim in claims:
+                    if claim.retired:
+                        continue
+                    writer.add_document(_document(claim))
+                    count += 1
+                    batch += 1
+                    if progress is not None and batch == PROGRESS_EVERY:
+                        progress(batch)
+                        batch = 0
+                writer.commit()
+                done, writer = writer, None
+                done.wait_merging_threads()
+                index.reload()
+                self._stop_writer()  # the old generation's: it goes away below
+                self._save_state(_State(generation, sequence))
+            except BaseException:
+                if writer is not None:  # its threads write into the folder until stopped
+                    writer.rollback()
+                    writer.wait_merging_threads()
+                shutil.rmtree(path, ignore_errors=True)
+                raise
+            self._loaded = _Loaded(self._state_key(), _State(generation, sequence), index)
+            for other in self.folder.iterdir():
+                if other.is_dir() and GENERATION.fullmatch(other.name) and other != path:
+                    shutil.rmtree(other, ignore_errors=True)
+            if progress is not None and batch:
+                progress(batch)
+            return count
+
+    def apply(self, changes: Iterable[Claim], sequence: int, *, removed: Iterable[str] = ()) -> int:
+        """Bring the index to `sequence`: each claim of `changes` as it now is (a retired one
+        leaves the index, a live one replaces its old entry), and the claims `removed` out.
+        All of it becomes searchable at once, or none of it. Returns the claims written."""
+        with self._lock:
+            self._take_writing()
+            loaded = self._load()  # the state as the last writer left it
+            if sequence < loaded.state.sequence:
+                raise ValueError(
+                    f"change sequence {sequence} is behind the index's {loaded.state.sequence}"
+                )
+            if self._writer is None:
+                self._writer = loaded.index.writer(APPLY_HEAP_BYTES, 1)
+            writer = self._writer
+            written = 0
+            try:
+                for claim in changes:
+                    writer.delete_documents_by_term("id", claim.id)
+                    if not claim.retired:
+                        writer.add_document(_document(claim))
+                        written += 1
+                for claim_id in removed:
+                    writer.delete_documents_by_term("id", claim_id)
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            loaded.index.reload()  # this process sees the commit at once
+            # Committed before the sequence is saved: a crash between the two only makes the
+            # next start apply these changes again.
+            state = _State(loaded.state.generation, sequence)
+            self._save_state(state)
+            self._loaded = _Loaded(self._state_key(), state, loaded.index)
+            return written
+
+    def _stop_writer(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.wait_merging_threads()
+
+    def close(self) -> None:
+        """Stop writing (if this process did) and searching; the folder stays for next time."""
+        with self._lock:
+            self._closed = True
+            self._stop_writer()
+            self._loaded = None
+            if self._lockfile is not None:
+                self._lockfile.close()  # closing the file releases its lock
+                self._lockfile = None
+
+    def __enter__(self) -> LexicalIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- searching -------------------------------------------------------------------------
+    def search(self, terms: list[str], scope: Scope, limit: int = 50) -> list[Candidate]:
+        """BM25 over the terms (OR), text weighted twice the summary, best first, among the
+        live claims `scope` may see; terms are normalised and tokenized as the claims were."""
+        words = list(dict.fromkeys(w for term in terms for w in tokenize(normalize(str(term)))))
+        if not words or limit <= 0:
+            return []
+        if self._closed:
+            raise ClaimbotError(f"the search index in {self.folder} is closed")
+        searcher = self._current().index.searcher()
+        query = _query(words)
+        if scope.operator:
+            hits = searcher.search(query, limit, count=False).hits
+        else:
+            fetch = OVERFETCH * limit
+            found = searcher.search(query, fetch, count=False).hits
+            guilds = searcher.fast_field_values("guild", [address for _, address in found])
+            hits = [
+                hit
+                for hit, guild in zip(found, guilds, strict=True)
+                if scope.can_see(guild or None)
+            ]
+            if len(hits) < limit and len(found) == fetch:
+                hits = searcher.search(_query(words, scope), limit, count=False).hits
+        return [_candidate(searcher, score, address) for score, address in hits[:limit]]
+
+
+def _analyzer() -> tantivy.TextAnalyzer:
+    """Whitespace only: the text arrives as the matcher's tokens (no length limit, no case
+    folding of its own, unlike tantivy's built-in analyzers)."""
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+
+
+def _query(words: list[str], scope: Scope | None = None) -> tantivy.Query:
+    """Any of the words in the text (boosted) or the summary; with `scope`, only the claims it
+    may see, the filter adding nothing to the score."""
+    text_weight, summary_weight = BM25_WEIGHTS
+    should = tantivy.Occur.Should
+    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    for word in words:
+        text = tantivy.Query.term_query(SCHEMA, "text", word)
+        summary = tantivy.Query.term_query(SCHEMA, "summary", word)
+        clauses.append((should, tantivy.Query.boost_query(text, text_weight)))
+        clauses.append((should, tantivy.Query.boost_query(summary, summary_weight)))
+    query = tantivy.Query.boolean_query(clauses)
+    if scope is None:
+        return query
+    guilds = [GLOBAL] if scope.guild_id is None else [GLOBAL, scope.guild_id]
+    visible = tantivy.Query.term_set_query(SCHEMA, "guild", guilds)
+    must = tantivy.Occur.Must
+    return tantivy.Query.boolean_query(
+        [(must, query), (must, tantivy.Query.const_score_query(visible, 0.0))]
+    )
+
+
+def _candidate(searcher: tantivy.Searcher, score: float, address: tantivy.DocAddress) -> Candidate:
+    doc = searcher.doc(address)
+    text = bytes(doc.get_first("shown_text")).decode("utf-8")
+    summary = bytes(doc.get_first("shown_summary")).decode("utf-8")
+    return Candidate(str(doc.get_first("id")), float(score), text, summary)
