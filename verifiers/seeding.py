@@ -13,7 +13,6 @@ They live in `seeds/claims.jsonl` (the top-level `seeds` package), one JSON obje
 from __future__ import annotations
 
 import importlib.resources
-import json
 import logging
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -23,7 +22,7 @@ from pydantic import ValidationError
 from verifiers.errors import InvalidInput
 from verifiers.models import ClaimFields, Source
 from verifiers.store.relational.values import check_claim_id
-from verifiers.validation import first_problem
+from verifiers.validation import first_problem, json_object
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +78,7 @@ def load_seed_claims(path: Path | Traversable | None = None) -> list[tuple[str, 
 
 
 def _parse_row(line: str, where: str) -> tuple[str, ClaimFields]:
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(row, dict):
-        raise InvalidInput(f"{where}: expected a JSON object")
+    row = json_object(line, where)
     claim_id = row.pop("id", None)
     if not claim_id:
         raise InvalidInput(f'{where}: missing "id"')

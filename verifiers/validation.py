@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -41,3 +42,14 @@ def build(model: type[M], **data: Any) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         raise InvalidInput(f"invalid {describe(exc)}") from None
+
+
+def json_object(line: str, where: str) -> dict[str, Any]:
+    """One JSON Lines row as an object, or one line naming `where` it went wrong."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(row, dict):
+        raise InvalidInput(f"{where}: expected a JSON object")
+    return row

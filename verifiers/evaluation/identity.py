@@ -15,7 +15,6 @@ checked beside the seed claims, as a real database holds them. `pairs.jsonl` hol
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -31,7 +30,7 @@ from verifiers.evaluation.runner import make_matcher
 from verifiers.models import CheckResult, ClaimFields, Stance
 from verifiers.seeding import load_seed_claims
 from verifiers.store import Scope, open_store
-from verifiers.validation import describe
+from verifiers.validation import describe, json_object
 
 EXPECTED = ("same", "contradicts", "different", "none")
 SPLITS = ("tune", "heldout")
@@ -125,15 +124,8 @@ def load_identity_set(pairs_path: Path) -> tuple[list[ClaimFields], list[Identit
 def _json_lines(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
     with path.open(encoding="utf-8-sig") as handle:
         for line_no, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InvalidInput(f"{path}:{line_no}: not JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise InvalidInput(f"{path}:{line_no}: not a JSON object")
-            yield line_no, row
+            if line.strip():
+                yield line_no, json_object(line, f"{path}:{line_no}")
 
 
 def _claim(row: dict[str, Any], path: Path, line: int) -> ClaimFields:
