@@ -154,10 +154,35 @@ def _number_clash(message: str, claim: str) -> str | None:
     shared = any(h.same_value(s) for h in counts_held for s in counts_said)
     if len(counts_said) == 1 and len(counts_held) == 1 and not shared:
         return f"your message says {_show(counts_said[0])}; the claim says {_show(counts_held[0])}"
+    # A count of the same thing, told by the words after it ("10 straight rate rises" for
+    # "14 consecutive rises", "Twelve of Ashcombe's 14 schools" for "Nine of …").
+    for q in counts_held:
+        alike = [s for s in counts_said if set(s.context) & set(q.context)]
+        if alike and not any(q.same_value(s) for s in counts_said):
+            return f"your message says {_show(alike[0])}; the claim says {_show(q)}"
+    year_clash = _year_clash(message.casefold(), claim.casefold())
+    if year_clash is not None:
+        return year_clash
     years_said = {s.value for s in said if _looks_like_year(s)}
     years_held = {h.value for h in held if _looks_like_year(h)}
     if years_said and years_held and not years_said & years_held:
         return f"your message says {int(min(years_said))}; the claim says {int(min(years_held))}"
+    return None
+
+
+_YEAR_AFTER = re.compile(
+    r"\b(since|in|of|until|by|from|before|after|during)\s+((?:18|19|20)\d\d)\b"
+)
+
+
+def _year_clash(message: str, claim: str) -> str | None:
+    """A year after the same word ("since 2001" for "since 2011"), though others agree."""
+    said = {(m[1], m[2]) for m in _YEAR_AFTER.finditer(message)}
+    held = {(m[1], m[2]) for m in _YEAR_AFTER.finditer(claim)}
+    for word, year in sorted(held):
+        other = [y for w, y in said if w == word and y not in claim]
+        if other and year not in message:
+            return f"your message says {word} {other[0]}; the claim says {word} {year}"
     return None
 
 
@@ -183,7 +208,32 @@ def _date_clash(said: list[_Word], held: list[_Word]) -> str | None:
         shown_said = next(iter(said_dates.values()))[1]
         shown_held = next(iter(held_dates.values()))[1]
         return f"your message says {shown_said}; the claim says {shown_held}"
+    # A month named without its day ("in January 2024") against the claim's month.
+    said_months, held_months = _months(said), _months(held)
+    if said_months and held_months and not said_months.keys() & held_months.keys():
+        return (
+            f"your message says {next(iter(said_months.values()))}; "
+            f"the claim says {next(iter(held_months.values()))}"
+        )
     return None
+
+
+_MONTH_CUES = word_set("in since by until from early late mid last this next of on")
+
+
+def _months(words: list[_Word]) -> dict[int, str]:
+    """The months a text names as dates: next to a number or after "in", "since", "last"…
+    ("May" the verb and "march" the walk are not)."""
+    out: dict[int, str] = {}
+    for i, w in enumerate(words):
+        month = MONTHS.get(w.fold)
+        if month is None or len(w.fold) < 3:
+            continue
+        before = words[i - 1].fold if i else ""
+        after = words[i + 1].fold if i + 1 < len(words) else ""
+        if before in _MONTH_CUES or before[:1].isdigit() or after[:1].isdigit():
+            out.setdefault(month, w.text)
+    return out
 
 
 def _absent(names: list[_Word], words: list[_Word]) -> list[_Word]:

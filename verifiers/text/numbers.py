@@ -22,6 +22,7 @@ _SCALES = {
     "hundred": 100, "thousand": 1_000, "grand": 1_000, "k": 1_000, "million": 1_000_000,
     "mn": 1_000_000, "mln": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000,
     "trillion": 1_000_000_000_000, "tn": 1_000_000_000_000, "mil": 1_000_000,
+    "m": 1_000_000,
 }  # fmt: skip
 # "€60m" is 60 million euros; after a currency sign "m" and "b" scale too.
 _CURRENCIES = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
@@ -84,6 +85,9 @@ class Quantity:
     value: float
     unit: str
     tolerance: float = 0.0
+    # The words that follow it (their first four letters): what it counts, in more words than
+    # its unit ("10 straight rate rises" and "14 consecutive rises" both count rises).
+    context: tuple[str, ...] = ()
 
     def same_value(self, other: Quantity) -> bool:
         slack = max(self.tolerance, other.tolerance, 1e-9 * max(abs(self.value), 1.0))
@@ -152,8 +156,13 @@ def quantities(normalised: str) -> list[Quantity]:
             i += 1
         text = " ".join(words[start : i + 1])
         unit = _unit(words[i + 1] if i + 1 < len(words) else "")
+        context = tuple(
+            w.removesuffix("s")[:4]
+            for w in words[i + 1 : i + 4]
+            if w not in _NOT_UNITS and not w[:1].isdigit()
+        )
         if text not in {"one", "a"}:
-            out.append(_as_days(Quantity(text=text, value=value, unit=unit)))
+            out.append(_as_days(Quantity(text=text, value=value, unit=unit, context=context)))
         i += 1
     return out
 
@@ -165,7 +174,7 @@ def _as_days(q: Quantity) -> Quantity:
         return q
     days = q.value * _DAYS[q.unit]
     written = f"{q.text} {q.unit}" + ("s" if q.value != 1 else "")
-    return Quantity(written, days, "day", tolerance=days * DURATION_TOLERANCE)
+    return Quantity(written, days, "day", tolerance=days * DURATION_TOLERANCE, context=q.context)
 
 
 def _one_in(normalised: str) -> list[Quantity]:
