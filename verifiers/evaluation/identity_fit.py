@@ -24,8 +24,8 @@ import numpy as np
 from verifiers.config import MatchingSettings
 from verifiers.evaluation.identity import IdentityPair, load_identity_set
 from verifiers.evaluation.runner import make_matcher
-from verifiers.matching.identity import IDENTITY_FEATURES, identity_features
-from verifiers.models import ClaimFields
+from verifiers.matching.identity import IDENTITY_FEATURES, Verdict, identity_features
+from verifiers.models import ClaimFields, Stance
 from verifiers.store import Scope, open_store
 
 L2 = 1.0  # ridge on the weights (not the bias): the set is small
@@ -58,7 +58,10 @@ def collect(claims: list[ClaimFields], pairs: list[IdentityPair], kind: str) -> 
                     if pair.expected in ("same", "contradicts") and not own:
                         continue  # another claim of the message: the label says nothing of it
                     right = own and pair.expected in ("same", "contradicts")
-                    features = identity_features(segment.segment, match.claim)
+                    verdict = (
+                        Verdict.CONTRADICTS if match.stance is Stance.CONTRADICTS else Verdict.SAME
+                    )
+                    features = identity_features(segment.segment, match.claim, verdict)
                     rows.append(Row(features, right, pair.split))
         finally:
             store.close()

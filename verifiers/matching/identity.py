@@ -735,9 +735,9 @@ IDENTITY_FEATURES = (
 )
 
 
-def identity_features(message: str, claim: Claim) -> list[float]:
+def identity_features(message: str, claim: Claim, verdict: Verdict) -> list[float]:
     """What the probability that `message` states `claim` (or its contradiction) is read
-    from, in the order of `IDENTITY_FEATURES`."""
+    from, in the order of `IDENTITY_FEATURES`; `verdict` is `judge_identity`'s, already made."""
     said = asserted(message)
     said_norm, held_norm = normalize(said), normalize(claim.text)
     said_words = {_key(w) for w in content_tokens(said_norm)}
@@ -746,7 +746,7 @@ def identity_features(message: str, claim: Claim) -> list[float]:
     kept, _ = covered(claim.text, said)
     added = [run for run in names(said) if not mentions(claim.text, " ".join(run))]
     return [
-        1.0 if judge_stance(_as_asked(message), claim)[0] is Stance.CONTRADICTS else 0.0,
+        1.0 if verdict is Verdict.CONTRADICTS else 0.0,
         fuzz.token_set_ratio(said_norm, held_norm) / 100,
         len(said_words & held_words) / max(1, len(held_words)),
         len(said_words - held_words) / max(1, len(said_words)),
@@ -785,7 +785,7 @@ def identity_model() -> IdentityModel:
 MODEL_FILE = "identity_model.json"
 
 
-def identity_probability(message: str, claim: Claim) -> float:
+def identity_probability(message: str, claim: Claim, verdict: Verdict) -> float:
     """How likely `message` states `claim` or its contradiction, given that the rules found
-    nothing changed: calibrated on the identity set (docs/matching.md)."""
-    return identity_model().probability(identity_features(message, claim))
+    nothing changed (`verdict`): calibrated on the identity set (docs/matching.md)."""
+    return identity_model().probability(identity_features(message, claim, verdict))

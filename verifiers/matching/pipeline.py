@@ -534,12 +534,14 @@ class Matcher:
         answer."""
         if item.score < self.confident_threshold:
             return True
-        parts = [text, *segment(text, self._settings.max_segments)]
-        return any(
-            judge_identity(part, item.claim).verdict.answerable
-            and identity_probability(part, item.claim) >= self._settings.min_identity
-            for part in parts
-        )
+        for part in [text, *segment(text, self._settings.max_segments)]:
+            verdict = judge_identity(part, item.claim).verdict
+            if (
+                verdict.answerable
+                and identity_probability(part, item.claim, verdict) >= self._settings.min_identity
+            ):
+                return True
+        return False
 
     def _worth_reranking(self, logits: list[float], keys: list[str]) -> bool:
         """Whether the best candidate's answer score before reranking reaches `rerank_from`.
@@ -609,7 +611,7 @@ class Matcher:
             # related, never answered with it.
             qualifies = item.answerable and item.score >= self.confident_threshold
             if answering and qualifies and identity.verdict.answerable:
-                same = identity_probability(seg, item.claim)
+                same = identity_probability(seg, item.claim, identity.verdict)
                 if same >= s.min_identity:
                     # The score shown is how likely this is the claim the segment states.
                     match = Match(
