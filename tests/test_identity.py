@@ -100,10 +100,10 @@ CASES = [
         Verdict.CONTRADICTS,
     ),
     (
-        "person in a role",
+        "person in a role: another claim, offered as related",
         "Sarah Okoro was elected mayor of Thornley in May 2025",
         "James Whitfield was elected mayor of Thornley in May 2025.",
-        Verdict.CONTRADICTS,
+        Verdict.DIFFERENT,
     ),
     (
         "roles swapped",
@@ -184,6 +184,54 @@ CASES = [
         Verdict.DIFFERENT,
     ),
     (
+        "a title is no role: the founder named either way",
+        "Priya Raman, who founded Kestrel Labs, was fined £2m in June 2024",
+        "Kestrel Labs founder Priya Raman was fined £2m in June 2024.",
+        Verdict.SAME,
+    ),
+    (
+        "a quarter of the year is no share",
+        "the eurozone grew 0.4% in the second quarter",
+        "The eurozone economy grew 0.4% in the second quarter of 2024.",
+        Verdict.SAME,
+    ),
+    (
+        "a share written as a fraction is still read: fewer is another claim",
+        "a quarter of the reservoirs were dry by August 2025",
+        "Three quarters of the region's reservoirs were dry by August 2025.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "number format: money in slang",
+        "yorkshire water got fined 45 mill for the spills",
+        "Yorkshire Water was fined £45m over sewage spills.",
+        Verdict.SAME,
+    ),
+    (
+        "number format: abbreviated years",
+        "the ex-mayor got 6 yrs for the bribes",
+        "The former mayor of Dunmere was jailed for six years for taking bribes.",
+        Verdict.SAME,
+    ),
+    (
+        "a day of the month is no count",
+        "on 12 March 2025 the judge gave Ortiz 8 years",
+        "Carlos Ortiz was sentenced to 8 years in prison in March 2025.",
+        Verdict.SAME,
+    ),
+    (
+        "another name in a name's place: another claim, not a contradiction",
+        "the Gunners beat Wolves 2-0 on 9 November",
+        "Chelsea beat Wolves 2-0 on 9 November.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "negation outranks a changed name",
+        "Wolves never beat Chelsea 2-0 on 9 November, the Blues drew",
+        "Wolves beat Chelsea 2-0 on 9 November.",
+        Verdict.CONTRADICTS,
+    ),
+    (
         "no claim: a topic",
         "ferry strike??",
         "The ferry strike started on February 3, 2025.",
@@ -251,11 +299,11 @@ def test_the_identity_set_loads_and_holds_out_whole_claims() -> None:
 # Floors on the held-out quarter of the identity set (lexical matcher; figures and commands in
 # docs/matching.md). Deterministic: they fail only when a change makes identity worse.
 HELD_OUT_FLOORS = {
-    "paraphrases_answered": 0.64,
+    "paraphrases_answered": 0.71,
     "contradictions_caught": 0.70,
     "attribution_right": 0.70,
 }
-HELD_OUT_CEILINGS = {"false_answers": 0.24, "false_contradictions": 0.16}
+HELD_OUT_CEILINGS = {"false_answers": 0.24, "false_contradictions": 0.06}
 
 
 @pytest.mark.slow

@@ -26,8 +26,8 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 
 from verifiers.errors import ConfigError
-from verifiers.matching.stance import judge_stance
-from verifiers.models import Claim, Stance
+from verifiers.matching.stance import contradiction
+from verifiers.models import Claim
 from verifiers.text.names import (
     DESCRIPTIONS,
     TITLES,
@@ -421,11 +421,15 @@ def _role_swap(message: str, claim: str) -> str | None:
             continue
         if not 1 < abs(s2 - s1) <= MAX_ROLE_GAP + 1:
             continue
-        between_claim = claim_words[c1 + 1 : c2]
-        low, high = sorted((s1, s2))
-        between_said = said_words[low + 1 : high]
+        # The words between the two names, the first name's own words left out (it may be
+        # written in full or by one of its words: "Jannik Sinner", "Sinner").
+        between_claim = [w for w in claim_words[c1 + 1 : c2] if w not in first.split()]
+        (low, low_name), (high, _) = sorted(((s1, first), (s2, second)))
+        between_said = [w for w in said_words[low + 1 : high] if w not in low_name.split()]
         if any(w in _SYMMETRIC for w in (*between_claim, *between_said)):
             continue
+        if all(_is_title(w) for w in between_claim):
+            continue  # a title, not an act ("FTX founder Sam Bankman-Fried")
         verbs = {_key(w) for w in between_claim if w not in STOPWORDS and w not in _LINKING}
         if not verbs & {_key(w) for w in between_said}:
             continue  # not the same verb between them: no roles to compare
@@ -434,6 +438,11 @@ def _role_swap(message: str, claim: str) -> str | None:
         if (s2 < s1) != (passive_claim != passive_said):
             return f"roles swapped: the claim says {first} … {second}, your message the reverse"
     return None
+
+
+def _is_title(word: str) -> bool:
+    """A word that names what someone is, not what they did: "founder", "chief", "owner"."""
+    return word in TITLES or word in DESCRIPTIONS or word.endswith(("er", "or", "ist", "man"))
 
 
 def _subject_swap(message: str, claim: str) -> str | None:
@@ -718,9 +727,13 @@ def judge_identity(message: str, claim: Claim) -> Identity:
         reason = check(said, claim.text)
         if reason is not None:
             return Identity(Verdict.DIFFERENT, reason)
-    stance, reason = judge_stance(said, claim)
-    verdict = Verdict.CONTRADICTS if stance is Stance.CONTRADICTS else Verdict.SAME
-    return Identity(verdict, reason)
+    found = contradiction(said, claim.text)
+    if found is None:
+        return Identity(Verdict.SAME, "")
+    kind, reason = found
+    # Another person, team or body in a name's place is another claim, not this one's
+    # contradiction; and the name may be an alias nobody listed ("the Reds", "Queen B").
+    return Identity(Verdict.DIFFERENT if kind == "name" else Verdict.CONTRADICTS, reason)
 
 
 # -- how sure the verdict is --------------------------------------------------------------------

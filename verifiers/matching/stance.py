@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
 from verifiers.models import Claim, Stance
 from verifiers.text.names import COMMON_STARTS, DESCRIPTIONS, TITLES, covered, same_spelling
 from verifiers.text.normalize import clean
-from verifiers.text.numbers import MONTHS, WEEKDAYS, Quantity, quantities
+from verifiers.text.numbers import MONTHS, SPAN_ABBREVIATIONS, WEEKDAYS, Quantity, quantities
 from verifiers.text.tokens import STOPWORDS, stem, word_set
 
 MAX_TOKENS = 120  # alignment is quadratic in the worst case; segments are short anyway
@@ -64,6 +65,7 @@ _COMMON = (
     first next year years month months week weeks day days time people thing things
     """
     )
+    | set(SPAN_ABBREVIATIONS)
 )
 
 
@@ -139,9 +141,27 @@ def _dates(words: list[_Word]) -> dict[int, tuple[int, str]]:
     return out
 
 
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+# A day of the month is a date, compared by `_date_clash`: "28 March" is no count of 28.
+_DAY_OF_MONTH = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?(?: of)? (?:{_MONTH_NAMES})|"
+    rf"(?:{_MONTH_NAMES}) \d{{1,2}}(?:st|nd|rd|th)?)\b(?!\d)"
+)
+
+
+def _without_days(text: str) -> str:
+    """The text with each day of the month dropped and its month kept."""
+
+    def month_only(match: re.Match[str]) -> str:
+        written = match.group(0).split()
+        return written[-1] if written[0][:1].isdigit() else written[0]
+
+    return _DAY_OF_MONTH.sub(month_only, text)
+
+
 def _number_clash(message: str, claim: str) -> str | None:
-    said = quantities(message.casefold())
-    held = quantities(claim.casefold())
+    said = quantities(_without_days(message.casefold()))
+    held = quantities(_without_days(claim.casefold()))
     if not said or not held:
         return None
     for q in held:
@@ -307,15 +327,26 @@ def _negation_clash(said: list[_Word], held: list[_Word]) -> str | None:
     return f'the claim is negative ("{_snippet(held, held_neg[0])}") and your message is not'
 
 
+def contradiction(segment: str, claim: str) -> tuple[str, str] | None:
+    """The first contradiction found, as (kind, reason): kind is "date", "number",
+    "negation" or "name"; the reason quotes the evidence back."""
+    said, held = _words(segment), _words(claim)
+    rules: tuple[tuple[str, Callable[[], str | None]], ...] = (
+        ("date", lambda: _date_clash(said, held)),
+        ("number", lambda: _number_clash(segment, claim)),
+        ("negation", lambda: _negation_clash(said, held)),
+        ("name", lambda: _name_clash(said, held, covered(claim, segment))),
+    )
+    for kind, rule in rules:  # a rule runs only when those before it found nothing
+        reason = rule()
+        if reason is not None:
+            return kind, reason
+    return None
+
+
 def judge_stance(segment: str, claim: Claim) -> tuple[Stance, str]:
     """AGREES unless there is quotable evidence of a contradiction; the reason names it."""
-    said, held = _words(segment), _words(claim.text)
-    reason = (
-        _date_clash(said, held)
-        or _number_clash(segment, claim.text)
-        or _name_clash(said, held, covered(claim.text, segment))
-        or _negation_clash(said, held)
-    )
-    if reason is None:
+    found = contradiction(segment, claim.text)
+    if found is None:
         return Stance.AGREES, ""
-    return Stance.CONTRADICTS, reason
+    return Stance.CONTRADICTS, found[1]

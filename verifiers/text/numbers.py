@@ -22,7 +22,7 @@ _SCALES = {
     "hundred": 100, "thousand": 1_000, "grand": 1_000, "k": 1_000, "million": 1_000_000,
     "mn": 1_000_000, "mln": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000,
     "trillion": 1_000_000_000_000, "tn": 1_000_000_000_000, "mil": 1_000_000,
-    "m": 1_000_000,
+    "m": 1_000_000, "mill": 1_000_000, "bil": 1_000_000_000,
 }  # fmt: skip
 # "€60m" is 60 million euros; after a currency sign "m" and "b" scale too.
 _CURRENCIES = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
@@ -41,15 +41,21 @@ _FRACTIONS = {
     "half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0,
     "thirds": 200 / 3, "quarters": 75.0,
 }  # fmt: skip
+# A share is "half", "a third", "two thirds" or "quarter of": a bare "quarter" or "third" is
+# more often an ordinal or a period ("the first quarter", "a third term").
 _FRACTION = re.compile(
-    r"\b(a|one|two|three|four)?\s?(half|third|thirds|quarter|quarters|fifth|tenth)\b"
+    r"\b(?:(a|one|two|three|four)[\s-](half|third|thirds|quarter|quarters|fifth|tenth)|"
+    r"(?<!first )(?<!second )(?<!the )(?<!last )(?<!final )"
+    r"(half|thirds?|quarters?|fifth|tenth)"
+    r"(?= of\b)|(?<!the )(?<!a )(half))\b"
     r"(?! (?:of )?(?:a |an |the )?(?:percentage )?(?:point|mile|hour|century|season|year|month|"
-    r"day|week|time|final))"
+    r"day|week|time|final|term|place|round|straight|consecutive|successive|largest|biggest))"
 )
 # Interest rates move in points: "half a point" = "50 basis points" = "0.5 percentage points".
 _POINTS = re.compile(
-    r"\b(?:(?P<share>half|a quarter|quarter|three quarters) (?:of )?(?:a )?(?:percentage )?"
-    r"points?|(?P<number>\d+(?:\.\d+)?) ?(?P<kind>basis points?|bps|bp|percentage points?))\b"
+    r"\b(?:(?P<share>half|a quarter|quarter|three quarters)[\s-](?:of )?(?:a )?"
+    r"(?:percentage[\s-])?points?|"
+    r"(?P<number>\d+(?:\.\d+)?) ?(?P<kind>basis points?|bps|bp|percentage points?))\b"
 )
 _POINT_SHARES = {"half": 0.5, "a quarter": 0.25, "quarter": 0.25, "three quarters": 0.75}
 FRACTION_TOLERANCE = 3.0  # percentage points: "nearly two thirds" is 64%
@@ -191,9 +197,15 @@ def _unit(word: str) -> str:
     """The word a number counts, singular; a currency by one name; a stop word counts nothing."""
     if word in _CURRENCY_WORDS:
         return _CURRENCY_WORDS[word]
+    if word in SPAN_ABBREVIATIONS:
+        return SPAN_ABBREVIATIONS[word]
     return "" if word in _NOT_UNITS else _singular(word)
 
 
+SPAN_ABBREVIATIONS = {
+    "yr": "year", "yrs": "year", "y/o": "year", "mo": "month", "mos": "month", "mth": "month",
+    "mths": "month", "wk": "week", "wks": "week",
+}  # fmt: skip
 _NOT_UNITS = word_set(
     "and or to in of on at by for from the a an with as than after before since over under"
 )
@@ -227,7 +239,8 @@ def _points(normalised: str) -> list[Quantity]:
 def _fractions(normalised: str) -> list[Quantity]:
     found = []
     for match in _FRACTION.finditer(normalised):
-        count, part = match.groups()
+        count, counted, of_part, bare = match.groups()
+        part = counted or of_part or bare
         share = _FRACTIONS[part]
         if part in ("thirds", "quarters") and count in ("two", "three"):
             share = _FRACTIONS[part.rstrip("s")] * _UNITS[count]
