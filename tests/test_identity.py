@@ -232,6 +232,12 @@ CASES = [
         Verdict.CONTRADICTS,
     ),
     (
+        "a newsroom's label is no name",
+        "VIDEO: Thornley council shut the Millbrook pool in March 2025",
+        "Thornley Borough Council closed Millbrook swimming pool in March 2025.",
+        Verdict.SAME,
+    ),
+    (
         "no claim: a topic",
         "ferry strike??",
         "The ferry strike started on February 3, 2025.",

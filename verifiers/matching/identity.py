@@ -66,6 +66,7 @@ class Identity:
 _LEAD_IN = re.compile(
     r"^(?:(?:lol|lmao|omg|ok|okay|so|hey|guys|wait|bruh|ngl|tbh|fr|honestly|yo|um|uh|hmm+|"
     r"wow|breaking|psa|fyi|update|hang on|hold on|wait a (?:sec|second|minute)|"
+    r"(?:watch|video|photos?|pics?|just in|exclusive|live|developing|viral|thread)(?=\s*:)|"
     r"correct me if i'?m wrong|(?:quick|serious|genuine|honest|real|dumb) question|question|"
     r"but|and|also|anyway|btw)"
     r"\b[\s,.!:;-]*)+",
