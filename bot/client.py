@@ -12,8 +12,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.health import HealthMonitor
 from bot.logs import log_event
 from bot.replies import report_error
+from bot.scheduler import CheckScheduler
 from verifiers.config import Settings
 from verifiers.models import GuildSettings
 from verifiers.service import ClaimService
@@ -82,6 +84,12 @@ class ClaimBot(commands.AutoShardedBot):
         self.outbox_interval = outbox_interval
         self.started_at = time.monotonic()
         self._guild_settings: dict[int, tuple[float, GuildSettings]] = {}
+        self.checks = CheckScheduler(
+            workers=discord_settings.check_workers,
+            max_waiting=discord_settings.check_queue,
+            max_wait=discord_settings.passive_max_wait,
+        )
+        self.health = HealthMonitor(self.checks)
 
     # -- the core ----------------------------------------------------------------------------
     async def core(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
@@ -104,6 +112,7 @@ class ClaimBot(commands.AutoShardedBot):
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def setup_hook(self) -> None:
+        self.health.start()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if not self.intents.message_content:
@@ -141,6 +150,11 @@ class ClaimBot(commands.AutoShardedBot):
             shards=self.shard_count,
             message_content=self.intents.message_content,
         )
+
+    async def close(self) -> None:
+        await super().close()
+        await self.health.stop()
+        self.checks.close()
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: mentions are handled by the check cog as claim checks."""

@@ -167,6 +167,26 @@ class DiscordSettings(BaseModel):
     passive_channel_period: float = Field(60.0, gt=0)
     passive_user_rate: int = Field(2, ge=1)
     passive_user_period: float = Field(60.0, gt=0)
+    # Under load (bot/scheduler.py): checks asked for go first; passive ones may be shed.
+    check_workers: int = Field(
+        2,
+        ge=1,
+        le=64,
+        description="Checks run at once. A check is CPU-bound Python: more than the machine's"
+        " cores gains nothing.",
+    )
+    check_queue: int = Field(
+        100,
+        ge=0,
+        description="Passive checks that may wait for a worker; more are shed (counted in"
+        " /claimbot status). Checks a member asked for always wait their turn.",
+    )
+    passive_max_wait: float = Field(
+        5.0,
+        gt=0,
+        description="Seconds a passive check may wait for a worker before it is shed: its"
+        " reply would come too late to follow the conversation.",
+    )
 
     @field_validator("shard_ids")
     @classmethod

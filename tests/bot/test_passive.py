@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from typing import Any
+
 import pytest
 
 from bot.cogs.check.passive import Outcome
@@ -153,3 +157,47 @@ async def test_without_message_content_intent_everything_but_listening_works(
     status = await h.as_mod("claimbot status")
     text = (await h.fake.reply_of(status))["embeds"][0]["description"]
     assert "Message content intent** off" in text
+
+
+async def test_a_message_over_the_reply_budget_costs_no_check(make_harness: MakeHarness) -> None:
+    h = await make_harness(passive_channel_rate=1)
+    h.add_claim(EIFFEL)
+    h.listen(h.alpha, "general")
+    _, first = await h.say(h.alpha, "general", h.alice, EIFFEL)
+    _, second = await h.say(h.alpha, "general", h.bob, f"apparently {EIFFEL}")
+    assert (first, second) == (Outcome.REPLIED, Outcome.CHANNEL_LIMITED)
+    assert h.bot.checks.stats().completed == 1  # the second message was never checked
+
+
+async def test_under_load_passive_checks_are_shed_and_asked_ones_still_answered(
+    make_harness: MakeHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One worker, no passive queue: while a passive check holds the worker, another passive
+    message is shed at once, and a /check waits its turn and is answered."""
+    h = await make_harness(check_workers=1, check_queue=0)
+    h.add_claim(EIFFEL)
+    h.listen(h.alpha, "general")
+    started, release = threading.Event(), threading.Event()
+    check = h.service.check
+
+    def held_check(*args: Any) -> Any:
+        started.set()
+        release.wait(10)
+        return check(*args)
+
+    monkeypatch.setattr(h.service, "check", held_check)
+    holding = await h.fake.post_message(h.alpha, "general", h.alice, EIFFEL)
+    await asyncio.to_thread(started.wait, 10)
+    _, shed = await h.say(h.alpha, "general", h.bob, f"did you know {EIFFEL}")
+    assert shed == Outcome.SHED
+    asked = await h.slash("check", {"text": EIFFEL}, user=h.bob)
+    await h.fake.wait_until(lambda: asked.callbacks, what="the /check to be acknowledged")
+    assert asked.callbacks[0]["type"] == 5  # deferred while the worker is still held
+    release.set()
+    assert await h.outcome_of(holding) == Outcome.REPLIED
+    assert EIFFEL in (await h.fake.reply_of(asked))["embeds"][0]["description"]
+
+    status = await h.as_mod("claimbot status")
+    text = (await h.fake.reply_of(status))["embeds"][0]["description"]
+    assert "passive shed 1 (queue full 1, too late 0)" in text
+    assert "Event loop lag" in text

@@ -18,6 +18,8 @@ from bot.replies import send_ephemeral, thinking
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
+    from bot.health import Health
+    from bot.scheduler import SchedulerStats
 
 REPLY_STYLES = [
     app_commands.Choice(name="Full embeds with sources and quote", value="embed"),
@@ -31,6 +33,22 @@ MESSAGE_CONTENT_OFF = (
     "The message content intent is off, so passive listening cannot read messages until it "
     "is enabled; mentions, /check and Apps → Check claims work without it."
 )
+
+
+def load_lines(checks: SchedulerStats, health: Health) -> list[str]:
+    """The load the process is under: checks done, waiting and shed, loop lag, memory."""
+    shed = (
+        f"{checks.shed} (queue full {checks.shed_queue_full}, too late {checks.shed_too_late})"
+        if checks.shed
+        else "0"
+    )
+    memory = f" · **Memory** {health.rss_bytes >> 20} MiB" if health.rss_bytes else ""
+    return [
+        f"**Checks** {checks.completed} done · {checks.running} running · "
+        f"{checks.waiting_asked + checks.waiting_passive} waiting · passive shed {shed}",
+        f"**Event loop lag** {health.lag_ms:.0f} ms (worst in the last minute "
+        f"{health.worst_lag_ms:.0f} ms){memory}",
+    ]
 
 
 @moderator_command
@@ -140,6 +158,7 @@ class AdminCog(commands.GroupCog, group_name="claimbot", group_description="Conf
             f"**Message content intent** {intent}",
             f"**Gateway latency** {latency * 1000:.0f} ms" if math.isfinite(latency) else "",
             f"**Shards** {self.bot.shard_count or 1} · **Servers** {len(self.bot.guilds)}",
+            *load_lines(self.bot.checks.stats(), self.bot.health.now()),
         ]
         embed = discord.Embed(
             title="claimbot status", description="\n".join(x for x in lines if x), colour=0x5865F2

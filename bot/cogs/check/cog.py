@@ -60,7 +60,7 @@ class CheckCog(commands.Cog):
     async def _answer(
         self, interaction: discord.Interaction[ClaimBot], text: str, *, public: bool, via: str
     ) -> None:
-        reply = await reply_for(self.bot, text, interaction.guild_id, external=True)
+        reply = await reply_for(self.bot, text, interaction.guild_id, asked=True)
         view = reply_view(reply.claim_ids, reply.segments) or MISSING
         embeds = reply.public() if public else reply.for_asker()
         await interaction.followup.send(

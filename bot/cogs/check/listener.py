@@ -17,6 +17,7 @@ from bot.cogs.check.answer import NO_TEXT, reply_for
 from bot.cogs.check.buttons import reply_view
 from bot.cogs.check.passive import Outcome, ReplyGate
 from bot.logs import log_event
+from bot.scheduler import Shed
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -112,7 +113,7 @@ class MessageListener(commands.Cog):
             await message.reply(HOW_TO_MENTION)
             return Outcome.NO_CONTENT
         guild_id = message.guild.id if message.guild else None
-        reply = await reply_for(self.bot, text, guild_id, external=True)
+        reply = await reply_for(self.bot, text, guild_id, asked=True)
         content = reply.content
         if not reply.has_match and reply.related is not None:
             content = f"{content} {RELATED_HINT}"
@@ -148,10 +149,15 @@ class MessageListener(commands.Cog):
             return Outcome.NOT_LISTENING
         if not message.content.strip():
             return Outcome.NO_CONTENT
-        why = self.gate.admit(message.id, edited=edited)
+        why = self.gate.admit(message.id, edited=edited) or self.gate.budget(
+            message.channel.id, message.author.id
+        )
         if why is not None:
             return why
-        reply = await reply_for(self.bot, message.content, message.guild.id)
+        try:
+            reply = await reply_for(self.bot, message.content, message.guild.id)
+        except Shed:
+            return Outcome.SHED
         if not reply.has_match:
             return Outcome.NO_MATCH
         why = self.gate.reserve(message.id, message.channel.id, message.author.id)

@@ -23,6 +23,7 @@ class Outcome(StrEnum):
     UNCHANGED_EDIT = "unchanged_edit"
     CHANNEL_LIMITED = "channel_rate_limited"
     USER_LIMITED = "user_rate_limited"
+    SHED = "shed"  # under load: a passive check not run (bot/scheduler.py)
     FAILED = "failed"
 
 
@@ -46,14 +47,22 @@ class ReplyGate:
             self._rechecked.add(message_id)
         return None
 
-    def reserve(self, message_id: int, channel_id: int, user_id: int) -> Outcome | None:
-        """Right before replying (no await in between): None if the reply may go out."""
-        if message_id in self._answered:
-            return Outcome.ALREADY_ANSWERED
+    def budget(self, channel_id: int, user_id: int) -> Outcome | None:
+        """Whether a reply could go out now (None) or why not: asked before a passive check,
+        so that a message that could never be answered costs no check."""
         if not self._channels.allows(channel_id):
             return Outcome.CHANNEL_LIMITED
         if not self._users.allows(user_id):
             return Outcome.USER_LIMITED
+        return None
+
+    def reserve(self, message_id: int, channel_id: int, user_id: int) -> Outcome | None:
+        """Right before replying (no await in between): None if the reply may go out."""
+        if message_id in self._answered:
+            return Outcome.ALREADY_ANSWERED
+        why = self.budget(channel_id, user_id)
+        if why is not None:
+            return why
         self._answered.add(message_id)
         self._channels.hit(channel_id)
         self._users.hit(user_id)
