@@ -12,6 +12,7 @@ import itertools
 import json
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,7 @@ class SentMessage:
     route: str
     body: dict[str, Any]
     message: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when the fake received it
 
 
 @dataclass
