@@ -263,13 +263,14 @@ class ClaimFlags(StoredNotifications):
             raise InvalidInput("dismissing flags needs the moderator's id")
         with self._writing() as db:
             claim_pk = self._claim_row(db, claim_id, scope)["pk"]
-            visible, params = flag_scope(scope, db)
-            clauses = ["f.claim_pk = ?", "f.state = 'open'", "f.kind = 'dispute'", "f.held <> ''"]
-            params = [claim_pk, *params]
+            visible, seen = flag_scope(scope, db)
+            clauses = [visible, "f.claim_pk = ?", "f.state = 'open'", "f.kind = 'dispute'"]
+            params = [*seen, claim_pk]
+            clauses.append("f.held <> ''")
             if up_to is not None:
                 clauses.append("f.id <= ?")
                 params.append(row_number(up_to, f"no flag #{short(str(up_to))}"))
-            where = " AND ".join([*clauses, visible])
+            where = " AND ".join(clauses)
             lock = db.dialect.lock(of="f")
             rows = db.all(f"{FLAG_SELECT} WHERE {where} ORDER BY f.id {lock}", params)
             ids = [row["id"] for row in rows]
