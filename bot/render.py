@@ -447,15 +447,17 @@ def _span(span: timedelta) -> str:
     minutes = round(span.total_seconds() / 60)
     if minutes < 1:
         return "under a minute"
-    if minutes < 120:
+    if minutes < 60:
         return f"{minutes} minute{'s' * (minutes != 1)}"
     hours = round(minutes / 60)
-    return f"{hours} hours" if hours < 48 else f"{round(hours / 24)} days"
+    if hours < 48:
+        return "an hour" if hours == 1 else f"{hours} hours"
+    return f"{round(hours / 24)} days"
 
 
 def pattern_line(pattern: FlagPattern, claim: Claim | None, rules: FlagSettings) -> str:
     """How one claim's open disputes arrived, for moderators: e.g. "12 open disputes, 12 of
-    them within 9 minutes (a burst); 9 from accounts under 30 days old, ...; 3 counted
+    them in 9 minutes (a burst: ...); 9 from accounts under 30 days old, ...; 3 counted
     publicly, 9 held"."""
     p = pattern
     what = f"`{p.claim_id}`"
@@ -464,14 +466,16 @@ def pattern_line(pattern: FlagPattern, claim: Claim | None, rules: FlagSettings)
     arrived = f"{p.disputes} open dispute{'s' * (p.disputes != 1)}"
     if p.burst > rules.burst_limit:
         arrived += (
-            f", {p.burst} of them within {_span(p.burst_span)} (a burst: more than "
+            f", {p.burst} of them in {_span(p.burst_span)} (a burst: more than "
             f"{rules.burst_limit} in {_span(rules.rate.window)})"
         )
     who = []
     if p.new_accounts:
         who.append(f"{p.new_accounts} from accounts under {rules.public_account_days} days old")
     if p.new_members:
-        who.append(f"{p.new_members} from members of under {rules.public_member_days} days")
+        who.append(
+            f"{p.new_members} from members in the server under {rules.public_member_days} days"
+        )
     counted = f"{p.counted} counted publicly, {p.held} held"
     return f"⚠ Claim {what}: " + "; ".join([arrived, *([", ".join(who)] if who else []), counted])
 
