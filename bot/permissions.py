@@ -48,7 +48,7 @@ def is_moderator(
     return settings.moderator_role_id is not None and settings.moderator_role_id in set(role_ids)
 
 
-def _member_role_ids(user: discord.abc.User) -> list[int]:
+def member_role_ids(user: discord.abc.User) -> list[int]:
     return [role.id for role in getattr(user, "roles", [])]
 
 
@@ -57,7 +57,7 @@ async def require_moderator(interaction: discord.Interaction[ClaimBot]) -> Guild
     if interaction.guild_id is None:
         raise Refused(NOT_IN_SERVER)
     settings = await interaction.client.guild_settings(interaction.guild_id)
-    if not is_moderator(interaction.permissions, _member_role_ids(interaction.user), settings):
+    if not is_moderator(interaction.permissions, member_role_ids(interaction.user), settings):
         raise Refused(NOT_MODERATOR)
     return settings
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import discord
 
@@ -25,6 +26,8 @@ from bot.text import (
     safe,
     truncate,
 )
+from verifiers.config import FlagSettings
+from verifiers.flagging import FlagPattern
 from verifiers.models import (
     AuditEntry,
     CheckResult,
@@ -329,9 +332,15 @@ def sources_pages(claim: Claim) -> list[list[discord.Embed]]:
 
 
 def claim_embed(
-    claim: Claim, *, heading: str = "", budget: int = _TOTAL_BUDGET, open_flags: int | None = None
+    claim: Claim,
+    *,
+    heading: str = "",
+    budget: int = _TOTAL_BUDGET,
+    open_flags: int | None = None,
+    counted_flags: int | None = None,
 ) -> discord.Embed:
-    """A claim as moderators see it (`/claim show`, confirmations, the mod-log)."""
+    """A claim as moderators see it (`/claim show`, confirmations, the mod-log); of its
+    `open_flags`, `counted_flags` are those members see counted beside it."""
     embed = discord.Embed(
         title=truncate(status_heading(claim.status), TITLE_MAX),
         colour=STATUS_COLOURS[claim.status],
@@ -348,7 +357,8 @@ def claim_embed(
         name="Scope", value="this server" if claim.guild_id else "global (seeded)", inline=True
     )
     if open_flags is not None:
-        embed.add_field(name="Open flags", value=str(open_flags), inline=True)
+        counted = f" ({counted_flags} counted publicly)" if counted_flags is not None else ""
+        embed.add_field(name="Open flags", value=f"{open_flags}{counted}", inline=True)
     if claim.summary:
         embed.add_field(name="Summary", value=safe(claim.summary, FIELD_VALUE_MAX), inline=False)
     if claim.sources:
@@ -405,23 +415,92 @@ def flag_embed(flag: Flag, claim: Claim | None, *, budget: int) -> discord.Embed
     if flag.message_text:
         embed.add_field(name="Matched message", value=safe(flag.message_text, 600), inline=False)
     embed.add_field(name="Flagged by", value=mention_of(flag.user_id), inline=True)
+    standing = _standing(flag)
+    if standing:
+        embed.add_field(name="When flagging", value=standing, inline=True)
+    if flag.held:
+        held = ", ".join(r.label for r in flag.held)
+        embed.add_field(name="Not counted publicly", value=held, inline=True)
     embed.set_footer(
         text=f"claim {flag.claim_id} · {flag.created_at:%Y-%m-%d %H:%M} UTC · {flag.state.value}"
     )
     return fit(embed, budget)
 
 
+def _standing(flag: Flag) -> str:
+    """The flagger's account age and time in the server when they flagged, where known."""
+    parts = []
+    account, member = flag.account_age(), flag.membership()
+    if account is not None:
+        parts.append(f"account {_age(account)} old")
+    if member is not None:
+        parts.append(f"in the server {_age(member)}")
+    return " · ".join(parts)
+
+
+def _age(span: timedelta) -> str:
+    days = span.days
+    return "under a day" if days < 1 else f"{days} day{'s' * (days != 1)}"
+
+
+def _span(span: timedelta) -> str:
+    minutes = round(span.total_seconds() / 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} minute{'s' * (minutes != 1)}"
+    hours = round(minutes / 60)
+    if hours < 48:
+        return "an hour" if hours == 1 else f"{hours} hours"
+    return f"{round(hours / 24)} days"
+
+
+def pattern_line(pattern: FlagPattern, claim: Claim | None, rules: FlagSettings) -> str:
+    """How one claim's open disputes arrived, for moderators: e.g. "12 open disputes, 12 of
+    them in 9 minutes (a burst: ...); 9 from accounts under 30 days old, ...; 3 counted
+    publicly, 9 held"."""
+    p = pattern
+    what = f"`{p.claim_id}`"
+    if claim is not None:
+        what += f" ({claim.status.label}: {safe(claim.text, 80)})"
+    arrived = f"{p.disputes} open dispute{'s' * (p.disputes != 1)}"
+    if p.burst > rules.burst_limit:
+        arrived += (
+            f", {p.burst} of them in {_span(p.burst_span)} (a burst: more than "
+            f"{rules.burst_limit} in {_span(rules.rate.window)})"
+        )
+    who = []
+    if p.new_accounts:
+        who.append(f"{p.new_accounts} from accounts under {rules.public_account_days} days old")
+    if p.new_members:
+        who.append(
+            f"{p.new_members} from members in the server under {rules.public_member_days} days"
+        )
+    counted = f"{p.counted} counted publicly, {p.held} held"
+    return f"⚠ Claim {what}: " + "; ".join([arrived, *([", ".join(who)] if who else []), counted])
+
+
 def flags_page(
-    flags: Sequence[tuple[Flag, Claim | None]], *, total: str, first: int = 1
+    flags: Sequence[tuple[Flag, Claim | None]],
+    *,
+    total: str,
+    first: int = 1,
+    patterns: Sequence[tuple[FlagPattern, Claim | None]] = (),
+    rules: FlagSettings | None = None,
 ) -> tuple[str, list[discord.Embed]]:
     """One page of the review queue: these flags, the `first`-th onwards of `total` open ones
-    ("500+" when capped)."""
+    ("500+" when capped), and a line for each shown claim whose disputes came from new
+    accounts or in a burst (`patterns`)."""
     if not flags:
         return "No open flags.", []
     budget = _TOTAL_BUDGET // len(flags)
     last = first + len(flags) - 1
-    note = f"{total} open flags; showing {first}–{last}." if total != str(len(flags)) else ""
-    return note, [flag_embed(f, c, budget=budget) for f, c in flags]
+    lines = [f"{total} open flags; showing {first}–{last}."] if total != str(len(flags)) else []
+    rules = rules or FlagSettings()
+    lines += [pattern_line(p, c, rules) for p, c in patterns]
+    return truncate("\n".join(lines), CONTENT_MAX), [
+        flag_embed(f, c, budget=budget) for f, c in flags
+    ]
 
 
 def settings_embed(settings: GuildSettings, *, message_content: bool) -> discord.Embed:

@@ -113,6 +113,25 @@ def resolve_flag(
     echo_queued(resolution.notify_user_ids)
 
 
+@flags_group.command("dismiss-held")
+@click.argument("claim_id")
+@click.option("--note", required=True, help="The resolution, as each flagger will read it.")
+@click.option("--up-to", type=int, help="Only flags up to this flag id (default: all of them).")
+@pass_app
+def dismiss_held(app: AppContext, claim_id: str, note: str, up_to: int | None) -> None:
+    """Dismiss as one group the open disputes of CLAIM_ID held from its public count (new
+    accounts, a burst, members dismissed with a group before)."""
+    done = app.service.dismiss_held_flags(
+        claim_id, moderator=app.actor, note=note, scope=app.scope, up_to=up_to
+    )
+    n = len(done.flags)
+    ids = ", ".join(f"#{f.id}" for f in done.flags)
+    click.echo(
+        f"{n} held flag(s) on {done.claim.id} dismissed as a group" + (f": {ids}" if n else "")
+    )
+    echo_queued(done.notify_user_ids)
+
+
 @flags_group.command("withdraw")
 @click.argument("flag_id", type=int)
 @click.option("--user", help="The flagger's user id (default: you).")

@@ -263,6 +263,15 @@ def format_flag(flag: Flag) -> str:
         lines.append(f"  evidence: {flag.evidence_url}")
     if flag.message_text:
         lines.append(_wrap(f"message: {flag.message_text}", "  "))
+    account, member = flag.account_age(), flag.membership()
+    if account is not None or member is not None:
+        ages = [f"account {account.days} days old" if account is not None else ""]
+        ages.append(f"in the server {member.days} days" if member is not None else "")
+        lines.append(f"  when flagging: {', '.join(a for a in ages if a)}")
+    if flag.held:
+        lines.append(f"  not counted publicly: {', '.join(r.label for r in flag.held)}")
+    if flag.group_dismissed:
+        lines.append("  dismissed with a group")
     if flag.resolved_by:
         lines.append(f"  resolved by {flag.resolved_by}: {flag.resolution_note or '(no note)'}")
     return "\n".join(lines)

@@ -199,6 +199,23 @@ def test_flag_and_resolve(cli: Cli) -> None:
     assert cli.json("flags", "list", "--json") == []
 
 
+def test_held_flags_are_shown_and_dismissed_as_a_group(cli: Cli) -> None:
+    for n in range(7):  # five new disputes an hour count publicly; the rest are held
+        result = cli("flags", "add", ASKED_MOSCOW, "--reason", "no", "--user", f"u{n}")
+        assert result.returncode == 0, result.stderr
+    out = cli.json("check", "--json", "Trump asked Zelensky whether Ukraine could hit Moscow")
+    assert out["results"][0]["match"]["flags"] == 5
+    listed = cli("flags", "list").stdout
+    assert listed.count("not counted publicly: in a burst") == 2
+    done = cli("flags", "dismiss-held", ASKED_MOSCOW, "--note", "a rush")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"2 held flag(s) on {ASKED_MOSCOW} dismissed as a group: #")
+    assert "queued a DM for 2 flagger(s)" in done.stdout
+    assert len(cli.json("flags", "list", "--json")) == 5
+    dismissed = cli.json("flags", "list", "--state", "dismissed", "--json")
+    assert [f["group_dismissed"] for f in dismissed] == [True, True]
+
+
 def test_import_is_all_or_nothing_and_names_the_row(cli: Cli, tmp_path: Path) -> None:
     before = len(cli.json("claims", "list", "--json", "--limit", "1000"))
     bad = tmp_path / "bad.csv"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -15,7 +15,7 @@ from tests.conftest import make_fields
 from verifiers.errors import Conflict, InvalidInput
 from verifiers.ingest.drafts import DraftFields
 from verifiers.liveness import LinkState, SourceCheck
-from verifiers.models import ClaimChanges, FlagKind, GuildSettings, Source
+from verifiers.models import ClaimChanges, FlagKind, GuildSettings, HoldReason, Source
 from verifiers.notifications import notifications_for
 from verifiers.store import open_store
 from verifiers.store.base import Scope, Store, StoredEmbedding
@@ -49,6 +49,12 @@ def fill(store: Store) -> None:
                        new_status="disputed", notify=notifications_for)  # fmt: skip
     [told] = store.claim_notifications("bot-1")  # the outbox: one DM owed, taken and sent
     store.finish_notification(told.id)
+    joined = datetime(2025, 7, 1, 9, 30, 0, 654321, tzinfo=UTC)
+    store.add_flag(
+        local.id, user_id="u4", guild_id=111, reason="new here", held=[HoldReason.NEW_MEMBER],
+        account_created_at=joined - timedelta(days=400), member_joined_at=joined,
+    )  # fmt: skip
+    store.dismiss_held_flags(local.id, moderator="m", note="a group", scope=A)
     store.save_settings(GuildSettings(guild_id=111, listen_channel_ids=[5, 6]), "admin")
     store.put_embeddings("model-a", [(local.id, StoredEmbedding("t" * 16, bytes(range(8))))])
     report = store.add_article_drafts(  # type: ignore[attr-defined]
@@ -106,7 +112,7 @@ def test_sqlite_to_postgres_and_back_is_byte_identical(tmp_path: Path, pg_url: s
             assert [h.claim_id for h in middle.search(["zurich"], OP)] == ["seed-one"]
             assert middle.search(["second", "seeded"], OP)[0].claim_id != "seed-two"  # retired
             newer = middle.add_flag("seed-one", user_id="u9", guild_id=None, reason="later")
-            assert newer.id == 4  # numbering goes on after the copied rows
+            assert newer.id == 5  # numbering goes on after the copied rows
             assert middle.add_claim(make_fields("One more"), "a").id not in claims
     raw = [sqlite3.connect(tmp_path / name) for name in ("first.db", "last.db")]
     try:  # even the SQLite files' rows are the same, not only their canonical form
@@ -159,7 +165,7 @@ def test_a_copy_that_does_not_check_out_leaves_nothing(tmp_path: Path, pg_url: s
         with pytest.raises(Conflict) as info:
             copy_database(source, target)
         assert str(info.value) == (
-            "the copy of table flags does not match its source (3 rows written, 3 read);"
+            "the copy of table flags does not match its source (4 rows written, 4 read);"
             " nothing was copied"
         )
         assert [(t.name, t.rows) for t in table_checks(target)] == [(t.name, 0) for t in TABLES]
@@ -220,7 +226,7 @@ def claimbot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 
 MIGRATIONS = (
     "0001_initial, 0002_drafts, 0003_source_checks, 0004_embeddings, 0005_notifications,"
-    " 0006_search_term_docs, 0007_notifications_pruning"
+    " 0006_search_term_docs, 0007_notifications_pruning, 0008_flag_standing"
 )
 
 

@@ -35,7 +35,16 @@ from verifiers.errors import ClaimbotError, Conflict, InvalidInput, NotFound, Pe
 from verifiers.ingest.drafts import DraftChanges, DraftFields, DraftState, IngestReport
 from verifiers.liveness import LinkState, SourceCheck
 from verifiers.matching.pipeline import Matcher
-from verifiers.models import ClaimChanges, ClaimFields, FlagKind, FlagState, GuildSettings, Source
+from verifiers.models import (
+    ClaimChanges,
+    ClaimFields,
+    FlagKind,
+    FlagRate,
+    FlagState,
+    GuildSettings,
+    HoldReason,
+    Source,
+)
 from verifiers.notifications import DeliveryState, notifications_for
 from verifiers.store import migrate, migration_status, open_store
 from verifiers.store.base import ImportReport, Scope, Store
@@ -642,6 +651,96 @@ def test_flag_visibility_across_guilds(store: Store) -> None:
     assert store.open_flag_counts([glob.id], B) == {glob.id: 0}
     with pytest.raises(NotFound):
         store.flaggers(private.id, B)
+
+
+HOUR = FlagRate(3, timedelta(hours=1))
+
+
+def test_disputes_past_the_rate_are_kept_but_held_from_the_public_count(store: Store) -> None:
+    claim = store.add_claim(make_fields(), "a")
+    withdrawn = flag(store, claim.id, user="w", rate=HOUR)
+    store.withdraw_flag(withdrawn.id, "w", A)  # still one of the claim's new disputes
+    first = [flag(store, claim.id, user=f"u{n}", rate=HOUR) for n in range(2)]
+    later = [flag(store, claim.id, user=f"v{n}", rate=HOUR) for n in range(3)]
+    assert [f.held for f in first] == [[], []]
+    assert [f.held for f in later] == [[HoldReason.BURST]] * 3
+    assert all(f.state is FlagState.OPEN and not f.counted for f in later)  # kept, not counted
+    assert store.open_flag_counts([claim.id], A) == {claim.id: 2}
+    assert [f.id for f in store.list_flags(A)] == [f.id for f in first + later]
+    # The rate is per server, and false-match reports neither count towards it nor are held.
+    assert flag(store, claim.id, user="b", guild=222, rate=HOUR).held == []
+    assert flag(store, claim.id, user="x", kind=FlagKind.FALSE_MATCH, rate=HOUR).held == []
+    # A window that has passed: new disputes count again.
+    assert flag(store, claim.id, user="z", rate=FlagRate(3, timedelta(0))).held == []
+
+
+def test_a_flag_keeps_what_was_known_of_the_flagger(store: Store) -> None:
+    claim = store.add_claim(make_fields(), "a")
+    created = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+    joined = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    held = flag(
+        store, claim.id, account_created_at=created, member_joined_at=joined,
+        held=[HoldReason.NEW_MEMBER, HoldReason.NEW_ACCOUNT],
+    )  # fmt: skip
+    assert (held.account_created_at, held.member_joined_at) == (created, joined)
+    assert held.held == [HoldReason.NEW_ACCOUNT, HoldReason.NEW_MEMBER]
+    assert store.get_flag(held.id, A) == held
+    assert held.account_age() == held.created_at - created
+    assert store.open_flag_counts([claim.id], A) == {claim.id: 0}
+    plain = flag(store, claim.id, user="u2")
+    assert (plain.account_created_at, plain.member_joined_at, plain.held) == (None, None, [])
+    assert store.open_flag_counts([claim.id], A) == {claim.id: 1}
+
+
+def test_held_flags_are_dismissed_as_a_group(store: Store) -> None:
+    claim = store.add_claim(make_fields(), "a")
+    counted = flag(store, claim.id, user="old-timer", rate=HOUR)
+    new = [flag(store, claim.id, user=f"new{n}", held=[HoldReason.NEW_ACCOUNT]) for n in range(3)]
+    in_b = flag(store, claim.id, user="b1", guild=222, held=[HoldReason.NEW_ACCOUNT])
+    with pytest.raises(InvalidInput):
+        store.dismiss_held_flags(claim.id, moderator=" ", note="", scope=A)
+    dismissed = store.dismiss_held_flags(
+        claim.id, moderator="m1", note=" a brigade ", scope=A, up_to=new[1].id,
+        notify=notifications_for,
+    )  # fmt: skip
+    assert [f.id for f in dismissed] == [new[0].id, new[1].id]  # filed after the look: kept
+    assert all(
+        (f.state, f.group_dismissed, f.resolved_by, f.resolution_note)
+        == (FlagState.DISMISSED, True, "m1", "a brigade")
+        for f in dismissed
+    )
+    assert store.get_flag(new[2].id, A).state is FlagState.OPEN
+    assert store.get_flag(counted.id, A).state is FlagState.OPEN  # counted flags: one by one
+    assert store.get_flag(in_b.id, B).state is FlagState.OPEN  # another server's are its own
+    told = store.list_notifications(claim_id=claim.id)
+    assert sorted(n.user_id for n in told) == ["new0", "new1"]
+    assert all("was dismissed" in n.message for n in told)
+    assert store.open_flag_counts([claim.id], A) == {claim.id: 1}
+    # A member dismissed with a group who flags the claim again is held, whatever their age.
+    again = flag(store, claim.id, user="new0")
+    assert again.held == [HoldReason.DISMISSED_BEFORE]
+    rest = store.dismiss_held_flags(claim.id, moderator="m1", note="", scope=A)
+    assert [f.id for f in rest] == [new[2].id, again.id]
+    assert store.dismiss_held_flags(claim.id, moderator="m1", note="", scope=A) == []
+    assert flag(store, claim.id, user="new0", guild=222).held == []  # another server's call
+    private = store.add_claim(make_fields("A private claim", guild_id=111), "mod")
+    with pytest.raises(NotFound):
+        store.dismiss_held_flags(private.id, moderator="m", note="", scope=B)
+
+
+def test_the_rate_holds_when_many_flag_one_claim_at_once(backend: Backend) -> None:
+    with backend.open() as setup:
+        claim = setup.add_claim(make_fields(), "a")
+    stores = [backend.open() for _ in range(6)]
+    try:
+        outcomes = run_together(6, lambda n: flag(stores[n], claim.id, user=f"user{n}", rate=HOUR))
+        assert outcomes == ["ok"] * 6
+        flags = stores[0].list_flags(OP)
+        assert sorted(len(f.held) for f in flags) == [0, 0, 0, 1, 1, 1]
+        assert stores[0].open_flag_counts([claim.id], A) == {claim.id: 3}
+    finally:
+        for s in stores:
+            s.close()
 
 
 # -- settings, backup, durability, speed -------------------------------------------------------

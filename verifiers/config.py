@@ -10,6 +10,7 @@ import difflib
 import os
 import tomllib
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ from pydantic_settings import (
 )
 
 from verifiers.errors import ConfigError
+from verifiers.models import FlagRate
 from verifiers.paths import default_database_path, user_config_file
 from verifiers.validation import first_problem
 
@@ -208,6 +210,41 @@ class DiscordSettings(BaseModel):
         return ids
 
 
+class FlagSettings(BaseModel):
+    """Who may flag a claim as disputed, and which open flags the public count beside a claim
+    shows (docs/decisions.md, "Flags that resist brigading")."""
+
+    min_account_days: int = Field(
+        7, ge=0, le=3650, description="A Discord account must be this old to flag a claim."
+    )
+    min_member_days: int = Field(
+        3,
+        ge=0,
+        le=3650,
+        description="In a server, the flagger must have been a member this long.",
+    )
+    public_account_days: int = Field(
+        30,
+        ge=0,
+        le=3650,
+        description="Flags from accounts younger than this are kept for moderators, not counted.",
+    )
+    public_member_days: int = Field(
+        7,
+        ge=0,
+        le=3650,
+        description="Flags from members newer than this are kept for moderators, not counted.",
+    )
+    burst_limit: int = Field(
+        5, ge=1, le=1000, description="New disputes of one claim per window counted publicly."
+    )
+    burst_window_minutes: int = Field(60, ge=1, le=10_080, description="The window, in minutes.")
+
+    @property
+    def rate(self) -> FlagRate:
+        return FlagRate(self.burst_limit, timedelta(minutes=self.burst_window_minutes))
+
+
 class FactCheckSettings(BaseModel):
     """Google Fact Check Tools (`claims:search`), asked when our database has no confident match.
 
@@ -266,6 +303,7 @@ class Settings(BaseSettings):
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     factcheck: FactCheckSettings = Field(default_factory=FactCheckSettings)
+    flags: FlagSettings = Field(default_factory=FlagSettings)
     publisher: PublisherSettings = Field(default_factory=PublisherSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

@@ -4,6 +4,10 @@ Adapters catch `ClaimbotError` and print `str(error)`; anything else is a bug an
 never shown.
 """
 
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
 
 class ClaimbotError(Exception):
     """Base class: the message names what was wrong, in one line."""
@@ -30,3 +34,20 @@ class PermissionDenied(ClaimbotError):
 
 class ConfigError(ClaimbotError):
     """A setting is missing or invalid."""
+
+
+class NotYetEligible(PermissionDenied):
+    """The member may not flag yet: their account, or their time in the server, is too short.
+
+    `eligible_at` is when they may; `needs` names what is missing, e.g. "a Discord account
+    7 days old", so an adapter can say it in its own words and time format.
+    """
+
+    def __init__(self, eligible_at: datetime, needs: list[str]) -> None:
+        self.eligible_at = eligible_at
+        self.needs = needs
+        when = eligible_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        super().__init__(
+            f"Thanks for wanting to flag this: flagging needs {' and '.join(needs)}, "
+            f"so you can flag from {when}."
+        )

@@ -6,7 +6,7 @@ store and the matcher can trust what they are given.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, NamedTuple
 
@@ -177,6 +177,34 @@ class FlagState(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class HoldReason(StrEnum):
+    """Why a dispute is kept for moderators but left out of the public "N open flags"."""
+
+    NEW_ACCOUNT = "new_account"  # the Discord account was younger than the public bar
+    NEW_MEMBER = "new_member"  # the flagger had been in the server less than the public bar
+    BURST = "burst"  # the claim had already had its share of new disputes in the window
+    DISMISSED_BEFORE = "dismissed_before"  # their earlier flag on it was dismissed in a group
+
+    @property
+    def label(self) -> str:
+        return HOLD_LABELS[self]
+
+
+HOLD_LABELS: dict[HoldReason, str] = {
+    HoldReason.NEW_ACCOUNT: "new account",
+    HoldReason.NEW_MEMBER: "new member",
+    HoldReason.BURST: "in a burst",
+    HoldReason.DISMISSED_BEFORE: "dismissed with a group before",
+}
+
+
+class FlagRate(NamedTuple):
+    """At most `limit` new disputes of one claim (in one server) per `window` count publicly."""
+
+    limit: int
+    window: timedelta
+
+
 class Flag(BaseModel):
     """A user's dispute of a claim, or a report that a reply matched the wrong claim."""
 
@@ -193,6 +221,33 @@ class Flag(BaseModel):
     resolved_at: datetime | None = None
     resolved_by: str | None = None
     resolution_note: str = ""
+    # What the adapter knew of the flagger when the flag was filed (None: not known, e.g. the
+    # operator's command line); the queue shows the ages they give.
+    account_created_at: datetime | None = None
+    member_joined_at: datetime | None = None
+    held: list[HoldReason] = Field(default_factory=list)  # empty: counted publicly while open
+    group_dismissed: bool = False  # dismissed with others in one moderator action
+
+    @field_validator("held", mode="before")
+    @classmethod
+    def _held_from_text(cls, value: object) -> object:
+        """Stored as comma-separated reasons ("new_account,burst"; "" for none)."""
+        if isinstance(value, str):
+            return [part for part in value.split(",") if part]
+        return value
+
+    @property
+    def counted(self) -> bool:
+        """Whether this flag counts in the public "N open flags" beside its claim."""
+        return self.state is FlagState.OPEN and self.kind is FlagKind.DISPUTE and not self.held
+
+    def account_age(self) -> timedelta | None:
+        """How old the flagger's account was when the flag was filed."""
+        return self.created_at - self.account_created_at if self.account_created_at else None
+
+    def membership(self) -> timedelta | None:
+        """How long the flagger had been in the server when the flag was filed."""
+        return self.created_at - self.member_joined_at if self.member_joined_at else None
 
 
 class AuditEntry(BaseModel):

@@ -164,8 +164,9 @@ class Outbox:
         self.queued: list[NewNotification] = []
 
     def __call__(self, event: ClaimEvent) -> list[NewNotification]:
-        self.queued = self.rule(event)
-        return self.queued
+        made = self.rule(event)
+        self.queued.extend(made)  # a group dismissal calls it once per flag
+        return made
 
 
 def first_per_user(rows: list[tuple[str, int | None]]) -> list[Flagger]:

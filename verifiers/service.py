@@ -20,6 +20,7 @@ from verifiers.external.base import Verifier, VerifierResult
 from verifiers.external.chain import Lookup, VerifierChain, ask_external, external_verifiers
 from verifiers.external.local import LocalClaimsVerifier
 from verifiers.fetch import FetchPolicy
+from verifiers.flagging import FlagPattern, Standing, age_holds, check_eligible, patterns
 from verifiers.heap import settle_heap
 from verifiers.ingest.drafts import Draft, DraftChanges, DraftState, IngestReport, draft_store
 from verifiers.ingest.pipeline import ingest, is_url
@@ -35,6 +36,7 @@ from verifiers.models import (
     FlagKind,
     FlagState,
     GuildSettings,
+    HoldReason,
     Source,
     Status,
     utcnow,
@@ -73,6 +75,15 @@ class Resolution:
     """A resolved flag, its claim as it now stands, and whom a DM was queued for."""
 
     flag: Flag
+    claim: Claim
+    notify_user_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GroupDismissal:
+    """Flags a moderator dismissed together, their claim, and whom a DM was queued for."""
+
+    flags: list[Flag]
     claim: Claim
     notify_user_ids: list[str] = field(default_factory=list)
 
@@ -161,13 +172,30 @@ class ClaimService:
         scope: Scope,
         reason: str,
         evidence_url: str | None = None,
+        standing: Standing | None = None,
     ) -> Flag:
+        """Dispute a claim. `standing` is what the adapter knows of a member (account and
+        membership age, moderator): below `[flags]`'s bar they are refused (NotYetEligible,
+        saying when they may); below the public bar, or past the claim's rate of new flags,
+        the flag is kept for moderators but not counted publicly. Without `standing` the
+        caller vouches for the flagger (the operator's command line): no age rule applies,
+        the rate still does."""
+        rules = self.settings.flags
+        now = utcnow()
+        held: list[HoldReason] = []
+        if standing is not None:
+            check_eligible(standing, rules, now)
+            held = age_holds(standing, rules, now)
         return self.store.add_flag(
             claim_id,
             user_id=user_id,
             guild_id=scope.guild_id,
             reason=_clean_reason(reason),
             evidence_url=(evidence_url or "").strip() or None,
+            account_created_at=standing.account_created_at if standing else None,
+            member_joined_at=standing.member_joined_at if standing else None,
+            held=held,
+            rate=rules.rate,
         )
 
     def report_false_match(
@@ -327,6 +355,31 @@ class ClaimService:
             claim=after,
             notify_user_ids=sorted({n.user_id for n in outbox.queued}),
         )
+
+    def dismiss_held_flags(
+        self, claim_id: str, *, moderator: str, note: str, scope: Scope, up_to: int | None = None
+    ) -> GroupDismissal:
+        """Dismiss as one group the claim's open disputes held from the public count (new
+        accounts, a burst, members dismissed before), filed up to flag `up_to`; each flagger
+        is told by DM, as for a single dismissal."""
+        outbox = Outbox()
+        dismissed = self.store.dismiss_held_flags(
+            claim_id,
+            moderator=moderator,
+            note=note.strip(),
+            scope=scope,
+            up_to=up_to,
+            notify=outbox,
+        )
+        return GroupDismissal(
+            flags=dismissed,
+            claim=self.store.get_claim(claim_id, scope),
+            notify_user_ids=sorted({n.user_id for n in outbox.queued}),
+        )
+
+    def flag_patterns(self, flags: Sequence[Flag]) -> dict[str, FlagPattern]:
+        """How each claim's open disputes among `flags` arrived (new accounts, bursts)."""
+        return patterns(flags, self.settings.flags)
 
     # -- settings ------------------------------------------------------------------------
     def get_settings(self, guild_id: int) -> GuildSettings:

@@ -139,3 +139,43 @@ def test_the_reply_shows_the_other_half_labelled_and_what_was_not_checked() -> N
     assert "12 most claim-like parts" in reply.content
     assert "3 more were not checked" in reply.content
     assert embed_problems(_as_dicts(reply.embeds)) == []
+
+
+def test_the_queue_page_with_brigade_lines_fits_and_escapes() -> None:
+    from datetime import timedelta
+
+    from bot.text import CONTENT_MAX
+    from verifiers.config import FlagSettings
+    from verifiers.flagging import patterns
+    from verifiers.models import Flag
+
+    now = datetime.now(UTC)
+    claims = [_claim(f"**Loud** @everyone claim {n} " + "x" * 3000) for n in range(4)]
+    flags = [
+        Flag(
+            id=n * 100 + k,
+            claim_id=claim.id,
+            guild_id=1,
+            user_id=f"discord:{k}",
+            reason="r" * 999,
+            created_at=now - timedelta(seconds=k),
+            account_created_at=now - timedelta(days=9),
+            member_joined_at=now - timedelta(hours=5),
+            held=["new_account", "new_member", "burst"],
+        )
+        for n, claim in enumerate(claims)
+        for k in range(300)
+    ]
+    found = patterns(flags, FlagSettings())
+    note, embeds = render.flags_page(
+        [(flags[n * 300], claim) for n, claim in enumerate(claims)],
+        total="500+",
+        patterns=[(found[c.id], c) for c in claims],
+        rules=FlagSettings(),
+    )
+    assert len(note) <= CONTENT_MAX and embed_problems(_as_dicts(embeds)) == []
+    assert "\\*\\*Loud\\*\\* @\u200beveryone" in note  # shown literally, never pinging
+    assert "300 open disputes, 300 of them in 5 minutes" in note
+    fields = {f.name: f.value for f in embeds[0].fields}
+    assert fields["When flagging"] == "account 9 days old · in the server under a day"
+    assert fields["Not counted publicly"] == "new account, new member, in a burst"

@@ -26,8 +26,22 @@ ADMIN_PERMISSIONS = MODERATOR_PERMISSIONS | MANAGE_GUILD
 EPHEMERAL = 1 << 6
 
 
+# Discord's epoch (2015-01-01, in ms): a snowflake's top bits are milliseconds since it.
+DISCORD_EPOCH_MS = 1_420_070_400_000
+_LOW_BITS = itertools.count(1)
+# When members joined their servers unless a test says otherwise: long enough ago that no
+# rule about new members applies to them.
+LONG_AGO = "2024-07-01T00:00:00+00:00"
+
+
 def snowflake() -> int:
     return next(_SNOWFLAKES)
+
+
+def snowflake_at(moment: datetime) -> int:
+    """A new snowflake whose creation time is `moment` (how Discord dates an account)."""
+    ms = int(moment.timestamp() * 1000) - DISCORD_EPOCH_MS
+    return (ms << 22) | (next(_LOW_BITS) & 0x3FFFFF)
 
 
 def now_iso() -> str:
@@ -63,12 +77,16 @@ def role(role_id: int, name: str, permissions: int = 0, position: int = 0) -> di
 
 
 def member(
-    user_payload: dict[str, Any], *, roles: list[int] = (), permissions: int | None = None
+    user_payload: dict[str, Any],
+    *,
+    roles: list[int] = (),
+    permissions: int | None = None,
+    joined_at: str = LONG_AGO,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "user": user_payload,
         "roles": [str(r) for r in roles],
-        "joined_at": now_iso(),
+        "joined_at": joined_at,
         "deaf": False,
         "mute": False,
         "flags": 0,

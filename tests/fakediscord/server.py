@@ -15,6 +15,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -119,6 +120,7 @@ class FakeDiscord:
         self.client_errors: list[str] = []
         self.errors_expected = False  # a test of error handling sets this while it provokes one
         self.dms_closed: set[int] = set()  # users who accept no DMs from the bot (403 50007)
+        self.joined: dict[tuple[int, int], str] = {}  # (guild, user): when they joined it
         self._sockets: list[tuple[web.WebSocketResponse, int, int]] = []
         self._seq = 0
         self._runner: web.AppRunner | None = None
@@ -150,10 +152,25 @@ class FakeDiscord:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
     # -- world -------------------------------------------------------------------------------
-    def add_user(self, name: str, *, bot: bool = False) -> dict[str, Any]:
-        data = p.user(p.snowflake(), name, bot=bot)
+    def add_user(
+        self, name: str, *, bot: bool = False, created_at: datetime | None = None
+    ) -> dict[str, Any]:
+        """A Discord user; `created_at` dates the account (its id encodes it, as Discord's do),
+        else it dates from mid-2024."""
+        user_id = p.snowflake_at(created_at) if created_at else p.snowflake()
+        data = p.user(user_id, name, bot=bot)
         self.users[int(data["id"])] = data
         return data
+
+    def join(self, guild: FakeGuild, user: dict[str, Any], at: datetime) -> None:
+        """`user` joined `guild` at `at` (members joined long ago unless a test says so)."""
+        self.joined[(guild.id, int(user["id"]))] = at.isoformat()
+
+    def _member_payload(
+        self, guild: FakeGuild, user: dict[str, Any], **kwargs: Any
+    ) -> dict[str, Any]:
+        joined = self.joined.get((guild.id, int(user["id"])), p.LONG_AGO)
+        return p.member(user, joined_at=joined, **kwargs)
 
     def add_guild(
         self,
@@ -285,7 +302,7 @@ class FakeDiscord:
         self, guild: FakeGuild, user: dict[str, Any], roles: Iterable[str], permissions: int
     ) -> dict[str, Any]:
         role_ids = [guild.roles[r] for r in roles]
-        return p.member(user, roles=role_ids, permissions=permissions)
+        return self._member_payload(guild, user, roles=role_ids, permissions=permissions)
 
     async def post_message(
         self,
@@ -312,7 +329,7 @@ class FakeDiscord:
             author=author,
             content=content,
             guild_id=guild.id if guild else None,
-            author_member=p.member(author) if guild else None,
+            author_member=self._member_payload(guild, author) if guild else None,
             mentions=[self.bot_user] if mention_bot else [],
             reference=reference,
             referenced_message=reply_to,

@@ -23,8 +23,10 @@ from verifiers.models import (
     ClaimFields,
     Flag,
     FlagKind,
+    FlagRate,
     FlagState,
     GuildSettings,
+    HoldReason,
     Source,
     Status,
 )
@@ -256,8 +258,18 @@ class Store(ABC):
         kind: FlagKind = FlagKind.DISPUTE,
         evidence_url: str | None = None,
         message_text: str = "",
+        account_created_at: datetime | None = None,
+        member_joined_at: datetime | None = None,
+        held: Iterable[HoldReason] = (),
+        rate: FlagRate | None = None,
     ) -> Flag:
-        """One open flag per user per claim and kind (Conflict otherwise)."""
+        """One open flag per user per claim and kind (Conflict otherwise).
+
+        The flagger's account creation and server join times are kept as given. A dispute is
+        held from the public count (`Flag.held`) for the reasons in `held`, and also when the
+        claim already had `rate.limit` disputes from this guild within `rate.window`, or when
+        a moderator dismissed this user's earlier dispute of it in a group; whether it is
+        within the rate is decided atomically, however many flag at once."""
 
     @abstractmethod
     def get_flag(self, flag_id: int, scope: Scope) -> Flag: ...
@@ -294,7 +306,24 @@ class Store(ABC):
         status change, if any) are written in the same transaction."""
 
     @abstractmethod
-    def open_flag_counts(self, claim_ids: Iterable[str], scope: Scope) -> dict[str, int]: ...
+    def dismiss_held_flags(
+        self,
+        claim_id: str,
+        *,
+        moderator: str,
+        note: str,
+        scope: Scope,
+        up_to: int | None = None,
+        notify: Notifier | None = None,
+    ) -> list[Flag]:
+        """Dismiss, as one group, the open disputes of the claim visible in `scope` that are
+        held from the public count, up to flag id `up_to` (those filed after the moderator
+        looked stay open); they are marked `group_dismissed`. With `notify`, each flagger's
+        notification is written in the same transaction. Returns them, oldest first."""
+
+    @abstractmethod
+    def open_flag_counts(self, claim_ids: Iterable[str], scope: Scope) -> dict[str, int]:
+        """The public count of each claim: its open disputes visible in `scope` not held."""
 
     @abstractmethod
     def flaggers(

@@ -64,6 +64,7 @@ TABLES: tuple[Table, ...] = (
     Table("flags", "id", _cols(
         "id:i claim_pk:i kind:t guild_id:i user_id:t reason:t evidence_url:t message_text:t"
         " state:t created_at:ts resolved_at:ts resolved_by:t resolution_note:t"
+        " account_created_at:ts member_joined_at:ts held:t group_dismissed:b"
     )),
     Table("guild_settings", "guild_id", _cols(
         "guild_id:i data:t updated_at:ts updated_by:t"

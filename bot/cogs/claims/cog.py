@@ -201,7 +201,13 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Modera
         view = discord.ui.View(timeout=None)
         view.add_item(SourcesButton(found.id))
         await interaction.followup.send(
-            embeds=[render.claim_embed(found, open_flags=len(flags))], view=view, ephemeral=True
+            embeds=[
+                render.claim_embed(
+                    found, open_flags=len(flags), counted_flags=sum(f.counted for f in flags)
+                )
+            ],
+            view=view,
+            ephemeral=True,
         )
 
     @app_commands.command(name="history", description="Every change to a claim: who, when, what")

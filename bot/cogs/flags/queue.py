@@ -50,11 +50,23 @@ async def show_flags(
     start, shown = page_of(sorted(flags, key=lambda f: f.id), after=after, before=before)
     claims = [await _claim(bot, f.claim_id, interaction.guild_id) for f in shown]
     total = f"{len(flags)}+" if len(flags) == QUEUE_LIMIT else str(len(flags))
+    # How each shown claim's disputes arrived (new accounts, a burst), over the whole queue.
+    found = bot.service.flag_patterns(flags)
+    on_page = list(dict.fromkeys(f.claim_id for f in shown))
+    patterns = [found[c] for c in on_page if c in found and found[c].suspicious]
+    titles = {f.claim_id: c for f, c in zip(shown, claims, strict=True)}
     note, embeds = render.flags_page(
-        list(zip(shown, claims, strict=True)), total=total, first=start + 1
+        list(zip(shown, claims, strict=True)),
+        total=total,
+        first=start + 1,
+        patterns=[(p, titles.get(p.claim_id)) for p in patterns],
+        rules=bot.settings.flags,
     )
     view = review_view(
-        [f.id for f in shown], has_prev=start > 0, has_next=start + len(shown) < len(flags)
+        [f.id for f in shown],
+        has_prev=start > 0,
+        has_next=start + len(shown) < len(flags),
+        groups=[(p.claim_id, p.held, p.last_held_id) for p in patterns if p.held],
     )
     if edit:
         await interaction.edit_original_response(content=note or None, embeds=embeds, view=view)

@@ -4,6 +4,7 @@ why."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -13,12 +14,16 @@ from bot import notify, render
 from bot.identity import actor, scope_for
 from bot.permissions import require_moderator
 from bot.replies import guarded, send_ephemeral, thinking
+from bot.text import truncate
 from verifiers.models import Status
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
 
 PAGE = "cb:flags:"
+GROUP = "cb:gdis:"
+ROW_WIDTH = 5  # buttons in a row (Discord's limit)
+BUTTON_LABEL_MAX = 80
 VERDICTS = {  # custom_id verb: (label, style, upheld)
     "uphold": ("Uphold", discord.ButtonStyle.success, True),
     "dismiss": ("Dismiss", discord.ButtonStyle.secondary, False),
@@ -88,23 +93,65 @@ class PageButton(
                 await show_flags(interaction, before=self.flag_id, edit=True)
 
 
+class GroupDismissButton(
+    ui.DynamicItem[ui.Button[Any]], template=re.escape(GROUP) + r"(?P<up_to>\d+):(?P<id>.+)"
+):
+    """Dismiss, as one group, a claim's open disputes held from the public count, up to the
+    newest the moderator was shown (`cb:gdis:<flag id>:<claim id>`): one press for a brigade."""
+
+    def __init__(self, claim_id: str, up_to: int, label: str = "") -> None:
+        super().__init__(
+            ui.Button(
+                label=label or f"Dismiss held · {claim_id}",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"{GROUP}{up_to}:{claim_id}",
+            )
+        )
+        self.claim_id = claim_id
+        self.up_to = up_to
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> GroupDismissButton:
+        return cls(match["id"], int(match["up_to"]), getattr(item, "label", None) or "")
+
+    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        async with guarded(interaction):
+            await require_moderator(interaction)
+            await interaction.response.send_modal(GroupDismissModal(self.claim_id, self.up_to))
+
+
 def review_view(
-    flag_ids: list[int], *, has_prev: bool = False, has_next: bool = False
+    flag_ids: list[int],
+    *,
+    has_prev: bool = False,
+    has_next: bool = False,
+    groups: Sequence[tuple[str, int, int]] = (),
 ) -> ui.View | None:
-    """A row of Uphold / Dismiss per flag, and a row to page when there are more."""
+    """A row of Uphold / Dismiss per flag, and a last row to page when there are more and to
+    dismiss each claim's held flags as a group (`groups`: claim id, how many held, the newest
+    held flag's id), most held first, as many as the row holds."""
     view = ui.View(timeout=None)
     for row, flag_id in enumerate(flag_ids[:PAGE_SIZE]):
         for item in (ResolveButton(verb, flag_id) for verb in VERDICTS):
             item.item.row = row
             view.add_item(item)
+    last_row: list[ui.Item[Any]] = []
     if flag_ids and (has_prev or has_next):
         for move, flag_id, enabled in (
             ("prev", flag_ids[0], has_prev),
             ("next", flag_ids[-1], has_next),
         ):
-            item = PageButton(move, flag_id, disabled=not enabled)
-            item.item.row = PAGE_SIZE
-            view.add_item(item)
+            last_row.append(PageButton(move, flag_id, disabled=not enabled))
+    for claim_id, held, up_to in sorted(groups, key=lambda g: -g[1]):
+        if len(last_row) == ROW_WIDTH:
+            break
+        label = truncate(f"Dismiss {held} held · {claim_id}", BUTTON_LABEL_MAX)
+        last_row.append(GroupDismissButton(claim_id, up_to, label))
+    for item in last_row:
+        item.item.row = PAGE_SIZE  # type: ignore[attr-defined]
+        view.add_item(item)
     return view if view.children else None
 
 
@@ -160,6 +207,52 @@ class ResolveModal(ui.Modal):
             embed = render.modlog_embed(
                 claim,
                 action=f"Flag #{flag.id} {verdict}",
+                by=actor(interaction.user),
+                note=self.note.value,
+            )
+            await notify.post_modlog(bot, interaction.guild_id, embed)
+
+
+class GroupDismissModal(ui.Modal, title="Dismiss held flags as a group"):
+    """A note for the record, which each dismissed flagger reads in their DM."""
+
+    def __init__(self, claim_id: str, up_to: int) -> None:
+        super().__init__(timeout=900)
+        self.claim_id = claim_id
+        self.up_to = up_to
+        self.note: ui.TextInput[GroupDismissModal] = ui.TextInput(
+            style=discord.TextStyle.paragraph, max_length=1000, custom_id="note"
+        )
+        self.add_item(ui.Label(text="Note for the record", component=self.note))
+
+    async def on_submit(self, interaction: discord.Interaction[ClaimBot]) -> None:  # type: ignore[override]
+        async with guarded(interaction):
+            await thinking(interaction)
+            await require_moderator(interaction)
+            bot = interaction.client
+            done = await bot.core(
+                bot.service.dismiss_held_flags,
+                self.claim_id,
+                moderator=actor(interaction.user),
+                note=self.note.value,
+                scope=scope_for(interaction.guild_id),
+                up_to=self.up_to,
+            )
+            n, claim = len(done.flags), done.claim
+            if not n:
+                await send_ephemeral(
+                    interaction, f"No held flags were left open on claim `{claim.id}`."
+                )
+                return
+            told = notify.queued_note(done.notify_user_ids)
+            await send_ephemeral(
+                interaction,
+                f"{n} held flag{'s' * (n != 1)} on claim `{claim.id}` dismissed as a group; "
+                f"the claim stays {claim.status.label}. {told}".strip(),
+            )
+            embed = render.modlog_embed(
+                claim,
+                action=f"{n} held flag{'s' * (n != 1)} dismissed as a group",
                 by=actor(interaction.user),
                 note=self.note.value,
             )

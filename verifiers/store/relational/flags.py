@@ -10,12 +10,23 @@ at once cannot both succeed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from pydantic import HttpUrl, TypeAdapter, ValidationError
 
 from verifiers.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from verifiers.models import MAX_CLAIM_CHARS, MAX_REASON_CHARS, Flag, FlagKind, FlagState, Status
-from verifiers.notifications import Notifier
+from verifiers.models import (
+    MAX_CLAIM_CHARS,
+    MAX_REASON_CHARS,
+    Flag,
+    FlagKind,
+    FlagRate,
+    FlagState,
+    HoldReason,
+    Status,
+    utcnow,
+)
+from verifiers.notifications import ClaimEvent, Notifier
 from verifiers.store.base import Scope
 from verifiers.store.relational.dialect import Db
 from verifiers.store.relational.notifications import StoredNotifications, flag_scope
@@ -39,8 +50,14 @@ def check_evidence_url(evidence_url: str | None) -> str | None:
         raise InvalidInput("the evidence must be an http(s) link") from None
 
 
+def _held_text(reasons: Iterable[HoldReason]) -> str:
+    """Reasons as stored: distinct, in HoldReason's order, comma-separated."""
+    wanted = set(reasons)
+    return ",".join(r.value for r in HoldReason if r in wanted)
+
+
 class ClaimFlags(StoredNotifications):
-    """add/get/list/withdraw/resolve_flag, open_flag_counts, flaggers."""
+    """add/get/list/withdraw/resolve_flag, dismiss_held_flags, open_flag_counts, flaggers."""
 
     def add_flag(
         self,
@@ -52,6 +69,10 @@ class ClaimFlags(StoredNotifications):
         kind: FlagKind = FlagKind.DISPUTE,
         evidence_url: str | None = None,
         message_text: str = "",
+        account_created_at: datetime | None = None,
+        member_joined_at: datetime | None = None,
+        held: Iterable[HoldReason] = (),
+        rate: FlagRate | None = None,
     ) -> Flag:
         user_id = str(user_id or "").strip()
         if not user_id:
@@ -68,13 +89,21 @@ class ClaimFlags(StoredNotifications):
             )
             if row["retired"]:
                 raise Conflict(f"claim {row['id']} is retired")
+            holds = [check_enum(HoldReason, r, "hold reason") for r in held]
+            if kind is FlagKind.DISPUTE:
+                holds += self._dispute_holds(db, row["pk"], guild_id, user_id, rate)
+            stamp = db.dialect.stamp
             try:
                 flag_id = db.insert(
                     "INSERT INTO flags (claim_pk, kind, guild_id, user_id, reason, evidence_url,"
-                    " message_text, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+                    " message_text, state, created_at, account_created_at, member_joined_at,"
+                    " held) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
                     (
                         row["pk"], kind.value, guild_id, user_id, reason, url,
                         (message_text or "")[:MAX_CLAIM_CHARS], db.dialect.now(),
+                        stamp(account_created_at) if account_created_at else None,
+                        stamp(member_joined_at) if member_joined_at else None,
+                        _held_text(holds),
                     ),
                 )  # fmt: skip
             except Exception as exc:
@@ -83,6 +112,35 @@ class ClaimFlags(StoredNotifications):
                 what = "dispute" if kind is FlagKind.DISPUTE else "false-match report"
                 raise Conflict(f"you already have an open {what} on claim {row['id']}") from None
             return self._flag_row(db, flag_id, Scope.everything())
+
+    @staticmethod
+    def _dispute_holds(
+        db: Db, claim_pk: int, guild_id: int | None, user_id: str, rate: FlagRate | None
+    ) -> list[HoldReason]:
+        """Why a new dispute of this claim, from this server, is held whoever files it: the
+        claim already had `rate.limit` new disputes there within the window (withdrawn and
+        resolved ones too, so refiling does not reset it), or a moderator dismissed this
+        member's earlier flag on it together with others."""
+        # Flaggers of one claim take turns here, so two at once cannot both be under the limit.
+        db.take_turns("add_flag", str(claim_pk))
+        holds = []
+        if rate is not None:
+            since = db.dialect.stamp(utcnow() - rate.window)
+            recent = db.one(
+                "SELECT count(*) AS n FROM flags WHERE claim_pk = ? AND kind = 'dispute'"
+                f" AND guild_id {db.dialect.same} ? AND created_at >= ?",
+                (claim_pk, guild_id, since),
+            )
+            if recent is not None and recent["n"] >= rate.limit:
+                holds.append(HoldReason.BURST)
+        dismissed = db.one(
+            "SELECT 1 AS x FROM flags WHERE claim_pk = ? AND kind = 'dispute' AND user_id = ?"
+            f" AND guild_id {db.dialect.same} ? AND group_dismissed LIMIT 1",
+            (claim_pk, user_id, guild_id),
+        )
+        if dismissed is not None:
+            holds.append(HoldReason.DISMISSED_BEFORE)
+        return holds
 
     def _flag_row(self, db: Db, flag_id: int | None, scope: Scope, lock: str = "") -> Flag:
         number = row_number(flag_id, f"no flag #{short(str(flag_id))}")
@@ -190,6 +248,50 @@ class ClaimFlags(StoredNotifications):
                 self._notify(db, notify, claim, old_status, scope, resolved)
             return resolved
 
+    def dismiss_held_flags(
+        self,
+        claim_id: str,
+        *,
+        moderator: str,
+        note: str,
+        scope: Scope,
+        up_to: int | None = None,
+        notify: Notifier | None = None,
+    ) -> list[Flag]:
+        moderator = str(moderator or "").strip()
+        if not moderator:
+            raise InvalidInput("dismissing flags needs the moderator's id")
+        with self._writing() as db:
+            claim_pk = self._claim_row(db, claim_id, scope)["pk"]
+            visible, seen = flag_scope(scope, db)
+            clauses = [visible, "f.claim_pk = ?", "f.state = 'open'", "f.kind = 'dispute'"]
+            params = [*seen, claim_pk]
+            clauses.append("f.held <> ''")
+            if up_to is not None:
+                clauses.append("f.id <= ?")
+                params.append(row_number(up_to, f"no flag #{short(str(up_to))}"))
+            where = " AND ".join(clauses)
+            lock = db.dialect.lock(of="f")
+            rows = db.all(f"{FLAG_SELECT} WHERE {where} ORDER BY f.id {lock}", params)
+            ids = [row["id"] for row in rows]
+            for chunk, chunk_params in db.dialect.any_of("id", ids):
+                db.execute(
+                    "UPDATE flags SET state = 'dismissed', resolved_at = ?, resolved_by = ?,"
+                    f" resolution_note = ?, group_dismissed = {db.dialect.true} WHERE {chunk}",
+                    (db.dialect.now(), moderator, (note or "").strip(), *chunk_params),
+                )
+            dismissed = [
+                _flag(row)
+                for row in db.any_rows(f"{FLAG_SELECT} WHERE {{any}} ORDER BY f.id", "f.id", ids)
+            ]
+            if notify is not None and dismissed:
+                claim = self._claim_by_pk(db, claim_pk)
+                for flag in dismissed:  # each flagger hears the verdict on their own flag
+                    self._insert_notifications(
+                        db, notify(ClaimEvent(claim, claim.status, [], flag))
+                    )
+            return dismissed
+
     def open_flag_counts(self, claim_ids: Iterable[str], scope: Scope) -> dict[str, int]:
         ids = list(dict.fromkeys(str(i) for i in claim_ids))
         counts = dict.fromkeys(ids, 0)
@@ -197,7 +299,7 @@ class ClaimFlags(StoredNotifications):
             visible, params = flag_scope(scope, db)
             rows = db.any_rows(
                 "SELECT c.id, count(*) AS n FROM flags f JOIN claims c ON c.pk = f.claim_pk"
-                " WHERE {any} AND f.state = 'open' AND f.kind = 'dispute'"
+                " WHERE {any} AND f.state = 'open' AND f.kind = 'dispute' AND f.held = ''"
                 f" AND {visible} GROUP BY c.id",
                 "c.id",
                 ids,
