@@ -27,6 +27,7 @@ import signal
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +178,8 @@ async def drive(opts: argparse.Namespace, out: Path) -> dict[str, Any]:
         rows = []
         peak = rss_start or 0.0
         for rate in opts.rates:
-            row, peak_here = await one_rate(fake, guild, members, asker, messages, asked, rate, opts)
+            scene = Scene(fake, guild, members, asker, messages, asked, process.pid)
+            row, peak_here = await one_rate(scene, rate, opts)
             row.update(summarise_log(log, row.pop("window")))
             rows.append(row)
             peak = max(peak, peak_here)
@@ -202,20 +204,29 @@ async def drive(opts: argparse.Namespace, out: Path) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """The fake Discord, who posts what, and the bot process being measured."""
+
+    fake: FakeDiscord
+    guild: Any
+    members: list[dict[str, Any]]
+    asker: dict[str, Any]
+    messages: list[synthetic.Message]
+    asked: list[str]
+    bot_pid: int
+
+
 async def one_rate(
-    fake: FakeDiscord,
-    guild: Any,
-    members: list[dict[str, Any]],
-    asker: dict[str, Any],
-    messages: list[synthetic.Message],
-    asked: list[str],
-    rate: int,
-    opts: argparse.Namespace,
+    scene: Scene, rate: int, opts: argparse.Namespace
 ) -> tuple[dict[str, Any], float]:
+    """Post `rate` messages a second for `opts.seconds`; the row of figures and the bot's
+    peak memory (MiB) sampled once a second."""
+    fake, guild, members, messages = scene.fake, scene.guild, scene.members, scene.messages
     channel_ids = list(guild.channels.values())
     sent_before = len(fake.sent)
     posted: dict[str, float] = {}
-    checks = asyncio.create_task(ask_checks(fake, guild, asker, asked, opts.seconds))
+    checks = asyncio.create_task(ask_checks(fake, guild, scene.asker, scene.asked, opts.seconds))
     start = time.monotonic()
     total = int(rate * opts.seconds)
     peak = 0.0
@@ -229,8 +240,8 @@ async def one_rate(
             guild, channel_ids[k], members[k], messages[n % len(messages)].text
         )
         posted[data["id"]] = time.monotonic()
-        if n % max(1, rate) == 0:
-            peak = max(peak, rss_mb(os.getpid()) or 0.0)  # the fake's own, for reference
+        if n % rate == 0:
+            peak = max(peak, rss_mb(scene.bot_pid) or 0.0)
     posting_took = time.monotonic() - start
     timings = await checks
     await asyncio.sleep(opts.drain)
@@ -292,8 +303,11 @@ def markdown(report: dict[str, Any]) -> str:
             f"{r['check_answer_p99_ms']} ms | {r['bot_rss_mb']} MiB |"
         )
     rss = report["rss_mb"]
-    lines += ["", f"Bot memory: {rss['start']:.0f} MiB at the start, "
-              f"{rss['a_minute_after']:.0f} MiB {report['settle']:.0f} s after the last rate."]  # fmt: skip
+    lines += [
+        "",
+        f"Bot memory: {rss['start']:.0f} MiB at the start, {rss['peak']:.0f} MiB at the peak, "
+        f"{rss['a_minute_after']:.0f} MiB {report['settle']:.0f} s after the last rate.",
+    ]
     return "\n".join(lines)
 
 
