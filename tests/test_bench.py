@@ -168,3 +168,20 @@ def test_bad_arguments_are_refused_in_one_line_before_any_work(
     assert "Traceback" not in proc.stderr
     assert proc.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_load_benchmark_drives_a_bot_process_and_reports_every_figure(tmp_path: Path) -> None:
+    """A real `claimbot run` through the fake Discord, a few seconds at a low rate."""
+    out = tmp_path / "load"
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    cmd = [sys.executable, str(ROOT / "bench" / "load.py"), "--rates", "20", "--seconds", "3"]
+    cmd += ["--claims", "300", "--warmup", "0", "--pause", "0", "--drain", "2", "--settle", "1"]
+    cmd += ["--out", str(out)]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "load.json").read_text())
+    [row] = report["rates"]
+    assert row["posted"] == 60 and row["replied"] > 0  # about half the messages state a claim
+    assert row["check_asked"] == 6 and row["check_unanswered"] == 0
+    assert report["rss_mb"]["start"] > 0
+    assert "| 20 | 60 |" in (out / "load.md").read_text()
