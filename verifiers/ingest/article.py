@@ -10,7 +10,6 @@ is turned off, since a wrong date on a source is worse than none.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 from verifiers.errors import InvalidInput
 from verifiers.ingest.jsonld import Graph, jsonld_documents, parse_date
 from verifiers.ingest.outlets import canonical_outlet, same_outlet
+from verifiers.validation import parse_json
 
 MAX_ARTICLE_CHARS = 300_000
 MIN_PARAGRAPH_WORDS = 5
@@ -212,7 +212,7 @@ def _sidecar(path: Path) -> dict[str, Any]:
     if not meta_path.is_file():
         return {}
     try:
-        data = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        data = parse_json(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, InvalidInput) as exc:
         raise InvalidInput(f"cannot read metadata {meta_path}: {exc}") from None
     return data if isinstance(data, dict) else {}

@@ -28,6 +28,7 @@ from verifiers.interchange.claimreview import (
     reviewer,
     verdict_of,
 )
+from verifiers.validation import JsonProblem, parse_json
 
 ARTICLE_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 
@@ -106,9 +107,9 @@ def _reviews(page: Page) -> list[dict[str, Any]]:
         return claimreviews_in_page(page.body)
     if _is_json(page.path):
         try:
-            document = json.loads(page.body)
-        except ValueError as exc:
-            raise InvalidInput(f"{page.path} is not valid JSON: {exc}") from None
+            document = parse_json(page.body)
+        except JsonProblem as exc:
+            raise InvalidInput(f"{page.path}: {exc}") from None
         reviews = find_claimreviews(document)
         if not reviews:
             raise InvalidInput(f"no ClaimReview found in {page.path}")

@@ -23,7 +23,6 @@ another database keeps every field. Where each field goes:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -47,7 +46,7 @@ from verifiers.models import (
     SourceRole,
     Status,
 )
-from verifiers.validation import problem_message
+from verifiers.validation import JsonProblem, parse_json, problem_message
 
 MAX_TITLE_CHARS = 500  # a Source's title
 MAX_SUMMARY_CHARS = 1_000  # a claim's summary
@@ -352,13 +351,13 @@ def read_claimreviews(
 def read_claimreview_file(path: Path, guild_id: int | None = None) -> list[ClaimFields]:
     """The claims of a ClaimReview JSON(-LD) file, such as `claimbot export` writes."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM is no JSON
+        document = parse_json(path.read_text(encoding="utf-8-sig"))  # a BOM is no JSON
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise InvalidInput(f"{path.name} is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path.name} is not valid JSON: {exc}") from None
+    except JsonProblem as exc:
+        raise InvalidInput(f"{path.name}: {exc}") from None
     return read_claimreviews(document, guild_id, path.name)
 
 

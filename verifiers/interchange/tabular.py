@@ -13,9 +13,7 @@ import csv
 import difflib
 import functools
 import itertools
-import json
 import re
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
@@ -25,9 +23,10 @@ from pydantic import ValidationError
 from verifiers.errors import InvalidInput
 from verifiers.interchange.problems import Problems
 from verifiers.models import ClaimFields, SourceRole, Status
-from verifiers.validation import problem_message
+from verifiers.validation import JsonProblem, parse_json, problem_message
 
 FORMATS = ("csv", "tsv", "jsonl")
+MAX_ROW_CHARS = 1_000_000  # a JSONL line or a CSV field; a claim with its sources is far less
 
 
 class Column(NamedTuple):
@@ -124,7 +123,7 @@ def _suggestion(name: str, known: Mapping[str, object]) -> str:
     return f" (did you mean {near[0]!r}?)" if near else ""
 
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+csv.field_size_limit(MAX_ROW_CHARS)
 
 
 def detect_format(path: Path, explicit: str | None = None) -> str:
@@ -227,15 +226,18 @@ class ClaimFile:
                 ) from None
 
     def _json_rows(self, handle: TextIO, problems: Problems) -> Iterator[Row]:
-        for number, line in enumerate(handle, start=1):
+        for number, line in enumerate(_lines(handle, MAX_ROW_CHARS), start=1):
+            label = f"line {number}"
+            if line is None:
+                problems.add(label, f"longer than {MAX_ROW_CHARS:,} characters")
+                continue
             line = line.lstrip("\ufeff")  # files joined together keep their marks
             if not line.strip():
                 continue
-            label = f"line {number}"
             try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.add(label, f"not valid JSON ({exc.msg})")
+                data = parse_json(line)
+            except JsonProblem as exc:
+                problems.add(label, str(exc))
                 continue
             if not isinstance(data, dict):
                 problems.add(label, "expected a JSON object")
@@ -378,9 +380,9 @@ class ClaimFile:
             sources = values["sources"]
             if isinstance(sources, str):  # a CSV cell holding the JSON list
                 try:
-                    sources = json.loads(sources)
-                except json.JSONDecodeError as exc:
-                    add(f"not a JSON list ({exc.msg})", "sources")
+                    sources = parse_json(sources)
+                except JsonProblem as exc:
+                    add(f"not a JSON list: {exc}", "sources")
                     sources = []
             if flat:
                 add("give sources either as a list or in source columns, not both", "sources")
@@ -428,6 +430,18 @@ class ClaimFile:
             self.retired += 1
             return None
         return fields
+
+
+def _lines(handle: TextIO, limit: int) -> Iterator[str | None]:
+    """The file's lines, each None where it is longer than `limit` characters: such a line is
+    skipped, never held in memory whole."""
+    while line := handle.readline(limit + 1):
+        if len(line) <= limit or line.endswith("\n"):
+            yield line
+            continue
+        while (rest := handle.readline(limit)) and not rest.endswith("\n"):
+            pass
+        yield None
 
 
 def _column(loc: tuple[int | str, ...], flat: bool, has_id: bool) -> str:
