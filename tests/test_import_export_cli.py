@@ -340,6 +340,19 @@ REVIEW = '{"@type": "ClaimReview", "claimReviewed": "The moon is hollow", "ident
             "huge.csv line 3: field larger than field limit (1000000)",
         ),
         (
+            "names.csv",
+            "text," + "x" * 5000 + "," + ",".join(f"mine{i}" for i in range(15)) + "\nA claim\n",
+            "names.csv: unknown columns '" + "x" * 59 + "…', "
+            + ", ".join(f"'mine{i}'" for i in range(9))
+            + " and 6 more; use --ignore-unknown to import without them",
+        ),
+        (
+            "keys.jsonl",
+            GOOD_ROW + '{"text": "A claim long enough", "' + "k" * 5000 + '": 1}\n',
+            "keys.jsonl: nothing imported; line 2, key '" + "k" * 59 + "…': unknown key; "
+            "use --ignore-unknown to import without the unknown keys",
+        ),
+        (
             "sources.jsonl",
             GOOD_ROW + '{"text": "A claim long enough", "sources": true}\n',
             "sources.jsonl: nothing imported; line 2, key sources: Input should be a valid list",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -33,7 +34,8 @@ def _integer(digits: str) -> int:
 def parse_json(text: str) -> Any:
     """`json.loads` for text from outside: nesting deeper than MAX_JSON_DEPTH and integers
     longer than MAX_JSON_DIGITS are refused like broken JSON, as a JsonProblem, instead of
-    exhausting the stack or Python's integer conversion."""
+    exhausting the stack or Python's integer conversion. A lone surrogate ("\\udcff", which
+    JSON allows and no database can store) becomes U+FFFD, as undecodable bytes in a file do."""
     try:
         value = json.loads(text, parse_int=_integer)
     except _LongNumber:
@@ -45,6 +47,24 @@ def parse_json(text: str) -> Any:
         raise JsonProblem(_too_deep()) from None
     if isinstance(value, dict | list) and _deeper_than(value, MAX_JSON_DEPTH):
         raise JsonProblem(_too_deep())
+    if _SURROGATE.search(text) or _ESCAPED_SURROGATE.search(text):
+        return _mended(value)
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")  # a pair is joined by the parser; one is not
+
+
+def _mended(value: Any) -> Any:
+    """`value` with each lone surrogate in its strings (keys too) replaced by U+FFFD (the depth
+    is already checked, so recursion is safe)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_mended(item) for item in value]
+    if isinstance(value, dict):
+        return {_mended(key): _mended(item) for key, item in value.items()}
     return value
 
 

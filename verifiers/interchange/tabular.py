@@ -27,6 +27,8 @@ from verifiers.validation import JsonProblem, parse_json, problem_message
 
 FORMATS = ("csv", "tsv", "jsonl")
 MAX_ROW_CHARS = 1_000_000  # a JSONL line or a CSV field; a claim with its sources is far less
+MAX_NAME_SHOWN = 60  # characters of a column name or id repeated in an error message
+MAX_UNKNOWN_SHOWN = 10  # unknown columns named in the error
 
 
 class Column(NamedTuple):
@@ -119,8 +121,26 @@ def column_help() -> list[str]:
 
 def _suggestion(name: str, known: Mapping[str, object]) -> str:
     """A " (did you mean ...?)" naming the known name nearest `name`, or "" if none is near."""
+    if len(name) > MAX_NAME_SHOWN:  # far from every known name, and slow to compare
+        return ""
     near = difflib.get_close_matches(normal_name(name), list(known), n=1, cutoff=0.6)
     return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+def _quoted(name: Any) -> str:
+    """A name or value from the file, quoted for a message and cut to a readable length."""
+    text = str(name)
+    return repr(text if len(text) <= MAX_NAME_SHOWN else text[: MAX_NAME_SHOWN - 1] + "…")
+
+
+def quoted_names(names: list[str], *, suggest: bool = False) -> str:
+    """The first MAX_UNKNOWN_SHOWN names, quoted (each with the known name nearest it)."""
+    shown = [
+        _quoted(name) + (_suggestion(name, _CANONICAL) if suggest else "")
+        for name in names[:MAX_UNKNOWN_SHOWN]
+    ]
+    rest = len(names) - len(shown)
+    return ", ".join(shown) + (f" and {rest} more" if rest > 0 else "")
 
 
 csv.field_size_limit(MAX_ROW_CHARS)
@@ -252,7 +272,8 @@ class ClaimFile:
                 elif column is None:
                     continue
                 elif column in values:
-                    problems.add(label, f"keys {names[column]!r} and {name!r} both give {column}")
+                    both = f"{_quoted(names[column])} and {_quoted(name)}"
+                    problems.add(label, f"keys {both} both give {column}")
                 else:
                     values[column] = value
                     names[column] = name
@@ -293,7 +314,7 @@ class ClaimFile:
                 self.ignored.append(shape)
         elif shape not in self._named:
             self._named.add(shape)
-            problems.add(label, "unknown key" + _suggestion(key, known), f"key {where!r}")
+            problems.add(label, "unknown key" + _suggestion(key, known), f"key {_quoted(where)}")
 
     def _table_rows(self, handle: TextIO, problems: Problems) -> Iterator[Row]:
         first = handle.readline()
@@ -337,8 +358,8 @@ class ClaimFile:
                 column = None
             elif column is not None and column in names:
                 raise InvalidInput(
-                    f"{self.path.name}: columns {names[column]!r} and {heading.strip()!r} "
-                    f"both give {column}"
+                    f"{self.path.name}: columns {_quoted(names[column])} and "
+                    f"{_quoted(heading.strip())} both give {column}"
                 )
             elif column is not None:
                 names[column] = heading.strip()
@@ -349,7 +370,7 @@ class ClaimFile:
             them = "it" if len(unknown) == 1 else "them"
             raise InvalidInput(
                 f"{self.path.name}: unknown column{'s' if len(unknown) > 1 else ''} "
-                + ", ".join(f"{name!r}{_suggestion(name, _CANONICAL)}" for name in unknown)
+                + quoted_names(unknown, suggest=True)
                 + f"; use --ignore-unknown to import without {them}"
             )
         if "text" not in names:
@@ -421,7 +442,8 @@ class ClaimFile:
         if external_id is not None:
             key = (str(guild_id or 0).strip(), str(external_id).strip())
             if key in seen:
-                add(f"{key[1]!r} repeats {seen[key]}", "id" if "id" in values else "external_id")
+                where = "id" if "id" in values else "external_id"
+                add(f"{_quoted(key[1])} repeats {seen[key]}", where)
             else:
                 seen[key] = row.label
         if fields is None or len(problems.lines) > count:
