@@ -90,7 +90,10 @@ def unescape(text: str) -> str:
 
 
 def host_of(url: str) -> str:
-    return urlsplit(url).hostname or url
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:  # not a URL at all (e.g. "http://["): named as typed
+        return url
 
 
 def link(text: str, url: str | None) -> str:

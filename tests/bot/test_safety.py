@@ -155,3 +155,13 @@ async def test_invisible_format_characters_are_stripped_from_all_that_is_shown(h
     assert "The moon is made of cheese" in shown[1], shown[1]
     for text in shown:
         assert not any(ch in text for ch in hidden), ascii(text)
+
+
+async def test_a_link_that_is_not_a_url_is_refused_in_one_line(h: Harness) -> None:
+    """With no publisher the source is credited to the link's site; "http://[" has none."""
+    claim = h.add_claim("The moon is made of cheese", Status.FALSE, guild=h.alpha)
+    reply = await h.fake.reply_of(
+        await h.as_mod("claim source add", {"claim": claim.id, "url": "http://["})
+    )
+    assert reply["content"].startswith("invalid url:"), reply["content"]
+    assert "\n" not in reply["content"]

@@ -127,6 +127,10 @@ def _article(page: Page) -> Article:
     )
 
 
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _fact_check(
     page: Page, reviews: list[dict[str, Any]]
 ) -> tuple[str | None, str, str, str, list[DraftFields]]:
@@ -136,8 +140,9 @@ def _fact_check(
             fields = claimreview_to_fields(review)
         except (ValidationError, InvalidInput) as exc:
             raise InvalidInput(f"ClaimReview #{number} on the page is unusable: {exc}") from None
-        publisher = reviewer(review)
-        verdict = verdict_of(review) or "no verdict given"
+        # Another site's words, cut so the reason fits its 300 characters.
+        publisher = _cut(reviewer(review), 120)
+        verdict = _cut(verdict_of(review), 120) or "no verdict given"
         drafts.append(
             DraftFields(
                 text=fields.text,
@@ -153,6 +158,6 @@ def _fact_check(
     first = reviews[0]
     url = page.url or (str(first["url"]) if first.get("url") else None)
     title = str(first.get("name") or first.get("headline") or drafts[0].text)[:500]
-    publisher = reviewer(first)
+    publisher = _cut(reviewer(first), 300)
     digest = hashlib.sha256(json.dumps(reviews, sort_keys=True).encode()).hexdigest()
     return url, title, publisher, digest, drafts

@@ -221,6 +221,15 @@ def _role(genre: Any) -> SourceRole:
     return SourceRole(slug) if slug in {role.value for role in SourceRole} else SourceRole.ORIGINAL
 
 
+def _host(url: str) -> str | None:
+    """The site of a link, without "www."; None if it is not a URL (its check names it)."""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:  # e.g. "http://[": no host to name
+        return None
+    return host.removeprefix("www.") or None
+
+
 def _citation_source(work: Any) -> dict[str, Any] | None:
     """A citation's Source fields; None for one in words only (no link, no publisher)."""
     if isinstance(work, str):
@@ -230,7 +239,7 @@ def _citation_source(work: Any) -> dict[str, Any] | None:
     url = _first(work.get("url"))
     publisher = _name(work.get("publisher")) or _name(work.get("author"))
     if not publisher and isinstance(url, str):
-        publisher = (urlsplit(url.strip()).hostname or "").removeprefix("www.") or None
+        publisher = _host(url)
     if not url and not publisher:
         return None
     return {
