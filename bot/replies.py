@@ -1,7 +1,8 @@
 """Answering interactions, and turning any failure into one ephemeral line.
 
-A `ClaimbotError` is the user's mistake and its message is shown as is; anything else is a
-bug: logged with its traceback and answered with a generic line, never the traceback.
+A `ClaimbotError` is the user's mistake and its message is shown, escaped like all user text (it
+may repeat what the user typed); anything else is a bug: logged with its traceback and answered
+with a generic line, never the traceback.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.logs import log_event
+from bot.text import CONTENT_MAX, safe
 from verifiers.errors import ClaimbotError
 
 GENERIC_FAILURE = "Something went wrong on our side; it has been logged."
@@ -73,7 +75,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     else:
         log_event("refused", command=command, user=interaction.user.id, reason=text)
     try:
-        await send_ephemeral(interaction, text)
+        await send_ephemeral(interaction, safe(text, CONTENT_MAX))
     except discord.HTTPException as exc:
         log_event("reply_failed", level=logging.WARNING, status=exc.status, code=exc.code)
 

@@ -1,13 +1,15 @@
 """Text that Discord shows exactly as written, within Discord's limits.
 
 All text that came from users or moderators goes through `escape`, so it cannot format itself,
-mask a link or mention anyone; `truncate` and `join_lines` cut without breaking an escape or a
-link.
+mask a link, mention anyone, or hide or reorder itself with invisible format characters (bidi
+controls, zero-width characters); `truncate` and `join_lines` cut without breaking an escape or
+a link.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from urllib.parse import quote, urlsplit
 
@@ -28,7 +30,9 @@ _INLINE_MARKUP = re.compile(r"[*_~`|\[\]<]")
 # Headings, quotes and list markers count only at the start of a line; "1." is escaped as "1\.".
 _LINE_MARKUP = re.compile(r"^(\s*)(?:([#>+-])|(\d+)\.)", re.MULTILINE)
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+_ZWJ = "\u200d"
+# Pictographs a zero-width joiner glues into one emoji (👩\u200d💻); elsewhere it is dropped.
+_PICTOGRAPH = re.compile("[\u2600-\u27bf\ufe0f\U0001f000-\U0001faff]")
 
 
 def truncate(text: str, limit: int) -> str:
@@ -42,11 +46,33 @@ def truncate(text: str, limit: int) -> str:
 
 def escape(text: str) -> str:
     """Show user text literally: no markdown, masked links, headings, quotes or mentions."""
-    text = _BIDI_CONTROLS.sub("", text)
+    text = strip_format(text)
     text = text.replace("\\", "\\\\")
     text = _INLINE_MARKUP.sub(lambda m: "\\" + m.group(), text)
     text = _LINE_MARKUP.sub(_escape_line_start, text)
     return discord.utils.escape_mentions(text)
+
+
+def strip_format(text: str) -> str:
+    """Drop format characters (Unicode category Cf): bidi controls and marks such as U+061C,
+    U+200E/F, U+202A-E and U+2066-9, zero-width spaces and joiners, soft hyphens. They show
+    nothing themselves but can reorder or hide what is around them. A joiner inside an emoji
+    sequence is kept."""
+    if text.isascii():
+        return text
+    return "".join(
+        ch
+        for i, ch in enumerate(text)
+        if unicodedata.category(ch) != "Cf" or (ch == _ZWJ and _joins_emoji(text, i))
+    )
+
+
+def _joins_emoji(text: str, i: int) -> bool:
+    return (
+        0 < i < len(text) - 1
+        and bool(_PICTOGRAPH.match(text[i - 1]))
+        and bool(_PICTOGRAPH.match(text[i + 1]))
+    )
 
 
 def _escape_line_start(match: re.Match[str]) -> str:
@@ -64,7 +90,10 @@ def unescape(text: str) -> str:
 
 
 def host_of(url: str) -> str:
-    return urlsplit(url).hostname or url
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:  # not a URL at all (e.g. "http://["): named as typed
+        return url
 
 
 def link(text: str, url: str | None) -> str:

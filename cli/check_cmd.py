@@ -13,6 +13,7 @@ import click
 from cli.context import EXIT_NO_ANSWER, AppContext, pass_app
 from cli.output import check_json, echo_as, format_check
 from verifiers.errors import ClaimbotError, InvalidInput
+from verifiers.validation import JsonProblem, parse_json
 
 
 @click.command("check")
@@ -93,8 +94,8 @@ def _messages(handle: IO[str]) -> Iterator[tuple[int, str | None, str]]:
             continue
         if raw.startswith("{"):
             try:
-                row = json.loads(raw)
-            except json.JSONDecodeError:
+                row = parse_json(raw)
+            except JsonProblem:  # not JSON after all: the line is the message
                 row = None
             if isinstance(row, dict) and isinstance(row.get("text"), str):
                 given = row.get("id")

@@ -17,7 +17,7 @@ from cli.output import claim_json
 from verifiers.errors import InvalidInput
 from verifiers.files import writable
 from verifiers.interchange.claimreview import export_claimreviews, read_claimreview_file
-from verifiers.interchange.tabular import FORMATS, ClaimFile, column_help
+from verifiers.interchange.tabular import FORMATS, ClaimFile, column_help, quoted_names
 from verifiers.models import ClaimFields
 from verifiers.seeding import load_seed_claims
 
@@ -73,7 +73,7 @@ def import_command(app: AppContext, file: Path, fmt: str | None, ignore_unknown:
         + (f"; skipped {retired} retired" if retired else "")
     )
     if claim_file and claim_file.ignored:
-        names = ", ".join(repr(name) for name in claim_file.ignored)
+        names = quoted_names(claim_file.ignored)
         click.echo(f"ignored unknown column(s) in {file.name}: {names}", err=True)
     if report.added and app.settings.matching.matcher == "semantic":
         from cli.embed_cmd import embed_missing  # the semantic matcher embeds claims once

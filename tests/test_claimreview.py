@@ -232,6 +232,27 @@ def test_every_problem_of_every_review_is_named(claim):
     ]
 
 
+def test_a_citation_whose_link_is_not_a_url_is_named(claim):
+    """A citation with a link and no publisher is credited to the link's site; "http://[" has
+    none, so the link is the problem named, as for any bad link."""
+    review = {**claim_to_claimreview(claim), "citation": [{"url": "http://["}]}
+    with pytest.raises(InvalidInput) as caught:
+        read_claimreviews([review], name="reviews.jsonld")
+    assert "citation[0].url: Input should be a valid URL" in str(caught.value)
+
+
+def test_another_sites_long_verdict_and_name_still_make_a_draft(store, claim, tmp_path):
+    """The draft's reason names the verdict and who gave it in at most 300 characters."""
+    review = claim_to_claimreview(claim)
+    review["reviewRating"]["alternateName"] = "Not quite " * 100
+    review["author"] = {"@type": "Organization", "name": "Checks " * 100}
+    path = tmp_path / "reviews.jsonld"
+    path.write_text(json.dumps([review]))
+    [draft] = ClaimService(store, Settings()).ingest_file(str(path), "mod", OP).drafts
+    assert draft.reason.startswith("fact-check verdict “Not quite Not quite")
+    assert len(draft.reason) <= 300 and "…” by Checks Checks" in draft.reason
+
+
 @pytest.mark.parametrize(
     ("rating", "status"),
     [

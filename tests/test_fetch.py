@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
+import time
 
 import pytest
 
@@ -11,6 +12,7 @@ from tests.test_fetch_support import (
     LocalServer,
     chunked,
     drip,
+    drip_headers,
     loopback_policy,
     page,
     redirect,
@@ -291,6 +293,16 @@ def test_a_slow_drip_body_is_cut_at_the_total_deadline(server):
     server.routes["/drip"] = drip(chunks=400, pause=0.05)
     with pytest.raises(FetchFailed, match=r"did not finish within 0\.5 s"):
         fetch(server.url("/drip"), loopback_policy(deadline=0.5))
+
+
+def test_headers_dripped_a_byte_at_a_time_are_cut_at_the_total_deadline(server):
+    # The server would finish its headers after 8 s; the deadline covers the wait for them.
+    server.routes["/slow-headers"] = drip_headers(seconds=8.0)
+    started = time.monotonic()
+    with pytest.raises(FetchFailed) as caught:
+        fetch(server.url("/slow-headers"), loopback_policy(deadline=1.0))
+    assert str(caught.value) == "timed out: 127.0.0.1 did not answer within 1 s"
+    assert time.monotonic() - started < 1.0 + 5.0  # a generous bound: far below the 8 s drip
 
 
 def test_a_stalled_body_is_cut_at_the_total_deadline(server):

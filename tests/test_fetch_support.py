@@ -123,6 +123,23 @@ def drip(chunks: int, pause: float, chunk: bytes = b"x") -> Route:
     return route
 
 
+def drip_headers(seconds: float, pause: float = 0.05) -> Route:
+    """Headers one byte at a time for `seconds`, then a short page: every byte comes well
+    inside an idle timeout, so only a deadline over the whole exchange stops the wait."""
+
+    def route(h: BaseHTTPRequestHandler) -> None:
+        h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: ")
+        stop = time.monotonic() + seconds
+        while time.monotonic() < stop:
+            h.wfile.write(b"a")
+            h.wfile.flush()
+            time.sleep(pause)
+        h.wfile.write(b"\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+        h.wfile.flush()
+
+    return route
+
+
 def chunked(total: int, piece: int = 65_536, content_type: str = "text/html") -> Route:
     """A body with no Content-Length, so only streaming can notice it is too big."""
 

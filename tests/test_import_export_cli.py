@@ -299,12 +299,82 @@ def test_past_twenty_problems_the_rest_are_counted(bot: Claimbot, tmp_path: Path
 # -- bad files: one line, never a traceback --------------------------------------------------
 
 
+GOOD_ROW = '{"id": "ok-1", "text": "The bridge closes on Monday for repairs"}\n'
+REVIEW = '{"@type": "ClaimReview", "claimReviewed": "The moon is hollow", "identifier": %s}'
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("deep.jsonld", "[" * 5000 + "]" * 5000, "deep.jsonld: nested deeper than 64 levels"),
+        ("deep65.json", "[" * 65 + "]" * 65, "deep65.json: nested deeper than 64 levels"),
+        (
+            "long.json",
+            "[" + REVIEW % ("9" * 5000) + "]",
+            "long.json: a number is longer than 100 digits",
+        ),
+        (
+            "deep.jsonl",
+            GOOD_ROW + '{"text": ' + "[" * 5000 + "]" * 5000 + "}\n",
+            "deep.jsonl: nothing imported; line 2: nested deeper than 64 levels",
+        ),
+        (
+            "long.jsonl",
+            GOOD_ROW + '{"text": "A claim long enough", "guild_id": ' + "1" * 5000 + "}\n",
+            "long.jsonl: nothing imported; line 2: a number is longer than 100 digits",
+        ),
+        (
+            "huge.jsonl",
+            GOOD_ROW + '{"text": "' + "a" * 1_000_000 + '"}\n',
+            "huge.jsonl: nothing imported; line 2: longer than 1,000,000 characters",
+        ),
+        (
+            "deep.csv",
+            'text,sources\n"The bridge closes on Monday","' + "[" * 3000 + '"\n',
+            "deep.csv: nothing imported; line 2, column sources: not a JSON list: "
+            "nested deeper than 64 levels",
+        ),
+        (
+            "huge.csv",
+            'text\n"The bridge closes on Monday"\n"' + "a" * 1_000_001 + '"\n',
+            "huge.csv line 3: field larger than field limit (1000000)",
+        ),
+        (
+            "names.csv",
+            "text," + "x" * 5000 + "," + ",".join(f"mine{i}" for i in range(15)) + "\nA claim\n",
+            "names.csv: unknown columns '" + "x" * 59 + "…', "
+            + ", ".join(f"'mine{i}'" for i in range(9))
+            + " and 6 more; use --ignore-unknown to import without them",
+        ),
+        (
+            "keys.jsonl",
+            GOOD_ROW + '{"text": "A claim long enough", "' + "k" * 5000 + '": 1}\n',
+            "keys.jsonl: nothing imported; line 2, key '" + "k" * 59 + "…': unknown key; "
+            "use --ignore-unknown to import without the unknown keys",
+        ),
+        (
+            "sources.jsonl",
+            GOOD_ROW + '{"text": "A claim long enough", "sources": true}\n',
+            "sources.jsonl: nothing imported; line 2, key sources: Input should be a valid list",
+        ),
+    ],
+)
+def test_hostile_files_are_one_line_and_import_nothing(
+    bot: Claimbot, tmp_path: Path, name: str, content: str, expected: str
+) -> None:
+    """Past the limits on nesting, numbers and size: one line, exit status 2, nothing written."""
+    [line] = error_lines(bot("import", str(write(tmp_path / name, content))))
+    assert line == f"error: {expected}"
+    assert bot.claims() == []
+
+
+
 def test_bad_files_are_one_line_each(bot: Claimbot, tmp_path: Path) -> None:
     cp1252 = tmp_path / "ansi.csv"
     cp1252.write_bytes("text\nLe barrage coûte cher\n".encode("cp1252"))
     cases = {
         cp1252: "error: ansi.csv is not UTF-8 text (from Excel, save it as 'CSV UTF-8')",
-        write(tmp_path / "broken.jsonld", "[{oops"): "error: broken.jsonld is not valid JSON",
+        write(tmp_path / "broken.jsonld", "[{oops"): "error: broken.jsonld: not valid JSON (",
         write(tmp_path / "none.jsonld", '{"@type": "NewsArticle"}'): (
             "error: no ClaimReview found in none.jsonld"
         ),

@@ -129,6 +129,20 @@ def test_a_fact_check_page_becomes_a_draft_from_its_claimreview(service):
     assert service.ingest_file(str(FACT_CHECK), "mod", OP).already_ingested
 
 
+def test_metadata_of_the_wrong_shape_is_passed_over(service, tmp_path):
+    """A text article's .json metadata with a number for its URL, a lone surrogate (which JSON
+    allows and no database stores) for its author, and no list of page furniture."""
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "articles"
+    text = (seed / "newspoint-2025-07-can-you-hit-moscow.txt").read_text(encoding="utf-8")
+    (tmp_path / "story.txt").write_text(text, encoding="utf-8")
+    meta = '{"url": 9223372036854775808, "author": "A\\udcffB", "page_furniture": 5,'
+    meta += ' "original": {"publisher": "Financial Times", "url": ["x"]}, "title": "\\ud800"}'
+    (tmp_path / "story.json").write_text(meta, encoding="utf-8")
+    report = service.ingest_file(str(tmp_path / "story.txt"), "mod", OP)
+    assert report.drafts and report.article.url is None
+    assert report.article.title == "\ufffd"
+
+
 # -- reviewing -------------------------------------------------------------------------------
 def test_drafts_are_not_matched_until_approved(service):
     service.ingest_file(str(GAZETTE), "cli:mod", OP)

@@ -179,3 +179,18 @@ def test_a_single_common_word_still_finds_claims(filled: SqliteStore) -> None:
     found = _search(filled, ["people"], budget=POOLED)
     assert len(found) == 10
     assert all("people" in filled.get_claims([c.claim_id])[c.claim_id].text for c in found)
+
+
+def test_a_full_count_cache_keeps_the_words_of_the_query_being_answered(
+    filled: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the cache of words read one by one is full, a query that mixes words it holds with
+    a new one is still answered, with the same counts as an empty cache gives."""
+    monkeypatch.setattr(filled._doc_counts, "MAX_LOOKED_UP", 2)
+    terms = ["zorana", "people", "government"]
+    first = _search(filled, terms, budget=POOLED)  # three words read: the cache is over its cap
+    again = _search(filled, [*terms, "qqqunindexed"], budget=POOLED)  # one more word to read
+    assert again == first == _search(filled, terms, budget=10**9)
+    for n in range(10):  # many queries past the cap: each answered, the cache stays bounded
+        assert _search(filled, ["zorana", f"qqqword{n}", "people"], budget=POOLED)
+        assert len(filled._doc_counts._looked_up) <= 2

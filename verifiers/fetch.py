@@ -10,7 +10,8 @@ risk. The rules, each enforced here and nowhere else:
   original Host header and TLS server name, so a DNS answer cannot change between check and use;
 - redirects are followed by hand, at most `max_redirects`, each hop checked like the first;
 - proxy environment variables are ignored (`trust_env=False`);
-- a total deadline covers the whole fetch (a watchdog cuts a slow-drip body), not just idle time;
+- a total deadline covers the whole fetch, not just idle time: a watchdog cuts the socket of a
+  server that drips its headers or body a byte at a time;
 - the body is streamed and refused past `max_bytes`; only allow-listed content types are read.
 
 `FetchPolicy.allow` exempts addresses from the address rules. Only tests set it, to reach the
@@ -277,12 +278,15 @@ def fetch(
     policy = policy or FetchPolicy()
     deadline = time.monotonic() + policy.deadline
     redirects: list[str] = []
-    with httpx.Client(trust_env=False, follow_redirects=False, verify=policy.verify) as client:
+    with (
+        httpx.Client(trust_env=False, follow_redirects=False, verify=policy.verify) as client,
+        _Watchdog(deadline) as watchdog,
+    ):
         current = url
         while True:
             target = check_url(current, policy, deadline)
             extra = headers if not redirects else None
-            response = _open(client, target, deadline, policy, extra)
+            response = _open(client, target, deadline, policy, watchdog, extra)
             try:
                 location = response.headers.get("location")
                 if response.status_code in REDIRECT_CODES and location:
@@ -293,9 +297,58 @@ def fetch(
                     current = urljoin(target.url, location.strip())
                     redirects.append(current)
                     continue
-                return _read(response, target, redirects, deadline, policy, allow_error_status)
+                return _read(
+                    response, target, redirects, deadline, policy, watchdog, allow_error_status
+                )
             finally:
                 response.close()
+
+
+class _Watchdog:
+    """Shuts the fetch's sockets when its deadline passes, so a blocked read returns now.
+
+    httpx's timeouts bound each read, so a server sending a byte at a time (of its headers or of
+    its body) never trips them. httpcore's `trace` hook hands over each socket as it connects.
+    """
+
+    def __init__(self, deadline: float) -> None:
+        self.expired = threading.Event()
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event not in ("connection.connect_tcp.complete", "connection.connect_unix.complete"):
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is None:
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            late = self.expired.is_set()
+        if late:  # connected just as the deadline passed
+            _shutdown(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired.set()
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shutdown(sock)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _open(
@@ -303,6 +356,7 @@ def _open(
     target: Target,
     deadline: float,
     policy: FetchPolicy,
+    watchdog: _Watchdog,
     extra: dict[str, str] | None = None,
 ) -> httpx.Response:
     headers = {
@@ -312,7 +366,9 @@ def _open(
         "Accept": ", ".join(sorted(policy.content_types)),
         "Accept-Encoding": "gzip, deflate",
     }
-    extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+    extensions: dict[str, Any] = {"trace": watchdog.trace}
+    if target.scheme == "https":
+        extensions["sni_hostname"] = target.host
     last_error: Exception | None = None
     for address in target.addresses:
         remaining = deadline - time.monotonic()
@@ -330,9 +386,11 @@ def _open(
         except httpx.TimeoutException:
             break
         except httpx.TransportError as exc:
+            if watchdog.expired.is_set():
+                break
             last_error = exc
             log.info("fetch %r via %s failed: %s", target.url, address, exc)
-    if last_error is not None and time.monotonic() < deadline:
+    if last_error is not None and not watchdog.expired.is_set():
         raise FetchUnreachable(f"cannot connect to {target.host}: {_describe(last_error)}")
     raise FetchUnreachable(f"timed out: {target.host} did not answer within {policy.deadline:g} s")
 
@@ -357,6 +415,7 @@ def _read(
     redirects: list[str],
     deadline: float,
     policy: FetchPolicy,
+    watchdog: _Watchdog,
     allow_error_status: bool,
 ) -> FetchResult:
     status = response.status_code
@@ -371,20 +430,18 @@ def _read(
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > policy.max_bytes:
         raise FetchRefused(f"refused: the page is larger than {_size(policy.max_bytes)}")
-    body = _stream_body(response, target, deadline, policy)
+    body = _stream_body(response, target, deadline, policy, watchdog)
     return FetchResult(target.url, status, content_type, charset, body, redirects)
 
 
 def _stream_body(
-    response: httpx.Response, target: Target, deadline: float, policy: FetchPolicy
+    response: httpx.Response,
+    target: Target,
+    deadline: float,
+    policy: FetchPolicy,
+    watchdog: _Watchdog,
 ) -> bytes:
-    """Read the body under the size cap; a watchdog cuts the socket when the deadline passes."""
-    timed_out = threading.Event()
-    watchdog = threading.Timer(
-        max(0.0, deadline - time.monotonic()), _cut, args=(response, timed_out)
-    )
-    watchdog.daemon = True
-    watchdog.start()
+    """Read the body under the size cap; the watchdog cuts the socket when the deadline passes."""
     chunks: list[bytes] = []
     size = 0
     try:
@@ -394,30 +451,18 @@ def _stream_body(
                 raise FetchRefused(f"refused: the page is larger than {_size(policy.max_bytes)}")
             chunks.append(chunk)
             if time.monotonic() > deadline:
-                timed_out.set()
+                watchdog.expired.set()
                 break
     except httpx.HTTPError as exc:
-        if not timed_out.is_set():
+        if not watchdog.expired.is_set():
             raise FetchUnreachable(
                 f"{target.host} broke off the answer: {_describe(exc)}"
             ) from None
-    finally:
-        watchdog.cancel()
-    if timed_out.is_set():
+    if watchdog.expired.is_set():
         raise FetchUnreachable(
             f"timed out: {target.host} did not finish within {policy.deadline:g} s"
         )
     return b"".join(chunks)
-
-
-def _cut(response: httpx.Response, timed_out: threading.Event) -> None:
-    """Shut the socket under a response so a blocked read returns now."""
-    timed_out.set()
-    stream = response.extensions.get("network_stream")
-    sock = stream.get_extra_info("socket") if stream is not None else None
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _size(count: int) -> str:

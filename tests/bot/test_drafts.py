@@ -235,3 +235,17 @@ async def test_servers_see_only_their_drafts_and_only_the_owner_sees_global_ones
     after = await edited(h, owner, "Approved")
     claim_id = after["content"].split("`")[1]
     assert h.service.get_claim(claim_id, Scope()).guild_id is None  # global: seen everywhere
+
+
+async def test_a_page_with_hostile_json_ld_is_read_as_an_article(
+    make_harness: MakeHarness, server: LocalServer
+) -> None:
+    """JSON-LD nested thousands deep, or holding a number Python will not read, is skipped like
+    a broken block: the page's text is still ingested, and the answer is never a crash."""
+    deep = '{"@type": "ClaimReview", "itemReviewed": ' + "[" * 5000 + "]" * 5000 + "}"
+    long = '{"@type": "NewsArticle", "wordCount": ' + "9" * 5000 + "}"
+    blocks = "".join(f'<script type="application/ld+json">{b}</script>' for b in (deep, long))
+    server.routes["/hostile"] = page(GAZETTE.read_text().replace("</head>", blocks + "</head>"))
+    h = await make_harness(fetch_policy=loopback_policy())
+    report = await h.fake.reply_of(await h.as_mod("claim ingest", {"url": server.url("/hostile")}))
+    assert report["content"].startswith("Proposed 9 draft(s) from “Harbor Street bridge")

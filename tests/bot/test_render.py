@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import discord
+import pytest
 
 from bot import render
 from bot.text import escape, link, truncate, unescape
@@ -48,6 +49,19 @@ def test_escape_defuses_markup_links_and_mentions_and_round_trips() -> None:
     assert "\n\\> quote" in escaped
     assert escape("1. first\n- second") == "1\\. first\n\\- second"
     assert unescape(escaped) == text
+
+
+@pytest.mark.parametrize(
+    "hidden", ["\u061c", "\u200e", "\u200f", "\u202a", "\u202e", "\u2066", "\u2069", "\u200b",
+               "\u200d", "\u2060", "\ufeff", "\u00ad"]
+)  # fmt: skip
+def test_escape_drops_bidi_and_other_format_characters(hidden: str) -> None:
+    assert escape(f"the moon{hidden} is{hidden}{hidden} hollow") == "the moon is hollow"
+
+
+def test_escape_keeps_the_joiner_inside_an_emoji_sequence() -> None:
+    coder = "\U0001f469\u200d\U0001f4bb"
+    assert escape(f"a {coder} and a\u200dword") == f"a {coder} and aword"
 
 
 def test_truncate_respects_the_limit_and_never_ends_in_an_escape() -> None:

@@ -128,3 +128,40 @@ async def test_masked_links_in_claims_and_sources_are_defused(h: Harness) -> Non
     listing = sources["embeds"][0]["description"]
     assert "(https://evil.example/x) (evil.example)" in listing  # the real host is shown
     assert "\\*\\*bold\\*\\*" in listing
+
+
+async def test_an_error_line_cannot_carry_a_masked_link(h: Harness) -> None:
+    """An error line repeats what the user typed; it is shown literally, like any user text."""
+    reply = await h.fake.reply_of(
+        await h.slash("flag", {"claim": "[x](https://evil.example/p)", "reason": "wrong"})
+    )
+    line = reply["content"]
+    assert line.startswith("no claim with id"), line
+    assert "evil.example" in line  # still said, so the user sees what was not found
+    assert not UNESCAPED_MASKED_LINK.search(line), line
+
+
+async def test_invisible_format_characters_are_stripped_from_all_that_is_shown(h: Harness) -> None:
+    """Bidi controls and other format characters (here U+061C ARABIC LETTER MARK, which the
+    bidi list missed, and a zero-width space) can reorder or hide what a reply says."""
+    hidden = "\u061c\u200b\u2066"
+    h.add_claim(f"The moon is{hidden} made of cheese", Status.FALSE, guild=h.alpha)
+    error = await h.fake.reply_of(
+        await h.slash("flag", {"claim": f"moon{hidden}cheese", "reason": "wrong"})
+    )
+    answer = await h.fake.reply_of(await h.slash("check", {"text": "The moon is made of cheese"}))
+    shown = [error["content"], str(answer["embeds"])]
+    assert "mooncheese" in shown[0], shown[0]
+    assert "The moon is made of cheese" in shown[1], shown[1]
+    for text in shown:
+        assert not any(ch in text for ch in hidden), ascii(text)
+
+
+async def test_a_link_that_is_not_a_url_is_refused_in_one_line(h: Harness) -> None:
+    """With no publisher the source is credited to the link's site; "http://[" has none."""
+    claim = h.add_claim("The moon is made of cheese", Status.FALSE, guild=h.alpha)
+    reply = await h.fake.reply_of(
+        await h.as_mod("claim source add", {"claim": claim.id, "url": "http://["})
+    )
+    assert reply["content"].startswith("invalid url:"), reply["content"]
+    assert "\n" not in reply["content"]

@@ -9,7 +9,6 @@ message or a log line. Requests go through the safe fetcher like every other fet
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +23,7 @@ from verifiers.fetch import FetchError, FetchPolicy, FetchResult, fetch
 from verifiers.ingest.jsonld import parse_date
 from verifiers.interchange.claimreview import status_for_rating
 from verifiers.store.base import Scope
+from verifiers.validation import JsonProblem, parse_json
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +101,8 @@ class GoogleFactCheckVerifier(Verifier):
             log.warning("fact-check lookup failed: %s", exc)
             raise ExternalUnavailable(f"the {NAME} API did not answer: {exc}") from None
         try:
-            data = json.loads(result.text)
-        except ValueError:
+            data = parse_json(result.text)
+        except JsonProblem:
             raise ExternalUnavailable(f"the {NAME} API sent something that is not JSON") from None
         return parse_claims(data)
 

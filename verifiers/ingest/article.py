@@ -10,7 +10,6 @@ is turned off, since a wrong date on a source is worse than none.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 from verifiers.errors import InvalidInput
 from verifiers.ingest.jsonld import Graph, jsonld_documents, parse_date
 from verifiers.ingest.outlets import canonical_outlet, same_outlet
+from verifiers.validation import parse_json
 
 MAX_ARTICLE_CHARS = 300_000
 MIN_PARAGRAPH_WORDS = 5
@@ -116,7 +116,9 @@ def read_text_file(path: Path) -> Article:
         raise InvalidInput(f"cannot read {path}: {exc}") from None
     meta = _sidecar(path)
     title = _clean(str(meta.get("title") or ""))
-    furniture = {_clean(line) for line in meta.get("page_furniture") or []}
+    listed = meta.get("page_furniture")
+    listed = listed if isinstance(listed, list) else []
+    furniture = {_clean(line) for line in listed if isinstance(line, str)}
     lines = [line for line in raw.splitlines() if _clean(line) not in furniture]
     text = tidy_text("\n".join(lines), title)
     if not text:
@@ -126,10 +128,10 @@ def read_text_file(path: Path) -> Article:
     if original and original.get("publisher"):
         based_on = Credit(
             publisher=canonical_outlet(str(original["publisher"])),
-            url=original.get("url") or None,
+            url=_string(original.get("url")),
             published=parse_date(original.get("published")),
         )
-    url = meta.get("url") or None
+    url = _string(meta.get("url"))
     return Article(
         title=title or path.stem,
         publisher=_clean(str(meta.get("publisher") or "")) or "unknown publisher",
@@ -137,7 +139,7 @@ def read_text_file(path: Path) -> Article:
         url=url,
         canonical_url=url,
         published=parse_date(meta.get("published")),
-        author=meta.get("author") or None,
+        author=_string(meta.get("author")),
         based_on=based_on,
     )
 
@@ -207,12 +209,17 @@ def _based_on(graph: Graph, node: dict[str, Any], publisher: str) -> Credit | No
     )
 
 
+def _string(value: Any) -> str | None:
+    """A metadata value meant as text; anything else in its place (a number, a list) is dropped."""
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
 def _sidecar(path: Path) -> dict[str, Any]:
     meta_path = path.with_suffix(".json")
     if not meta_path.is_file():
         return {}
     try:
-        data = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        data = parse_json(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, InvalidInput) as exc:
         raise InvalidInput(f"cannot read metadata {meta_path}: {exc}") from None
     return data if isinstance(data, dict) else {}

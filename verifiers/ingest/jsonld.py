@@ -3,15 +3,18 @@
 Publishers put the facts we need (publisher, dates, the original a story is based on) in
 `<script type="application/ld+json">` blocks, often as an `@graph` whose nodes refer to each
 other by `@id`. A broken block is skipped, never fatal: the page text is still worth reading.
+So is a block longer than MAX_BLOCK_CHARS or beyond the JSON limits of `parse_json` (nesting,
+long numbers): the walkers here and in the ClaimReview reader recurse.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
 from typing import Any
+
+from verifiers.validation import JsonProblem, parse_json
 
 ARTICLE_TYPES = frozenset(
     {
@@ -63,8 +66,8 @@ def jsonld_documents(html: str) -> list[Any]:
         if len(block) > MAX_BLOCK_CHARS:
             continue
         try:
-            documents.append(json.loads(block))
-        except ValueError:
+            documents.append(parse_json(block))
+        except JsonProblem:
             continue
     return documents
 

@@ -28,6 +28,7 @@ from verifiers.interchange.claimreview import (
     reviewer,
     verdict_of,
 )
+from verifiers.validation import JsonProblem, parse_json
 
 ARTICLE_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 
@@ -106,9 +107,9 @@ def _reviews(page: Page) -> list[dict[str, Any]]:
         return claimreviews_in_page(page.body)
     if _is_json(page.path):
         try:
-            document = json.loads(page.body)
-        except ValueError as exc:
-            raise InvalidInput(f"{page.path} is not valid JSON: {exc}") from None
+            document = parse_json(page.body)
+        except JsonProblem as exc:
+            raise InvalidInput(f"{page.path}: {exc}") from None
         reviews = find_claimreviews(document)
         if not reviews:
             raise InvalidInput(f"no ClaimReview found in {page.path}")
@@ -126,6 +127,10 @@ def _article(page: Page) -> Article:
     )
 
 
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _fact_check(
     page: Page, reviews: list[dict[str, Any]]
 ) -> tuple[str | None, str, str, str, list[DraftFields]]:
@@ -135,8 +140,9 @@ def _fact_check(
             fields = claimreview_to_fields(review)
         except (ValidationError, InvalidInput) as exc:
             raise InvalidInput(f"ClaimReview #{number} on the page is unusable: {exc}") from None
-        publisher = reviewer(review)
-        verdict = verdict_of(review) or "no verdict given"
+        # Another site's words, cut so the reason fits its 300 characters.
+        publisher = _cut(reviewer(review), 120)
+        verdict = _cut(verdict_of(review), 120) or "no verdict given"
         drafts.append(
             DraftFields(
                 text=fields.text,
@@ -152,6 +158,6 @@ def _fact_check(
     first = reviews[0]
     url = page.url or (str(first["url"]) if first.get("url") else None)
     title = str(first.get("name") or first.get("headline") or drafts[0].text)[:500]
-    publisher = reviewer(first)
+    publisher = _cut(reviewer(first), 300)
     digest = hashlib.sha256(json.dumps(reviews, sort_keys=True).encode()).hexdigest()
     return url, title, publisher, digest, drafts

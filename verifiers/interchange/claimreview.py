@@ -23,7 +23,6 @@ another database keeps every field. Where each field goes:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -47,7 +46,7 @@ from verifiers.models import (
     SourceRole,
     Status,
 )
-from verifiers.validation import problem_message
+from verifiers.validation import JsonProblem, parse_json, problem_message
 
 MAX_TITLE_CHARS = 500  # a Source's title
 MAX_SUMMARY_CHARS = 1_000  # a claim's summary
@@ -222,6 +221,15 @@ def _role(genre: Any) -> SourceRole:
     return SourceRole(slug) if slug in {role.value for role in SourceRole} else SourceRole.ORIGINAL
 
 
+def _host(url: str) -> str | None:
+    """The site of a link, without "www."; None if it is not a URL (its check names it)."""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:  # e.g. "http://[": no host to name
+        return None
+    return host.removeprefix("www.") or None
+
+
 def _citation_source(work: Any) -> dict[str, Any] | None:
     """A citation's Source fields; None for one in words only (no link, no publisher)."""
     if isinstance(work, str):
@@ -231,7 +239,7 @@ def _citation_source(work: Any) -> dict[str, Any] | None:
     url = _first(work.get("url"))
     publisher = _name(work.get("publisher")) or _name(work.get("author"))
     if not publisher and isinstance(url, str):
-        publisher = (urlsplit(url.strip()).hostname or "").removeprefix("www.") or None
+        publisher = _host(url)
     if not url and not publisher:
         return None
     return {
@@ -352,13 +360,13 @@ def read_claimreviews(
 def read_claimreview_file(path: Path, guild_id: int | None = None) -> list[ClaimFields]:
     """The claims of a ClaimReview JSON(-LD) file, such as `claimbot export` writes."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM is no JSON
+        document = parse_json(path.read_text(encoding="utf-8-sig"))  # a BOM is no JSON
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise InvalidInput(f"{path.name} is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path.name} is not valid JSON: {exc}") from None
+    except JsonProblem as exc:
+        raise InvalidInput(f"{path.name}: {exc}") from None
     return read_claimreviews(document, guild_id, path.name)
 
 

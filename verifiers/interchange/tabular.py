@@ -13,9 +13,7 @@ import csv
 import difflib
 import functools
 import itertools
-import json
 import re
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
@@ -25,9 +23,12 @@ from pydantic import ValidationError
 from verifiers.errors import InvalidInput
 from verifiers.interchange.problems import Problems
 from verifiers.models import ClaimFields, SourceRole, Status
-from verifiers.validation import problem_message
+from verifiers.validation import JsonProblem, parse_json, problem_message
 
 FORMATS = ("csv", "tsv", "jsonl")
+MAX_ROW_CHARS = 1_000_000  # a JSONL line or a CSV field; a claim with its sources is far less
+MAX_NAME_SHOWN = 60  # characters of a column name or id repeated in an error message
+MAX_UNKNOWN_SHOWN = 10  # unknown columns named in the error
 
 
 class Column(NamedTuple):
@@ -120,11 +121,29 @@ def column_help() -> list[str]:
 
 def _suggestion(name: str, known: Mapping[str, object]) -> str:
     """A " (did you mean ...?)" naming the known name nearest `name`, or "" if none is near."""
+    if len(name) > MAX_NAME_SHOWN:  # far from every known name, and slow to compare
+        return ""
     near = difflib.get_close_matches(normal_name(name), list(known), n=1, cutoff=0.6)
     return f" (did you mean {near[0]!r}?)" if near else ""
 
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+def _quoted(name: Any) -> str:
+    """A name or value from the file, quoted for a message and cut to a readable length."""
+    text = str(name)
+    return repr(text if len(text) <= MAX_NAME_SHOWN else text[: MAX_NAME_SHOWN - 1] + "…")
+
+
+def quoted_names(names: list[str], *, suggest: bool = False) -> str:
+    """The first MAX_UNKNOWN_SHOWN names, quoted (each with the known name nearest it)."""
+    shown = [
+        _quoted(name) + (_suggestion(name, _CANONICAL) if suggest else "")
+        for name in names[:MAX_UNKNOWN_SHOWN]
+    ]
+    rest = len(names) - len(shown)
+    return ", ".join(shown) + (f" and {rest} more" if rest > 0 else "")
+
+
+csv.field_size_limit(MAX_ROW_CHARS)
 
 
 def detect_format(path: Path, explicit: str | None = None) -> str:
@@ -227,15 +246,18 @@ class ClaimFile:
                 ) from None
 
     def _json_rows(self, handle: TextIO, problems: Problems) -> Iterator[Row]:
-        for number, line in enumerate(handle, start=1):
+        for number, line in enumerate(_lines(handle, MAX_ROW_CHARS), start=1):
+            label = f"line {number}"
+            if line is None:
+                problems.add(label, f"longer than {MAX_ROW_CHARS:,} characters")
+                continue
             line = line.lstrip("\ufeff")  # files joined together keep their marks
             if not line.strip():
                 continue
-            label = f"line {number}"
             try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.add(label, f"not valid JSON ({exc.msg})")
+                data = parse_json(line)
+            except JsonProblem as exc:
+                problems.add(label, str(exc))
                 continue
             if not isinstance(data, dict):
                 problems.add(label, "expected a JSON object")
@@ -250,7 +272,8 @@ class ClaimFile:
                 elif column is None:
                     continue
                 elif column in values:
-                    problems.add(label, f"keys {names[column]!r} and {name!r} both give {column}")
+                    both = f"{_quoted(names[column])} and {_quoted(name)}"
+                    problems.add(label, f"keys {both} both give {column}")
                 else:
                     values[column] = value
                     names[column] = name
@@ -291,7 +314,7 @@ class ClaimFile:
                 self.ignored.append(shape)
         elif shape not in self._named:
             self._named.add(shape)
-            problems.add(label, "unknown key" + _suggestion(key, known), f"key {where!r}")
+            problems.add(label, "unknown key" + _suggestion(key, known), f"key {_quoted(where)}")
 
     def _table_rows(self, handle: TextIO, problems: Problems) -> Iterator[Row]:
         first = handle.readline()
@@ -335,8 +358,8 @@ class ClaimFile:
                 column = None
             elif column is not None and column in names:
                 raise InvalidInput(
-                    f"{self.path.name}: columns {names[column]!r} and {heading.strip()!r} "
-                    f"both give {column}"
+                    f"{self.path.name}: columns {_quoted(names[column])} and "
+                    f"{_quoted(heading.strip())} both give {column}"
                 )
             elif column is not None:
                 names[column] = heading.strip()
@@ -347,7 +370,7 @@ class ClaimFile:
             them = "it" if len(unknown) == 1 else "them"
             raise InvalidInput(
                 f"{self.path.name}: unknown column{'s' if len(unknown) > 1 else ''} "
-                + ", ".join(f"{name!r}{_suggestion(name, _CANONICAL)}" for name in unknown)
+                + quoted_names(unknown, suggest=True)
                 + f"; use --ignore-unknown to import without {them}"
             )
         if "text" not in names:
@@ -378,9 +401,9 @@ class ClaimFile:
             sources = values["sources"]
             if isinstance(sources, str):  # a CSV cell holding the JSON list
                 try:
-                    sources = json.loads(sources)
-                except json.JSONDecodeError as exc:
-                    add(f"not a JSON list ({exc.msg})", "sources")
+                    sources = parse_json(sources)
+                except JsonProblem as exc:
+                    add(f"not a JSON list: {exc}", "sources")
                     sources = []
             if flat:
                 add("give sources either as a list or in source columns, not both", "sources")
@@ -419,7 +442,8 @@ class ClaimFile:
         if external_id is not None:
             key = (str(guild_id or 0).strip(), str(external_id).strip())
             if key in seen:
-                add(f"{key[1]!r} repeats {seen[key]}", "id" if "id" in values else "external_id")
+                where = "id" if "id" in values else "external_id"
+                add(f"{_quoted(key[1])} repeats {seen[key]}", where)
             else:
                 seen[key] = row.label
         if fields is None or len(problems.lines) > count:
@@ -428,6 +452,18 @@ class ClaimFile:
             self.retired += 1
             return None
         return fields
+
+
+def _lines(handle: TextIO, limit: int) -> Iterator[str | None]:
+    """The file's lines, each None where it is longer than `limit` characters: such a line is
+    skipped, never held in memory whole."""
+    while line := handle.readline(limit + 1):
+        if len(line) <= limit or line.endswith("\n"):
+            yield line
+            continue
+        while (rest := handle.readline(limit)) and not rest.endswith("\n"):
+            pass
+        yield None
 
 
 def _column(loc: tuple[int | str, ...], flat: bool, has_id: bool) -> str:

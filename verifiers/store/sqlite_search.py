@@ -27,6 +27,7 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 POSTING_BUDGET = 4_000  # ~3 ms of FTS5 work on this 2-core machine
@@ -171,7 +172,8 @@ class DocCounts:
     structure record, which every commit that adds, edits or retires a claim rewrites (by any
     connection): flags, notifications and settings written meanwhile leave the counts cached.
     `prime` takes every term's count from a scan the caller made anyway (the matcher's
-    vocabulary); words the index lacks are remembered apart, at most `MAX_LOOKED_UP`.
+    vocabulary); words the index lacks are remembered apart, at most `MAX_LOOKED_UP` (the
+    oldest are dropped first).
     Call inside a read transaction, so the key and the counts come from one snapshot.
     """
 
@@ -193,17 +195,23 @@ class DocCounts:
             self._key, self._primed, self._looked_up = key, {}, {}
         primed, looked_up = self._primed, self._looked_up
         missing = [t for t in dict.fromkeys(tokens) if t not in primed and t not in looked_up]
+        found: dict[str, int] = dict.fromkeys(missing, 0)
         if missing:
-            found = dict.fromkeys(missing, 0)
             for start in range(0, len(missing), 500):
                 part = missing[start : start + 500]
                 marks = ", ".join("?" * len(part))
                 sql = f"SELECT term, doc FROM claims_vocab WHERE term IN ({marks})"
                 found.update(conn.execute(sql, part).fetchall())
-            if len(looked_up) > self.MAX_LOOKED_UP:
-                looked_up.clear()
-            looked_up.update(found)
-        return {t: primed[t] if t in primed else looked_up[t] for t in tokens}
+        counts = {
+            t: primed[t] if t in primed else looked_up[t] if t in looked_up else found[t]
+            for t in tokens
+        }
+        # The answer is taken before evicting, so a full cache cannot drop a word this query
+        # needs. Oldest words go first (dicts keep insertion order).
+        looked_up.update(found)
+        for word in list(islice(looked_up, max(0, len(looked_up) - self.MAX_LOOKED_UP))):
+            del looked_up[word]
+        return counts
 
 
 _ASCII_TOKEN = re.compile(r"[a-z0-9]+")

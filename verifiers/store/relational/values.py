@@ -26,7 +26,9 @@ CLAIM_COLUMNS = (
     " created_at, created_by, updated_at, updated_by, version, retired, seed_hash"
 )
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # a NUL would end FTS5's query string early
+# A NUL would end FTS5's query string early; a lone surrogate (from undecodable bytes in a
+# command line) cannot be encoded for the database at all.
+CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 CLAIM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 Row = Mapping[str, Any]  # sqlite3.Row and psycopg's dict rows both read by column name
 

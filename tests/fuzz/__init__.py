@@ -1,0 +1,1 @@
+"""Fuzz tests: hostile input into the check path, every import format and ingestion."""
