@@ -342,7 +342,9 @@ REVIEW = '{"@type": "ClaimReview", "claimReviewed": "The moon is hollow", "ident
         (
             "names.csv",
             "text," + "x" * 5000 + "," + ",".join(f"mine{i}" for i in range(15)) + "\nA claim\n",
-            "names.csv: unknown columns '" + "x" * 59 + "…', "
+            "names.csv: unknown columns '"
+            + "x" * 59
+            + "…', "
             + ", ".join(f"'mine{i}'" for i in range(9))
             + " and 6 more; use --ignore-unknown to import without them",
         ),
@@ -366,7 +368,6 @@ def test_hostile_files_are_one_line_and_import_nothing(
     [line] = error_lines(bot("import", str(write(tmp_path / name, content))))
     assert line == f"error: {expected}"
     assert bot.claims() == []
-
 
 
 def test_bad_files_are_one_line_each(bot: Claimbot, tmp_path: Path) -> None:

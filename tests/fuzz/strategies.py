@@ -356,9 +356,7 @@ def html_pages(draw: st.DrawFn) -> str:
     kinds = st.sampled_from(["application/ld+json", "application/LD+JSON; charset=utf-8"])
     scripts = "".join(f'<script type="{draw(kinds)}">{block}</script>' for block in blocks)
     paragraphs = draw(
-        st.lists(
-            st.sampled_from(SEED_TEXTS) | messages | st.sampled_from(HTML_NOISE), max_size=12
-        )
+        st.lists(st.sampled_from(SEED_TEXTS) | messages | st.sampled_from(HTML_NOISE), max_size=12)
     )
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     head = f"<title>{draw(texts)}</title>{scripts}"

@@ -74,18 +74,14 @@ def test_csv(claimbot: Claimbot, data, name) -> None:
 
 
 @given(table_files("\t") | table_files(";"), st.booleans())
-def test_tsv_and_semicolons(
-    claimbot: Claimbot, data, ignore_unknown
-) -> None:
+def test_tsv_and_semicolons(claimbot: Claimbot, data, ignore_unknown) -> None:
     flags = ["--ignore-unknown"] if ignore_unknown else []
     name = "f.tsv" if b"\t" in data else "f.csv"
     _import(claimbot, name, data, *flags)
 
 
 @given(claimreview_files(), st.sampled_from(["f.json", "f.jsonld"]))
-def test_claimreview(
-    claimbot: Claimbot, data, name
-) -> None:
+def test_claimreview(claimbot: Claimbot, data, name) -> None:
     _import(claimbot, name, data)
 
 
@@ -93,16 +89,12 @@ def test_claimreview(
     st.binary(max_size=300) | jsonl_files() | claimreview_files(),
     st.sampled_from(["jsonl", "csv", "tsv", "claimreview"]),
 )
-def test_any_bytes_in_any_format(
-    claimbot: Claimbot, data, fmt
-) -> None:
+def test_any_bytes_in_any_format(claimbot: Claimbot, data, fmt) -> None:
     _import(claimbot, "f.dat", data, "--format", fmt)
 
 
 @given(st.lists(messages, max_size=5), st.booleans())
-def test_check_file(
-    claimbot: Claimbot, lines, as_json
-) -> None:
+def test_check_file(claimbot: Claimbot, lines, as_json) -> None:
     """`claimbot check --file`: one message a line, or JSON lines with `text`."""
     INPUTS["check --file files"] += 1
     if as_json:
