@@ -305,11 +305,11 @@ def test_the_identity_set_loads_and_holds_out_whole_claims() -> None:
 # Floors on the held-out quarter of the identity set (lexical matcher; figures and commands in
 # docs/matching.md). Deterministic: they fail only when a change makes identity worse.
 HELD_OUT_FLOORS = {
-    "paraphrases_answered": 0.71,
+    "paraphrases_answered": 0.74,
     "contradictions_caught": 0.70,
     "attribution_right": 0.70,
 }
-HELD_OUT_CEILINGS = {"false_answers": 0.24, "false_contradictions": 0.06}
+HELD_OUT_CEILINGS = {"false_answers": 0.24, "false_contradictions": 0.04}
 
 
 @pytest.mark.slow

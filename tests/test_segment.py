@@ -127,3 +127,44 @@ def test_claim_like_needs_two_content_words() -> None:
     assert is_claim_like("Putin lied")
     assert not is_claim_like("Putin!")
     assert not is_claim_like("thanks everyone, good night")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Norway's central bank held rates at 4.5% in March and the Riksbank cut its rate "
+            "to 2.25% the same week",
+            [
+                "Norway's central bank held rates at 4.5% in March",
+                "the Riksbank cut its rate to 2.25% the same week",
+            ],
+        ),
+        (
+            "lol Wrexham got promoted again in April 2025 and Ryan Reynolds bought a second "
+            "club in Mexico apparently",
+            [
+                "lol Wrexham got promoted again in April 2025",
+                "Ryan Reynolds bought a second club in Mexico apparently",
+            ],
+        ),
+    ],
+    ids=["two-banks", "chatty-two-claims"],
+)
+def test_two_statements_joined_by_and_are_checked_apart(text: str, expected: list[str]) -> None:
+    assert segment(text, 5) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister blamed Labour, the unions, the BMA and Unite for the strike in May 2025",
+        "Trump asked Zelenskyy whether Ukraine could strike Moscow and St Petersburg if the "
+        "United States sent longer-range missiles",
+        "The former mayor of Dunmere was convicted of bribery and sentenced to six years in "
+        "prison last March",
+    ],
+    ids=["a-list", "two-objects", "one-subject-two-verbs"],
+)
+def test_an_and_inside_one_statement_does_not_split_it(text: str) -> None:
+    assert segment(text, 5) == [text]

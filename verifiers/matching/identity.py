@@ -41,6 +41,7 @@ from verifiers.text.names import (
 from verifiers.text.normalize import clean, normalize
 from verifiers.text.numbers import quantities
 from verifiers.text.tokens import STOPWORDS, content_tokens, stem, word_set
+from verifiers.text.verbs import is_verb, may_be_verb
 
 
 class Verdict(StrEnum):
@@ -168,21 +169,6 @@ _VERDICT_ON_THIS = re.compile(
 # "medal table anyone?", "link pls": asking the room, not saying anything.
 _ASKING_AROUND = re.compile(r"\b(?:anyone|anybody|pls|please|plz)\s*\?*\s*$", re.IGNORECASE)
 LONG_TOPIC_WORDS = 8  # a longer run of words with no verb at all is still just a topic
-# Words that make a statement of a run of nouns: auxiliaries, modals and common verbs.
-_VERB_WORDS = word_set(
-    """
-    is are was were be been being am has have had having do does did will would shall should
-    can could may might must isn't aren't wasn't weren't hasn't haven't hadn't don't doesn't
-    didn't won't wouldn't can't couldn't shouldn't says said say told tells claims claimed
-    beat beats won wins lost loses got gets made makes gave gives took takes paid pays hit hits
-    cut cuts put puts set sets shut shuts ran runs rose rises fell falls grew grows sold sells
-    bought buys found finds left leaves met meets kept keeps sent sends spent spends led leads
-    began begins became becomes brought brings built builds came comes went goes saw sees
-    knew knows thought thinks let lets quit quits hid hides stole steals wrote writes
-    """
-)
-
-
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
 
@@ -207,14 +193,10 @@ def _no_claim_in(text: str) -> str | None:
     said = words(core)
     # A verb, or a word that may be one ("earns", "closing") with something after it
     # ("ukraine moscow strikes??" ends on its noun).
-    verbs = [_is_verb(w) or (n < len(said) - 1 and _may_be_verb(w)) for n, w in enumerate(said)]
+    verbs = [is_verb(w) or (n < len(said) - 1 and may_be_verb(w)) for n, w in enumerate(said)]
     if len(said) <= LONG_TOPIC_WORDS and not any(verbs):
         return "a topic, not a claim"
     return None
-
-
-def _may_be_verb(word: str) -> bool:
-    return len(word) > 3 and word.endswith(("s", "ing")) and not word.endswith("ss")
 
 
 _YES_NO_QUESTION = re.compile(
@@ -223,10 +205,6 @@ _YES_NO_QUESTION = re.compile(
     r"(?:explain|tell|help|show))",
     re.IGNORECASE,
 )
-
-
-def _is_verb(word: str) -> bool:
-    return word in _VERB_WORDS or (len(word) > 4 and word.endswith("ed"))
 
 
 # -- attribution: "X said Y" is not "Y" -----------------------------------------------------------
@@ -491,7 +469,7 @@ def _acts_at_once(text_words: list[str], start: int) -> bool:
     word = text_words[start]
     if word in _PASSIVE:
         return False
-    return _is_verb(word) or (word.endswith("s") and word not in STOPWORDS and len(word) > 3)
+    return is_verb(word) or (word.endswith("s") and word not in STOPWORDS and len(word) > 3)
 
 
 def _parties(text_words: list[str], runs: list[tuple[str, ...]]) -> list[tuple[int, str]]:
@@ -517,7 +495,7 @@ def _acts(text_words: list[str], start: int) -> bool:
     following = text_words[start : start + 3]
     if not following or following[0] in _PASSIVE or following[0] in ("and", "with", "or"):
         return False
-    return any(_is_verb(w) or w.endswith("s") for w in following)
+    return any(is_verb(w) or w.endswith("s") for w in following)
 
 
 _PLACE_WORDS = word_set("in at from of on to for by near into across inside outside within")

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from verifiers.text.normalize import clean
 from verifiers.text.tokens import STOPWORDS, tokenize, word_set
+from verifiers.text.verbs import is_verb, may_be_verb
 
 # A tweet copied as text glues its photo link to the last word ("Hanukkahpic.twitter.com/…").
 _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+", re.IGNORECASE)
@@ -49,6 +50,10 @@ FILLER: frozenset[str] = word_set(
 MIN_CONTENT_WORDS = 2
 MIN_CLAUSE_WORDS = 6
 MAX_SEGMENT_WORDS = 60
+# A bare "and" followed by what may open a statement: a name, a number or "the …".
+_AND = re.compile(r"\s+and\s+(?=(?:(?:the|a|an|its|his|her|their)\s+)?[A-Z0-9])")
+_DETERMINERS = word_set("the a an its his her their")
+MAX_SUBJECT_WORDS = 3  # words of a subject before its verb, after "and"
 _CLAUSE_SPLIT = re.compile(
     r",\s+(?:and|but|while|whereas|although|though)\s|(?<!\s)\s+but\s", re.IGNORECASE
 )
@@ -143,7 +148,38 @@ def _split_long(sentence: str) -> list[str]:
             parts.append(left)
             start = m.end()
     parts.append(sentence[start:])
+    return [clause for part in parts for clause in _split_and(part)]
+
+
+def _split_and(sentence: str) -> list[str]:
+    """Two statements joined by a bare "and" ("… peaked in June 2022 and UK inflation topped
+    out …"): split where a new subject and its verb follow, each side a clause of its own."""
+    parts: list[str] = []
+    start = 0
+    for m in _AND.finditer(sentence):
+        left = sentence[start : m.start()]
+        right = sentence[m.end() :]
+        if _ends_a_list(left) or len(left.split()) < MIN_CLAUSE_WORDS:
+            continue
+        if len(right.split()) < MIN_CLAUSE_WORDS or not _opens_a_clause(right):
+            continue
+        parts.append(left)
+        start = m.end()
+    parts.append(sentence[start:])
     return parts
+
+
+def _ends_a_list(text: str) -> bool:
+    """ "Clinton, Bush, Obama": the "and" that follows ends a list, it joins no statements."""
+    return any(w.endswith(",") for w in text.split()[-3:])
+
+
+def _opens_a_clause(text: str) -> bool:
+    """A subject of a few words, then its verb: "UK inflation topped", "the ECB took"."""
+    words = [w.strip(",.;:!?\"'").casefold() for w in text.split()[: MAX_SUBJECT_WORDS + 2]]
+    if words and words[0] in _DETERMINERS:
+        words = words[1:]
+    return any(is_verb(w) or may_be_verb(w) for w in words[1 : MAX_SUBJECT_WORDS + 1])
 
 
 def _tidy(piece: str) -> str:
