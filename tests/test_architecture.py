@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FORBIDDEN_IN_CORE = ("discord", "bot", "cli", "click")
+FORBIDDEN_IN_CORE = ("discord", "bot", "claimbot", "click")
 
 
 def _imports(path: Path) -> set[str]:
@@ -29,6 +29,6 @@ def test_core_imports_no_adapter() -> None:
 
 
 def test_adapters_do_not_import_each_other() -> None:
-    for adapter, other in (("bot", "cli"), ("cli", "discord")):
+    for adapter, other in (("bot", "claimbot"), ("claimbot", "discord")):
         for path in (ROOT / adapter).rglob("*.py"):
             assert other not in _imports(path), f"{path} imports {other}"

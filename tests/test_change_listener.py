@@ -148,7 +148,7 @@ def test_a_claim_added_by_the_cli_in_another_process_is_matched(
 
 async def _cli(url: str, *args: str) -> str:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "cli", "--db", url, *args,
+        sys.executable, "-m", "claimbot", "--db", url, *args,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(proc.communicate(), 60)

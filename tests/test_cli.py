@@ -21,7 +21,7 @@ class Cli:
     def __call__(
         self, *args: str, stdin: bytes | None = None, db: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        argv = [sys.executable, "-m", "cli"]
+        argv = [sys.executable, "-m", "claimbot"]
         if db:
             argv += ["--db", str(self.db)]
         env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMBOT_")}
@@ -308,7 +308,7 @@ def test_export_is_written_whole_or_not_at_all(cli: Cli, tmp_path: Path) -> None
 
 
 def test_a_file_interrupted_while_written_leaves_the_old_one(tmp_path: Path) -> None:
-    from cli.files import replaced_whole
+    from claimbot.files import replaced_whole
 
     target = tmp_path / "rows.jsonl"
     target.write_text("old\n")

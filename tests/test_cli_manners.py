@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 import pytest
 
-from cli.reference import command_contexts, root_command
+from claimbot.reference import command_contexts, root_command
 from tests.test_cli import ASKED_MOSCOW, Cli, one_error_line
 
 SEEDS = 19  # the claims the seed file holds
@@ -38,7 +38,7 @@ def user_folders(tmp_path: Path) -> dict[str, str]:
 
 def claimbot(*args: str, env: dict[str, str], cwd: Path, stdin: str | None = None):
     return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
+        [sys.executable, "-m", "claimbot", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -203,8 +203,8 @@ def test_the_copy_covers_every_column_of_every_table(tmp_path: Path, pg_url: str
 @pytest.fixture
 def claimbot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     """Run `claimbot ARGS` in-process as a user would; returns (exit code, stdout, stderr)."""
-    from cli.db_cmd import backup_command, copy_command, migrate_command
-    from cli.main import cli, main
+    from claimbot.db_cmd import backup_command, copy_command, migrate_command
+    from claimbot.main import cli, main
 
     for command in (migrate_command, backup_command, copy_command):
         monkeypatch.setitem(cli.commands, command.name, command)  # until main.py lists them

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from cli.reference import slug
+from claimbot.reference import slug
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE_FOLDERS = ("verifiers", "bot", "cli", "seeds", "bench")
+CODE_FOLDERS = ("verifiers", "bot", "claimbot", "seeds", "bench")
 
 # How work was organised is history (git log, CHANGELOG.md's releases), not product text. The
 # pattern and the examples below are written in pieces ([(], [ ], N) so that searching the
@@ -36,7 +36,7 @@ def _name(path: Path) -> str:
 
 def test_the_documents_are_found() -> None:
     names = {_name(p) for p in product_files()}
-    assert {"README.md", "CHANGELOG.md", "docs/guides/moderators.md", "cli/main.py"} <= names
+    assert {"README.md", "CHANGELOG.md", "docs/guides/moderators.md", "claimbot/main.py"} <= names
 
 
 @pytest.mark.parametrize("path", product_files(), ids=_name)

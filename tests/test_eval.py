@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from cli.main import main
+from claimbot.main import main
 from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
 from verifiers.evaluation.data import LabelledSet, load_claims, load_qrels, load_queries, load_set

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
+from claimbot.main import main
 from verifiers.models import Claim, ClaimFields, Source, SourceRole, Status
 from verifiers.store.base import Scope
 from verifiers.store.sqlite import SqliteStore

@@ -14,8 +14,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli.context import AppContext
-from cli.ingest_cmd import drafts_group, ingest_command
+from claimbot.context import AppContext
+from claimbot.ingest_cmd import drafts_group, ingest_command
 from tests.test_fetch_support import LocalServer, loopback_policy, page
 from verifiers.config import Settings
 from verifiers.errors import Conflict, InvalidInput, NotFound, PermissionDenied

@@ -6,8 +6,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli.context import AppContext
-from cli.ingest_cmd import sources_group
+from claimbot.context import AppContext
+from claimbot.ingest_cmd import sources_group
 from tests.conftest import make_fields
 from tests.test_fetch_support import LocalServer, drip, loopback_policy, page, send
 from verifiers.fetch import FetchPolicy

@@ -293,7 +293,7 @@ def test_the_cli_says_the_dm_is_queued_for_the_bot_and_lists_it(tmp_path: Path) 
         claim = store.add_claim(make_fields("Snow is warm"), "op")
         store.add_flag(claim.id, user_id="discord:1", guild_id=None, reason="no")
     result = subprocess.run(
-        [sys.executable, "-m", "cli", "--db", str(db), "claims", "status", claim.id, "false"],
+        [sys.executable, "-m", "claimbot", "--db", str(db), "claims", "status", claim.id, "false"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -307,7 +307,7 @@ def test_the_cli_says_the_dm_is_queued_for_the_bot_and_lists_it(tmp_path: Path) 
         [queued] = store.list_notifications()
     assert queued.user_id == "discord:1" and queued.state is DeliveryState.PENDING
     listed = subprocess.run(
-        [sys.executable, "-m", "cli", "--db", str(db), "flags", "dms", "--state", "pending"],
+        [sys.executable, "-m", "claimbot", "--db", str(db), "flags", "dms", "--state", "pending"],
         capture_output=True,
         text=True,
         timeout=60,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("verifiers", "bot", "cli", "seeds")
+PACKAGES = ("verifiers", "bot", "claimbot", "seeds")
 TRUMP = "Trump asked Zelensky whether Ukraine could hit Moscow"
 
 
@@ -71,7 +71,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 
 @pytest.mark.slow
 def test_the_wheel_holds_every_tracked_file_of_the_packages(wheel: tuple[Path, list[str]]) -> None:
-    """Models, migrations, seeds: anything under verifiers/, bot/, cli/ or seeds/ is shipped."""
+    """Models, migrations, seeds: anything under verifiers/, bot/, claimbot/ or seeds/ ships."""
     path, files = wheel
     with zipfile.ZipFile(path) as archive:
         shipped = set(archive.namelist())
@@ -95,7 +95,7 @@ def test_a_check_runs_from_the_wheels_files_alone(
     work.mkdir()
     code = (
         "import verifiers, sys; print(verifiers.__file__, file=sys.stderr); "
-        f"from cli.main import main; main(['--db', 'x.db', 'check', '--json', {TRUMP!r}])"
+        f"from claimbot.main import main; main(['--db', 'x.db', 'check', '--json', {TRUMP!r}])"
     )
     proc = run_python(code, work, unpacked)
     assert proc.returncode == 0, proc.stderr

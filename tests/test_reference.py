@@ -12,8 +12,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli.claims_cmd import claims_group
-from cli.reference import (
+from claimbot.claims_cmd import claims_group
+from claimbot.reference import (
     EXAMPLE,
     REFERENCE,
     REGENERATE,
@@ -102,7 +102,7 @@ def test_the_page_does_not_depend_on_what_showed_a_command_before(
 def test_regenerating_writes_the_pages(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [sys.executable, "-m", "cli.reference", "--out", str(tmp_path)],
+        [sys.executable, "-m", "claimbot.reference", "--out", str(tmp_path)],
         cwd=ROOT,
         env=env,
         capture_output=True,

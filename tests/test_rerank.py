@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.runner import API_BASE_ENV, GATEWAY_ENV
-from cli.context import EXIT_ERROR
+from claimbot.context import EXIT_ERROR
 from tests.test_finetune import CLAIMS, POSTS, labelled_files
 from tests.test_packaging import run_python
 from tests.test_semantic import REPO, run_cli_apart
@@ -288,7 +288,7 @@ def run_patched(
 ) -> tuple[int, str, str]:
     """The real entry point of this checkout in a new process, in `cwd`, after `patch`
     (Python) ran: (status, stdout, stderr)."""
-    proc = run_python(f"{patch}; from cli.main import main; main({args!r})", cwd, REPO, env)
+    proc = run_python(f"{patch}; from claimbot.main import main; main({args!r})", cwd, REPO, env)
     return proc.returncode, proc.stdout, proc.stderr
 
 

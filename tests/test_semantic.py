@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from cli.main import main
+from claimbot.main import main
 from tests.test_matching_seeds import (
     CHIT_CHAT,
     HELD_OUT,
@@ -94,7 +94,7 @@ def test_missing_extra_gives_one_install_line(tmp_path: Path, command: str) -> N
     )
     code = (
         BLOCK_EXTRA
-        + f"from cli.main import main; main({['--db', str(tmp_path / 'x.db'), *args]!r})"
+        + f"from claimbot.main import main; main({['--db', str(tmp_path / 'x.db'), *args]!r})"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120
@@ -109,7 +109,7 @@ def test_a_semantic_check_prints_the_answer_and_nothing_else(tmp_path: Path) -> 
     """Loading the models prints no progress bars (transformers draws one per model load)."""
     args = ["--db", str(tmp_path / "x.db"), "check", "--matcher", "semantic"]
     args.append("Russia earns billions selling oil to China and India")
-    code = f"from cli.main import main; main({args!r})"
+    code = f"from claimbot.main import main; main({args!r})"
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=300
     )

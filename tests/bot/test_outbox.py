@@ -25,7 +25,7 @@ CLAIM = "Tap water in Riverton contains **microchips** @everyone"
 async def claimbot_cli(h: Harness, *args: str) -> str:
     """Run `claimbot ARGS` in a process of its own on the bot's database file."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "cli", "--db", str(h.store.path), *args,  # type: ignore[attr-defined]
+        sys.executable, "-m", "claimbot", "--db", str(h.store.path), *args,  # type: ignore[attr-defined]
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip

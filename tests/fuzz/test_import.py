@@ -1,7 +1,7 @@
 """`claimbot import` on hostile files of every format: imported whole, or refused with error
 lines and nothing written; never a traceback, never exit status 70.
 
-Each file goes through the real entry point (`cli.main.main`) into one real SQLite file; the
+Each file goes through the real entry point (`claimbot.main.main`) into one real SQLite file; the
 claims are counted before and after, so a refused import that wrote anything is caught.
 """
 

@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from cli.context import AppContext, pass_app
+from claimbot.context import AppContext, pass_app
 from verifiers.config import MatchingSettings
 from verifiers.matching.semantic import (
     adapter_file,

@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from cli.context import AppContext, Group, limit_option, pass_app
-from cli.output import echo_as, echo_json, format_sources, source_json
+from claimbot.context import AppContext, Group, limit_option, pass_app
+from claimbot.output import echo_as, echo_json, format_sources, source_json
 from verifiers.ingest.drafts import Draft, DraftChanges, DraftState, IngestReport
 from verifiers.ingest.pipeline import is_url
 from verifiers.liveness import LinkState, check_sources, source_check_store

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from cli.context import AppContext, pass_app
-from cli.files import replaced_whole
-from cli.output import claim_json
+from claimbot.context import AppContext, pass_app
+from claimbot.files import replaced_whole
+from claimbot.output import claim_json
 from verifiers.errors import InvalidInput
 from verifiers.files import writable
 from verifiers.interchange.claimreview import export_claimreviews, read_claimreview_file
@@ -76,7 +76,7 @@ def import_command(app: AppContext, file: Path, fmt: str | None, ignore_unknown:
         names = quoted_names(claim_file.ignored)
         click.echo(f"ignored unknown column(s) in {file.name}: {names}", err=True)
     if report.added and app.settings.matching.matcher == "semantic":
-        from cli.embed_cmd import embed_missing  # the semantic matcher embeds claims once
+        from claimbot.embed_cmd import embed_missing  # the semantic matcher embeds claims once
 
         embed_missing(app.store, app.settings.matching)
 

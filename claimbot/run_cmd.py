@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from cli.context import AppContext, pass_app
+from claimbot.context import AppContext, pass_app
 
 
 @click.command("run")

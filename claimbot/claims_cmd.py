@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from cli.context import AppContext, Group, limit_option, pass_app
-from cli.flags_cmd import echo_queued
-from cli.output import (
+from claimbot.context import AppContext, Group, limit_option, pass_app
+from claimbot.flags_cmd import echo_queued
+from claimbot.output import (
     claim_json,
     echo_as,
     echo_claims,

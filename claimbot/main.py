@@ -10,16 +10,16 @@ from typing import NoReturn
 
 import click
 
-from cli.check_cmd import check_command
-from cli.claims_cmd import claims_group
-from cli.context import EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED, AppContext, Group
-from cli.data_cmd import export_command, import_command, seed_command
-from cli.db_cmd import backup_command, copy_command, info_command, migrate_command
-from cli.embed_cmd import embed_command
-from cli.eval_cmd import eval_command
-from cli.flags_cmd import flag_command, flags_group
-from cli.ingest_cmd import drafts_group, ingest_command, sources_group
-from cli.run_cmd import run_command, sync_command
+from claimbot.check_cmd import check_command
+from claimbot.claims_cmd import claims_group
+from claimbot.context import EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED, AppContext, Group
+from claimbot.data_cmd import export_command, import_command, seed_command
+from claimbot.db_cmd import backup_command, copy_command, info_command, migrate_command
+from claimbot.embed_cmd import embed_command
+from claimbot.eval_cmd import eval_command
+from claimbot.flags_cmd import flag_command, flags_group
+from claimbot.ingest_cmd import drafts_group, ingest_command, sources_group
+from claimbot.run_cmd import run_command, sync_command
 from verifiers import __version__
 from verifiers.errors import ClaimbotError
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from cli.context import AppContext, pass_app
-from cli.files import replaced_whole
+from claimbot.context import AppContext, pass_app
+from claimbot.files import replaced_whole
 from verifiers.errors import InvalidInput
 from verifiers.evaluation.data import load_set, load_split
 from verifiers.evaluation.embedding_cache import default_cache_path

@@ -1,6 +1,6 @@
 """The reference pages (docs/reference/cli.md and settings.md), generated from the code itself.
 
-`python -m cli.reference` rewrites both; tests/test_reference.py regenerates them in memory and
+`python -m claimbot.reference` rewrites both; tests/test_reference.py regenerates them in memory and
 fails when the committed pages differ, so the reference cannot drift from the commands and
 settings it describes.
 """
@@ -26,7 +26,7 @@ from verifiers.config import Settings
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config.example.toml"
 REFERENCE = ROOT / "docs" / "reference"
-REGENERATE = "python -m cli.reference"
+REGENERATE = "python -m claimbot.reference"
 # Help is laid out for this width whatever the terminal, so the page is the same everywhere.
 WIDTH = 100
 
@@ -35,7 +35,7 @@ WIDTH = 100
 
 def root_command() -> click.Group:
     """The `claimbot` command tree (imported here so that this module loads without it)."""
-    from cli.main import cli
+    from claimbot.main import cli
 
     return cli
 
@@ -293,7 +293,7 @@ def pages() -> dict[str, str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m cli.reference", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m claimbot.reference", description=__doc__)
     parser.add_argument(
         "--out", type=Path, default=REFERENCE, help="folder to write into (default: %(default)s)"
     )

@@ -10,8 +10,8 @@ from typing import IO, Any
 
 import click
 
-from cli.context import EXIT_NO_ANSWER, AppContext, pass_app
-from cli.output import check_json, echo_as, format_check
+from claimbot.context import EXIT_NO_ANSWER, AppContext, pass_app
+from claimbot.output import check_json, echo_as, format_check
 from verifiers.errors import ClaimbotError, InvalidInput
 from verifiers.validation import JsonProblem, parse_json
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
-from cli.context import AppContext, pass_app
-from cli.output import echo_as
+from claimbot.context import AppContext, pass_app
+from claimbot.output import echo_as
 from verifiers import __version__
 from verifiers.config import config_file
 from verifiers.errors import InvalidInput

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli.context import AppContext, Group, limit_option, pass_app
-from cli.output import echo_json, format_flag
+from claimbot.context import AppContext, Group, limit_option, pass_app
+from claimbot.output import echo_json, format_flag
 from verifiers.models import FlagState, Status
 from verifiers.notifications import DeliveryState
 

@@ -1,0 +1,3 @@
+from claimbot.main import main
+
+main()
