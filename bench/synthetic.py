@@ -219,7 +219,7 @@ def forget() -> None:
 
 def claims(seed: int, count: int) -> Iterator[SynthClaim]:
     """Claims 0..count-1; blocks are not cached here, so memory stays flat at 1M."""
-    for number in range(0, (count + BLOCK - 1) // BLOCK):
+    for number in range((count + BLOCK - 1) // BLOCK):
         rng = random.Random(f"claims/{seed}/{number}")
         start = number * BLOCK
         for i in range(min(BLOCK, count - start)):

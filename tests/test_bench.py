@@ -35,16 +35,19 @@ def test_benchmark_runs_on_500_claims_and_reports_every_figure(tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr
     report = json.loads((out / "results.json").read_text())
     entry = report["sizes"]["500"]
-    assert entry["build"]["claims"] == 500 and entry["build"]["claims_per_s"] > 0
+    assert entry["build"]["claims"] == 500
+    assert entry["build"]["claims_per_s"] > 0
     lexical = entry["lexical"]
-    assert lexical["all"]["n"] == 40 and len(lexical["ms"]) == 40
+    assert lexical["all"]["n"] == 40
+    assert len(lexical["ms"]) == 40
     assert lexical["claim_like"]["n"] > 5
     assert lexical["found"] >= 0.8  # paraphrased claims come back as matches or related
     assert lexical["peak_rss_mb"] > 0
     assert entry["baseline"]["all"]["n"] == 5
     assert report["machine"]["nproc"] >= 1
     table = (out / "results.md").read_text()
-    assert "| 500 |" in table and "brute force" in table
+    assert "| 500 |" in table
+    assert "brute force" in table
     assert "| 500 |" in proc.stdout
     assert not list(out.glob("*.db")), "databases are removed unless --keep-db"
 
@@ -116,8 +119,10 @@ def test_semantic_path_with_stand_in_vectors_times_without_embedding(tmp_path: P
     assert "error" not in semantic, semantic
     assert semantic["stand_in_vectors"] is True
     assert semantic["stand_ins_written"] == 500  # every claim, so nothing was embedded
-    assert semantic["all"]["n"] == 12 and semantic["peak_rss_mb"] > 0
-    assert "| 500 |" in proc.stdout and "(stand-in vectors)" in proc.stdout
+    assert semantic["all"]["n"] == 12
+    assert semantic["peak_rss_mb"] > 0
+    assert "| 500 |" in proc.stdout
+    assert "(stand-in vectors)" in proc.stdout
 
 
 def test_retrieval_benchmark_compares_both_engines_on_500_claims(tmp_path: Path) -> None:
@@ -127,12 +132,14 @@ def test_retrieval_benchmark_compares_both_engines_on_500_claims(tmp_path: Path)
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, check=False)
     assert proc.returncode == 0, proc.stderr
     entry = json.loads((out / "results.json").read_text())["sizes"]["500"]
-    assert entry["import"]["claims_per_s"] > 0 and entry["tantivy_build"]["mb"] > 0
+    assert entry["import"]["claims_per_s"] > 0
+    assert entry["tantivy_build"]["mb"] > 0
     assert entry["queries"] >= entry["messages"] > 5
     for engine in ("store", "tantivy"):
         assert entry["search"][engine]["n"] == entry["queries"]
         assert entry["recall"][engine] >= 0.9  # a paraphrase keeps most of its claim's words
-    assert "| 500 | tantivy |" in proc.stdout and "| 500 | store |" in proc.stdout
+    assert "| 500 | tantivy |" in proc.stdout
+    assert "| 500 | store |" in proc.stdout
     assert sorted(p.name for p in out.iterdir()) == ["results.json", "results.md"]
 
 
@@ -164,7 +171,8 @@ def test_bad_arguments_are_refused_in_one_line_before_any_work(
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, check=False)
     assert proc.returncode == 2
     last = proc.stderr.strip().splitlines()[-1]  # after argparse's usage line
-    assert last.startswith(f"{script}: error: ") and message in last
+    assert last.startswith(f"{script}: error: ")
+    assert message in last
     assert "Traceback" not in proc.stderr
     assert proc.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == []
@@ -181,7 +189,9 @@ def test_load_benchmark_drives_a_bot_process_and_reports_every_figure(tmp_path: 
     assert done.returncode == 0, done.stderr
     report = json.loads((out / "load.json").read_text())
     [row] = report["rates"]
-    assert row["posted"] == 60 and row["replied"] > 0  # about half the messages state a claim
-    assert row["check_asked"] == 6 and row["check_unanswered"] == 0
+    assert row["posted"] == 60
+    assert row["replied"] > 0
+    assert row["check_asked"] == 6
+    assert row["check_unanswered"] == 0
     assert report["rss_mb"]["start"] > 0
     assert "| 20 | 60 |" in (out / "load.md").read_text()

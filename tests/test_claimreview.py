@@ -250,7 +250,8 @@ def test_another_sites_long_verdict_and_name_still_make_a_draft(store, claim, tm
     path.write_text(json.dumps([review]))
     [draft] = ClaimService(store, Settings()).ingest_file(str(path), "mod", OP).drafts
     assert draft.reason.startswith("fact-check verdict “Not quite Not quite")
-    assert len(draft.reason) <= 300 and "…” by Checks Checks" in draft.reason
+    assert len(draft.reason) <= 300
+    assert "…” by Checks Checks" in draft.reason
 
 
 @pytest.mark.parametrize(

@@ -181,7 +181,8 @@ def test_flag_and_resolve(cli: Cli) -> None:
     assert "already have an open dispute" in one_error_line(again)
     one_error_line(again)
     [flag] = cli.json("flags", "list", "--json")
-    assert flag["claim_id"] == ASKED_MOSCOW and flag["user_id"] == "u1"
+    assert flag["claim_id"] == ASKED_MOSCOW
+    assert flag["user_id"] == "u1"
     out = cli.json("check", "--json", "Trump asked Zelensky whether Ukraine could hit Moscow")
     assert out["results"][0]["match"]["flags"] == 1
     result = cli(
@@ -228,7 +229,8 @@ def test_import_is_all_or_nothing_and_names_the_row(cli: Cli, tmp_path: Path) ->
     result = cli("import", str(bad))
     assert result.returncode == 2
     line = one_error_line(result)
-    assert "line 3" in line and "status" in line
+    assert "line 3" in line
+    assert "status" in line
     assert len(cli.json("claims", "list", "--json", "--limit", "1000")) == before
 
     good = tmp_path / "good.tsv"
@@ -262,7 +264,9 @@ def test_import_of_a_large_file_is_still_all_or_nothing(cli: Cli, tmp_path: Path
     result = cli("import", str(big))
     assert result.returncode == 2
     line = one_error_line(result)
-    assert f"line {IMPORT_CHUNK + 3}" in line and "status" in line and "nothing imported" in line
+    assert f"line {IMPORT_CHUNK + 3}" in line
+    assert "status" in line
+    assert "nothing imported" in line
     assert len(cli.json("claims", "list", "--json", "--limit", "1000")) == before
     big.write_text("id,text,status\n" + "\n".join(rows) + "\n")
     assert f"imported {IMPORT_CHUNK + 1} claim(s)" in cli("import", str(big)).stdout
@@ -304,7 +308,8 @@ def test_export_is_written_whole_or_not_at_all(cli: Cli, tmp_path: Path) -> None
     assert target.read_text() == "yesterday's export\n"  # the old export is kept whole
     (tmp_path / "claims.jsonl.partial").rmdir()
     assert "exported" in cli("export", "-o", str(target)).stdout
-    assert ASKED_MOSCOW in target.read_text() and not (tmp_path / "claims.jsonl.partial").exists()
+    assert ASKED_MOSCOW in target.read_text()
+    assert not (tmp_path / "claims.jsonl.partial").exists()
 
 
 def test_a_file_interrupted_while_written_leaves_the_old_one(tmp_path: Path) -> None:
@@ -312,7 +317,7 @@ def test_a_file_interrupted_while_written_leaves_the_old_one(tmp_path: Path) -> 
 
     target = tmp_path / "rows.jsonl"
     target.write_text("old\n")
-    with pytest.raises(KeyboardInterrupt), replaced_whole(target) as out:
+    with pytest.raises(KeyboardInterrupt), replaced_whole(target) as out:  # noqa: PT012 - the interrupt comes mid-write
         out.write("half of the new\n")
         raise KeyboardInterrupt
     assert target.read_text() == "old\n"

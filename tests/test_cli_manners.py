@@ -61,7 +61,8 @@ def test_the_default_database_lives_in_the_user_data_folder_whatever_the_folder(
     expected = tmp_path / "data" / "claimbot" / "claimbot.db"
 
     before = json.loads(claimbot("info", "--json", env=env, cwd=one).stdout)
-    assert before["database"] == str(expected) and not before["database_exists"]
+    assert before["database"] == str(expected)
+    assert not before["database_exists"]
     assert not expected.exists()  # `info` creates nothing
 
     first = claimbot("claims", "add", "Hedgehogs are lactose intolerant", env=env, cwd=one)
@@ -71,13 +72,16 @@ def test_the_default_database_lives_in_the_user_data_folder_whatever_the_folder(
 
     # From another folder: the same database, and no second announcement.
     listed = claimbot("claims", "list", "--contains", "hedgehogs", env=env, cwd=two)
-    assert "Hedgehogs are lactose intolerant" in listed.stdout and listed.stderr == ""
+    assert "Hedgehogs are lactose intolerant" in listed.stdout
+    assert listed.stderr == ""
     info = json.loads(claimbot("info", "--json", env=env, cwd=two).stdout)
-    assert info["database_exists"] and info["database_bytes"] > 0
+    assert info["database_exists"]
+    assert info["database_bytes"] > 0
     assert info["claims"]["total"] == SEEDS + 1
     assert sum(info["claims"]["by_status"].values()) == SEEDS + 1
     assert info["claims"]["by_status"]["unverified"] >= 1
-    assert info["matcher"] == "lexical" and info["config_file"] is None
+    assert info["matcher"] == "lexical"
+    assert info["config_file"] is None
 
 
 def test_a_mistyped_db_path_is_announced_and_json_stays_clean(cli: Cli, tmp_path: Path) -> None:
@@ -128,7 +132,8 @@ def test_claims_list_is_a_table_with_a_header_and_says_when_there_is_more(cli: C
     lines = everything.stdout.splitlines()
     assert lines[0].split() == ["id", "status", "text"]
     assert set(lines[1].replace(" ", "")) == {"-"}
-    assert lines[-1] == f"{SEEDS} claims" and len(lines) == SEEDS + 3
+    assert lines[-1] == f"{SEEDS} claims"
+    assert len(lines) == SEEDS + 3
     some = cli("claims", "list", "--limit", "5", "--offset", "5").stdout.splitlines()
     assert len(some) == 2 + 5 + 1
     assert some[-1] == f"showing 6–10 of {SEEDS} claims: use --limit and --offset for the rest"
@@ -144,7 +149,8 @@ def test_claims_list_speaks_csv_json_and_newline_json(cli: Cli) -> None:
         f"showing 1–3 of {SEEDS} claims: use --limit and --offset for the rest"
     )
     full = cli.json("claims", "show", rows[0]["id"], "--json")
-    assert rows[0]["text"] == full["text"] and int(rows[0]["sources"]) == len(full["sources"])
+    assert rows[0]["text"] == full["text"]
+    assert int(rows[0]["sources"]) == len(full["sources"])
     lines = cli("claims", "list", "--nl", "--limit", "4").stdout.splitlines()
     assert [json.loads(x)["id"] for x in lines] == table_ids[:4]
     as_json = cli.json("claims", "list", "--json", "--limit", "1000")
@@ -159,7 +165,8 @@ def test_guild_is_one_global_option(cli: Cli) -> None:
     assert added["guild_id"] == 42
     mine = cli.json("--guild", "42", "claims", "list", "--json", "--limit", "1000")
     other = cli.json("--guild", "7", "claims", "list", "--json", "--limit", "1000")
-    assert added["id"] in {c["id"] for c in mine} and added["id"] not in {c["id"] for c in other}
+    assert added["id"] in {c["id"] for c in mine}
+    assert added["id"] not in {c["id"] for c in other}
     late = cli("claims", "list", "--guild", "42")
     assert late.returncode == 2
     assert "--guild goes before the command: claimbot --guild ID" in one_error_line(late)
@@ -178,7 +185,8 @@ def test_a_retired_claim_can_be_brought_back(cli: Cli) -> None:
     history = cli.json("claims", "history", ASKED_MOSCOW, "--json")
     assert [h["action"] for h in history][-2:] == ["retire", "unretire"]
     again = cli("claims", "unretire", ASKED_MOSCOW)
-    assert again.returncode == 2 and "is not retired" in one_error_line(again)
+    assert again.returncode == 2
+    assert "is not retired" in one_error_line(again)
 
 
 def test_adding_a_claim_already_there_shows_it_and_needs_force(cli: Cli) -> None:
@@ -190,7 +198,9 @@ def test_adding_a_claim_already_there_shows_it_and_needs_force(cli: Cli) -> None
         result = cli("claims", "add", again)
         assert result.returncode == 2
         line = one_error_line(result)
-        assert first["id"] in line and "[confirmed]" in line and "--force" in line
+        assert first["id"] in line
+        assert "[confirmed]" in line
+        assert "--force" in line
     assert len(cli.json("claims", "list", "--json", "--limit", "1000")) == count
     # a different number is a different claim, not a duplicate
     assert cli("claims", "add", "Octopuses have nine hearts").returncode == 0
@@ -270,4 +280,5 @@ def test_check_file_gives_one_json_line_a_message_and_goes_on_past_a_bad_one(
     piped = cli("check", "--file", "-", stdin=batch.read_bytes())
     assert piped.stdout == result.stdout
     nothing = cli("check", "--file", "-", stdin=b"good morning all\nlovely weather\n")
-    assert nothing.returncode == 1 and len(nothing.stdout.splitlines()) == 2
+    assert nothing.returncode == 1
+    assert len(nothing.stdout.splitlines()) == 2

@@ -252,7 +252,9 @@ def test_backup_of_sqlite_writes_a_usable_file(claimbot, tmp_path: Path) -> None
     with open_store(str(dest), seed=False) as copy:
         assert copy.get_claim(claim.id, OP) == claim
     code, _, err = claimbot("--db", str(db), "backup", str(dest))
-    assert code == 2 and err.startswith("error: ") and "already exists" in err
+    assert code == 2
+    assert err.startswith("error: ")
+    assert "already exists" in err
     code, _, err = claimbot("--db", str(tmp_path / "missing.db"), "backup", str(dest))
     assert (code, err) == (2, f"error: database {tmp_path / 'missing.db'} does not exist\n")
     nowhere = tmp_path / "no such folder" / "copy.db"
@@ -302,7 +304,8 @@ def test_copy_command_prints_counts_and_checksums(claimbot, tmp_path: Path, pg_u
     code, back, _ = claimbot("copy", "--from", pg_url, "--to", str(last))
     assert (code, back) == (0, out)  # the same counts and checksums on the way back
     code, _, err = claimbot("copy", "--from", pg_url, "--to", str(last))
-    assert code == 2 and err.startswith("error: the target database is not empty (")
+    assert code == 2
+    assert err.startswith("error: the target database is not empty (")
     assert err.count("\n") == 1
     assert claimbot("copy", "--from", pg_url, "--to", str(last), "--replace")[1] == out
     code, _, err = claimbot("copy", "--from", str(tmp_path / "nope.db"), "--to", str(last))

@@ -131,7 +131,9 @@ def test_per_query_into_a_missing_folder_is_refused_before_the_run(
         out == f"error: --per-query: cannot write {target}: folder {target.parent} does not exist\n"
     )
     code, out = run_eval("--stance", str(DATA / "stance_pairs.jsonl"), "--per-query", str(target))
-    assert code == 2 and "--per-query needs a labelled set" in out and out.count("\n") == 1
+    assert code == 2
+    assert "--per-query needs a labelled set" in out
+    assert out.count("\n") == 1
 
 
 def test_eval_data_dir_with_limit_reads_a_checkthat_layout(
@@ -151,13 +153,15 @@ def test_eval_data_dir_with_limit_reads_a_checkthat_layout(
     assert "5 queries against 10,375 claims" in out
     assert out.endswith(f"each query's outcome: {rows} (5 lines)\n")
     assert len(rows.read_text(encoding="utf-8").splitlines()) == 5
-    assert "MAP@5" in out and "false answers" in out
+    assert "MAP@5" in out
+    assert "false answers" in out
     table = out[out.index("threshold  answered correctly") :].splitlines()
     assert [row.split()[0] for row in table[1:] if row.startswith("  ")] == ["0.50", "0.80"]
     # The report's figures line up in one column, whatever the length of their labels.
     report = out[out.index("5 queries against") : out.index("  time per query")].splitlines()
     figures = [re.search(r"\d+\.\d+%?(?= |$)", line) for line in report[1:]]
-    assert len(figures) == 8 and all(figures)
+    assert len(figures) == 8
+    assert all(figures)
     assert len({m.end() for m in figures if m}) == 1
 
 
@@ -186,7 +190,8 @@ def test_eval_data_dir_problems_are_one_line_naming_the_files(tmp_path: Path) ->
     assert code != 0
     [line] = out.strip().splitlines()
     assert "several *.qrels files for split 'test'" in line
-    assert "test-gold/b.qrels" in line and "test-input/a.qrels" in line
+    assert "test-gold/b.qrels" in line
+    assert "test-input/a.qrels" in line
     assert "Traceback" not in out
 
     code, out = run_eval("--data", str(tmp_path), "--split", "dev")
@@ -199,7 +204,9 @@ def test_eval_data_dir_problems_are_one_line_naming_the_files(tmp_path: Path) ->
 def test_a_bad_sweep_is_one_line_naming_the_item(sweep: str) -> None:
     code, out = run_eval("--stance", str(DATA / "stance_pairs.jsonl"), "--sweep", sweep)
     assert code != 0
-    assert out.count("\n") == 1 and "--sweep:" in out and "between 0 and 1" in out
+    assert out.count("\n") == 1
+    assert "--sweep:" in out
+    assert "between 0 and 1" in out
 
 
 def test_withholding_by_exclusion_matches_a_database_without_the_claims(
@@ -239,7 +246,8 @@ def test_withholding_by_exclusion_matches_a_database_without_the_claims(
 def test_a_sweep_without_a_labelled_set_is_refused_not_ignored() -> None:
     code, out = run_eval("--stance", str(DATA / "stance_pairs.jsonl"), "--sweep", "0.5,0.7")
     assert code != 0
-    assert out.count("\n") == 1 and "--sweep needs a labelled set" in out
+    assert out.count("\n") == 1
+    assert "--sweep needs a labelled set" in out
 
 
 def test_eval_needs_something_to_evaluate() -> None:

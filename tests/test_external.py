@@ -128,7 +128,8 @@ def test_claims_search_is_asked_with_query_language_page_size_and_a_header_key(a
     assert KEY not in request.path
     assert len(results) == 2
     first = results[0]
-    assert first.external and first.verifier == "Google Fact Check Tools"
+    assert first.external
+    assert first.verifier == "Google Fact Check Tools"
     assert first.label == (
         "External fact-check via Google Fact Check Tools, not from this server's database"
     )
@@ -139,7 +140,8 @@ def test_claims_search_is_asked_with_query_language_page_size_and_a_header_key(a
     )
     assert first.publisher == "Checkpoint Desk"
     assert first.url == "https://checkpointdesk.example/fact-check/moscow-order"
-    assert str(first.claim_date) == "2025-07-15" and str(first.review_date) == "2025-07-17"
+    assert str(first.claim_date) == "2025-07-15"
+    assert str(first.review_date) == "2025-07-17"
     assert first.score is None  # the API gives none, and we invent none
     assert (results[1].publisher, results[1].status) == ("otherchecker.example", Status.FALSE)
 
@@ -178,7 +180,8 @@ def test_an_api_error_is_one_line_without_the_key(api, status):
     assert message.startswith(
         f"the Google Fact Check Tools API did not answer: 127.0.0.1 answered HTTP {status}"
     )
-    assert KEY not in message and "\n" not in message
+    assert KEY not in message
+    assert "\n" not in message
 
 
 def test_an_answer_that_is_not_json_is_one_line(api):
@@ -202,7 +205,8 @@ def test_malformed_entries_are_skipped():
     [result] = parse_claims(
         {"claims": [{"text": "A claim", "claimReview": [{"url": "javascript:x"}]}]}
     )
-    assert result.url is None and result.status is None
+    assert result.url is None
+    assert result.status is None
 
 
 def test_enabled_without_a_key_is_a_config_error_saying_how_to_fix_it(api):
@@ -231,7 +235,8 @@ def test_external_lookups_are_off_by_default(seeded, api):
     result = service.check("Trump ordered Ukraine to bomb Moscow", Scope())
     assert service.external_checks(result, Scope()) == []
     lookup = service.lookup("Trump ordered Ukraine to bomb Moscow", Scope())
-    assert lookup.external == [] and lookup.notes == []
+    assert lookup.external == []
+    assert lookup.notes == []
     assert api.requests == []
 
 
@@ -277,7 +282,8 @@ def test_the_local_verifier_reports_the_claim_and_score(seeded):
         "The Harbor Street bridge will close for eight months", Scope()
     )
     assert isinstance(result, VerifierResult)
-    assert result.claim_id is not None and 0 < result.score <= 1
+    assert result.claim_id is not None
+    assert 0 < result.score <= 1
     assert result.label == "From the claims database"
     assert (
         VerifierChain(LocalClaimsVerifier(service.matcher)).lookup("hello there", Scope()).local

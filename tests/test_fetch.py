@@ -174,7 +174,8 @@ def test_global_addresses_are_not_refused(address):
 
 def test_cgnat_is_refused_although_python_does_not_call_it_private():
     cgnat = ipaddress.ip_address("100.64.0.1")
-    assert not cgnat.is_private and not cgnat.is_global
+    assert not cgnat.is_private
+    assert not cgnat.is_global
     assert refusal_reason(cgnat) == "a shared (CGNAT) address"
 
 

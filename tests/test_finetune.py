@@ -86,7 +86,8 @@ def test_finetuning_brings_the_training_posts_closer_to_their_claims(tmp_path: P
     texts = finetune.claim_texts(labelled)
     assert texts == CLAIMS  # short texts: stored as they are, the title as the summary
     pairs = finetune.training_pairs(labelled, texts, base)
-    assert len(pairs) == 4 and all(hard != claim for _, claim, hard in pairs)
+    assert len(pairs) == 4
+    assert all(hard != claim for _, claim, hard in pairs)
     wrapped = finetune.train(base.model, pairs, texts, epochs=40, learning_rate=1e-3)
     path = tmp_path / "adapter.npz"
     finetune.save_adapter(wrapped, path)
@@ -139,14 +140,16 @@ def test_each_model_stores_its_vectors_under_its_own_key(tmp_path: Path) -> None
     file and contents, so vectors of two models are never mixed."""
     from verifiers.matching.semantic import SHIPPED_ADAPTER, adapter_file, embedding_key
 
-    assert adapter_file("none") is None and adapter_file("shipped") == SHIPPED_ADAPTER
+    assert adapter_file("none") is None
+    assert adapter_file("shipped") == SHIPPED_ADAPTER
     assert embedding_key(None) == "all-MiniLM-L6-v2/text+summary/v1"
     assert embedding_key(SHIPPED_ADAPTER) == (
         "all-MiniLM-L6-v2+checkthat2020-lora-v1/text+summary/v1"
     )
     own = write_adapter(tmp_path / "ours.npz", seed=1)
     key = embedding_key(adapter_file(str(own)))
-    assert key.startswith("all-MiniLM-L6-v2+ours-") and key.endswith("/text+summary/v1")
+    assert key.startswith("all-MiniLM-L6-v2+ours-")
+    assert key.endswith("/text+summary/v1")
     write_adapter(own, seed=2)  # retrained: same name, other weights
     assert embedding_key(own) != key
 
@@ -188,7 +191,8 @@ def test_the_adapter_setting_reads_its_old_variable_and_refuses_a_missing_file(
     with pytest.raises(ConfigError) as problem:
         load_settings(None)
     message = str(problem.value)
-    assert "\n" not in message and "matching.minilm_adapter" in message
+    assert "\n" not in message
+    assert "matching.minilm_adapter" in message
     assert f"no file at {tmp_path / 'gone.npz'}" in message
 
 
@@ -226,7 +230,8 @@ def test_cross_fitting_ranks_each_post_with_a_model_that_never_trained_on_it(
 
     assert len(trained_on) == len(ranked) == 2
     for seen, fold in zip(trained_on, ranked, strict=True):
-        assert fold and not seen & fold  # a fold's posts were never trained on
+        assert fold
+        assert not seen & fold
         assert seen | fold == {whole_query(p) for p, _ in POSTS.values()}
     assert len(collected.messages) == len(collected.messages_withheld) == 4
     assert all(any(g.relevant) for g in collected.messages)  # each post's claim is retrieved
@@ -241,7 +246,8 @@ def test_folds_are_a_seeded_partition() -> None:
     parts = folds(ids, 5)
     assert sorted(q for part in parts for q in part) == sorted(ids)
     assert sorted(len(p) for p in parts) == [4, 4, 5, 5, 5]
-    assert parts == folds(ids, 5) and parts != folds(ids, 5, seed=1)
+    assert parts == folds(ids, 5)
+    assert parts != folds(ids, 5, seed=1)
     assert all(part == sorted(part, key=ids.index) for part in parts)
     with pytest.raises(ValueError, match="at least 2"):
         folds(ids, 1)
@@ -295,4 +301,5 @@ def test_the_finetune_command_refuses_bad_input_in_one_line(
         finetune.main(args)
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err
+    assert message in err
+    assert "Traceback" not in err

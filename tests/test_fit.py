@@ -26,7 +26,8 @@ def test_the_relevance_fit_learns_which_feature_marks_the_relevant_candidate() -
         rows[0][0] += 2.0
         groups.append(Group(rows, [True, False, False, False, False]))
     weights = fit.fit_relevance(groups)
-    assert weights[0] > 1.0 and abs(weights[1]) < weights[0] / 4
+    assert weights[0] > 1.0
+    assert abs(weights[1]) < weights[0] / 4
 
 
 def test_the_logistic_fit_orders_probabilities_by_the_evidence() -> None:
@@ -34,7 +35,8 @@ def test_the_logistic_fit_orders_probabilities_by_the_evidence() -> None:
     rows = [[rng.uniform(-3, 3)] for _ in range(300)]
     labels = [rng.random() < 1 / (1 + 2.718 ** (-2 * x)) for (x,) in rows]
     slope, bias = fit.fit_logistic(rows, labels)
-    assert 1.0 < slope < 3.5 and abs(bias) < 0.6
+    assert 1.0 < slope < 3.5
+    assert abs(bias) < 0.6
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +70,15 @@ def test_a_refit_from_saved_features_writes_the_same_coefficients(
 
     err = capsys.readouterr().err
     sweep = [line for line in err.splitlines() if "answered correctly" in line]
-    assert "in sample" in err and len(sweep) == 2 * len(fit.SWEEP)
+    assert "in sample" in err
+    assert len(sweep) == 2 * len(fit.SWEEP)
     sweep, again = sweep[: len(fit.SWEEP)], sweep[len(fit.SWEEP) :]
     assert sweep == again
     right = [float(line.split("correctly ")[1].split("%")[0]) for line in sweep]
     false = [float(line.split("false answers ")[1].rstrip("%")) for line in sweep]
     # A higher threshold answers fewer queries, rightly and falsely.
-    assert right == sorted(right, reverse=True) and false == sorted(false, reverse=True)
+    assert right == sorted(right, reverse=True)
+    assert false == sorted(false, reverse=True)
     assert right[0] > 40  # the fitted model does answer most of these queries rightly
 
 
@@ -132,14 +136,17 @@ def test_features_with_cross_encoder_scores_measure_the_answer_model_on_reranked
     assert not out.exists()
 
     err = capsys.readouterr().err.splitlines()
-    assert "logits reranked at weight 0.25" in err[0] and err[-1].startswith("no coefficients")
+    assert "logits reranked at weight 0.25" in err[0]
+    assert err[-1].startswith("no coefficients")
     rows = {line.split(":")[0].strip(): line.split(":")[1].split() for line in err[2:-1]}
     assert sorted(rows) == [f"{t:.2f}" for t in fit.SWEEP]
     shipped_right, refit_right = (float(rows["0.60"][i].rstrip("%")) for i in (0, 4))
     refit_false = float(rows["0.60"][6].rstrip("%"))
     # The lead the cross-encoder gives is the only signal here; a model refitted on these
     # logits learns to answer on it, and does so on queries it was not fitted on.
-    assert refit_right > 90 and refit_false < 5 and refit_right > shipped_right
+    assert refit_right > 90
+    assert refit_false < 5
+    assert refit_right > shipped_right
 
 
 def test_fold_rerankers_need_cross_fitting(capsys: pytest.CaptureFixture[str]) -> None:

@@ -100,7 +100,8 @@ def test_the_pattern_moderators_see() -> None:
     assert (c1.disputes, c1.counted, c1.held) == (14, 2, 12)
     assert (c1.new_accounts, c1.new_members) == (12, 12)
     assert (c1.burst, c1.burst_span) == (12, timedelta(minutes=11))
-    assert c1.last_held_id == 21 and c1.suspicious
+    assert c1.last_held_id == 21
+    assert c1.suspicious
     c2 = found["c2"]
     assert (c2.disputes, c2.counted, c2.burst, c2.suspicious) == (1, 1, 1, False)
 
@@ -124,7 +125,8 @@ def test_the_service_refuses_holds_and_counts(service: ClaimService) -> None:
     assert service.list_flags(A, state=None) == []  # refused: nothing stored
     assert flag("newish", 12, 5).held == [HoldReason.NEW_ACCOUNT, HoldReason.NEW_MEMBER]
     settled = flag("settled", 400, 100)
-    assert settled.held == [] and settled.account_created_at is not None
+    assert settled.held == []
+    assert settled.account_created_at is not None
     assert flag("third", 400, 100).held == [HoldReason.BURST]  # the third within the hour
     assert service.store.open_flag_counts([claim.id], A) == {claim.id: 1}
     done = service.dismiss_held_flags(claim.id, moderator="m", note="brigade", scope=A)

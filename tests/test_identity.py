@@ -31,7 +31,7 @@ def claim(text: str) -> Claim:
 
 
 CASES = [
-    # (category, message, claim, verdict)
+    # Each case: its category, the message, the claim text and the verdict expected.
     (
         "paraphrase",
         "so the council really did shut the Millbrook swimming pool in March 2025?",
@@ -291,7 +291,8 @@ def test_the_proposition_is_answered_past_the_attribution_above_it(matcher: Matc
 
 def test_the_identity_set_loads_and_holds_out_whole_claims() -> None:
     claims, pairs = load_identity_set(IDENTITY_SET)
-    assert len(pairs) >= 800 and len(claims) >= 100
+    assert len(pairs) >= 800
+    assert len(claims) >= 100
     held = {p.claim_id for p in pairs if p.split == "heldout"}
     assert not any(p.split == "tune" and p.claim_id in held for p in pairs)
     per_category = {}
@@ -320,6 +321,22 @@ def test_identity_regression_on_the_held_out_quarter() -> None:
     for key, floor in HELD_OUT_FLOORS.items():
         assert report.figures[key] >= floor, (key, report.figures[key])
     for key, ceiling in HELD_OUT_CEILINGS.items():
+        assert report.figures[key] <= ceiling, (key, report.figures[key])
+
+
+FRESH_SET = Path(__file__).parent / "data" / "identity-fresh" / "pairs.jsonl"
+# The set written without the rules in view: floors a little under today's figures.
+FRESH_FLOORS = {"paraphrases_answered": 0.47, "contradictions_caught": 0.52}
+FRESH_CEILINGS = {"false_answers": 0.16, "false_contradictions": 0.17}
+
+
+@pytest.mark.slow
+def test_identity_regression_on_the_fresh_set() -> None:
+    claims, pairs = load_identity_set(FRESH_SET)
+    report = evaluate_identity(claims, pairs, MatchingSettings())
+    for key, floor in FRESH_FLOORS.items():
+        assert report.figures[key] >= floor, (key, report.figures[key])
+    for key, ceiling in FRESH_CEILINGS.items():
         assert report.figures[key] <= ceiling, (key, report.figures[key])
 
 

@@ -74,7 +74,8 @@ def test_a_page_without_a_date_gets_none_rather_than_a_guess():
 def test_the_seed_text_file_reads_its_sidecar_metadata_and_drops_furniture():
     article = read_article_file(SEED_TEXT)
     assert article.publisher == "Newspoint (Newszop)"
-    assert article.based_on is not None and article.based_on.publisher == "Financial Times"
+    assert article.based_on is not None
+    assert article.based_on.publisher == "Financial Times"
     assert article.based_on.published == date(2025, 7, 15)
     assert not any(p in article.text for p in ("Next Story", "Send Push", "Loving Newspoint"))
     assert article.paragraphs[0].startswith("In a dramatic shift")

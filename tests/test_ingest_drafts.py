@@ -94,7 +94,8 @@ def test_the_same_text_without_a_canonical_url_is_recognised_by_its_hash(service
     server.routes["/two"] = page(html)
     first = service.ingest_url(server.url("/one"), "mod", A)
     second = service.ingest_url(server.url("/two"), "mod", A)
-    assert second.already_ingested and second.article.id == first.article.id
+    assert second.already_ingested
+    assert second.article.id == first.article.id
 
 
 def test_ingest_url_fetches_safely_and_a_refusal_records_nothing(service, store):
@@ -139,7 +140,8 @@ def test_metadata_of_the_wrong_shape_is_passed_over(service, tmp_path):
     meta += ' "original": {"publisher": "Financial Times", "url": ["x"]}, "title": "\\ud800"}'
     (tmp_path / "story.json").write_text(meta, encoding="utf-8")
     report = service.ingest_file(str(tmp_path / "story.txt"), "mod", OP)
-    assert report.drafts and report.article.url is None
+    assert report.drafts
+    assert report.article.url is None
     assert report.article.title == "\ufffd"
 
 
@@ -280,7 +282,8 @@ def test_cli_ingest_list_approve(run):
     assert "Financial Times (original reporting) no link recorded" in out
     assert "Newspoint (republication)" in out
     again = run("ingest", str(AGGREGATOR))
-    assert "already ingested" in again.output and "no new drafts" in again.output
+    assert "already ingested" in again.output
+    assert "no new drafts" in again.output
     draft_id = next(
         line.split()[1].lstrip("#") for line in out.splitlines() if line.startswith("draft #")
     )
@@ -297,7 +300,8 @@ def test_cli_edit_and_reject(run):
         "drafts", "edit", str(first), "--status", "unverified", "--text", "Edited claim text"
     )
     assert edited.exit_code == 0, edited.output
-    assert "proposed status: UNVERIFIED" in edited.output and "Edited claim text" in edited.output
+    assert "proposed status: UNVERIFIED" in edited.output
+    assert "Edited claim text" in edited.output
     rejected = run("drafts", "reject", str(first), "--note", "duplicate")
     assert rejected.output == f"rejected draft #{first}\n"
     shown = json.loads(run("drafts", "show", str(first), "--json").output)

@@ -406,7 +406,8 @@ def test_another_process_reads_but_cannot_write_and_sees_an_apply_within_a_secon
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         try:
-            assert reader.stdout is not None and reader.stdin is not None
+            assert reader.stdout is not None
+            assert reader.stdin is not None
             line = reader.stdout.readline()
             assert line.startswith("busy: another process writes the search index"), (
                 line + reader.stderr.read()
@@ -421,7 +422,8 @@ def test_another_process_reads_but_cannot_write_and_sees_an_apply_within_a_secon
         finally:
             reader.kill()
             reader.wait()
-        assert seen.startswith("seen ") and float(seen.split()[1]) < 0.3, seen  # its next search
+        assert seen.startswith("seen "), seen
+        assert float(seen.split()[1]) < 0.3, seen  # its next search
     # Writing passes to another instance once this one closes.
     with LexicalIndex.open(folder) as successor, LexicalIndex.open(folder) as other:
         successor.apply([], successor.sequence)

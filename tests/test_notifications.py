@@ -70,7 +70,8 @@ def test_a_status_change_queues_one_dm_per_flagger_in_the_same_change(
 
     change = service.set_status(claim.id, Status.FALSE, "Acoustics say no", "cli:op", OP)
 
-    assert change.status_changed and change.notify_user_ids == ["discord:1", "discord:2"]
+    assert change.status_changed
+    assert change.notify_user_ids == ["discord:1", "discord:2"]
     queued = sorted(store.list_notifications(), key=lambda n: n.user_id)
     assert [(n.user_id, n.guild_id, n.kind) for n in queued] == [
         ("discord:1", A.guild_id, NotificationKind.STATUS_CHANGED),
@@ -111,7 +112,8 @@ def test_resolving_tells_the_author_the_verdict_and_the_others_the_status(
     assert resolution.notify_user_ids == ["discord:1", "discord:2"]
     by_user = {n.user_id: n for n in store.list_notifications()}
     verdict = by_user["discord:1"]
-    assert verdict.kind is NotificationKind.FLAG_RESOLVED and verdict.flag_id == first
+    assert verdict.kind is NotificationKind.FLAG_RESOLVED
+    assert verdict.flag_id == first
     assert verdict.message.startswith(f"Your flag #{first} was upheld. The claim is Disputed")
     assert "Moderator's note: Good catch" in verdict.message
     assert by_user["discord:2"].kind is NotificationKind.STATUS_CHANGED
@@ -210,7 +212,8 @@ def test_delivered_dms_are_pruned_after_the_retention_period(store: Store) -> No
     assert service.prune_notifications(now=delivered.finished_at + timedelta(days=6)) == 0
     assert service.prune_notifications(now=delivered.finished_at + timedelta(days=8)) == 1
     [kept] = store.list_notifications()
-    assert kept.id == closed.id and kept.state is DeliveryState.FAILED
+    assert kept.id == closed.id
+    assert kept.state is DeliveryState.FAILED
 
 
 def test_a_bot_that_died_mid_send_never_causes_a_second_dm(
@@ -221,7 +224,8 @@ def test_a_bot_that_died_mid_send_never_causes_a_second_dm(
     assert store.claim_notifications("bot-2", stale_after=3600) == []
     assert store.claim_notifications("bot-2", stale_after=0) == []
     [expired] = store.list_notifications()
-    assert expired.id == taken.id and expired.state is DeliveryState.FAILED
+    assert expired.id == taken.id
+    assert expired.state is DeliveryState.FAILED
     assert expired.error.startswith("interrupted")
 
 
@@ -305,7 +309,8 @@ def test_the_cli_says_the_dm_is_queued_for_the_bot_and_lists_it(tmp_path: Path) 
     )
     with open_store(str(db), seed=False) as store:
         [queued] = store.list_notifications()
-    assert queued.user_id == "discord:1" and queued.state is DeliveryState.PENDING
+    assert queued.user_id == "discord:1"
+    assert queued.state is DeliveryState.PENDING
     listed = subprocess.run(
         [sys.executable, "-m", "claimbot", "--db", str(db), "flags", "dms", "--state", "pending"],
         capture_output=True,

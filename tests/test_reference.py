@@ -145,7 +145,8 @@ def test_the_example_file_writes_each_default(monkeypatch: pytest.MonkeyPatch) -
     defaults = {where: fields[where].get_default(call_default_factory=True) for where in written}
     assert written == defaults
     unset = [k for k in example_keys() if k.commented]
-    assert unset and all(
+    assert unset
+    assert all(
         fields[(key.section, key.key)].get_default(call_default_factory=True) is None
         for key in unset
     ), "a key shown commented out must be unset by default"
@@ -171,4 +172,5 @@ def test_the_settings_page_gives_each_setting_its_default_variable_and_comment()
     assert "`CLAIMBOT_MATCHING_MAX_SEGMENTS`" in row
     assert "At most this many sentences/clauses of one message are checked." in row
     token = next(line for line in page.splitlines() if line.startswith("| `token` |"))
-    assert "unset" in token and "`CLAIMBOT_DISCORD_TOKEN`" in token
+    assert "unset" in token
+    assert "`CLAIMBOT_DISCORD_TOKEN`" in token

@@ -41,7 +41,8 @@ def test_the_best_distinct_claims_get_the_weighted_score_and_the_rest_the_lowest
     assert chosen == [0, 1, 4]  # best first, one per claim: the copy is not read
     out = with_rerank_scores(logits, dict(zip(chosen, [1.0, -2.0, 3.0], strict=True)), 0.5)
     assert out == [5.5, 3.0, 3.5, 0.0, 4.5]  # unread ones get 0.5 x the lowest score (-2)
-    assert out.index(max(out)) == 0 and out[4] > out[1]  # the reranker moved "d" above "b"
+    assert out.index(max(out)) == 0
+    assert out[4] > out[1]
     assert reranked_positions(logits, keys, 0) == []  # reranking off: nothing read
     assert with_rerank_scores(logits, {0: 9.0}, 0.0) == logits  # weight 0: nothing moved
     assert with_rerank_scores(logits, {}, 0.5) == logits
@@ -88,7 +89,8 @@ def test_the_matcher_adds_its_rerankers_scores_to_the_best_candidates(
     assert after[0].claim_id == runner_up.id
     ((post, passages),) = favours.asked
     assert post == text  # as written: the reranker reads case, links and signatures
-    assert len(passages) == 3 and passage(runner_up.text, runner_up.summary) in passages
+    assert len(passages) == 3
+    assert passage(runner_up.text, runner_up.summary) in passages
     lightly = {"rerank_weight": 0.01, "rerank_order_weight": 0.01}
     light = Matcher(seeded, settings.model_copy(update=lightly), reranker=favours)
     assert light.rank(text, EVERYWHERE, k=1)[0].claim_id == before[0].claim_id  # weighed lightly
@@ -123,7 +125,8 @@ def test_the_list_follows_the_order_weight_and_answers_only_what_the_answer_weig
     agree = {**weights, "rerank_order_weight": 0.01}  # the same first claim: answered
     answered = Matcher(seeded, SEMANTIC.model_copy(update=agree), reranker=favours)
     match = answered.check(text, EVERYWHERE).results[0].match
-    assert match is not None and match.claim.id == meant
+    assert match is not None
+    assert match.claim.id == meant
 
 
 @pytest.mark.semantic
@@ -159,7 +162,8 @@ def test_checks_skip_the_reranker_where_nothing_could_reach_the_related_tier(
     matcher.rank(chatter, EVERYWHERE, k=5)
     assert len(favours.asked) == 1  # a ranked list is reranked whatever its scores
     found = matcher.check(claim, EVERYWHERE).results[0].match
-    assert found is not None and len(favours.asked) == 2
+    assert found is not None
+    assert len(favours.asked) == 2
     always = Matcher(seeded, SEMANTIC.model_copy(update={"rerank_from": 0.0}), reranker=favours)
     always.check(chatter, EVERYWHERE)
     assert len(favours.asked) == 3
@@ -193,8 +197,10 @@ def test_a_missing_reranker_file_is_refused_in_one_line(
     with pytest.raises(ConfigError) as problem:
         load_settings(None)
     message = str(problem.value)
-    assert "\n" not in message and "matching.reranker" in message
-    assert f"no file at {tmp_path / 'gone.npz'}" in message and "rerank_train --out" in message
+    assert "\n" not in message
+    assert "matching.reranker" in message
+    assert f"no file at {tmp_path / 'gone.npz'}" in message
+    assert "rerank_train --out" in message
     assert reranker_file("none") is None
 
 
@@ -242,7 +248,8 @@ def test_a_reranker_file_that_is_missing_or_not_a_cross_encoder_is_one_line_befo
         code, out, err = run_cli_apart("--config", str(config), "--db", str(db), *command)
         assert (code, out) == (EXIT_ERROR, ""), command
         line = f"error: invalid setting matching.reranker: {problem.format(path=path)}"
-        assert err.startswith(line) and err.endswith(f" {OWN_FILE}\n"), (command, err)
+        assert err.startswith(line), (command, err)
+        assert err.endswith(f" {OWN_FILE}\n"), (command, err)
         assert err.count("\n") == 1
     assert not db.exists()
 
@@ -272,15 +279,18 @@ def test_a_shipped_model_missing_from_the_install_is_one_line_when_the_semantic_
     code, out, err = run_patched(
         patch, ["--db", db, "check", "--matcher", "lexical", TRUMP], tmp_path
     )  # the lexical matcher never reads the file; this also creates the database
-    assert code == 0 and "error" not in err, err
+    assert code == 0, err
+    assert "error" not in err, err
     assert "ft-trump-asked-can-you-hit-moscow" in out
     commands = [["check", TRUMP], ["eval", "--matcher", "semantic", *files], ["run"]]
     if constant == "SHIPPED_ADAPTER":
         commands.append(["embed"])  # which reads no cross-encoder
     for command in commands:
         code, out, err = run_patched(patch, ["--db", db, *command], tmp_path, semantic)
-        assert code == EXIT_ERROR and err.endswith(f"error: {expected}"), (command, err)
-        assert err.count("\n") == 1 and "Traceback" not in err
+        assert code == EXIT_ERROR, (command, err)
+        assert err.endswith(f"error: {expected}"), (command, err)
+        assert err.count("\n") == 1
+        assert "Traceback" not in err
 
 
 def run_patched(
@@ -311,8 +321,10 @@ def test_cross_fitting_reranks_each_post_with_a_model_that_never_trained_on_it(
     groups = rerank_train.training_groups(data, rerank_train.top_claims(data))
     assert sorted(groups) == sorted(POSTS)  # every post has 3 wrong claims among its 10 best
     for post_id, [(post, ids)] in groups.items():
-        assert post == POSTS[post_id][0] and ids[0] == POSTS[post_id][1]
-        assert len(set(ids)) == 4 and texts[ids[1]] == passage(*CLAIMS[ids[1]])
+        assert post == POSTS[post_id][0]
+        assert ids[0] == POSTS[post_id][1]
+        assert len(set(ids)) == 4
+        assert texts[ids[1]] == passage(*CLAIMS[ids[1]])
     trained_on: list[set[str]] = []
     real_train = rerank_train.train
 
@@ -326,7 +338,8 @@ def test_cross_fitting_reranks_each_post_with_a_model_that_never_trained_on_it(
     models = reranker._models
     for query, _ in POSTS.values():
         fold = reranker._fold_of[query]
-        assert query not in trained_on[fold] and query in trained_on[1 - fold]
+        assert query not in trained_on[fold]
+        assert query in trained_on[1 - fold]
         claim_text = texts["c4"]
         assert reranker.scores(query, [claim_text]) == models[fold].scores(query, [claim_text])
     assert reranker.scores("warm up", ["x", "y"]) == [0.0, 0.0]  # not a labelled post
@@ -350,7 +363,8 @@ def test_the_training_command_measures_then_writes_a_model_the_setting_can_name(
     args = [*files, "--epochs", "1", "--cross-fit", "2", "--tops", "3", "--weights", "0,1"]
     assert rerank_train.main([*args, "--out", str(out)]) == 0
     table = capsys.readouterr().out.splitlines()
-    assert table[0].startswith("top weight  MAP@5") and len(table) == 3
+    assert table[0].startswith("top weight  MAP@5")
+    assert len(table) == 3
     assert [row.split()[:2] for row in table[1:]] == [["3", "0.00"], ["3", "1.00"]]
     thresholds = ("0.70", "0.75", "0.80", "0.85")
     assert table[0].split()[4:] == [f"answered/false@{t}" for t in thresholds]
@@ -414,12 +428,15 @@ def test_fold_adapters_evaluate_each_post_with_an_adapter_and_reranker_that_neve
     everyone = {whole_query(p) for p, _ in POSTS.values()}
     for fold in range(2):
         ranked = [posts for posts, _, _ in evaluated[2 * fold : 2 * fold + 2]]
-        assert ranked[0] == ranked[1] and ranked[0]
-        assert not ranked[0] & adapters_saw[fold] and not ranked[0] & rerankers_saw[fold]
+        assert ranked[0] == ranked[1]
+        assert ranked[0]
+        assert not ranked[0] & adapters_saw[fold]
+        assert not ranked[0] & rerankers_saw[fold]
         assert ranked[0] | adapters_saw[fold] == everyone
         encoders = {id(e) for _, e, _ in evaluated[2 * fold : 2 * fold + 2]}
         assert len(encoders) == 1  # the fold's own adapter, for every cell
-    assert evaluated[0][1] is not evaluated[2][1] and evaluated[0][2] is not evaluated[2][2]
+    assert evaluated[0][1] is not evaluated[2][1]
+    assert evaluated[0][2] is not evaluated[2][2]
     assert not list(tmp_path.glob("*.npz"))  # measured only: no model written
 
 
@@ -443,7 +460,8 @@ def test_the_training_command_refuses_bad_input_in_one_line(
         rerank_train.main(args)
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err
+    assert message in err
+    assert "Traceback" not in err
 
 
 @pytest.mark.semantic
@@ -481,12 +499,15 @@ def test_fold_rerankers_record_scores_from_a_cross_encoder_that_never_saw_the_po
 
     assert len(folds) == 2
     for ranked, saw in folds:
-        assert ranked and saw and not ranked & saw  # never read a post it trained on
+        assert ranked
+        assert saw
+        assert not ranked & saw
     assert {p for ranked, _ in folds for p in ranked} == {p for p, _ in POSTS.values()}
     groups = collected.messages + collected.messages_withheld
     assert len(groups) == 2 * len(POSTS)
     for g in groups:
-        assert g.rerank is not None and g.keys is not None
+        assert g.rerank is not None
+        assert g.keys is not None
         distinct = len(set(g.keys))
         assert len(g.rerank) == min(SEMANTIC.rerank_top, distinct)  # the best distinct claims
         assert len({g.keys[i] for i in g.rerank}) == len(g.rerank)  # one copy of each

@@ -89,7 +89,8 @@ def test_pooled_search_respects_scope_and_retirement(store: SqliteStore) -> None
         c.claim_id for c in _search(store, ["zorana", "people", "government"], 5, Scope.guild(1))
     ]
     assert mine.id in found
-    assert theirs.id not in found and gone.id not in found
+    assert theirs.id not in found
+    assert gone.id not in found
 
 
 def test_counts_follow_writes_from_another_process(filled: SqliteStore, db_path: Path) -> None:
@@ -172,7 +173,8 @@ def test_terms_the_index_splits_are_searched_exactly(filled: SqliteStore) -> Non
     """A term that is not one plain index token ("Zorana", "covid-19") takes FTS5's path."""
     exact = _search(filled, ["Zorana", "people"], budget=10**9)
     assert _search(filled, ["Zorana", "people"], budget=1) == exact
-    assert exact and exact[0].bm25 > 0
+    assert exact
+    assert exact[0].bm25 > 0
 
 
 def test_a_single_common_word_still_finds_claims(filled: SqliteStore) -> None:

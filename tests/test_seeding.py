@@ -65,8 +65,10 @@ def test_load_seed_claims_from_folder_or_file(seeds: Path) -> None:
     loaded = load_seed_claims(seeds)
     assert [claim_id for claim_id, _ in loaded] == ["seed-one", "seed-two"]
     fields = loaded[0][1]
-    assert fields.status == "reported" and str(fields.claim_date) == "2025-07-04"
-    assert fields.guild_id is None and len(fields.sources) == 1
+    assert fields.status == "reported"
+    assert str(fields.claim_date) == "2025-07-04"
+    assert fields.guild_id is None
+    assert len(fields.sources) == 1
     assert load_seed_claims(seeds / "claims.jsonl") == loaded
 
 
@@ -170,7 +172,8 @@ def test_a_retired_seeded_claim_stays_retired(store: SqliteStore, tmp_path: Path
     for folder in (tmp_path / "v1", write_seeds(tmp_path / "v2", [row("s1", "Changed seed")])):
         store.seed(load_seed_claims(folder))
         claim = store.get_claim("s1", OP)
-        assert claim.retired and claim.text == "Seeded text here"
+        assert claim.retired
+        assert claim.text == "Seeded text here"
     assert store.count_claims(OP, include_retired=True) == 1
     assert store.search(["seeded"], OP) == []
 

@@ -129,7 +129,8 @@ def store(backend: Backend) -> Iterator[Store]:
 # -- opening and migrations ---------------------------------------------------------------------
 def test_new_database_is_created_and_migrated(backend: Backend) -> None:
     before = migration_status(backend.url)
-    assert before.applied == [] and before.pending[0] == "0001_initial"
+    assert before.applied == []
+    assert before.pending[0] == "0001_initial"
     with backend.open() as store:
         status = store.migration_status()
     assert status.applied == before.pending  # same ids, in order, on every backend
@@ -161,7 +162,8 @@ def test_several_processes_creating_one_database_at_once(backend: Backend) -> No
         assert store.migration_status().pending == []
         # Seeding raced too: each seeded claim is there once, created by exactly one of them.
         ids = [c.id for c in store.iter_claims(OP)]
-        assert ids and len(ids) == len(set(ids))
+        assert ids
+        assert len(ids) == len(set(ids))
         assert {e.action for c in ids for e in store.history(c, OP)} == {"create"}
 
 
@@ -226,7 +228,8 @@ def test_guilds_never_see_or_change_each_others_claims(store: Store) -> None:
             attempt()
     assert [c.id for c in store.list_claims(B)] == [glob.id]
     assert {c.id for c in store.list_claims(A)} == {glob.id, mine.id}
-    assert store.count_claims(B) == 1 and store.count_claims(A) == 2 == store.count_claims(OP)
+    assert store.count_claims(B) == 1
+    assert store.count_claims(A) == 2 == store.count_claims(OP)
     assert [c.id for c in store.iter_claims(B)] == [glob.id]
     assert [c.claim_id for c in store.search(["claim"], B)] == [glob.id]
     assert store.get_claim(glob.id, B) == glob
@@ -253,7 +256,8 @@ def test_list_filters_paging_and_like_escaping(store: Store) -> None:
     store.retire_claim(plain.id, "a", OP)
     assert plain.id not in [c.id for c in store.list_claims(OP)]
     assert plain.id in [c.id for c in store.list_claims(OP, include_retired=True)]
-    assert store.count_claims(OP) == 2 and store.count_claims(OP, include_retired=True) == 3
+    assert store.count_claims(OP) == 2
+    assert store.count_claims(OP, include_retired=True) == 3
     # counted with the same filters the listing pages through
     assert store.count_claims(OP, contains="PRICES") == 1
     assert store.count_claims(OP, contains="PRICES", include_retired=True) == 2
@@ -267,7 +271,8 @@ def test_an_unretired_claim_is_listed_searched_and_kept_in_history(store: Store)
     store.retire_claim(claim.id, "mod", OP, "duplicate")
     assert store.search(["otters"], OP) == []
     back = store.unretire_claim(claim.id, "mod", OP, "not a duplicate after all")
-    assert not back.retired and back.version == 3
+    assert not back.retired
+    assert back.version == 3
     assert [h.claim_id for h in store.search(["otters"], OP)] == [claim.id]
     assert claim.id in [c.id for c in store.list_claims(OP)]
     actions = [(e.action, e.new) for e in store.history(claim.id, OP)][-2:]
@@ -308,7 +313,8 @@ def test_add_claims_is_all_or_nothing(store: Store, backend: Backend) -> None:
     assert backend.count("audit") == 1
     assert store.search(["good"], OP) == []
     made = store.add_claims(batch, "imp")
-    assert len({c.id for c in made}) == 5 and store.count_claims(OP) == 6
+    assert len({c.id for c in made}) == 5
+    assert store.count_claims(OP) == 6
     assert store.add_claims([], "imp") == []
 
 
@@ -326,7 +332,8 @@ def test_import_claims_streams_in_chunks_and_is_all_or_nothing(
     known_again = make_fields("Known claim about tides, reworded", external_id="k1")
     report = store.import_claims(iter([items[0], known_again, *items[1:]]), "imp")
     assert report == ImportReport(added=5, skipped=1)
-    assert store.count_claims(OP) == 6 and backend.count("audit") == 6
+    assert store.count_claims(OP) == 6
+    assert backend.count("audit") == 6
     assert store.find_by_external_id("k1", None).text == "Known claim about tides"  # type: ignore[union-attr]
     assert store.import_claims(items, "imp") == ImportReport(added=0, skipped=5)
 
@@ -355,7 +362,8 @@ def test_import_claims_streams_in_chunks_and_is_all_or_nothing(
         store.import_claims(numbered, "imp")  # type: ignore[arg-type]
     assert store.count_claims(OP, include_retired=True) == 6
     assert backend.count("audit") == 6
-    assert store.search(["lately"], OP) == [] and store.search(["lakes"], OP) == []
+    assert store.search(["lately"], OP) == []
+    assert store.search(["lakes"], OP) == []
 
 
 # -- versions and audit -------------------------------------------------------------------------
@@ -364,7 +372,8 @@ def test_optimistic_versioning(store: Store) -> None:
     first = store.update_claim(
         claim.id, ClaimChanges(status="false"), "bob", OP, expected_version=1
     )
-    assert first.version == 2 and first.updated_by == "bob"
+    assert first.version == 2
+    assert first.updated_by == "bob"
     with pytest.raises(Conflict) as info:
         store.update_claim(
             claim.id, ClaimChanges(status="confirmed"), "carol", OP, expected_version=1
@@ -373,7 +382,8 @@ def test_optimistic_versioning(store: Store) -> None:
         f"claim {claim.id} was changed meanwhile (now version 2); reload and try again"
     )
     same = store.update_claim(claim.id, ClaimChanges(status="false"), "dave", OP)
-    assert same.version == 2 and same.updated_by == "bob"  # nothing changed: no new version
+    assert same.version == 2
+    assert same.updated_by == "bob"
 
 
 def test_audit_history(store: Store) -> None:
@@ -387,7 +397,8 @@ def test_audit_history(store: Store) -> None:
     store.update_claim(claim.id, ClaimChanges(claimant=""), "bob", OP)
     store.add_source(claim.id, Source(url="https://new.example/x", publisher="N"), "carol", OP)
     final = store.retire_claim(claim.id, "dave", OP, reason="duplicate")
-    assert final.version == 5 and final.retired
+    assert final.version == 5
+    assert final.retired
     entries = [(e.actor, e.action, e.field, e.old, e.new) for e in store.history(claim.id, OP)]
     assert entries == [
         ("alice", "create", None, None, None),
@@ -419,7 +430,8 @@ def test_search_follows_inserts_edits_and_retirement(store: Store, backend: Back
     other = store.add_claim(make_fields("Penguins cannot fly", summary="giraffes mentioned"), "a")
     hits = store.search(["giraffes"], OP)
     assert [h.claim_id for h in hits] == [claim.id, other.id]  # text outweighs summary
-    assert all(h.bm25 > 0 for h in hits) and hits[0].bm25 > hits[1].bm25
+    assert all(h.bm25 > 0 for h in hits)
+    assert hits[0].bm25 > hits[1].bm25
     # A hit carries what the matcher screens on, as stored.
     assert [(h.text, h.summary) for h in hits] == [
         (claim.text, claim.summary),
@@ -432,7 +444,8 @@ def test_search_follows_inserts_edits_and_retirement(store: Store, backend: Back
     assert store.search(["giraffes"], OP) == []
     store.retire_claim(claim.id, "a", OP)
     assert store.search(["elephants", "sleep"], OP) == []
-    assert store.search([], OP) == [] and store.search(["", "  "], OP) == []
+    assert store.search([], OP) == []
+    assert store.search(["", "  "], OP) == []
     backend.index_ok(store)
 
 
@@ -579,7 +592,9 @@ def test_withdraw_rules(store: Store) -> None:
     with pytest.raises(NotFound):
         store.withdraw_flag(raised.id, "u1", B)
     done = store.withdraw_flag(raised.id, "u1", A)
-    assert done.state == FlagState.WITHDRAWN and done.resolved_by == "u1" and done.resolved_at
+    assert done.state == FlagState.WITHDRAWN
+    assert done.resolved_by == "u1"
+    assert done.resolved_at
     with pytest.raises(Conflict, match="withdrawn"):
         store.withdraw_flag(raised.id, "u1", A)
     with pytest.raises(Conflict):
@@ -794,7 +809,8 @@ def test_concurrent_edits_expecting_one_version_exactly_one_wins(backend: Backen
         assert outcomes[-1] == "ok"
         assert all(o.startswith(message) for o in outcomes[:-1]), outcomes
         final = stores[0].get_claim(claim.id, OP)
-        assert final.version == 2 and final.status == statuses[int(final.updated_by[3:])]
+        assert final.version == 2
+        assert final.status == statuses[int(final.updated_by[3:])]
         assert len(stores[0].history(claim.id, OP)) == 2
     finally:
         for s in stores:
@@ -865,7 +881,8 @@ def test_pruning_deletes_only_delivered_notifications_finished_before_the_cutoff
     [pending] = store.list_notifications(state=DeliveryState.PENDING)
     by_id = {n.id: n for n in store.list_notifications()}
     cutoff = by_id[recent.id].finished_at
-    assert cutoff is not None and by_id[old.id].finished_at < cutoff
+    assert cutoff is not None
+    assert by_id[old.id].finished_at < cutoff
 
     assert store.prune_notifications(finished_before=cutoff - timedelta(days=30)) == 0
     assert store.prune_notifications(finished_before=cutoff) == 1
@@ -962,8 +979,10 @@ def test_add_claims_in_bulk_keeps_the_index_consistent(store: Store, backend: Ba
         for n in range(10_000)
     ]
     made = store.add_claims(items, "bulk")
-    assert len(made) == 10_000 and len({c.id for c in made}) == 10_000
-    assert store.count_claims(OP) == 10_000 and backend.count("sources") == 10_000
+    assert len(made) == 10_000
+    assert len({c.id for c in made}) == 10_000
+    assert store.count_claims(OP) == 10_000
+    assert backend.count("sources") == 10_000
     backend.index_ok(store)
 
 
@@ -999,10 +1018,12 @@ def test_ingesting_an_article_twice_adds_its_drafts_once(store: Store) -> None:
     assert first.drafts[0].sources[0].publisher == "Gazette"
     assert not first.already_ingested
     again = _ingest(store, 111)
-    assert again.already_ingested and again.article.id == first.article.id
+    assert again.already_ingested
+    assert again.article.id == first.article.id
     assert [d.id for d in again.drafts] == [d.id for d in first.drafts]
     found = store.find_article(111, url=None, content_hash="h1")  # type: ignore[attr-defined]
-    assert found is not None and found.id == first.article.id
+    assert found is not None
+    assert found.id == first.article.id
     assert store.find_article(222, url=None, content_hash="h1") is None  # type: ignore[attr-defined]
 
 
@@ -1022,18 +1043,22 @@ def test_drafts_are_seen_and_decided_only_in_their_guild(store: Store) -> None:
         A,
         expected_version=1,
     )
-    assert edited.version == 2 and edited.text == "The river flooded three times in 2021"
+    assert edited.version == 2
+    assert edited.text == "The river flooded three times in 2021"
     with pytest.raises(Conflict, match="changed meanwhile"):
         store.edit_draft(first.id, DraftChanges(status="confirmed"), "mod", A, expected_version=1)  # type: ignore[attr-defined]
     approved, claim = store.approve_draft(first.id, "mod", A)  # type: ignore[attr-defined]
-    assert approved.state == DraftState.APPROVED and approved.claim_id == claim.id
-    assert claim.guild_id == 111 and claim.claim_date == date(2021, 5, 1)
+    assert approved.state == DraftState.APPROVED
+    assert approved.claim_id == claim.id
+    assert claim.guild_id == 111
+    assert claim.claim_date == date(2021, 5, 1)
     assert [e.action for e in store.history(claim.id, A)] == ["create", "from_draft"]
     assert store.search(["river"], A)[0].claim_id == claim.id
     with pytest.raises(Conflict, match="already approved"):
         store.approve_draft(first.id, "mod", A)  # type: ignore[attr-defined]
     rejected = store.reject_draft(second.id, "mod", A, note="  not   checkable ")  # type: ignore[attr-defined]
-    assert rejected.state == DraftState.REJECTED and rejected.decision_note == "not checkable"
+    assert rejected.state == DraftState.REJECTED
+    assert rejected.decision_note == "not checkable"
     assert store.list_drafts(A) == []  # type: ignore[attr-defined]
     assert len(store.list_drafts(OP, state=None)) == 2  # type: ignore[attr-defined]
 

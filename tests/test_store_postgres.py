@@ -66,7 +66,8 @@ def test_urls_name_a_schema_and_never_show_the_password() -> None:
     target = parse_postgres_url("postgres://bot:s3cret@db.example:5433/claims?schema=shard_a")
     assert target.schema == "shard_a"
     assert target.display == "postgresql://bot@db.example:5433/claims?schema=shard_a"
-    assert "schema" not in target.conninfo and "s3cret" in target.conninfo
+    assert "schema" not in target.conninfo
+    assert "s3cret" in target.conninfo
     assert parse_postgres_url("postgresql:///claims?host=/run/postgresql").schema == "public"
     for bad, message in [
         ("postgresql://h/claims?schema=Robert');DROP", "schema"),
@@ -81,7 +82,8 @@ def test_an_unreachable_server_is_one_clear_line() -> None:
         open_store("postgresql://bot:pw@127.0.0.1:1/claims")
     message = str(info.value)
     assert message.startswith("cannot connect to postgresql://bot@127.0.0.1:1/claims")
-    assert "pw" not in message and "\n" not in message
+    assert "pw" not in message
+    assert "\n" not in message
 
 
 def test_open_store_creates_its_schema_and_seeds_it(pg_url: str) -> None:
@@ -113,7 +115,9 @@ def test_backup_points_to_pg_dump(store: PostgresStore) -> None:
     with pytest.raises(InvalidInput) as info:
         store.backup("claims.dump")
     message = str(info.value)
-    assert "pg_dump" in message and "claims.dump" in message and "\n" not in message
+    assert "pg_dump" in message
+    assert "claims.dump" in message
+    assert "\n" not in message
 
 
 # -- search: the same tokens, counts and BM25 scores as SQLite ---------------------------------
@@ -224,13 +228,15 @@ def test_many_processes_flagging_and_editing_keep_the_rules(
         for n in range(6)
     ]  # fmt: skip
     for proc in procs:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
     outputs = [proc.communicate("go\n", timeout=120) for proc in procs]
     for proc, (_, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
     outcomes = [word for out, _ in outputs for word in out.split()]
     assert outcomes.count("flag") == 2 + 6  # alice once, bob once, each only-user once
-    assert outcomes.count("edit") == 1 and outcomes.count("edit-conflict") == 5
+    assert outcomes.count("edit") == 1
+    assert outcomes.count("edit-conflict") == 5
     flags = store.list_flags(OP)
     assert sorted(f.user_id for f in flags) == sorted(
         ["alice", "bob", *(f"only{n}" for n in range(6))]
@@ -314,7 +320,8 @@ def test_sources_are_stored_with_their_types(store: PostgresStore, pg_url: str) 
         "a",
     )  # fmt: skip
     [row] = sql(pg_url, "SELECT published, role FROM sources")
-    assert str(row["published"]) == "2025-07-05" and row["role"] == "fact_check"
+    assert str(row["published"]) == "2025-07-05"
+    assert row["role"] == "fact_check"
     assert store.get_claim(claim.id, OP).sources[0].published.isoformat() == "2025-07-05"
 
 

@@ -102,9 +102,11 @@ async def test_fifty_new_accounts_flag_a_confirmed_claim_and_the_count_does_not_
         assert (await flag(h, claim.id, user)).startswith("Thanks: flag #")  # nothing lost
     scope = Scope.guild(h.alpha.id)
     flags = h.service.list_flags(scope, claim_id=claim.id, limit=100)
-    assert len(flags) == 52 and all(f.state is FlagState.OPEN for f in flags)
+    assert len(flags) == 52
+    assert all(f.state is FlagState.OPEN for f in flags)
     held = [f for f in flags if f.held]
-    assert len(held) == 50 and all(HoldReason.NEW_ACCOUNT in f.held for f in held)
+    assert len(held) == 50
+    assert all(HoldReason.NEW_ACCOUNT in f.held for f in held)
     assert sum(HoldReason.BURST in f.held for f in held) == 50 - 3  # past 5 an hour
     assert await public_count(h) == 2  # the public count did not move
 
@@ -140,13 +142,16 @@ async def test_fifty_new_accounts_flag_a_confirmed_claim_and_the_count_does_not_
     left = h.service.list_flags(scope, claim_id=claim.id)
     assert sorted(f.user_id for f in left) == sorted(f"discord:{m['id']}" for m in (h.alice, h.bob))
     gone = h.service.list_flags(scope, state=FlagState.DISMISSED, limit=100)
-    assert len(gone) == 50 and all(f.group_dismissed for f in gone)
+    assert len(gone) == 50
+    assert all(f.group_dismissed for f in gone)
     [modlog] = await h.posts_in(h.alpha.channel("modlog"))
     assert modlog.body["embeds"][0]["author"]["name"] == "50 held flags dismissed as a group"
     [dm] = await h.dms_to(brigade[0])
-    assert "was dismissed" in dm.body["content"] and "A coordinated rush" in dm.body["content"]
+    assert "was dismissed" in dm.body["content"]
+    assert "A coordinated rush" in dm.body["content"]
     after = await h.fake.reply_of(await h.as_mod("flags"))
-    assert "⚠" not in after["content"] and len(after["embeds"]) == 2
+    assert "⚠" not in after["content"]
+    assert len(after["embeds"]) == 2
     assert await public_count(h) == 2
 
     # Flagging again after a group dismissal is kept for moderators, not counted.
@@ -180,4 +185,5 @@ async def test_in_a_dm_only_the_account_age_applies(h: Harness) -> None:
     settled = h.fake.add_user("dmsettled", created_at=utcnow() - timedelta(days=10))
     assert (await flag(h, claim.id, settled, guild=None, channel=None)).startswith("Thanks")
     [held] = h.service.list_flags(Scope(), claim_id=claim.id)
-    assert held.held == [HoldReason.NEW_ACCOUNT] and held.member_joined_at is None
+    assert held.held == [HoldReason.NEW_ACCOUNT]
+    assert held.member_joined_at is None

@@ -29,7 +29,8 @@ async def test_check_answers_with_status_claim_score_sources_and_buttons(h: Harn
     assert "(https://example.org/report)" in fields["Sources"]
     assert "uncle" in fields["Your message"]
     assert embed["footer"]["text"].endswith(f"claim {claim.id}")
-    assert "% match" not in embed["footer"]["text"] and "match " in embed["footer"]["text"]
+    assert "% match" not in embed["footer"]["text"]
+    assert "match " in embed["footer"]["text"]
     labels = [c["label"] for row in reply["components"] for c in row["components"]]
     assert labels == ["Sources", "Flag as disputed", "Not the same claim"]
 
@@ -39,7 +40,8 @@ async def test_check_without_a_match_says_so_and_shows_no_claim(h: Harness) -> N
     ix = await h.slash("check", {"text": "what a lovely afternoon for a picnic"})
     reply = await h.fake.reply_of(ix)
     assert reply["content"] == "No claim in the database matches this."
-    assert reply["embeds"] == [] and reply["components"] == []
+    assert reply["embeds"] == []
+    assert reply["components"] == []
 
 
 async def test_public_check_posts_for_everyone(h: Harness) -> None:
@@ -65,7 +67,8 @@ async def test_sources_button_lists_every_source(h: Harness) -> None:
     assert listing["flags"] & payloads.EPHEMERAL
     text = "\n".join(e["description"] for e in listing["embeds"])
     for i in range(3):
-        assert f"(https://news{i}.example/story)" in text and f"Quote {i}" in text
+        assert f"(https://news{i}.example/story)" in text
+        assert f"Quote {i}" in text
 
 
 async def test_context_menu_checks_the_target_message(h: Harness) -> None:

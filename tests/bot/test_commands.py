@@ -45,10 +45,13 @@ async def test_global_sync_payload(h: Harness) -> None:
 
     assert commands["Check claims"]["type"] == 3  # a message command
     check = _options(commands["check"])
-    assert check["text"]["required"] and check["text"]["max_length"] == 4000
-    assert not check["public"]["required"] and check["public"]["type"] == 5
+    assert check["text"]["required"]
+    assert check["text"]["max_length"] == 4000
+    assert not check["public"]["required"]
+    assert check["public"]["type"] == 5
     flag = _options(commands["flag"])
-    assert flag["claim"]["autocomplete"] and flag["reason"]["required"]
+    assert flag["claim"]["autocomplete"]
+    assert flag["reason"]["required"]
     assert not flag["evidence"]["required"]
 
     claim = _options(commands["claim"])

@@ -93,7 +93,8 @@ async def test_ingest_then_approve_makes_the_claim_matchable_at_once(
     assert parts["Why this status"] == "on the record: Ellen Ortiz said it"
     assert parts["Supporting quote"].startswith("> The Harbor Street bridge will close")
     assert parts["Supporting quote"].endswith("— Riverton Gazette")
-    assert "Riverton Gazette" in parts["Sources"] and "rivertongazette.example" in parts["Sources"]
+    assert "Riverton Gazette" in parts["Sources"]
+    assert "rivertongazette.example" in parts["Sources"]
 
     text = "the mayor said the Harbor Street bridge will close for at least eight months"
     before = await h.fake.reply_of(await h.slash("check", {"text": text}))
@@ -105,7 +106,8 @@ async def test_ingest_then_approve_makes_the_claim_matchable_at_once(
     after = await edited(h, queue, "Approved")
     [approved] = [d for d in h.service.list_drafts(Scope.guild(h.alpha.id), state=None)
                   if d.id == first.id]  # fmt: skip
-    assert approved.state is DraftState.APPROVED and approved.claim_id
+    assert approved.state is DraftState.APPROVED
+    assert approved.claim_id
     assert after["content"] == (
         f"Approved draft #{first.id}: it is now claim `{approved.claim_id}`, matched from now on."
     )
@@ -135,7 +137,8 @@ async def test_reingesting_says_so_and_a_refused_fetch_is_one_line(
         (server.url("/missing"), None),
     ]:
         answer = await h.fake.reply_of(await h.as_mod("claim ingest", {"url": url}))
-        assert answer["flags"] & payloads.EPHEMERAL and "\n" not in answer["content"]
+        assert answer["flags"] & payloads.EPHEMERAL
+        assert "\n" not in answer["content"]
         if line is not None:
             assert answer["content"] == line
         else:
@@ -180,7 +183,8 @@ async def test_edit_page_and_reject_through_the_forms(h: Harness) -> None:
     assert shown(saved)["title"].startswith("Proposed: DISPUTED")
     assert "closes in June" in shown(saved)["description"]
     changed = h.service.get_draft(first.id, Scope.guild(h.alpha.id))
-    assert changed.status.value == "disputed" and changed.claimant == first.claimant
+    assert changed.status.value == "disputed"
+    assert changed.claimant == first.claimant
 
     await press(h, saved, "Next ▶")
     await h.fake.wait_until(
@@ -206,7 +210,8 @@ async def test_edit_page_and_reject_through_the_forms(h: Harness) -> None:
     assert rejected["content"] == f"Rejected draft #{first.id}."
     assert shown(rejected)["author"]["name"] == f"Draft #{second.id} · 1 of 8 waiting"
     decided = h.service.get_draft(first.id, Scope.guild(h.alpha.id))
-    assert decided.state is DraftState.REJECTED and decided.decision_note == "Duplicate of #2"
+    assert decided.state is DraftState.REJECTED
+    assert decided.decision_note == "Duplicate of #2"
     [post] = await h.posts_in(modlog)
     assert post.body["embeds"][0]["author"]["name"] == f"Draft #{first.id} rejected"
     assert fields(post.body["embeds"][0])["Note"] == "Duplicate of #2"
@@ -219,7 +224,8 @@ async def test_servers_see_only_their_drafts_and_only_the_owner_sees_global_ones
     [beta_first, *_] = ingest_here(h, Scope.guild(h.beta.id))
 
     empty = await h.fake.reply_of(await h.as_mod("drafts"))
-    assert empty["content"] == "No drafts are waiting for review." and not empty["embeds"]
+    assert empty["content"] == "No drafts are waiting for review."
+    assert not empty["embeds"]
 
     beta_queue = await h.fake.reply_of(await h.as_mod("drafts", guild=h.beta))
     assert shown(beta_queue)["author"]["name"] == f"Draft #{beta_first.id} · 1 of 9 waiting"

@@ -78,7 +78,8 @@ async def test_mentions_and_the_context_menu_show_them_passive_listening_never_a
     menu = await h.fake.reply_of(
         await h.fake.message_command("Check claims", target, guild=h.alpha, user=h.alice)
     )
-    assert menu["flags"] & payloads.EPHEMERAL and external_of(menu)
+    assert menu["flags"] & payloads.EPHEMERAL
+    assert external_of(menu)
     asked = len(api.requests)
 
     _, outcome = await h.say(h.alpha, "general", h.bob, UNKNOWN)  # unasked, in a listening channel
@@ -100,5 +101,6 @@ async def test_an_unavailable_api_is_a_note_not_a_failure(h: Harness, api: FakeF
 async def test_off_by_default(make_harness: MakeHarness, api: FakeFactCheck) -> None:
     h = await make_harness(fetch_policy=loopback_policy())
     reply = await h.fake.reply_of(await h.slash("check", {"text": UNKNOWN}))
-    assert reply["content"] == "No claim in the database matches this." and not reply["embeds"]
+    assert reply["content"] == "No claim in the database matches this."
+    assert not reply["embeds"]
     assert api.requests == []

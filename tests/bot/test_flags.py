@@ -166,7 +166,8 @@ async def test_dismiss_keeps_the_status_and_a_failed_dm_is_recorded(h: Harness) 
         f"Flag #{flag_id} dismissed; the claim is False. 1 flagger will be told by DM."
     )
     [flag] = h.service.list_flags(Scope.guild(h.alpha.id), state=None, claim_id=claim.id)
-    assert flag.state is FlagState.DISMISSED and flag.resolution_note == "No evidence given"
+    assert flag.state is FlagState.DISMISSED
+    assert flag.resolution_note == "No evidence given"
     [failed] = await h.fake.wait_until(
         lambda: h.service.list_notifications(state=DeliveryState.FAILED), what="a failed DM"
     )
@@ -213,7 +214,8 @@ async def test_not_the_same_claim_keeps_the_text_with_the_compact_style(h: Harne
     reply = await _checked(h, said)
     buttons = [c for row in reply["components"] for c in row["components"]]
     [carried] = [b["custom_id"] for b in buttons if b["label"] == "Not the same claim"]
-    assert len(carried) == 100 and carried.endswith("…")
+    assert len(carried) == 100
+    assert carried.endswith("…")
     await h.fake.reply_of(
         await h.fake.click(reply, "Not the same claim", user=h.alice, guild=h.alpha)
     )
@@ -254,7 +256,8 @@ async def test_the_review_queue_pages_beyond_the_first_flags(h: Harness) -> None
 
     assert page() == ("10 open flags; showing 1–4.", [f.id for f in flags[:4]])
     labels = [c["label"] for row in queue["components"] for c in row["components"]]
-    assert labels[-2:] == ["◀ Previous", "Next ▶"] and len(queue["components"]) == 5
+    assert labels[-2:] == ["◀ Previous", "Next ▶"]
+    assert len(queue["components"]) == 5
 
     await h.fake.click(h.fake.messages[int(queue["id"])], "Next ▶", **mod)
     await h.fake.wait_until(lambda: page()[0] == "10 open flags; showing 5–8.", what="page 2")
@@ -263,7 +266,8 @@ async def test_the_review_queue_pages_beyond_the_first_flags(h: Harness) -> None
     assert page()[1] == [f.id for f in flags[8:]]
     last = h.fake.messages[int(queue["id"])]
     next_button = [c for row in last["components"] for c in row["components"]][-1]
-    assert next_button["label"] == "Next ▶" and next_button["disabled"]
+    assert next_button["label"] == "Next ▶"
+    assert next_button["disabled"]
 
     click = await h.fake.click(last, f"Uphold #{flags[9].id}", **mod)  # from a later page
     assert (await h.fake.modal_of(click))["title"] == f"Uphold flag #{flags[9].id}"

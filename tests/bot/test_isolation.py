@@ -25,7 +25,8 @@ async def test_a_servers_claim_is_matched_only_there(h: Harness) -> None:
     _, outcome = await h.say(h.alpha, "general", h.alice, LOCAL)
     assert outcome == Outcome.REPLIED
     message, outcome = await h.say(h.beta, "general", h.alice, LOCAL)
-    assert outcome == Outcome.NO_MATCH and h.replies_to(message) == []
+    assert outcome == Outcome.NO_MATCH
+    assert h.replies_to(message) == []
 
 
 async def test_another_server_cannot_see_change_or_flag_the_claim(h: Harness) -> None:
@@ -58,7 +59,8 @@ async def test_flag_queues_and_settings_are_per_server(h: Harness) -> None:
     beta_queue = await h.fake.reply_of(
         await h.slash("flags", guild=h.beta, user=h.mod, permissions=MOD)
     )
-    assert beta_queue["content"] == "No open flags." and beta_queue["embeds"] == []
+    assert beta_queue["content"] == "No open flags."
+    assert beta_queue["embeds"] == []
 
     await h.fake.reply_of(await h.as_mod("claimbot listen", {"state": "on"}))
     assert h.service.get_settings(h.alpha.id).listen_channel_ids == [h.alpha.channel("general")]

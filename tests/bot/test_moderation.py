@@ -46,7 +46,8 @@ async def test_claim_add_through_the_modal_belongs_to_this_server(h: Harness) ->
     assert done["flags"] & payloads.EPHEMERAL
     assert done["embeds"][0]["author"]["name"] == "Claim added"
     [claim] = h.service.list_claims(Scope.guild(h.alpha.id), contains="Zurich")
-    assert claim.guild_id == h.alpha.id and claim.status is Status.FALSE
+    assert claim.guild_id == h.alpha.id
+    assert claim.status is Status.FALSE
     assert claim.created_by == f"discord:{h.mod['id']}"
     [source] = claim.sources
     assert (str(source.url), source.publisher, source.quote) == (
@@ -87,7 +88,8 @@ async def test_claim_edit_through_a_prefilled_modal(h: Harness) -> None:
     opened = await h.as_mod("claim edit", {"claim": claim.id})
     modal = await h.fake.modal_of(opened)
     prefilled = {c["label"]: c["component"].get("value") for c in modal["components"]}
-    assert prefilled["Claim"] == SHARK and prefilled["Why this status"] == "A joke."
+    assert prefilled["Claim"] == SHARK
+    assert prefilled["Why this status"] == "A joke."
     done = await h.fake.reply_of(
         await h.fake.submit_modal(
             opened,
@@ -102,7 +104,8 @@ async def test_claim_edit_through_a_prefilled_modal(h: Harness) -> None:
     )
     assert done["embeds"][0]["author"]["name"] == "Claim edited"
     edited = h.service.get_claim(claim.id, Scope.guild(h.alpha.id))
-    assert edited.text.endswith("on April 1st") and edited.claimant == "Swiss railways"
+    assert edited.text.endswith("on April 1st")
+    assert edited.claimant == "Swiss railways"
     assert edited.version == claim.version + 1
 
 
@@ -181,7 +184,8 @@ async def test_non_moderator_is_refused_in_code(h: Harness) -> None:
         assert reply["content"] == (
             "You need the Manage Messages permission or this server's moderator role."
         ), command
-        assert reply["flags"] & payloads.EPHEMERAL and ix.modal is None
+        assert reply["flags"] & payloads.EPHEMERAL
+        assert ix.modal is None
     assert h.service.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.FALSE
 
 
@@ -228,7 +232,8 @@ async def test_seeded_global_claims_cannot_be_changed_from_a_server(h: Harness) 
 async def test_status_and_owner_only_sync(h: Harness) -> None:
     status = await h.fake.reply_of(await h.as_mod("claimbot status"))
     text = status["embeds"][0]["description"]
-    assert "**Claims visible here** " in text and "**Message content intent** on" in text
+    assert "**Claims visible here** " in text
+    assert "**Message content intent** on" in text
     puts = len(h.fake.requests_to("PUT", rf"/applications/{h.fake.app_id}/commands"))
 
     refused = await h.fake.reply_of(await h.as_mod("claimbot sync"))

@@ -62,10 +62,12 @@ async def test_a_status_change_made_from_the_cli_reaches_the_flagger(h: Harness)
     assert text.startswith(
         "**claimbot** · Alpha\nA claim you flagged changed from Unverified to False"
     )
-    assert "\\*\\*microchips\\*\\*" in text and "@\u200beveryone" in text  # shown, never active
+    assert "\\*\\*microchips\\*\\*" in text
+    assert "@\u200beveryone" in text
     assert dm.body["allowed_mentions"] == {"parse": []}
     [sent] = h.store.list_notifications()
-    assert sent.state is DeliveryState.DELIVERED and sent.claimed_by.startswith("bot:")
+    assert sent.state is DeliveryState.DELIVERED
+    assert sent.claimed_by.startswith("bot:")
 
 
 async def test_closed_dms_are_recorded_as_failed_and_never_retried(h: Harness) -> None:
@@ -117,7 +119,8 @@ async def test_the_drain_loop_prunes_delivered_dms_past_their_retention(h: Harne
         return rows if len(rows) == 1 else None
 
     [kept] = await h.fake.wait_until(pruned, what="the old DM to be pruned")
-    assert kept.user_id == f"discord:{h.bob['id']}" and kept.state is DeliveryState.DELIVERED
+    assert kept.user_id == f"discord:{h.bob['id']}"
+    assert kept.state is DeliveryState.DELIVERED
 
 
 async def test_two_bot_processes_never_send_the_same_dm_twice(h: Harness) -> None:
@@ -165,7 +168,8 @@ async def test_a_shard_delivers_only_for_the_guilds_it_owns(
             channel = fake.dm_channel_id(users[name])
             await fake.wait_until(lambda c=channel: fake.messages_in(c), what=f"{name}'s DM")
         [waiting] = claim_store.list_notifications(state=DeliveryState.PENDING)
-        assert waiting.user_id == f"discord:{users['odd']['id']}" and waiting.guild_id == odd.id
+        assert waiting.user_id == f"discord:{users['odd']['id']}"
+        assert waiting.guild_id == odd.id
         assert not fake.messages_in(fake.dm_channel_id(users["odd"]))
     finally:
         await stop_bot(bot)

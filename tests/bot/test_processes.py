@@ -275,4 +275,5 @@ async def test_a_wrong_shard_layout_is_one_line_before_connecting(
     _, err = await asyncio.wait_for(proc.communicate(), START_DEADLINE)
     assert proc.returncode == 2
     assert err.decode() == f"error: invalid setting discord.shard_ids: {line}\n"
-    assert not fake.requests and not (tmp_path / "c.db").exists()
+    assert not fake.requests
+    assert not (tmp_path / "c.db").exists()

@@ -44,7 +44,8 @@ def test_escape_defuses_markup_links_and_mentions_and_round_trips() -> None:
     )
     escaped = escape(text)
     assert "[https" not in escaped.replace("\\[https", "")
-    assert "@everyone" not in escaped and "<@&123456789012345678>" not in escaped
+    assert "@everyone" not in escaped
+    assert "<@&123456789012345678>" not in escaped
     assert escaped.startswith("\\*\\*bold\\*\\*")
     assert "\n\\> quote" in escaped
     assert escape("1. first\n- second") == "1\\. first\n\\- second"
@@ -76,7 +77,8 @@ def test_link_shows_the_real_host_and_keeps_the_url_intact() -> None:
     shown = link("WHO", "https://evil.example/a_(b) c")
     assert shown == "[WHO](https://evil.example/a_%28b%29%20c) (evil.example)"
     long = link("Paper", "https://x.example/" + "a" * 600)
-    assert "](" not in long and "link too long" in long
+    assert "](" not in long
+    assert "link too long" in long
 
 
 def test_many_matches_are_capped_at_five_and_fit_one_message() -> None:
@@ -94,7 +96,8 @@ def test_many_matches_are_capped_at_five_and_fit_one_message() -> None:
         related = [Match(claim=_claim(f"Related {i}"), score=0.4, tier=Tier.RELATED)]
         results.append(SegmentResult(segment="s" * 4000, match=match, related=related))
     reply = render.check_reply(CheckResult(input="...", results=results))
-    assert len(reply.embeds) == 5 and len(reply.claim_ids) == 5
+    assert len(reply.embeds) == 5
+    assert len(reply.claim_ids) == 5
     assert reply.content.startswith("7 more matching claims not shown")
     assert embed_problems(_as_dicts(reply.for_asker())) == []
     fields = {f.name: f.value for f in reply.embeds[0].fields}
@@ -187,7 +190,8 @@ def test_the_queue_page_with_brigade_lines_fits_and_escapes() -> None:
         patterns=[(found[c.id], c) for c in claims],
         rules=FlagSettings(),
     )
-    assert len(note) <= CONTENT_MAX and embed_problems(_as_dicts(embeds)) == []
+    assert len(note) <= CONTENT_MAX
+    assert embed_problems(_as_dicts(embeds)) == []
     assert "\\*\\*Loud\\*\\* @\u200beveryone" in note  # shown literally, never pinging
     assert "300 open disputes, 300 of them in 5 minutes" in note
     fields = {f.name: f.value for f in embeds[0].fields}

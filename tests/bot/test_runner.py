@@ -78,7 +78,8 @@ async def test_run_connects_syncs_answers_and_stops_on_sigterm(
             process.send_signal(signal.SIGTERM)
     status, out, err = await _finish(process)
     assert (status, err) == (0, "")
-    assert "event=starting" in out and "event=check via=slash" in out
+    assert "event=starting" in out
+    assert "event=check via=slash" in out
     assert out.rstrip().endswith("event=stopped")
     assert fake.token not in out
     for line in out.splitlines():
@@ -146,6 +147,7 @@ async def test_discord_out_of_reach_is_one_line_and_no_traceback(tmp_path: Path)
     status, out, err = await _finish(await _start("run", env, tmp_path))
     assert status == 1
     [line] = err.splitlines()
-    assert line.startswith("error: cannot reach Discord (") and "check the network" in line
+    assert line.startswith("error: cannot reach Discord (")
+    assert "check the network" in line
     assert "Traceback" not in out + err
     assert all(len(logged) < 500 for logged in out.splitlines())

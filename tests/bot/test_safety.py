@@ -59,7 +59,8 @@ async def test_nothing_the_bot_sends_can_ping(h: Harness) -> None:
     assert {"POST /channels", "POST callback", "POST followup"} <= routes
     for body in bodies:  # and the text itself is defused, for clients that render it
         text = str(body.get("embeds")) + (body.get("content") or "")
-        assert "@everyone" not in text and "@here" not in text
+        assert "@everyone" not in text
+        assert "@here" not in text
         assert "<@&123456789012345678>" not in text
 
 

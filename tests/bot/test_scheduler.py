@@ -49,11 +49,13 @@ async def test_asked_checks_overtake_waiting_passive_ones(busy: Gate) -> None:
     await asyncio.sleep(0)  # the passive check queues first
     asked = asyncio.create_task(scheduler.run(record, "asked", asked=True))
     await asyncio.sleep(0)
-    assert scheduler.stats().waiting_asked == 1 and scheduler.stats().waiting_passive == 1
+    assert scheduler.stats().waiting_asked == 1
+    assert scheduler.stats().waiting_passive == 1
     busy.opened.set()
     assert await asyncio.gather(blocker, passive, asked) == ["blocker", "passive", "asked"]
     assert order == ["asked", "passive"]
-    assert scheduler.stats().completed == 3 and scheduler.stats().running == 0
+    assert scheduler.stats().completed == 3
+    assert scheduler.stats().running == 0
     scheduler.close()
 
 

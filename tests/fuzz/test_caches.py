@@ -71,7 +71,8 @@ def test_ttl_cache(ops: list[tuple[str, str, int]], max_items: int, ttl: float) 
             found = cache.get(key)
             expires, kept = stored.get(key, (0.0, None))
             if found is not None:  # evicted early is allowed (the bound); a wrong value is not
-                assert found == kept and now[0] < expires
+                assert found == kept
+                assert now[0] < expires
             elif key in stored and now[0] >= expires:
                 del stored[key]
         assert len(cache._items) <= max_items

@@ -46,7 +46,8 @@ def _check(service: ClaimService, text: str, scope: Scope) -> None:
     try:
         result = service.check(text, scope)
     except ClaimbotError as exc:  # e.g. an empty message: said in one line
-        assert str(exc) and "\n" not in str(exc)
+        assert str(exc)
+        assert "\n" not in str(exc)
         return
     reply = check_reply(result)
     embeds = [embed.to_dict() for embed in reply.embeds]

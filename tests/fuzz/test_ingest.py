@@ -62,7 +62,8 @@ def _ingest(service: ClaimService, files: dict[str, bytes]) -> None:
     try:
         service.ingest_file(str(folder / next(iter(files))), "cli:fuzz", Scope.everything())
     except ClaimbotError as exc:
-        assert str(exc) and "\n" not in str(exc), str(exc)
+        assert str(exc)
+        assert "\n" not in str(exc), str(exc)
         assert _written(service) == before  # nothing half-stored
 
 

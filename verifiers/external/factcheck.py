@@ -119,7 +119,8 @@ def parse_claims(data: Any) -> list[VerifierResult]:
             if not isinstance(review, dict):
                 continue
             rating = " ".join(str(review.get("textualRating") or "").split())
-            publisher = review.get("publisher") if isinstance(review.get("publisher"), dict) else {}
+            given = review.get("publisher")
+            publisher: dict[str, Any] = given if isinstance(given, dict) else {}
             url = str(review.get("url") or "")
             results.append(
                 VerifierResult(

@@ -85,7 +85,8 @@ def extract_html(html: str, url: str | None = None) -> Article:
         deduplicate=False,  # trafilatura dedups across calls: a second read would lose text
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    meta: dict[str, Any] = doc.as_dict() if doc is not None else {}
+    # trafilatura gives a Document (or, asked to, a dict): either way its fields as a dict.
+    meta: dict[str, Any] = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
     title = _clean(graph.name(node.get("headline")) or meta.get("title") or "")
     publisher = (
         graph.name(node.get("publisher"))

@@ -411,24 +411,24 @@ def _on_record(sentence: str, names: NameIndex, last: Statement | None) -> State
         if speaker is None:
             return None
         rest = m.group("rest")
-        content = None
+        reported: str | None = None
         that = _THAT.match(rest)
         verb = m.group("v").lower()
         if verb in _SAY and that:
-            content = _finish(_sentence_case(rest[that.end() :]))
+            reported = _finish(_sentence_case(rest[that.end() :]))
         elif (
             verb in {"said", "says"}
             and rest.split(" ", 2)[1:2]
             and (rest.split()[0].lower() in _LOWER_START)
         ):
-            content = _finish(_sentence_case(rest))
+            reported = _finish(_sentence_case(rest))
         claim = sentence[len(m.group("lead") or "") :] if m.group("lead") else sentence
         return Statement(
             sentence,
             Sourcing.ON_RECORD,
             _finish(_sentence_case(claim)),
             speaker=speaker,
-            content=content,
+            content=reported,
         )
     return None
 

@@ -167,5 +167,5 @@ class DraftStore(ABC):
 def draft_store(store: object) -> DraftStore:
     """The store's drafts, or a one-line error for a backend that has none."""
     if not isinstance(store, DraftStore):
-        raise ConfigError("this database backend does not support drafts yet")
+        raise ConfigError("this database backend keeps no drafts")
     return store

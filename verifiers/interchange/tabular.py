@@ -97,7 +97,7 @@ def normal_name(name: str) -> str:
 
 
 _CANONICAL: dict[str, str | None] = {  # matched name -> column (None: accepted, not imported)
-    **{name: None for name in EXPORT_ONLY},
+    **dict.fromkeys(EXPORT_ONLY),
     **{alias: name for name, column in COLUMNS.items() for alias in (name, *column.aliases)},
 }
 _SOURCE_KEYS: dict[str, str] = {  # a key of a `sources` object -> the Source field it fills

@@ -479,8 +479,10 @@ def _parties(text_words: list[str], runs: list[tuple[str, ...]]) -> list[tuple[i
         for run in runs
         if (at := position(text_words, run)) is not None and _party(text_words, at, run)
     )
-    seen: set[str] = set()
-    return [(at, name) for at, name in placed if not (name in seen or seen.add(name))]
+    first_at: dict[str, int] = {}
+    for at, name in placed:  # in order of appearance: a name's first place is kept
+        first_at.setdefault(name, at)
+    return [(at, name) for name, at in first_at.items()]
 
 
 def _next_content(text_words: list[str], start: int) -> str | None:

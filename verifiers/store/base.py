@@ -1,4 +1,4 @@
-"""The one store interface every backend implements (SQLite now, PostgreSQL later).
+"""The one store interface every backend implements (SQLite and PostgreSQL).
 
 Rules every backend keeps, so that adapters never re-implement them:
 - every write is one transaction: a failure leaves nothing half-written;

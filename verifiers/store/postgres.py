@@ -122,8 +122,11 @@ class PostgresStore(PostgresBase, RelationalStore):
             return
         try:
             with self._write() as conn:
-                if conn.execute("SELECT pg_try_advisory_xact_lock(hashtext('claimbot.totals'),"
-                                " hashtext(current_schema())) AS ok").fetchone()["ok"]:  # fmt: skip
+                locked = conn.execute(
+                    "SELECT pg_try_advisory_xact_lock(hashtext('claimbot.totals'),"
+                    " hashtext(current_schema())) AS ok"
+                ).fetchone()
+                if locked is not None and locked["ok"]:
                     conn.execute(FOLD_TOTALS)
                     conn.execute(FOLD_TERM_DOCS)
         except ClaimbotError as exc:  # the write itself is committed; folding can wait
@@ -210,6 +213,7 @@ class PostgresStore(PostgresBase, RelationalStore):
             "SELECT coalesce(sum(docs), 0) AS docs, coalesce(sum(tokens), 0) AS tokens"
             " FROM search_totals"
         ).fetchone()
+        assert row is not None  # an aggregate returns one row
         return int(row["docs"]), int(row["tokens"])
 
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:

@@ -28,6 +28,7 @@ RETRY_SECONDS = 1.0
 
 def channel_for(conn: psycopg.Connection[Any], schema: str) -> str:
     row = conn.execute("SELECT claimbot_channel(%s) AS channel", (schema,)).fetchone()
+    assert row is not None  # a function call returns one row
     return str(row["channel"] if isinstance(row, dict) else row[0])
 
 

@@ -119,7 +119,7 @@ class SqliteStore(SqliteBase, RelationalStore):
         assert first is not None
         pks = list(range(first["pk"], first["pk"] + len(rows)))
         claim_rows = []
-        source_rows = []
+        source_rows: list[tuple[Any, ...]] = []
         for pk, (claim_id, fields, hash_) in zip(pks, rows, strict=True):
             claim_rows.append(
                 (
@@ -186,7 +186,7 @@ class SqliteStore(SqliteBase, RelationalStore):
         """Documents per term. Plain ASCII words are read from the fts5vocab table; anything
         else (accents, punctuation, several words) is counted through the index itself, so
         that it is tokenized exactly as the claims were."""
-        result = {term: 0 for term in terms}
+        result = dict.fromkeys(terms, 0)
         simple = {t: t.strip().lower() for t in result if plain_word(t.strip())}
         with self._reading() as db:
             tokens = sorted(set(simple.values()))

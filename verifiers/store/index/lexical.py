@@ -394,7 +394,7 @@ class LexicalIndex:
             hits = [
                 hit
                 for hit, guild in zip(found, guilds, strict=True)
-                if scope.can_see(guild or None)
+                if scope.can_see(int(guild) if guild else None)
             ]
             if len(hits) < limit and len(found) == fetch:
                 hits = searcher.search(_query(words, scope), limit, count=False).hits
@@ -431,6 +431,6 @@ def _query(words: list[str], scope: Scope | None = None) -> tantivy.Query:
 
 def _candidate(searcher: tantivy.Searcher, score: float, address: tantivy.DocAddress) -> Candidate:
     doc = searcher.doc(address)
-    text = bytes(doc.get_first("shown_text")).decode("utf-8")
-    summary = bytes(doc.get_first("shown_summary")).decode("utf-8")
+    text = bytes(doc.get_first("shown_text") or b"").decode("utf-8")
+    summary = bytes(doc.get_first("shown_summary") or b"").decode("utf-8")
     return Candidate(str(doc.get_first("id")), float(score), text, summary)

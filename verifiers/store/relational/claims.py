@@ -100,8 +100,8 @@ class ClaimRecords(RelationalBase):
                 known = {(r["guild"], r["external_id"]) for r in found}
                 fresh = [f for f in batch if (f.guild_id or 0, f.external_id) not in known]
                 if fresh:  # their external ids were looked up just above
-                    items = [(None, f, None) for f in fresh]
-                    self._insert_claims(db, items, actor, external_ids_checked=True)
+                    new: list[NewClaim] = [(None, f, None) for f in fresh]
+                    self._insert_claims(db, new, actor, external_ids_checked=True)
                 added, skipped = added + len(fresh), skipped + len(batch) - len(fresh)
         if added:
             self._wrote()

@@ -95,8 +95,8 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
         at = db.dialect.now()
         search: dict[str, Any] = {}
         if "text" in changed or "summary" in changed:
-            text = changed.get("text", row["text"])
-            search = self._search_columns(text, changed.get("summary", row["summary"]))
+            text = str(changed.get("text", row["text"]))
+            search = self._search_columns(text, str(changed.get("summary", row["summary"])))
         columns = {**changed, **(extra or {}), **search, "updated_at": at, "updated_by": actor}
         assert set(columns) <= {*SEEDED, *search, "seed_hash", "updated_at", "updated_by"}
         sets = ", ".join(f"{name} = ?" for name in columns)
