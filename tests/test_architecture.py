@@ -49,8 +49,6 @@ TANGLES = {
     frozenset({"verifiers.evaluation.runner", "verifiers.matching.crossfit",
                "verifiers.matching.finetune", "verifiers.matching.fit",
                "verifiers.matching.rerank_train"}),
-    frozenset({"bot.cogs.flags.queue", "bot.cogs.flags.review"}),
-    frozenset({"bot.cogs.drafts.buttons", "bot.cogs.drafts.modals"}),
 }  # fmt: skip
 
 

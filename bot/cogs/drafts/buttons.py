@@ -18,6 +18,7 @@ from discord.utils import MISSING
 
 from bot import notify, render
 from bot.cogs.drafts.embeds import draft_embed
+from bot.cogs.drafts.modals import EditDraftModal, RejectDraftModal
 from bot.cogs.drafts.queue import QUEUE_LIMIT, draft_scope, pending, position
 from bot.identity import actor
 from bot.permissions import require_moderator
@@ -109,17 +110,15 @@ class DraftButton(
         return cls(match["action"], int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        from bot.cogs.drafts.modals import EditDraftModal, RejectDraftModal
-
         async with guarded(interaction):
             await require_moderator(interaction)
             scope = await draft_scope(interaction, self.draft_id)
             bot = interaction.client
             if self.action == "edit":
                 draft = await bot.core(bot.service.get_draft, self.draft_id, scope)
-                await interaction.response.send_modal(EditDraftModal(draft))
+                await interaction.response.send_modal(EditDraftModal(draft, show))
             elif self.action == "no":
-                await interaction.response.send_modal(RejectDraftModal(self.draft_id))
+                await interaction.response.send_modal(RejectDraftModal(self.draft_id, show))
             else:
                 await interaction.response.defer()
                 claim = await bot.core(

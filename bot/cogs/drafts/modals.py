@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import discord
 from discord import ui
 
 from bot import notify
-from bot.cogs.drafts.buttons import show
 from bot.cogs.drafts.embeds import rejected_embed
 from bot.cogs.drafts.queue import draft_scope
 from bot.forms import optional
@@ -21,6 +20,15 @@ from verifiers.validation import build
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
+
+
+class ShowPage(Protocol):
+    """Shows the queue's page at a draft again, with a note (the queue's `show`, handed in so
+    that the forms need not import the views that open them)."""
+
+    async def __call__(
+        self, interaction: discord.Interaction[ClaimBot], *, at: int, note: str, edit: bool
+    ) -> None: ...
 
 
 def _text(
@@ -38,9 +46,10 @@ def _text(
 class EditDraftModal(ui.Modal):
     """Prefilled with the draft; saves only the fields the moderator changed."""
 
-    def __init__(self, draft: Draft) -> None:
+    def __init__(self, draft: Draft, show: ShowPage) -> None:
         super().__init__(title=f"Edit draft #{draft.id}", timeout=1800)
         self.draft = draft
+        self.show = show  # the queue shows the page again once saved
         self.text = _text(custom_id="text", default=draft.text)
         self.text.required, self.text.min_length = True, 3
         self.status: ui.Select[EditDraftModal] = ui.Select(
@@ -94,13 +103,14 @@ class EditDraftModal(ui.Modal):
                     bot.service.edit_draft, self.draft.id, changes, actor(interaction.user), scope
                 )
                 note = f"Saved draft #{self.draft.id}."
-            await show(interaction, at=self.draft.id, note=note, edit=True)
+            await self.show(interaction, at=self.draft.id, note=note, edit=True)
 
 
 class RejectDraftModal(ui.Modal):
-    def __init__(self, draft_id: int) -> None:
+    def __init__(self, draft_id: int, show: ShowPage) -> None:
         super().__init__(title=f"Reject draft #{draft_id}", timeout=900)
         self.draft_id = draft_id
+        self.show = show
         self.note = _text(custom_id="note", default=None, max_length=1000)
         self.add_item(ui.Label(text="Why reject it? (kept on record)", component=self.note))
 
@@ -113,7 +123,7 @@ class RejectDraftModal(ui.Modal):
             who = actor(interaction.user)
             note = self.note.value.strip()
             draft = await bot.core(bot.service.reject_draft, self.draft_id, who, scope, note)
-            await show(
+            await self.show(
                 interaction, at=self.draft_id, note=f"Rejected draft #{draft.id}.", edit=True
             )
             embed = rejected_embed(draft, by=who, note=note)

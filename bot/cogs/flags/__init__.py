@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.cogs.flags.cog import FlagsCog
-from bot.cogs.flags.review import GroupDismissButton, PageButton, ResolveButton
+from bot.cogs.flags.queue import PageButton
+from bot.cogs.flags.review import GroupDismissButton, ResolveButton
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot

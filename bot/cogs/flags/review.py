@@ -4,7 +4,6 @@ why."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -14,22 +13,17 @@ from bot import notify, render
 from bot.identity import actor, scope_for
 from bot.permissions import require_moderator
 from bot.replies import guarded, send_ephemeral, thinking
-from bot.text import truncate
 from verifiers.models import Status
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
 
-PAGE = "cb:flags:"
 GROUP = "cb:gdis:"
-ROW_WIDTH = 5  # buttons in a row (Discord's limit)
-BUTTON_LABEL_MAX = 80
 VERDICTS = {  # custom_id verb: (label, style, upheld)
     "uphold": ("Uphold", discord.ButtonStyle.success, True),
     "dismiss": ("Dismiss", discord.ButtonStyle.secondary, False),
 }
 KEEP_STATUS = "keep"
-PAGE_SIZE = 4  # flags per page: a row of buttons each, and one row to page (Discord allows 5)
 
 
 class ResolveButton(
@@ -56,41 +50,6 @@ class ResolveButton(
         async with guarded(interaction):
             await require_moderator(interaction)
             await interaction.response.send_modal(ResolveModal(self.flag_id, upheld=self.upheld))
-
-
-class PageButton(
-    ui.DynamicItem[ui.Button[Any]], template=re.escape(PAGE) + r"(?P<move>prev|next):(?P<id>\d+)"
-):
-    """◀ / ▶ through the queue: the page before the flag `id`, or after it."""
-
-    def __init__(self, move: str, flag_id: int, *, disabled: bool = False) -> None:
-        super().__init__(
-            ui.Button(
-                label="◀ Previous" if move == "prev" else "Next ▶",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"{PAGE}{move}:{flag_id}",
-                disabled=disabled,
-            )
-        )
-        self.move = move
-        self.flag_id = flag_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> PageButton:
-        return cls(match["move"], int(match["id"]))
-
-    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        from bot.cogs.flags.queue import show_flags  # the queue shows these buttons
-
-        async with guarded(interaction):
-            await require_moderator(interaction)
-            await interaction.response.defer()
-            if self.move == "next":
-                await show_flags(interaction, after=self.flag_id, edit=True)
-            else:
-                await show_flags(interaction, before=self.flag_id, edit=True)
 
 
 class GroupDismissButton(
@@ -120,39 +79,6 @@ class GroupDismissButton(
         async with guarded(interaction):
             await require_moderator(interaction)
             await interaction.response.send_modal(GroupDismissModal(self.claim_id, self.up_to))
-
-
-def review_view(
-    flag_ids: list[int],
-    *,
-    has_prev: bool = False,
-    has_next: bool = False,
-    groups: Sequence[tuple[str, int, int]] = (),
-) -> ui.View | None:
-    """A row of Uphold / Dismiss per flag, and a last row to page when there are more and to
-    dismiss each claim's held flags as a group (`groups`: claim id, how many held, the newest
-    held flag's id), most held first, as many as the row holds."""
-    view = ui.View(timeout=None)
-    for row, flag_id in enumerate(flag_ids[:PAGE_SIZE]):
-        for item in (ResolveButton(verb, flag_id) for verb in VERDICTS):
-            item.item.row = row
-            view.add_item(item)
-    last_row: list[ui.Item[Any]] = []
-    if flag_ids and (has_prev or has_next):
-        for move, flag_id, enabled in (
-            ("prev", flag_ids[0], has_prev),
-            ("next", flag_ids[-1], has_next),
-        ):
-            last_row.append(PageButton(move, flag_id, disabled=not enabled))
-    for claim_id, held, up_to in sorted(groups, key=lambda g: -g[1]):
-        if len(last_row) == ROW_WIDTH:
-            break
-        label = truncate(f"Dismiss {held} held · {claim_id}", BUTTON_LABEL_MAX)
-        last_row.append(GroupDismissButton(claim_id, up_to, label))
-    for item in last_row:
-        item.item.row = PAGE_SIZE  # type: ignore[attr-defined]
-        view.add_item(item)
-    return view if view.children else None
 
 
 class ResolveModal(ui.Modal):
