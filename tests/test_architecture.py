@@ -44,8 +44,6 @@ def test_adapters_do_not_import_each_other() -> None:
 # Import circles still to untangle (each a set of modules importing one another, directly or
 # not, at any depth of the code): this list may only shrink, and a new circle fails the test.
 TANGLES = {
-    frozenset({"verifiers.store", "verifiers.store.postgres", "verifiers.store.postgres_db",
-               "verifiers.store.postgres_listen"}),
     frozenset({"verifiers.evaluation.runner", "verifiers.matching.crossfit",
                "verifiers.matching.finetune", "verifiers.matching.fit",
                "verifiers.matching.rerank_train"}),

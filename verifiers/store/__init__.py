@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import yoyo
@@ -19,6 +17,7 @@ from verifiers.store.base import (
     SeedReport,
     Store,
 )
+from verifiers.store.urls import is_postgres_url, sqlite_path
 
 __all__ = [
     "ChangeCallback",
@@ -33,40 +32,10 @@ __all__ = [
     "migrate",
     "migration_status",
     "open_store",
+    "sqlite_path",
 ]
 
 log = logging.getLogger(__name__)
-
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
-
-
-def sqlite_path(url: str) -> Path:
-    """The file a SQLite URL names: a plain path, or `sqlite:///relative` / `sqlite:////absolute`."""
-    text = url.strip()
-    if not text:
-        raise ConfigError("database.url is empty: give a SQLite file path")
-    if text.startswith("sqlite:///"):
-        text = text[len("sqlite:///") :]
-    elif text.startswith("sqlite:"):
-        raise ConfigError(f"cannot read database URL {url!r}: write sqlite:///path/to/file.db")
-    elif match := _SCHEME.match(text):
-        scheme = match.group(1).lower()
-        raise ConfigError(
-            f"unsupported database URL scheme {scheme!r}:"
-            " use a SQLite file path or a postgresql:// URL"
-        )
-    if not text or text == ":memory:" or text.startswith("file:"):
-        raise ConfigError(f"database.url {url!r} must name a SQLite file on disk")
-    return Path(text).expanduser()
-
-
-POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
-
-
-def is_postgres_url(url: str) -> bool:
-    """Whether `url` names a PostgreSQL database (anything else is taken as a SQLite path)."""
-    match = _SCHEME.match(url.strip())
-    return match is not None and match.group(1).lower() in POSTGRES_SCHEMES
 
 
 def _postgres() -> Any:

@@ -33,10 +33,10 @@ from verifiers.errors import (
     Conflict,
     InvalidInput,
 )
-from verifiers.store import POSTGRES_SCHEMES
 from verifiers.store.base import MigrationStatus
 from verifiers.store.relational.migrating import apply_pending, foreign, status_of
 from verifiers.store.relational.values import BUSY_MESSAGE, short
+from verifiers.store.urls import POSTGRES_SCHEMES
 
 log = logging.getLogger(__name__)
 
