@@ -15,15 +15,12 @@ from tests.conftest import make_fields
 from tests.test_fetch_support import LocalServer, loopback_policy, send
 from verifiers.config import FactCheckSettings, Settings
 from verifiers.errors import ConfigError
-from verifiers.external.base import VerifierResult
 from verifiers.external.cache import TTLCache
-from verifiers.external.chain import VerifierChain
 from verifiers.external.factcheck import (
     ExternalUnavailable,
     GoogleFactCheckVerifier,
     parse_claims,
 )
-from verifiers.external.local import LocalClaimsVerifier
 from verifiers.external.ratelimit import RateLimiter
 from verifiers.models import Status
 from verifiers.service import ClaimService
@@ -234,28 +231,25 @@ def test_external_lookups_are_off_by_default(seeded, api):
     assert service.external_verifiers == []
     result = service.check("Trump ordered Ukraine to bomb Moscow", Scope())
     assert service.external_checks(result, Scope()) == []
-    lookup = service.lookup("Trump ordered Ukraine to bomb Moscow", Scope())
-    assert lookup.external == []
-    assert lookup.notes == []
     assert api.requests == []
 
 
 def test_a_confident_local_match_means_no_external_call(seeded, api):
     service = service_for(seeded, api)
-    lookup = service.lookup("the Harbor Street bridge will close for eight months", Scope())
-    assert lookup.confident
-    assert lookup.local[0].external is False
-    assert lookup.local[0].status is Status.CONFIRMED
-    assert lookup.external == []
+    result = service.check("the Harbor Street bridge will close for eight months", Scope())
+    [answer] = result.matches
+    assert answer.claim.status is Status.CONFIRMED
+    assert service.external_checks(result, Scope()) == []
     assert api.requests == []
 
 
 def test_without_a_local_match_external_fact_checks_are_added_and_labelled(seeded, api):
     service = service_for(seeded, api)
-    lookup = service.lookup("Trump ordered Ukraine to bomb Moscow", Scope())
-    assert not lookup.confident
-    assert [r.publisher for r in lookup.external] == ["Checkpoint Desk", "otherchecker.example"]
-    assert all(r.external for r in lookup.external)
+    result = service.check("Trump ordered Ukraine to bomb Moscow", Scope())
+    assert result.matches == []
+    [answer] = service.external_checks(result, Scope())
+    assert [r.publisher for r in answer.results] == ["Checkpoint Desk", "otherchecker.example"]
+    assert all(r.external for r in answer.results)
     answers = service.external_checks(
         service.check(
             "Trump ordered Ukraine to bomb Moscow. The Harbor Street bridge will close for eight"
@@ -270,22 +264,9 @@ def test_without_a_local_match_external_fact_checks_are_added_and_labelled(seede
 
 def test_an_external_failure_becomes_a_note_not_an_error(seeded, api):
     api.status = 500
-    lookup = service_for(seeded, api).lookup("Trump ordered Ukraine to bomb Moscow", Scope())
-    assert lookup.external == []
-    [note] = lookup.notes
+    service = service_for(seeded, api)
+    result = service.check("Trump ordered Ukraine to bomb Moscow", Scope())
+    [answer] = service.external_checks(result, Scope())
+    assert answer.results == []
+    [note] = answer.notes
     assert "HTTP 500" in note
-
-
-def test_the_local_verifier_reports_the_claim_and_score(seeded):
-    service = ClaimService(seeded, Settings())
-    [result] = LocalClaimsVerifier(service.matcher).lookup(
-        "The Harbor Street bridge will close for eight months", Scope()
-    )
-    assert isinstance(result, VerifierResult)
-    assert result.claim_id is not None
-    assert 0 < result.score <= 1
-    assert result.label == "From the claims database"
-    assert (
-        VerifierChain(LocalClaimsVerifier(service.matcher)).lookup("hello there", Scope()).local
-        == []
-    )

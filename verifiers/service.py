@@ -17,8 +17,7 @@ from rapidfuzz import fuzz
 from verifiers.config import Settings
 from verifiers.errors import InvalidInput
 from verifiers.external.base import Verifier, VerifierResult
-from verifiers.external.chain import Lookup, VerifierChain, ask_external, external_verifiers
-from verifiers.external.local import LocalClaimsVerifier
+from verifiers.external.chain import ask_external, external_verifiers
 from verifiers.fetch import FetchPolicy
 from verifiers.flagging import FlagPattern, Standing, age_holds, check_eligible, patterns
 from verifiers.heap import settle_heap
@@ -410,12 +409,6 @@ class ClaimService:
             found, notes = ask_external(self.external_verifiers, segment, scope)
             answers.append(ExternalAnswer(segment, found, notes))
         return answers
-
-    def lookup(self, text: str, scope: Scope) -> Lookup:
-        """The database's answer, and external fact-checks when it has no confident match."""
-        return VerifierChain(LocalClaimsVerifier(self.matcher), self.external_verifiers).lookup(
-            text, scope
-        )
 
     # -- ingestion and drafts (see docs/ingestion.md) -----------------------------------
     def ingest_url(self, url: str, actor: str, scope: Scope) -> IngestReport:

@@ -1,14 +1,12 @@
-"""Ask the claims database first; ask external verifiers only when it has no confident match.
+"""External fact-checkers, asked about what the claims database has no confident answer for.
 
 External results are a fallback with a clear label ("not from this server's database"), never a
-substitute for a curated claim: a confident local match always wins and no external call is
-made. An external verifier that cannot answer (rate limit, network) leaves a note instead of
-failing the check.
+substitute for a curated claim: a segment with a confident local match is never sent out
+(`ClaimService.external_checks`). An external verifier that cannot answer (rate limit, network)
+leaves a note instead of failing the check.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from verifiers.config import FactCheckSettings
 from verifiers.errors import ClaimbotError
@@ -16,30 +14,6 @@ from verifiers.external.base import Verifier, VerifierResult
 from verifiers.external.factcheck import GoogleFactCheckVerifier
 from verifiers.fetch import FetchPolicy
 from verifiers.store.base import Scope
-
-
-@dataclass(frozen=True)
-class Lookup:
-    local: list[VerifierResult]
-    external: list[VerifierResult] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # why an external verifier said nothing
-
-    @property
-    def confident(self) -> bool:
-        return any(r.confident for r in self.local)
-
-
-class VerifierChain:
-    def __init__(self, local: Verifier, external: list[Verifier] | None = None) -> None:
-        self.local = local
-        self.external = external or []
-
-    def lookup(self, text: str, scope: Scope) -> Lookup:
-        local = self.local.lookup(text, scope)
-        if any(r.confident for r in local) or not self.external:
-            return Lookup(local)
-        found, notes = ask_external(self.external, text, scope)
-        return Lookup(local, found, notes)
 
 
 def ask_external(
