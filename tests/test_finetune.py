@@ -74,8 +74,8 @@ POSTS = {
 def test_finetuning_brings_the_training_posts_closer_to_their_claims(tmp_path: Path) -> None:
     import numpy as np
 
-    from verifiers.matching import finetune
     from verifiers.matching.semantic import Encoder, claim_matrix
+    from verifiers.training import finetune
 
     labelled = LabelledSet(
         claims={i: ClaimRow(i, text, title) for i, (text, title) in CLAIMS.items()},
@@ -203,8 +203,8 @@ def test_cross_fitting_ranks_each_post_with_a_model_that_never_trained_on_it(
     """The semantic weights are fitted on features no adapter saw in training: each fold's
     posts are ranked by a model trained on the other folds only, and every post is ranked
     once, with its claim present and withheld."""
-    from verifiers.matching import crossfit, finetune
     from verifiers.matching.pipeline import whole_query
+    from verifiers.training import crossfit, finetune
 
     labelled = LabelledSet(
         claims={i: ClaimRow(i, text, title) for i, (text, title) in CLAIMS.items()},
@@ -240,7 +240,7 @@ def test_cross_fitting_ranks_each_post_with_a_model_that_never_trained_on_it(
 
 
 def test_folds_are_a_seeded_partition() -> None:
-    from verifiers.matching.crossfit import folds
+    from verifiers.training.folds import folds
 
     ids = [f"q{n}" for n in range(23)]
     parts = folds(ids, 5)
@@ -254,7 +254,7 @@ def test_folds_are_a_seeded_partition() -> None:
 
 
 def test_cross_fit_is_refused_for_the_lexical_matcher(capsys: pytest.CaptureFixture[str]) -> None:
-    from verifiers.matching import fit
+    from verifiers.training import fit
 
     with pytest.raises(SystemExit) as exit_info:
         fit.main(["--data", "unused", "--cross-fit", "5"])
@@ -269,8 +269,8 @@ def test_the_finetune_command_trains_an_adapter_the_setting_can_name(tmp_path: P
     import numpy as np
 
     from verifiers.config import MatchingSettings
-    from verifiers.matching import finetune
     from verifiers.matching.semantic import adapter_file, embedding_key
+    from verifiers.training import finetune
 
     out = tmp_path / "ours.npz"
     files = labelled_files(tmp_path)
@@ -295,7 +295,7 @@ def test_the_finetune_command_trains_an_adapter_the_setting_can_name(tmp_path: P
 def test_the_finetune_command_refuses_bad_input_in_one_line(
     args: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from verifiers.matching import finetune
+    from verifiers.training import finetune
 
     with pytest.raises(SystemExit) as exit_info:
         finetune.main(args)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from verifiers.matching import fit
+from verifiers.evaluation.runner import Group
 from verifiers.matching.features import FEATURES
-from verifiers.matching.fit import Group
+from verifiers.training import fit
 
 SLICE = Path(__file__).parent / "data" / "checkthat2020-dev-slice"
 

@@ -133,8 +133,8 @@ def test_the_list_follows_the_order_weight_and_answers_only_what_the_answer_weig
 def test_either_weight_turns_reranking_on_and_the_training_table_moves_both(
     seeded: Store,
 ) -> None:
-    from verifiers.matching import rerank_train
     from verifiers.matching.pipeline import Matcher
+    from verifiers.training import rerank_train
 
     text = "Trump asked Zelenskyy if Ukraine could hit Moscow"
     for weights, reranks in (((0.0, 0.75), True), ((0.25, 0.0), True), ((0.0, 0.0), False)):
@@ -314,7 +314,7 @@ def labelled() -> LabelledSet:
 def test_cross_fitting_reranks_each_post_with_a_model_that_never_trained_on_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from verifiers.matching import rerank_train
+    from verifiers.training import rerank_train
 
     data = labelled()
     texts = rerank_train.passages(data)
@@ -353,9 +353,9 @@ def test_the_training_command_measures_then_writes_a_model_the_setting_can_name(
     accepts and the matcher uses; `--cross-fit` prints a row per depth and weight first."""
     import numpy as np
 
-    from verifiers.matching import rerank_train
     from verifiers.matching.pipeline import Matcher
     from verifiers.matching.rerank import CrossEncoder
+    from verifiers.training import rerank_train
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the claim vectors' cache
     out = tmp_path / "ours.npz"
@@ -393,8 +393,8 @@ def test_fold_adapters_evaluate_each_post_with_an_adapter_and_reranker_that_neve
     a cross-encoder both trained without them, every post once per (depth, weight); without
     `--out` it only measures."""
     from verifiers.evaluation import runner
-    from verifiers.matching import finetune, rerank_train
     from verifiers.matching.pipeline import whole_query
+    from verifiers.training import finetune, rerank_train
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     adapters_saw: list[set[str]] = []
@@ -454,7 +454,7 @@ def test_fold_adapters_evaluate_each_post_with_an_adapter_and_reranker_that_neve
 def test_the_training_command_refuses_bad_input_in_one_line(
     args: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from verifiers.matching import rerank_train
+    from verifiers.training import rerank_train
 
     with pytest.raises(SystemExit) as exit_info:
         rerank_train.main(args)
@@ -472,7 +472,7 @@ def test_fold_rerankers_record_scores_from_a_cross_encoder_that_never_saw_the_po
     read by a cross-encoder both trained without them, and every ranking (claims present and
     withheld) keeps the scores of the candidates the matcher would rerank, for the answer
     model's refit."""
-    from verifiers.matching import crossfit, finetune, rerank_train
+    from verifiers.training import crossfit, finetune, rerank_train
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the claim vectors' cache
     data = labelled()
@@ -523,9 +523,9 @@ def test_recorded_rerank_scores_replay_the_matchers_ranking_and_answer_score(
     recorded scores, replayed by `fit.answer_rows` at a weight, give each post the top claim
     and the answer score that the matcher reranking at that weight gives it."""
     from verifiers.evaluation.runner import collect, run_queries
-    from verifiers.matching.fit import answer_rows
     from verifiers.matching.model import SEMANTIC as FITTED
     from verifiers.matching.model import sigmoid
+    from verifiers.training.fit import answer_rows
 
     data = labelled()
     favours = Favours("vaccine")  # moves claims about vaccines up, whatever the post

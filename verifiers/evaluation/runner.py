@@ -28,7 +28,6 @@ from verifiers.evaluation.metrics import (
     answer_decision,
     summarise,
 )
-from verifiers.matching.fit import Group
 from verifiers.matching.pipeline import Matcher, RankedClaim, duplicate_key, whole_query
 from verifiers.matching.rerank import Reranker
 from verifiers.matching.semantic import Encoder, adapter_file, require_semantic, shared_encoder
@@ -38,6 +37,21 @@ from verifiers.text.normalize import cap
 
 SUMMARY_CHARS = 1_000
 Progress = Callable[[int, int], None]
+
+
+Vector = list[float]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """One query's candidates: feature rows, which are relevant, each one's duplicate key
+    (identical claims share one; empty means every row is a different claim) and, when
+    collected with a cross-encoder, its scores of the candidates it read (by row)."""
+
+    rows: list[Vector]
+    relevant: list[bool]
+    keys: list[str] | None = None
+    rerank: dict[int, float] | None = None
 
 
 def stored_fields(row: ClaimRow) -> ClaimFields:

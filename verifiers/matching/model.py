@@ -1,7 +1,7 @@
 """The fitted scoring model: relevance of one candidate, then confidence of an answer.
 
 Two small logistic models per matcher, fitted on the CheckThat! 2020 train split by
-`python -m verifiers.matching.fit` (see docs/matching.md), whose coefficients live in
+`python -m verifiers.training.fit` (see docs/matching.md), whose coefficients live in
 `coefficients.py` (lexical) and `coefficients_semantic.py` (lexical + embedding features).
 Relevance ranks candidates; the answer model turns a candidate's relevance and its lead over
 the runner-up into the calibrated 0..1 score the thresholds apply to.

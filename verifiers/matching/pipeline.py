@@ -363,7 +363,7 @@ class Matcher:
         `screen_features` (semantic: and the embedding features), are kept, in the same order,
         and given the full features; the lexical matcher loads only those.
 
-        Public for the model fitting in `verifiers.matching.fit`; `norm` is normalised text.
+        Public for the model fitting in `verifiers.training.fit`; `norm` is normalised text.
         """
         vocab = self._vocabulary()
         query = self._query(norm, vocab)

@@ -6,7 +6,7 @@ read against the claim's words. It is too slow to read every candidate (~15 ms a
 core), so it reads only the `rerank_top` best after the fitted relevance model, and its score,
 times `rerank_weight`, is added to their relevance logits before the duplicate-aware ranking
 and the calibrated answer decision (`with_rerank_scores`). Both settings were chosen on CheckThat!
-2020 train with out-of-sample scores (`verifiers.matching.rerank_train --cross-fit`).
+2020 train with out-of-sample scores (`verifiers.training.rerank_train --cross-fit`).
 
 The model is plain MiniLM with a low-rank adapter merged into its weights and a linear head on
 the mean of its token vectors, both in `cross_encoder.npz` (made by `rerank_train`). Nothing

@@ -9,7 +9,7 @@ A claim's vector is the sum of the unit embeddings of its text and of its summar
 twice when it has no summary): on CheckThat! 2020 train this ranked better than either alone.
 
 The model is MiniLM with a low-rank adapter (`minilm_adapter.npz`, made by
-`verifiers.matching.finetune` from CheckThat! 2020 train) merged into its weights at load: it
+`verifiers.training.finetune` from CheckThat! 2020 train) merged into its weights at load: it
 teaches the model that a chatty post and the terse fact-check claim it repeats mean the same.
 """
 

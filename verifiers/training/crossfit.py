@@ -1,6 +1,6 @@
 """Out-of-sample features for fitting the semantic matcher's weights (cross-fitting).
 
-    python -m verifiers.matching.fit --data /work/shared/data/checkthat2020 --split train \\
+    python -m verifiers.training.fit --data /work/shared/data/checkthat2020 --split train \\
         --matcher semantic --cross-fit 5
 
 The tuned MiniLM is trained on the same train queries the fusion weights are fitted on, so
@@ -14,54 +14,15 @@ About 5–6 minutes a fold on 2 cores (training, then embedding the 10,375 claim
 
 from __future__ import annotations
 
-import random
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from verifiers.evaluation.data import LabelledSet
 from verifiers.evaluation.runner import Collected, collect
-from verifiers.matching import finetune
-from verifiers.matching.semantic import Encoder
-
-SEED = 0
-
-
-def folds(query_ids: list[str], k: int, seed: int = SEED) -> list[list[str]]:
-    """The query ids dealt into `k` folds after a seeded shuffle (each fold keeps file order)."""
-    if k < 2:
-        raise ValueError("cross-fitting needs at least 2 folds")
-    order = list(query_ids)
-    random.Random(seed).shuffle(order)
-    fold_of = {q: n % k for n, q in enumerate(order)}
-    return [[q for q in query_ids if fold_of[q] == n] for n in range(k)]
-
-
-def fold_encoders(
-    labelled: LabelledSet, k: int, workdir: Path, epochs: float = finetune.EPOCHS
-) -> Iterator[tuple[int, list[str], Encoder]]:
-    """For each fold: its number (from 1), its query ids, and an encoder whose adapter was
-    trained, exactly as `finetune` trains the shipped one, on the other folds' pairs only
-    (the adapter files are written in `workdir`)."""
-    import torch
-
-    base = Encoder(adapter=None)
-    torch.set_num_threads(2)  # alone on the machine: both cores
-    claims = finetune.claim_texts(labelled)
-    pairs = finetune.pairs_by_query(labelled, claims, base)
-    for n, held_out in enumerate(folds(list(labelled.qrels), k), 1):
-        left_out = set(held_out)
-        train = [p for q, ps in pairs.items() if q not in left_out for p in ps]
-        print(f"fold {n}/{k}: training an adapter on {len(train)} pairs", file=sys.stderr)
-        adapter = workdir / f"fold{n}.npz"
-        model = Encoder(adapter=None)
-        torch.set_num_threads(2)
-        finetune.save_adapter(finetune.train(model.model, train, claims, epochs), adapter)
-        encoder = Encoder(adapter=adapter)
-        torch.set_num_threads(2)
-        yield n, held_out, encoder
+from verifiers.training import finetune, rerank_train
+from verifiers.training.folds import fold_encoders
 
 
 def cross_fitted(
@@ -71,8 +32,6 @@ def cross_fitted(
     whose adapter was trained without that query. `rerankers`: each fold also trains a
     cross-encoder without its queries (`rerank_train.trained_without`; ~5 minutes more a
     fold), and every query records that model's scores of the candidates it would rerank."""
-    from verifiers.matching import rerank_train
-
     if rerankers:  # hard negatives from the shipped matcher's ranking, as rerank_train does
         texts = rerank_train.passages(labelled)
         ranked = rerank_train.top_claims(labelled, rerank_train.shipped_vectors())

@@ -1,6 +1,6 @@
 """Fine-tune MiniLM for matching posts to claims, and write the adapter the encoder loads.
 
-    python -m verifiers.matching.finetune --data /work/shared/data/checkthat2020 --split train \\
+    python -m verifiers.training.finetune --data /work/shared/data/checkthat2020 --split train \\
         --out verifiers/matching/minilm_adapter.npz
 
 Off-the-shelf MiniLM places a chatty post ("WOW they are putting microchips in the vaccine!!")

@@ -1,6 +1,6 @@
 """Train the semantic matcher's cross-encoder, and choose how much its score counts.
 
-    python -m verifiers.matching.rerank_train --data /work/shared/data/checkthat2020 \\
+    python -m verifiers.training.rerank_train --data /work/shared/data/checkthat2020 \\
         --split train --out verifiers/matching/cross_encoder.npz
 
 The semantic matcher (without reranking) ranks every labelled post's 10 best claims; the
@@ -20,7 +20,7 @@ these posts; `--fold-adapters` trains each fold's adapter as well, so that every
 ranked and reranked by models that never saw it (~15 minutes a fold; without `--out` the
 command only measures):
 
-    python -m verifiers.matching.rerank_train --data /work/shared/data/checkthat2020 \\
+    python -m verifiers.training.rerank_train --data /work/shared/data/checkthat2020 \\
         --split train --cross-fit 5 --fold-adapters --tops 5 --weights 0,0.25,0.5,0.75,1
 """
 
@@ -38,12 +38,12 @@ from verifiers.evaluation.data import LabelledSet
 from verifiers.evaluation.embedding_cache import default_cache_path
 from verifiers.evaluation.metrics import QueryOutcome, answer_decision, summarise
 from verifiers.evaluation.runner import loaded_store, make_matcher, run_queries, stored_fields
-from verifiers.matching import finetune
-from verifiers.matching.crossfit import fold_encoders, folds
 from verifiers.matching.pipeline import duplicate_key
 from verifiers.matching.rerank import SHIPPED_RERANKER, CrossEncoder, passage
 from verifiers.matching.semantic import setting_key
 from verifiers.store import Scope
+from verifiers.training import finetune
+from verifiers.training.folds import fold_encoders, folds
 
 TOP = 10  # the matcher's candidates training draws wrong claims from
 NEGATIVES = 3
@@ -238,7 +238,7 @@ def sweep_out_of_sample(
     epochs: float = EPOCHS,
 ) -> list[str]:
     """`table` with the whole semantic matcher out of sample: for each fold, an embedding
-    adapter (`crossfit.fold_encoders`) and a cross-encoder are trained on the other folds'
+    adapter (`folds.fold_encoders`) and a cross-encoder are trained on the other folds'
     posts, and the fold's posts are evaluated with both, as a new post would be by the
     shipped models (~15 minutes a fold on 2 cores). The fusion weights stay the shipped ones,
     fitted on plain MiniLM's features of all the posts (17 numbers; the adapter and the
