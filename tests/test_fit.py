@@ -4,6 +4,7 @@ features writes the same coefficients, and the answer sweep reads the way a thre
 from __future__ import annotations
 
 import gzip
+import json
 import random
 import shutil
 from pathlib import Path
@@ -59,14 +60,14 @@ def test_a_refit_from_saved_features_writes_the_same_coefficients(
 ) -> None:
     common = ["--data", str(slice_dir), "--split", "dev", "--limit", "40"]
     saved = tmp_path / "features.json"
-    first, second = tmp_path / "first.py", tmp_path / "second.py"
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
     assert fit.main([*common, "--out", str(first), "--save-features", str(saved)]) == 0
     assert fit.main([*common, "--out", str(second), "--from-features", str(saved)]) == 0
     assert first.read_text() == second.read_text()
-    assert "40 queries" in first.read_text()
-    namespace: dict[str, object] = {}
-    exec(first.read_text(), namespace)  # the generated module is valid Python
-    assert namespace["FEATURES"] == FEATURES
+    model = json.loads(first.read_text())
+    assert "40 queries" in model["fitted_on"]
+    assert tuple(model["features"]) == FEATURES
+    assert len(model["relevance_weights"]) == len(FEATURES)
 
     err = capsys.readouterr().err
     sweep = [line for line in err.splitlines() if "answered correctly" in line]
@@ -129,7 +130,7 @@ def test_features_with_cross_encoder_scores_measure_the_answer_model_on_reranked
         chosen = reranked_positions([relevance_logit(r, SEMANTIC) for r in held], held_keys, 5)
         low = {i: rng.gauss(-4, 0.5) for i in chosen}
         withheld.append(Group(held, [False] * len(held), held_keys, low))
-    saved, out = tmp_path / "features.json", tmp_path / "coefficients.py"
+    saved, out = tmp_path / "features.json", tmp_path / "answer_model.json"
     fit.save_features(saved, Collected(messages, withheld), SEMANTIC.features)
     args = ["--data", "unused", "--matcher", "semantic", "--from-features", str(saved)]
     assert fit.main([*args, "--out", str(out)]) == 0

@@ -2,7 +2,8 @@
 
 Two small logistic models per matcher, fitted on the CheckThat! 2020 train split by
 `python -m verifiers.training.fit` (see docs/matching.md), whose coefficients live in
-`coefficients.py` (lexical) and `coefficients_semantic.py` (lexical + embedding features).
+`answer_model.json` (lexical) and `answer_model_semantic.json` (lexical + embedding features),
+each with the feature order it was fitted on.
 Relevance ranks candidates; the answer model turns a candidate's relevance and its lead over
 the runner-up into the calibrated 0..1 score the thresholds apply to.
 
@@ -13,13 +14,17 @@ relevance of the group, the earliest-retrieved copy comes first, and a copy is n
 
 from __future__ import annotations
 
+import importlib.resources
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import ModuleType
 
-from verifiers.matching import coefficients, coefficients_semantic
+from verifiers.errors import ConfigError
 from verifiers.matching.features import FEATURES, SEMANTIC_FEATURES
+
+LEXICAL_FILE = "answer_model.json"
+SEMANTIC_FILE = "answer_model_semantic.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,21 +39,28 @@ class Weights:
     rival_floor: float
 
     @classmethod
-    def from_module(cls, module: ModuleType, features: tuple[str, ...]) -> Weights:
-        if tuple(module.FEATURES) != features:  # pragma: no cover - guards a stale refit
-            raise RuntimeError(f"{module.__name__} is stale: refit the model")
+    def load(cls, name: str, features: tuple[str, ...]) -> Weights:
+        """The shipped model file `name`; it must have been fitted on exactly `features`."""
+        data = json.loads(
+            importlib.resources.files("verifiers.matching").joinpath(name).read_text("utf-8")
+        )
+        if tuple(data["features"]) != features:
+            raise ConfigError(
+                f"{name} was fitted on other features: refit it with"
+                " python -m verifiers.training.fit"
+            )
         return cls(
             features=features,
-            relevance=tuple(module.RELEVANCE_WEIGHTS),
-            relevance_bias=module.RELEVANCE_BIAS,
-            answer=tuple(module.ANSWER_WEIGHTS),
-            answer_bias=module.ANSWER_BIAS,
-            rival_floor=module.RIVAL_FLOOR,
+            relevance=tuple(float(w) for w in data["relevance_weights"]),
+            relevance_bias=float(data["relevance_bias"]),
+            answer=tuple(float(w) for w in data["answer_weights"]),
+            answer_bias=float(data["answer_bias"]),
+            rival_floor=float(data["rival_floor"]),
         )
 
 
-LEXICAL = Weights.from_module(coefficients, FEATURES)
-SEMANTIC = Weights.from_module(coefficients_semantic, FEATURES + SEMANTIC_FEATURES)
+LEXICAL = Weights.load(LEXICAL_FILE, FEATURES)
+SEMANTIC = Weights.load(SEMANTIC_FILE, FEATURES + SEMANTIC_FEATURES)
 
 
 def sigmoid(x: float) -> float:
