@@ -41,6 +41,21 @@ def test_adapters_do_not_import_each_other() -> None:
         assert not wrong, f"{path} imports {wrong}"
 
 
+def test_a_cog_imports_no_other_cog() -> None:
+    """Each cog is a package of its own: what several show lives in `bot/ui/`."""
+    cogs = ROOT / "bot" / "cogs"
+    for path in cogs.rglob("*.py"):
+        if path.parent == cogs:
+            continue
+        own = f"bot.cogs.{path.relative_to(cogs).parts[0]}"
+        others = sorted(
+            m
+            for m in _modules_imported(path)
+            if m.startswith("bot.cogs.") and m != own and not m.startswith(own + ".")
+        )
+        assert not others, f"{path.relative_to(ROOT)} imports another cog: {others}"
+
+
 def test_no_import_circles() -> None:
     """No module imports one that imports it back, directly or not, anywhere in its code."""
     assert _circles() == []

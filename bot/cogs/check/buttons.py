@@ -13,48 +13,23 @@ import discord
 from discord import ui
 
 from bot import render
-from bot.cogs.flags.cog import file_flag
 from bot.identity import actor, scope_for
 from bot.replies import guarded, send_ephemeral, thinking
 from bot.text import truncate, unescape
+from bot.ui.claim_buttons import SourcesButton, claim_button
+from bot.ui.flagging import file_flag
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
 
 MAX_CUSTOM_ID = 100
 MIN_CARRIED = 12  # less room than this and the text is not worth carrying
-SOURCES, FLAG, NOT_SAME = "cb:src:", "cb:flag:", "cb:nsc:"
-
-
-def _button(prefix: str, claim_id: str, label: str, style: discord.ButtonStyle) -> ui.Button[Any]:
-    return ui.Button(label=label, style=style, custom_id=prefix + claim_id)
-
-
-class SourcesButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(SOURCES) + "(?P<id>.+)"):
-    def __init__(self, claim_id: str, label: str = "Sources") -> None:
-        super().__init__(_button(SOURCES, claim_id, label, discord.ButtonStyle.secondary))
-        self.claim_id = claim_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> SourcesButton:
-        return cls(match["id"], getattr(item, "label", None) or "Sources")
-
-    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        async with guarded(interaction):
-            await thinking(interaction)
-            bot = interaction.client
-            claim = await bot.core(
-                bot.service.get_claim, self.claim_id, scope_for(interaction.guild_id)
-            )
-            for page in render.sources_pages(claim):
-                await send_ephemeral(interaction, embeds=page)
+FLAG, NOT_SAME = "cb:flag:", "cb:nsc:"
 
 
 class FlagButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(FLAG) + "(?P<id>.+)"):
     def __init__(self, claim_id: str, label: str = "Flag as disputed") -> None:
-        super().__init__(_button(FLAG, claim_id, label, discord.ButtonStyle.danger))
+        super().__init__(claim_button(FLAG, claim_id, label, discord.ButtonStyle.danger))
         self.claim_id = claim_id
 
     @classmethod
@@ -76,7 +51,7 @@ class NotSameButton(
     100-character custom_id): a compact reply shows no "Your message" field to read it from."""
 
     def __init__(self, claim_id: str, label: str = "Not the same claim", segment: str = "") -> None:
-        button = _button(NOT_SAME, claim_id, label, discord.ButtonStyle.secondary)
+        button = claim_button(NOT_SAME, claim_id, label, discord.ButtonStyle.secondary)
         room = MAX_CUSTOM_ID - len(button.custom_id or "") - 1
         carried = truncate(" ".join(segment.split()), room) if room >= MIN_CARRIED else ""
         if carried:

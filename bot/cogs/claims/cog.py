@@ -15,15 +15,14 @@ from discord.utils import MISSING
 
 from bot import notify, render
 from bot.autocomplete import claim_choices
-from bot.cogs.check.buttons import SourcesButton
 from bot.cogs.claims.modals import ClaimAddModal, ClaimEditModal
-from bot.cogs.drafts.buttons import open_view
-from bot.cogs.drafts.queue import ingest_summary
 from bot.forms import iso_date, source_from
 from bot.identity import actor, scope_for
 from bot.logs import log_event
 from bot.permissions import moderator_command, require_moderator
 from bot.replies import thinking
+from bot.ui.claim_buttons import SourcesButton
+from bot.ui.drafts import ingest_summary, open_view
 from verifiers.ingest.drafts import DraftState
 from verifiers.models import FlagState, SourceRole, Status
 

@@ -24,19 +24,20 @@ from bot.identity import actor
 from bot.permissions import require_moderator
 from bot.replies import guarded
 from bot.text import CONTENT_MAX, truncate
+from bot.ui.drafts import OPEN_LABEL, QUEUE
 from verifiers.ingest.drafts import Draft
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
 
 EMPTY = "No drafts are waiting for review."
-DRAFT, QUEUE = "cb:draft:", "cb:drafts:"
+DRAFT = "cb:draft:"
 ACTIONS = {
     "ok": ("Approve", discord.ButtonStyle.success),
     "edit": ("Edit", discord.ButtonStyle.primary),
     "no": ("Reject", discord.ButtonStyle.danger),
 }
-MOVES = {"prev": "◀ Previous", "next": "Next ▶", "open": "Review drafts"}
+MOVES = {"prev": "◀ Previous", "next": "Next ▶", "open": OPEN_LABEL}
 
 
 # -- pages -----------------------------------------------------------------------------------
@@ -81,12 +82,6 @@ def queue_view(draft_id: int, *, first: bool, last: bool) -> ui.View:
         item = QueueButton(move, draft_id)
         item.item.row, item.item.disabled = 1, disabled
         view.add_item(item)
-    return view
-
-
-def open_view() -> ui.View:
-    view = ui.View(timeout=None)
-    view.add_item(QueueButton("open"))
     return view
 
 

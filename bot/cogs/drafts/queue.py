@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.permissions import is_owner
-from bot.text import safe
 from verifiers.errors import NotFound
-from verifiers.ingest.drafts import Draft, DraftState, IngestReport
+from verifiers.ingest.drafts import Draft
 from verifiers.store.base import Scope
 
 if TYPE_CHECKING:
@@ -63,22 +62,3 @@ def position(drafts: Sequence[Draft], *, at: int | None = None, before: int | No
         later = [i for i, d in enumerate(drafts) if d.id >= at]
         return later[0] if later else max(0, len(drafts) - 1)
     return 0
-
-
-def ingest_summary(report: IngestReport) -> str:
-    """What an ingest proposed, in one or two lines."""
-    article = report.article
-    title = f"“{safe(' '.join(article.title.split()), 200)}”" if article.title else "the page"
-    source = f"{title} ({safe(article.publisher, 100)})" if article.publisher else title
-    waiting = sum(d.state is DraftState.PENDING for d in report.drafts)
-    if report.already_ingested:
-        return (
-            f"Already ingested: {source} has {len(report.drafts)} draft(s), "
-            f"{waiting} still waiting for review. Nothing new was added."
-        )
-    if not report.drafts:
-        return f"No attributable claims found in {source}: nothing was proposed."
-    return (
-        f"Proposed {len(report.drafts)} draft(s) from {source}. "
-        "None is matched until a moderator approves it."
-    )
