@@ -254,7 +254,7 @@ def _answers(result: Any) -> list[tuple[str | None, tuple[str, ...]]]:
 
 def _agreement(matcher: Any, msgs: list[Any], scope: Any, answers: list[Any]) -> dict[str, float]:
     """Share of messages answered the same with pruning off (plain FTS5 OR of all terms)."""
-    from verifiers.store.sqlite import SqliteStore
+    from verifiers.store.sqlite.store import SqliteStore
 
     SqliteStore.posting_budget = 10**12
     exact = [_answers(matcher.check(m.text, scope)) for m in msgs]

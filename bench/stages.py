@@ -38,10 +38,10 @@ GUILD = 4242  # as in scale.py
 # (module, attribute, label): the stages of `Matcher.check`, outermost first.
 STAGES = (
     ("verifiers.matching.pipeline", "Matcher._rank_normalised", "segment, in all"),
-    ("verifiers.store.sqlite", "SqliteStore.search", "search (FTS5 + re-scoring)"),
-    ("verifiers.store.sqlite", "pooled_rowids", "  pool queries (FTS5)"),
-    ("verifiers.store.sqlite", "rows_by_pk", "  pooled rows read"),
-    ("verifiers.store.sqlite", "SqliteStore.get_claims", "get_claims"),
+    ("verifiers.store.sqlite.store", "SqliteStore.search", "search (FTS5 + re-scoring)"),
+    ("verifiers.store.sqlite.store", "pooled_rowids", "  pool queries (FTS5)"),
+    ("verifiers.store.sqlite.store", "rows_by_pk", "  pooled rows read"),
+    ("verifiers.store.sqlite.store", "SqliteStore.get_claims", "get_claims"),
     ("verifiers.matching.pipeline", "Matcher._query", "query terms (typos, df)"),
     ("verifiers.matching.pipeline", "Matcher._screened", "screen"),
     ("verifiers.matching.pipeline", "claim_terms", "  claim terms"),

@@ -15,7 +15,7 @@ import pytest
 
 from verifiers.matching.semantic import SEMANTIC_MISSING, semantic_available
 from verifiers.models import ClaimFields, Source
-from verifiers.store.sqlite import SqliteStore
+from verifiers.store.sqlite.store import SqliteStore
 
 
 def make_fields(text: str = "The moon is made of cheese", **changes: Any) -> ClaimFields:

@@ -252,7 +252,7 @@ def test_import_is_all_or_nothing_and_names_the_row(cli: Cli, tmp_path: Path) ->
 def test_import_of_a_large_file_is_still_all_or_nothing(cli: Cli, tmp_path: Path) -> None:
     """The file is read while it is imported, a chunk at a time; a bad row after the first
     chunk has been written still leaves the database as it was, and the message names it."""
-    from verifiers.store.relational.claims import IMPORT_CHUNK
+    from verifiers.store.sql.claims import IMPORT_CHUNK
 
     before = len(cli.json("claims", "list", "--json", "--limit", "1000"))
     rows = [

@@ -20,7 +20,7 @@ from verifiers.notifications import notifications_for
 from verifiers.store import open_store
 from verifiers.store.base import Scope, Store, StoredEmbedding
 from verifiers.store.copy import TABLES, copy_database, table_checks, write_dump
-from verifiers.store.postgres_db import connect, parse_postgres_url
+from verifiers.store.postgres.db import connect, parse_postgres_url
 
 OP = Scope.everything()
 A = Scope.guild(111)

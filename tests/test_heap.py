@@ -13,7 +13,7 @@ from tests.conftest import make_fields
 from verifiers.config import Settings
 from verifiers.heap import settle_heap
 from verifiers.service import ClaimService
-from verifiers.store.sqlite import SqliteStore
+from verifiers.store.sqlite.store import SqliteStore
 from verifiers.text.tokens import word_memo
 
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from claimbot.main import main
 from verifiers.models import Claim, ClaimFields, Source, SourceRole, Status
 from verifiers.store.base import Scope
-from verifiers.store.sqlite import SqliteStore
+from verifiers.store.sqlite.store import SqliteStore
 
 
 @dataclass

@@ -14,7 +14,7 @@ from verifiers.fetch import FetchPolicy
 from verifiers.liveness import LIVENESS_CONTENT_TYPES, LinkState, check_sources, quote_present
 from verifiers.models import Source
 from verifiers.store.base import Scope
-from verifiers.store.sqlite import SqliteStore
+from verifiers.store.sqlite.store import SqliteStore
 
 QUOTE = "The Harbor Street bridge will close for at least eight months"
 ARTICLE = f"""<html><head><title>Bridge</title></head><body><article>

@@ -18,8 +18,8 @@ import pytest
 from tests.conftest import make_fields
 from verifiers.models import ClaimChanges
 from verifiers.store.base import Scope
-from verifiers.store.sqlite import SqliteStore
-from verifiers.store.sqlite_search import index_tokens, index_totals
+from verifiers.store.sqlite.search import index_tokens, index_totals
+from verifiers.store.sqlite.store import SqliteStore
 
 OP = Scope.everything()
 COMMON = ["people", "government", "vaccine", "city", "water"]
@@ -98,7 +98,7 @@ def test_counts_follow_writes_from_another_process(filled: SqliteStore, db_path:
     before = _search(filled, ["zorana", "people"], budget=POOLED)
     script = (
         "import sys; from tests.conftest import make_fields;"
-        "from verifiers.store.sqlite import SqliteStore;"
+        "from verifiers.store.sqlite.store import SqliteStore;"
         "s = SqliteStore(sys.argv[1]);"
         "s.add_claims([make_fields('zorana zorana people') for _ in range(40)], 'other');"
         "s.close()"

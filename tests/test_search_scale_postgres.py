@@ -17,9 +17,9 @@ from tests.conftest import make_fields
 from tests.test_search_scale import POOLED, QUERIES, RARE, _text
 from verifiers.models import ClaimChanges
 from verifiers.store.base import Scope
-from verifiers.store.postgres import FOLD_TOTALS_EVERY, PostgresStore
-from verifiers.store.postgres_search import phrase_counts
-from verifiers.store.sqlite import SqliteStore
+from verifiers.store.postgres.search import phrase_counts
+from verifiers.store.postgres.store import FOLD_TOTALS_EVERY, PostgresStore
+from verifiers.store.sqlite.store import SqliteStore
 
 pytestmark = pytest.mark.postgres
 OP = Scope.everything()

@@ -14,7 +14,7 @@ from verifiers.models import ClaimChanges
 from verifiers.seeding import load_seed_claims, packaged_seeds
 from verifiers.store import open_store
 from verifiers.store.base import Scope
-from verifiers.store.sqlite import SqliteStore
+from verifiers.store.sqlite.store import SqliteStore
 
 OP = Scope.everything()
 

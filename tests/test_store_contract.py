@@ -48,7 +48,7 @@ from verifiers.models import (
 from verifiers.notifications import DeliveryState, notifications_for
 from verifiers.store import migrate, migration_status, open_store
 from verifiers.store.base import ImportReport, Scope, Store
-from verifiers.store.relational.values import CONTROL
+from verifiers.store.sql.values import CONTROL
 
 OP = Scope.everything()
 A = Scope.guild(111)
@@ -73,7 +73,7 @@ class Backend:
                 return conn.execute(query).fetchall()
             finally:
                 conn.close()
-        from verifiers.store.postgres_db import connect, parse_postgres_url
+        from verifiers.store.postgres.db import connect, parse_postgres_url
 
         with connect(parse_postgres_url(self.url)) as conn:
             return [tuple(row.values()) for row in conn.execute(query).fetchall()]
@@ -324,7 +324,7 @@ def test_import_claims_streams_in_chunks_and_is_all_or_nothing(
     """A file's import is read and written a chunk at a time in one transaction: claims
     imported before are skipped and counted, and a bad row found after earlier chunks were
     written still leaves nothing behind."""
-    from verifiers.store.relational import claims as records
+    from verifiers.store.sql import claims as records
 
     monkeypatch.setattr(records, "IMPORT_CHUNK", 2)
     store.add_claim(make_fields("Known claim about tides", external_id="k1"), "imp")

@@ -33,10 +33,10 @@ from verifiers.errors import ConfigError, Conflict, InvalidInput
 from verifiers.models import ClaimChanges, ClaimFields, Source
 from verifiers.store import open_store
 from verifiers.store.base import Scope, Store
-from verifiers.store.postgres import FOLD_TOTALS_EVERY, PostgresStore
-from verifiers.store.postgres_db import BUSY_MESSAGE, connect, parse_postgres_url
-from verifiers.store.postgres_text import index_tokens, search_document
-from verifiers.store.sqlite import SqliteStore
+from verifiers.store.postgres.db import BUSY_MESSAGE, connect, parse_postgres_url
+from verifiers.store.postgres.store import FOLD_TOTALS_EVERY, PostgresStore
+from verifiers.store.postgres.text import index_tokens, search_document
+from verifiers.store.sqlite.store import SqliteStore
 
 pytestmark = pytest.mark.postgres
 
@@ -247,7 +247,7 @@ def test_many_processes_flagging_and_editing_keep_the_rules(
 
 
 def test_a_busy_row_is_a_clear_conflict(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("verifiers.store.postgres_db.LOCK_TIMEOUT", "200ms")
+    monkeypatch.setattr("verifiers.store.postgres.db.LOCK_TIMEOUT", "200ms")
     with PostgresStore(pg_url) as store:
         claim = store.add_claim(make_fields(), "a")
         with connect(parse_postgres_url(pg_url)) as holder:

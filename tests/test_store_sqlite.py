@@ -20,8 +20,8 @@ from tests.conftest import make_fields
 from verifiers.errors import ConfigError, InvalidInput
 from verifiers.store import open_store
 from verifiers.store.base import Scope
-from verifiers.store.sqlite import SqliteStore
-from verifiers.store.sqlite_db import apply_migrations
+from verifiers.store.sqlite.db import apply_migrations
+from verifiers.store.sqlite.store import SqliteStore
 
 OP = Scope.everything()
 
@@ -59,7 +59,7 @@ def test_a_big_import_does_not_leave_a_big_write_ahead_log_behind(
 ) -> None:
     """The bot keeps its connection open while `claimbot import` writes a whole file in one
     transaction; the log that transaction grew must shrink again, not stay on disk."""
-    monkeypatch.setattr("verifiers.store.sqlite_db.WAL_LIMIT_BYTES", 256 * 1024)
+    monkeypatch.setattr("verifiers.store.sqlite.db.WAL_LIMIT_BYTES", 256 * 1024)
     wal = Path(f"{db_path}-wal")
     with SqliteStore(db_path) as bot:
         bot.count_claims(Scope.everything())
@@ -173,7 +173,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from verifiers.models import ClaimFields
-    from verifiers.store.sqlite import SqliteStore
+    from verifiers.store.sqlite.store import SqliteStore
     store = SqliteStore(sys.argv[1])
     n = 0
     while True:

@@ -52,7 +52,7 @@ class SourceCheck(BaseModel):
 
 
 class SourceCheckStore(ABC):
-    """Where check results are kept; both stores implement it (`store/relational/liveness.py`)."""
+    """Where check results are kept; both stores implement it (`store/sql/liveness.py`)."""
 
     @abstractmethod
     def get_source_check(self, url: str) -> SourceCheck | None: ...

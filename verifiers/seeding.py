@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from verifiers.errors import InvalidInput
 from verifiers.models import ClaimFields, Source
-from verifiers.store.relational.values import check_claim_id
+from verifiers.store.sql.values import check_claim_id
 from verifiers.validation import first_problem, json_object
 
 log = logging.getLogger(__name__)

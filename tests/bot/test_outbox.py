@@ -17,7 +17,7 @@ from verifiers.models import Status, utcnow
 from verifiers.notifications import DeliveryState, Notification
 from verifiers.store import open_store
 from verifiers.store.base import Scope, Store
-from verifiers.store.relational.values import ts
+from verifiers.store.sql.values import ts
 
 CLAIM = "Tap water in Riverton contains **microchips** @everyone"
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from tests.conftest import make_fields
 from tests.fuzz.strategies import INPUTS
 from verifiers.external.cache import TTLCache
-from verifiers.store.sqlite import SqliteStore
-from verifiers.store.sqlite_search import DocCounts
+from verifiers.store.sqlite.search import DocCounts
+from verifiers.store.sqlite.store import SqliteStore
 
 INDEXED = ["moon", "cheese", "vaccine", "bridge", "closes", "people"]
 WORDS = [*INDEXED, "zzunseen", "qqabsent", "xxnowhere", "wwnever", "vvmissing"]

@@ -23,7 +23,7 @@ from verifiers.errors import ClaimbotError
 from verifiers.seeding import load_seed_claims
 from verifiers.service import ClaimService
 from verifiers.store.base import Scope
-from verifiers.store.sqlite import SqliteStore
+from verifiers.store.sqlite.store import SqliteStore
 
 BATCH = 20  # texts per example: hypothesis's own cost is paid once for twenty checks
 SCOPES = [Scope.everything(), Scope.guild(1)]

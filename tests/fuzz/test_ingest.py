@@ -38,7 +38,7 @@ from verifiers.interchange.claimreview import (
 )
 from verifiers.service import ClaimService
 from verifiers.store.base import Scope
-from verifiers.store.sqlite import SqliteStore
+from verifiers.store.sqlite.store import SqliteStore
 
 
 @pytest.fixture(scope="module")

@@ -109,7 +109,7 @@ class IngestReport:
 
 
 class DraftStore(ABC):
-    """What drafts need from a store; both stores implement it (`store/relational/drafts.py`)."""
+    """What drafts need from a store; both stores implement it (`store/sql/drafts.py`)."""
 
     @abstractmethod
     def find_article(

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 def _postgres() -> Any:
     try:
-        from verifiers.store import postgres
+        from verifiers.store.postgres import store as postgres
     except ImportError as exc:
         raise ConfigError(
             f"PostgreSQL needs the psycopg package ({exc.name} is missing):"
@@ -52,7 +52,7 @@ def _postgres() -> Any:
 def _open(url: str, *, migrate: bool = True) -> Store:
     if is_postgres_url(url):
         return _postgres().PostgresStore(url, migrate=migrate)
-    from verifiers.store.sqlite import SqliteStore
+    from verifiers.store.sqlite.store import SqliteStore
 
     return SqliteStore(sqlite_path(url), migrate=migrate)
 
@@ -60,7 +60,7 @@ def _open(url: str, *, migrate: bool = True) -> Store:
 def describe_database(url: str) -> str:
     """The database's name for logs: never a password."""
     if is_postgres_url(url):
-        from verifiers.store.postgres_db import parse_postgres_url
+        from verifiers.store.postgres.db import parse_postgres_url
 
         return parse_postgres_url(url).display
     return str(sqlite_path(url))
@@ -69,11 +69,11 @@ def describe_database(url: str) -> str:
 def migration_status(url: str) -> MigrationStatus:
     """Applied and pending schema migrations of the database at `url`, changing nothing."""
     if is_postgres_url(url):
-        from verifiers.store.postgres_db import migration_status as postgres_status
-        from verifiers.store.postgres_db import parse_postgres_url
+        from verifiers.store.postgres.db import migration_status as postgres_status
+        from verifiers.store.postgres.db import parse_postgres_url
 
         return postgres_status(parse_postgres_url(url))
-    from verifiers.store import sqlite_db
+    from verifiers.store.sqlite import db as sqlite_db
 
     path = sqlite_path(url)
     if not path.exists():

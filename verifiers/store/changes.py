@@ -1,19 +1,11 @@
-"""Watching for claim changes made by other connections or processes (SQLite's half).
-
-SQLite has no notifications, so a thread polls its own connection: `PRAGMA data_version`
-moves whenever another connection commits, and only then is the newest audit entry read
-(every change to a claim writes one, in the same transaction; reading the largest rowid costs
-nothing), so that flags or settings written elsewhere do not count as claim changes. SQLite
-cannot tell which claims changed: the callback gets None.
-"""
+"""Watching for claim changes made by other connections or processes: the thread both engines'
+listeners run in (`sqlite/listen.py` polls, `postgres/listen.py` waits for notifications)."""
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 from verifiers.store.base import ChangeCallback, ChangeListener
 
@@ -69,29 +61,3 @@ class ThreadListener(ChangeListener):
         self._stop.set()
         if threading.current_thread() is not self._thread:
             self._thread.join()
-
-
-def listen_sqlite(path: Path, callback: ChangeCallback) -> ChangeListener:
-    """Poll the SQLite file at `path` for changes to claims committed by any connection."""
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
-    conn.execute("PRAGMA busy_timeout = 10000")
-
-    def signature() -> tuple[int, object]:
-        version = conn.execute("PRAGMA data_version").fetchone()[0]
-        return version, conn.execute("SELECT max(id) FROM audit").fetchone()[0]
-
-    try:
-        last = signature()
-    except BaseException:
-        conn.close()
-        raise
-
-    def step() -> frozenset[str] | bool | None:
-        nonlocal last
-        version = conn.execute("PRAGMA data_version").fetchone()[0]
-        if version == last[0]:
-            return False
-        previous, last = last, signature()
-        return None if last[1:] != previous[1:] else False
-
-    return ThreadListener(step, callback, name=f"claimbot-changes:{path.name}", cleanup=conn.close)

@@ -23,8 +23,8 @@ from typing import Any, TextIO
 
 from verifiers.errors import Conflict, InvalidInput
 from verifiers.store.base import Store
-from verifiers.store.relational.values import ts
-from verifiers.store.sqlite import SqliteStore
+from verifiers.store.sql.values import ts
+from verifiers.store.sqlite.store import SqliteStore
 
 BATCH = 1_000
 
@@ -197,7 +197,7 @@ class _Side:
                 [[_for_sqlite(k, v) for k, v in zip(kinds, row, strict=True)] for row in rows],
             )
             return
-        from verifiers.store.postgres_text import SEARCH_COLUMNS, search_document
+        from verifiers.store.postgres.text import SEARCH_COLUMNS, search_document
 
         search = table.name == "claims"
         names = table.names

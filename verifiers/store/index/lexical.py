@@ -47,7 +47,7 @@ from verifiers.errors import ClaimbotError
 from verifiers.files import written_whole
 from verifiers.models import Candidate, Claim
 from verifiers.store.base import Scope
-from verifiers.store.relational.values import BM25_WEIGHTS
+from verifiers.store.sql.values import BM25_WEIGHTS
 from verifiers.text.normalize import normalize
 from verifiers.text.tokens import tokenize
 

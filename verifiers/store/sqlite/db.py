@@ -2,7 +2,7 @@
 
 Opening and checking the file, connection pragmas, yoyo migrations, explicit transactions
 (`BEGIN IMMEDIATE` for writes, so writers queue on `busy_timeout` instead of failing halfway)
-and FTS5 query text. The store's logic itself is shared with PostgreSQL (`relational/`).
+and FTS5 query text. The store's logic itself is shared with PostgreSQL (`sql/`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from verifiers.errors import (
 )
 from verifiers.paths import default_database_path
 from verifiers.store.base import MigrationStatus
-from verifiers.store.relational.migrating import apply_pending, foreign, status_of
-from verifiers.store.relational.values import BUSY_MESSAGE, CONTROL
+from verifiers.store.sql.migrating import apply_pending, foreign, status_of
+from verifiers.store.sql.values import BUSY_MESSAGE, CONTROL
 
 log = logging.getLogger(__name__)
 

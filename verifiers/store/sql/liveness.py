@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from verifiers.liveness import LinkState, SourceCheck
-from verifiers.store.relational.core import RelationalBase
+from verifiers.store.sql.core import RelationalBase
 
 
 class SourceChecks(RelationalBase):

@@ -16,9 +16,9 @@ from pydantic import ValidationError
 from verifiers.errors import Conflict, InvalidInput
 from verifiers.models import AuditEntry, Claim, ClaimFields, Status
 from verifiers.store.base import ImportReport, Scope
-from verifiers.store.relational.core import RelationalBase, scope_sql
-from verifiers.store.relational.dialect import Db
-from verifiers.store.relational.values import (
+from verifiers.store.sql.core import RelationalBase, scope_sql
+from verifiers.store.sql.dialect import Db
+from verifiers.store.sql.values import (
     CLAIM_COLUMNS,
     CONTROL,
     check_actor,

@@ -223,7 +223,7 @@ def index_tokens(text: str) -> list[str]:
     shared with the PostgreSQL store (imported late: that module imports the SQLite store)."""
     if text.isascii():
         return _ASCII_TOKEN.findall(text.lower())
-    from verifiers.store.postgres_text import index_tokens as tokens
+    from verifiers.store.postgres.text import index_tokens as tokens
 
     return tokens(text)
 

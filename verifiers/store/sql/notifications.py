@@ -26,9 +26,9 @@ from verifiers.notifications import (
     short_error,
 )
 from verifiers.store.base import Scope
-from verifiers.store.relational.core import RelationalBase
-from verifiers.store.relational.dialect import Db
-from verifiers.store.relational.values import check_enum
+from verifiers.store.sql.core import RelationalBase
+from verifiers.store.sql.dialect import Db
+from verifiers.store.sql.values import check_enum
 
 INSERT = (
     "INSERT INTO notifications (user_id, guild_id, claim_id, flag_id, kind, message, created_at)"

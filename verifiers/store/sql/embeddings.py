@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 
 from verifiers.models import Claim
 from verifiers.store.base import StoredEmbedding
-from verifiers.store.relational.core import RelationalBase
-from verifiers.store.relational.values import CLAIM_COLUMNS
+from verifiers.store.sql.core import RelationalBase
+from verifiers.store.sql.values import CLAIM_COLUMNS
 
 # Rows read per transaction while streaming every embedding (keeps the lock short).
 ITER_EMBEDDINGS_BATCH = 2_000

@@ -1,7 +1,7 @@
 """The SQLite store: one file, WAL mode, versioned migrations, FTS5 search.
 
-The logic is shared with PostgreSQL (`relational/`); what is SQLite's own is here:
-- every write runs in one `BEGIN IMMEDIATE` transaction (`sqlite_db`), audit rows included,
+The logic is shared with PostgreSQL (`sql/`); what is SQLite's own is here:
+- every write runs in one `BEGIN IMMEDIATE` transaction (`sqlite/db.py`), audit rows included,
   so writers queue instead of locking rows;
 - new claims get `pk = max(pk) + 1` (the full-text index's rowid) and are written with
   executemany; FTS5 triggers keep the index (see migrations/sqlite/0001_initial.sql);
@@ -22,12 +22,11 @@ from verifiers.errors import ConfigError, InvalidInput
 from verifiers.files import writable, written_whole
 from verifiers.models import Candidate, ClaimFields
 from verifiers.store.base import ChangeCallback, ChangeListener, MigrationStatus, Scope
-from verifiers.store.changes import listen_sqlite
-from verifiers.store.relational.core import AUDIT_INSERT, SOURCE_INSERT, scope_sql, source_row
-from verifiers.store.relational.dialect import SQLITE, Db
-from verifiers.store.relational.store import RelationalStore
-from verifiers.store.relational.values import BM25_WEIGHTS, CONTROL, as_text
-from verifiers.store.sqlite_db import (
+from verifiers.store.sql.core import AUDIT_INSERT, SOURCE_INSERT, scope_sql, source_row
+from verifiers.store.sql.dialect import SQLITE, Db
+from verifiers.store.sql.store import RelationalStore
+from verifiers.store.sql.values import BM25_WEIGHTS, CONTROL, as_text
+from verifiers.store.sqlite.db import (
     SqliteBase,
     apply_migrations,
     check_database_path,
@@ -37,7 +36,8 @@ from verifiers.store.sqlite_db import (
     migration_status,
     plain_word,
 )
-from verifiers.store.sqlite_search import (
+from verifiers.store.sqlite.listen import listen_sqlite
+from verifiers.store.sqlite.search import (
     POSTING_BUDGET,
     DocCounts,
     Scorer,
@@ -60,7 +60,7 @@ class SqliteStore(SqliteBase, RelationalStore):
     """`Store` on one SQLite file; safe to share between threads of one process."""
 
     dialect = SQLITE
-    posting_budget = POSTING_BUDGET  # see sqlite_search; tests lower it to force pooling
+    posting_budget = POSTING_BUDGET  # see sqlite/search.py; tests lower it to force pooling
 
     def __init__(self, path: str | os.PathLike[str], *, migrate: bool = True) -> None:
         path = Path(path).expanduser()
@@ -151,7 +151,7 @@ class SqliteStore(SqliteBase, RelationalStore):
     # -- retrieval ---------------------------------------------------------------------------
     def search(self, terms: list[str], scope: Scope, limit: int = 50) -> list[Candidate]:
         """BM25 (FTS5's, text weighted 2) over the terms; large indexes are searched through a
-        pool from the rarest terms, re-scored exactly (see `sqlite_search`)."""
+        pool from the rarest terms, re-scored exactly (see `sqlite/search.py`)."""
         query = fts_query(terms)
         if not query or limit <= 0:
             return []

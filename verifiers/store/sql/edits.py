@@ -13,11 +13,11 @@ from verifiers.errors import Conflict, InvalidInput
 from verifiers.models import Claim, ClaimChanges, ClaimFields, Source, Status
 from verifiers.notifications import Notifier
 from verifiers.store.base import Scope, SeedReport
-from verifiers.store.relational.claims import ClaimRecords, NewClaim
-from verifiers.store.relational.core import AUDIT_INSERT, SOURCE_INSERT, source_row
-from verifiers.store.relational.dialect import Db, Dialect
-from verifiers.store.relational.notifications import StoredNotifications
-from verifiers.store.relational.values import (
+from verifiers.store.sql.claims import ClaimRecords, NewClaim
+from verifiers.store.sql.core import AUDIT_INSERT, SOURCE_INSERT, source_row
+from verifiers.store.sql.dialect import Db, Dialect
+from verifiers.store.sql.notifications import StoredNotifications
+from verifiers.store.sql.values import (
     CLAIM_COLUMNS,
     EDITABLE,
     SEED_ACTOR,

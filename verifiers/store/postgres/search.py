@@ -4,7 +4,7 @@ Scores are FTS5's `bm25()` (k1 1.2, b 0.75, text weighted 2, summary 1, FTS5's i
 in SQL term by term in FTS5's order from each claim's stored token counts, so both backends give
 bit-identical scores. Scoring every claim that holds any query term costs a few microseconds a
 row, and common words sit in a tenth of all claims, so large indexes take the same shortcut as
-SQLite (`sqlite_search`, whose plan and pool sizes are used here unchanged):
+SQLite (`sqlite/search.py`, whose plan and pool sizes are used here unchanged):
 
 1. document counts per token from `search_term_docs`, which the claims triggers keep in the
    same transaction as every change (migration 0006), so they are exact and cost an index
@@ -26,8 +26,8 @@ from typing import Any
 import psycopg
 
 from verifiers.models import Candidate
-from verifiers.store.postgres_text import any_query, phrase_query
-from verifiers.store.sqlite_search import COMMON_PAIR_TERMS, COMMON_POOL, RARE_POOL, Plan
+from verifiers.store.postgres.text import any_query, phrase_query
+from verifiers.store.sqlite.search import COMMON_PAIR_TERMS, COMMON_POOL, RARE_POOL, Plan
 
 Conn = psycopg.Connection[dict[str, Any]]
 

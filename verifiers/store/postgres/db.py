@@ -34,8 +34,8 @@ from verifiers.errors import (
     InvalidInput,
 )
 from verifiers.store.base import MigrationStatus
-from verifiers.store.relational.migrating import apply_pending, foreign, status_of
-from verifiers.store.relational.values import BUSY_MESSAGE, short
+from verifiers.store.sql.migrating import apply_pending, foreign, status_of
+from verifiers.store.sql.values import BUSY_MESSAGE, short
 from verifiers.store.urls import POSTGRES_SCHEMES
 
 log = logging.getLogger(__name__)

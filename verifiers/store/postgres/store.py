@@ -1,11 +1,11 @@
 """The PostgreSQL store: one database (or schema) shared by any number of bot processes.
 
-The logic is shared with SQLite (`relational/`); what is PostgreSQL's own is here:
-- transactions, connecting and reconnecting (`postgres_db`); the shared code locks the rows it
+The logic is shared with SQLite (`sql/`); what is PostgreSQL's own is here:
+- transactions, connecting and reconnecting (`postgres/db.py`); the shared code locks the rows it
   changes (`FOR UPDATE`, through the dialect), so edits from many processes queue;
 - new claims take their pks from the sequence and are written with COPY, search columns
   included; search is FTS5's BM25 computed the same way over the same tokens (see
-  `postgres_text`, `postgres_search`), so the matcher sees the same candidates and scores;
+  `postgres/text.py`, `postgres/search.py`), so the matcher sees the same candidates and scores;
 - `search_totals` and `search_term_docs` rows are folded now and then (`_wrote`);
 - a committed change to claims is announced with NOTIFY (see `listen_for_changes`).
 """
@@ -20,7 +20,7 @@ import psycopg
 from verifiers.errors import ClaimbotError, ConfigError, InvalidInput
 from verifiers.models import Candidate, ClaimFields
 from verifiers.store.base import ChangeCallback, ChangeListener, MigrationStatus, Scope
-from verifiers.store.postgres_db import (
+from verifiers.store.postgres.db import (
     PgTarget,
     PostgresBase,
     apply_migrations,
@@ -30,20 +30,20 @@ from verifiers.store.postgres_db import (
     parse_postgres_url,
     translated,
 )
-from verifiers.store.postgres_listen import PostgresListener
-from verifiers.store.postgres_search import (
+from verifiers.store.postgres.listen import PostgresListener
+from verifiers.store.postgres.search import (
     FOLD_TERM_DOCS,
     VOCABULARY,
     phrase_counts,
     token_counts,
 )
-from verifiers.store.postgres_search import search as bm25_search
-from verifiers.store.postgres_text import SEARCH_COLUMNS, query_phrases, search_document
-from verifiers.store.relational.core import scope_sql, source_row
-from verifiers.store.relational.dialect import POSTGRES, Db
-from verifiers.store.relational.store import RelationalStore
-from verifiers.store.relational.values import CONTROL, as_text
-from verifiers.store.sqlite_search import POSTING_BUDGET, plan, single_token
+from verifiers.store.postgres.search import search as bm25_search
+from verifiers.store.postgres.text import SEARCH_COLUMNS, query_phrases, search_document
+from verifiers.store.sql.core import scope_sql, source_row
+from verifiers.store.sql.dialect import POSTGRES, Db
+from verifiers.store.sql.store import RelationalStore
+from verifiers.store.sql.values import CONTROL, as_text
+from verifiers.store.sqlite.search import POSTING_BUDGET, plan, single_token
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class PostgresStore(PostgresBase, RelationalStore):
     """`Store` on PostgreSQL; safe to share between threads, and between processes."""
 
     dialect = POSTGRES
-    posting_budget = POSTING_BUDGET  # see postgres_search; tests lower it to force pooling
+    posting_budget = POSTING_BUDGET  # see postgres/search.py; tests lower it to force pooling
 
     def __init__(self, url: str | PgTarget, *, migrate: bool = True) -> None:
         target = url if isinstance(url, PgTarget) else parse_postgres_url(url)
@@ -186,7 +186,7 @@ class PostgresStore(PostgresBase, RelationalStore):
     # -- retrieval ---------------------------------------------------------------------------
     def search(self, terms: list[str], scope: Scope, limit: int = 50) -> list[Candidate]:
         """FTS5's BM25 (k1 1.2, b 0.75, text weighted 2, summary 1) over the same tokens; large
-        indexes through the same pool as SQLite's (see `postgres_search`)."""
+        indexes through the same pool as SQLite's (see `postgres/search.py`)."""
         phrases = query_phrases(terms)
         if not phrases or limit <= 0:
             return []

@@ -28,9 +28,9 @@ from verifiers.models import (
 )
 from verifiers.notifications import ClaimEvent, Notifier
 from verifiers.store.base import Scope
-from verifiers.store.relational.dialect import Db
-from verifiers.store.relational.notifications import StoredNotifications, flag_scope
-from verifiers.store.relational.values import Row, as_text, check_enum, row_number, short
+from verifiers.store.sql.dialect import Db
+from verifiers.store.sql.notifications import StoredNotifications, flag_scope
+from verifiers.store.sql.values import Row, as_text, check_enum, row_number, short
 
 _URL = TypeAdapter(HttpUrl)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from verifiers.models import GuildSettings
-from verifiers.store.relational.core import RelationalBase
-from verifiers.store.relational.values import check_actor
+from verifiers.store.sql.core import RelationalBase
+from verifiers.store.sql.values import check_actor
 
 
 class GuildSettingsRecords(RelationalBase):

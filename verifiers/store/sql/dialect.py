@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from verifiers.models import utcnow
-from verifiers.store.relational.values import Row, as_text, ts
+from verifiers.store.sql.values import Row, as_text, ts
 
 SQLITE_CHUNK = 500  # values per `IN (...)` list, well under SQLite's bound-parameter limit
 

@@ -11,8 +11,8 @@ from typing import Any
 from verifiers.errors import Conflict, NotFound, PermissionDenied
 from verifiers.models import AuditEntry, Claim, Source
 from verifiers.store.base import Scope
-from verifiers.store.relational.dialect import Db, Dialect
-from verifiers.store.relational.values import (
+from verifiers.store.sql.dialect import Db, Dialect
+from verifiers.store.sql.values import (
     CLAIM_COLUMNS,
     Row,
     as_text,

@@ -18,7 +18,7 @@ from psycopg import sql
 from verifiers.errors import ClaimbotError
 from verifiers.store.base import ChangeCallback, ChangeListener
 from verifiers.store.changes import ThreadListener
-from verifiers.store.postgres_db import PgTarget, connect, first_line
+from verifiers.store.postgres.db import PgTarget, connect, first_line
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from verifiers.store.relational.values import BM25_WEIGHTS, CONTROL
+from verifiers.store.sql.values import BM25_WEIGHTS, CONTROL
 
 # unicode61's remove_diacritics strips combining accents from Latin letters only ("é" → "e",
 # but Cyrillic "й" and Greek "ά" keep theirs), and folds the long s as its case folding does.

@@ -23,9 +23,9 @@ from verifiers.ingest.drafts import (
 )
 from verifiers.models import Claim
 from verifiers.store.base import Scope
-from verifiers.store.relational.claims import ClaimRecords
-from verifiers.store.relational.dialect import Db
-from verifiers.store.relational.values import Row, as_text, check_actor, row_number
+from verifiers.store.sql.claims import ClaimRecords
+from verifiers.store.sql.dialect import Db
+from verifiers.store.sql.values import Row, as_text, check_actor, row_number
 
 MAX_NOTE_CHARS = 1_000
 DRAFT_INSERT = (

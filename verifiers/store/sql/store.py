@@ -5,12 +5,12 @@ from __future__ import annotations
 from verifiers.ingest.drafts import DraftStore
 from verifiers.liveness import SourceCheckStore
 from verifiers.store.base import Store
-from verifiers.store.relational.drafts import ArticleDrafts
-from verifiers.store.relational.edits import ClaimEdits
-from verifiers.store.relational.embeddings import ClaimEmbeddings
-from verifiers.store.relational.flags import ClaimFlags
-from verifiers.store.relational.liveness import SourceChecks
-from verifiers.store.relational.settings import GuildSettingsRecords
+from verifiers.store.sql.drafts import ArticleDrafts
+from verifiers.store.sql.edits import ClaimEdits
+from verifiers.store.sql.embeddings import ClaimEmbeddings
+from verifiers.store.sql.flags import ClaimFlags
+from verifiers.store.sql.liveness import SourceChecks
+from verifiers.store.sql.settings import GuildSettingsRecords
 
 
 class RelationalStore(
