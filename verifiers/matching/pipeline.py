@@ -694,10 +694,5 @@ _STANCE_OF = {
 
 
 def load_vocabulary(store: Store) -> Vocabulary:
-    """The index's terms: from the store's own term list when it has one, else by reading claims."""
-    terms = getattr(store, "vocabulary", None)
-    if callable(terms):
-        return Vocabulary(dict(terms()), store.claim_count_for_search())
-    return Vocabulary.from_texts(
-        tokenize(normalize(f"{c.text} {c.summary}")) for c in store.iter_claims(Scope.everything())
-    )
+    """The index's terms with their document counts, as the store's full-text index holds them."""
+    return Vocabulary(dict(store.vocabulary()), store.claim_count_for_search())

@@ -9,7 +9,7 @@ similar length, which keeps the lookup to a few thousand comparisons even with a
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from itertools import repeat
 
@@ -58,16 +58,6 @@ class Vocabulary:
         # per stem here instead of a logarithm per call.
         self._unseen_idf = self._idf(1)
         self._stem_idf = {root: self._idf(df) for root, df in self.stem_df.items()}
-
-    @classmethod
-    def from_texts(cls, texts: Iterable[list[str]]) -> Vocabulary:
-        """Build from each claim's tokens (when the store cannot list its index terms)."""
-        counts: Counter[str] = Counter()
-        n = 0
-        for tokens in texts:
-            counts.update(set(tokens))
-            n += 1
-        return cls(counts, n)
 
     def idf(self, term: str) -> float:
         """BM25's idf, with unseen terms treated as seen once (they are rare, not noise)."""

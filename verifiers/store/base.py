@@ -219,6 +219,11 @@ class Store(ABC):
     def claim_count_for_search(self) -> int:
         """How many live claims (in any scope) the full-text index holds."""
 
+    @abstractmethod
+    def vocabulary(self) -> list[tuple[str, int]]:
+        """Every indexed term with the number of live claims holding it: the words the
+        matcher repairs typos against, and what it knows of their rarity."""
+
     # -- embeddings (semantic matcher) ------------------------------------------------------
     @abstractmethod
     def get_embeddings(self, claim_ids: Iterable[str], model: str) -> dict[str, StoredEmbedding]:
