@@ -268,3 +268,32 @@ def test_another_sites_long_verdict_and_name_still_make_a_draft(store, claim, tm
 )
 def test_textual_ratings_map_to_statuses(rating, status):
     assert status_for_rating(rating) is status
+
+
+def test_references_inside_the_graph_are_resolved():
+    """A fact-check site's `@graph`: the review names its author and the claim's author by
+    `@id`, and nests itself in the page's `mainEntity` (schema: prefixes as some sites write)."""
+    document = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "Organization", "@id": "#org", "name": "Northbridge Fact Desk"},
+            {"@type": "Person", "@id": "#mp", "name": "Cllr Ann Hale"},
+            {
+                "@type": "WebPage",
+                "mainEntity": {
+                    "@type": "schema:ClaimReview",
+                    "url": "https://factdesk.example/reservoir",
+                    "claimReviewed": "Hollin Edge reservoir is only 40% full",
+                    "author": {"@id": "#org"},
+                    "itemReviewed": {"@type": "Claim", "author": {"@id": "#mp"}},
+                    "reviewRating": {"@type": "Rating", "alternateName": "Misleading"},
+                },
+            },
+        ],
+    }
+    [fields] = read_claimreviews(document)
+    assert fields.claimant == "Cllr Ann Hale"
+    assert fields.status is Status.MISLEADING
+    [own] = fields.sources
+    assert own.publisher == "Northbridge Fact Desk"
+    assert "Northbridge Fact Desk rated it" in fields.explanation

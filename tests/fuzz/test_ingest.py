@@ -29,13 +29,13 @@ from tests.fuzz.strategies import (
 from verifiers.config import Settings
 from verifiers.errors import ClaimbotError
 from verifiers.external.factcheck import parse_claims
-from verifiers.ingest.jsonld import Graph, parse_date
 from verifiers.interchange.claimreview import (
     find_claimreviews,
     read_claimreviews,
     reviewer,
     verdict_of,
 )
+from verifiers.interchange.jsonld import Graph, parse_date
 from verifiers.service import ClaimService
 from verifiers.store.base import Scope
 from verifiers.store.sqlite.store import SqliteStore

@@ -20,8 +20,8 @@ from verifiers.external.base import Verifier, VerifierResult
 from verifiers.external.cache import TTLCache
 from verifiers.external.ratelimit import RateLimiter
 from verifiers.fetch import FetchError, FetchPolicy, FetchResult, fetch
-from verifiers.ingest.jsonld import parse_date
 from verifiers.interchange.claimreview import status_for_rating
+from verifiers.interchange.jsonld import parse_date
 from verifiers.store.base import Scope
 from verifiers.validation import JsonProblem, parse_json
 

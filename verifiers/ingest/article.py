@@ -18,8 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from verifiers.errors import InvalidInput
-from verifiers.ingest.jsonld import Graph, jsonld_documents, parse_date
 from verifiers.ingest.outlets import canonical_outlet, same_outlet
+from verifiers.interchange.jsonld import Graph, jsonld_documents, parse_date
 from verifiers.validation import parse_json
 
 MAX_ARTICLE_CHARS = 300_000

@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from verifiers.config import PublisherSettings
 from verifiers.errors import InvalidInput
-from verifiers.ingest.jsonld import jsonld_documents
+from verifiers.interchange.jsonld import Graph, jsonld_documents, nodes, types_of
 from verifiers.interchange.problems import Problems
 from verifiers.interchange.tabular import normal_name
 from verifiers.models import (
@@ -163,19 +163,16 @@ def claim_to_claimreview(
 # -- import ---------------------------------------------------------------------------------
 
 
-def _find_reviews(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, list):
-        for child in node:
-            yield from _find_reviews(child)
-    elif isinstance(node, dict):
-        kind = node.get("@type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        if "ClaimReview" in kinds:
-            yield node
-            return
-        for key in ("@graph", "mainEntity", "hasPart", "review"):
-            if key in node:
-                yield from _find_reviews(node[key])
+# Where a fact-check page nests its reviews.
+_REVIEWS_THROUGH = ("@graph", "mainEntity", "hasPart", "review")
+
+
+def _find_reviews(document: Any) -> Iterator[dict[str, Any]]:
+    """Each ClaimReview in the document, with the nodes it refers to by `@id` in place."""
+    graph = Graph([document])
+    for node in nodes(document, _REVIEWS_THROUGH):
+        if "ClaimReview" in types_of(node):
+            yield graph.embedded(node)
 
 
 def _name(value: Any) -> str | None:

@@ -1,4 +1,4 @@
-"""Read a page's schema.org JSON-LD: the article's metadata and any ClaimReview it carries.
+"""Walk schema.org JSON-LD: the nodes of a document, `@id` references resolved, a page's blocks.
 
 Publishers put the facts we need (publisher, dates, the original a story is based on) in
 `<script type="application/ld+json">` blocks, often as an `@graph` whose nodes refer to each
@@ -31,6 +31,7 @@ ARTICLE_TYPES = frozenset(
     }
 )
 MAX_BLOCK_CHARS = 500_000
+EMBED_DEPTH = 3  # a review's author, a claim's author: references are never nested deeper
 
 
 class _ScriptCollector(HTMLParser):
@@ -72,15 +73,18 @@ def jsonld_documents(html: str) -> list[Any]:
     return documents
 
 
-def nodes(document: Any) -> Iterator[dict[str, Any]]:
-    """Every object in a JSON-LD document, top level and inside `@graph` lists."""
+def nodes(document: Any, through: tuple[str, ...] = ("@graph",)) -> Iterator[dict[str, Any]]:
+    """Every object in a JSON-LD document, top level and inside the lists and objects of the
+    keys `through` (`@graph`; a fact-check page also nests its reviews in `mainEntity`,
+    `hasPart` or `review`)."""
     if isinstance(document, list):
         for item in document:
-            yield from nodes(item)
+            yield from nodes(item, through)
     elif isinstance(document, dict):
         yield document
-        if "@graph" in document:
-            yield from nodes(document["@graph"])
+        for key in through:
+            if key in document:
+                yield from nodes(document[key], through)
 
 
 def types_of(node: dict[str, Any]) -> set[str]:
@@ -102,6 +106,19 @@ class Graph:
         if isinstance(value, dict) and set(value) == {"@id"}:
             return self._by_id.get(str(value["@id"]), value)
         return value
+
+    def embedded(self, node: dict[str, Any], depth: int = EMBED_DEPTH) -> dict[str, Any]:
+        """`node` with the references among its values replaced by the nodes they name, to
+        `depth` levels ("author": {"@id": "#org"} becomes the organisation itself)."""
+        if depth <= 0:
+            return node
+        return {key: self._embedded_value(value, depth) for key, value in node.items()}
+
+    def _embedded_value(self, value: Any, depth: int) -> Any:
+        if isinstance(value, list):
+            return [self._embedded_value(v, depth) for v in value]
+        value = self.resolve(value)
+        return self.embedded(value, depth - 1) if isinstance(value, dict) else value
 
     def article(self) -> dict[str, Any] | None:
         return next((n for n in self.nodes if types_of(n) & ARTICLE_TYPES), None)
