@@ -46,8 +46,10 @@ STAGES = (
     ("verifiers.matching.pipeline", "Matcher._screened", "screen"),
     ("verifiers.matching.pipeline", "claim_terms", "  claim terms"),
     ("verifiers.matching.pipeline", "screen_features", "  screen features"),
+    ("verifiers.matching.pipeline", "screen_matrix", "  screen features"),
     ("verifiers.matching.pipeline", "claim_profile", "claim profiles"),
     ("verifiers.matching.pipeline", "pair_features", "full features"),
+    ("verifiers.matching.pipeline", "feature_matrix", "full features"),
     ("verifiers.matching.pipeline", "rank_candidates", "ranking"),
     ("verifiers.matching.pipeline", "Matcher._decide", "decision + stance"),
     ("verifiers.matching.pipeline", "Matcher._with_flag_counts", "open-flag counts"),
@@ -143,7 +145,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     print(f"{segments} claim-like segments")
     print("| stage | ms CPU per segment | calls per segment |")
     print("|---|---|---|")
-    for _, _, label in STAGES:
+    for label in dict.fromkeys(label for _, _, label in STAGES):  # a label may name two stages
         if calls[label]:
             per = 1000 * spent[label] / segments
             print(f"| {label} | {per:.2f} | {calls[label] / segments:.1f} |")

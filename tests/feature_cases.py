@@ -18,15 +18,17 @@ import csv
 import gzip
 import json
 from collections.abc import Iterator
+from itertools import groupby
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from verifiers.matching.features import (
+    Retrieved,
     claim_profile,
     claim_terms,
-    pair_features,
+    feature_matrix,
     profile_normalised,
-    screen_features,
+    screen_matrix,
 )
 from verifiers.matching.vocab import Vocabulary
 from verifiers.text.normalize import normalize
@@ -144,37 +146,27 @@ def pairs(norms: list[str], by_id: dict[str, tuple[str, str]], vocab: Vocabulary
 def features(
     norms: list[str], by_id: dict[str, tuple[str, str]], cases: list[Pair], vocab: Vocabulary
 ) -> tuple[list[list[float]], list[list[float]]]:
-    """Each pair's full features and screening features, computed by the matcher's code."""
+    """Each pair's full features and screening features, computed by the matcher's code: all
+    of a message's candidates at once, as the matcher does."""
     full: list[list[float]] = []
     screen: list[list[float]] = []
-    for case in cases:
-        query = profile_normalised(norms[case.message])
+    for n, group in groupby(cases, key=lambda case: case.message):
+        batch = list(group)
+        query = profile_normalised(norms[n])
         weight = sum(vocab.stem_idf(s) for s in query.stem_set)
-        text, summary = by_id[case.claim]
-        full.append(
-            pair_features(
-                query,
-                claim_profile(text),
-                claim_profile(summary),
-                case.bm25,
-                case.best,
-                case.rank,
-                weight,
-                vocab,
-            )
+        texts = [by_id[case.claim][0] for case in batch]
+        summaries = [by_id[case.claim][1] for case in batch]
+        screened = screen_matrix(
+            query,
+            weight,
+            [claim_terms(t).stems for t in texts],
+            [claim_terms(s).stems for s in summaries],
+            Retrieved([c.bm25 for c in batch], [c.rank for c in batch], batch[0].best),
+            vocab,
         )
-        screen.append(
-            screen_features(
-                query,
-                claim_terms(text).stems,
-                claim_terms(summary).stems,
-                case.bm25,
-                case.best,
-                case.rank,
-                weight,
-                vocab,
-            )
-        )
+        profiles = [claim_profile(t) for t in texts], [claim_profile(s) for s in summaries]
+        full += feature_matrix(query, *profiles, screened, vocab).tolist()
+        screen += screened.tolist()
     return full, screen
 
 

@@ -1,19 +1,25 @@
-"""Lexical features of a (query, claim) pair, each roughly in 0..1.
+"""Lexical features of a query's candidate claims, each roughly in 0..1, all at once.
 
 BM25 alone ranks by shared rare words; these add what it misses: how much of the *claim* the
 query covers (tweets are long, claims short), word order and near-spellings (rapidfuzz),
 shared word pairs, and agreement of numbers. The fitted logistic model in `model.py`
 weighs them.
+
+Each function takes a query and all its candidates and returns a numpy matrix, a row per
+candidate: sums over word sets are numpy reductions, the rapidfuzz ratios one `cdist` call per
+ratio, so the per-candidate Python is a few set operations. A candidate's row is the same
+whatever else is in the batch (up to the last bit of a sum's rounding).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from verifiers.matching.vocab import Vocabulary
@@ -45,7 +51,7 @@ FEATURES: tuple[str, ...] = (
     "trigram_cosine",
 )
 
-# The features `screen_features` computes from word sets alone, to pick the candidates worth
+# The features `screen_matrix` computes from word sets alone, to pick the candidates worth
 # the rest (rapidfuzz ratios, trigrams, numbers); the same values as in FEATURES.
 SCREEN_FEATURES: tuple[str, ...] = (
     "bm25_rel",
@@ -69,7 +75,7 @@ AVG_SUMMARY_STEMS = 8.0
 
 class Terms(NamedTuple):
     """A text's stemmed content words: all that screening a candidate needs (see
-    `screen_features`), and the cheap first half of a `Profile`."""
+    `screen_matrix`), and the cheap first half of a `Profile`."""
 
     norm: str
     tokens: tuple[str, ...]
@@ -84,7 +90,6 @@ class Profile:
     stems: tuple[str, ...]
     stem_set: frozenset[str]
     bigrams: frozenset[tuple[str, str]]
-    numbers: frozenset[float]
     trigrams: frozenset[str]
 
 
@@ -100,14 +105,13 @@ def terms_normalised(norm: str, replace: dict[str, str] | None = None) -> Terms:
 
 
 def profile_of(terms: Terms) -> Profile:
-    """The full profile: the terms plus word pairs, numbers and character trigrams."""
+    """The full profile: the terms plus word pairs and character trigrams."""
     return Profile(
         norm=terms.norm,
         stems=terms.stems,
         stem_set=frozenset(terms.stems),
         bigrams=frozenset(pairwise(terms.stems)),
-        numbers=number_values(terms.norm),
-        trigrams=frozenset(g for t in frozenset(terms.tokens) for g in _token_grams(t)),
+        trigrams=frozenset(chain.from_iterable(map(_token_grams, frozenset(terms.tokens)))),
     )
 
 
@@ -151,57 +155,111 @@ def _weighted(terms: frozenset[str], vocab: Vocabulary) -> float:
     return sum(vocab.stem_idfs(terms))
 
 
-def _stem_bm25(
-    shared: frozenset[str], stems: tuple[str, ...], avg_len: float, idf: dict[str, float]
-) -> float:
-    if not stems:
-        return 0.0
-    norm = K1 * (1 - B + B * len(stems) / avg_len)
-    score = 0.0
-    for term in shared.intersection(stems):
-        tf = stems.count(term)
-        score += idf[term] * tf * (K1 + 1) / (tf + norm)
-    return score
+class Retrieved(NamedTuple):
+    """What the search said of each candidate: its BM25 score and rank (a claim only the
+    embeddings found: 0 and the candidate limit), and the best BM25 score of the query."""
+
+    bm25: Sequence[float]
+    ranks: Sequence[int]
+    best: float
 
 
-def screen_features(
+Columns = dict[str, np.ndarray]
+
+
+def screen_matrix(
     query: Profile,
-    text: tuple[str, ...],
-    summary: tuple[str, ...],
-    bm25: float,
-    best_bm25: float,
-    rank: int,
     query_weight: float,
+    texts: Sequence[tuple[str, ...]],
+    summaries: Sequence[tuple[str, ...]],
+    retrieved: Retrieved,
     vocab: Vocabulary,
-) -> list[float]:
-    """The features of SCREEN_FEATURES, in that order, from the stems of the claim's `text`
-    and `summary`: those computed from word sets alone.
+) -> np.ndarray:
+    """The features of SCREEN_FEATURES, one row per candidate, from the stems of each claim's
+    text and summary: those computed from word sets alone.
 
-    Cheap enough for every retrieved candidate (each idf is looked up once); `pair_features`
-    gives the same values.
+    Cheap enough for every retrieved candidate: all candidates' stems are numbered once, each
+    idf is looked up once, and every sum, count and maximum is a numpy reduction over them.
+    `feature_matrix` completes the rows.
     """
-    text_set = frozenset(text)
-    summary_set = frozenset(summary)
-    claim_set = text_set | summary_set
-    idf = dict(zip(claim_set, vocab.stem_idfs(claim_set), strict=True))
-    get = idf.__getitem__
-    shared = query.stem_set & claim_set
-    shared_idf = list(map(get, shared))
-    rarest_claim = max(idf.values(), default=1.0) or 1.0
-    text_weight = sum(map(get, text_set)) or 1.0
-    summary_weight = sum(map(get, summary_set)) or 1.0
-    return [
-        bm25 / best_bm25 if best_bm25 > 0 else 0.0,
-        min(bm25 / query_weight, 2.0) / 2.0 if query_weight > 0 else 0.0,
-        sum(map(get, shared & text_set)) / text_weight,
-        sum(shared_idf) / (query_weight or 1.0),
-        sum(map(get, shared & summary_set)) / summary_weight,
-        max(shared_idf, default=0.0) / rarest_claim,
-        1.0 / (1.0 + rank),
-        _stem_bm25(shared, text, AVG_TEXT_STEMS, idf) / (query_weight or 1.0),
-        _stem_bm25(shared, summary, AVG_SUMMARY_STEMS, idf) / (query_weight or 1.0),
-        min(len(shared), 10) / 10.0,
-    ]
+    n = len(texts)
+    if not n:
+        return np.zeros((0, len(SCREEN_FEATURES)))
+    bm25 = np.asarray(retrieved.bm25, dtype=np.float64)
+    none = np.zeros(n)
+    columns = {
+        "bm25_rel": bm25 / retrieved.best if retrieved.best > 0 else none,
+        "bm25_norm": np.minimum(bm25 / query_weight, 2.0) / 2.0 if query_weight > 0 else none,
+        "bm25_rank": 1.0 / (1.0 + np.asarray(retrieved.ranks, dtype=np.float64)),
+        **_word_set_columns(query, query_weight or 1.0, texts, summaries, vocab),
+    }
+    return np.column_stack([columns[name] for name in SCREEN_FEATURES])
+
+
+def _word_set_columns(
+    query: Profile,
+    query_weight: float,
+    texts: Sequence[tuple[str, ...]],
+    summaries: Sequence[tuple[str, ...]],
+    vocab: Vocabulary,
+) -> Columns:
+    """The screening features read from word sets, for every candidate at once."""
+    n = len(texts)
+    fields = [stems for pair in zip(texts, summaries, strict=True) for stems in pair]
+    flat = list(chain.from_iterable(fields))
+    # Each distinct stem numbered in order of first sight, the query's first, so that a number
+    # below `asked` is a shared word; built with C loops (dict.fromkeys, zip, map).
+    distinct = dict.fromkeys(chain(query.stem_set, flat))
+    codes = dict(zip(distinct, range(len(distinct)), strict=True))
+    asked = len(query.stem_set)
+    size = len(codes)
+    idf = np.array(vocab.stem_idfs(codes), dtype=np.float64)
+    code = np.fromiter(map(codes.__getitem__, flat), dtype=np.int64, count=len(flat))
+    lengths = np.fromiter(map(len, fields), dtype=np.int64, count=2 * n)
+    field = np.repeat(np.arange(2 * n), lengths)  # candidate c: 2c its text, 2c + 1 its summary
+    # Sorted by candidate, stem, then field: each distinct (candidate, stem, field) once, with
+    # its count there, and a stem in both text and summary on adjacent entries.
+    keys, tf = np.unique(((field >> 1) * size + code) * 2 + (field & 1), return_counts=True)
+    in_summary = keys & 1
+    owner, code = np.divmod(keys >> 1, size)
+    weight = idf[code]
+    shared = code < asked
+    first = np.ones(len(keys), dtype=bool)  # each distinct (candidate, stem): the claim's set
+    first[1:] = (keys[1:] >> 1) != (keys[:-1] >> 1)
+    claim = first & shared
+    text_weight, summary_weight = _by_field(n, owner, in_summary, weight)
+    text_shared, summary_shared = _by_field(n, owner[shared], in_summary[shared], weight[shared])
+    rarest_claim = np.zeros(n)
+    np.maximum.at(rarest_claim, owner[first], weight[first])
+    rarest_shared = np.zeros(n)
+    np.maximum.at(rarest_shared, owner[claim], weight[claim])
+    # BM25 over stems of the shared words in each field.
+    average = np.tile([AVG_TEXT_STEMS, AVG_SUMMARY_STEMS], n)
+    norm = K1 * (1 - B + B * lengths / average)
+    where = owner[shared] * 2 + in_summary[shared]
+    terms = weight[shared] * tf[shared] * (K1 + 1) / (tf[shared] + norm[where])
+    text_bm25, summary_bm25 = _by_field(n, owner[shared], in_summary[shared], terms)
+    return {
+        "claim_coverage": text_shared / _or_one(text_weight),
+        "query_coverage": np.bincount(owner[claim], weight[claim], minlength=n) / query_weight,
+        "summary_coverage": summary_shared / _or_one(summary_weight),
+        "rarest_shared": rarest_shared / _or_one(rarest_claim),
+        "stem_bm25_text": text_bm25 / query_weight,
+        "stem_bm25_summary": summary_bm25 / query_weight,
+        "shared_count": np.minimum(np.bincount(owner[claim], minlength=n), 10) / 10.0,
+    }
+
+
+def _by_field(
+    n: int, owner: np.ndarray, in_summary: np.ndarray, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per candidate, the sum of `values` over its text's entries and over its summary's."""
+    both = np.bincount(owner * 2 + in_summary, weights=values, minlength=2 * n)
+    return both[0::2], both[1::2]
+
+
+def _or_one(values: np.ndarray) -> np.ndarray:
+    return np.where(values == 0.0, 1.0, values)
 
 
 def screen_weights(
@@ -220,74 +278,132 @@ def screen_weights(
     return out + [weight[name] for name in also]
 
 
-def pair_features(
+def weighted_sums(matrix: np.ndarray, weights: Sequence[float]) -> np.ndarray:
+    """Each row's sum of weight × feature, added up column by column in order: the same
+    floating-point sum as Python's `sum(w * x ...)` over the row, so ties stay ties."""
+    total = np.zeros(len(matrix))
+    for column, weight in enumerate(weights):
+        total = total + weight * matrix[:, column]
+    return total
+
+
+def feature_matrix(
     query: Profile,
+    texts: Sequence[Profile],
+    summaries: Sequence[Profile],
+    screened: np.ndarray,
+    vocab: Vocabulary,
+) -> np.ndarray:
+    """The features of FEATURES, one row per candidate, given each candidate's row of
+    `screen_matrix`: the rapidfuzz ratios of all candidates in one call each, then the
+    features read from sets (word pairs, numbers, near-spellings, trigrams)."""
+    if not texts:
+        return np.zeros((0, len(FEATURES)))
+    near = _near_spellings(query, texts)
+    query_numbers = _numbers(query.norm)
+    by_pair = [
+        _set_features(query, query_numbers, text, summary, near, vocab)
+        for text, summary in zip(texts, summaries, strict=True)
+    ]
+    columns = {
+        **dict(zip(SCREEN_FEATURES, screened.T, strict=True)),
+        **_ratio_columns(query, texts, summaries),
+        **dict(zip(_SET_FEATURES, np.array(by_pair).T, strict=True)),
+    }
+    return np.column_stack([columns[name] for name in FEATURES])
+
+
+def _ratio_columns(
+    query: Profile, texts: Sequence[Profile], summaries: Sequence[Profile]
+) -> Columns:
+    """The rapidfuzz ratios as 0..1, each over all candidates in one call."""
+    q = query.norm[:MAX_FUZZ_CHARS]
+    cut = [text.norm[:MAX_FUZZ_CHARS] for text in texts]
+
+    def ratios(queries: list[str], choices: list[str], scorer: Callable[..., float]) -> np.ndarray:
+        return process.cdist(queries, choices, scorer=scorer, dtype=np.float64, workers=1) / 100.0
+
+    return {
+        "text_set_ratio": ratios([q], [t.norm for t in texts], fuzz.token_set_ratio)[0],
+        "summary_set_ratio": ratios([q], [s.norm for s in summaries], fuzz.token_set_ratio)[0],
+        "partial_ratio": ratios(cut, [q], fuzz.partial_ratio)[:, 0],
+    }
+
+
+_SET_FEATURES = (
+    "bigram_overlap",
+    "numbers_agree",
+    "numbers_differ",
+    "fuzzy_claim_coverage",
+    "trigram_cosine",
+)
+
+
+def _set_features(
+    query: Profile,
+    query_numbers: frozenset[float],
     text: Profile,
     summary: Profile,
-    bm25: float,
-    best_bm25: float,
-    rank: int,
-    query_weight: float,
+    near: dict[str, float],
     vocab: Vocabulary,
-) -> list[float]:
-    """Features in the order of FEATURES."""
-    (
-        bm25_rel,
-        bm25_norm,
-        claim_coverage,
-        query_coverage,
-        summary_coverage,
-        rarest_shared,
-        bm25_rank,
-        stem_bm25_text,
-        stem_bm25_summary,
-        shared_count,
-    ) = screen_features(
-        query, text.stems, summary.stems, bm25, best_bm25, rank, query_weight, vocab
-    )
-    q = query.norm[:MAX_FUZZ_CHARS]
+) -> tuple[float, float, float, float, float]:
+    """The features of _SET_FEATURES for one candidate, from C set operations."""
     claim_bigrams = text.bigrams | summary.bigrams
     bigram_overlap = (
         len(query.bigrams & claim_bigrams) / len(claim_bigrams) if claim_bigrams else 0.0
     )
-    claim_numbers = text.numbers | summary.numbers
-    numbers_agree = 1.0 if claim_numbers and claim_numbers & query.numbers else 0.0
-    numbers_differ = 1.0 if claim_numbers and query.numbers and not numbers_agree else 0.0
+    # A claim's numbers matter only against the query's: not read when the query has none.
+    claim_numbers = _numbers(text.norm) | _numbers(summary.norm) if query_numbers else None
+    numbers_agree = 1.0 if claim_numbers and claim_numbers & query_numbers else 0.0
+    numbers_differ = 1.0 if claim_numbers and not numbers_agree else 0.0
     claim_grams = text.trigrams | summary.trigrams
-    return [
-        bm25_rel,
-        bm25_norm,
-        claim_coverage,
-        query_coverage,
-        summary_coverage,
-        fuzz.token_set_ratio(q, text.norm) / 100.0,
-        fuzz.token_set_ratio(q, summary.norm) / 100.0 if summary.norm else 0.0,
-        fuzz.partial_ratio(text.norm[:MAX_FUZZ_CHARS], q) / 100.0,
+    return (
         bigram_overlap,
-        rarest_shared,
         numbers_agree,
         numbers_differ,
-        bm25_rank,
-        stem_bm25_text,
-        stem_bm25_summary,
-        shared_count,
-        _fuzzy_coverage(query, text, vocab),
+        _fuzzy_coverage(query, text, near, vocab),
         len(query.trigrams & claim_grams)
         / (math.sqrt(len(query.trigrams) * len(claim_grams)) or 1.0),
-    ]
+    )
 
 
-def _fuzzy_coverage(query: Profile, text: Profile, vocab: Vocabulary) -> float:
-    """Share of the claim's weight whose words appear in the query, allowing near-spellings."""
-    missing = [t for t in text.stem_set if t not in query.stem_set and len(t) >= 4]
+# Numbers are read from a claim only when a query has some, so they are no part of a profile.
+_numbers = word_memo(2_048)(number_values)
+
+
+def _missing(query: Profile, text: Profile) -> list[str]:
+    """The claim's words of 4 letters or more that the query lacks: those a near-spelling
+    may stand for."""
+    return [t for t in text.stem_set if t not in query.stem_set and len(t) >= 4]
+
+
+def _near_spellings(query: Profile, texts: Sequence[Profile]) -> dict[str, float]:
+    """For every word any claim misses, the best rapidfuzz ratio (at least 80) of a query
+    word to it, all in one call; words with none are left out."""
+    missing = list(dict.fromkeys(t for text in texts for t in _missing(query, text)))
+    if not missing or not query.stems:
+        return {}
+    best = process.cdist(
+        missing,
+        list(query.stem_set),
+        scorer=fuzz.ratio,
+        score_cutoff=80,
+        dtype=np.float64,
+        workers=1,
+    ).max(axis=1)
+    return {word: score for word, score in zip(missing, best.tolist(), strict=True) if score}
+
+
+def _fuzzy_coverage(
+    query: Profile, text: Profile, near: dict[str, float], vocab: Vocabulary
+) -> float:
+    """Share of the claim's weight whose words appear in the query, allowing near-spellings
+    (`near`: see `_near_spellings`)."""
     total = _weighted(text.stem_set, vocab) or 1.0
     found = _weighted(text.stem_set & query.stem_set, vocab)
-    if missing and query.stems:
-        choices = list(query.stem_set)
-        for term in missing:
-            hit = process.extractOne(term, choices, scorer=fuzz.ratio, score_cutoff=80)
-            if hit is not None:
-                found += vocab.stem_idf(term) * hit[1] / 100.0
+    for term in _missing(query, text):
+        if term in near:
+            found += vocab.stem_idf(term) * near[term] / 100.0
     return found / total
 
 
