@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from verifiers.matching.features import (
     Retrieved,
     claim_profile,
-    claim_terms,
+    claim_stems,
     feature_matrix,
     profile_normalised,
     screen_matrix,
@@ -131,7 +131,7 @@ def pairs(norms: list[str], by_id: dict[str, tuple[str, str]], vocab: Vocabulary
     for n, norm in enumerate(norms):
         query = profile_normalised(norm).stem_set
         shared = {
-            i: sum(vocab.stem_idfs(query & set(claim_terms(t).stems + claim_terms(s).stems)))
+            i: sum(vocab.stem_idfs(query & set(claim_stems(t) + claim_stems(s))))
             for i, (t, s) in ((i, by_id[i]) for i in ids)
         }
         ranked = sorted(ids, key=lambda i: (-shared[i], i))[:CANDIDATES]
@@ -159,8 +159,8 @@ def features(
         screened = screen_matrix(
             query,
             weight,
-            [claim_terms(t).stems for t in texts],
-            [claim_terms(s).stems for s in summaries],
+            [claim_stems(t) for t in texts],
+            [claim_stems(s) for s in summaries],
             Retrieved([c.bm25 for c in batch], [c.rank for c in batch], batch[0].best),
             vocab,
         )

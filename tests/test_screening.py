@@ -18,7 +18,7 @@ from verifiers.matching.features import (
     SCREEN_FEATURES,
     Retrieved,
     claim_profile,
-    claim_terms,
+    claim_stems,
     feature_matrix,
     screen_matrix,
 )
@@ -104,8 +104,8 @@ def _features(query: _Query, claims: list[Claim], retrieved: Retrieved, vocab: V
     screened = screen_matrix(
         query.profile,
         query.weight,
-        [claim_terms(c.text).stems for c in claims],
-        [claim_terms(c.summary).stems for c in claims],
+        [claim_stems(c.text) for c in claims],
+        [claim_stems(c.summary) for c in claims],
         retrieved,
         vocab,
     )

@@ -101,7 +101,7 @@ def terms_normalised(norm: str, replace: dict[str, str] | None = None) -> Terms:
         # A replacement may be two words (a glued compound split apart).
         norm = " ".join(replace.get(t, t) for t in norm.split())
         tokens = content_tokens(" ".join(replace.get(t, t) for t in tokens))
-    return Terms(norm=norm, tokens=tuple(tokens), stems=tuple(stem(t) for t in tokens))
+    return Terms(norm=norm, tokens=tuple(tokens), stems=tuple(map(stem, tokens)))
 
 
 def profile_of(terms: Terms) -> Profile:
@@ -143,6 +143,11 @@ def _claim_terms(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
 def claim_terms(text: str) -> Terms:
     """A claim text's terms, from the cache (see above)."""
     return Terms._make(_claim_terms(text))
+
+
+def claim_stems(text: str) -> tuple[str, ...]:
+    """A claim text's stems, from the cache: all that screening reads of it."""
+    return _claim_terms(text)[2]
 
 
 @word_memo(1_024)

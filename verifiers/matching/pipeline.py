@@ -30,7 +30,7 @@ from verifiers.matching.features import (
     Profile,
     Retrieved,
     claim_profile,
-    claim_terms,
+    claim_stems,
     feature_matrix,
     profile_normalised,
     screen_matrix,
@@ -448,8 +448,8 @@ class Matcher:
         return screen_matrix(
             query.profile,
             query.weight,
-            [claim_terms(claim.text).stems for claim in claims],
-            [claim_terms(claim.summary).stems for claim in claims],
+            [claim_stems(claim.text) for claim in claims],
+            [claim_stems(claim.summary) for claim in claims],
             Retrieved([score for _, score in figures], [rank for rank, _ in figures], best),
             vocab,
         )
