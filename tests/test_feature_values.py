@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
+import numpy as np
 import pytest
 
 from tests import feature_cases
-from verifiers.matching.features import FEATURES, SCREEN_FEATURES
+from verifiers.matching.features import FEATURES, SCREEN_FEATURES, weighted_sums
 
 TOLERANCE = 1e-9
 
@@ -55,3 +57,13 @@ def test_the_pairs_are_varied(recorded: dict[str, Any]) -> None:
     assert all(len(set(column)) >= 2 for column in columns)
     assert {"edge-no-summary", "edge-long"} <= {p[1] for p in recorded["pairs"]}
     assert any(p[3] == 0.0 for p in recorded["pairs"])  # nothing retrieved by BM25
+
+
+def test_screening_scores_add_up_as_python_does() -> None:
+    """Column by column, in order: the same floats as `sum(w * x ...)` over each row, so
+    candidates that tie keep their order."""
+    rng = random.Random(7)
+    weights = [rng.uniform(-3, 3) for _ in SCREEN_FEATURES]
+    rows = [[rng.choice((0.0, 1.0, rng.random())) for _ in SCREEN_FEATURES] for _ in range(200)]
+    expected = [sum(w * x for w, x in zip(weights, row, strict=True)) for row in rows]
+    assert weighted_sums(np.array(rows), weights).tolist() == expected
