@@ -22,14 +22,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from verifiers.matching.features import (
-    Retrieved,
-    claim_profile,
-    claim_stems,
-    feature_matrix,
-    profile_normalised,
-    screen_matrix,
-)
+from verifiers.matching.bulk import Retrieved, feature_matrix, screen_matrix
+from verifiers.matching.features import claim_profile, claim_stems, profile_normalised
 from verifiers.matching.vocab import Vocabulary
 from verifiers.text.normalize import normalize
 from verifiers.text.segment import message_query

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,3 +34,11 @@ def test_adapters_do_not_import_each_other() -> None:
     for adapter, other in (("bot", "cli"), ("cli", "discord")):
         for path in (ROOT / adapter).rglob("*.py"):
             assert other not in _imports(path), f"{path} imports {other}"
+
+
+def test_commands_start_without_numpy() -> None:
+    """numpy loads with the matcher's bulk features on the first check (docs/decisions.md):
+    a command that matches nothing does not pay for its import."""
+    code = "import sys, cli.main; print('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from tests import feature_cases
-from verifiers.matching.features import FEATURES, SCREEN_FEATURES, weighted_sums
+from verifiers.matching.bulk import weighted_sums
+from verifiers.matching.features import FEATURES, SCREEN_FEATURES
 
 TOLERANCE = 1e-9
 

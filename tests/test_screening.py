@@ -13,15 +13,8 @@ from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import LabelledSet, load_set
 from verifiers.evaluation.runner import loaded_store
 from verifiers.matching import pipeline
-from verifiers.matching.features import (
-    FEATURES,
-    SCREEN_FEATURES,
-    Retrieved,
-    claim_profile,
-    claim_stems,
-    feature_matrix,
-    screen_matrix,
-)
+from verifiers.matching.bulk import Retrieved, feature_matrix, screen_matrix
+from verifiers.matching.features import FEATURES, SCREEN_FEATURES, claim_profile, claim_stems
 from verifiers.matching.pipeline import Matcher, _Query
 from verifiers.matching.vocab import Vocabulary
 from verifiers.models import Claim

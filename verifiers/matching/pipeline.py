@@ -20,23 +20,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
-
 from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
 from verifiers.matching.features import (
     FEATURES,
     SEMANTIC_FEATURES,
     Profile,
-    Retrieved,
     claim_profile,
     claim_stems,
-    feature_matrix,
     profile_normalised,
-    screen_matrix,
     screen_weights,
     semantic_features,
-    weighted_sums,
 )
 from verifiers.matching.identity import (
     Verdict,
@@ -69,6 +63,8 @@ from verifiers.text.tokens import content_tokens, tokenize
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
 
+    import numpy as np
+
     from verifiers.matching.rerank import Reranker
     from verifiers.matching.semantic import DenseIndex, Encoder
 
@@ -79,7 +75,7 @@ _COVERAGE = FEATURES.index("fuzzy_claim_coverage")
 _COSINES = tuple(len(FEATURES) + SEMANTIC_FEATURES.index(f) for f in ("cosine", "segment_cosine"))
 
 # Two-stage reranking (lexical matcher): every retrieved candidate is screened with the
-# features computed from word sets (`screen_matrix`), and only the best `SCREEN_KEEP` get
+# features computed from word sets (`bulk.screen_matrix`), and only the best `SCREEN_KEEP` get
 # the full features and the fitted model. Chosen on the CheckThat! train split
 # (docs/matching.md): fewer lose answers the full ranking gives, more cost time.
 SCREEN_KEEP = 15
@@ -362,11 +358,15 @@ class Matcher:
         """Retrieved claims visible in `scope` with their pair features (BM25 hits first, in
         BM25 order, then the semantic matcher's nearest claims), and the query's size in
         distinct content words. With `screen`, only that many candidates, the best by
-        `screen_matrix` (semantic: and the embedding features), are kept, in the same order,
+        `bulk.screen_matrix` (semantic: and the embedding features), are kept, in the same order,
         and given the full features; the lexical matcher loads only those.
 
         Public for the model fitting in `verifiers.matching.fit`; `norm` is normalised text.
         """
+        import numpy as np  # with the bulk features, loaded on the first check (bulk.py)
+
+        from verifiers.matching.bulk import feature_matrix, weighted_sums
+
         vocab = self._vocabulary()
         query = self._query(norm, vocab)
         size = len(query.profile.stem_set)
@@ -431,6 +431,8 @@ class Matcher:
     ) -> dict[str, np.ndarray]:
         """The `keep` hits with the best screening score (the fitted relevance of their
         word-set features alone, see SCREEN_KEEP), in BM25 order, with their screening rows."""
+        from verifiers.matching.bulk import weighted_sums
+
         figures = [(rank, hit.bm25) for rank, hit in enumerate(hits)]
         rows = self._screen_rows(query, hits, figures, best, vocab)
         scores = weighted_sums(rows, self._screen_weights)
@@ -445,6 +447,8 @@ class Matcher:
         vocab: Vocabulary,
     ) -> np.ndarray:
         """SCREEN_FEATURES of each claim (or search hit), given its BM25 rank and score."""
+        from verifiers.matching.bulk import Retrieved, screen_matrix
+
         return screen_matrix(
             query.profile,
             query.weight,
