@@ -63,7 +63,10 @@ def instrument(spent: Counter[str], calls: Counter[str]) -> None:
     import importlib
 
     for module_name, attribute, label in STAGES:
-        owner: Any = importlib.import_module(module_name)
+        try:
+            owner: Any = importlib.import_module(module_name)
+        except ModuleNotFoundError:  # a module of a later version
+            continue
         *path, name = attribute.split(".")
         for part in path:
             owner = getattr(owner, part, None)
