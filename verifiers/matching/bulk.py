@@ -167,20 +167,21 @@ def feature_matrix(
     vocab: Vocabulary,
 ) -> np.ndarray:
     """The features of FEATURES, one row per candidate, given each candidate's row of
-    `screen_matrix`: the rapidfuzz ratios of all candidates in one call each, then the
-    features read from sets (word pairs, numbers, near-spellings, trigrams)."""
+    `screen_matrix`: the rapidfuzz ratios of all candidates in one call each, the features
+    read from sets (word pairs, numbers, trigrams), and fuzzy claim coverage."""
     if not texts:
         return np.zeros((0, len(FEATURES)))
-    near = _near_spellings(query, texts)
     query_numbers = _numbers(query.norm)
     by_pair = [
-        _set_features(query, query_numbers, text, summary, near, vocab)
+        _set_features(query, query_numbers, text, summary)
         for text, summary in zip(texts, summaries, strict=True)
     ]
+    screening = dict(zip(SCREEN_FEATURES, screened.T, strict=True))
     columns = {
-        **dict(zip(SCREEN_FEATURES, screened.T, strict=True)),
+        **screening,
         **_ratio_columns(query, texts, summaries),
         **dict(zip(_SET_FEATURES, np.array(by_pair).T, strict=True)),
+        "fuzzy_claim_coverage": _fuzzy_coverage(query, texts, screening["claim_coverage"], vocab),
     }
     return np.column_stack([columns[name] for name in FEATURES])
 
@@ -202,13 +203,7 @@ def _ratio_columns(
     }
 
 
-_SET_FEATURES = (
-    "bigram_overlap",
-    "numbers_agree",
-    "numbers_differ",
-    "fuzzy_claim_coverage",
-    "trigram_cosine",
-)
+_SET_FEATURES = ("bigram_overlap", "numbers_agree", "numbers_differ", "trigram_cosine")
 
 
 def _set_features(
@@ -216,9 +211,7 @@ def _set_features(
     query_numbers: frozenset[float],
     text: Profile,
     summary: Profile,
-    near: dict[str, float],
-    vocab: Vocabulary,
-) -> tuple[float, float, float, float, float]:
+) -> tuple[float, float, float, float]:
     """The features of _SET_FEATURES for one candidate, from C set operations."""
     claim_bigrams = text.bigrams | summary.bigrams
     bigram_overlap = (
@@ -233,7 +226,6 @@ def _set_features(
         bigram_overlap,
         numbers_agree,
         numbers_differ,
-        _fuzzy_coverage(query, text, near, vocab),
         len(query.trigrams & claim_grams)
         / (math.sqrt(len(query.trigrams) * len(claim_grams)) or 1.0),
     )
@@ -249,21 +241,21 @@ def _missing(query: Profile, text: Profile) -> list[str]:
     return [t for t in text.stem_set if t not in query.stem_set and len(t) >= 4]
 
 
-def _near_spellings(query: Profile, texts: Sequence[Profile]) -> dict[str, float]:
+def _near_spellings(query: Profile, missing: Sequence[list[str]]) -> dict[str, float]:
     """For every word any claim misses, the best rapidfuzz ratio (at least 80) of a query
     word to it, all in one call; words with none are left out."""
-    missing = list(dict.fromkeys(t for text in texts for t in _missing(query, text)))
-    if not missing or not query.stems:
+    words = list(dict.fromkeys(chain.from_iterable(missing)))
+    if not words or not query.stems:
         return {}
     best = process.cdist(
-        missing,
+        words,
         list(query.stem_set),
         scorer=fuzz.ratio,
         score_cutoff=80,
         dtype=np.float64,
         workers=1,
     ).max(axis=1)
-    return {word: score for word, score in zip(missing, best.tolist(), strict=True) if score}
+    return {word: score for word, score in zip(words, best.tolist(), strict=True) if score}
 
 
 def _weighted(terms: frozenset[str], vocab: Vocabulary) -> float:
@@ -271,13 +263,20 @@ def _weighted(terms: frozenset[str], vocab: Vocabulary) -> float:
 
 
 def _fuzzy_coverage(
-    query: Profile, text: Profile, near: dict[str, float], vocab: Vocabulary
-) -> float:
-    """Share of the claim's weight whose words appear in the query, allowing near-spellings
-    (`near`: see `_near_spellings`)."""
-    total = _weighted(text.stem_set, vocab) or 1.0
-    found = _weighted(text.stem_set & query.stem_set, vocab)
-    for term in _missing(query, text):
-        if term in near:
-            found += vocab.stem_idf(term) * near[term] / 100.0
-    return found / total
+    query: Profile, texts: Sequence[Profile], coverage: np.ndarray, vocab: Vocabulary
+) -> np.ndarray:
+    """Share of each claim's weight whose words appear in the query, allowing near-spellings:
+    the exact claim coverage (`coverage`, from screening) where the query holds no
+    near-spelling of the claim's missing words, else summed again with them."""
+    missing = [_missing(query, text) for text in texts]
+    near = _near_spellings(query, missing)
+    out = coverage.copy()
+    for row, (text, words) in enumerate(zip(texts, missing, strict=True)):
+        spelt = [word for word in words if word in near]
+        if spelt:
+            total = _weighted(text.stem_set, vocab) or 1.0
+            found = _weighted(text.stem_set & query.stem_set, vocab)
+            for word in spelt:
+                found += vocab.stem_idf(word) * near[word] / 100.0
+            out[row] = found / total
+    return out
