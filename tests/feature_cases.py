@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+from collections import Counter
 from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
@@ -113,8 +114,13 @@ def messages(seed_claims: dict[str, tuple[str, str]]) -> list[str]:
 
 
 def vocabulary(by_id: dict[str, tuple[str, str]]) -> Vocabulary:
-    """Document frequencies over the claims, as a store without a term list gives them."""
-    return Vocabulary.from_texts(tokenize(normalize(f"{t} {s}")) for t, s in by_id.values())
+    """Document frequencies over the claims' tokens, text and summary together."""
+    counts = Counter(t for text, summary in by_id.values() for t in set(_tokens(text, summary)))
+    return Vocabulary(counts, len(by_id))
+
+
+def _tokens(text: str, summary: str) -> list[str]:
+    return tokenize(normalize(f"{text} {summary}"))
 
 
 def pairs(norms: list[str], by_id: dict[str, tuple[str, str]], vocab: Vocabulary) -> list[Pair]:
