@@ -107,10 +107,8 @@ def _word_set_columns(
     claim = first & shared
     text_weight, summary_weight = _by_field(n, owner, in_summary, weight)
     text_shared, summary_shared = _by_field(n, owner[shared], in_summary[shared], weight[shared])
-    rarest_claim = np.zeros(n)
-    np.maximum.at(rarest_claim, owner[first], weight[first])
-    rarest_shared = np.zeros(n)
-    np.maximum.at(rarest_shared, owner[claim], weight[claim])
+    rarest_claim = _largest(n, owner[first], weight[first], 1.0)
+    rarest_shared = _largest(n, owner[claim], weight[claim], 0.0)
     # BM25 over stems of the shared words in each field.
     norm = (K1 * (1 - B + B * lengths.reshape(n, 2) / _AVERAGE_STEMS)).ravel()
     where = owner[shared] * 2 + in_summary[shared]
@@ -144,6 +142,13 @@ def _by_field(
     """Per candidate, the sum of `values` over its text's entries and over its summary's."""
     both = np.bincount(owner * 2 + in_summary, weights=values, minlength=2 * n)
     return both[0::2], both[1::2]
+
+
+def _largest(n: int, owner: np.ndarray, values: np.ndarray, default: float) -> np.ndarray:
+    """Per candidate, the largest of its `values`, or `default` if it has none."""
+    out = np.full(n, -np.inf)
+    np.maximum.at(out, owner, values)
+    return np.where(out == -np.inf, default, out)
 
 
 def _or_one(values: np.ndarray) -> np.ndarray:
