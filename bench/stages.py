@@ -11,7 +11,8 @@ wall-clock and CPU time (mean, p50, p99, max) and the CPU time per stage. CPU ti
 microsecond per call: `--no-stages` times the messages without them. Nested stages are
 included in their callers (the pool queries in the search, the claim terms in screening).
 Stages missing from the code are skipped, so a copy of this script times an older commit too
-(A/B on one database). A benchmark, not a test.
+(A/B on one database). Any `CLAIMBOT_MATCHING_*` variable applies, as in `scale.py`. A
+benchmark, not a test.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
 from arguments import existing_database, positive
-from scale import percentile
+from scale import matching_settings, percentile
 
 GUILD = 4242  # as in scale.py
 
@@ -45,9 +46,12 @@ STAGES = (
     ("verifiers.matching.pipeline", "Matcher._query", "query terms (typos, df)"),
     ("verifiers.matching.pipeline", "Matcher._screened", "screen"),
     ("verifiers.matching.pipeline", "claim_terms", "  claim terms"),
+    ("verifiers.matching.pipeline", "claim_stems", "  claim terms"),
     ("verifiers.matching.pipeline", "screen_features", "  screen features"),
+    ("verifiers.matching.bulk", "screen_matrix", "  screen features"),
     ("verifiers.matching.pipeline", "claim_profile", "claim profiles"),
     ("verifiers.matching.pipeline", "pair_features", "full features"),
+    ("verifiers.matching.bulk", "feature_matrix", "full features"),
     ("verifiers.matching.pipeline", "rank_candidates", "ranking"),
     ("verifiers.matching.pipeline", "Matcher._decide", "decision + stance"),
     ("verifiers.matching.pipeline", "Matcher._with_flag_counts", "open-flag counts"),
@@ -59,7 +63,10 @@ def instrument(spent: Counter[str], calls: Counter[str]) -> None:
     import importlib
 
     for module_name, attribute, label in STAGES:
-        owner: Any = importlib.import_module(module_name)
+        try:
+            owner: Any = importlib.import_module(module_name)
+        except ModuleNotFoundError:  # a module of a later version
+            continue
         *path, name = attribute.split(".")
         for part in path:
             owner = getattr(owner, part, None)
@@ -96,7 +103,6 @@ def main(argv: Iterable[str] | None = None) -> int:
     opts = p.parse_args(None if argv is None else list(argv))
     existing_database(p, opts.db)
 
-    from verifiers.config import MatchingSettings
     from verifiers.matching.pipeline import Matcher
     from verifiers.store import Scope, open_store
 
@@ -116,7 +122,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     scope = Scope.guild(GUILD)
     store = open_store(opts.db, seed=False)
     try:
-        matcher = Matcher(store, MatchingSettings())
+        matcher = Matcher(store, matching_settings("lexical"))
         for m in msgs[: opts.warm_up]:
             matcher.check(m.text, scope)
         settle_heap()  # as the bot's service does once the vocabulary is loaded
@@ -143,7 +149,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     print(f"{segments} claim-like segments")
     print("| stage | ms CPU per segment | calls per segment |")
     print("|---|---|---|")
-    for _, _, label in STAGES:
+    for label in dict.fromkeys(label for _, _, label in STAGES):  # a label may name two stages
         if calls[label]:
             per = 1000 * spent[label] / segments
             print(f"| {label} | {per:.2f} | {calls[label] / segments:.1f} |")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,3 +135,11 @@ def _circles() -> list[frozenset[str]]:
         if name not in order:
             visit(name)
     return circles
+
+
+def test_commands_start_without_numpy() -> None:
+    """numpy loads with the matcher's bulk features on the first check (docs/decisions.md):
+    a command that matches nothing does not pay for its import."""
+    code = "import sys, claimbot.main; print('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

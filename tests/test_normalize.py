@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests import feature_cases
+from verifiers.text import numbers
 from verifiers.text.normalize import cap, clean, normalize
 from verifiers.text.numbers import quantities
 from verifiers.text.tokens import content_tokens, stem
@@ -78,3 +80,24 @@ def test_stem_merges_inflections(a: str, b: str) -> None:
 )
 def test_quantities_read_digits_and_words(text: str, values: list[tuple[float, str]]) -> None:
     assert [(q.value, q.unit) for q in quantities(text)] == values
+
+
+def test_number_patterns_are_skipped_only_where_they_cannot_match() -> None:
+    """A text lacking a pattern's literals skips it: never a match lost, on every recorded
+    message and claim of the feature fixture and on texts made to match each pattern."""
+    recorded = feature_cases.load()
+    texts = recorded["messages"] + [part for pair in recorded["claims"].values() for part in pair]
+    texts += [
+        "$5 bn and €60m, £3 thousand",
+        "rates rose half a point, then 25 bps and 0.5 percentage points",
+        "two thirds of voters, a quarter of them, half the country, one tenth of it",
+        "one in six adults, 3 out of 10 children, 1 in 4",
+    ]
+    found = 0
+    for pattern in numbers._LITERALS:
+        for text in texts:
+            everything = [m.span() for m in pattern.finditer(text)]
+            assert [m.span() for m in numbers._matches(pattern, text)] == everything
+            assert numbers._without(pattern, text) == pattern.sub(" ", text)
+            found += len(everything)
+    assert found > 100

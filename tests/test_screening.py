@@ -13,15 +13,11 @@ from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import LabelledSet, load_set
 from verifiers.evaluation.runner import loaded_store
 from verifiers.matching import pipeline
-from verifiers.matching.features import (
-    FEATURES,
-    SCREEN_FEATURES,
-    claim_profile,
-    claim_terms,
-    pair_features,
-    screen_features,
-)
-from verifiers.matching.pipeline import Matcher
+from verifiers.matching.bulk import Retrieved, feature_matrix, screen_matrix
+from verifiers.matching.features import FEATURES, SCREEN_FEATURES, claim_profile, claim_stems
+from verifiers.matching.pipeline import Matcher, _Query
+from verifiers.matching.vocab import Vocabulary
+from verifiers.models import Claim
 from verifiers.store import Scope, Store
 from verifiers.text.normalize import normalize
 from verifiers.text.segment import message_query
@@ -78,36 +74,35 @@ def test_screening_keeps_a_few_of_many_candidates(dev_slice: tuple[Store, Labell
     assert all(features == by_id[claim.id] for claim, features in kept)
 
 
-def test_screen_features_are_the_full_features_of_the_same_name(
+def test_a_candidates_features_do_not_depend_on_the_others_in_its_batch(
     dev_slice: tuple[Store, LabelledSet],
 ) -> None:
+    """Features are computed for all candidates at once; each row is what that candidate
+    alone would get."""
     store, labelled = dev_slice
     m = Matcher(store, MatchingSettings())
     vocab = m._vocabulary()
-    positions = [FEATURES.index(name) for name in SCREEN_FEATURES]
     for text in list(labelled.queries.values())[:5]:
         norm = normalize(message_query(text))
         query = m._query(norm, vocab)
-        retrieved, _ = m.candidate_features(norm, EVERYWHERE, 50)
-        for rank, (claim, _) in enumerate(retrieved):
-            full = pair_features(
-                query.profile,
-                claim_profile(claim.text),
-                claim_profile(claim.summary),
-                3.0,
-                9.0,
-                rank,
-                query.weight,
-                vocab,
-            )
-            cheap = screen_features(
-                query.profile,
-                claim_terms(claim.text).stems,
-                claim_terms(claim.summary).stems,
-                3.0,
-                9.0,
-                rank,
-                query.weight,
-                vocab,
-            )
-            assert cheap == [full[i] for i in positions]
+        claims = [claim for claim, _ in m.candidate_features(norm, EVERYWHERE, 50)[0]]
+        retrieved = Retrieved([3.0] * len(claims), list(range(len(claims))), 9.0)
+        together = _features(query, claims, retrieved, vocab)
+        for n, claim in enumerate(claims):
+            alone = _features(query, [claim], Retrieved([3.0], [n], 9.0), vocab)
+            assert alone[0] == pytest.approx(together[n], abs=1e-12)
+
+
+def _features(query: _Query, claims: list[Claim], retrieved: Retrieved, vocab: Vocabulary):
+    screened = screen_matrix(
+        query.profile,
+        query.weight,
+        [claim_stems(c.text) for c in claims],
+        [claim_stems(c.summary) for c in claims],
+        retrieved,
+        vocab,
+    )
+    profiles = [claim_profile(c.text) for c in claims], [claim_profile(c.summary) for c in claims]
+    full = feature_matrix(query.profile, *profiles, screened, vocab)
+    assert full[:, [FEATURES.index(name) for name in SCREEN_FEATURES]].tolist() == screened.tolist()
+    return full.tolist()

@@ -27,10 +27,8 @@ from verifiers.matching.features import (
     SEMANTIC_FEATURES,
     Profile,
     claim_profile,
-    claim_terms,
-    pair_features,
+    claim_stems,
     profile_normalised,
-    screen_features,
     screen_weights,
     semantic_features,
 )
@@ -77,7 +75,7 @@ _COVERAGE = FEATURES.index("fuzzy_claim_coverage")
 _COSINES = tuple(len(FEATURES) + SEMANTIC_FEATURES.index(f) for f in ("cosine", "segment_cosine"))
 
 # Two-stage reranking (lexical matcher): every retrieved candidate is screened with the
-# features computed from word sets (`screen_features`), and only the best `SCREEN_KEEP` get
+# features computed from word sets (`bulk.screen_matrix`), and only the best `SCREEN_KEEP` get
 # the full features and the fitted model. Chosen on the CheckThat! train split
 # (docs/matching.md): fewer lose answers the full ranking gives, more cost time.
 SCREEN_KEEP = 15
@@ -360,11 +358,15 @@ class Matcher:
         """Retrieved claims visible in `scope` with their pair features (BM25 hits first, in
         BM25 order, then the semantic matcher's nearest claims), and the query's size in
         distinct content words. With `screen`, only that many candidates, the best by
-        `screen_features` (semantic: and the embedding features), are kept, in the same order,
+        `bulk.screen_matrix` (semantic: and the embedding features), are kept, in the same order,
         and given the full features; the lexical matcher loads only those.
 
         Public for the model fitting in `verifiers.training.fit`; `norm` is normalised text.
         """
+        import numpy as np  # with the bulk features, loaded on the first check (bulk.py)
+
+        from verifiers.matching.bulk import feature_matrix, weighted_sums
+
         vocab = self._vocabulary()
         query = self._query(norm, vocab)
         size = len(query.profile.stem_set)
@@ -376,12 +378,14 @@ class Matcher:
         bm25 = {h.claim_id: (rank, h.bm25) for rank, h in enumerate(hits)}
         best = hits[0].bm25 if hits else 0.0
         ids = list(bm25)
+        screened: dict[str, np.ndarray] = {}
         if dense is not None:
             index = self._dense_index()
             near = index.top(dense.vector, self._settings.semantic_candidates, scope, excluded)
             ids = list(dict.fromkeys(ids + near))
         elif screen is not None and len(hits) > screen:
-            ids = self._screened(query, hits, best, vocab, screen)
+            screened = self._screened(query, hits, best, vocab, screen)
+            ids = list(screened)
         if not ids:
             return [], size
         claims = self._store.get_claims(ids)
@@ -392,33 +396,30 @@ class Matcher:
             and not claim.retired
             and scope.can_see(claim.guild_id)
         ]
-        extra: list[list[float]] = [[] for _ in visible]
-        if dense is not None and visible:
-            extra = self._semantic_features(visible, dense, bm25)
+        if not visible:
+            return [], size
+        if screened:  # the kept hits' screening rows, computed on the same texts
+            rows = np.array([screened[claim.id] for claim in visible])
+        else:
+            figures = [bm25.get(claim.id, (limit, 0.0)) for claim in visible]
+            rows = self._screen_rows(query, visible, figures, best, vocab)
+        extra = np.zeros((len(visible), 0))
+        if dense is not None:
+            extra = np.array(self._semantic_features(visible, dense, bm25))
             if screen is not None and len(visible) > screen:
-                scores = [  # the word-set features, as the lexical matcher screens, and these
-                    self._screen_score(
-                        query, c.text, c.summary, *bm25.get(c.id, (limit, 0.0)), best, vocab, e
-                    )
-                    for c, e in zip(visible, extra, strict=True)
-                ]
-                kept = self._best(scores, screen)
-                visible, extra = [visible[i] for i in kept], [extra[i] for i in kept]
-        out: list[tuple[Claim, list[float]]] = []
-        for claim, more in zip(visible, extra, strict=True):
-            rank, score = bm25.get(claim.id, (limit, 0.0))
-            features = pair_features(
-                query.profile,
-                claim_profile(claim.text),
-                claim_profile(claim.summary),
-                score,
-                best,
-                rank,
-                query.weight,
-                vocab,
-            )
-            out.append((claim, features + more))
-        return out, size
+                # The word-set features, as the lexical matcher screens, and these.
+                scores = weighted_sums(np.hstack((rows, extra)), self._screen_weights)
+                kept = self._best(scores.tolist(), screen)
+                visible, rows, extra = [visible[i] for i in kept], rows[kept], extra[kept]
+        full = feature_matrix(
+            query.profile,
+            [claim_profile(claim.text) for claim in visible],
+            [claim_profile(claim.summary) for claim in visible],
+            rows,
+            vocab,
+        )
+        features = np.hstack((full, extra)).tolist()
+        return list(zip(visible, features, strict=True)), size
 
     def _screened(
         self,
@@ -427,41 +428,35 @@ class Matcher:
         best: float,
         vocab: Vocabulary,
         keep: int,
-    ) -> list[str]:
-        """The ids of the `keep` hits with the best screening score, in BM25 order."""
-        scores = [
-            self._screen_score(query, hit.text, hit.summary, rank, hit.bm25, best, vocab)
-            for rank, hit in enumerate(hits)
-        ]
-        return [hits[i].claim_id for i in self._best(scores, keep)]
+    ) -> dict[str, np.ndarray]:
+        """The `keep` hits with the best screening score (the fitted relevance of their
+        word-set features alone, see SCREEN_KEEP), in BM25 order, with their screening rows."""
+        from verifiers.matching.bulk import weighted_sums
 
-    def _screen_score(
-        self,
+        figures = [(rank, hit.bm25) for rank, hit in enumerate(hits)]
+        rows = self._screen_rows(query, hits, figures, best, vocab)
+        scores = weighted_sums(rows, self._screen_weights)
+        return {hits[i].claim_id: rows[i] for i in self._best(scores.tolist(), keep)}
+
+    @staticmethod
+    def _screen_rows(
         query: _Query,
-        text: str,
-        summary: str,
-        rank: int,
-        bm25: float,
+        claims: Sequence[Candidate | Claim],
+        figures: Sequence[tuple[int, float]],
         best: float,
         vocab: Vocabulary,
-        extra: Sequence[float] = (),
-    ) -> float:
-        """The fitted relevance of a candidate's word-set features alone (see SCREEN_KEEP),
-        plus its `extra` features (the semantic matcher's embedding features)."""
-        features = [
-            *screen_features(
-                query.profile,
-                claim_terms(text).stems,
-                claim_terms(summary).stems,
-                bm25,
-                best,
-                rank,
-                query.weight,
-                vocab,
-            ),
-            *extra,
-        ]
-        return sum(w * x for w, x in zip(self._screen_weights, features, strict=True))
+    ) -> np.ndarray:
+        """SCREEN_FEATURES of each claim (or search hit), given its BM25 rank and score."""
+        from verifiers.matching.bulk import Retrieved, screen_matrix
+
+        return screen_matrix(
+            query.profile,
+            query.weight,
+            [claim_stems(claim.text) for claim in claims],
+            [claim_stems(claim.summary) for claim in claims],
+            Retrieved([score for _, score in figures], [rank for rank, _ in figures], best),
+            vocab,
+        )
 
     @staticmethod
     def _best(scores: list[float], keep: int) -> list[int]:

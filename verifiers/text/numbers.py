@@ -7,6 +7,7 @@ are read as values together with the unit that follows them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from verifiers.text.tokens import word_memo, word_set
@@ -65,6 +66,29 @@ _ONE_IN = re.compile(
     r"(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred)\b"
     r"(?! (?:of|percent|%))"
 )
+# What each pattern cannot match without: a text lacking all of a pattern's literals skips it.
+# The patterns are most of the cost of reading a text's numbers, and most texts lack them.
+_LITERALS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _MONEY: tuple(_CURRENCIES),
+    _POINTS: ("point", "bp"),
+    _FRACTION: ("half", "third", "quarter", "fifth", "tenth"),
+    _ONE_IN: (" in ", " out of "),
+}
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)`, skipped when the text lacks the pattern's literals."""
+    if any(literal in text for literal in _LITERALS[pattern]):
+        yield from pattern.finditer(text)
+
+
+def _without(pattern: re.Pattern[str], text: str) -> str:
+    """The text with the pattern's matches blanked out (see `_matches`)."""
+    if any(literal in text for literal in _LITERALS[pattern]):
+        return pattern.sub(" ", text)
+    return text
+
+
 # How many days a duration is: "three months" and "90 days" are one span (within 5%).
 _DAYS = {"day": 1.0, "week": 7.0, "fortnight": 14.0, "month": 30.44, "year": 365.25}
 DURATION_TOLERANCE = 0.05
@@ -129,7 +153,7 @@ def quantities(normalised: str) -> list[Quantity]:
     out = [*_money(normalised), *_points(normalised), *_fractions(normalised)]
     out += _one_in(normalised)
     for pattern in (_MONEY, _POINTS, _FRACTION, _ONE_IN):
-        normalised = pattern.sub(" ", normalised)
+        normalised = _without(pattern, normalised)
     words = _WORD.findall(normalised)
     i = 0
     while i < len(words):
@@ -185,7 +209,7 @@ def _as_days(q: Quantity) -> Quantity:
 
 def _one_in(normalised: str) -> list[Quantity]:
     found = []
-    for match in _ONE_IN.finditer(normalised):
+    for match in _matches(_ONE_IN, normalised):
         part, whole = (_value(w) for w in match.groups())
         if part and whole:
             share = 100 * part / whole
@@ -213,7 +237,7 @@ _NOT_UNITS = word_set(
 
 def _money(normalised: str) -> list[Quantity]:
     found = []
-    for match in _MONEY.finditer(normalised):
+    for match in _matches(_MONEY, normalised):
         sign, digits, scale = match.groups()
         value = _value(digits)
         if value is None:
@@ -225,7 +249,7 @@ def _money(normalised: str) -> list[Quantity]:
 
 def _points(normalised: str) -> list[Quantity]:
     found = []
-    for match in _POINTS.finditer(normalised):
+    for match in _matches(_POINTS, normalised):
         if match["share"]:
             value = _POINT_SHARES[match["share"]]
         else:
@@ -238,7 +262,7 @@ def _points(normalised: str) -> list[Quantity]:
 
 def _fractions(normalised: str) -> list[Quantity]:
     found = []
-    for match in _FRACTION.finditer(normalised):
+    for match in _matches(_FRACTION, normalised):
         count, counted, of_part, bare = match.groups()
         part = counted or of_part or bare
         share = _FRACTIONS[part]
