@@ -12,14 +12,8 @@ FORBIDDEN_IN_CORE = ("discord", "bot", "claimbot", "click")
 
 
 def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+    """The top-level packages `path` imports, anywhere in its code."""
+    return {module.split(".")[0] for module in _modules_imported(path) if module}
 
 
 def test_core_imports_no_adapter() -> None:
