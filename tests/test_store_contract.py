@@ -93,21 +93,15 @@ class Backend:
         }
 
     def index_ok(self, store: Store) -> None:
-        """The backend's full-text index agrees with the live claims."""
-        if self.name == "sqlite":
-            store.conn.execute(  # type: ignore[attr-defined]
-                "INSERT INTO claims_fts (claims_fts) VALUES ('integrity-check')"
-            )
-            return
-        [(docs, tokens)] = self.rows(
-            "SELECT coalesce(sum(docs), 0) AS d, coalesce(sum(tokens), 0) AS t FROM search_totals"
-        )
-        [(live, length)] = self.rows(
-            "SELECT count(*) AS d, coalesce(sum(search_length), 0) AS t FROM claims"
-            " WHERE NOT retired"
-        )
-        assert (docs, tokens) == (live, length)
+        """The search index agrees with the live claims: it counts them, finds each by its own
+        words, and never returns a retired one."""
+        [(live,)] = self.rows("SELECT count(*) FROM claims WHERE NOT retired")
         assert store.claim_count_for_search() == live
+        retired = {r[0] for r in self.rows("SELECT id FROM claims WHERE retired")}
+        for claim in store.iter_claims(OP):
+            found = [c.claim_id for c in store.search(claim.text.split(), OP, limit=1000)]
+            assert claim.id in found
+            assert not retired & set(found)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -468,34 +462,37 @@ def test_search_limit_and_or_semantics(store: Store) -> None:
 @pytest.mark.parametrize(
     ("terms", "expected"),
     [
-        (['"'], []),
-        (['"moon'], ["m1"]),  # the word "moon", nothing more
-        (["*"], []),
-        (["moo*"], []),  # no prefix search
-        (["NEAR("], []),
-        (["NEAR(moon cheese)"], []),  # the phrase "near moon cheese"
-        (["OR"], []),
-        (["AND", "NOT"], []),
-        (["-"], []),
-        (["-vaccines"], ["v1"]),
-        ([":"], []),
-        (["text:moon"], []),  # the phrase "text moon", not a column filter
-        (["summary:secret"], []),
-        (["{text summary}: moon"], []),
-        (["'; DROP TABLE claims; --"], []),
-        (["')) OR 1=1 --"], []),
-        (["\x00", "\x00moon"], ["m1"]),
-        (["\udcff", "moon\udcff"], ["m1"]),  # a lone surrogate: a byte not UTF-8 in argv
-        (["^moon"], ["m1"]),
-        (["(", ")", "+", "landing AND vaccines"], []),
+        (['"'], set()),
+        (['"moon'], {"m1"}),  # the word "moon", nothing more
+        (["*"], set()),
+        (["moo*"], set()),  # no prefix search
+        (["NEAR("], set()),
+        (["NEAR(moon cheese)"], {"m1"}),  # the words near, moon, cheese: no operator
+        (["OR"], set()),
+        (["AND", "NOT"], set()),
+        (["-"], set()),
+        (["-vaccines"], {"v1"}),
+        ([":"], set()),
+        (["text:moon"], {"m1"}),  # the words text and moon, not a field filter
+        (["summary:secret"], {"m1"}),  # the claim's summary says "secret"
+        (["summary:microchips"], {"v1"}),  # not a filter keeping the summary field only
+        (["'; DROP TABLE claims; --"], set()),
+        (["')) OR 1=1 --"], set()),
+        (["\x00", "\x00moon"], {"m1"}),
+        (["\udcff", "moon\udcff"], {"m1"}),  # a lone surrogate: a byte not UTF-8 in argv
+        (["^moon"], {"m1"}),
+        (["(", ")", "+", "landing AND vaccines"], {"m1", "v1"}),  # any word: OR, no syntax
+        (["guild:222", "id:v1"], set()),
     ],
 )
-def test_fts_injection_attempts_are_plain_text(
-    store: Store, backend: Backend, terms: list[str], expected: list[str]
+def test_search_syntax_in_terms_is_plain_text(
+    store: Store, backend: Backend, terms: list[str], expected: set[str]
 ) -> None:
+    """The words of each term are searched, whatever characters surround them: nothing a
+    member types is query syntax (no operators, fields, prefixes or phrases)."""
     store.add_claim(make_fields("Moon landing was staged", summary="secret"), "a", claim_id="m1")
     store.add_claim(make_fields("Vaccines contain microchips"), "a", claim_id="v1")
-    assert [h.claim_id for h in store.search(terms, OP)] == expected
+    assert {h.claim_id for h in store.search(terms, OP)} == expected
     assert store.count_claims(OP) == 2
     for term in terms:  # LIKE matches the literal text only
         needle = CONTROL.sub("", term).strip().lower()
@@ -503,7 +500,6 @@ def test_fts_injection_attempts_are_plain_text(
             assert needle in f"{claim.text} {claim.summary}".lower()
     frequencies = store.document_frequencies(terms)
     assert set(frequencies) == set(terms)
-    assert sum(frequencies.values()) == len(expected)
     backend.index_ok(store)
 
 

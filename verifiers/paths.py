@@ -17,3 +17,8 @@ def default_database_path() -> Path:
 def user_config_file() -> Path:
     """The config file read when neither --config, $CLAIMBOT_CONFIG nor ./claimbot.toml is given."""
     return platformdirs.user_config_path(APP) / "claimbot.toml"
+
+
+def search_cache_path(key: str) -> Path:
+    """A search index kept for a database that has no folder of its own (PostgreSQL)."""
+    return platformdirs.user_cache_path(APP) / "search" / key

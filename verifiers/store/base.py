@@ -206,7 +206,9 @@ class Store(ABC):
     # -- retrieval -------------------------------------------------------------------------
     @abstractmethod
     def search(self, terms: list[str], scope: Scope, limit: int = 50) -> list[Candidate]:
-        """Full-text BM25 over claim text and summary (OR of `terms`), live claims only."""
+        """BM25 over claim text and summary (OR of `terms`, text weighted twice), best first,
+        live claims `scope` may see only. Sees every change this store committed, and other
+        processes' changes within a second."""
 
     @abstractmethod
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
@@ -217,7 +219,13 @@ class Store(ABC):
 
     @abstractmethod
     def claim_count_for_search(self) -> int:
-        """How many live claims (in any scope) the full-text index holds."""
+        """How many live claims (in any scope) the search index holds."""
+
+    @abstractmethod
+    def reindex(self, progress: Callable[[int], None] | None = None) -> int:
+        """Build the search index anew from the claims (it is derived: the database is the
+        source of truth); `progress` is told how many claims each batch indexed. Returns the
+        claims indexed."""
 
     @abstractmethod
     def vocabulary(self) -> list[tuple[str, int]]:

@@ -197,21 +197,12 @@ class _Side:
                 [[_for_sqlite(k, v) for k, v in zip(kinds, row, strict=True)] for row in rows],
             )
             return
-        from verifiers.store.postgres.text import SEARCH_COLUMNS, search_document
-
-        search = table.name == "claims"
-        names = table.names
-        extra = "".join(f", {name}" for name in SEARCH_COLUMNS) if search else ""
         with (
             self.conn.cursor() as cur,
-            cur.copy(f"COPY {table.name} ({columns}{extra}) FROM STDIN") as copy,
+            cur.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy,
         ):
             for row in rows:
-                values = [_for_postgres(k, v) for k, v in zip(kinds, row, strict=True)]
-                if search:
-                    record = dict(zip(names, row, strict=True))
-                    values.extend(search_document(record["text"], record["summary"]))
-                copy.write_row(values)
+                copy.write_row([_for_postgres(k, v) for k, v in zip(kinds, row, strict=True)])
 
     def finish(self) -> None:
         """Let PostgreSQL number new rows after the copied ones."""
@@ -304,6 +295,7 @@ def copy_database(
                     f"the copy of table {table.name} does not match its source"
                     f" ({written.rows} rows written, {expected.rows} read); nothing was copied"
                 )
+    target.reindex()  # the target's search index held what it held before
     return CopyReport(checks)
 
 

@@ -6,25 +6,30 @@ stays cheap at a million claims, where FTS5 scores every row holding any of its 
 
 The index is derived: the database stays the source of truth and the index can always be
 rebuilt from it. It records the change sequence it reflects, the largest `audit.id` (every
-change to a claim writes an audit row in the same transaction), so that whoever follows the
-changes knows where to resume. Applying a claim's current state twice changes nothing, so
-resuming from a sequence older than the index's content is safe.
+change to a claim writes an audit row in the same transaction), and that audit row's
+fingerprint, so that whoever follows the changes knows where to resume and can tell a database
+that is no longer the one indexed (restored from a backup, recreated). Applying a claim's
+current state twice changes nothing, so resuming from a sequence older than the index's
+content is safe.
 
 Terms are the matcher's: text and summary are indexed as `tokenize(normalize(...))` joined by
 spaces and cut on whitespace only, so every indexed term is a term the matcher can send.
-Retired claims are not in the index (as FTS5 keeps them out): never returned, and not counted
-in BM25's statistics.
+Retired claims are not in the index: never returned, and not counted in BM25's statistics.
+A field `words` holds each claim's distinct terms of text and summary together: the matcher's
+vocabulary and document frequencies (a claim counts once, whichever field holds the word).
 
 The folder holds:
-    state.json    {"format", "generation", "sequence"}, replaced whole on every change
-    writer.lock   locked by the one process that writes the index
+    state.json    {"format", "generation", "sequence", "fingerprint"}, replaced whole on
+                  every change
+    writer.lock   locked while a process writes the index (a build or an apply), then released
     g-<hex>/      the tantivy index `state.json` names; a rebuild writes a new one, switches
                   `state.json` to it, then removes the old one
 
-One process writes: the first to build or apply holds writer.lock until it closes, and any
-other gets `IndexBusy`. Any number of processes search; each search looks at state.json (one
-stat), which the writer replaces after every commit, so a reader sees a commit or a rebuild
-at its next search (tantivy's own reader would notice a commit only within half a second).
+One process writes at a time: a build or an apply holds writer.lock while it runs, and
+another process trying meanwhile gets `IndexBusy` (or, asked to, waits its turn). Any number
+of processes search; each search looks at state.json (one stat), which the writer replaces
+after every commit, so a reader sees a commit or a rebuild at its next search (tantivy's own
+reader would notice a commit only within half a second).
 """
 
 from __future__ import annotations
@@ -36,10 +41,11 @@ import re
 import secrets
 import shutil
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import tantivy
 
@@ -51,7 +57,7 @@ from verifiers.store.sql.values import BM25_WEIGHTS
 from verifiers.text.normalize import normalize
 from verifiers.text.tokens import tokenize
 
-FORMAT = 1  # bumped when the fields or the terms change: an index of another format is rebuilt
+FORMAT = 2  # bumped when the fields or the terms change: an index of another format is rebuilt
 STATE = "state.json"
 LOCK = "writer.lock"
 GENERATION = re.compile(r"g-[0-9a-f]{12}")
@@ -80,8 +86,8 @@ class IndexBusy(ClaimbotError):
 def _schema() -> tantivy.Schema:
     fields = tantivy.SchemaBuilder()
     fields.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
-    fields.add_text_field("text", tokenizer_name=TOKENIZER, index_option="freq")
-    fields.add_text_field("summary", tokenizer_name=TOKENIZER, index_option="freq")
+    fields.add_text_field("body", tokenizer_name=TOKENIZER, index_option="freq")
+    fields.add_text_field("words", tokenizer_name=TOKENIZER, index_option="basic")
     fields.add_integer_field("guild", indexed=True, fast=True)
     # The claim's own words, for the candidates (bytes: stored without being indexed again).
     fields.add_bytes_field("shown_text", stored=True)
@@ -97,11 +103,21 @@ def index_terms(text: str) -> str:
     return " ".join(tokenize(normalize(text)))
 
 
+def body_terms(claim: Claim) -> str:
+    """What BM25 scores: the text's terms as often as its weight says, then the summary's
+    (one field, so that a word counts once towards rarity and the claim's length is one)."""
+    text_weight, summary_weight = BM25_WEIGHTS
+    parts = [index_terms(claim.text)] * int(text_weight)
+    parts += [index_terms(claim.summary)] * int(summary_weight)
+    return " ".join(part for part in parts if part)
+
+
 def _document(claim: Claim) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_text("id", claim.id)
-    doc.add_text("text", index_terms(claim.text))
-    doc.add_text("summary", index_terms(claim.summary))
+    doc.add_text("body", body_terms(claim))
+    words = dict.fromkeys(tokenize(normalize(claim.text)) + tokenize(normalize(claim.summary)))
+    doc.add_text("words", " ".join(words))
     doc.add_integer("guild", claim.guild_id or GLOBAL)
     doc.add_bytes("shown_text", claim.text.encode("utf-8"))
     doc.add_bytes("shown_summary", claim.summary.encode("utf-8"))
@@ -117,6 +133,7 @@ def _first_line(exc: BaseException) -> str:
 class _State:
     generation: str
     sequence: int
+    fingerprint: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +154,6 @@ class LexicalIndex:
         self.folder = Path(folder).expanduser()
         self._lock = threading.RLock()
         self._loaded: _Loaded | None = None
-        self._lockfile: IO[bytes] | None = None
-        self._writer: tantivy.IndexWriter | None = None
         self._closed = False
 
     @classmethod
@@ -155,11 +170,13 @@ class LexicalIndex:
         claims: Iterable[Claim],
         sequence: int,
         progress: Progress | None = None,
+        *,
+        fingerprint: str = "",
     ) -> LexicalIndex:
         """A new index of `claims` in `folder` (replacing any index there), as of `sequence`."""
         index = cls(folder)
         try:
-            index.build(claims, sequence, progress)
+            index.build(claims, sequence, progress, fingerprint=fingerprint)
         except BaseException:
             index.close()
             raise
@@ -188,14 +205,22 @@ class LexicalIndex:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise IndexUnusable(f"search index in {self.folder} is of another format: rebuild it")
         generation, sequence = data.get("generation"), data.get("sequence")
-        if not (isinstance(generation, str) and GENERATION.fullmatch(generation)) or not (
-            type(sequence) is int and sequence >= 0
+        fingerprint = data.get("fingerprint")
+        if (
+            not (isinstance(generation, str) and GENERATION.fullmatch(generation))
+            or not (type(sequence) is int and sequence >= 0)
+            or not isinstance(fingerprint, str)
         ):
             raise IndexUnusable(f"search index state {path} is damaged: rebuild the index")
-        return _State(generation, sequence)
+        return _State(generation, sequence, fingerprint)
 
     def _save_state(self, state: _State) -> None:
-        data = {"format": FORMAT, "generation": state.generation, "sequence": state.sequence}
+        data = {
+            "format": FORMAT,
+            "generation": state.generation,
+            "sequence": state.sequence,
+            "fingerprint": state.fingerprint,
+        }
         with written_whole(self.folder / STATE) as partial:
             partial.write_text(json.dumps(data) + "\n", encoding="utf-8")
 
@@ -236,8 +261,6 @@ class LexicalIndex:
 
     def _current(self) -> _Loaded:
         loaded = self._loaded
-        if loaded is not None and self._lockfile is not None:
-            return loaded  # this process writes: nobody else changes the folder
         if loaded is None or self._state_key() != loaded.key:
             loaded = self._load()
         return loaded
@@ -248,28 +271,66 @@ class LexicalIndex:
         return self._current().state.sequence
 
     @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the audit row at `sequence`, as the writer was told it."""
+        return self._current().state.fingerprint
+
+    @property
     def claim_count(self) -> int:
         """Live claims in the index."""
         return int(self._current().index.searcher().num_docs)
 
+    def vocabulary(self) -> list[tuple[str, int]]:
+        """Every indexed term with the live claims holding it, commonest first."""
+        searcher = self._current().index.searcher()
+        # Filtered by a query, the counts skip claims deleted since their segment was last
+        # merged (an edited claim's old entry, a retired one); tantivy's own counts do not.
+        found = searcher.terms_with_prefix("words", "", filter_query=tantivy.Query.all_query())
+        return [(str(term), int(n)) for term, n in found if n]
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """Live claims holding each term, normalised and tokenized as the claims were (a term
+        of several words: the claims holding all of them)."""
+        searcher = self._current().index.searcher()
+        found: dict[str, int] = {}
+        for term in terms:
+            words = list(dict.fromkeys(tokenize(normalize(str(term)))))
+            if not words:
+                found[term] = 0
+                continue
+            must = tantivy.Occur.Must
+            query = tantivy.Query.boolean_query(
+                [(must, tantivy.Query.term_query(SCHEMA, "words", w)) for w in words]
+            )
+            result: Any = searcher.search(query, 1, count=True)  # the stubs lack `count`
+            found[term] = int(result.count or 0)
+        return found
+
     # -- writing ---------------------------------------------------------------------------
-    def _take_writing(self) -> None:
-        """Become the one process that writes the folder, or raise `IndexBusy`."""
+    @contextmanager
+    def _writing(self, wait: bool) -> Iterator[None]:
+        """Be the one process writing the folder for the block: wait for another's turn to
+        end, or (`wait` false) raise `IndexBusy` at once."""
         if self._closed:
             raise ClaimbotError(f"the search index in {self.folder} is closed")
-        if self._lockfile is not None:
-            return
         self.folder.mkdir(parents=True, exist_ok=True)
-        handle = (self.folder / LOCK).open("a+b")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            raise IndexBusy(f"another process writes the search index in {self.folder}") from None
-        self._lockfile = handle
+        with (self.folder / LOCK).open("a+b") as handle:  # closing it releases the lock
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise IndexBusy(
+                    f"another process writes the search index in {self.folder}"
+                ) from None
+            yield
 
     def build(
-        self, claims: Iterable[Claim], sequence: int, progress: Progress | None = None
+        self,
+        claims: Iterable[Claim],
+        sequence: int,
+        progress: Progress | None = None,
+        *,
+        fingerprint: str = "",
+        wait: bool = False,
     ) -> int:
         """Index `claims` from scratch in a new generation, then switch to it: searches see the
         old index until the new one is whole, and a failure leaves the old one as it was.
@@ -278,8 +339,7 @@ class LexicalIndex:
         is then applied again later, which changes nothing. Retired claims are left out.
         Returns how many claims were indexed.
         """
-        with self._lock:
-            self._take_writing()
+        with self._lock, self._writing(wait):
             generation = "g-" + secrets.token_hex(6)
             path = self.folder / generation
             path.mkdir()
@@ -302,15 +362,15 @@ class LexicalIndex:
                 done, writer = writer, None
                 done.wait_merging_threads()
                 index.reload()
-                self._stop_writer()  # the old generation's: it goes away below
-                self._save_state(_State(generation, sequence))
+                self._save_state(_State(generation, sequence, fingerprint))
             except BaseException:
                 if writer is not None:  # its threads write into the folder until stopped
                     writer.rollback()
                     writer.wait_merging_threads()
                 shutil.rmtree(path, ignore_errors=True)
                 raise
-            self._loaded = _Loaded(self._state_key(), _State(generation, sequence), index)
+            state = _State(generation, sequence, fingerprint)
+            self._loaded = _Loaded(self._state_key(), state, index)
             for other in self.folder.iterdir():
                 if other.is_dir() and GENERATION.fullmatch(other.name) and other != path:
                     shutil.rmtree(other, ignore_errors=True)
@@ -318,20 +378,28 @@ class LexicalIndex:
                 progress(batch)
             return count
 
-    def apply(self, changes: Iterable[Claim], sequence: int, *, removed: Iterable[str] = ()) -> int:
-        """Bring the index to `sequence`: each claim of `changes` as it now is (a retired one
-        leaves the index, a live one replaces its old entry), and the claims `removed` out.
-        All of it becomes searchable at once, or none of it. Returns the claims written."""
-        with self._lock:
-            self._take_writing()
+    def apply(
+        self,
+        changes: Iterable[Claim],
+        sequence: int,
+        *,
+        removed: Iterable[str] = (),
+        fingerprint: str = "",
+        wait: bool = False,
+    ) -> int:
+        """Bring the index to `sequence` (whose audit row has `fingerprint`): each claim of
+        `changes` as it now is (a retired one leaves the index, a live one replaces its old
+        entry), and the claims `removed` out. All of it becomes searchable at once, or none
+        of it. Returns the claims written."""
+        with self._lock, self._writing(wait):
             loaded = self._load()  # the state as the last writer left it
             if sequence < loaded.state.sequence:
                 raise ValueError(
                     f"change sequence {sequence} is behind the index's {loaded.state.sequence}"
                 )
-            if self._writer is None:
-                self._writer = loaded.index.writer(APPLY_HEAP_BYTES, 1)
-            writer = self._writer
+            # A writer per apply: tantivy's writer holds a lock of its own in the folder,
+            # which must not outlive this process's turn.
+            writer = loaded.index.writer(APPLY_HEAP_BYTES, 1)
             written = 0
             try:
                 for claim in changes:
@@ -345,28 +413,21 @@ class LexicalIndex:
             except BaseException:
                 writer.rollback()
                 raise
+            finally:
+                writer.wait_merging_threads()
             loaded.index.reload()  # this process sees the commit at once
             # Committed before the sequence is saved: a crash between the two only makes the
             # next start apply these changes again.
-            state = _State(loaded.state.generation, sequence)
+            state = _State(loaded.state.generation, sequence, fingerprint)
             self._save_state(state)
             self._loaded = _Loaded(self._state_key(), state, loaded.index)
             return written
 
-    def _stop_writer(self) -> None:
-        writer, self._writer = self._writer, None
-        if writer is not None:
-            writer.wait_merging_threads()
-
     def close(self) -> None:
-        """Stop writing (if this process did) and searching; the folder stays for next time."""
+        """Stop searching (a write under way finishes first); the folder stays for next time."""
         with self._lock:
             self._closed = True
-            self._stop_writer()
             self._loaded = None
-            if self._lockfile is not None:
-                self._lockfile.close()  # closing the file releases its lock
-                self._lockfile = None
 
     def __enter__(self) -> LexicalIndex:
         return self
@@ -410,14 +471,8 @@ def _analyzer() -> tantivy.TextAnalyzer:
 def _query(words: list[str], scope: Scope | None = None) -> tantivy.Query:
     """Any of the words in the text (boosted) or the summary; with `scope`, only the claims it
     may see, the filter adding nothing to the score."""
-    text_weight, summary_weight = BM25_WEIGHTS
     should = tantivy.Occur.Should
-    clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-    for word in words:
-        text = tantivy.Query.term_query(SCHEMA, "text", word)
-        summary = tantivy.Query.term_query(SCHEMA, "summary", word)
-        clauses.append((should, tantivy.Query.boost_query(text, text_weight)))
-        clauses.append((should, tantivy.Query.boost_query(summary, summary_weight)))
+    clauses = [(should, tantivy.Query.term_query(SCHEMA, "body", word)) for word in words]
     query = tantivy.Query.boolean_query(clauses)
     if scope is None:
         return query

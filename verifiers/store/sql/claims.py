@@ -67,28 +67,24 @@ class ClaimRecords(RelationalBase):
     def add_claim(self, fields: ClaimFields, actor: str, claim_id: str | None = None) -> Claim:
         actor = check_actor(actor)
         item = (check_claim_id(claim_id) if claim_id is not None else None, fields, None)
-        with self._writing() as db:
+        with self._changing_claims() as db:
             pk = self._insert_claims(db, [item], actor)[0]
-            claim = self._claim_by_pk(db, pk)
-        self._wrote()
-        return claim
+            return self._claim_by_pk(db, pk)
 
     def add_claims(self, items: Iterable[ClaimFields], actor: str) -> list[Claim]:
         actor = check_actor(actor)
         batch: list[NewClaim] = [(None, fields, None) for fields in check_batch(items)]
         if not batch:
             return []
-        with self._writing() as db:
-            claims = self._claims_by_pk(db, self._insert_claims(db, batch, actor))
-        self._wrote()
-        return claims
+        with self._changing_claims() as db:
+            return self._claims_by_pk(db, self._insert_claims(db, batch, actor))
 
     def import_claims(self, items: Iterable[ClaimFields], actor: str) -> ImportReport:
         actor = check_actor(actor)
         added = skipped = 0
         seen: set[tuple[int, str]] = set()
         rows = iter(items)
-        with self._writing() as db:
+        with self._changing_claims() as db:
             while chunk := list(itertools.islice(rows, IMPORT_CHUNK)):
                 batch = check_batch(chunk, first=added + skipped + 1)
                 keys = [(f.guild_id or 0, f.external_id) for f in batch if f.external_id]
@@ -103,8 +99,6 @@ class ClaimRecords(RelationalBase):
                     new: list[NewClaim] = [(None, f, None) for f in fresh]
                     self._insert_claims(db, new, actor, external_ids_checked=True)
                 added, skipped = added + len(fresh), skipped + len(batch) - len(fresh)
-        if added:
-            self._wrote()
         return ImportReport(added, skipped)
 
     def _insert_claims(

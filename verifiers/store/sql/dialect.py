@@ -119,11 +119,12 @@ POSTGRES = Dialect(
 class Db:
     """One connection inside one transaction, speaking the shared SQL in its engine's dialect."""
 
-    __slots__ = ("dialect", "raw")
+    __slots__ = ("changing_claims", "dialect", "raw")
 
     def __init__(self, raw: Any, dialect: Dialect) -> None:
         self.raw = raw  # the engine's own connection, for what only that backend does
         self.dialect = dialect
+        self.changing_claims = False
 
     def execute(self, sql: str, params: Iterable[Any] = ()) -> Any:
         return self.raw.execute(self.dialect.sql(sql), tuple(params))
@@ -167,6 +168,13 @@ class Db:
         for clause, params in self.dialect.any_of(column, values):
             rows.extend(self.all(sql.format(any=clause), (*before, *params, *after)))
         return rows
+
+    def audit_rows(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert audit rows, in a transaction that took the claims' turn (see
+        `RelationalBase._changing_claims`): elsewhere their ids could commit out of order."""
+        if not self.changing_claims:
+            raise RuntimeError("audit rows are written only in a transaction changing claims")
+        self.many(sql, rows)
 
     def take_turns(self, name: str, key: str | None = None) -> None:
         """Wait for other processes doing `name` on `key` (None: this schema) to commit."""

@@ -181,7 +181,7 @@ class ArticleDrafts(ClaimRecords):
 
     def approve_draft(self, draft_id: int, actor: str, scope: Scope) -> tuple[Draft, Claim]:
         actor = check_actor(actor)
-        with self._writing() as db:
+        with self._changing_claims() as db:
             row = self._pending_row(db, draft_id, scope)
             draft = _draft(row)
             at = db.dialect.now()

@@ -61,7 +61,7 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
         notify: Notifier | None = None,
     ) -> Claim:
         actor = check_actor(actor)
-        with self._writing() as db:
+        with self._changing_claims() as db:
             row = self._changeable_row(db, claim_id, scope, expected_version)
             wanted = {
                 name: column_value(name, value, db.dialect)
@@ -72,7 +72,6 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
             claim = self._claim_by_pk(db, row["pk"])
             if notify is not None:
                 self._notify(db, notify, claim, Status(row["status"]), scope)
-        self._wrote()
         return claim
 
     def _change_columns(
@@ -104,7 +103,7 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
             f"UPDATE claims SET {sets}, version = version + 1 WHERE pk = ?",
             (*columns.values(), row["pk"]),
         )
-        db.many(
+        db.audit_rows(
             AUDIT_INSERT,
             [
                 (row["pk"], at, actor, action, name, as_text(row[name]), as_text(new))
@@ -115,7 +114,7 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
 
     def add_source(self, claim_id: str, source: Source, actor: str, scope: Scope) -> Claim:
         actor = check_actor(actor)
-        with self._writing() as db:
+        with self._changing_claims() as db:
             row = self._changeable_row(db, claim_id, scope)
             url = None if source.url is None else str(source.url)
             if url is not None and db.one(
@@ -131,9 +130,7 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
             at = db.dialect.now()
             db.execute(BUMP, (at, actor, row["pk"]))
             self._audit(db, row["pk"], at, actor, "add_source", "sources", None, url)
-            claim = self._claim_by_pk(db, row["pk"])
-        self._wrote()
-        return claim
+            return self._claim_by_pk(db, row["pk"])
 
     def retire_claim(self, claim_id: str, actor: str, scope: Scope, reason: str = "") -> Claim:
         return self._set_retired(claim_id, actor, scope, reason, retired=True)
@@ -146,7 +143,7 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
     ) -> Claim:
         """Retire a claim or bring it back; the search index follows through the triggers."""
         actor = check_actor(actor)
-        with self._writing() as db:
+        with self._changing_claims() as db:
             row = self._changeable_row(db, claim_id, scope, allow_retired=True)
             if bool(row["retired"]) == retired:
                 raise Conflict(f"claim {row['id']} is {'already' if retired else 'not'} retired")
@@ -158,9 +155,7 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
             )
             action = "retire" if retired else "unretire"
             self._audit(db, row["pk"], at, actor, action, None, None, reason.strip() or None)
-            claim = self._claim_by_pk(db, row["pk"])
-        self._wrote()
-        return claim
+            return self._claim_by_pk(db, row["pk"])
 
     # -- seeds -------------------------------------------------------------------------------
     def seed(self, claims: list[tuple[str, ClaimFields]]) -> SeedReport:
@@ -174,7 +169,7 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
             repeated = next(i for i in ids if ids.count(i) > 1)
             raise InvalidInput(f"seed claim id {repeated} appears twice")
         updated = unchanged = kept = 0
-        with self._writing() as db:
+        with self._changing_claims() as db:
             db.take_turns("claimbot.seed")
             rows = db.any_rows(
                 f"SELECT {CLAIM_COLUMNS} FROM claims WHERE {{any}} ORDER BY pk {db.dialect.lock()}",
@@ -199,8 +194,6 @@ class ClaimEdits(ClaimRecords, StoredNotifications):
                     unchanged += 1
             if new:
                 self._insert_claims(db, new, SEED_ACTOR)
-        if new or updated:
-            self._wrote()
         return SeedReport(
             added=len(new), updated=updated, unchanged=unchanged, kept_moderator_edits=kept
         )

@@ -212,7 +212,9 @@ class ClaimFlags(StoredNotifications):
             new_status = check_enum(Status, new_status, "status")
             if not upheld:
                 raise InvalidInput("only an upheld flag can change the claim's status")
-        with self._writing() as db:
+        # Only a new status changes the claim (and writes an audit row).
+        writing = self._writing if new_status is None else self._changing_claims
+        with writing() as db:
             flag = self._flag_row(db, flag_id, scope, lock=db.dialect.lock(of="f"))
             if flag.state is not FlagState.OPEN:
                 raise Conflict(f"flag #{flag.id} is already {flag.state.value}")

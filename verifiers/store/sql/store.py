@@ -10,10 +10,12 @@ from verifiers.store.sql.edits import ClaimEdits
 from verifiers.store.sql.embeddings import ClaimEmbeddings
 from verifiers.store.sql.flags import ClaimFlags
 from verifiers.store.sql.liveness import SourceChecks
+from verifiers.store.sql.search import SearchedClaims
 from verifiers.store.sql.settings import GuildSettingsRecords
 
 
 class RelationalStore(
+    SearchedClaims,
     ClaimEdits,
     ClaimFlags,
     ArticleDrafts,
@@ -24,4 +26,4 @@ class RelationalStore(
     DraftStore,
     SourceCheckStore,
 ):
-    """The `Store` written once; subclasses connect, run transactions and search."""
+    """The `Store` written once; subclasses connect and run transactions."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from verifiers.errors import (
 from verifiers.paths import default_database_path
 from verifiers.store.base import MigrationStatus
 from verifiers.store.sql.migrating import apply_pending, foreign, status_of
-from verifiers.store.sql.values import BUSY_MESSAGE, CONTROL
+from verifiers.store.sql.values import BUSY_MESSAGE
 
 log = logging.getLogger(__name__)
 
@@ -136,20 +136,6 @@ def migration_status(path: Path) -> MigrationStatus:
     migrations = yoyo.read_migrations(MIGRATIONS)
     with _yoyo_backend(path) as backend:
         return status_of(migrations, set(backend.get_applied_migration_hashes()))
-
-
-# -- full-text query text ---------------------------------------------------------------------
-def fts_query(terms: Iterable[str]) -> str:
-    """An FTS5 query OR-ing the terms, each quoted as a string: user text is never syntax."""
-    quoted = []
-    for term in dict.fromkeys(CONTROL.sub(" ", str(t)).strip() for t in terms):
-        if term:
-            quoted.append('"' + term.replace('"', '""') + '"')
-    return " OR ".join(quoted)
-
-
-def plain_word(term: str) -> bool:
-    return term.isascii() and term.isalnum()
 
 
 class SqliteBase:

@@ -1,12 +1,11 @@
-"""The SQLite store: one file, WAL mode, versioned migrations, FTS5 search.
+"""The SQLite store: one file, WAL mode, versioned migrations; its search index beside it.
 
 The logic is shared with PostgreSQL (`sql/`); what is SQLite's own is here:
 - every write runs in one `BEGIN IMMEDIATE` transaction (`sqlite/db.py`), audit rows included,
   so writers queue instead of locking rows;
-- new claims get `pk = max(pk) + 1` (the full-text index's rowid) and are written with
-  executemany; FTS5 triggers keep the index (see migrations/sqlite/0001_initial.sql);
-- retired claims leave the full-text index, so search, document frequencies and the claim
-  count all see live claims only;
+- new claims get `pk = max(pk) + 1` and are written with executemany;
+- the search index (`store/index/`) lives in the folder `<file>-search` beside the database
+  (`search_folder`);
 - changes made by other connections are noticed by polling `PRAGMA data_version`.
 """
 
@@ -20,34 +19,21 @@ from typing import Any
 
 from verifiers.errors import ConfigError, InvalidInput
 from verifiers.files import writable, written_whole
-from verifiers.models import Candidate, ClaimFields
-from verifiers.store.base import ChangeCallback, ChangeListener, MigrationStatus, Scope
-from verifiers.store.sql.core import AUDIT_INSERT, SOURCE_INSERT, scope_sql, source_row
+from verifiers.models import ClaimFields
+from verifiers.store.base import ChangeCallback, ChangeListener, MigrationStatus
+from verifiers.store.sql.core import AUDIT_INSERT, SOURCE_INSERT, source_row
 from verifiers.store.sql.dialect import SQLITE, Db
 from verifiers.store.sql.store import RelationalStore
-from verifiers.store.sql.values import BM25_WEIGHTS, CONTROL, as_text
+from verifiers.store.sql.values import as_text
 from verifiers.store.sqlite.db import (
     SqliteBase,
     apply_migrations,
     check_database_path,
     check_ours,
     connect,
-    fts_query,
     migration_status,
-    plain_word,
 )
 from verifiers.store.sqlite.listen import listen_sqlite
-from verifiers.store.sqlite.search import (
-    POSTING_BUDGET,
-    DocCounts,
-    Scorer,
-    index_tokens,
-    index_totals,
-    plan,
-    pooled_rowids,
-    rows_by_pk,
-    single_token,
-)
 
 CLAIM_INSERT = (
     "INSERT INTO claims (pk, id, text, status, explanation, claimant, claim_date, summary,"
@@ -56,16 +42,19 @@ CLAIM_INSERT = (
 )
 
 
+def search_folder(path: Path) -> Path:
+    """Where the search index of the database at `path` lives: beside it."""
+    return path.with_name(path.name + "-search")
+
+
 class SqliteStore(SqliteBase, RelationalStore):
     """`Store` on one SQLite file; safe to share between threads of one process."""
 
     dialect = SQLITE
-    posting_budget = POSTING_BUDGET  # see sqlite/search.py; tests lower it to force pooling
 
     def __init__(self, path: str | os.PathLike[str], *, migrate: bool = True) -> None:
         path = Path(path).expanduser()
         super().__init__(path)
-        self._doc_counts = DocCounts()
         check_database_path(path)
         self._conn = connect(path)
         try:
@@ -79,9 +68,11 @@ class SqliteStore(SqliteBase, RelationalStore):
         except BaseException:
             self.close()
             raise
+        self._start_search(search_folder(path))
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
+        self._stop_search()
         with self._lock:
             if self._conn is not None:
                 with contextlib.suppress(sqlite3.Error):
@@ -133,7 +124,7 @@ class SqliteStore(SqliteBase, RelationalStore):
             )
         db.many(CLAIM_INSERT, claim_rows)
         db.many(SOURCE_INSERT, source_rows)
-        db.many(AUDIT_INSERT, [(pk, at, actor, "create", None, None, None) for pk in pks])
+        db.audit_rows(AUDIT_INSERT, [(pk, at, actor, "create", None, None, None) for pk in pks])
         return pks
 
     def _external_id_rows(self, db: Db, keys: list[tuple[int, str]]) -> list[Any]:
@@ -147,70 +138,3 @@ class SqliteStore(SqliteBase, RelationalStore):
             sorted({ext for _, ext in keys}),
             before=guilds,
         )
-
-    # -- retrieval ---------------------------------------------------------------------------
-    def search(self, terms: list[str], scope: Scope, limit: int = 50) -> list[Candidate]:
-        """BM25 (FTS5's, text weighted 2) over the terms; large indexes are searched through a
-        pool from the rarest terms, re-scored exactly (see `sqlite/search.py`)."""
-        query = fts_query(terms)
-        if not query or limit <= 0:
-            return []
-        words = [w for w in dict.fromkeys(CONTROL.sub(" ", str(t)).strip() for t in terms) if w]
-        visible, params = scope_sql(scope, SQLITE)
-        with self._read() as conn:
-            counts = self._doc_counts.get(conn, words) if all(map(single_token, words)) else {}
-            p = plan(words, counts, self.posting_budget)
-            if not counts or p.exact:
-                sql = (
-                    f"SELECT c.id, bm25(claims_fts, {BM25_WEIGHTS[0]}, {BM25_WEIGHTS[1]}) AS score,"
-                    " c.text, c.summary"
-                    " FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid"
-                    f" WHERE claims_fts MATCH ? AND {SQLITE.live} AND {visible}"
-                    " ORDER BY score, c.pk LIMIT ?"
-                )
-                rows = conn.execute(sql, (query, *params, limit)).fetchall()
-                return [Candidate(row[0], -row[1], row[2], row[3]) for row in rows]
-            pooled = pooled_rowids(conn, p, BM25_WEIGHTS)
-            rows = rows_by_pk(conn, pooled, visible, params)
-            totals = index_totals(conn)
-        scorer = Scorer(words, counts, totals, BM25_WEIGHTS)
-        scored = sorted(
-            (-scorer.score(index_tokens(r[2]), index_tokens(r[3])), r[0], n)
-            for n, r in enumerate(rows)
-        )
-        return [
-            Candidate(rows[n][1], -score, rows[n][2], rows[n][3]) for score, _, n in scored[:limit]
-        ]
-
-    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
-        """Documents per term. Plain ASCII words are read from the fts5vocab table; anything
-        else (accents, punctuation, several words) is counted through the index itself, so
-        that it is tokenized exactly as the claims were."""
-        result = dict.fromkeys(terms, 0)
-        simple = {t: t.strip().lower() for t in result if plain_word(t.strip())}
-        with self._reading() as db:
-            tokens = sorted(set(simple.values()))
-            rows = db.any_rows("SELECT term, doc FROM claims_vocab WHERE {any}", "term", tokens)
-            counts = {row["term"]: row["doc"] for row in rows}
-            for term in result:
-                if term in simple:
-                    result[term] = counts.get(simple[term], 0)
-                elif query := fts_query([term]):
-                    sql = "SELECT count(*) AS n FROM claims_fts WHERE claims_fts MATCH ?"
-                    found = db.one(sql, (query,))
-                    result[term] = found["n"] if found else 0
-        return result
-
-    def vocabulary(self) -> list[tuple[str, int]]:
-        """Every indexed term (as the FTS tokenizer folded it) with its document count. The
-        counts also prime the search's cache: each would otherwise be read again, a common
-        word's at the cost of a scan of its postings."""
-        with self._read() as conn:
-            terms = [(r[0], r[1]) for r in conn.execute("SELECT term, doc FROM claims_vocab")]
-            self._doc_counts.prime(conn, dict(terms))
-        return terms
-
-    def claim_count_for_search(self) -> int:
-        """Live claims, as the index counts them (its own total: no scan of the claims)."""
-        with self._read() as conn:
-            return index_totals(conn)[0]

@@ -1,0 +1,182 @@
+"""The store's search: the lexical index kept in step with the database's change feed.
+
+Both stores search the same way: a tantivy index (`lexical.py`) derived from the claims, in a
+folder of its own (beside a SQLite file; in the cache folder for PostgreSQL). The database
+stays the source of truth. The audit table is the change feed: every change to a claim writes
+an audit row in its transaction, and the index records the newest row it reflects.
+
+When the index is brought up to date:
+- at its first use in a process: built if missing, damaged, of another format, or made from
+  another database (the audit row it names is not the database's: a backup was restored, the
+  schema recreated); otherwise the changes since its sequence are applied;
+- before a search, when this process changed claims since (`changed`, called by the store
+  after each write it commits), or when `CHECK_EVERY` has passed since it last looked at the
+  feed (one query: another process may have written). So a write is searchable at once in
+  the process that made it and within `CHECK_EVERY` in every other one that searches;
+- by `rebuild` (`claimbot reindex`), with progress.
+
+Whichever process finds the index behind applies the changes, one at a time (the folder's
+writer lock); a process that finds another one writing searches the index as it is and tries
+again at its next search.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from verifiers.models import Candidate, Claim
+from verifiers.store.base import Scope
+from verifiers.store.index.lexical import IndexBusy, IndexUnusable, LexicalIndex, Progress
+
+log = logging.getLogger(__name__)
+
+CHECK_EVERY = 0.5  # seconds between looks at the change feed when this process wrote nothing
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A point in the change feed: an audit row's id and what identifies that row."""
+
+    sequence: int
+    fingerprint: str
+
+
+NO_CHANGE = Change(0, "")
+
+
+class ChangeFeed(Protocol):
+    """What the index needs of the database (the store implements it once for both engines)."""
+
+    def latest_change(self) -> Change:
+        """The newest audit row (`NO_CHANGE` if there is none)."""
+        ...
+
+    def change_at(self, sequence: int) -> Change | None:
+        """The audit row `sequence`, if the database has it."""
+        ...
+
+    def changed_claims(self, after: int, upto: int) -> list[Claim]:
+        """Every claim with an audit row in (after, upto], as it is now (retired included)."""
+        ...
+
+    def indexed_claims(self) -> Iterator[Claim]:
+        """Every live claim, for a build."""
+        ...
+
+    def live_claim_count(self) -> int:
+        """How many claims a build will index (for its progress bar)."""
+        ...
+
+
+class ClaimSearch:
+    """A store's search; thread-safe. Searches never wait for another thread's catching up:
+    they use the index as it is meanwhile."""
+
+    def __init__(self, folder: str | Path, feed: ChangeFeed) -> None:
+        self.folder = Path(folder)
+        self._feed = feed
+        self._index: LexicalIndex | None = None
+        self._opening = threading.Lock()
+        self._catching_up = threading.Lock()
+        self._stale = True
+        self._looked = 0.0
+        self._closed = False
+
+    # -- reading ---------------------------------------------------------------------------
+    def search(self, terms: list[str], scope: Scope, limit: int = 50) -> list[Candidate]:
+        """BM25 over the terms (see `LexicalIndex.search`) among the live claims `scope` sees."""
+        return self._ready().search(terms, scope, limit)
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        return self._ready().document_frequencies(terms)
+
+    def vocabulary(self) -> list[tuple[str, int]]:
+        return self._ready().vocabulary()
+
+    def claim_count(self) -> int:
+        return self._ready().claim_count
+
+    # -- keeping up ------------------------------------------------------------------------
+    def changed(self) -> None:
+        """Claims changed (by this process, or another one said so): look before searching."""
+        self._stale = True
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Build the index anew from the database, waiting for another process's turn to end.
+        Returns the claims indexed."""
+        index = self._opened(build_missing=False)
+        with self._catching_up:
+            return self._build(index, progress, wait=True)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._opening:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
+
+    def _ready(self) -> LexicalIndex:
+        index = self._opened(build_missing=True)
+        if self._stale or time.monotonic() - self._looked >= CHECK_EVERY:
+            self._catch_up(index)
+        return index
+
+    def _opened(self, *, build_missing: bool) -> LexicalIndex:
+        index = self._index
+        if index is not None:
+            return index
+        with self._opening:
+            if self._index is not None:
+                return self._index
+            try:
+                index = LexicalIndex.open(self.folder)
+            except IndexUnusable as exc:
+                index = LexicalIndex(self.folder)
+                if build_missing:
+                    log.info("building the search index in %s (%s)", self.folder, exc)
+                    with self._catching_up:
+                        self._build(index, None, wait=True)
+            self._index = index
+            return index
+
+    def _catch_up(self, index: LexicalIndex) -> None:
+        if not self._catching_up.acquire(blocking=False):
+            return  # another thread is at it
+        try:
+            self._stale = False
+            self._looked = time.monotonic()
+            latest = self._feed.latest_change()
+            try:
+                at = index.sequence
+                known = NO_CHANGE if at == 0 else self._feed.change_at(at)
+                if known is None or known.fingerprint != index.fingerprint:
+                    log.info("search index in %s is of another database: rebuilding", self.folder)
+                    self._build(index, None, wait=False)
+                elif latest.sequence > at:
+                    claims = self._feed.changed_claims(at, latest.sequence)
+                    index.apply(claims, latest.sequence, fingerprint=latest.fingerprint)
+            except IndexUnusable as exc:
+                log.warning("search index in %s: %s", self.folder, exc)
+                self._build(index, None, wait=False)
+        except IndexBusy:
+            self._stale = True  # another process is writing: try again at the next search
+        finally:
+            self._catching_up.release()
+
+    def _build(self, index: LexicalIndex, progress: Progress | None, *, wait: bool) -> int:
+        latest = self._feed.latest_change()  # before the claims: a change meanwhile is redone
+        count = index.build(
+            self._feed.indexed_claims(),
+            latest.sequence,
+            progress,
+            fingerprint=latest.fingerprint,
+            wait=wait,
+        )
+        self._stale = True  # whatever changed during the build
+        return count
