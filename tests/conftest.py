@@ -30,6 +30,20 @@ def make_fields(text: str = "The moon is made of cheese", **changes: Any) -> Cla
     return ClaimFields.model_validate(data)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user cache folder (PostgreSQL stores keep their search index there) in the test
+    run's own temporary folder, for this process and the ones it starts."""
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 @pytest.fixture(autouse=True)
 def unfrozen_heap() -> Iterator[None]:
     """A service that loads its matcher freezes the heap (`verifiers.heap`): undo it after

@@ -26,16 +26,19 @@ from verifiers.store.sqlite.store import SqliteStore
 OP = Scope.everything()
 
 
-def fts_ok(store: SqliteStore) -> None:
-    """FTS5's own check that the index matches its content (live claims)."""
-    store.conn.execute("INSERT INTO claims_fts (claims_fts) VALUES ('integrity-check')")
+def index_ok(store: SqliteStore) -> None:
+    """The search index holds exactly the live claims."""
+    assert store.claim_count_for_search() == store.count_claims(OP)
+    for claim in store.iter_claims(OP):
+        assert claim.id in [c.claim_id for c in store.search(claim.text.split(), OP, limit=500)]
 
 
 # -- opening and migrations (the rest is in test_store_contract.py) -----------------------------
-def test_new_database_gets_its_full_text_tables_and_migrates_once(db_path: Path) -> None:
+def test_new_database_has_no_full_text_tables_and_migrates_once(db_path: Path) -> None:
+    """Search is the index beside the file: FTS5's tables and triggers are gone."""
     with SqliteStore(db_path) as store:
-        tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
-    assert {"claims_fts", "claims_vocab"} <= tables
+        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+    assert not {n for n in names if n.startswith(("claims_fts", "claims_vocab", "claims_live"))}
     assert apply_migrations(db_path) == []
 
 
@@ -198,5 +201,5 @@ def test_kill_9_loses_no_acknowledged_write(db_path: Path) -> None:
     proc.wait()
     with SqliteStore(db_path) as store:
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        fts_ok(store)
+        index_ok(store)
         assert set(store.get_claims(acknowledged)) == set(acknowledged)

@@ -1,51 +1,76 @@
 """The caches under any sequence of use: always the right answer, never over their bound.
 
-The SQLite search's document counts are read through a real connection to a real file and
-compared with counts read afresh; the external lookups' TTL cache against a plain dict.
+The search index's term counts, after any changes to a real store, against counts made afresh
+from the live claims; the external lookups' TTL cache against a plain dict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import tempfile
+from collections import Counter
+from pathlib import Path
 
-import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import make_fields
 from tests.fuzz.strategies import INPUTS
 from verifiers.external.cache import TTLCache
-from verifiers.store.sqlite.search import DocCounts
+from verifiers.models import ClaimChanges
+from verifiers.store.base import Scope
 from verifiers.store.sqlite.store import SqliteStore
+from verifiers.text.normalize import normalize
+from verifiers.text.tokens import tokenize
 
-INDEXED = ["moon", "cheese", "vaccine", "bridge", "closes", "people"]
-WORDS = [*INDEXED, "zzunseen", "qqabsent", "xxnowhere", "wwnever", "vvmissing"]
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteStore]:
-    with SqliteStore(tmp_path_factory.mktemp("fuzz-caches") / "claims.db") as opened:
-        texts = [" ".join(INDEXED[i:] + INDEXED[:i]) for i in range(len(INDEXED))]
-        opened.add_claims([make_fields(f"{t} number {n}") for n, t in enumerate(texts)], "fuzz")
-        yield opened
-
-
-@given(
-    st.lists(st.lists(st.sampled_from(WORDS), max_size=6), max_size=20),
-    st.integers(min_value=0, max_value=4),
-    st.booleans(),
+WORDS = ["moon", "cheese", "vaccine", "bridge", "closes", "people", "Café", "e-mail"]
+CLAIM_TEXT = st.lists(st.sampled_from(WORDS), min_size=1, max_size=5).map(
+    lambda words: "Claim " + " ".join(words)
 )
-def test_document_counts(store: SqliteStore, queries: list[list[str]], cap: int, primed: bool):
-    truth = store.document_frequencies(WORDS)
-    counts = DocCounts()
-    counts.MAX_LOOKED_UP = cap  # type: ignore[misc]
-    with store._read() as conn:
-        if primed:  # as the matcher's vocabulary read leaves it
-            counts.prime(conn, {w: n for w, n in truth.items() if n})
-        for tokens in queries:
+CHANGES = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "edit", "retire", "unretire"]), st.integers(0, 5), CLAIM_TEXT
+    ),
+    max_size=12,
+)
+
+
+def live_counts(store: SqliteStore) -> Counter[str]:
+    """Each word's live claims, counted afresh from the claims themselves."""
+    counts: Counter[str] = Counter()
+    for claim in store.iter_claims(Scope.everything()):
+        counts.update(set(tokenize(normalize(claim.text)) + tokenize(normalize(claim.summary))))
+    return counts
+
+
+@settings(max_examples=25, deadline=None)
+@given(CHANGES)
+def test_search_counts_follow_any_changes(changes: list[tuple[str, int, str]]) -> None:
+    """After any adds, edits, retirements and returns, the index's vocabulary and document
+    frequencies are those of the live claims, deleted index entries not counted."""
+    op = Scope.everything()
+    with tempfile.TemporaryDirectory() as folder, SqliteStore(Path(folder) / "c.db") as store:
+        ids: list[str] = []
+        for kind, n, text in changes:
             INPUTS["cache operations"] += 1
-            assert counts.get(conn, tokens) == {t: truth[t] for t in tokens}
-            assert len(counts._looked_up) <= cap
+            if kind == "add" or not ids:
+                ids.append(store.add_claim(make_fields(text), "fuzz").id)
+                continue
+            claim = store.get_claim(ids[n % len(ids)], op)
+            if kind == "edit" and not claim.retired:
+                store.update_claim(claim.id, ClaimChanges(text=text), "fuzz", op)
+            elif kind == "retire" and not claim.retired:
+                store.retire_claim(claim.id, "fuzz", op)
+            elif kind == "unretire" and claim.retired:
+                store.unretire_claim(claim.id, "fuzz", op)
+        truth = live_counts(store)
+        assert dict(store.vocabulary()) == dict(truth)
+        asked = [*WORDS, "zzunseen"]
+        expected = {w: truth[tokenize(normalize(w))[0]] if "-" not in w else 0 for w in asked}
+        expected["e-mail"] = sum(
+            1 for c in store.iter_claims(op) if {"e", "mail"} <= set(tokenize(normalize(c.text)))
+        )
+        assert store.document_frequencies(asked) == expected
+        assert store.claim_count_for_search() == store.count_claims(op)
 
 
 OPS = st.lists(

@@ -36,8 +36,6 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClaimService]:
         store.seed(load_seed_claims())
         odd = [f"{text} {word} {word}" for text in SEED_TEXTS[:8] for word in TRICKY_WORDS[:20]]
         store.add_claims([make_fields(t, guild_id=1) for t in odd if len(t) <= 4000], "fuzz")
-        store.posting_budget = 20  # the pooled search runs, not only FTS5's exact ranking
-        store._doc_counts.MAX_LOOKED_UP = 30  # the count cache is always full and evicting
         yield ClaimService(store, Settings())
 
 

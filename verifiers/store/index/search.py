@@ -97,7 +97,10 @@ class ClaimSearch:
         return self._ready().document_frequencies(terms)
 
     def vocabulary(self) -> list[tuple[str, int]]:
-        return self._ready().vocabulary()
+        """Read after claims changed (the matcher's refresh): so it brings the index up to
+        date first, waiting for another thread doing so, whenever it last looked."""
+        self._stale = True
+        return self._ready(wait=True).vocabulary()
 
     def claim_count(self) -> int:
         return self._ready().claim_count
@@ -121,10 +124,10 @@ class ClaimSearch:
                 self._index.close()
                 self._index = None
 
-    def _ready(self) -> LexicalIndex:
+    def _ready(self, *, wait: bool = False) -> LexicalIndex:
         index = self._opened(build_missing=True)
         if self._stale or time.monotonic() - self._looked >= CHECK_EVERY:
-            self._catch_up(index)
+            self._catch_up(index, wait=wait)
         return index
 
     def _opened(self, *, build_missing: bool) -> LexicalIndex:
@@ -145,8 +148,8 @@ class ClaimSearch:
             self._index = index
             return index
 
-    def _catch_up(self, index: LexicalIndex) -> None:
-        if not self._catching_up.acquire(blocking=False):
+    def _catch_up(self, index: LexicalIndex, *, wait: bool = False) -> None:
+        if not self._catching_up.acquire(blocking=wait):
             return  # another thread is at it
         try:
             self._stale = False
