@@ -1,7 +1,9 @@
-"""`claimbot migrate | backup | copy`: the database itself, whichever backend holds it."""
+"""`claimbot migrate | backup | copy | reindex | info`: the database itself, whichever backend
+holds it, and the search index derived from it."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -13,6 +15,7 @@ from verifiers.config import config_file
 from verifiers.errors import InvalidInput
 from verifiers.models import Status
 from verifiers.store import (
+    Scope,
     database_exists,
     describe_database,
     is_postgres_url,
@@ -96,6 +99,24 @@ def copy_command(source_url: str, target_url: str, replace: bool) -> None:
         click.echo(f"{table.name:<{width}}  {table.rows:>9} rows  sha256 {table.sha256}")
     total = sum(t.rows for t in report.tables)
     click.echo(f"copied {total} rows; every table's count and checksum match the source's")
+
+
+@click.command("reindex")
+@pass_app
+def reindex_command(app: AppContext) -> None:
+    """Build the search index anew from the database, with a progress bar.
+
+    The index is derived from the claims and kept current on its own: built when missing,
+    damaged or made from another database (a restored backup), and followed by every process
+    as claims change. This rebuilds it on demand. Safe while the bot runs: searches use the
+    old index until the new one is whole.
+    """
+    url = _existing(app.settings.database.url, "database")
+    with open_store(url, seed=False) as store:
+        total = store.count_claims(Scope.everything())
+        with click.progressbar(length=total, label="indexing claims", file=sys.stderr) as bar:
+            count = store.reindex(bar.update)
+        click.echo(f"indexed {count} claims in {store.search_index_folder}")
 
 
 @click.command("info")

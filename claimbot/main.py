@@ -14,7 +14,13 @@ from claimbot.check_cmd import check_command
 from claimbot.claims_cmd import claims_group
 from claimbot.context import EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED, AppContext, Group
 from claimbot.data_cmd import export_command, import_command, seed_command
-from claimbot.db_cmd import backup_command, copy_command, info_command, migrate_command
+from claimbot.db_cmd import (
+    backup_command,
+    copy_command,
+    info_command,
+    migrate_command,
+    reindex_command,
+)
 from claimbot.embed_cmd import embed_command
 from claimbot.eval_cmd import eval_command
 from claimbot.flags_cmd import flag_command, flags_group
@@ -80,6 +86,7 @@ for command in (
     migrate_command,
     backup_command,
     copy_command,
+    reindex_command,
     eval_command,
     embed_command,
     info_command,

@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from verifiers.models import (
     AuditEntry,
@@ -220,6 +221,11 @@ class Store(ABC):
     @abstractmethod
     def claim_count_for_search(self) -> int:
         """How many live claims (in any scope) the search index holds."""
+
+    @property
+    @abstractmethod
+    def search_index_folder(self) -> Path:
+        """Where the search index lives (derived from the database; safe to delete)."""
 
     @abstractmethod
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
