@@ -86,4 +86,3 @@ class SearchedClaims(ClaimRecords):
 
     def live_claim_count(self) -> int:
         return self.count_claims(EVERYTHING)
-
