@@ -232,3 +232,18 @@ def test_a_guild_never_finds_another_guilds_claim(url: str) -> None:
         assert set(found(store, "lanterns", Scope.guild(1))) == {mine.id, shared.id}
         assert set(found(store, "lanterns", Scope.guild(2))) == {theirs.id, shared.id}
         assert set(found(store, "lanterns")) == {mine.id, theirs.id, shared.id}
+
+
+def test_a_follower_far_behind_rebuilds_instead_of_applying(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("verifiers.store.index.search.REBUILD_AFTER", 5)
+    with open_store(url, seed=False) as follower, open_store(url, seed=False) as writer:
+        first = writer.add_claim(make_fields("Beavers built a dam by the station"), "m")
+        assert found(follower, "beavers") == [first.id]
+        generations = {p.name for p in folder_of(follower).glob("g-*")}
+        made = writer.add_claims([make_fields(f"Beaver number {n} swam") for n in range(8)], "m")
+        follower._search.changed()  # type: ignore[attr-defined]  # as its listener would
+        assert len(found(follower, "beaver")) == 8
+        assert {p.name for p in folder_of(follower).glob("g-*")}.isdisjoint(generations)
+        assert follower.claim_count_for_search() == 1 + len(made)

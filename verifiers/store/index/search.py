@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from verifiers.errors import ClaimbotError
 from verifiers.models import Candidate, Claim
 from verifiers.store.base import Scope
 from verifiers.store.index.lexical import IndexBusy, IndexUnusable, LexicalIndex, Progress
@@ -37,6 +38,9 @@ from verifiers.store.index.lexical import IndexBusy, IndexUnusable, LexicalIndex
 log = logging.getLogger(__name__)
 
 CHECK_EVERY = 0.5  # seconds between looks at the change feed when this process wrote nothing
+# Past this many audit rows behind (another process imported a file), building anew is cheaper
+# than reading every changed claim into one apply.
+REBUILD_AFTER = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +138,8 @@ class ClaimSearch:
         index = self._index
         if index is not None:
             return index
+        if self._closed:
+            raise ClaimbotError(f"the search index in {self.folder} is closed")
         with self._opening:
             if self._index is not None:
                 return self._index
@@ -160,6 +166,8 @@ class ClaimSearch:
                 known = NO_CHANGE if at == 0 else self._feed.change_at(at)
                 if known is None or known.fingerprint != index.fingerprint:
                     log.info("search index in %s is of another database: rebuilding", self.folder)
+                    self._build(index, None, wait=False)
+                elif latest.sequence - at > REBUILD_AFTER:
                     self._build(index, None, wait=False)
                 elif latest.sequence > at:
                     claims = self._feed.changed_claims(at, latest.sequence)
