@@ -79,6 +79,10 @@ class IndexUnusable(ClaimbotError):
     """The index folder is missing, damaged or of another format: rebuild it from the database."""
 
 
+class IndexBehind(ValueError):
+    """Changes up to a sequence the index is already past: another process applied more."""
+
+
 class IndexBusy(ClaimbotError):
     """Another process writes this index; this one may only search it."""
 
@@ -394,7 +398,7 @@ class LexicalIndex:
         with self._lock, self._writing(wait):
             loaded = self._load()  # the state as the last writer left it
             if sequence < loaded.state.sequence:
-                raise ValueError(
+                raise IndexBehind(
                     f"change sequence {sequence} is behind the index's {loaded.state.sequence}"
                 )
             # A writer per apply: tantivy's writer holds a lock of its own in the folder,

@@ -33,7 +33,13 @@ from typing import Protocol
 from verifiers.errors import ClaimbotError
 from verifiers.models import Candidate, Claim
 from verifiers.store.base import Scope
-from verifiers.store.index.lexical import IndexBusy, IndexUnusable, LexicalIndex, Progress
+from verifiers.store.index.lexical import (
+    IndexBehind,
+    IndexBusy,
+    IndexUnusable,
+    LexicalIndex,
+    Progress,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +108,8 @@ class ClaimSearch:
 
     def vocabulary(self) -> list[tuple[str, int]]:
         """Read after claims changed (the matcher's refresh): so it brings the index up to
-        date first, waiting for another thread doing so, whenever it last looked."""
+        date first, whenever it last looked, waiting for another thread or process doing so
+        (a snapshot read while the other is still applying would miss the change for good)."""
         self._stale = True
         return self._ready(wait=True).vocabulary()
 
@@ -166,15 +173,17 @@ class ClaimSearch:
                 known = NO_CHANGE if at == 0 else self._feed.change_at(at)
                 if known is None or known.fingerprint != index.fingerprint:
                     log.info("search index in %s is of another database: rebuilding", self.folder)
-                    self._build(index, None, wait=False)
+                    self._build(index, None, wait=wait)
                 elif latest.sequence - at > REBUILD_AFTER:
-                    self._build(index, None, wait=False)
+                    self._build(index, None, wait=wait)
                 elif latest.sequence > at:
                     claims = self._feed.changed_claims(at, latest.sequence)
-                    index.apply(claims, latest.sequence, fingerprint=latest.fingerprint)
+                    index.apply(claims, latest.sequence, fingerprint=latest.fingerprint, wait=wait)
             except IndexUnusable as exc:
                 log.warning("search index in %s: %s", self.folder, exc)
-                self._build(index, None, wait=False)
+                self._build(index, None, wait=wait)
+            except IndexBehind:
+                pass  # another process took the index past this one's look at the feed
         except IndexBusy:
             self._stale = True  # another process is writing: try again at the next search
         finally:
