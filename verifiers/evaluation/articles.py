@@ -155,7 +155,8 @@ def load_expectations(path: Path) -> Expectations:
     except (OSError, JsonProblem, InvalidInput) as exc:
         raise InvalidInput(f"{path}: {exc}") from None
     except (KeyError, TypeError, AttributeError) as exc:
-        raise InvalidInput(f"{path}: not an expectations file ({exc!r} is missing or wrong)") from None
+        problem = f"{exc!r} is missing or wrong"
+        raise InvalidInput(f"{path}: not an expectations file ({problem})") from None
 
 
 def _words(value: Any) -> tuple[str, ...]:

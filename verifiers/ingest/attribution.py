@@ -5,12 +5,13 @@ Each sentence is read for, in this order:
    for the explanations of the article's reported claims, never a claim of its own;
 2. anonymous sourcing ("citing two people briefed on…", "a Western official familiar with the
    matter said", "the sources told", "reportedly", "spoke on condition of anonymity");
-3. a document that is cited but not linked ("according to a budget document");
-4. credit to another outlet's reporting ("reported the Financial Times", "FT reported");
-5. an on-the-record statement: a named person or body with a speech verb, as a direct quote
-   (`"…," Trump said`) or reported speech (`Ortiz said the bridge will close`).
-Sentences with none of these (the outlet's own narration) are not claims we can source.
-
+3. a document or data cited ("according to figures published by…", "the study found");
+4. an on-the-record statement: a named person or body with a speech verb, as a direct quote
+   (`"…," Trump said`, `"…," said Rovers manager Gareth Lyle`) or reported speech (`Ortiz said
+   the bridge will close`, `…, the ministry said`), the speaker read through titles and asides
+   and "he", "the company" resolved (`speakers.py`);
+5. credit to another outlet's reporting ("reported the Financial Times", "the Review reported");
+6. the outlet's own narration of a checkable fact (`narration.py`).
 Every pattern is bounded (no nested quantifiers), so reading is linear in the text length.
 """
 
@@ -21,14 +22,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from verifiers.ingest.outlets import (
-    DESCRIPTOR,
-    OUTLET,
-    credited_outlets,
-    same_outlet,
-    strip_dateline,
+from verifiers.ingest.claimtext import (
+    as_quote,
+    drop_connective,
+    finish,
+    is_bare_quote,
+    lower_first,
+    outside_quotes,
+    sentence_case,
+    strip_sourcing,
+    tidy_phrase,
 )
+from verifiers.ingest.documents import cited_document
+from verifiers.ingest.narration import is_checkable_narration
+from verifiers.ingest.outlets import DESCRIPTOR, credited_outlets, same_outlet, strip_dateline
 from verifiers.ingest.sentences import split_sentences
+from verifiers.ingest.speakers import POSSESSIVES, PRONOUNS, Entity, NameIndex, Speakers
 
 MAX_SENTENCE_CHARS = 1_200
 
@@ -37,8 +46,9 @@ class Sourcing(StrEnum):
     ON_RECORD = "on_record"  # a named person or body, speaking publicly
     UNCLEAR = "unclear"  # the article itself says it is unclear whether…
     ANONYMOUS = "anonymous"  # unnamed people, officials, sources
-    DOCUMENT = "document"  # a document cited but not linked
+    DOCUMENT = "document"  # a document or data the article cites
     OUTLET = "outlet"  # another outlet's reporting
+    NARRATION = "narration"  # the outlet's own statement of a checkable fact
 
 
 @dataclass(frozen=True)
@@ -64,11 +74,39 @@ class Findings:
 SPEECH = (
     r"said|says|told|tells|asked|asks|added|adds|replied|replies|wrote|writes|noted|notes"
     r"|stated|states|announced|announces|explained|insisted|claimed|claims|warned|warns"
-    r"|argued|tweeted|posted|declared"
+    r"|argued|tweeted|posted|declared|confirmed|confirms|estimated|predicted|promised"
 )
-_SAY = frozenset({"said", "says", "told", "tells", "added", "adds", "stated", "states", "noted"})
+_SAY = frozenset(
+    [
+        "said",
+        "says",
+        "told",
+        "tells",
+        "added",
+        "adds",
+        "stated",
+        "states",
+        "noted",
+        "announced",
+        "announces",
+        "explained",
+        "insisted",
+        "claimed",
+        "claims",
+        "warned",
+        "warns",
+        "argued",
+        "confirmed",
+        "confirms",
+        "estimated",
+        "predicted",
+        "promised",
+        "wrote",
+        "writes",
+        "declared",
+    ]
+)
 _WORD = r"[\w'’.&-]+"
-
 _RESPONSE = re.compile(
     r"\b(?:did\s+not|didn't|has\s+not|have\s+not|had\s+not|hasn't|haven't|hadn't)\s+"
     r"(?:immediately\s+)?(?:respond|responded|reply|replied|return|returned)\w*"
@@ -82,7 +120,7 @@ _PEOPLE = r"(?:people|persons|person|sources?|officials?|individuals?|diplomats?
 _ANONYMOUS = (
     re.compile(rf"\bciting\s+(?P<by>(?:{_WORD}\s+){{0,3}}?{_PEOPLE}\b[^,.;]{{0,80}})", re.I),
     re.compile(
-        rf"\baccording\s+to\s+(?P<by>(?:the\s+|two\s+|three\s+|several\s+|some\s+|unnamed\s+)"
+        rf"\baccording\s+to\s+(?P<by>(?:the\s+|two\s+|three\s+|several\s+|some\s+|unnamed\s+|an?\s+)"
         rf"(?:{_WORD}\s+){{0,2}}?{_PEOPLE}\b[^,.;]{{0,80}})",
         re.I,
     ),
@@ -112,181 +150,62 @@ _UNCLEAR = re.compile(
     r"\s+(?:whether|if)\s+(?P<x>[^,;:]{12,300})",
     re.IGNORECASE,
 )
-_DOCUMENT = re.compile(
-    r"\baccording\s+to\s+(?P<by>(?:an?|the)\s+(?:[\w'’-]+\s+){0,4}?(?:document|documents|memo"
-    r"|report|filing|letter|email|draft|records|data|figures|study|survey|analysis|estimate)"
-    r"\b[^,.;]{0,60})",
-    re.IGNORECASE,
-)
-_TITLES = frozenset(
-    [
-        "president",
-        "vice",
-        "prime",
-        "minister",
-        "mayor",
-        "council",
-        "councillor",
-        "councilman",
-        "councilwoman",
-        "member",
-        "senator",
-        "sen.",
-        "rep.",
-        "representative",
-        "governor",
-        "gov.",
-        "secretary",
-        "general",
-        "chancellor",
-        "director",
-        "regional",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "chief",
-        "executive",
-        "ceo",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "judge",
-        "justice",
-        "ambassador",
-        "foreign",
-        "defence",
-        "defense",
-        "us",
-        "u.s.",
-        "uk",
-        "ukrainian",
-        "russian",
-        "american",
-        "british",
-        "french",
-        "german",
-        "chinese",
-        "indian",
-        "nato",
-        "who",
-        "un",
-        "eu",
-        "white",
-        "house",
-        "press",
-        "deputy",
-        "king",
-        "queen",
-        "pope",
-        "dr.",
-        "dr",
-        "mr.",
-        "mr",
-        "mrs.",
-        "mrs",
-        "ms.",
-        "ms",
-        "professor",
-        "prof.",
-        "commissioner",
-        "head",
-        "leader",
-        "former",
-        "interim",
-        "acting",
-        "state",
-        "federal",
-        "health",
-        "finance",
-        "interior",
-        "economy",
-        "trade",
-        "officer",
-        "lt.",
-        "col.",
-        "gen.",
-        "sgt.",
-        "captain",
-    ]
-)
 _NUMBERS = frozenset(["two", "three", "four", "five", "six", "several"])
-_PRONOUNS = frozenset({"he", "she", "they", "it", "his", "her"})
-_INSTITUTION = re.compile(
-    r"\b(?:office|ministry|department|agency|company|government|spokes(?:person|man|woman)|police"
-    r"|court|council|army|military|embassy|commission|administration|authority|authorities"
-    r"|kremlin|white\s+house|campaign|firm|board|committee)\b",
-    re.IGNORECASE,
-)
-_LOWER_START = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "some",
-        "all",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "there",
-        "his",
-        "her",
-        "their",
-        "our",
-        "we",
-        "i",
-        "you",
-        "many",
-        "most",
-        "few",
-        "several",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "more",
-        "less",
-        "no",
-        "any",
-        "each",
-        "every",
-    ]
-)
+_PARTICIPLE = re.compile(r"[A-Z][a-z]{3,}(?:ed|ing|ly)")
+_AFTERWARDS = re.compile(r",\s+(?:[a-z]+ing|and|but|as|after|adding)\b")
+_NOT_SUBJECTS = frozenset({"he", "she", "it", "they", "that", "this", "there", "we", "i", "you"})
+_LOWER_START = frozenset(["the", "a", "an", "some", "this", "that", "these", "those"])
 
 # `"…," said Trump` / `"…," Trump said of Putin` / `"…?" Trump asked during …`
-_QUOTE_FIRST = re.compile(
-    rf"^[\"“](?P<q>[^\"“”]{{2,1000}})[\"”]\s*,?\s*"
-    rf"(?:(?P<v1>{SPEECH})\s+(?P<s1>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,3}}|the\s+\w+)"
-    rf"|(?P<s2>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?P<v2>{SPEECH}))\b(?P<tail>[^,;]{{0,80}})"
-)
-# `Zelenskyy reportedly replied, "…"` / `Trump said: "…"`
+_QUOTE_FIRST = re.compile(r"^[\"“](?P<q>[^\"“”]{2,1000})[\"”]\s*,?\s*(?P<rest>[^\"“”]{2,300})$")
+# `Zelenskyy reportedly replied, "…"` / `Trump said: "…"` / `X told KBN: "…"`
 _QUOTE_AFTER = re.compile(
-    rf"^(?P<s>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?:\w+ly\s+)?(?P<v>{SPEECH})"
-    rf"(?P<tail>(?:\s+[\w'’-]+){{0,4}}?)\s*[,:]?\s*[\"“](?P<q>[^\"“”]{{2,1000}})[\"”]"
+    rf"^(?P<s>[^\"“”]{{2,200}}?)\s+(?:\w+ly\s+)?(?P<v>{SPEECH})"
+    rf"(?P<tail>(?:\s+[\w'’-]+){{0,6}}?)\s*[,:]?\s*[\"“](?P<q>[^\"“”]{{2,1000}})[\"”]\s*[.!?]?$"
 )
-# `…, Mayor Ellen Ortiz said on Monday, ending …` / `…, he said.`
-_TRAILING = re.compile(
-    rf"^(?P<c>.{{12,}}?),\s+(?P<s>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?P<v>said|says|added|noted"
-    rf"|told\s+[\w' ]{{1,30}}?|wrote|stated|warned|insisted|argued)"
-    rf"(?P<tail>(?:\s+(?:on|in|at|late|earlier|last|this)\s+[\w' ]{{1,30}}?)?)\s*(?:[,.]|$)"
+_VERB_AT_END = re.compile(
+    rf"^(?P<s>[^\"“”]{{1,160}}?)\s+(?:has\s+|have\s+|had\s+|later\s+|also\s+|then\s+|\w+ly\s+)?"
+    rf"(?P<v>{SPEECH})(?P<tail>(?:\s+[^,\"“”]{{1,80}}?)?)\s*[.!?]?$"
 )
-# `Trump then said that …` / `Council member Raj Patel said the closure …` / `X announced …`
-_LEADING = re.compile(
-    rf"^(?P<lead>[^,\"“]{{0,100}},\s+)?(?P<s>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+"
-    rf"(?:then\s+|also\s+|later\s+|\w+ly\s+)?(?P<v>{SPEECH})\b(?P<rest>.{{8,}})$"
+_VERB_FIRST = re.compile(
+    r"^(?P<v>said|says|added|adds|told|wrote|asked)\s+(?P<s>[^\"“”]{2,160}?)\s*[.!?]?$"
 )
-_THAT = re.compile(
-    r"^(?:\s+(?:reporters|journalists|the\s+[\w ]{1,30}?|[A-Z]\w+|\w+))?"
-    r"(?:\s+(?:on|in|at|late|earlier|last|this)\s+[\w' ]{1,30}?)?\s+that\s+"
+# What may follow a trailing "said": when, where, to whom, in a few words ("on Monday",
+# "in a statement", "told reporters in Kestrad"), never a clause of its own.
+_TAIL = re.compile(
+    r"^(?:\s+(?:on|in|at|late|earlier|last|this|to|during|after|before|when|while|via|outside)"
+    r"\b(?:\s+[\w'’-]+){1,5}|\s+(?:the\s+)?[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3}"
+    r"|\s+(?:reporters|journalists|lawmakers|supporters|analysts|shareholders|investors|MPs"
+    r"|parliament)){0,3}\s*$"
 )
+_LEADING_VERB = re.compile(
+    rf"(?:\s+(?:has|have|had|would|will|also|then|later|again|today|yesterday|previously|\w+ly))?"
+    rf"\s+(?P<v>{SPEECH})\b"
+)
+# After "told"/"asked": who was told ("reporters", "the bank's annual meeting", "KBN").
+_LISTENER = re.compile(
+    r"^\s+(?:reporters|journalists|lawmakers|supporters|analysts|shareholders|investors|MPs"
+    r"|parliament|him|her|them|us|(?:the|a|an|his|her|its|their)\s+(?:(?!that\b)[\w'’-]+\s+){0,3}?"
+    r"(?!that\b)[\w'’-]+|[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3})(?=\s)"
+)
+# When and how it was said: "on Tuesday", "in a statement", "before the vote", "last week".
+_WHEN_SAID = re.compile(
+    r"^\s+(?:on|in|at|late|earlier|last|this|before|after|during|via|over|through|to)\s+"
+    r"(?!least\b)(?:a\s+|an\s+|the\s+|its\s+|his\s+|her\s+|their\s+)?"
+    r"(?:(?!that\b)[\w'’-]+\s+){0,3}?(?!that\b)[\w'’-]+(?=\s)"
+)
+_THAT = re.compile(r"^\s+that\s+(?=\S)")
+_LISTENING_VERBS = frozenset({"told", "tells", "asked", "asks", "warned", "warns", "promised"})
+
+
+@dataclass
+class _Context:
+    names: NameIndex
+    speakers: Speakers
+    publisher: str
+    findings: Findings
+    last: Statement | None = None
+    last_document: str | None = None
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -294,7 +213,7 @@ def find_statements(paragraphs: list[str], publisher: str) -> Findings:
     """Statements with their sourcing, the responses, and the outlets the article credits."""
     findings = Findings()
     names = NameIndex(" ".join(paragraphs))
-    last: Statement | None = None
+    ctx = _Context(names, Speakers(names), publisher, findings)
     for index, paragraph in enumerate(paragraphs):
         if index == 0:
             paragraph, wire = strip_dateline(paragraph)
@@ -302,65 +221,79 @@ def find_statements(paragraphs: list[str], publisher: str) -> Findings:
                 findings.credited[wire] += 2
         for sentence in split_sentences(paragraph):
             if len(sentence) > MAX_SENTENCE_CHARS:
-                last = None
+                ctx.last = None
                 continue
             for outlet in credited_outlets(sentence):
                 if not same_outlet(outlet, publisher):
                     # Credit in the lead marks a republication; a passing mention later does not.
-                    findings.credited[outlet] += 2 if index <= 1 else 1
+                    findings.credited[_known(outlet, findings)] += 2 if index <= 1 else 1
             if _RESPONSE.search(sentence):
-                findings.responses.append(_drop_connective(sentence))
+                findings.responses.append(drop_connective(sentence))
+                ctx.speakers.mention(sentence)
                 continue
             if unclear := _UNCLEAR.search(sentence):
-                text = _finish(_sentence_case(unclear.group("x")))
+                text = finish(sentence_case(unclear.group("x")))
                 findings.statements.append(Statement(sentence, Sourcing.UNCLEAR, text))
-            statement = read_sentence(sentence, names, last, findings, publisher)
+            statement = read_sentence(sentence, ctx)
             if statement is not None:
                 findings.statements.append(statement)
-            last = statement
+            if statement is None or statement.speaker is None:
+                ctx.speakers.mention(sentence)
+            ctx.last = statement
     return findings
 
 
-def read_sentence(
-    sentence: str,
-    names: NameIndex,
-    last: Statement | None,
-    findings: Findings,
-    publisher: str,
-) -> Statement | None:
-    outlet = _outlet_in(sentence, findings, publisher)
-    anonymous = _anonymous(sentence, last)
+def _known(outlet: str, findings: Findings) -> str:
+    """ "Review" after "Mercantile Review" is the same outlet, credited under its full name."""
+    for known in findings.credited:
+        if same_outlet(outlet, known):
+            return known if len(known) >= len(outlet) else outlet
+    return outlet
+
+
+def read_sentence(sentence: str, ctx: _Context) -> Statement | None:
+    outlet = _outlet_in(sentence, ctx.findings, ctx.publisher)
+    anonymous = _anonymous(sentence, ctx.last)
     if anonymous is not None:
         claim = strip_sourcing(sentence)
         return Statement(sentence, Sourcing.ANONYMOUS, claim, sourced_by=anonymous, outlet=outlet)
-    document = _DOCUMENT.search(sentence)
-    if document:
-        by = _sourced_by(document.group("by"))
-        return Statement(sentence, Sourcing.DOCUMENT, strip_sourcing(sentence), sourced_by=by)
-    on_record = _on_record(sentence, names, last)
+    if outlet is None:
+        document = cited_document(sentence, ctx.last_document)
+        if document is not None:
+            ctx.last_document = document.by
+            ctx.speakers.mention_body(document.by)  # "the ministry" may speak later
+            return Statement(sentence, Sourcing.DOCUMENT, document.claim, sourced_by=document.by)
+    on_record = _on_record(sentence, ctx)
     if on_record is not None and (outlet is None or on_record.direct):
         return on_record  # an outlet's account of what someone did is that outlet's reporting
     if outlet is not None:
         return Statement(sentence, Sourcing.OUTLET, strip_sourcing(sentence), outlet=outlet)
-    if last is not None and _is_bare_quote(sentence):
+    last = ctx.last
+    if last is not None and is_bare_quote(sentence) and last.speaker:
         # A quotation standing alone continues the previous speaker's statement.
         return Statement(
             sentence,
             last.sourcing,
-            f"{_short(last)} said: {_as_quote(sentence)}",
+            f"{names_short(last.speaker)} said: {as_quote(sentence)}",
             speaker=last.speaker,
             sourced_by=last.sourced_by,
             outlet=last.outlet,
             content=sentence.strip('"“” '),
             direct=True,
         )
+    if is_checkable_narration(sentence):
+        return Statement(sentence, Sourcing.NARRATION, strip_sourcing(sentence))
     return None
 
 
 def _outlet_in(sentence: str, findings: Findings, publisher: str) -> str | None:
     for outlet in credited_outlets(sentence):
         if not same_outlet(outlet, publisher):
-            return outlet
+            return _known(outlet, findings)
+    for known in findings.credited:
+        short = known.split()[-1]
+        if len(known.split()) > 1 and re.search(rf"\bthe\s+{re.escape(short)}\b", sentence):
+            return known  # "the people told the Ledger", "according to the Review"
     if DESCRIPTOR.search(sentence) and findings.credited:
         return findings.credited.most_common(1)[0][0]
     return None
@@ -384,104 +317,210 @@ def _anonymous(sentence: str, last: Statement | None) -> str | None:
     return None
 
 
-def _on_record(sentence: str, names: NameIndex, last: Statement | None) -> Statement | None:
+# -- on the record ---------------------------------------------------------------------------
+def _on_record(sentence: str, ctx: _Context) -> Statement | None:
     if m := _QUOTE_FIRST.match(sentence):
-        subject = m.group("s1") or m.group("s2")
-        verb = m.group("v1") or m.group("v2")
-        return _quoted(sentence, subject, verb, m.group("q"), m.group("tail"), names, last)
+        found = _speaker_after_quote(m.group("rest"), ctx)
+        if found is None:
+            return None
+        entity, written, verb, tail = found
+        return _quoted(sentence, entity, written, verb, m.group("q"), tail)
     if m := _QUOTE_AFTER.match(sentence):
-        return _quoted(
-            sentence, m.group("s"), m.group("v"), m.group("q"), m.group("tail"), names, last
-        )
-    if m := _TRAILING.match(sentence):
-        speaker = _speaker(m.group("s"), names, last)
-        if speaker is None:
+        entity = _subject(m.group("s"), ctx)
+        if entity is None:
             return None
-        content = _sentence_case(m.group("c").strip())
-        said = f"{_said_by(m.group('s'), speaker)} said {_lower_first(content)}"
+        written = _written(m.group("s"), entity)
+        return _quoted(sentence, entity, written, m.group("v"), m.group("q"), m.group("tail"))
+    return _trailing(sentence, ctx) or _leading(sentence, ctx)
+
+
+def _speaker_after_quote(rest: str, ctx: _Context) -> tuple[Entity, str, str, str] | None:
+    """`said Rovers manager Bruno Castellan.` / `she told supporters in Ostburg.`"""
+    rest = rest.strip()
+    if after := _AFTERWARDS.search(rest):
+        rest = rest[: after.start()]  # `"…," Trump said, adding that …`
+    match = _VERB_FIRST.match(rest) or _VERB_AT_END.match(rest)
+    if match is None:
+        return None
+    entity = _subject(match.group("s"), ctx, direct=True)
+    if entity is None:
+        return None
+    tail = match.group("tail") if match.re is _VERB_AT_END else ""
+    return entity, _written(match.group("s"), entity), match.group("v"), tail or ""
+
+
+def _trailing(sentence: str, ctx: _Context) -> Statement | None:
+    """`…, Mayor Ellen Ortiz said on Monday.` / `…, said Dr. Celia Marchetti, her title.`"""
+    body = sentence.rstrip()
+    position = len(body)
+    for _ in range(6):  # the attribution is within the last few commas
+        position = body.rfind(", ", 0, position)
+        if position < 12:
+            return None
+        content, rest = body[:position], body[position + 2 :]
+        if after := _AFTERWARDS.search(rest):
+            rest = rest[: after.start()]  # "…, Ortiz said on Monday, ending months of …"
+        if content.count('"') % 2 or content.count("“") != content.count("”"):
+            continue  # the comma is inside a quotation
+        match = _VERB_FIRST.match(rest) or _VERB_AT_END.match(rest)
+        if match is None:
+            continue
+        if match.re is _VERB_AT_END and not _TAIL.match(match.group("tail") or ""):
+            continue
+        if match.re is _VERB_FIRST and match.group("s").split()[0].lower() in _NOT_SUBJECTS:
+            continue  # "…, said she would buy a caravan": reported speech, not a speaker
+        entity = _subject(match.group("s"), ctx)
+        if entity is None:
+            continue
+        content = drop_connective(content)
+        written = _written(match.group("s"), entity)
+        said = f"{written} {_verb(match.group('v'))} {lower_first(content)}"
         return Statement(
             sentence,
             Sourcing.ON_RECORD,
-            _finish(said),
-            speaker=speaker,
-            content=_finish(content),
-        )
-    if m := _LEADING.match(sentence):
-        speaker = _speaker(m.group("s"), names, last)
-        if speaker is None:
-            return None
-        rest = m.group("rest")
-        reported: str | None = None
-        that = _THAT.match(rest)
-        verb = m.group("v").lower()
-        if verb in _SAY and that:
-            reported = _finish(_sentence_case(rest[that.end() :]))
-        elif (
-            verb in {"said", "says"}
-            and rest.split(" ", 2)[1:2]
-            and (rest.split()[0].lower() in _LOWER_START)
-        ):
-            reported = _finish(_sentence_case(rest))
-        claim = sentence[len(m.group("lead") or "") :] if m.group("lead") else sentence
-        return Statement(
-            sentence,
-            Sourcing.ON_RECORD,
-            _finish(_sentence_case(claim)),
-            speaker=speaker,
-            content=reported,
+            finish(said),
+            speaker=entity.name,
+            content=finish(content) if _checkable_content(content) else None,
         )
     return None
 
 
-def _quoted(
-    sentence: str,
-    subject: str,
-    verb: str,
-    quote: str,
-    tail: str | None,
-    names: NameIndex,
-    last: Statement | None,
-) -> Statement | None:
-    speaker = _speaker(subject, names, last)
-    if speaker is None:
+def _leading(sentence: str, ctx: _Context) -> Statement | None:
+    """`Council member Raj Patel said the closure …` / `He said that …`"""
+    text = outside_quotes(sentence)
+    for match in _LEADING_VERB.finditer(sentence):
+        if match.start() > 200:
+            return None
+        if match.start() >= len(text) or sentence[: match.start()] != text[: match.start()]:
+            return None  # the verb is inside a quotation
+        subject = sentence[: match.start()]
+        entity = _subject(subject, ctx)
+        if entity is None and re.search(r"\s+and$", subject):
+            entity = _subject(_opening(subject), ctx)  # "X called the cuts … and said …"
+        if entity is None:
+            continue
+        verb = match.group("v")
+        rest = sentence[match.end() :]
+        clause = _reported_clause(rest, verb.lower())
+        reported: str | None = None
+        if clause is not None and _checkable_content(clause):
+            reported = _resolve_pronoun(clause, entity, ctx.speakers)
+        said = f"{_written(subject, entity)} {verb}{rest}"
+        return Statement(
+            sentence,
+            Sourcing.ON_RECORD,
+            finish(sentence_case(said)),
+            speaker=entity.name,
+            content=finish(sentence_case(reported)) if reported else None,
+        )
+    return None
+
+
+def _reported_clause(rest: str, verb: str) -> str | None:
+    """What was said: after the listener, the circumstances and "that"; None if not a clause."""
+    position = 0
+    if verb in _LISTENING_VERBS and (listener := _LISTENER.match(rest)):
+        position = listener.end()
+    for _ in range(4):
+        when = _WHEN_SAID.match(rest[position:])
+        if when is None:
+            break
+        position += when.end()
+    that = _THAT.match(rest[position:])
+    if that is not None:
+        return rest[position + that.end() :]
+    if verb in ("said", "says", "added", "adds") or (verb in _LISTENING_VERBS and position):
+        clause = rest[position:].strip()
+        return clause if clause[:1].isalnum() else None
+    return None
+
+
+def _opening(subject: str) -> str:
+    match = re.match(r"^(?:[A-Z][\w'’.-]*\s+|[a-z-]+\s+(?=[A-Z])){1,6}", subject)
+    return match.group(0) if match else ""
+
+
+def _subject(phrase: str, ctx: _Context, *, direct: bool = False) -> Entity | None:
+    phrase = tidy_phrase(phrase)
+    if not phrase or len(phrase) > 160 or any(ch in phrase for ch in '"“”'):
         return None
+    entity = ctx.speakers.subject(phrase)
+    if entity is None and direct and phrase.lower().startswith("the "):
+        # "the gran-of-three told the Clarion", "the 58-year-old said": the person just named.
+        last = ctx.speakers.last("person")
+        if last is not None and ctx.last is not None and ctx.last.speaker == last.name:
+            return last
+    return entity
+
+
+def _quoted(
+    sentence: str, entity: Entity, written: str, verb: str, quote: str, tail: str | None
+) -> Statement:
     tail = (tail or "").strip().rstrip(".!?")
-    tail = f" {tail}" if tail and len(tail.split()) <= 10 and tail[:1].islower() else ""
-    said = f"{_said_by(subject, speaker)} {verb}{tail}: {_as_quote(quote)}"
+    keep = bool(tail) and len(tail.split()) <= 10 and tail[:1].islower()
+    verb = verb.lower() if keep else _verb(verb)  # "told the council: …", never "told: …"
+    said = f"{written} {verb}{' ' + tail if keep else ''}: {as_quote(quote)}"
     return Statement(
         sentence,
         Sourcing.ON_RECORD,
         said,
-        speaker=speaker,
-        content=_finish(quote.strip().rstrip(",")),
+        speaker=entity.name,
+        content=finish(quote.strip().rstrip(",")),
         direct=True,
     )
 
 
-def _speaker(subject: str, names: NameIndex, last: Statement | None) -> str | None:
-    """The canonical name of a named subject, or None when it names nobody on the record."""
-    phrase = _tidy_phrase(subject)
-    words = phrase.split()
-    if not words:
-        return None
-    if words[-1].lower() in _PRONOUNS and len(words) <= 2:
-        if last is not None and last.sourcing is Sourcing.ON_RECORD and last.speaker:
-            return last.speaker
-        return None
-    if not any(w[:1].isupper() for w in words) and not _INSTITUTION.search(phrase):
-        return None
-    if not any(w[:1].isupper() for w in words[1:]) and words[0].lower() in _LOWER_START:
-        # "The company", "the city's engineering office": a body speaking, not a name
-        return _sentence_case(phrase) if _INSTITUTION.search(phrase) else None
-    return names.full(phrase)
+def _verb(verb: str) -> str:
+    """ "told" loses its listener in a claim ("X told: …" reads wrong): it becomes "said"."""
+    return {"told": "said", "tells": "says"}.get(verb.lower(), verb.lower())
 
 
-def _said_by(subject: str, speaker: str) -> str:
-    """How a claim names the speaker: as the article did, or the full name for a pronoun."""
-    phrase = _tidy_phrase(subject)
-    if phrase.lower() in _PRONOUNS or phrase.split()[-1].lower() in _PRONOUNS:
-        return names_short(speaker)
-    return _sentence_case(phrase)
+def _written(subject: str, entity: Entity) -> str:
+    """How the claim names the speaker: as the article did ("Mayor Ellen Ortiz"), asides left
+    out; the resolved name for "he", "the company" and the like."""
+    key = entity.name.split("'")[0].split("’")[0].split()[-1]
+    for part in tidy_phrase(re.sub(r"\([^)]*\)", "", subject)).split(","):
+        words = part.split()
+        if key in words or any(w.startswith((key + "'", key + "’")) for w in words):
+            while len(words) > 1 and _PARTICIPLE.fullmatch(words[0]):
+                words = words[1:]  # "Thrilled Sandra Pike"
+            lead = words[0].lower() in ("the", "in", "on")
+            if words[0][:1].isupper() and not (lead and not words[1:2][0][:1].isupper()):
+                return " ".join(words)
+    return names_short(entity.name) if entity.kind == "person" else entity.name
+
+
+def _checkable_content(clause: str) -> bool:
+    """Reported speech worth its own draft: an assertion the writer paraphrased. When the
+    speaker's words are quoted, the quote is what is on record; its own claim only when a
+    number stands outside the quotation marks."""
+    words = clause.split()
+    if len(words) < 4 or words[0].lower() in ("this", "that", "these", "those"):
+        return False
+    if any(ch in clause for ch in '"“”'):
+        return bool(re.search(r"\d", outside_quotes(clause)))
+    return True
+
+
+def _resolve_pronoun(clause: str, entity: Entity, speakers: Speakers) -> str | None:
+    """ "it would shut 38 stores" said by Corvane Foods → "Corvane Foods would shut 38 stores".
+    A pronoun that cannot be the speaker ("it was the biggest win") leaves no claim."""
+    first, _, rest = clause.strip().partition(" ")
+    word = first.lower()
+    if word not in PRONOUNS and word not in POSSESSIVES:
+        return clause.strip()
+    kind = PRONOUNS.get(word) or POSSESSIVES.get(word)
+    if word == "it" and rest.split(" ", 1)[0].lower() in ("is", "was", "would be", "will be"):
+        return None  # "it was the biggest win": not the speaker
+    referent: Entity | None = entity
+    if kind not in ("any", entity.kind):
+        referent = speakers.last(kind or "any")  # a person speaking of "its" team: the body
+    if referent is None:
+        return None
+    if word in POSSESSIVES:
+        owner = referent.name + ("’" if referent.name.endswith("s") else "’s")
+        return f"{owner} {rest}"
+    return f"{referent.name} {rest}"
 
 
 def names_short(name: str) -> str:
@@ -489,106 +528,12 @@ def names_short(name: str) -> str:
     return parts[-1] if len(parts) == 2 and parts[0][:1].isupper() else name
 
 
-def _short(statement: Statement) -> str:
-    return names_short(statement.speaker or "someone")
-
-
-# -- names -----------------------------------------------------------------------------------
-class NameIndex:
-    """Full names seen in the article, so "Trump" is credited as "Donald Trump"."""
-
-    # A lookahead, so "President Donald Trump" yields both "President Donald" and "Donald Trump".
-    _FULL = re.compile(r"\b(?=([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b)")
-
-    def __init__(self, text: str) -> None:
-        self.full_names: dict[str, Counter[str]] = {}
-        for first, last in self._FULL.findall(text):
-            if first.lower() in _TITLES or last.lower() in _TITLES:
-                continue
-            self.full_names.setdefault(last, Counter())[first] += 1
-
-    def full(self, phrase: str) -> str:
-        words = phrase.split()
-        if words and words[0].lower() == "the" and len(words) > 1:
-            return "the " + " ".join(words[1:])  # a body, not a person: "the White House"
-        while len(words) > 1 and (words[0].lower() in _TITLES or words[0][:1].islower()):
-            words = words[1:]
-        if len(words) == 1 and words[0] in self.full_names:
-            first = self.full_names[words[0]].most_common(1)[0][0]
-            return f"{first} {words[0]}"
-        return " ".join(words)
-
-
-# -- shaping the claim text ------------------------------------------------------------------
-_SOURCING_TAIL = re.compile(
-    rf",(?P<q>[\"”]?)\s+(?:(?:the\s+)?{OUTLET}\s+(?:reported|reports|said)|reported\s+(?:by\s+)?(?:the\s+)?{OUTLET}"
-    rf"|according\s+to\s+[^,.;]{{1,120}}|citing\s+[^,.;]{{1,120}}"
-    rf"|the\s+(?:sources?|officials?|people|person)\s+(?:told|said)[^,.;]{{0,60}})"
-    rf"(?=[,.;]|$)"
-)
-_SOURCING_HEAD = re.compile(r"^according\s+to\s+[^,]{1,120},\s+", re.IGNORECASE)
-_HEDGE = re.compile(r"\s+(?:reportedly|allegedly)\b", re.IGNORECASE)
-_CONNECTIVE = re.compile(r"^(?:meanwhile|however|separately|also|still|but|and)\s*,?\s+", re.I)
-
-
-def strip_sourcing(sentence: str) -> str:
-    """The sentence as a claim: "…, FT reported, citing two people briefed…" loses its tail."""
-    text = _SOURCING_HEAD.sub("", sentence)
-    previous = None
-    while previous != text:
-        previous = text
-        text = _SOURCING_TAIL.sub(r"\g<q>", text, count=1)
-    text = _HEDGE.sub("", text)
-    return _finish(_sentence_case(_drop_connective(text)))
-
-
-def _drop_connective(sentence: str) -> str:
-    return _sentence_case(_CONNECTIVE.sub("", sentence.strip()))
-
-
-def _tidy_phrase(phrase: str) -> str:
-    return " ".join(phrase.strip(" ,;:").split())
-
-
 def _sourced_by(phrase: str) -> str:
     """ "A senior official at the agency, who spoke…" → "a senior official at the agency"."""
-    phrase = _tidy_phrase(phrase.split(",", 1)[0])
+    phrase = tidy_phrase(phrase.split(",", 1)[0])
     words = phrase.split(" ")
     if len(words) > 2 and words[0].lower() == "the" and words[1].lower() in _NUMBERS:
         phrase = " ".join(words[1:])  # "the two individuals…" → "two individuals…"
     first = phrase.split(" ", 1)[0]
-    return phrase[:1].lower() + phrase[1:] if first.lower() in _LOWER_START else phrase
-
-
-def _sentence_case(text: str) -> str:
-    text = text.strip()
-    return text[:1].upper() + text[1:] if text else text
-
-
-def _lower_first(text: str) -> str:
-    first = text.split(" ", 1)[0]
-    return text[:1].lower() + text[1:] if first.lower() in _LOWER_START else text
-
-
-def _finish(text: str) -> str:
-    text = " ".join(text.split()).rstrip(" ,;:-–—")
-    if text and text[-1] not in ".!?…" and not (text[-1] in '"”' and text[-2:-1] in ".!?"):
-        text += "."
-    return text
-
-
-def _as_quote(quote: str) -> str:
-    body = quote.strip().strip('"“”').strip().rstrip(",")
-    if body and body[-1] not in ".!?…":
-        body += "."
-    return f'"{body}"'
-
-
-def _is_bare_quote(sentence: str) -> bool:
-    text = sentence.strip()
-    return (
-        len(text) > 2
-        and text[0] in '"“'
-        and text[-1] in '"”'
-        and not any(ch in text[1:-1] for ch in '"“”')
-    )
+    lower = first.lower() in _LOWER_START or first.lower() in _NUMBERS or first in ("A", "An")
+    return phrase[:1].lower() + phrase[1:] if lower else phrase

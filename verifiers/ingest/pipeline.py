@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -185,9 +185,11 @@ def _fact_check(page: Page, reviews: list[dict[str, Any]]) -> Proposal:
     digest = hashlib.sha256(json.dumps(reviews, sort_keys=True).encode()).hexdigest()
     article = _body(page)
     if article is not None:
+        if reviewer(first) != "unknown publisher":
+            article = replace(article, publisher=publisher)  # the fact-checker's own words
         # The page's own text: the checkable claims it makes around the review.
         reviewed = {" ".join(d.text.casefold().split()) for d in drafts}
-        for draft in propose_drafts(article):
+        for draft in propose_drafts(article, may_republish=False):
             if " ".join(draft.text.casefold().split()) not in reviewed:
                 drafts.append(draft)
         title = article.title if article.title != "untitled" else title

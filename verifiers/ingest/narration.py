@@ -1,0 +1,59 @@
+"""The outlet's own narration: which unattributed sentences state a checkable fact.
+
+An article's own voice carries facts people later repeat and misquote: a vote count, a score,
+a price, a sentence handed down, a date. Such a sentence is proposed as *reported* by the outlet.
+It counts when it holds a number (digits, a number word, an ordinal, a fraction), an explicit
+date, or a result or decision verb ("won", "approved", "jailed", "admitted"); it does not count
+when it is colour or the writer talking (first or second person, a question or exclamation, an
+imperative such as "Expect ministers to…", a labelled line such as "Our verdict:", a
+speculative "could"/"may"), or when it is too short to be a claim.
+"""
+
+from __future__ import annotations
+
+import re
+
+from verifiers.ingest.claimtext import outside_quotes
+
+_NUMBER_WORDS = (
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty"
+    r"|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|half"
+    r"|third|quarter|fifth|first|second|fourth|sixth|seventh|eighth|ninth|tenth|once|twice"
+)
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+_MARKER = re.compile(
+    rf"\d|\b(?:{_NUMBER_WORDS})\b(?!\s+(?:decades?|generations?|centuries))|\b(?:{_MONTHS})\b"
+    r"|\b(?:won|wins|beat|beats|defeated|drew|lost|approved|approves|rejected|passed|voted"
+    r"|elected|re-elected|resigned|jailed|sentenced|convicted|acquitted|admitted|pleaded"
+    r"|fined|charged|arrested|banned|signed|ratified|overturned|upheld|scrapped|closed"
+    r"|cancelled|suspended|appointed|sacked|fired|evacuated|killed|injured|died)\b",
+    re.IGNORECASE,
+)
+_WRITER = re.compile(
+    r"\b(?:I|I'm|I've|I'd|me|my|we|we're|we've|our|us|you|you're|your)\b", re.IGNORECASE
+)
+_IMPERATIVE = re.compile(
+    r"^(?:expect|stay|sign|email|click|read|get|follow|contact|download|subscribe|listen|watch"
+    r"|join|do|don't|let|see|find|tell|send|share|check|keep|remember|note|look)\b",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"^[A-Z][\w'’ -]{1,40}:\s")
+# Lower case only: "May" is a month.
+_SPECULATIVE = re.compile(r"\b(?:could|may|might|perhaps|possibly|likely)\b")
+_BOILERPLATE = re.compile(r"©|all rights reserved|forward-looking|press release contains", re.I)
+MIN_WORDS = 6
+
+
+def is_checkable_narration(sentence: str) -> bool:
+    """Whether an unattributed sentence states a checkable fact in the outlet's own voice."""
+    text = sentence.strip()
+    if len(text.split()) < MIN_WORDS or text.endswith(("?", "!", ":")):
+        return False
+    if any(ch in text for ch in '"“”'):
+        return False  # a quotation nobody is credited with is colour, not the outlet's fact
+    own = outside_quotes(text)
+    if _WRITER.search(own) or _IMPERATIVE.match(own) or _LABEL.match(own):
+        return False
+    if _SPECULATIVE.search(own) or _BOILERPLATE.search(own):
+        return False
+    return bool(_MARKER.search(own))

@@ -1,0 +1,555 @@
+"""Who a subject phrase names: a person or a body, read through titles, asides and references.
+
+News prose names speakers in many shapes: "Finance Minister Oskar Tallin", "Dr. Marcus
+Okafor, president of the Harbor Dental Society", "the union's leader, Marta Kovell", "Corvane
+Foods, the discount grocery chain", "Prime Minister Adela Korhonen's office", "Rovers manager
+Gareth Lyle". The name is the run of capitalised words that ends the noun phrase, after its
+titles and roles; asides between commas and relative clauses ("who…", "whose…") are set aside,
+and the descriptions they give ("the discount grocery chain") are remembered, so "the chain",
+"the company", "the ministry", "she" and "it" later resolve to the last entity of that kind.
+Plural and generic subjects ("Analysts", "Critics") name nobody on the record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+TITLES = frozenset(
+    [
+        "president",
+        "vice",
+        "prime",
+        "minister",
+        "mayor",
+        "council",
+        "councillor",
+        "councilman",
+        "councilwoman",
+        "member",
+        "senator",
+        "sen.",
+        "rep.",
+        "representative",
+        "governor",
+        "gov.",
+        "secretary",
+        "general",
+        "chancellor",
+        "director",
+        "regional",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "chief",
+        "executive",
+        "ceo",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "judge",
+        "justice",
+        "ambassador",
+        "foreign",
+        "defence",
+        "defense",
+        "deputy",
+        "king",
+        "queen",
+        "pope",
+        "dr.",
+        "dr",
+        "mr.",
+        "mr",
+        "mrs.",
+        "mrs",
+        "ms.",
+        "ms",
+        "professor",
+        "prof.",
+        "commissioner",
+        "head",
+        "leader",
+        "former",
+        "interim",
+        "acting",
+        "officer",
+        "lt.",
+        "col.",
+        "gen.",
+        "sgt.",
+        "captain",
+        "capt.",
+        "prosecutor",
+        "resident",
+        "shadow",
+        "author",
+        "lead",
+        "coach",
+        "manager",
+        "boss",
+        "striker",
+        "midfielder",
+        "defender",
+        "goalkeeper",
+        "fly-half",
+        "winger",
+        "skipper",
+        "opposition",
+        "group",
+        "commander",
+        "inspector",
+        "superintendent",
+        "detective",
+        "constable",
+        "sergeant",
+        "chief-executive",
+        "founder",
+        "co-founder",
+        "economist",
+        "analyst",
+        "researcher",
+        "scientist",
+        "editor",
+        "correspondent",
+        "mp",
+        "mep",
+        "lawmaker",
+        "legislator",
+        "assemblywoman",
+        "assemblyman",
+        "sheriff",
+        "attorney",
+        "barrister",
+        "solicitor",
+        "lawyer",
+        "nurse",
+        "doctor",
+        "headteacher",
+        "principal",
+        "trustee",
+        "treasurer",
+        "cabinet",
+        "housing",
+        "health",
+        "finance",
+        "interior",
+        "economy",
+        "trade",
+        "transport",
+        "education",
+        "justice",
+        "labour",
+        "environment",
+        "energy",
+        "culture",
+        "home",
+    ]
+)
+# Words that make a name a body rather than a person.
+ORG_WORDS = frozenset(
+    [
+        "ministry",
+        "department",
+        "office",
+        "agency",
+        "council",
+        "committee",
+        "commission",
+        "authority",
+        "board",
+        "service",
+        "services",
+        "union",
+        "party",
+        "federation",
+        "institute",
+        "university",
+        "college",
+        "school",
+        "hospital",
+        "bank",
+        "foods",
+        "airlines",
+        "airline",
+        "group",
+        "company",
+        "corporation",
+        "corp",
+        "inc",
+        "ltd",
+        "plc",
+        "holdings",
+        "partners",
+        "society",
+        "association",
+        "club",
+        "league",
+        "court",
+        "police",
+        "army",
+        "government",
+        "administration",
+        "parliament",
+        "assembly",
+        "treasury",
+        "trust",
+        "foundation",
+        "network",
+        "alliance",
+        "water",
+        "energy",
+        "rescue",
+        "fire",
+        "statistics",
+        "museum",
+        "library",
+        "centre",
+        "center",
+        "fund",
+        "news",
+        "times",
+        "post",
+        "herald",
+        "journal",
+        "gazette",
+        "review",
+        "ledger",
+        "daily",
+        "institute",
+        "regulator",
+        "organisation",
+        "organization",
+        "secretariat",
+        "bureau",
+        "cabinet",
+        "house",
+    ]
+)
+COMPANY_NOUNS = frozenset(
+    [
+        "company",
+        "firm",
+        "group",
+        "chain",
+        "carrier",
+        "airline",
+        "business",
+        "retailer",
+        "supplier",
+        "bank",
+        "lender",
+        "insurer",
+        "insurers",
+        "manufacturer",
+        "maker",
+        "operator",
+        "grocer",
+        "developer",
+        "utility",
+        "charity",
+    ]
+)
+_PARTICIPLE = re.compile(r"[A-Z][a-z]{3,}(?:ed|ing|ly)")
+_CONNECTORS = frozenset({"of", "for", "and", "de", "the", "&"})
+_PREPOSITIONS = frozenset({"on", "in", "at", "from", "by", "with", "to", "into", "via", "about"})
+_RELATIVE = re.compile(r"^(?:who|whom|whose|which|where|when|while|after|before|speaking)\b")
+_LEADING_ADVERBIAL = re.compile(
+    r"^(?:[a-z]+ing|in|on|at|after|before|during|earlier|later|meanwhile|however|separately|speaking"
+    r"|asked|writing|responding|by|for|from|with|since|until|as|but|and|also|still|yesterday"
+    r"|today|last|this|then|now)\b",
+    re.IGNORECASE,
+)
+PRONOUNS = {"he": "person", "she": "person", "it": "org", "they": "any", "its": "org"}
+POSSESSIVES = {"his": "person", "her": "person", "its": "org", "their": "any"}
+_GENERIC = frozenset(
+    [
+        "analysts",
+        "critics",
+        "experts",
+        "economists",
+        "observers",
+        "residents",
+        "officials",
+        "sources",
+        "people",
+        "investors",
+        "traders",
+        "campaigners",
+        "commentators",
+        "supporters",
+        "opponents",
+        "scientists",
+        "researchers",
+        "doctors",
+        "parents",
+        "voters",
+        "fans",
+        "readers",
+        "many",
+        "some",
+        "others",
+        "several",
+        "most",
+    ]
+)
+_POSSESSIVE_HEAD = frozenset(
+    {
+        "office",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "team",
+        "lawyers",
+        "lawyer",
+        "campaign",
+        "aides",
+        "press office",
+        "representatives",
+        "representative",
+    }
+)
+
+
+@dataclass
+class Entity:
+    name: str
+    kind: str  # "person" or "org"
+    nouns: set[str] = field(default_factory=set)  # what the article calls it: chain, ministry
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper() or (word[:1].isdigit() and word[1:2].isupper())
+
+
+def _bare(word: str) -> str:
+    return word.strip("\"“”'‘’(),;:").lower()
+
+
+def head_noun(phrase: str) -> str:
+    """ "a reef ecologist at the institute" → "ecologist": the noun before its complements."""
+    words = re.split(r"\s+(?:of|at|in|for|from|with|who|which|on|to|and)\s+", phrase, maxsplit=1)[0]
+    last = words.split()
+    return _bare(last[-1]) if last else ""
+
+
+class NameIndex:
+    """Full names seen in the article, so "Trump" is credited as "Donald Trump"."""
+
+    # A lookahead, so "President Donald Trump" yields both "President Donald" and "Donald Trump".
+    _FULL = re.compile(r"\b(?=([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b)")
+
+    def __init__(self, text: str) -> None:
+        self.full_names: dict[str, Counter[str]] = {}
+        for first, last in self._FULL.findall(text):
+            if _PARTICIPLE.fullmatch(first) or first.lower() in TITLES or last.lower() in TITLES:
+                continue
+            if first.lower() in ORG_WORDS or last.lower() in ORG_WORDS:
+                continue
+            self.full_names.setdefault(last, Counter())[first] += 1
+
+    def full(self, name: str) -> str:
+        words = name.split()
+        if len(words) == 1:
+            bare = words[0].rstrip("’'s") if words[0].endswith(("'s", "’s")) else words[0]
+            if bare in self.full_names:
+                return f"{self.full_names[bare].most_common(1)[0][0]} {bare}"
+        return name
+
+
+def name_in(part: str, *, subject: bool = True) -> str:
+    """The name ending a noun phrase: "Rovers manager Gareth Lyle" → "Gareth Lyle". As a
+    subject, a name after a preposition ("a post shared … on Facebook") is nobody's."""
+    words = part.split()
+    kept: list[str] = []
+    for word in reversed(words):
+        bare = _bare(word)
+        titles_only = all(_bare(w) in TITLES for w in kept)
+        body = any(_bare(w) in ORG_WORDS for w in kept)  # "Transport Ministry", "Health Board"
+        if _is_cap(word.lstrip('"“(')) and (bare not in TITLES or titles_only or body):
+            kept.append(word)  # a title ending the phrase may be part of a name: "… of Housing"
+        elif bare in _CONNECTORS and kept:
+            kept.append(word)  # "Ministry of Housing", "Department for Education"
+        else:
+            break
+    while kept and _bare(kept[-1]) in _CONNECTORS:
+        kept.pop()  # a connector that opened the run: "and", "The"
+    ahead = words[: len(words) - len(kept)]
+    while ahead and _bare(ahead[-1]) in ("the", "a", "an"):
+        ahead.pop()
+    if subject and ahead and _bare(ahead[-1]) in _PREPOSITIONS:
+        return ""  # "a post shared … on Facebook": the name is not the subject
+    if all(_bare(w) in TITLES for w in kept):
+        return ""  # only titles: "the Chancellor", "Health Secretary"
+    kept.reverse()
+    # A sentence-initial participle or adjective is not part of a name ("Thrilled Sandra Pike").
+    while len(kept) > 1 and _PARTICIPLE.fullmatch(kept[0]):
+        kept.pop(0)
+    name = " ".join(kept).strip(' ,;:()"“”')
+    if " of " in name:
+        before = name.split(" of ", 1)[0]
+        if 2 <= len(before.split()) <= 3 and not any(_bare(w) in ORG_WORDS for w in before.split()):
+            name = before  # "Lewis Haraldsen of Tamsinshire Fire and Rescue": the person
+    return name
+
+
+class Speakers:
+    """The entities of one article, and what later references to them resolve to."""
+
+    def __init__(self, names: NameIndex) -> None:
+        self.names = names
+        self.entities: list[Entity] = []
+
+    def remember(self, entity: Entity) -> Entity:
+        for known in self.entities:
+            if known.name == entity.name:
+                known.nouns |= entity.nouns
+                self.entities.remove(known)
+                self.entities.append(known)
+                return known
+        self.entities.append(entity)
+        return entity
+
+    def last(self, kind: str, noun: str | None = None) -> Entity | None:
+        for entity in reversed(self.entities):
+            if noun is not None:
+                if noun in entity.nouns:
+                    return entity
+                continue
+            if kind in ("any", entity.kind):
+                return entity
+        return None
+
+    def kind_of(self, name: str, nouns: set[str]) -> str:
+        words = {_bare(w) for w in name.split()}
+        if words & ORG_WORDS or nouns & (COMPANY_NOUNS | ORG_WORDS):
+            return "org"
+        if len(name.split()) == 1 and name not in self.names.full_names:
+            return "org"
+        return "person"
+
+    def subject(self, phrase: str) -> Entity | None:
+        """The entity a subject phrase names, or None when it names nobody on the record."""
+        phrase = re.sub(r"\s*\([^)]{0,60}\)", "", " ".join(phrase.split())).strip(" ,;:")
+        parts = [p.strip() for p in phrase.split(",") if p.strip()]
+        while len(parts) > 1 and _LEADING_ADVERBIAL.match(parts[0]):
+            parts.pop(0)  # "In a statement, Pellmark": the subject follows the comma
+        kept: list[str] = []
+        for part in parts:
+            if _RELATIVE.match(part):
+                break  # "…, who took over in January": the rest is an aside
+            kept.append(part)
+        if not kept or sum(len(p.split()) for p in kept) > 16:
+            return None
+        return self._resolve(kept)
+
+    def _resolve(self, parts: list[str]) -> Entity | None:
+        nouns: set[str] = set()  # what the asides call it: "the discount grocery chain"
+        titles: set[str] = set()  # the words before the name: "Finance Minister", "manager"
+        named: str | None = None
+        for part in parts:
+            if re.fullmatch(r"\d{1,3}", part):
+                continue  # an age: "Sandra Pike, 58,"
+            words = part.split()
+            first = _bare(words[0])
+            if len(words) == 1 and (first in PRONOUNS or first in POSSESSIVES):
+                return self._pronoun(first) if part is parts[0] else None
+            possessive = _POSSESSIVE.match(part) if part is parts[0] else None
+            if possessive and _bare(possessive.group("head").split()[-1]) in _POSSESSIVE_HEAD:
+                owner = name_in(possessive.group("owner"))
+                if not owner:
+                    nouns.add(head_noun(part))
+                    continue
+                head = possessive.group("head").strip()
+                owner_name = self._named(owner, set(), set()).name
+                entity = Entity(f"{owner_name}'s {head}", "org", {_bare(head.split()[-1])})
+                return self.remember(entity)
+            name = name_in(part)
+            if name and named is None:
+                named = name
+                titles = {_bare(w) for w in words[: len(words) - len(name.split())]}
+            elif name:
+                nouns.add(_bare(name).rstrip("."))  # "Aurelia Biotherapeutics, Inc."
+            else:
+                nouns.add(head_noun(part))
+        if named is None:
+            return self._described(parts[0], nouns)
+        if _bare(named) in _GENERIC or named.lower().startswith(("expect", "i ", "i'", "we ")):
+            return None
+        return self._named(named, nouns, titles)
+
+    def _named(self, name: str, nouns: set[str], titles: set[str]) -> Entity:
+        full = name
+        if len(name.split()) == 1:
+            for entity in reversed(self.entities):
+                if name in (entity.name.split()[-1], entity.name.split()[0]):
+                    full = entity.name  # "Okoro" after "Daniel Okoro", "Sandra" after "Sandra Pike"
+                    break
+            else:
+                full = self.names.full(name)
+        kind = self.kind_of(full, nouns)
+        words = {_bare(w) for w in full.split() if _bare(w) in ORG_WORDS}
+        return self.remember(Entity(full, kind, nouns | titles | words))
+
+    def _described(self, phrase: str, nouns: set[str]) -> Entity | None:
+        """ "the company", "the ministry", "the Chancellor": the last entity of that kind."""
+        noun = head_noun(phrase)
+        if noun in _GENERIC or not noun or phrase.split()[0].lower() in ("a", "an"):
+            return None  # "a reef ecologist at the institute" refers to nobody named before
+        found = self.last("any", noun)
+        if found is None and noun in COMPANY_NOUNS:
+            found = next(
+                (
+                    e
+                    for e in reversed(self.entities)
+                    if e.kind == "org" and not e.nouns & {"ministry", "department", "office"}
+                ),
+                None,
+            )
+        if found is not None:
+            return self.remember(found)
+        words = phrase.split()
+        if words[0].lower() in ("a", "an") or len(words) > 6:
+            return None
+        # An institution never named ("the county fire service"): credited as the article puts it.
+        text = " ".join(words)
+        if noun not in ORG_WORDS and noun not in COMPANY_NOUNS and noun not in TITLES:
+            return None
+        return Entity(text[:1].upper() + text[1:], "org", nouns | {noun})
+
+    def _pronoun(self, word: str) -> Entity | None:
+        kind = PRONOUNS.get(word) or POSSESSIVES.get(word) or "any"
+        return self.last(kind)
+
+    def mention(self, sentence: str) -> None:
+        """Remember the name that opens a sentence, for a pronoun in the next one: the first run
+        of capitalised words followed by a comma or a verb ("Reform Alliance leader Kasia Wendt
+        dismissed…")."""
+        opening = " ".join(sentence.split()[:14])
+        for match in _RUN.finditer(opening):
+            if len(opening[: match.start()].split()) > 4:
+                return  # not the sentence's subject
+            follower = match.group("next") or ""
+            if follower == "," or _VERBISH.fullmatch(follower):
+                name = name_in(match.group("run"))
+                if len(name.split()) >= 2 and _bare(name.split()[0]) not in _GENERIC:
+                    self._named(name, set(), set())
+                return
+
+    def mention_body(self, phrase: str) -> None:
+        """A body named as a document's source ("figures published by the Ministry of Housing")."""
+        name = name_in(phrase, subject=False)
+        if name and {_bare(w) for w in name.split()} & ORG_WORDS:
+            self._named(name, set(), set())
+
+
+_RUN = re.compile(
+    r"(?P<run>(?:[A-Z][\w'’.-]*(?:\s+(?:of|for|and)\s+|\s+))*[A-Z][\w'’.-]*)(?P<next>,|\s+[a-z]+|$)"
+)
+_VERBISH = re.compile(
+    r"\s+(?:[a-z]+ed|[a-z]+s|is|was|has|had|will|would|can|could|did|does|do|won|lost|made|led"
+    r"|took|gave|went|came|told|said|says|held|ran|saw|got)"
+)
+_POSSESSIVE = re.compile(r"^(?P<owner>.+?)['’]s\s+(?P<head>[\w -]+)$")
+_OPENING = re.compile(r"^(?:[A-Z][\w'’.-]*\s+|(?:of|for|and)\s+|[a-z-]+\s+(?=[A-Z])){1,7}")
