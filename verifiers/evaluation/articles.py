@@ -11,7 +11,6 @@ judged; a claimant is right when it contains the expected name.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -302,7 +301,3 @@ def format_articles(report: ArticlesReport) -> str:
         f"seconds per article         {report.seconds_per_article:.2f}",
     ]
     return "\n".join(lines)
-
-
-def dump_articles(report: ArticlesReport) -> str:
-    return json.dumps(report.as_dict(), indent=2, sort_keys=True, default=str)

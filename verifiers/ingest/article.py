@@ -88,9 +88,12 @@ def extract_html(html: str, url: str | None = None) -> Article:
     # trafilatura gives a Document (or, asked to, a dict): either way its fields as a dict.
     meta: dict[str, Any] = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
     title = _clean(graph.name(node.get("headline")) or meta.get("title") or "")
+    sitename = meta.get("sitename")
+    if sitename and "og:site_name" not in html and _clean(sitename).casefold() in title.casefold():
+        sitename = None  # guessed from the page title (a blog without metadata): not a publisher
     publisher = (
         graph.name(node.get("publisher"))
-        or meta.get("sitename")
+        or sitename
         or _host(meta.get("url") or url)
         or "unknown publisher"
     )

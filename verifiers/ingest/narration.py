@@ -6,7 +6,8 @@ It counts when it holds a number (digits, a number word, an ordinal, a fraction)
 date, or a result or decision verb ("won", "approved", "jailed", "admitted"); it does not count
 when it is colour or the writer talking (first or second person, a question or exclamation, an
 imperative such as "Expect ministers to…", a labelled line such as "Our verdict:", a
-speculative "could"/"may"), or when it is too short to be a claim.
+speculative "could"/"may"), when its only number sits in an aside ("…, who has held the post
+since 2024, …"), or when it is too short to be a claim.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ _LABEL = re.compile(r"^[A-Z][\w'’ -]{1,40}:\s")
 # Lower case only: "May" is a month.
 _SPECULATIVE = re.compile(r"\b(?:could|may|might|perhaps|possibly|likely)\b")
 _BOILERPLATE = re.compile(r"©|all rights reserved|forward-looking|press release contains", re.I)
+_ASIDE = re.compile(r",\s+(?:who|whose|which|whom)\b[^,]{0,200},")
 MIN_WORDS = 6
 
 
@@ -56,4 +58,5 @@ def is_checkable_narration(sentence: str) -> bool:
         return False
     if _SPECULATIVE.search(own) or _BOILERPLATE.search(own):
         return False
-    return bool(_MARKER.search(own))
+    # A number in an aside ("…, who has held the post since 2024, blamed…") is background.
+    return bool(_MARKER.search(_ASIDE.sub(" ", own)))
