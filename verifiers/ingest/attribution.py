@@ -37,7 +37,8 @@ from verifiers.ingest.documents import cited_document
 from verifiers.ingest.narration import is_checkable_narration
 from verifiers.ingest.outlets import DESCRIPTOR, credited_outlets, same_outlet, strip_dateline
 from verifiers.ingest.sentences import split_sentences
-from verifiers.ingest.speakers import POSSESSIVES, PRONOUNS, Entity, NameIndex, Speakers
+from verifiers.ingest.speakers import PARTICIPLE, POSSESSIVES, PRONOUNS, Entity, NameIndex, Speakers
+from verifiers.ingest.unnamed import RESPONSE, SPEECH, UNCLEAR, unnamed_source
 
 MAX_SENTENCE_CHARS = 1_200
 
@@ -71,11 +72,6 @@ class Findings:
 
 
 # -- vocabulary ------------------------------------------------------------------------------
-SPEECH = (
-    r"said|says|told|tells|asked|asks|added|adds|replied|replies|wrote|writes|noted|notes"
-    r"|stated|states|announced|announces|explained|insisted|claimed|claims|warned|warns"
-    r"|argued|tweeted|posted|declared|confirmed|confirms|estimated|predicted|promised"
-)
 _SAY = frozenset(
     [
         "said",
@@ -107,54 +103,9 @@ _SAY = frozenset(
     ]
 )
 _WORD = r"[\w'’.&-]+"
-_RESPONSE = re.compile(
-    r"\b(?:did\s+not|didn't|has\s+not|have\s+not|had\s+not|hasn't|haven't|hadn't)\s+"
-    r"(?:immediately\s+)?(?:respond|responded|reply|replied|return|returned)\w*"
-    r"|\bdeclined\s+to\s+(?:comment|be\s+interviewed|elaborate)"
-    r"|\b(?:respond|responded|reply|replied)\s+to\s+(?:\w+\s+)?requests?\s+for\s+comment"
-    r"|\bcould\s+not\s+(?:immediately\s+)?be\s+reached"
-    r"|\b(?:denied|denies|has\s+denied|rejected\s+the\s+report|dismissed\s+the\s+report)\b",
-    re.IGNORECASE,
-)
-_PEOPLE = r"(?:people|persons|person|sources?|officials?|individuals?|diplomats?|aides?|insiders?)"
-_ANONYMOUS = (
-    re.compile(rf"\bciting\s+(?P<by>(?:{_WORD}\s+){{0,3}}?{_PEOPLE}\b[^,.;]{{0,80}})", re.I),
-    re.compile(
-        rf"\baccording\s+to\s+(?P<by>(?:the\s+|two\s+|three\s+|several\s+|some\s+|unnamed\s+|an?\s+)"
-        rf"(?:{_WORD}\s+){{0,2}}?{_PEOPLE}\b[^,.;]{{0,80}})",
-        re.I,
-    ),
-    re.compile(
-        rf"(?:^|[,;]\s+|\bwhile\s+)(?P<by>(?:an?|one|two|three|four|several|some|multiple|"
-        rf"unnamed|anonymous)\s+(?:{_WORD}\s+){{0,3}}?{_PEOPLE}\b[^;\"“]{{0,120}}?)"
-        rf",?\s+(?:{SPEECH})\b",
-        re.I,
-    ),
-    re.compile(rf"\b(?P<by>the\s+{_PEOPLE})\s*,?\s+(?:{SPEECH})\b", re.I),
-    re.compile(
-        rf"\b(?P<by>{_PEOPLE}\s+(?:briefed\s+on|familiar\s+with|close\s+to|with\s+knowledge\s+of"
-        rf"|knowledgeable\s+about)\b[^,.;]{{0,60}})",
-        re.I,
-    ),
-    re.compile(
-        r"\b(?:spoke\s+on\s+(?:the\s+)?condition\s+of\s+anonymity|speaking\s+anonymously"
-        r"|asked\s+not\s+to\s+be\s+(?:named|identified)|not\s+authori[sz]ed\s+to\s+(?:speak|brief))",
-        re.I,
-    ),
-    re.compile(
-        r"\b(?:reportedly|allegedly|is\s+said\s+to|are\s+said\s+to|was\s+said\s+to)\b", re.I
-    ),
-)
-_UNCLEAR = re.compile(
-    r"\bit\s+(?:remains|is|was)\s+(?:still\s+)?(?:unclear|not\s+clear|not\s+known|unknown)"
-    r"\s+(?:whether|if)\s+(?P<x>[^,;:]{12,300})",
-    re.IGNORECASE,
-)
-_NUMBERS = frozenset(["two", "three", "four", "five", "six", "several"])
-_PARTICIPLE = re.compile(r"[A-Z][a-z]{3,}(?:ed|ing|ly)")
+# After a trailing "said": a new clause ("…, Ortiz said on Monday, ending months of …").
 _AFTERWARDS = re.compile(r",\s+(?:[a-z]+ing|and|but|as|after|adding)\b")
 _NOT_SUBJECTS = frozenset({"he", "she", "it", "they", "that", "this", "there", "we", "i", "you"})
-_LOWER_START = frozenset(["the", "a", "an", "some", "this", "that", "these", "those"])
 
 # `"…," said Trump` / `"…," Trump said of Putin` / `"…?" Trump asked during …`
 _QUOTE_FIRST = re.compile(r"^[\"“](?P<q>[^\"“”]{2,1000})[\"”]\s*,?\s*(?P<rest>[^\"“”]{2,300})$")
@@ -227,11 +178,11 @@ def find_statements(paragraphs: list[str], publisher: str) -> Findings:
                 if not same_outlet(outlet, publisher):
                     # Credit in the lead marks a republication; a passing mention later does not.
                     findings.credited[_known(outlet, findings)] += 2 if index <= 1 else 1
-            if _RESPONSE.search(sentence):
+            if RESPONSE.search(sentence):
                 findings.responses.append(drop_connective(sentence))
                 ctx.speakers.mention(sentence)
                 continue
-            if unclear := _UNCLEAR.search(sentence):
+            if unclear := UNCLEAR.search(sentence):
                 text = finish(sentence_case(unclear.group("x")))
                 findings.statements.append(Statement(sentence, Sourcing.UNCLEAR, text))
             statement = read_sentence(sentence, ctx)
@@ -253,7 +204,10 @@ def _known(outlet: str, findings: Findings) -> str:
 
 def read_sentence(sentence: str, ctx: _Context) -> Statement | None:
     outlet = _outlet_in(sentence, ctx.findings, ctx.publisher)
-    anonymous = _anonymous(sentence, ctx.last)
+    last = ctx.last
+    last_by = last.sourced_by if last is not None else None
+    last_unnamed = last_by if last is not None and last.sourcing is Sourcing.ANONYMOUS else None
+    anonymous = unnamed_source(sentence, last_by, last_unnamed)
     if anonymous is not None:
         claim = strip_sourcing(sentence)
         return Statement(sentence, Sourcing.ANONYMOUS, claim, sourced_by=anonymous, outlet=outlet)
@@ -268,7 +222,6 @@ def read_sentence(sentence: str, ctx: _Context) -> Statement | None:
         return on_record  # an outlet's account of what someone did is that outlet's reporting
     if outlet is not None:
         return Statement(sentence, Sourcing.OUTLET, strip_sourcing(sentence), outlet=outlet)
-    last = ctx.last
     if last is not None and is_bare_quote(sentence) and last.speaker:
         # A quotation standing alone continues the previous speaker's statement.
         return Statement(
@@ -299,24 +252,6 @@ def _outlet_in(sentence: str, findings: Findings, publisher: str) -> str | None:
     return None
 
 
-def _anonymous(sentence: str, last: Statement | None) -> str | None:
-    """Who the unnamed sourcing is ("two people briefed on the call"), or None if named."""
-    for pattern in _ANONYMOUS:
-        match = pattern.search(sentence)
-        if match is None:
-            continue
-        by = match.groupdict().get("by")
-        if by:
-            by = _sourced_by(by)
-            if by.lower().startswith("the ") and last is not None and last.sourced_by:
-                return last.sourced_by  # "the sources told…": the ones named before
-            return by
-        if last is not None and last.sourcing is Sourcing.ANONYMOUS and last.sourced_by:
-            return last.sourced_by
-        return "unnamed sources"
-    return None
-
-
 # -- on the record ---------------------------------------------------------------------------
 def _on_record(sentence: str, ctx: _Context) -> Statement | None:
     if m := _QUOTE_FIRST.match(sentence):
@@ -326,11 +261,11 @@ def _on_record(sentence: str, ctx: _Context) -> Statement | None:
         entity, written, verb, tail = found
         return _quoted(sentence, entity, written, verb, m.group("q"), tail)
     if m := _QUOTE_AFTER.match(sentence):
-        entity = _subject(m.group("s"), ctx)
-        if entity is None:
+        speaker = _subject(m.group("s"), ctx)
+        if speaker is None:
             return None
-        written = _written(m.group("s"), entity)
-        return _quoted(sentence, entity, written, m.group("v"), m.group("q"), m.group("tail"))
+        written = _written(m.group("s"), speaker)
+        return _quoted(sentence, speaker, written, m.group("v"), m.group("q"), m.group("tail"))
     return _trailing(sentence, ctx) or _leading(sentence, ctx)
 
 
@@ -482,7 +417,7 @@ def _written(subject: str, entity: Entity) -> str:
     for part in tidy_phrase(re.sub(r"\([^)]*\)", "", subject)).split(","):
         words = part.split()
         if key in words or any(w.startswith((key + "'", key + "’")) for w in words):
-            while len(words) > 1 and _PARTICIPLE.fullmatch(words[0]):
+            while len(words) > 1 and PARTICIPLE.fullmatch(words[0]):
                 words = words[1:]  # "Thrilled Sandra Pike"
             lead = words[0].lower() in ("the", "in", "on")
             if words[0][:1].isupper() and not (lead and not words[1:2][0][:1].isupper()):
@@ -526,14 +461,3 @@ def _resolve_pronoun(clause: str, entity: Entity, speakers: Speakers) -> str | N
 def names_short(name: str) -> str:
     parts = name.split()
     return parts[-1] if len(parts) == 2 and parts[0][:1].isupper() else name
-
-
-def _sourced_by(phrase: str) -> str:
-    """ "A senior official at the agency, who spoke…" → "a senior official at the agency"."""
-    phrase = tidy_phrase(phrase.split(",", 1)[0])
-    words = phrase.split(" ")
-    if len(words) > 2 and words[0].lower() == "the" and words[1].lower() in _NUMBERS:
-        phrase = " ".join(words[1:])  # "the two individuals…" → "two individuals…"
-    first = phrase.split(" ", 1)[0]
-    lower = first.lower() in _LOWER_START or first.lower() in _NUMBERS or first in ("A", "An")
-    return phrase[:1].lower() + phrase[1:] if lower else phrase

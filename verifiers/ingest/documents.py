@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from verifiers.ingest.claimtext import finish, sentence_case, strip_sourcing, tidy_phrase
-from verifiers.ingest.speakers import ORG_WORDS
+from verifiers.ingest.vocabulary import ORG_WORDS
 
 DOC_NOUN = (
     r"(?:study|studies|research|report|reports|survey|poll|filing|filings|figures|data"

@@ -23,7 +23,7 @@ from verifiers.ingest.article import Article, Credit
 from verifiers.ingest.attribution import Findings, Sourcing, Statement, find_statements, names_short
 from verifiers.ingest.drafts import DraftFields
 from verifiers.ingest.outlets import canonical_outlet
-from verifiers.ingest.speakers import ORG_WORDS
+from verifiers.ingest.vocabulary import ORG_WORDS
 from verifiers.models import MAX_EXPLANATION_CHARS, Source, SourceRole, Status
 
 MAX_DRAFTS_PER_ARTICLE = 40

@@ -16,242 +16,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-TITLES = frozenset(
-    [
-        "president",
-        "vice",
-        "prime",
-        "minister",
-        "mayor",
-        "council",
-        "councillor",
-        "councilman",
-        "councilwoman",
-        "member",
-        "senator",
-        "sen.",
-        "rep.",
-        "representative",
-        "governor",
-        "gov.",
-        "secretary",
-        "general",
-        "chancellor",
-        "director",
-        "regional",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "chief",
-        "executive",
-        "ceo",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "judge",
-        "justice",
-        "ambassador",
-        "foreign",
-        "defence",
-        "defense",
-        "deputy",
-        "king",
-        "queen",
-        "pope",
-        "dr.",
-        "dr",
-        "mr.",
-        "mr",
-        "mrs.",
-        "mrs",
-        "ms.",
-        "ms",
-        "professor",
-        "prof.",
-        "commissioner",
-        "head",
-        "leader",
-        "former",
-        "interim",
-        "acting",
-        "officer",
-        "lt.",
-        "col.",
-        "gen.",
-        "sgt.",
-        "captain",
-        "capt.",
-        "prosecutor",
-        "resident",
-        "shadow",
-        "author",
-        "lead",
-        "coach",
-        "manager",
-        "boss",
-        "striker",
-        "midfielder",
-        "defender",
-        "goalkeeper",
-        "fly-half",
-        "winger",
-        "skipper",
-        "opposition",
-        "group",
-        "commander",
-        "inspector",
-        "superintendent",
-        "detective",
-        "constable",
-        "sergeant",
-        "chief-executive",
-        "founder",
-        "co-founder",
-        "economist",
-        "analyst",
-        "researcher",
-        "scientist",
-        "editor",
-        "correspondent",
-        "mp",
-        "mep",
-        "lawmaker",
-        "legislator",
-        "assemblywoman",
-        "assemblyman",
-        "sheriff",
-        "attorney",
-        "barrister",
-        "solicitor",
-        "lawyer",
-        "nurse",
-        "doctor",
-        "headteacher",
-        "principal",
-        "trustee",
-        "treasurer",
-        "cabinet",
-        "housing",
-        "health",
-        "finance",
-        "interior",
-        "economy",
-        "trade",
-        "transport",
-        "education",
-        "justice",
-        "labour",
-        "environment",
-        "energy",
-        "culture",
-        "home",
-    ]
-)
-# Words that make a name a body rather than a person.
-ORG_WORDS = frozenset(
-    [
-        "ministry",
-        "department",
-        "office",
-        "agency",
-        "council",
-        "committee",
-        "commission",
-        "authority",
-        "board",
-        "service",
-        "services",
-        "union",
-        "party",
-        "federation",
-        "institute",
-        "university",
-        "college",
-        "school",
-        "hospital",
-        "bank",
-        "foods",
-        "airlines",
-        "airline",
-        "group",
-        "company",
-        "corporation",
-        "corp",
-        "inc",
-        "ltd",
-        "plc",
-        "holdings",
-        "partners",
-        "society",
-        "association",
-        "club",
-        "league",
-        "court",
-        "police",
-        "army",
-        "government",
-        "administration",
-        "parliament",
-        "assembly",
-        "treasury",
-        "trust",
-        "foundation",
-        "network",
-        "alliance",
-        "water",
-        "energy",
-        "rescue",
-        "fire",
-        "statistics",
-        "museum",
-        "library",
-        "centre",
-        "center",
-        "fund",
-        "news",
-        "times",
-        "post",
-        "herald",
-        "journal",
-        "gazette",
-        "review",
-        "ledger",
-        "daily",
-        "institute",
-        "regulator",
-        "organisation",
-        "organization",
-        "secretariat",
-        "bureau",
-        "cabinet",
-        "house",
-    ]
-)
-COMPANY_NOUNS = frozenset(
-    [
-        "company",
-        "firm",
-        "group",
-        "chain",
-        "carrier",
-        "airline",
-        "business",
-        "retailer",
-        "supplier",
-        "bank",
-        "lender",
-        "insurer",
-        "insurers",
-        "manufacturer",
-        "maker",
-        "operator",
-        "grocer",
-        "developer",
-        "utility",
-        "charity",
-    ]
-)
-_PARTICIPLE = re.compile(r"[A-Z][a-z]{3,}(?:ed|ing|ly)")
+from verifiers.ingest.vocabulary import COMPANY_NOUNS, GENERIC, ORG_WORDS, POSSESSIVE_HEADS, TITLES
+
+PARTICIPLE = re.compile(r"[A-Z][a-z]{3,}(?:ed|ing|ly)")
 _CONNECTORS = frozenset({"of", "for", "and", "de", "the", "&"})
 _PREPOSITIONS = frozenset({"on", "in", "at", "from", "by", "with", "to", "into", "via", "about"})
 _RELATIVE = re.compile(r"^(?:who|whom|whose|which|where|when|while|after|before|speaking)\b")
@@ -263,53 +30,6 @@ _LEADING_ADVERBIAL = re.compile(
 )
 PRONOUNS = {"he": "person", "she": "person", "it": "org", "they": "any", "its": "org"}
 POSSESSIVES = {"his": "person", "her": "person", "its": "org", "their": "any"}
-_GENERIC = frozenset(
-    [
-        "analysts",
-        "critics",
-        "experts",
-        "economists",
-        "observers",
-        "residents",
-        "officials",
-        "sources",
-        "people",
-        "investors",
-        "traders",
-        "campaigners",
-        "commentators",
-        "supporters",
-        "opponents",
-        "scientists",
-        "researchers",
-        "doctors",
-        "parents",
-        "voters",
-        "fans",
-        "readers",
-        "many",
-        "some",
-        "others",
-        "several",
-        "most",
-    ]
-)
-_POSSESSIVE_HEAD = frozenset(
-    {
-        "office",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "team",
-        "lawyers",
-        "lawyer",
-        "campaign",
-        "aides",
-        "press office",
-        "representatives",
-        "representative",
-    }
-)
 
 
 @dataclass
@@ -343,7 +63,7 @@ class NameIndex:
     def __init__(self, text: str) -> None:
         self.full_names: dict[str, Counter[str]] = {}
         for first, last in self._FULL.findall(text):
-            if _PARTICIPLE.fullmatch(first) or first.lower() in TITLES or last.lower() in TITLES:
+            if PARTICIPLE.fullmatch(first) or first.lower() in TITLES or last.lower() in TITLES:
                 continue
             if first.lower() in ORG_WORDS or last.lower() in ORG_WORDS:
                 continue
@@ -384,7 +104,7 @@ def name_in(part: str, *, subject: bool = True) -> str:
         return ""  # only titles: "the Chancellor", "Health Secretary"
     kept.reverse()
     # A sentence-initial participle or adjective is not part of a name ("Thrilled Sandra Pike").
-    while len(kept) > 1 and _PARTICIPLE.fullmatch(kept[0]):
+    while len(kept) > 1 and PARTICIPLE.fullmatch(kept[0]):
         kept.pop(0)
     name = " ".join(kept).strip(' ,;:()"“”')
     if " of " in name:
@@ -456,7 +176,7 @@ class Speakers:
             if len(words) == 1 and (first in PRONOUNS or first in POSSESSIVES):
                 return self._pronoun(first) if part is parts[0] else None
             possessive = _POSSESSIVE.match(part) if part is parts[0] else None
-            if possessive and _bare(possessive.group("head").split()[-1]) in _POSSESSIVE_HEAD:
+            if possessive and _bare(possessive.group("head").split()[-1]) in POSSESSIVE_HEADS:
                 owner = name_in(possessive.group("owner"))
                 if not owner:
                     nouns.add(head_noun(part))
@@ -475,7 +195,7 @@ class Speakers:
                 nouns.add(head_noun(part))
         if named is None:
             return self._described(parts[0], nouns)
-        if _bare(named) in _GENERIC or named.lower().startswith(("expect", "i ", "i'", "we ")):
+        if _bare(named) in GENERIC or named.lower().startswith(("expect", "i ", "i'", "we ")):
             return None
         return self._named(named, nouns, titles)
 
@@ -495,7 +215,7 @@ class Speakers:
     def _described(self, phrase: str, nouns: set[str]) -> Entity | None:
         """ "the company", "the ministry", "the Chancellor": the last entity of that kind."""
         noun = head_noun(phrase)
-        if noun in _GENERIC or not noun or phrase.split()[0].lower() in ("a", "an"):
+        if noun in GENERIC or not noun or phrase.split()[0].lower() in ("a", "an"):
             return None  # "a reef ecologist at the institute" refers to nobody named before
         found = self.last("any", noun)
         if found is None and noun in COMPANY_NOUNS:
@@ -533,7 +253,7 @@ class Speakers:
             follower = match.group("next") or ""
             if follower == "," or _VERBISH.fullmatch(follower):
                 name = name_in(match.group("run"))
-                if len(name.split()) >= 2 and _bare(name.split()[0]) not in _GENERIC:
+                if len(name.split()) >= 2 and _bare(name.split()[0]) not in GENERIC:
                     self._named(name, set(), set())
                 return
 

@@ -1,0 +1,66 @@
+"""Word lists for reading speakers: titles and roles, words that make a name a body, nouns a
+company goes by, and plural subjects that name nobody. Kept apart from the rules that use them."""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Titles and roles that come before a name ("Finance Minister", "Rovers manager").
+TITLES = _words(
+    """
+    president vice prime minister mayor council councillor councilman councilwoman member
+    senator sen. rep. representative governor gov. secretary general chancellor director
+    regional spokesperson spokesman spokeswoman chief executive ceo chairman chairwoman
+    chair judge justice ambassador foreign defence defense deputy king queen pope dr. dr mr.
+    mr mrs. mrs ms. ms professor prof. commissioner head leader former interim acting
+    officer lt. col. gen. sgt. captain capt. prosecutor resident shadow author lead coach
+    manager boss striker midfielder defender goalkeeper fly-half winger skipper opposition
+    group commander inspector superintendent detective constable sergeant chief-executive
+    founder co-founder economist analyst researcher scientist editor correspondent mp mep
+    lawmaker legislator assemblywoman assemblyman sheriff attorney barrister solicitor
+    lawyer nurse doctor headteacher principal trustee treasurer cabinet housing health
+    finance interior economy trade transport education justice labour environment energy
+    culture home
+    """
+)
+
+# Words that make a name a body rather than a person.
+ORG_WORDS = _words(
+    """
+    ministry department office agency council committee commission authority board service
+    services union party federation institute university college school hospital bank foods
+    airlines airline group company corporation corp inc ltd plc holdings partners society
+    association club league court police army government administration parliament assembly
+    treasury trust foundation network alliance water energy rescue fire statistics museum
+    library centre center fund news times post herald journal gazette review ledger daily
+    institute regulator organisation organization secretariat bureau cabinet house
+    """
+)
+
+# What "the company" may be called.
+COMPANY_NOUNS = _words(
+    """
+    company firm group chain carrier airline business retailer supplier bank lender insurer
+    insurers manufacturer maker operator grocer developer utility charity
+    """
+)
+
+# Plural or generic subjects: "Analysts said" names nobody on the record.
+GENERIC = _words(
+    """
+    analysts critics experts economists observers residents officials sources people
+    investors traders campaigners commentators supporters opponents scientists researchers
+    doctors parents voters fans readers many some others several most
+    """
+)
+
+# "X's office said": heads that speak for their owner.
+POSSESSIVE_HEADS = _words(
+    """
+    office spokesperson spokesman spokeswoman team lawyers lawyer campaign aides
+    press office representatives representative
+    """
+)
