@@ -33,7 +33,7 @@ from verifiers.ingest.claimtext import (
     strip_sourcing,
     tidy_phrase,
 )
-from verifiers.ingest.documents import cited_document
+from verifiers.ingest.documents import cited_document, document_subject
 from verifiers.ingest.narration import is_checkable_narration
 from verifiers.ingest.outlets import DESCRIPTOR, credited_outlets, same_outlet, strip_dateline
 from verifiers.ingest.sentences import split_sentences
@@ -190,6 +190,8 @@ def find_statements(paragraphs: list[str], publisher: str) -> Findings:
                 findings.statements.append(statement)
             if statement is None or statement.speaker is None:
                 ctx.speakers.mention(sentence)
+            if statement is None or statement.sourcing is not Sourcing.DOCUMENT:
+                ctx.last_document = document_subject(sentence) or ctx.last_document
             ctx.last = statement
     return findings
 

@@ -38,7 +38,7 @@ _SUBJECT = re.compile(
     rf"(?:\s+(?:by|from|of|in)\s+[^,;]{{1,60}}?)?(?:,[^,;\"“]{{1,90}},)?"
     rf"(?:\s+(?:published|released|issued|seen|obtained|presented)\b[^,;]{{0,90}}?)?)"
     rf"|[Ii]t|[Tt]hey)\s+(?:has\s+|have\s+|had\s+|later\s+|also\s+|now\s+)?"
-    rf"(?P<v>{_FIND_VERB})\b(?:\s+that)?\s+(?P<x>.{{8,}})$",
+    rf"(?P<v>{_FIND_VERB})\b(?P<that>\s+that)?\s+(?P<x>.{{8,}})$",
     re.IGNORECASE,
 )
 # "according to the Environment Office": a named body's figures or account, not its words.
@@ -52,11 +52,14 @@ _TRAILING = re.compile(
     rf"(?:{_FIND_VERB})(?:\s+[\w'’-]+){{0,3}}\s*[.!]?$",
     re.IGNORECASE,
 )
+_OPENS_WITH_DOCUMENT = re.compile(
+    rf"^(?:the|a|an|their|its)\s+(?:[\w'’-]+\s+){{0,3}}?{DOC_NOUN}\b", re.IGNORECASE
+)
 _DOC_WORD = re.compile(rf"\b{DOC_NOUN}\b", re.IGNORECASE)
-_TIME_TAIL = re.compile(
-    r"\s+(?:last|this|on|in)\s+(?:week|month|year|monday|tuesday|wednesday|thursday|friday"
-    r"|saturday|sunday|january|february|march|april|may|june|july|august|september|october"
-    r"|november|december)\b.*$",
+_WHEN = re.compile(
+    r"\s+(?:last|this|on|in|earlier)\s+(?:week|month|year|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday|january|february|march|april|may|june|july|august|september"
+    r"|october|november|december)\b",
     re.IGNORECASE,
 )
 
@@ -86,19 +89,27 @@ def cited_document(sentence: str, last_document: str | None) -> DocumentCitation
         else:
             if not _DOC_WORD.search(by):
                 return None
-            by_name, subject = _name(by), sentence_case(tidy_phrase(by))
+            by_name, subject = _name(by), sentence_case(by.strip())
         verb = match.group("v")
         if verb.lower() in ("says", "said") and by.lower() in ("it", "they"):
             return None  # "it said": a body speaking, read as a statement
-        claim = f"{subject} {verb} {match.group('x')}"
+        that = " that" if match.group("that") else ""
+        claim = f"{subject} {verb}{that} {match.group('x')}"
         return DocumentCitation(by_name, finish(sentence_case(claim)))
     return None
+
+
+def document_subject(sentence: str) -> str | None:
+    """The document a sentence is about ("The study, published in …, followed 41,000 pupils"),
+    for an "It found that …" after it."""
+    match = _OPENS_WITH_DOCUMENT.match(sentence)
+    return _name(match.group(0)) if match else None
 
 
 def _name(phrase: str) -> str:
     """ "Figures published by the regulator in July" → "figures published by the regulator"."""
     phrase = tidy_phrase(phrase.split(",", 1)[0]).rstrip(".")
-    phrase = _TIME_TAIL.sub("", phrase)
+    phrase = _WHEN.sub("", phrase)  # "… published on Monday in the Journal of …": when is not who
     first = phrase.split(" ", 1)[0]
     if first in ("The", "A", "An", "Its", "Their", "Figures", "Data") or first.lower() in (
         "figures",

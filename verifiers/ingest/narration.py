@@ -7,7 +7,8 @@ date, or a result or decision verb ("won", "approved", "jailed", "admitted"); it
 when it is colour or the writer talking (first or second person, a question or exclamation, an
 imperative such as "Expect ministers to…", a labelled line such as "Our verdict:", a
 speculative "could"/"may"), when its only number sits in an aside ("…, who has held the post
-since 2024, …"), or when it is too short to be a claim.
+since 2024, …"), when it opens with a pronoun it cannot resolve ("His party had…"; an
+impersonal "It is the third year…" is fine), or when it is too short to be a claim.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ _LABEL = re.compile(r"^[A-Z][\w'’ -]{1,40}:\s")
 # Lower case only: "May" is a month.
 _SPECULATIVE = re.compile(r"\b(?:could|may|might|perhaps|possibly|likely)\b")
 _BOILERPLATE = re.compile(r"©|all rights reserved|forward-looking|press release contains", re.I)
+_PRONOUN_LED = re.compile(
+    r"^(?:he|she|they|his|her|their|its|this|these|those|it(?!\s+(?:is|was)\b))\b", re.I
+)
 _ASIDE = re.compile(r",\s+(?:who|whose|which|whom)\b[^,]{0,200},")
 MIN_WORDS = 6
 
@@ -54,6 +58,8 @@ def is_checkable_narration(sentence: str) -> bool:
     if any(ch in text for ch in '"“”'):
         return False  # a quotation nobody is credited with is colour, not the outlet's fact
     own = outside_quotes(text)
+    if _PRONOUN_LED.match(own):
+        return False  # "His party had collected…": whose, the sentence alone cannot say
     if _WRITER.search(own) or _IMPERATIVE.match(own) or _LABEL.match(own):
         return False
     if _SPECULATIVE.search(own) or _BOILERPLATE.search(own):
