@@ -123,6 +123,7 @@ def eval_command(
     """Evaluate matching (MAP@5, MRR, P@1, Recall@5, answer decisions) on a labelled set.
 
     Claims are loaded into a fresh temporary database; your own database is not touched.
+    With --articles, measure ingestion on a folder of articles with their expectations.
     """
     files = (claims_path, queries_path, qrels_path)
     if data is not None and any(files):
