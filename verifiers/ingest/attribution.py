@@ -38,7 +38,7 @@ from verifiers.ingest.narration import is_checkable_narration
 from verifiers.ingest.outlets import DESCRIPTOR, credited_outlets, same_outlet, strip_dateline
 from verifiers.ingest.sentences import split_sentences
 from verifiers.ingest.speakers import PARTICIPLE, POSSESSIVES, PRONOUNS, Entity, NameIndex, Speakers
-from verifiers.ingest.unnamed import RESPONSE, SPEECH, UNCLEAR, unnamed_source
+from verifiers.ingest.unnamed import ACT_VERBS, RESPONSE, SPEECH, UNCLEAR, unnamed_source
 
 MAX_SENTENCE_CHARS = 1_200
 
@@ -165,9 +165,13 @@ def find_statements(paragraphs: list[str], publisher: str) -> Findings:
     findings = Findings()
     names = NameIndex(" ".join(paragraphs))
     ctx = _Context(names, Speakers(names), publisher, findings)
+    dated = False
     for index, paragraph in enumerate(paragraphs):
-        if index == 0:
-            paragraph, wire = strip_dateline(paragraph)
+        if index <= 2 and not dated:
+            # The dateline opens the story, after a byline or standfirst at most.
+            stripped, wire = strip_dateline(paragraph)
+            dated = stripped != paragraph
+            paragraph = stripped
             if wire and not same_outlet(wire, publisher):
                 findings.credited[wire] += 2
         for sentence in split_sentences(paragraph):
@@ -185,11 +189,10 @@ def find_statements(paragraphs: list[str], publisher: str) -> Findings:
             if unclear := UNCLEAR.search(sentence):
                 text = finish(sentence_case(unclear.group("x")))
                 findings.statements.append(Statement(sentence, Sourcing.UNCLEAR, text))
+            ctx.speakers.mention(sentence)  # "Quillnet is cutting …, the company said"
             statement = read_sentence(sentence, ctx)
             if statement is not None:
                 findings.statements.append(statement)
-            if statement is None or statement.speaker is None:
-                ctx.speakers.mention(sentence)
             if statement is None or statement.sourcing is not Sourcing.DOCUMENT:
                 ctx.last_document = document_subject(sentence) or ctx.last_document
             ctx.last = statement
@@ -324,12 +327,11 @@ def _trailing(sentence: str, ctx: _Context) -> Statement | None:
 
 def _leading(sentence: str, ctx: _Context) -> Statement | None:
     """`Council member Raj Patel said the closure …` / `He said that …`"""
-    text = outside_quotes(sentence)
     for match in _LEADING_VERB.finditer(sentence):
         if match.start() > 200:
             return None
-        if match.start() >= len(text) or sentence[: match.start()] != text[: match.start()]:
-            return None  # the verb is inside a quotation
+        if _inside_quote(sentence, match.start()):
+            continue  # a verb inside a quotation is the speaker's, not the attribution
         subject = sentence[: match.start()]
         entity = _subject(subject, ctx)
         if entity is None and re.search(r"\s+and$", subject):
@@ -338,6 +340,8 @@ def _leading(sentence: str, ctx: _Context) -> Statement | None:
             continue
         verb = match.group("v")
         rest = sentence[match.end() :]
+        if verb.lower() in ACT_VERBS and not re.match(r"^\s*(?:that\b|[:,]?\s*[\"“])", rest):
+            return None  # "declared a state of emergency": an act, the outlet's to report
         clause = _reported_clause(rest, verb.lower())
         reported: str | None = None
         if clause is not None and _checkable_content(clause):
@@ -351,6 +355,11 @@ def _leading(sentence: str, ctx: _Context) -> Statement | None:
             content=finish(sentence_case(reported)) if reported else None,
         )
     return None
+
+
+def _inside_quote(sentence: str, position: int) -> bool:
+    before = sentence[:position]
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
 
 
 def _reported_clause(rest: str, verb: str) -> str | None:

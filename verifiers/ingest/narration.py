@@ -35,7 +35,7 @@ _WRITER = re.compile(
     r"\b(?:I|I'm|I've|I'd|me|my|we|we're|we've|our|us|you|you're|your)\b", re.IGNORECASE
 )
 _IMPERATIVE = re.compile(
-    r"^(?:expect|stay|sign|email|click|read|get|follow|contact|download|subscribe|listen|watch"
+    r"^(?:anyone|expect|stay|sign|email|click|read|get|follow|contact|download|subscribe|listen|watch"
     r"|join|do|don't|let|see|find|tell|send|share|check|keep|remember|note|look)\b",
     re.IGNORECASE,
 )

@@ -16,7 +16,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from verifiers.ingest.vocabulary import COMPANY_NOUNS, GENERIC, ORG_WORDS, POSSESSIVE_HEADS, TITLES
+from verifiers.ingest.vocabulary import (
+    COMPANY_NOUNS,
+    GENERIC,
+    ORG_WORDS,
+    PERSON_TITLES,
+    POSSESSIVE_HEADS,
+    TITLES,
+)
 
 PARTICIPLE = re.compile(r"[A-Z][a-z]{3,}(?:ed|ing|ly)")
 _CONNECTORS = frozenset({"of", "for", "and", "de", "the", "&"})
@@ -45,6 +52,10 @@ def _is_cap(word: str) -> bool:
 
 def _bare(word: str) -> str:
     return word.strip("\"“”'‘’(),;:").lower()
+
+
+def sentence_cased(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def head_noun(phrase: str) -> str:
@@ -124,6 +135,8 @@ class Speakers:
     def remember(self, entity: Entity) -> Entity:
         for known in self.entities:
             if known.name == entity.name:
+                if entity.nouns:
+                    known.kind = entity.kind  # what the article calls it settles what it is
                 known.nouns |= entity.nouns
                 self.entities.remove(known)
                 self.entities.append(known)
@@ -141,7 +154,9 @@ class Speakers:
                 return entity
         return None
 
-    def kind_of(self, name: str, nouns: set[str]) -> str:
+    def kind_of(self, name: str, nouns: set[str], titles: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+        if titles & PERSON_TITLES:
+            return "person"  # "Mr. Okonkwo", "Detective Sergeant Helen Marsh"
         words = {_bare(w) for w in name.split()}
         if words & ORG_WORDS or nouns & (COMPANY_NOUNS | ORG_WORDS):
             return "org"
@@ -175,6 +190,13 @@ class Speakers:
             first = _bare(words[0])
             if len(words) == 1 and (first in PRONOUNS or first in POSSESSIVES):
                 return self._pronoun(first) if part is parts[0] else None
+            research = _RESEARCHERS.match(part) if part is parts[0] else None
+            if research and name_in(research.group("org"), subject=False):
+                # "researchers at Ellery University": the university speaks for its team
+                org = name_in(research.group("org"), subject=False)
+                entity = self._named(org, {"researchers", "team", "scientists"}, set())
+                entity.nouns |= {"researchers", "team", "scientists"}
+                return entity
             possessive = _POSSESSIVE.match(part) if part is parts[0] else None
             if possessive and _bare(possessive.group("head").split()[-1]) in POSSESSIVE_HEADS:
                 owner = name_in(possessive.group("owner"))
@@ -208,16 +230,21 @@ class Speakers:
                     break
             else:
                 full = self.names.full(name)
-        kind = self.kind_of(full, nouns)
+        kind = self.kind_of(full, nouns, titles)
         words = {_bare(w) for w in full.split() if _bare(w) in ORG_WORDS}
         return self.remember(Entity(full, kind, nouns | titles | words))
 
     def _described(self, phrase: str, nouns: set[str]) -> Entity | None:
         """ "the company", "the ministry", "the Chancellor": the last entity of that kind."""
-        noun = head_noun(phrase)
-        if noun in GENERIC or not noun or phrase.split()[0].lower() in ("a", "an"):
+        noun = _SYNONYMS.get(head_noun(phrase), head_noun(phrase))
+        words = phrase.split()
+        if not noun or words[0].lower() in ("a", "an"):
             return None  # "a reef ecologist at the institute" refers to nobody named before
-        found = self.last("any", noun)
+        found = self.last("any", noun)  # "the researchers" after "researchers at Ellery …"
+        if found is None and noun in GENERIC:
+            if noun in _BODY_MEMBERS and len(words) >= 2 and words[0].lower() not in _DETERMINERS:
+                return Entity(sentence_cased(phrase), "org", {noun})  # "fire officials said"
+            return None
         if found is None and noun in COMPANY_NOUNS:
             found = next(
                 (
@@ -229,14 +256,13 @@ class Speakers:
             )
         if found is not None:
             return self.remember(found)
-        words = phrase.split()
-        if words[0].lower() in ("a", "an") or len(words) > 6:
+        if len(words) > 6:
             return None
         # An institution never named ("the county fire service"): credited as the article puts it.
         text = " ".join(words)
         if noun not in ORG_WORDS and noun not in COMPANY_NOUNS and noun not in TITLES:
             return None
-        return Entity(text[:1].upper() + text[1:], "org", nouns | {noun})
+        return Entity(sentence_cased(text), "org", nouns | {noun})
 
     def _pronoun(self, word: str) -> Entity | None:
         kind = PRONOUNS.get(word) or POSSESSIVES.get(word) or "any"
@@ -245,15 +271,22 @@ class Speakers:
     def mention(self, sentence: str) -> None:
         """Remember the name that opens a sentence, for a pronoun in the next one: the first run
         of capitalised words followed by a comma or a verb ("Reform Alliance leader Kasia Wendt
-        dismissed…")."""
+        dismissed…", "Social app maker Quillnet is cutting…")."""
         opening = " ".join(sentence.split()[:14])
+        if opening[:1] in "\"“'‘":
+            return  # a quotation's words are the speaker's, not the story's subject
         for match in _RUN.finditer(opening):
-            if len(opening[: match.start()].split()) > 4:
+            before = opening[: match.start()].split()
+            if len(before) > 4:
                 return  # not the sentence's subject
             follower = match.group("next") or ""
             if follower == "," or _VERBISH.fullmatch(follower):
                 name = name_in(match.group("run"))
-                if len(name.split()) >= 2 and _bare(name.split()[0]) not in GENERIC:
+                words = name.split()
+                if not words or _bare(words[0]) in GENERIC or _bare(words[0]) in _NOT_NAMES:
+                    return
+                # One word is a name only after its description ("app maker Quillnet is").
+                if len(words) > 1 or (before and before[-1].islower() and follower != ","):
                     self._named(name, set(), set())
                 return
 
@@ -271,5 +304,15 @@ _VERBISH = re.compile(
     r"\s+(?:[a-z]+ed|[a-z]+s|is|was|has|had|will|would|can|could|did|does|do|won|lost|made|led"
     r"|took|gave|went|came|told|said|says|held|ran|saw|got)"
 )
+_RESEARCHERS = re.compile(
+    r"^(?:the\s+)?(?:researchers|scientists|a\s+team|the\s+team|experts|doctors)\s+"
+    r"(?:at|from|of|with|led\s+by)\s+(?P<org>.+)$",
+    re.IGNORECASE,
+)
+# Officials of a body, speaking for it: "fire officials said", "county authorities said".
+_BODY_MEMBERS = frozenset({"officials", "authorities"})
+_DETERMINERS = frozenset({"the", "some", "two", "three", "four", "several", "many", "senior"})
+_NOT_NAMES = frozenset({*PRONOUNS, *POSSESSIVES, "the", "this", "that", "there", "a", "an"})
+_SYNONYMS = {"force": "police", "firm": "company", "watchdog": "regulator"}
 _POSSESSIVE = re.compile(r"^(?P<owner>.+?)['’]s\s+(?P<head>[\w -]+)$")
 _OPENING = re.compile(r"^(?:[A-Z][\w'’.-]*\s+|(?:of|for|and)\s+|[a-z-]+\s+(?=[A-Z])){1,7}")

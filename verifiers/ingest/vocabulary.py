@@ -64,3 +64,15 @@ POSSESSIVE_HEADS = _words(
     press office representatives representative
     """
 )
+
+# Titles only a person has: "Mr. Okonkwo" is a person even if the article never gives his first
+# name.
+PERSON_TITLES = _words(
+    """
+    mr mr. mrs mrs. ms ms. miss mx dr dr. sir dame lord lady prof prof. professor minister
+    mayor governor gov. senator sen. rep. president chancellor secretary judge justice
+    prosecutor detective sergeant constable inspector superintendent sheriff coach manager
+    boss captain striker spokesman spokeswoman spokesperson councillor councilman
+    councilwoman ambassador king queen pope chairman chairwoman founder
+    """
+)
