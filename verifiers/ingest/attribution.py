@@ -103,6 +103,14 @@ _SAY = frozenset(
     ]
 )
 _WORD = r"[\w'’.&-]+"
+_SAID_WHEN = re.compile(
+    r"\s+(?:on\s+\w+|yesterday|today|last\s+\w+|earlier\s+this\s+\w+|this\s+week)$", re.I
+)
+# "This winter, she says, was the hardest yet": the attribution inside the sentence.
+_PARENTHETICAL = re.compile(
+    r"^(?P<a>[^,\"“”]{3,80}),\s+(?P<s>[^,\"“”]{1,60}?)\s+(?P<v>says|said|insists|insisted"
+    r"|argues|argued|believes|added|adds)\s*,\s+(?P<b>[^\"“”]{3,})$"
+)
 # After a trailing "said": a new clause ("…, Ortiz said on Monday, ending months of …").
 _AFTERWARDS = re.compile(r",\s+(?:[a-z]+ing|and|but|as|after|adding)\b")
 _NOT_SUBJECTS = frozenset({"he", "she", "it", "they", "that", "this", "there", "we", "i", "you"})
@@ -271,7 +279,26 @@ def _on_record(sentence: str, ctx: _Context) -> Statement | None:
             return None
         written = _written(m.group("s"), speaker)
         return _quoted(sentence, speaker, written, m.group("v"), m.group("q"), m.group("tail"))
-    return _trailing(sentence, ctx) or _leading(sentence, ctx)
+    return _parenthetical(sentence, ctx) or _trailing(sentence, ctx) or _leading(sentence, ctx)
+
+
+def _parenthetical(sentence: str, ctx: _Context) -> Statement | None:
+    if (m := _PARENTHETICAL.match(sentence)) is None:
+        return None
+    entity = _subject(m.group("s"), ctx)
+    if entity is None:
+        return None
+    content = finish(sentence_case(f"{m.group('a')} {m.group('b')}"))
+    written = _written(m.group("s"), entity)
+    said = finish(f"{written} {_verb(m.group('v'))} {lower_first(content)}")
+    checkable = _checkable_content(content)
+    return Statement(
+        sentence,
+        Sourcing.ON_RECORD,
+        said,
+        speaker=entity.name,
+        content=content if checkable else None,
+    )
 
 
 def _speaker_after_quote(rest: str, ctx: _Context) -> tuple[Entity, str, str, str] | None:
@@ -332,7 +359,7 @@ def _leading(sentence: str, ctx: _Context) -> Statement | None:
             return None
         if _inside_quote(sentence, match.start()):
             continue  # a verb inside a quotation is the speaker's, not the attribution
-        subject = sentence[: match.start()]
+        subject = _SAID_WHEN.sub("", sentence[: match.start()])  # "Venkatesh on Monday said"
         entity = _subject(subject, ctx)
         if entity is None and re.search(r"\s+and$", subject):
             entity = _subject(_opening(subject), ctx)  # "X called the cuts … and said …"

@@ -22,7 +22,7 @@ SOURCING_TAIL = re.compile(
     rf"(?=[,.;]|$)"
 )
 _SOURCING_HEAD = re.compile(
-    rf"^(?:according\s+to\s+[^,]{{1,120}},\s+|(?:the\s+|The\s+)?(?:{OUTLET}|{_CAPS_NAME})\s+"
+    rf"^(?:(?:according\s+to|as\s+per)\s+[^,]{{1,120}},\s+|(?:the\s+|The\s+)?(?:{OUTLET}|{_CAPS_NAME})\s+"
     rf"(?:first\s+|also\s+)?(?:reported|reports|revealed){_WHEN},?\s+(?:that\s+)?)",
 )
 _HEDGE = re.compile(r"\s+(?:reportedly|allegedly)\b", re.IGNORECASE)

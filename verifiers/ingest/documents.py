@@ -29,7 +29,7 @@ _FIND_VERB = (
     r"|concluded|concludes|revealed|reveals|indicates?|indicated|recorded|records|says|said)"
 )
 _ACCORDING = re.compile(
-    rf"\baccording\s+to\s+(?P<by>(?:an?\s+|the\s+|its\s+|their\s+)?(?:[\w'’$£€.-]+\s+){{0,6}}?"
+    rf"\b(?:according\s+to|as\s+per)\s+(?P<by>(?:an?\s+|the\s+|its\s+|their\s+)?(?:[\w'’$£€.-]+\s+){{0,6}}?"
     rf"{DOC_NOUN}\b[^,;]{{0,80}})",
     re.IGNORECASE,
 )
