@@ -103,6 +103,11 @@ _SAY = frozenset(
     ]
 )
 _WORD = r"[\w'’.&-]+"
+_LEADING_PHRASE = re.compile(
+    r"^(?:in|at|on|during|after|before|with|speaking\s+(?:at|to|in))\s+(?:\w+\s+){1,4}?"
+    r"(?=(?:he|she|they|it)\b|[A-Z])",
+    re.I,
+)
 _SAID_WHEN = re.compile(
     r"\s+(?:on\s+\w+|yesterday|today|last\s+\w+|earlier\s+this\s+\w+|this\s+week)$", re.I
 )
@@ -409,6 +414,11 @@ def _reported_clause(rest: str, verb: str) -> str | None:
 
 
 def _opening(subject: str) -> str:
+    """The subject of "X called the cuts … and said …": the name or pronoun opening the clause,
+    after a leading phrase ("In a short speech he thanked … and said")."""
+    subject = _LEADING_PHRASE.sub("", subject)
+    if pronoun := re.match(r"^(?:he|she|they|it)\b", subject, re.I):
+        return pronoun.group(0)
     match = re.match(r"^(?:[A-Z][\w'’.-]*\s+|[a-z-]+\s+(?=[A-Z])){1,6}", subject)
     return match.group(0) if match else ""
 

@@ -30,6 +30,7 @@ TITLES = _words(
 # Words that make a name a body rather than a person.
 ORG_WORDS = _words(
     """
+    unit directorate division
     ministry department office agency council committee commission authority board service
     services union party federation institute university college school hospital bank foods
     airlines airline group company corporation corp inc ltd plc holdings partners society
