@@ -233,3 +233,17 @@ def test_a_blog_without_metadata_has_no_publisher_and_no_date():
     article = extract_html(html)
     assert article.publisher == "unknown publisher"
     assert article.published is None
+
+
+def test_a_spokesperson_speaks_for_the_body_and_according_to_a_person_is_attribution():
+    found = drafts(
+        "Halden Bank cut 300 jobs in March.",
+        "A spokeswoman for Halden Bank said the cuts were complete.",
+        "The bank will not cut more jobs this year, a spokesperson said.",
+        "The new drug halves the risk of relapse, according to Dr Ana Ruiz, who led the trial.",
+    )
+    assert one(found, "cuts were complete", Status.UNVERIFIED).claimant == "Halden Bank"
+    assert one(found, "not cut more jobs", Status.UNVERIFIED).claimant == "Halden Bank"
+    relapse = one(found, "halves the risk of relapse", Status.UNVERIFIED)
+    assert relapse.text == "The new drug halves the risk of relapse."
+    assert relapse.claimant == "Ana Ruiz"

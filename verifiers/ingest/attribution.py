@@ -103,6 +103,9 @@ _SAY = frozenset(
     ]
 )
 _WORD = r"[\w'’.&-]+"
+_ACCORDING_PERSON = re.compile(
+    r"(?:^|,\s+)[Aa]ccording\s+to\s+(?P<s>(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+)\s*(?:[,.;]|$)"
+)
 _LEADING_PHRASE = re.compile(
     r"^(?:in|at|on|during|after|before|with|speaking\s+(?:at|to|in))\s+(?:\w+\s+){1,4}?"
     r"(?=(?:he|she|they|it)\b|[A-Z])",
@@ -284,7 +287,31 @@ def _on_record(sentence: str, ctx: _Context) -> Statement | None:
             return None
         written = _written(m.group("s"), speaker)
         return _quoted(sentence, speaker, written, m.group("v"), m.group("q"), m.group("tail"))
-    return _parenthetical(sentence, ctx) or _trailing(sentence, ctx) or _leading(sentence, ctx)
+    return (
+        _parenthetical(sentence, ctx)
+        or _trailing(sentence, ctx)
+        or _leading(sentence, ctx)
+        or _according_to(sentence, ctx)
+    )
+
+
+def _according_to(sentence: str, ctx: _Context) -> Statement | None:
+    """ "The drug halves relapses, according to Dr Ana Ruiz": her account, on the record."""
+    if (m := _ACCORDING_PERSON.search(sentence)) is None:
+        return None
+    entity = _subject(m.group("s"), ctx)
+    if entity is None or entity.kind != "person":
+        return None
+    content = strip_sourcing(sentence)
+    said = finish(f"{_written(m.group('s'), entity)} said {lower_first(content)}")
+    checkable = _checkable_content(content)
+    return Statement(
+        sentence,
+        Sourcing.ON_RECORD,
+        said,
+        speaker=entity.name,
+        content=content if checkable else None,
+    )
 
 
 def _parenthetical(sentence: str, ctx: _Context) -> Statement | None:

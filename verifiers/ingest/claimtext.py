@@ -17,12 +17,13 @@ SOURCING_TAIL = re.compile(
     rf",(?P<q>[\"”]?)\s+(?:(?:the\s+|The\s+)?(?:{OUTLET}|{_CAPS_NAME})\s+(?:first\s+|also\s+)?"
     rf"(?:reported|reports|revealed){_WHEN}"
     rf"|(?:first\s+)?reported\s+(?:by\s+)?(?:the\s+)?{OUTLET}{_WHEN}"
-    rf"|according\s+to\s+[^,.;]{{1,120}}|citing\s+[^,.;]{{1,120}}"
+    rf"|according\s+to\s+[^,.;]{{1,120}}(?:,\s+(?:who|which)\b[^,.;]{{1,120}})?"
+    rf"|citing\s+[^,.;]{{1,120}}"
     rf"|the\s+(?:sources?|officials?|people|person)\s+(?:told|said)[^,.;]{{0,60}})"
     rf"(?=[,.;]|$)"
 )
 _SOURCING_HEAD = re.compile(
-    rf"^(?:(?:according\s+to|as\s+per)\s+[^,]{{1,120}},\s+|(?:the\s+|The\s+)?(?:{OUTLET}|{_CAPS_NAME})\s+"
+    rf"^(?:(?:[Aa]ccording\s+to|[Aa]s\s+per)\s+[^,]{{1,120}},\s+|(?:the\s+|The\s+)?(?:{OUTLET}|{_CAPS_NAME})\s+"
     rf"(?:first\s+|also\s+)?(?:reported|reports|revealed){_WHEN},?\s+(?:that\s+)?)",
 )
 _HEDGE = re.compile(r"\s+(?:reportedly|allegedly)\b", re.IGNORECASE)

@@ -77,6 +77,7 @@ def cited_document(sentence: str, last_document: str | None) -> DocumentCitation
     body = _ACCORDING_BODY.search(sentence)
     if body and any(w.lower().strip("'’s") in ORG_WORDS for w in body.group("by").split()):
         return DocumentCitation(body.group("by"), strip_sourcing(sentence))
+    # "according to Dr Ana Ruiz" (a person) is attribution: read as a statement, not here.
     if match := _TRAILING.match(sentence):
         return DocumentCitation(_name(match.group("by")), finish(sentence_case(match.group("x"))))
     if match := _SUBJECT.search(sentence):

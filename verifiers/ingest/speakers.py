@@ -203,6 +203,11 @@ class Speakers:
                 entity = self._named(org, {"researchers", "team", "scientists"}, set())
                 entity.nouns |= {"researchers", "team", "scientists"}
                 return entity
+            spokesperson = _SPOKESPERSON.match(part) if part is parts[0] else None
+            if spokesperson:
+                # "a spokeswoman for Halden Bank": the bank speaking; without "for": the last body
+                org = name_in(spokesperson.group("org") or "", subject=False)
+                return self._named(org, set(), set()) if org else self.last("org")
             possessive = _POSSESSIVE.match(part) if part is parts[0] else None
             if possessive and _bare(possessive.group("head").split()[-1]) in POSSESSIVE_HEADS:
                 owner = name_in(possessive.group("owner"))
@@ -313,6 +318,11 @@ _VERBISH = re.compile(
 _RESEARCHERS = re.compile(
     r"^(?:the\s+)?(?:researchers|scientists|a\s+team|the\s+team|experts|doctors)\s+"
     r"(?:at|from|of|with|led\s+by)\s+(?P<org>.+)$",
+    re.IGNORECASE,
+)
+_SPOKESPERSON = re.compile(
+    r"^(?:an?|the)\s+(?:\w+\s+)?(?:spokesperson|spokesman|spokeswoman|representative)"
+    r"(?:\s+(?:for|at|of)\s+(?P<org>.+))?$",
     re.IGNORECASE,
 )
 # Officials of a body, speaking for it: "fire officials said", "county authorities said".
