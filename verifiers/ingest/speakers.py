@@ -191,11 +191,11 @@ class Speakers:
             if len(words) == 1 and (first in PRONOUNS or first in POSSESSIVES):
                 return self._pronoun(first) if part is parts[0] else None
             if first in POSSESSIVES and _bare(words[-1]) in POSSESSIVE_HEADS and part is parts[0]:
-                owner = self._pronoun(first)  # "her team says": the team of the last person
-                if owner is None:
+                holder = self._pronoun(first)  # "her team says": the team of the last person
+                if holder is None:
                     return None
-                head = " ".join(words[1:])
-                return self.remember(Entity(f"{owner.name}'s {head}", "org", {_bare(words[-1])}))
+                team = " ".join(words[1:])
+                return self.remember(Entity(f"{holder.name}'s {team}", "org", {_bare(words[-1])}))
             research = _RESEARCHERS.match(part) if part is parts[0] else None
             if research and name_in(research.group("org"), subject=False):
                 # "researchers at Ellery University": the university speaks for its team
