@@ -247,3 +247,33 @@ def test_a_spokesperson_speaks_for_the_body_and_according_to_a_person_is_attribu
     relapse = one(found, "halves the risk of relapse", Status.UNVERIFIED)
     assert relapse.text == "The new drug halves the risk of relapse."
     assert relapse.claimant == "Ana Ruiz"
+
+
+def test_a_quote_split_by_its_speaker_and_sentences_opening_with_a_connective():
+    found = drafts(
+        '"We tried everything," said Mayor Tom Bell, "but the money ran out in 2024."',
+        "But Councillor Ann Ryde said the road would stay open until May.",
+        "And she said 40 trees would be planted.",
+    )
+    quote = one(found, "money ran out")
+    assert (
+        quote.text == 'Mayor Tom Bell said: "We tried everything, but the money ran out in 2024."'
+    )
+    assert one(found, "road would stay open", Status.CONFIRMED).text.startswith("Councillor")
+    assert one(found, "40 trees", Status.UNVERIFIED).claimant == "Ann Ryde"
+
+
+def test_she_after_a_speaker_with_an_age_and_after_a_quote_introduced_by_said():
+    found = drafts(
+        "The company's chief executive, Joan Pike, said profits rose 5 per cent.",
+        "Smith, 45, a nurse from Leeds, said she had waited 14 hours.",
+        'The minister said: "We will build 300 homes." She added that the site would open in 2027.',
+    )
+    assert one(found, "waited 14 hours", Status.UNVERIFIED).text == "Smith had waited 14 hours."
+    assert one(found, "open in 2027", Status.UNVERIFIED).claimant == "The minister"
+
+
+def test_page_timestamps_are_not_facts():
+    assert (
+        drafts("Last updated on 12 March 2026 at 10:45.", "Published 3 June 2026, 09:12 BST.") == []
+    )

@@ -129,7 +129,9 @@ async def test_reingesting_says_so_and_a_refused_fetch_is_one_line(
     await h.fake.reply_of(await h.as_mod("claim ingest", {"url": server.url("/bridge")}))
     again = await h.fake.reply_of(await h.as_mod("claim ingest", {"url": server.url("/bridge")}))
     assert again["content"].startswith("Already ingested: “Harbor Street bridge")
-    assert "has 10 draft(s), 10 still waiting for review. Nothing new was added." in again["content"]
+    assert (
+        "has 10 draft(s), 10 still waiting for review. Nothing new was added." in again["content"]
+    )
 
     for url, line in [
         ("file:///etc/passwd", "refused: only http and https URLs are fetched, not file:"),

@@ -39,6 +39,7 @@ from verifiers.ingest.outlets import DESCRIPTOR, credited_outlets, same_outlet, 
 from verifiers.ingest.sentences import split_sentences
 from verifiers.ingest.speakers import PARTICIPLE, POSSESSIVES, PRONOUNS, Entity, NameIndex, Speakers
 from verifiers.ingest.unnamed import ACT_VERBS, RESPONSE, SPEECH, UNCLEAR, unnamed_source
+from verifiers.ingest.vocabulary import ORG_WORDS
 
 MAX_SENTENCE_CHARS = 1_200
 
@@ -105,6 +106,14 @@ _SAY = frozenset(
 _WORD = r"[\w'’.&-]+"
 _ACCORDING_PERSON = re.compile(
     r"(?:^|,\s+)[Aa]ccording\s+to\s+(?P<s>(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+)\s*(?:[,.;]|$)"
+)
+_CONNECTIVE_WORD = re.compile(
+    r"^(?:but|and|yet|so|still|however|meanwhile|now|then|also|separately|earlier|later)\s+", re.I
+)
+# `"We tried," said Mayor Tom Bell, "but the money ran out."`: one quotation, split by who said it.
+_QUOTE_SPLIT = re.compile(
+    r"^[\"“](?P<q1>[^\"“”]{2,600}?),?[\"”]\s*,?\s*(?P<rest>[^\"“”]{2,160}?),\s*"
+    r"[\"“](?P<q2>[^\"“”]{2,600})[\"”]\s*$"
 )
 _LEADING_PHRASE = re.compile(
     r"^(?:in|at|on|during|after|before|with|speaking\s+(?:at|to|in))\s+(?:\w+\s+){1,4}?"
@@ -275,6 +284,14 @@ def _outlet_in(sentence: str, findings: Findings, publisher: str) -> str | None:
 
 # -- on the record ---------------------------------------------------------------------------
 def _on_record(sentence: str, ctx: _Context) -> Statement | None:
+    if m := _QUOTE_SPLIT.match(sentence):
+        found = _speaker_after_quote(m.group("rest"), ctx)
+        if found is not None:
+            entity, written, verb, _ = found
+            first, second = m.group("q1").rstrip(", "), m.group("q2")
+            joint = ", " if second[:1].islower() else " "  # `"We tried," …, "but the money …"`
+            quote = f"{first}{joint}{second}"
+            return _quoted(sentence, entity, written, verb, quote, "")
     if m := _QUOTE_FIRST.match(sentence):
         found = _speaker_after_quote(m.group("rest"), ctx)
         if found is None:
@@ -451,7 +468,7 @@ def _opening(subject: str) -> str:
 
 
 def _subject(phrase: str, ctx: _Context, *, direct: bool = False) -> Entity | None:
-    phrase = tidy_phrase(phrase)
+    phrase = _CONNECTIVE_WORD.sub("", tidy_phrase(phrase))  # "But Councillor Ann Ryde said"
     if not phrase or len(phrase) > 160 or any(ch in phrase for ch in '"“”'):
         return None
     entity = ctx.speakers.subject(phrase)
@@ -489,6 +506,7 @@ def _written(subject: str, entity: Entity) -> str:
     """How the claim names the speaker: as the article did ("Mayor Ellen Ortiz"), asides left
     out; the resolved name for "he", "the company" and the like."""
     key = entity.name.split("'")[0].split("’")[0].split()[-1]
+    subject = _CONNECTIVE_WORD.sub("", tidy_phrase(subject))
     for part in tidy_phrase(re.sub(r"\([^)]*\)", "", subject)).split(","):
         words = part.split()
         if key in words or any(w.startswith((key + "'", key + "’")) for w in words):
@@ -523,7 +541,9 @@ def _resolve_pronoun(clause: str, entity: Entity, speakers: Speakers) -> str | N
     if word == "it" and rest.split(" ", 1)[0].lower() in ("is", "was", "would be", "will be"):
         return None  # "it was the biggest win": not the speaker
     referent: Entity | None = entity
-    if kind not in ("any", entity.kind):
+    # "Smith said she had waited": she is the speaker unless the speaker is plainly a body.
+    plainly_body = bool({w.lower() for w in entity.name.split()} & ORG_WORDS)
+    if kind not in ("any", entity.kind) and (kind != "person" or plainly_body):
         referent = speakers.last(kind or "any")  # a person speaking of "its" team: the body
     if referent is None:
         return None
@@ -535,4 +555,5 @@ def _resolve_pronoun(clause: str, entity: Entity, speakers: Speakers) -> str | N
 
 def names_short(name: str) -> str:
     parts = name.split()
-    return parts[-1] if len(parts) == 2 and parts[0][:1].isupper() else name
+    person = len(parts) == 2 and parts[0][:1].isupper() and parts[0] != "The"
+    return parts[-1] if person else name

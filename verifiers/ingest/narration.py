@@ -42,7 +42,11 @@ _IMPERATIVE = re.compile(
 _LABEL = re.compile(r"^[A-Z][\w'’ -]{1,40}:\s")
 # Lower case only: "May" is a month.
 _SPECULATIVE = re.compile(r"\b(?:could|may|might|perhaps|possibly|likely)\b")
-_BOILERPLATE = re.compile(r"©|all rights reserved|forward-looking|press release contains", re.I)
+_BOILERPLATE = re.compile(
+    r"©|all rights reserved|forward-looking|press release contains"
+    r"|^(?:last\s+)?(?:updated|published|posted|modified)\b",
+    re.I,
+)
 _PRONOUN_LED = re.compile(
     r"^(?:he|she|they|his|her|their|its|this|these|those|it(?!\s+(?:is|was)\b))\b", re.I
 )

@@ -185,7 +185,8 @@ class Speakers:
         named: str | None = None
         for part in parts:
             if re.fullmatch(r"\d{1,3}", part):
-                continue  # an age: "Sandra Pike, 58,"
+                titles.add("mr")  # an age: "Sandra Pike, 58," is a person
+                continue
             words = part.split()
             first = _bare(words[0])
             if len(words) == 1 and (first in PRONOUNS or first in POSSESSIVES):
@@ -221,7 +222,7 @@ class Speakers:
             name = name_in(part)
             if name and named is None:
                 named = name
-                titles = {_bare(w) for w in words[: len(words) - len(name.split())]}
+                titles |= {_bare(w) for w in words[: len(words) - len(name.split())]}
             elif name:
                 nouns.add(_bare(name).rstrip("."))  # "Aurelia Biotherapeutics, Inc."
             else:
@@ -273,7 +274,8 @@ class Speakers:
         text = " ".join(words)
         if noun not in ORG_WORDS and noun not in COMPANY_NOUNS and noun not in TITLES:
             return None
-        return Entity(sentence_cased(text), "org", nouns | {noun})
+        kind = "person" if noun in PERSON_TITLES else "org"  # "the minister", "the coach"
+        return self.remember(Entity(sentence_cased(text), kind, nouns | {noun}))
 
     def _pronoun(self, word: str) -> Entity | None:
         kind = PRONOUNS.get(word) or POSSESSIVES.get(word) or "any"
