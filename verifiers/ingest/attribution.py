@@ -166,9 +166,11 @@ _LISTENER = re.compile(
 )
 # When and how it was said: "on Tuesday", "in a statement", "before the vote", "last week".
 _WHEN_SAID = re.compile(
-    r"^\s+(?:on|in|at|late|earlier|last|this|before|after|during|via|over|through|to)\s+"
+    r"^\s+(?:(?:on|in|at|late|earlier|last|this|before|after|during|via|over|through|to)\s+"
     r"(?!least\b)(?:a\s+|an\s+|the\s+|its\s+|his\s+|her\s+|their\s+)?"
-    r"(?:(?!that\b)[\w'’-]+\s+){0,3}?(?!that\b)[\w'’-]+(?=\s)"
+    r"(?:(?!that\b)[\w'’-]+\s+){0,3}?(?!that\b)[\w'’-]+"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight)(?=\s)",
+    re.IGNORECASE,
 )
 _THAT = re.compile(r"^\s+that\s+(?=\S)")
 _LISTENING_VERBS = frozenset({"told", "tells", "asked", "asks", "warned", "warns", "promised"})

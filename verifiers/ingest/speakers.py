@@ -166,6 +166,7 @@ class Speakers:
 
     def subject(self, phrase: str) -> Entity | None:
         """The entity a subject phrase names, or None when it names nobody on the record."""
+        acronym = _ACRONYM.search(phrase)  # "the Environmental Protection Agency (EPA)"
         phrase = re.sub(r"\s*\([^)]{0,60}\)", "", " ".join(phrase.split())).strip(" ,;:")
         parts = [p.strip() for p in phrase.split(",") if p.strip()]
         while len(parts) > 1 and _LEADING_ADVERBIAL.match(parts[0]):
@@ -177,7 +178,10 @@ class Speakers:
             kept.append(part)
         if not kept or sum(len(p.split()) for p in kept) > 16:
             return None
-        return self._resolve(kept)
+        entity = self._resolve(kept)
+        if entity is not None and acronym:
+            entity.nouns.add(acronym.group(1))  # later "the EPA said" is the same body
+        return entity
 
     def _resolve(self, parts: list[str]) -> Entity | None:
         nouns: set[str] = set()  # what the asides call it: "the discount grocery chain"
@@ -237,7 +241,10 @@ class Speakers:
         full = name
         if len(name.split()) == 1:
             for entity in reversed(self.entities):
-                if name in (entity.name.split()[-1], entity.name.split()[0]):
+                if (
+                    name in (entity.name.split()[-1], entity.name.split()[0])
+                    or name in entity.nouns
+                ):
                     full = entity.name  # "Okoro" after "Daniel Okoro", "Sandra" after "Sandra Pike"
                     break
             else:
@@ -317,6 +324,7 @@ _VERBISH = re.compile(
     r"\s+(?:[a-z]+ed|[a-z]+s|is|was|has|had|will|would|can|could|did|does|do|won|lost|made|led"
     r"|took|gave|went|came|told|said|says|held|ran|saw|got)"
 )
+_ACRONYM = re.compile(r"\(([A-Z][A-Z&]{1,7})\)")
 _RESEARCHERS = re.compile(
     r"^(?:the\s+)?(?:researchers|scientists|a\s+team|the\s+team|experts|doctors)\s+"
     r"(?:at|from|of|with|led\s+by)\s+(?P<org>.+)$",

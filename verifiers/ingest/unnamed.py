@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from verifiers.ingest.claimtext import tidy_phrase
+from verifiers.ingest.claimtext import LOWER_START, tidy_phrase
 
 SPEECH = (
     r"said|says|told|tells|asked|asks|added|adds|replied|replies|wrote|writes|noted|notes"
@@ -66,7 +66,6 @@ UNCLEAR = re.compile(
     re.IGNORECASE,
 )
 _NUMBERS = frozenset(["two", "three", "four", "five", "six", "several"])
-_LOWER_START = frozenset(["the", "a", "an", "some", "this", "that", "these", "those"])
 
 
 def unnamed_source(sentence: str, last_by: str | None, last_unnamed: str | None) -> str | None:
@@ -93,5 +92,5 @@ def sourced_by(phrase: str) -> str:
     if len(words) > 2 and words[0].lower() == "the" and words[1].lower() in _NUMBERS:
         phrase = " ".join(words[1:])  # "the two individuals…" → "two individuals…"
     first = phrase.split(" ", 1)[0]
-    lower = first.lower() in _LOWER_START or first.lower() in _NUMBERS or first in ("A", "An")
+    lower = first.lower() in LOWER_START or first.lower() in _NUMBERS or first in ("A", "An")
     return phrase[:1].lower() + phrase[1:] if lower else phrase
