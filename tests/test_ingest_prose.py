@@ -277,3 +277,15 @@ def test_page_timestamps_are_not_facts():
     assert (
         drafts("Last updated on 12 March 2026 at 10:45.", "Published 3 June 2026, 09:12 BST.") == []
     )
+
+
+def test_a_page_without_metadata_is_dated_and_credited_from_what_it_states():
+    html = """<html><head><title>Harbour ferry fares to rise</title></head><body>
+    <div class="meta">Posted on June 3, 2026 by Ann Leigh</div>
+    <article><p>Ferry fares across the harbour will rise by 8 per cent from July, the operator
+    said on Tuesday, the first increase in four years.</p>
+    <p>The vote on September 20, 2027 will decide whether the route stays open after that.</p>
+    </article><footer>© 2026 Harbour Media Ltd. All rights reserved.</footer></body></html>"""
+    article = extract_html(html)
+    assert article.publisher == "Harbour Media Ltd"
+    assert str(article.published) == "2026-06-03"  # not the vote's date in the story
