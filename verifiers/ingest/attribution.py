@@ -115,6 +115,7 @@ _QUOTE_SPLIT = re.compile(
     r"^[\"“](?P<q1>[^\"“”]{2,600}?),?[\"”]\s*,?\s*(?P<rest>[^\"“”]{2,160}?),\s*"
     r"[\"“](?P<q2>[^\"“”]{2,600})[\"”]\s*$"
 )
+_IT_IS_A = re.compile(r"^(?:is|was|would\s+be|will\s+be)\s+(?:the|a|an|one|no)\b", re.I)
 _LEADING_PHRASE = re.compile(
     r"^(?:in|at|on|during|after|before|with|speaking\s+(?:at|to|in))\s+(?:\w+\s+){1,4}?"
     r"(?=(?:he|she|they|it)\b|[A-Z])",
@@ -540,8 +541,8 @@ def _resolve_pronoun(clause: str, entity: Entity, speakers: Speakers) -> str | N
     if word not in PRONOUNS and word not in POSSESSIVES:
         return clause.strip()
     kind = PRONOUNS.get(word) or POSSESSIVES.get(word)
-    if word == "it" and rest.split(" ", 1)[0].lower() in ("is", "was", "would be", "will be"):
-        return None  # "it was the biggest win": not the speaker
+    if word == "it" and _IT_IS_A.match(rest):
+        return None  # "it was the biggest win": not the speaker ("it was not aware" is)
     referent: Entity | None = entity
     # "Smith said she had waited": she is the speaker unless the speaker is plainly a body.
     plainly_body = bool({w.lower() for w in entity.name.split()} & ORG_WORDS)

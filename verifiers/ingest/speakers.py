@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from verifiers.ingest.vocabulary import (
     COMPANY_NOUNS,
     GENERIC,
+    GOVERNMENT_WORDS,
     ORG_WORDS,
     PERSON_TITLES,
     POSSESSIVE_HEADS,
@@ -52,6 +53,10 @@ def _is_cap(word: str) -> bool:
 
 def _bare(word: str) -> str:
     return word.strip("\"“”'‘’(),;:").lower()
+
+
+def _is_company_noun(word: str) -> bool:
+    return word in COMPANY_NOUNS or word.endswith("maker")
 
 
 def sentence_cased(text: str) -> str:
@@ -264,12 +269,12 @@ class Speakers:
             if noun in _BODY_MEMBERS and len(words) >= 2 and words[0].lower() not in _DETERMINERS:
                 return Entity(sentence_cased(phrase), "org", {noun})  # "fire officials said"
             return None
-        if found is None and noun in COMPANY_NOUNS:
+        if found is None and _is_company_noun(noun):
             found = next(
                 (
                     e
                     for e in reversed(self.entities)
-                    if e.kind == "org" and not e.nouns & {"ministry", "department", "office"}
+                    if e.kind == "org" and not e.nouns & GOVERNMENT_WORDS
                 ),
                 None,
             )
@@ -306,7 +311,8 @@ class Speakers:
                 if not words or _bare(words[0]) in GENERIC or _bare(words[0]) in _NOT_NAMES:
                     return
                 # One word is a name only after its description ("app maker Quillnet is").
-                if len(words) > 1 or (before and before[-1].islower() and follower != ","):
+                described = bool(before) and _is_company_noun(_bare(before[-1]))
+                if len(words) > 1 or (described and _CLEAR_VERB.fullmatch(follower)):
                     self._named(name, set(), set())
                 return
 
@@ -320,6 +326,7 @@ class Speakers:
 _RUN = re.compile(
     r"(?P<run>(?:[A-Z][\w'’.-]*(?:\s+(?:of|for|and)\s+|\s+))*[A-Z][\w'’.-]*)(?P<next>,|\s+[a-z]+|$)"
 )
+_CLEAR_VERB = re.compile(r"\s+(?:is|was|has|had|will|would|said|says|[a-z]+ed)")
 _VERBISH = re.compile(
     r"\s+(?:[a-z]+ed|[a-z]+s|is|was|has|had|will|would|can|could|did|does|do|won|lost|made|led"
     r"|took|gave|went|came|told|said|says|held|ran|saw|got)"

@@ -30,7 +30,10 @@ TITLES = _words(
 # Words that make a name a body rather than a person.
 ORG_WORDS = _words(
     """
-    unit directorate division
+    unit directorate division motors motor automotive holdings industries technologies
+    systems pharma pharmaceuticals therapeutics biotherapeutics biosciences labs logistics
+    airways steel mining oil gas retail stores brands insurance telecom media software
+    networks communications solutions capital energy utilities
     ministry department office agency council committee commission authority board service
     services union party federation institute university college school hospital bank foods
     airlines airline group company corporation corp inc ltd plc holdings partners society
@@ -41,9 +44,10 @@ ORG_WORDS = _words(
     """
 )
 
-# What "the company" may be called.
+# What "the company" may be called ("carmaker", "drugmaker": any noun ending in "maker" too).
 COMPANY_NOUNS = _words(
     """
+    carmaker automaker drugmaker chipmaker planemaker brewer miner conglomerate startup
     company firm group chain carrier airline business retailer supplier bank lender insurer
     insurers manufacturer maker operator grocer developer utility charity
     """
@@ -75,5 +79,13 @@ PERSON_TITLES = _words(
     prosecutor detective sergeant constable inspector superintendent sheriff coach manager
     boss captain striker spokesman spokeswoman spokesperson councillor councilman
     councilwoman ambassador king queen pope chairman chairwoman founder
+    """
+)
+
+# Bodies that are never "the company": a regulator named in a filing is not the carmaker.
+GOVERNMENT_WORDS = _words(
+    """
+    ministry department office authority agency council commission regulator court police
+    government parliament assembly service services board committee
     """
 )
