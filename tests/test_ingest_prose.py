@@ -289,3 +289,12 @@ def test_a_page_without_metadata_is_dated_and_credited_from_what_it_states():
     article = extract_html(html)
     assert article.publisher == "Harbour Media Ltd"
     assert str(article.published) == "2026-06-03"  # not the vote's date in the story
+
+
+def test_he_after_a_sentence_naming_someone_else_is_that_person():
+    found = drafts(
+        '"We deserved it," said Rovers manager Gareth Lyle.',
+        "Wolves boss Tim Hale was furious.",
+        '"That was never a penalty," he said.',
+    )
+    assert one(found, "never a penalty").claimant == "Tim Hale"

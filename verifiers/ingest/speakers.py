@@ -55,6 +55,12 @@ def _bare(word: str) -> str:
     return word.strip("\"“”'‘’(),;:").lower()
 
 
+def _is_verb(word: str) -> bool:
+    """A rough test for the verb after a subject: "dismissed", "has", "says" (not "boss")."""
+    bare = _bare(word)
+    return bool(_VERBISH.fullmatch(word)) and bare not in TITLES and not bare.endswith("ss")
+
+
 def _is_company_noun(word: str) -> bool:
     return word in COMPANY_NOUNS or word.endswith("maker")
 
@@ -305,7 +311,7 @@ class Speakers:
             if len(before) > 4:
                 return  # not the sentence's subject
             follower = match.group("next") or ""
-            if follower == "," or _VERBISH.fullmatch(follower):
+            if follower == "," or _is_verb(follower):
                 name = name_in(match.group("run"))
                 words = name.split()
                 if not words or _bare(words[0]) in GENERIC or _bare(words[0]) in _NOT_NAMES:
