@@ -354,4 +354,3 @@ _DETERMINERS = frozenset({"the", "some", "two", "three", "four", "several", "man
 _NOT_NAMES = frozenset({*PRONOUNS, *POSSESSIVES, "the", "this", "that", "there", "a", "an"})
 _SYNONYMS = {"force": "police", "firm": "company", "watchdog": "regulator"}
 _POSSESSIVE = re.compile(r"^(?P<owner>.+?)['’]s\s+(?P<head>[\w -]+)$")
-_OPENING = re.compile(r"^(?:[A-Z][\w'’.-]*\s+|(?:of|for|and)\s+|[a-z-]+\s+(?=[A-Z])){1,7}")
