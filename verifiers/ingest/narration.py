@@ -3,7 +3,8 @@
 An article's own voice carries facts people later repeat and misquote: a vote count, a score,
 a price, a sentence handed down, a date. Such a sentence is proposed as *reported* by the outlet.
 It counts when it holds a number (digits, a number word, an ordinal, a fraction), an explicit
-date, or a result or decision verb ("won", "approved", "jailed", "admitted"); it does not count
+date, or a result, decision or commitment verb ("won", "approved", "jailed", "admitted",
+"promised"); it does not count
 when it is colour or the writer talking (first or second person, a question or exclamation, an
 imperative such as "Expect ministers to…", a labelled line such as "Our verdict:", a
 speculative "could"/"may"), when its only number sits in an aside ("…, who has held the post
@@ -28,7 +29,8 @@ _MARKER = re.compile(
     r"|\b(?:won|wins|beat|beats|defeated|drew|lost|approved|approves|rejected|passed|voted"
     r"|elected|re-elected|resigned|jailed|sentenced|convicted|acquitted|admitted|pleaded"
     r"|fined|charged|arrested|banned|signed|ratified|overturned|upheld|scrapped|closed"
-    r"|cancelled|suspended|appointed|sacked|fired|evacuated|killed|injured|died)\b",
+    r"|cancelled|suspended|appointed|sacked|fired|evacuated|killed|injured|died|promised"
+    r"|pledged|vowed|agreed|decided|ruled)\b",
     re.IGNORECASE,
 )
 _WRITER = re.compile(

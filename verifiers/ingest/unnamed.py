@@ -16,11 +16,14 @@ SPEECH = (
     r"said|says|told|tells|asked|asks|added|adds|replied|replies|wrote|writes|noted|notes"
     r"|stated|states|announced|announces|explained|insisted|claimed|claims|warned|warns"
     r"|argued|tweeted|posted|declared|confirmed|confirms|estimated|predicted|promised"
-    r"|admitted|admits|acknowledged|conceded|found"
+    r"|admitted|admits|acknowledged|conceded|found|argues|insists|explains|believes"
+    r"|points\s+out|pointed\s+out"
 )
 # Verbs that are also acts ("declared a state of emergency", "admitted fraud", "found the car"):
 # speech only before "that" or a quotation, or after what was said ("…, the minister admitted").
-ACT_VERBS = frozenset({"declared", "admitted", "admits", "acknowledged", "conceded", "found"})
+ACT_VERBS = frozenset(
+    {"declared", "admitted", "admits", "acknowledged", "conceded", "found", "promised"}
+)
 _WORD = r"[\w'’.&-]+"
 RESPONSE = re.compile(
     r"\b(?:did\s+not|didn't|has\s+not|have\s+not|had\s+not|hasn't|haven't|hadn't)\s+"
