@@ -298,3 +298,14 @@ def test_he_after_a_sentence_naming_someone_else_is_that_person():
         '"That was never a penalty," he said.',
     )
     assert one(found, "never a penalty").claimant == "Tim Hale"
+
+
+def test_a_spokesperson_named_in_an_aside_and_a_byline_that_is_no_fact():
+    found = drafts(
+        "By Selin Arda, 3 September 2026",
+        "The commission's spokesperson, Anneli Varga, said the 2010 figure was the lowest.",
+        "A Marlow Council spokesperson said the council had spent £2m on patrols.",
+    )
+    assert one(found, "2010 figure", Status.UNVERIFIED).claimant == "Anneli Varga"
+    assert one(found, "£2m on patrols", Status.UNVERIFIED).claimant == "Marlow Council"
+    assert not any("Selin Arda" in d.text for d in found)

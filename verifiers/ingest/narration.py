@@ -41,7 +41,7 @@ _IMPERATIVE = re.compile(
     r"|join|do|don't|let|see|find|tell|send|share|check|keep|remember|note|look)\b",
     re.IGNORECASE,
 )
-_LABEL = re.compile(r"^[A-Z][\w'’ -]{1,40}:\s")
+_LABEL = re.compile(r"^[A-Z][\w'’ -]{1,40}:\s|^By\s+[A-Z][\w'’-]+\s+[A-Z]")  # "By Selin Arda, …"
 # Lower case only: "May" is a month.
 _SPECULATIVE = re.compile(r"\b(?:could|may|might|perhaps|possibly|likely)\b")
 _BOILERPLATE = re.compile(

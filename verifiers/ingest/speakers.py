@@ -219,10 +219,12 @@ class Speakers:
                 entity = self._named(org, {"researchers", "team", "scientists"}, set())
                 entity.nouns |= {"researchers", "team", "scientists"}
                 return entity
-            spokesperson = _SPOKESPERSON.match(part) if part is parts[0] else None
+            # Unless an aside names them ("the commission's spokesperson, Anneli Varga").
+            spokesperson = _SPOKESPERSON.match(part) if len(parts) == 1 else None
             if spokesperson:
                 # "a spokeswoman for Halden Bank": the bank speaking; without "for": the last body
-                org = name_in(spokesperson.group("org") or "", subject=False)
+                named_org = spokesperson.group("org") or spokesperson.group("pre")
+                org = name_in(named_org.strip(), subject=False)  # "a Marlow Council spokesperson"
                 return self._named(org, set(), set()) if org else self.last("org")
             possessive = _POSSESSIVE.match(part) if part is parts[0] else None
             if possessive and _bare(possessive.group("head").split()[-1]) in POSSESSIVE_HEADS:
@@ -344,8 +346,8 @@ _RESEARCHERS = re.compile(
     re.IGNORECASE,
 )
 _SPOKESPERSON = re.compile(
-    r"^(?:an?|the)\s+(?:\w+\s+)?(?:spokesperson|spokesman|spokeswoman|representative)"
-    r"(?:\s+(?:for|at|of)\s+(?P<org>.+))?$",
+    r"^(?:an?|the)\s+(?P<pre>(?:[\w'’-]+\s+){0,3}?)(?:spokesperson|spokesman|spokeswoman"
+    r"|representative)(?:\s+(?:for|at|of)\s+(?P<org>.+))?$",
     re.IGNORECASE,
 )
 # Officials of a body, speaking for it: "fire officials said", "county authorities said".
