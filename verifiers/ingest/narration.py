@@ -18,10 +18,11 @@ import re
 
 from verifiers.ingest.claimtext import outside_quotes
 
+# Not "first" or "second": "the first half", "at first", "second thoughts" count nothing.
 _NUMBER_WORDS = (
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty"
     r"|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|half"
-    r"|third|quarter|fifth|first|second|fourth|sixth|seventh|eighth|ninth|tenth|once|twice"
+    r"|third|quarter|fifth|fourth|sixth|seventh|eighth|ninth|tenth|once|twice"
 )
 _MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
 _MARKER = re.compile(
