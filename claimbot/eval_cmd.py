@@ -1,4 +1,5 @@
-"""`claimbot eval`: measure the matcher on a labelled set (and stance on a labelled pair set)."""
+"""`claimbot eval`: measure the matcher on a labelled set (and stance on a labelled pair set,
+and ingestion on a folder of articles with expectations)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import click
 from claimbot.context import AppContext, pass_app
 from claimbot.files import replaced_whole
 from verifiers.errors import InvalidInput
+from verifiers.evaluation.articles import ArticlesReport, evaluate_articles, format_articles
 from verifiers.evaluation.data import load_set, load_split
 from verifiers.evaluation.embedding_cache import default_cache_path
 from verifiers.evaluation.identity import (
@@ -89,6 +91,14 @@ _FILE = click.Path(path_type=Path, dir_okay=False)
     help="Also write each query's outcome to this file, one JSON object a line: its text, "
     "relevant claims, top 5 with scores, first relevant rank, and the answer decision.",
 )
+@click.option(
+    "--articles",
+    "articles_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also report ingestion on a folder of pages, each with NAME.expect.json beside it: "
+    "recall of expected claims, on-target precision, status and claimant right, publisher "
+    "and date credited, seconds per article.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @pass_app
 def eval_command(
@@ -107,20 +117,29 @@ def eval_command(
     identity_path: Path | None,
     mistakes: Path | None,
     per_query: Path | None,
+    articles_dir: Path | None,
     as_json: bool,
 ) -> None:
     """Evaluate matching (MAP@5, MRR, P@1, Recall@5, answer decisions) on a labelled set.
 
     Claims are loaded into a fresh temporary database; your own database is not touched.
+    With --articles, measure ingestion on a folder of articles with their expectations.
     """
     files = (claims_path, queries_path, qrels_path)
     if data is not None and any(files):
         raise InvalidInput("give either --data or --claims/--queries/--qrels, not both")
     if data is None and any(files) and not all(files):
         raise InvalidInput("--claims, --queries and --qrels must be given together")
-    if data is None and not any(files) and stance_path is None and identity_path is None:
+    if (
+        data is None
+        and not any(files)
+        and stance_path is None
+        and identity_path is None
+        and articles_dir is None
+    ):
         raise InvalidInput(
-            "nothing to evaluate: give --data DIR, the three files, --stance or --identity"
+            "nothing to evaluate: give --data DIR, the three files, --stance, --identity "
+            "or --articles DIR"
         )
     if mistakes is not None and identity_path is None:
         raise InvalidInput("--mistakes needs --identity FILE")
@@ -207,8 +226,13 @@ def eval_command(
                     row = {**asdict(outcome.pair), "answers": outcome.answers}
                     out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
+    articles: ArticlesReport | None = None
+    if articles_dir is not None:
+        articles = evaluate_articles(articles_dir)
+        output["articles"] = articles.as_dict()
+
     if as_json:
-        click.echo(json.dumps(output, indent=2, sort_keys=True))
+        click.echo(json.dumps(output, indent=2, sort_keys=True, default=str))
         return
     if report is not None:
         click.echo(_format_report(report, int(output["claims"]), matcher))  # type: ignore[call-overload]
@@ -222,6 +246,8 @@ def eval_command(
         click.echo(f"pairs handled wrongly: {mistakes} ({len(identity['all'].mistakes)} lines)")
     if per_query is not None and report is not None:
         click.echo(f"each query's outcome: {per_query} ({report.queries} lines)")
+    if articles is not None:
+        click.echo(format_articles(articles))
 
 
 def _thresholds(value: str | None) -> tuple[float, ...]:

@@ -178,10 +178,13 @@ def test_a_cited_document_that_is_not_linked_is_reported():
     assert "a city budget document reviewed by the Gazette" in draft.reason
 
 
-def test_responses_and_unsourced_narration_are_not_drafts():
-    texts = [d.text for d in drafts_of(GAZETTE)]
-    assert not any("denied" in t or "declined" in t for t in texts)
-    assert not any(t.startswith("The bridge, built in 1931") for t in texts)
+def test_responses_are_not_drafts_and_the_outlets_own_facts_are_reported_by_it():
+    drafts = drafts_of(GAZETTE)
+    assert not any("denied" in d.text or "declined" in d.text for d in drafts)
+    bridge = one(drafts, "The bridge, built in 1931")
+    assert bridge.status is Status.REPORTED
+    assert bridge.claimant == "Riverton Gazette"
+    assert bridge.reason == "stated by the Riverton Gazette in its own reporting; no source named"
 
 
 # -- proposals: republications ---------------------------------------------------------------
@@ -235,7 +238,7 @@ def test_wire_pickup_credits_reuters_with_its_link_and_drops_the_dateline():
     drafts = drafts_of(WIRE)
     who = one(drafts, "The World Health Organization said on Thursday")
     assert who.status is Status.CONFIRMED
-    assert who.claimant == "The World Health Organization"
+    assert who.claimant == "World Health Organization"
     assert who.explanation.startswith("Said on the record by the World Health Organization, as")
     assert not who.text.startswith("GENEVA")
     assert [(s.publisher, s.role) for s in who.sources] == [

@@ -117,7 +117,7 @@ def test_ingest_url_never_reads_a_local_file(service):
 
 def test_a_fact_check_page_becomes_a_draft_from_its_claimreview(service):
     report = service.ingest_file(str(FACT_CHECK), "mod", OP)
-    [draft] = report.drafts
+    draft = report.drafts[0]
     assert draft.text == "Trump ordered Ukraine to bomb Moscow."
     assert draft.status is Status.MISLEADING
     assert draft.reason == "fact-check verdict “Missing context” by Checkpoint Desk"

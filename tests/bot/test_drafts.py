@@ -79,14 +79,14 @@ async def test_ingest_then_approve_makes_the_claim_matchable_at_once(
     report = await h.fake.reply_of(await h.as_mod("claim ingest", {"url": server.url("/bridge")}))
     assert report["flags"] & payloads.EPHEMERAL
     assert report["content"] == (
-        "Proposed 9 draft(s) from “Harbor Street bridge to close for eight months, mayor says”"
+        "Proposed 10 draft(s) from “Harbor Street bridge to close for eight months, mayor says”"
         " (Riverton Gazette). None is matched until a moderator approves it."
     )
     queue = await h.fake.reply_of(await press(h, report, "Review drafts"))
     assert queue["flags"] & payloads.EPHEMERAL
     embed = shown(queue)
     first = h.service.list_drafts(Scope.guild(h.alpha.id))[0]
-    assert embed["author"]["name"] == f"Draft #{first.id} · 1 of 9 waiting"
+    assert embed["author"]["name"] == f"Draft #{first.id} · 1 of 10 waiting"
     assert embed["title"].startswith("Proposed: CONFIRMED")
     assert "Mayor Ellen Ortiz said the Harbor Street bridge" in embed["description"]
     parts = fields(embed)
@@ -111,7 +111,7 @@ async def test_ingest_then_approve_makes_the_claim_matchable_at_once(
     assert after["content"] == (
         f"Approved draft #{first.id}: it is now claim `{approved.claim_id}`, matched from now on."
     )
-    assert shown(after)["author"]["name"].endswith("1 of 8 waiting")  # the next draft
+    assert shown(after)["author"]["name"].endswith("1 of 9 waiting")  # the next draft
 
     answer = await h.fake.reply_of(await h.slash("check", {"text": text}))
     assert answer["embeds"][0]["footer"]["text"].endswith(f"claim {approved.claim_id}")
@@ -129,7 +129,9 @@ async def test_reingesting_says_so_and_a_refused_fetch_is_one_line(
     await h.fake.reply_of(await h.as_mod("claim ingest", {"url": server.url("/bridge")}))
     again = await h.fake.reply_of(await h.as_mod("claim ingest", {"url": server.url("/bridge")}))
     assert again["content"].startswith("Already ingested: “Harbor Street bridge")
-    assert "has 9 draft(s), 9 still waiting for review. Nothing new was added." in again["content"]
+    assert (
+        "has 10 draft(s), 10 still waiting for review. Nothing new was added." in again["content"]
+    )
 
     for url, line in [
         ("file:///etc/passwd", "refused: only http and https URLs are fetched, not file:"),
@@ -160,7 +162,7 @@ async def test_edit_page_and_reject_through_the_forms(h: Harness) -> None:
     drafts = ingest_here(h)
     queue = await h.fake.reply_of(await h.as_mod("drafts"))
     first, second = drafts[0], drafts[1]
-    assert shown(queue)["author"]["name"] == f"Draft #{first.id} · 1 of 9 waiting"
+    assert shown(queue)["author"]["name"] == f"Draft #{first.id} · 1 of 10 waiting"
     buttons = [c for row in queue["components"] for c in row["components"]]
     assert [(b["label"], b.get("disabled", False)) for b in buttons] == [
         ("Approve", False), ("Edit", False), ("Reject", False),
@@ -189,14 +191,14 @@ async def test_edit_page_and_reject_through_the_forms(h: Harness) -> None:
     await press(h, saved, "Next ▶")
     await h.fake.wait_until(
         lambda: shown(h.fake.messages[int(queue["id"])])["author"]["name"].startswith(
-            f"Draft #{second.id} · 2 of 9"
+            f"Draft #{second.id} · 2 of 10"
         ),
         what="the second page",
     )
     await press(h, h.fake.messages[int(queue["id"])], "◀ Previous")
     await h.fake.wait_until(
         lambda: shown(h.fake.messages[int(queue["id"])])["author"]["name"].startswith(
-            f"Draft #{first.id} · 1 of 9"
+            f"Draft #{first.id} · 1 of 10"
         ),
         what="the first page again",
     )
@@ -208,7 +210,7 @@ async def test_edit_page_and_reject_through_the_forms(h: Harness) -> None:
     )  # fmt: skip
     rejected = await edited(h, queue, "Rejected")
     assert rejected["content"] == f"Rejected draft #{first.id}."
-    assert shown(rejected)["author"]["name"] == f"Draft #{second.id} · 1 of 8 waiting"
+    assert shown(rejected)["author"]["name"] == f"Draft #{second.id} · 1 of 9 waiting"
     decided = h.service.get_draft(first.id, Scope.guild(h.alpha.id))
     assert decided.state is DraftState.REJECTED
     assert decided.decision_note == "Duplicate of #2"
@@ -228,14 +230,14 @@ async def test_servers_see_only_their_drafts_and_only_the_owner_sees_global_ones
     assert not empty["embeds"]
 
     beta_queue = await h.fake.reply_of(await h.as_mod("drafts", guild=h.beta))
-    assert shown(beta_queue)["author"]["name"] == f"Draft #{beta_first.id} · 1 of 9 waiting"
+    assert shown(beta_queue)["author"]["name"] == f"Draft #{beta_first.id} · 1 of 10 waiting"
     forged = await press(h, beta_queue, "Approve")  # Beta's button pressed by Alpha's moderator
     assert (await h.fake.reply_of(forged))["content"] == f"no draft with id {beta_first.id}"
     assert h.service.get_draft(beta_first.id, Scope.guild(h.beta.id)).state is DraftState.PENDING
 
     owner = await h.fake.reply_of(await h.slash("drafts", user=h.fake.owner, permissions=ADMIN))
     embed = shown(owner)
-    assert embed["author"]["name"].endswith("1 of 9 waiting")
+    assert embed["author"]["name"].endswith("1 of 10 waiting")
     assert "global (operator)" in embed["footer"]["text"]
     await press(h, owner, "Approve", user=h.fake.owner, permissions=ADMIN)
     after = await edited(h, owner, "Approved")
@@ -254,4 +256,4 @@ async def test_a_page_with_hostile_json_ld_is_read_as_an_article(
     server.routes["/hostile"] = page(GAZETTE.read_text().replace("</head>", blocks + "</head>"))
     h = await make_harness(fetch_policy=loopback_policy())
     report = await h.fake.reply_of(await h.as_mod("claim ingest", {"url": server.url("/hostile")}))
-    assert report["content"].startswith("Proposed 9 draft(s) from “Harbor Street bridge")
+    assert report["content"].startswith("Proposed 10 draft(s) from “Harbor Street bridge")

@@ -3,8 +3,10 @@
 trafilatura finds the main text (dropping navigation, share bars, related links, footers) and
 reads the usual metadata; the page's JSON-LD, when present, is preferred for the publisher,
 date and author because publishers fill it in for search engines and it is rarely wrong.
-A date is taken only from metadata: trafilatura's guessing from copyright lines and URLs
-is turned off, since a wrong date on a source is worse than none.
+A date is taken from metadata, or from the page's own statement of it ("Published 3 June
+2026", a press-release dateline: `stated.py`); trafilatura's guessing from copyright lines and
+URLs is turned off, since a wrong date on a source is worse than none. Without metadata the
+copyright holder ("© 2026 Harbour Media Ltd") is the publisher, never the page's title.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 
 from verifiers.errors import InvalidInput
 from verifiers.ingest.outlets import canonical_outlet, same_outlet
+from verifiers.ingest.stated import stated_date, stated_publisher, visible_text
 from verifiers.interchange.jsonld import Graph, jsonld_documents, parse_date
 from verifiers.validation import parse_json
 
@@ -88,9 +91,17 @@ def extract_html(html: str, url: str | None = None) -> Article:
     # trafilatura gives a Document (or, asked to, a dict): either way its fields as a dict.
     meta: dict[str, Any] = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
     title = _clean(graph.name(node.get("headline")) or meta.get("title") or "")
+    sitename = meta.get("sitename")
+    if sitename and "og:site_name" not in html and _clean(sitename).casefold() in title.casefold():
+        sitename = None  # guessed from the page title (a blog without metadata): not a publisher
+    visible = visible_text(html)
+    stated = stated_publisher(visible)
+    if stated and stated.casefold() in title.casefold():
+        stated = None
     publisher = (
         graph.name(node.get("publisher"))
-        or meta.get("sitename")
+        or sitename
+        or stated
         or _host(meta.get("url") or url)
         or "unknown publisher"
     )
@@ -103,7 +114,9 @@ def extract_html(html: str, url: str | None = None) -> Article:
         text=text,
         url=url,
         canonical_url=meta.get("url") or graph.url(node.get("mainEntityOfPage")) or url,
-        published=parse_date(node.get("datePublished")) or _metadata_date(meta, html),
+        published=parse_date(node.get("datePublished"))
+        or _metadata_date(meta, html)
+        or stated_date(visible),
         author=graph.name(node.get("author")) or meta.get("author"),
         based_on=_based_on(graph, node, publisher),
     )

@@ -65,6 +65,24 @@ _CREDITS = (
     re.compile(rf"(?:^|[\s,(])(?:the\s+|The\s+)?(?P<o>{OUTLET})\s+(?:{_CREDIT_VERB})\b"),
 )
 DATELINE = re.compile(rf"^\s*[A-Z][A-Za-z .,'’-]{{0,40}}\((?P<o>{OUTLET})\)\s*[-–—]+\s*")
+# Any wire or press-release dateline: "KESTRAD, Marovia (MWS) —", "CAMBRIDGE, Mass., Aug. 19,
+# 2026 --". The place is in capitals; an agency in brackets may be one we do not know.
+ANY_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z'’.-]{2,}(?:\s+[A-Z][A-Z'’.-]+){0,3}(?:,\s*[A-Z][\w.]*\.?(?:\s+[A-Z][\w.]*)?){0,2}"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4})?\s*(?:\((?P<o>[^()]{2,40})\))?\s*(?:--|[-–—])\s*"
+)
+# Prose naming an outlet we may not know by its reporting verb: "The Mercantile Review first
+# reported", "the Review reported", "first reported by the Harwick Ledger".
+_REPORTED_BY = (
+    re.compile(
+        r"(?:^|[,;]\s+|\bas\s+)(?:the\s+|The\s+)?(?P<o>(?:[A-Z][\w&'’-]*\s+){0,3}[A-Z][\w&'’-]*)"
+        r"\s+(?:first\s+|also\s+|previously\s+|originally\s+|has\s+)?(?:reported|revealed)\b"
+    ),
+    re.compile(
+        r"\b(?:first\s+)?reported\s+by\s+(?:the\s+|The\s+)?"
+        r"(?P<o>(?:[A-Z][\w&'’-]*\s+){0,3}[A-Z][\w&'’-]*)"
+    ),
+)
 # "the British daily", "the newspaper": the outlet credited earlier in the article.
 DESCRIPTOR = re.compile(
     r"\bthe\s+(?:[A-Z][\w-]*\s+|[a-z]+-based\s+|business\s+|financial\s+){0,2}"
@@ -80,12 +98,20 @@ def canonical_outlet(name: str) -> str:
 
 
 def same_outlet(a: str, b: str) -> bool:
-    """ "The Gazette" and "Riverton Gazette" are the same outlet; "FT" and "Financial Times" too."""
-    words_a = _words(canonical_outlet(a))
-    words_b = _words(canonical_outlet(b))
+    """ "The Gazette" and "Riverton Gazette" are the same outlet; "FT" and "Financial Times" too,
+    and "MWS" and "Marovia Wire Service"."""
+    a, b = canonical_outlet(a), canonical_outlet(b)
+    words_a, words_b = _words(a), _words(b)
     if not words_a or not words_b:
         return False
+    if _initials(a) == b or _initials(b) == a:
+        return True
     return words_a <= words_b or words_b <= words_a
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in {"the", "of", "and"}]
+    return "".join(w[0].upper() for w in words) if len(words) > 1 else ""
 
 
 def _words(name: str) -> set[str]:
@@ -98,7 +124,7 @@ def credited_outlets(sentence: str) -> list[str]:
     match = DATELINE.match(sentence)
     if match:
         found.append((match.start("o"), canonical_outlet(match.group("o"))))
-    for pattern in _CREDITS:
+    for pattern in (*_CREDITS, *_REPORTED_BY):
         for m in pattern.finditer(sentence):
             found.append((m.start("o"), canonical_outlet(m.group("o"))))
     seen: list[str] = []
@@ -110,7 +136,8 @@ def credited_outlets(sentence: str) -> list[str]:
 
 def strip_dateline(paragraph: str) -> tuple[str, str | None]:
     """A wire dateline removed ("GENEVA (Reuters) - …") and the outlet it names, if any."""
-    match = DATELINE.match(paragraph)
+    match = DATELINE.match(paragraph) or ANY_DATELINE.match(paragraph)
     if not match:
         return paragraph, None
-    return paragraph[match.end() :], canonical_outlet(match.group("o"))
+    outlet = match.group("o")
+    return paragraph[match.end() :], canonical_outlet(outlet) if outlet else None

@@ -1,16 +1,18 @@
 """Ingest a URL or a file: read it, propose drafts, store them once.
 
 A news article gives drafts from its sourced statements (see `propose`); a fact-check page
-with ClaimReview JSON-LD gives one draft per review, its status mapped from the verdict. Either
-way nothing becomes a claim until a moderator approves it, and the same page ingested twice
-(same canonical URL or same text) adds nothing the second time.
+with ClaimReview JSON-LD gives one draft per review, its status mapped from the verdict, and
+drafts for the other checkable claims of its text. Either way nothing becomes a claim until a
+moderator approves it, and the same page ingested twice (same canonical URL or same text) adds
+nothing the second time. `propose_page` is the store-free half, shared with the evaluation.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from verifiers.interchange.claimreview import (
     reviewer,
     verdict_of,
 )
+from verifiers.interchange.jsonld import parse_date
 from verifiers.validation import JsonProblem, parse_json
 
 ARTICLE_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
@@ -69,6 +72,18 @@ def read_page(source: str, policy: FetchPolicy | None = None) -> Page:
     return Page(body, None, is_html, path)
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """What a page proposes: its identity and metadata, and the drafts."""
+
+    url: str | None
+    title: str
+    publisher: str
+    published: date | None
+    content_hash: str
+    drafts: list[DraftFields]
+
+
 def ingest(
     source: str,
     store: DraftStore,
@@ -78,22 +93,31 @@ def ingest(
     policy: FetchPolicy | None = None,
 ) -> IngestReport:
     """Read `source`, propose drafts and store them (or find them, if ingested before)."""
-    page = read_page(source, policy)
-    reviews = _reviews(page)
-    if reviews:
-        url, title, publisher, digest, drafts = _fact_check(page, reviews)
-    else:
-        article = _article(page)
-        url, title, publisher = article.link, article.title, article.publisher
-        digest, drafts = article.content_hash, propose_drafts(article)
+    proposal = propose_page(read_page(source, policy))
     return store.add_article_drafts(
         guild_id=guild_id,
-        url=url,
-        content_hash=digest,
-        title=title,
-        publisher=publisher,
-        drafts=drafts,
+        url=proposal.url,
+        content_hash=proposal.content_hash,
+        title=proposal.title,
+        publisher=proposal.publisher,
+        drafts=proposal.drafts,
         actor=actor,
+    )
+
+
+def propose_page(page: Page) -> Proposal:
+    """The drafts a page proposes: from its ClaimReviews (if any) and its article text."""
+    reviews = _reviews(page)
+    if reviews:
+        return _fact_check(page, reviews)
+    article = _article(page)
+    return Proposal(
+        article.link,
+        article.title,
+        article.publisher,
+        article.published,
+        article.content_hash,
+        propose_drafts(article),
     )
 
 
@@ -131,9 +155,7 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _fact_check(
-    page: Page, reviews: list[dict[str, Any]]
-) -> tuple[str | None, str, str, str, list[DraftFields]]:
+def _fact_check(page: Page, reviews: list[dict[str, Any]]) -> Proposal:
     drafts = []
     for number, review in enumerate(reviews, 1):
         try:
@@ -159,5 +181,27 @@ def _fact_check(
     url = page.url or (str(first["url"]) if first.get("url") else None)
     title = str(first.get("name") or first.get("headline") or drafts[0].text)[:500]
     publisher = _cut(reviewer(first), 300)
+    published = parse_date(first.get("datePublished"))
     digest = hashlib.sha256(json.dumps(reviews, sort_keys=True).encode()).hexdigest()
-    return url, title, publisher, digest, drafts
+    article = _body(page)
+    if article is not None:
+        if reviewer(first) != "unknown publisher":
+            article = replace(article, publisher=publisher)  # the fact-checker's own words
+        # The page's own text: the checkable claims it makes around the review.
+        reviewed = {" ".join(d.text.casefold().split()) for d in drafts}
+        for draft in propose_drafts(article, may_republish=False):
+            if " ".join(draft.text.casefold().split()) not in reviewed:
+                drafts.append(draft)
+        title = article.title if article.title != "untitled" else title
+        published = published or article.published
+    return Proposal(url, title, publisher, published, digest, drafts)
+
+
+def _body(page: Page) -> Article | None:
+    """A fact-check page's article text, or None (a bare ClaimReview file, a page of markup)."""
+    if not page.is_html:
+        return None
+    try:
+        return extract_html(page.body, url=page.url)
+    except InvalidInput:
+        return None

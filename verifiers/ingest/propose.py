@@ -4,7 +4,9 @@ The rules (the same a moderator used for the seed claims, see seeds/README.md):
 - a named person or body on the record: the claim "X said Y" is **confirmed**; what X said
   (Y) becomes its own **unverified** draft when it is a checkable assertion in reported speech;
 - unnamed sources ("two people briefed", "a Western official familiar with the matter"),
-  "reportedly", another outlet's reporting, a document cited but not linked: **reported**;
+  "reportedly", another outlet's reporting, a document or data cited but not linked (a study,
+  a filing, official figures, a poll), the outlet's own statement of a checkable fact (a
+  number, a result, a decision, a date): **reported**;
 - denials and non-responses ("did not respond to requests for comment") are not claims: they
   are written into the explanation of the article's reported claims.
 Sources credit the original reporting ahead of a republication.
@@ -21,6 +23,7 @@ from verifiers.ingest.article import Article, Credit
 from verifiers.ingest.attribution import Findings, Sourcing, Statement, find_statements, names_short
 from verifiers.ingest.drafts import DraftFields
 from verifiers.ingest.outlets import canonical_outlet
+from verifiers.ingest.vocabulary import ORG_WORDS
 from verifiers.models import MAX_EXPLANATION_CHARS, Source, SourceRole, Status
 
 MAX_DRAFTS_PER_ARTICLE = 40
@@ -31,10 +34,12 @@ _THE = re.compile(
 )
 
 
-def propose_drafts(article: Article) -> list[DraftFields]:
-    """Drafts for every sourced statement in the article, first occurrence of each text only."""
+def propose_drafts(article: Article, *, may_republish: bool = True) -> list[DraftFields]:
+    """Drafts for every sourced statement in the article, first occurrence of each text only.
+    A fact-check page is never a republication (`may_republish=False`): the reporting it
+    credits is evidence it weighs, not the origin of its own text."""
     findings = find_statements(article.paragraphs, article.publisher)
-    original = original_reporting(article, findings)
+    original = original_reporting(article, findings) if may_republish else None
     drafts: list[DraftFields] = []
     seen: set[str] = set()
     for statement in findings.statements:
@@ -100,6 +105,10 @@ def _reported(
         claimant = f"{channel}, citing {by}"
         reason = f"cites {by}, which is not linked"
         explanation = f"Reported by {outlet} from {by}; reported until the document is linked."
+    elif statement.sourcing is Sourcing.NARRATION:
+        claimant = channel
+        reason = f"stated by {outlet} in its own reporting; no source named"
+        explanation = f"Reported by {outlet} as a fact; the article names no source for it."
     else:
         claimant = channel
         reason = f"reporting credited to {outlet}; no on-the-record source named"
@@ -143,8 +152,8 @@ def _on_record(
         status=Status.CONFIRMED,
         reason=f"on the record: {speaker} said it",
         explanation=(
-            f"Said on the record by {speaker}, as reported by {reporter}. That {short} said it "
-            "is confirmed; whether it is true is a separate claim."
+            f"Said on the record by {_body(speaker)}, as reported by {reporter}. That "
+            f"{_body(short)} said it is confirmed; whether it is true is a separate claim."
         ),
         claimant=_upper_first(speaker)[:300],
         claim_date=when,
@@ -170,6 +179,14 @@ def _on_record(
             )
         )
     return drafts
+
+
+def _body(name: str) -> str:
+    """ "World Health Organization" → "the World Health Organization"; people stay as named."""
+    words = name.split()
+    if len(words) > 1 and words[-1].lower() in ORG_WORDS and words[0] != "The":
+        return f"the {name}"
+    return name
 
 
 def _upper_first(text: str) -> str:

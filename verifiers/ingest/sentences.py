@@ -128,8 +128,8 @@ def _is_break(sentence: str, rest: str, closes_quote: bool) -> bool:
         return False  # "U.S.A", "3.5"
     if _CONTINUES_LOWER.match(rest):
         return False
-    if closes_quote and _CONTINUES.match(rest):
-        return False
+    if closes_quote and _CONTINUES.match(rest) and sentence.lstrip()[:1] in OPEN_QUOTES:
+        return False  # `"…?" Trump asked`; after `X said: "…."` a new sentence may start
     return not _ends_with_abbreviation(sentence)
 
 
