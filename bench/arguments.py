@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def positive(text: str) -> int:
-    """A whole number of at least 1 (claims, messages, a posting budget)."""
+    """A whole number of at least 1 (claims, messages)."""
     try:
         value = int(text.replace("_", ""))
     except ValueError:

@@ -6,12 +6,14 @@
 
 For each size, both databases are filled with the same claims through `Store.add_claims` (the
 claims of `synthetic.py`, as in `scale.py`), PostgreSQL in a schema of its own
-(`claimbot_bench_<size>`, replaced) followed by `VACUUM ANALYZE`. Then the same messages are
-checked against each, as the bot serves them (`Matcher.check`, one Discord server's scope),
-after a warm-up pass over the first messages. Also timed: loading the matcher's vocabulary,
-which is what a process pays after claims changed elsewhere (`Matcher.refresh`). Every
-measurement runs in a child process of its own. The report says how many messages got the same
-answer on both backends. This is a benchmark, not a test: it asserts nothing about time.
+(`claimbot_bench_<size>`, replaced) followed by `VACUUM ANALYZE`; any search index of an
+earlier run is removed, so the first search builds it (untimed: `scale.py` times the build).
+Then the same messages are checked against each, as the bot serves them (`Matcher.check`, one
+Discord server's scope), after a warm-up pass over the first messages. Also timed: loading
+the matcher's vocabulary, which is what a process pays after claims changed elsewhere
+(`Matcher.refresh`). Every measurement runs in a child process of its own. The report says how
+many messages got the same answer on both backends. This is a benchmark, not a test: it
+asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -47,18 +49,6 @@ def db_for(opts: argparse.Namespace, backend: str, size: int) -> str:
 
 
 # -- workers (each runs in a child process) ---------------------------------------------------
-def _empty(db: str, size: int) -> None:
-    """Remove what a previous run left: the SQLite file, or the benchmark's schema."""
-    if db.startswith(("postgresql:", "postgres:")):
-        import psycopg
-
-        with psycopg.connect(db.split("?")[0], autocommit=True) as admin:
-            admin.execute(f"DROP SCHEMA IF EXISTS claimbot_bench_{size} CASCADE")
-        return
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-
-
 def _vacuum_analyze(db: str) -> float:
     """PostgreSQL's planner needs statistics on freshly loaded tables (SQLite: nothing to do)."""
     if not db.startswith(("postgresql:", "postgres:")):
@@ -74,7 +64,7 @@ def work_build(args: argparse.Namespace) -> dict[str, Any]:
     """Import `size` claims through `store.add_claims` in batches; time only those calls."""
     from verifiers.store import open_store
 
-    _empty(args.db, args.size)
+    scale.remove_database(args.db)  # and its search index
     store = open_store(args.db, seed=False)
     spent = 0.0
     batch: list[dict[str, Any]] = []
@@ -113,8 +103,6 @@ def work_check(args: argparse.Namespace) -> dict[str, Any]:
     synthetic.forget()
     scope = Scope.guild(scale.GUILD)
     store, open_ms = scale.timed(lambda: open_store(args.db, seed=False))
-    if args.posting_budget is not None:
-        store.posting_budget = args.posting_budget  # type: ignore[attr-defined]
     try:
         matcher = Matcher(store, MatchingSettings())
         vocab_ms = [scale.timed(lambda: load_vocabulary(store))[1] for _ in range(3)]
@@ -157,8 +145,6 @@ def run_worker(kind: str, backend: str, size: int, opts: argparse.Namespace) -> 
         "--seed", str(opts.seed), "--db", db_for(opts, backend, size),
         "--messages", str(opts.messages), "--result", str(result_file),
     ]  # fmt: skip
-    if opts.posting_budget is not None:
-        cmd += ["--posting-budget", str(opts.posting_budget)]
     started = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0 or not result_file.exists():
@@ -275,12 +261,6 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p.add_argument("--messages", type=positive, default=1_000, help="messages checked per size")
     p.add_argument("--reuse", action="store_true", help="reuse the databases of an earlier run")
     p.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgres or one")
-    p.add_argument(
-        "--posting-budget",
-        type=positive,
-        default=None,
-        help="override both stores' posting budget (1000000000: the exact search, no pool)",
-    )
     # Internal: one measurement in a child process.
     p.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     p.add_argument("--size", type=int, help=argparse.SUPPRESS)

@@ -1,14 +1,22 @@
-"""Speed and scale benchmark: import rate, per-message check latency and peak memory at 10k,
-100k and 1M synthetic claims, against brute-force rapidfuzz as the baseline.
+"""Speed and scale benchmark: import rate, search index build time and size, per-message check
+latency and peak memory at 10k, 100k and 1M synthetic claims, on SQLite and PostgreSQL, against
+brute-force rapidfuzz as the baseline.
 
-    python bench/scale.py --sizes 10000,100000,1000000 --out bench-out/
-    python bench/scale.py --quick --out bench-out/          # 10k only, a couple of minutes
+    python bench/scale.py --sizes 10000,100000,1000000 --backends sqlite,postgres --out DIR
+    python bench/scale.py --quick --out bench-out/          # 10k on SQLite, a minute or two
 
-Every measurement runs in its own child process, so each peak RSS belongs to one job (import,
-serving checks, brute force) at one size and nothing leaks between sizes. The data are
-synthetic and deterministic (`--seed`), see `synthetic.py`; nothing outside this repository is
-read. Results: `results.json` and `results.md` in `--out`, and the table on standard output.
-This is a benchmark, not a test: it asserts nothing about time.
+For each size and store: the claims are imported as `claimbot import` does (timed), then the
+search index is built from the database as `claimbot reindex` does (`Store.reindex`, timed;
+the folder's size on disk is reported), then messages are checked as the bot serves them.
+PostgreSQL gets a schema of its own (`claimbot_scale_<size>`, replaced; `--pg` names the
+database), analysed after the import; its index lives in the user cache folder. Unless
+`--keep-db`, each database and its index are removed (the schema dropped) afterwards.
+
+Every measurement runs in its own child process, so each peak RSS belongs to one job (import
+and index build, serving checks, brute force) at one size and nothing leaks between sizes. The
+data are synthetic and deterministic (`--seed`), see `synthetic.py`; nothing outside this
+repository is read. Results: `results.json` and `results.md` in `--out`, and the table on
+standard output. This is a benchmark, not a test: it asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import math
 import os
 import platform
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -40,6 +49,74 @@ if TYPE_CHECKING:  # pragma: no cover
 
 IMPORT_BATCH = 5_000
 GUILD = 4242  # checks run as one Discord server would: global claims plus its own
+BACKENDS = ("sqlite", "postgres")
+PG_SCHEMA = "claimbot_scale_{size}"
+
+
+# -- databases --------------------------------------------------------------------------------
+def is_postgres(db: str) -> bool:
+    return db.startswith(("postgresql:", "postgres:"))
+
+
+def db_for(opts: argparse.Namespace, backend: str, size: int) -> str:
+    """The SQLite file in `--out`, or the benchmark's schema in the `--pg` database."""
+    if backend == "sqlite":
+        return str(Path(opts.out) / f"claims-{size}.db")
+    joiner = "&" if "?" in opts.pg else "?"
+    return f"{opts.pg}{joiner}schema={PG_SCHEMA.format(size=size)}"
+
+
+def index_folder(db: str) -> Path:
+    """Where the store keeps the search index of `db` (without opening it)."""
+    if is_postgres(db):
+        from verifiers.store.postgres.db import parse_postgres_url
+        from verifiers.store.postgres.store import search_folder as pg_folder
+
+        return pg_folder(parse_postgres_url(db))
+    from verifiers.store.sqlite.store import search_folder
+
+    return search_folder(Path(db))
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
+
+
+def remove_database(db: str) -> None:
+    """The database (SQLite files, or the PostgreSQL schema) and its search index."""
+    shutil.rmtree(index_folder(db), ignore_errors=True)
+    if is_postgres(db):
+        import psycopg
+
+        schema = db.rsplit("schema=", 1)[1]
+        with psycopg.connect(db.split("?")[0], autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        return
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def database_exists(db: str) -> bool:
+    if not is_postgres(db):
+        return Path(db).exists()
+    import psycopg
+
+    schema = db.rsplit("schema=", 1)[1]
+    with psycopg.connect(db.split("?")[0]) as conn:
+        query = "SELECT 1 FROM information_schema.tables WHERE table_schema = %s"
+        return conn.execute(query, (schema,)).fetchone() is not None
+
+
+def analyze(db: str) -> float:
+    """PostgreSQL's planner needs statistics on freshly loaded tables (SQLite: nothing to do).
+    Returns the seconds it took."""
+    if not is_postgres(db):
+        return 0.0
+    import psycopg
+
+    schema = db.rsplit("schema=", 1)[1]
+    with psycopg.connect(db.split("?")[0], autocommit=True) as conn:
+        return timed(lambda: conn.execute(f"ANALYZE {schema}.claims, {schema}.audit"))[1] / 1000
 
 
 # -- figures ----------------------------------------------------------------------------------
@@ -100,34 +177,43 @@ def claim_fields(c: synthetic.SynthClaim) -> dict[str, Any]:
 def work_build(args: argparse.Namespace) -> dict[str, Any]:
     """Write the claims to a JSONL file (not timed), then import it as `claimbot import` does
     (`stream_claims` into `Store.import_claims`: parsing, validation and writing, one
-    transaction) and time that."""
+    transaction) and time that; then build the search index as `claimbot reindex` does
+    (`Store.reindex`) and time that too."""
     from verifiers.interchange.tabular import stream_claims
     from verifiers.store import open_store
 
-    db = Path(args.db)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    source = db.with_suffix(".jsonl")
+    db = args.db
+    remove_database(db)
+    source = Path(args.result).with_suffix(".jsonl")
     with source.open("w", encoding="utf-8") as out:
         for c in synthetic.claims(args.seed, args.size):
             fields = claim_fields(c)
             fields["id"] = fields.pop("external_id")  # a file's id is the claim's external id
             out.write(json.dumps(fields) + "\n")
     synthetic.forget()
-    store = open_store(str(db), seed=False)
+    store = open_store(db, seed=False)
     try:
         report, spent = timed(lambda: store.import_claims(stream_claims(source), actor="bench"))
         assert report.added == args.size, report
+        analyze_s = analyze(db)
+        indexed, index_ms = timed(lambda: store.reindex())
+        assert indexed == args.size, indexed
+        folder = store.search_index_folder
         top = synthetic.vocabulary()[0][:3]
         df = store.document_frequencies(top)
     finally:
         store.close()
         source.unlink(missing_ok=True)
+    seconds, index_s = spent / 1000, index_ms / 1000
     return {
         "claims": args.size,
-        "seconds": spent / 1000,
-        "claims_per_s": args.size / (spent / 1000),
-        "db_mb": db.stat().st_size / 2**20,
+        "seconds": seconds,
+        "claims_per_s": args.size / seconds,
+        "analyze_s": analyze_s,
+        "index_s": index_s,
+        "index_mb": folder_mb(folder),
+        "with_index_claims_per_s": args.size / (seconds + analyze_s + index_s),
+        "db_mb": None if is_postgres(db) else Path(db).stat().st_size / 2**20,
         "commonest_words_df": {w: df[w] / args.size for w in top},
         "peak_rss_mb": peak_rss_mb(),
     }
@@ -167,8 +253,6 @@ def work_check(args: argparse.Namespace) -> dict[str, Any]:
     synthetic.forget()  # the claims behind the messages are not the matcher's memory
     scope = Scope.guild(GUILD)
     store, open_ms = timed(lambda: open_store(args.db, seed=False))
-    if args.posting_budget is not None:  # e.g. 10**9: FTS5's plain OR query, for comparison
-        type(store).posting_budget = args.posting_budget
     try:
         settings = matching_settings(args.matcher)
         stand_ins = 0
@@ -176,21 +260,19 @@ def work_check(args: argparse.Namespace) -> dict[str, Any]:
             stand_ins = store_stand_in_vectors(store, args.seed)
         # The semantic matcher embeds every claim here (once; stored with the claim).
         matcher, setup_ms = timed(lambda: make_matcher(store, settings, args.matcher))
-        # Cold start: the first claim-like message loads the vocabulary (chatter does not).
+        # Cold start: the first claim-like message opens the search index and loads the
+        # vocabulary (chatter does not).
         probe = next((m.text for m in msgs if m.source is not None), msgs[0].text)
         first_ms = timed(lambda: matcher.check(probe, scope))[1]
         settle_heap()  # as the bot's service does once the vocabulary is loaded
         ms: list[float] = []
         found = 0
-        answers = []
         for m in msgs:
             result, spent = timed(lambda m=m: matcher.check(m.text, scope))
             ms.append(spent)
             found += _found(result, m.source)
-            answers.append(_answers(result))
         matcher.invalidate()  # as after a moderator adds or edits a claim
         refresh_ms = timed(lambda: matcher.check(probe, scope))[1]
-        agreement = _agreement(matcher, msgs, scope, answers) if args.compare_exact else None
     finally:
         store.close()
     claim_like = [t for t, m in zip(ms, msgs, strict=True) if m.source is not None]
@@ -205,7 +287,6 @@ def work_check(args: argparse.Namespace) -> dict[str, Any]:
         "all": latency(ms),
         "claim_like": latency(claim_like),
         "found": found / max(1, len(claim_like)),
-        "agreement_with_plain_fts5": agreement,
         "ms": ms,
         "peak_rss_mb": peak_rss_mb(),
     }
@@ -243,29 +324,6 @@ def store_stand_in_vectors(store: Any, seed: int) -> int:
 
 def _found_share(run: dict[str, Any]) -> str:
     return "– (stand-in vectors)" if run.get("stand_in_vectors") else f"{run['found']:.1%}"
-
-
-def _answers(result: Any) -> list[tuple[str | None, tuple[str, ...]]]:
-    return [
-        (r.match.claim.id if r.match else None, tuple(m.claim.id for m in r.related))
-        for r in result.results
-    ]
-
-
-def _agreement(matcher: Any, msgs: list[Any], scope: Any, answers: list[Any]) -> dict[str, float]:
-    """Share of messages answered the same with pruning off (plain FTS5 OR of all terms)."""
-    from verifiers.store.sqlite.store import SqliteStore
-
-    SqliteStore.posting_budget = 10**12
-    exact = [_answers(matcher.check(m.text, scope)) for m in msgs]
-    n = max(1, len(msgs))
-    return {
-        "same_confident_matches": sum(
-            [a[0] for a in x] == [b[0] for b in y] for x, y in zip(answers, exact, strict=True)
-        )
-        / n,
-        "same_answers": sum(x == y for x, y in zip(answers, exact, strict=True)) / n,
-    }
 
 
 def work_baseline(args: argparse.Namespace) -> dict[str, Any]:
@@ -322,9 +380,11 @@ WORKERS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
 
 
 # -- orchestration ----------------------------------------------------------------------------
-def run_worker(kind: str, size: int, opts: argparse.Namespace, **extra: Any) -> dict[str, Any]:
+def run_worker(
+    kind: str, size: int, opts: argparse.Namespace, backend: str = "sqlite", **extra: Any
+) -> dict[str, Any]:
     out = Path(opts.out)
-    result_file = out / f".{kind}-{size}.json"
+    result_file = out / f".{kind}-{backend}-{size}.json"
     result_file.unlink(missing_ok=True)
     cmd = [
         sys.executable,
@@ -336,16 +396,12 @@ def run_worker(kind: str, size: int, opts: argparse.Namespace, **extra: Any) -> 
         "--seed",
         str(opts.seed),
         "--db",
-        str(out / f"claims-{size}.db"),
+        db_for(opts, backend, size),
         "--messages",
         str(opts.messages),
         "--result",
         str(result_file),
     ]
-    if kind == "check" and opts.posting_budget is not None:
-        extra = {**extra, "posting_budget": opts.posting_budget}
-    if kind == "check" and opts.compare_exact:
-        cmd.append("--compare-exact")
     if kind == "check" and opts.stand_in_vectors:
         cmd.append("--stand-in-vectors")
     for key, value in extra.items():
@@ -400,27 +456,31 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
         "messages": opts.messages,
         "sizes": {},
     }
+    if "postgres" in opts.backends:
+        report["machine"]["postgres"] = server_version(opts.pg)
     semantic = set(opts.semantic_sizes)
     for size in sizes:
-        entry: dict[str, Any] = {}
-        db = out / f"claims-{size}.db"
-        if opts.reuse and db.exists():
-            entry["build"] = {"reused": str(db)}
-        else:
-            entry["build"] = run_worker("build", size, opts)
-        log(f"{size:>9,} claims: import {entry['build']}")
-        entry["lexical"] = run_worker("check", size, opts, matcher="lexical")
-        log(f"{size:>9,} claims: lexical {summary(entry['lexical'])}")
+        entry: dict[str, Any] = {"stores": {}}
+        for backend in opts.backends:
+            db = db_for(opts, backend, size)
+            part: dict[str, Any] = {}
+            if opts.reuse and database_exists(db):
+                part["build"] = {"reused": True}
+            else:
+                part["build"] = run_worker("build", size, opts, backend)
+            log(f"{size:>9,} claims, {backend}: import {brief(part['build'])}")
+            part["lexical"] = run_worker("check", size, opts, backend, matcher="lexical")
+            log(f"{size:>9,} claims, {backend}: lexical {summary(part['lexical'])}")
+            if size in semantic:
+                part["semantic"] = run_worker("check", size, opts, backend, matcher="semantic")
+                log(f"{size:>9,} claims, {backend}: semantic {summary(part['semantic'])}")
+            entry["stores"][backend] = part
+            if not opts.keep_db:
+                remove_database(db)
         n = baseline_messages(size, opts.baseline_messages)
         entry["baseline"] = run_worker("baseline", size, opts, baseline_messages=n)
         log(f"{size:>9,} claims: baseline {summary(entry['baseline'])}")
-        if size in semantic:
-            entry["semantic"] = run_worker("check", size, opts, matcher="semantic")
-            log(f"{size:>9,} claims: semantic {summary(entry['semantic'])}")
         report["sizes"][str(size)] = entry
-        if not opts.keep_db:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
     if opts.encode_sample:
         report["encode"] = run_worker("encode", opts.encode_sample, opts)
         log(f"MiniLM encoding: {report['encode']}")
@@ -431,14 +491,29 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
+def server_version(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url.split("?")[0]) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    return str(row[0]).split()[0] if row else "?"
+
+
+def brief(build: dict[str, Any]) -> str:
+    if "error" in build or "claims_per_s" not in build:
+        return str(build)
+    return (
+        f"{build['claims_per_s']:,.0f} claims/s ({build['seconds']:,.1f} s), index "
+        f"{build['index_s']:,.1f} s, {build['index_mb']:,.0f} MB; with the index "
+        f"{build['with_index_claims_per_s']:,.0f} claims/s; rss {build['peak_rss_mb']:.0f} MB"
+    )
+
+
 def summary(data: dict[str, Any]) -> str:
     if "error" in data:
         return f"error: {data['error']}"
     lat = data["all"]
-    line = f"p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms, rss {data['peak_rss_mb']:.0f} MB"
-    if data.get("agreement_with_plain_fts5"):
-        line += f", agreement with plain FTS5 {data['agreement_with_plain_fts5']}"
-    return line
+    return f"p50 {lat['p50']:.2f} ms, p99 {lat['p99']:.2f} ms, rss {data['peak_rss_mb']:.0f} MB"
 
 
 def log(line: str) -> None:
@@ -459,13 +534,18 @@ def _same_messages(lexical: dict[str, Any], baseline: dict[str, Any]) -> dict[st
     return latency(lexical["ms"][: len(baseline["ms"])])
 
 
+def _loads(data: dict[str, Any]) -> str:
+    return "{:.1f} / {:.1f}".format(*data.get("load_before_after", [0, 0]))
+
+
 def run_line(report: dict[str, Any], software: str = "") -> str:
-    """A report's first line: the machine, the software (`software` adds to Python and
-    SQLite) and the run's inputs."""
+    """A report's first line: the machine, the software (`software` adds to Python, SQLite and
+    PostgreSQL) and the run's inputs."""
     m = report["machine"]
+    server = f", PostgreSQL {m['postgres']}" if "postgres" in m else ""
     return (
         f"Run {m['date']}: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, "
-        f"Python {m['python']}, SQLite {m['sqlite']}{software}; seed {report['seed']}, "
+        f"Python {m['python']}, SQLite {m['sqlite']}{server}{software}; seed {report['seed']}, "
         f"{report['messages']} messages per size."
     )
 
@@ -475,62 +555,78 @@ def markdown(report: dict[str, Any]) -> str:
         run_line(report),
         f"Command: `{report['command']}`",
         "",
-        "| claims | import claims/s | check p50 / p99 ms (all) | claim-like p50 / p99 ms "
-        "| first check ms | after invalidate ms | found | peak RSS MB (import / serve) "
+        "| claims | store | import claims/s | index build s | index MB "
+        "| claims/s with the index | peak RSS MB (import + index) | load before / after |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    rows_check = [
+        "",
+        "| claims | store | check p50 / p99 ms (all) | claim-like p50 / p99 ms "
+        "| first check ms | after invalidate ms | found | peak RSS MB (serve) "
         "| load before / after |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     rows_base = [
         "",
-        "| claims | baseline msgs | brute force p50 / p99 ms | lexical p50 / p99 ms (same msgs) "
-        "| speed-up p50 / p99 | found top-5 | baseline RSS MB |",
-        "|---|---|---|---|---|---|---|",
+        "| claims | store | baseline msgs | brute force p50 / p99 ms "
+        "| lexical p50 / p99 ms (same msgs) | speed-up p50 / p99 | found top-5 "
+        "| baseline RSS MB |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     rows_sem = [
         "",
-        "| claims | semantic p50 / p99 ms (all) | claim-like p50 / p99 ms | first check ms "
-        "| found | peak RSS MB | setup (embedding) s |",
-        "|---|---|---|---|---|---|---|",
+        "| claims | store | semantic p50 / p99 ms (all) | claim-like p50 / p99 ms "
+        "| first check ms | found | peak RSS MB | setup (embedding) s |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     any_sem = False
     for size, e in report["sizes"].items():
-        b, lx, bl = e["build"], e["lexical"], e["baseline"]
-        rate = f"{b['claims_per_s']:,.0f}" if "claims_per_s" in b else "(reused)"
-        rss_import = f"{b['peak_rss_mb']:.0f}" if "peak_rss_mb" in b else "–"
-        if "error" in lx:
-            lines.append(f"| {int(size):,} | {rate} | error: {lx['error']} |")
-        else:
-            a, c = lx["all"], lx["claim_like"]
-            lines.append(
-                f"| {int(size):,} | {rate} | {_ms(a['p50'])} / {_ms(a['p99'])} "
-                f"| {_ms(c['p50'])} / {_ms(c['p99'])} | {_ms(lx['first_check_ms'])} "
-                f"| {_ms(lx['check_after_invalidate_ms'])} | {lx['found']:.1%} "
-                f"| {rss_import} / {lx['peak_rss_mb']:.0f} "
-                f"| {'{:.1f} / {:.1f}'.format(*lx.get('load_before_after', [0, 0]))} |"
-            )
-        if "error" in bl or "error" in lx:
-            rows_base.append(f"| {int(size):,} | error: {bl.get('error') or lx.get('error')} |")
-        else:
-            same = _same_messages(lx, bl)
-            ba = bl["all"]
-            rows_base.append(
-                f"| {int(size):,} | {ba['n']} | {_ms(ba['p50'])} / {_ms(ba['p99'])} "
-                f"| {_ms(same['p50'])} / {_ms(same['p99'])} "
-                f"| {_times(ba['p50'] / same['p50'])} / {_times(ba['p99'] / same['p99'])} "
-                f"| {bl['found']:.1%} | {bl['peak_rss_mb']:.0f} |"
-            )
-        if "semantic" in e:
-            any_sem = True
-            s = e["semantic"]
-            if "error" in s:
-                rows_sem.append(f"| {int(size):,} | error: {s['error']} |")
+        n, bl = f"{int(size):,}", e["baseline"]
+        for store, part in e["stores"].items():
+            b, lx = part["build"], part["lexical"]
+            if "error" in b:
+                lines.append(f"| {n} | {store} | error: {b['error']} |")
+            elif "claims_per_s" not in b:
+                lines.append(f"| {n} | {store} | (reused) |")
             else:
-                rows_sem.append(
-                    f"| {int(size):,} | {_ms(s['all']['p50'])} / {_ms(s['all']['p99'])} "
-                    f"| {_ms(s['claim_like']['p50'])} / {_ms(s['claim_like']['p99'])} "
-                    f"| {_ms(s['first_check_ms'])} | {_found_share(s)} "
-                    f"| {s['peak_rss_mb']:.0f} | {s.get('setup_s', float('nan')):,.0f} |"
+                lines.append(
+                    f"| {n} | {store} | {b['claims_per_s']:,.0f} | {b['index_s']:,.1f} "
+                    f"| {b['index_mb']:,.1f} | {b['with_index_claims_per_s']:,.0f} "
+                    f"| {b['peak_rss_mb']:.0f} | {_loads(b)} |"
                 )
+            if "error" in lx:
+                rows_check.append(f"| {n} | {store} | error: {lx['error']} |")
+            else:
+                a, c = lx["all"], lx["claim_like"]
+                rows_check.append(
+                    f"| {n} | {store} | {_ms(a['p50'])} / {_ms(a['p99'])} "
+                    f"| {_ms(c['p50'])} / {_ms(c['p99'])} | {_ms(lx['first_check_ms'])} "
+                    f"| {_ms(lx['check_after_invalidate_ms'])} | {lx['found']:.1%} "
+                    f"| {lx['peak_rss_mb']:.0f} | {_loads(lx)} |"
+                )
+            if "error" in bl or "error" in lx:
+                rows_base.append(f"| {n} | {store} | error: {bl.get('error') or lx.get('error')} |")
+            else:
+                same = _same_messages(lx, bl)
+                ba = bl["all"]
+                rows_base.append(
+                    f"| {n} | {store} | {ba['n']} | {_ms(ba['p50'])} / {_ms(ba['p99'])} "
+                    f"| {_ms(same['p50'])} / {_ms(same['p99'])} "
+                    f"| {_times(ba['p50'] / same['p50'])} / {_times(ba['p99'] / same['p99'])} "
+                    f"| {bl['found']:.1%} | {bl['peak_rss_mb']:.0f} |"
+                )
+            if "semantic" in part:
+                any_sem = True
+                s = part["semantic"]
+                if "error" in s:
+                    rows_sem.append(f"| {n} | {store} | error: {s['error']} |")
+                else:
+                    rows_sem.append(
+                        f"| {n} | {store} | {_ms(s['all']['p50'])} / {_ms(s['all']['p99'])} "
+                        f"| {_ms(s['claim_like']['p50'])} / {_ms(s['claim_like']['p99'])} "
+                        f"| {_ms(s['first_check_ms'])} | {_found_share(s)} "
+                        f"| {s['peak_rss_mb']:.0f} | {s.get('setup_s', float('nan')):,.0f} |"
+                    )
     enc = report.get("encode")
     rows_enc: list[str] = []
     if enc and "error" not in enc:
@@ -545,10 +641,21 @@ def markdown(report: dict[str, Any]) -> str:
     elif enc:
         rows_enc = ["", f"MiniLM encoding: error: {enc['error']}"]
     sem = rows_sem if any_sem else []
-    return "\n".join(lines + rows_base + sem + rows_enc) + "\n"
+    return "\n".join(lines + rows_check + rows_base + sem + rows_enc) + "\n"
 
 
 # -- command line -----------------------------------------------------------------------------
+def backends(text: str) -> list[str]:
+    """Comma-separated store names, each of `BACKENDS`."""
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [name for name in names if name not in BACKENDS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown backend {unknown[0] if unknown else text!r} (use sqlite,postgres or one)"
+        )
+    return list(dict.fromkeys(names))
+
+
 def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument(
@@ -580,24 +687,26 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
         "(hours at 1M); times and memory are real, 'found' is then meaningless",
     )
     p.add_argument(
-        "--posting-budget",
-        type=positive,
-        default=None,
-        help="override the SQLite search's posting budget (10**9 = plain FTS5, no pruning)",
-    )
-    p.add_argument(
         "--encode-sample",
         type=int,
         default=0,
         help="also time MiniLM encoding on this many claims (needs the semantic extra)",
     )
     p.add_argument(
-        "--compare-exact",
-        action="store_true",
-        help="check every message again with plain FTS5 (slow at 1M) and report agreement",
+        "--backends",
+        type=backends,
+        default=["sqlite"],
+        help="stores to measure, comma-separated: sqlite,postgres or one (default sqlite)",
     )
-    p.add_argument("--reuse", action="store_true", help="reuse existing databases in --out")
-    p.add_argument("--keep-db", action="store_true", help="keep the databases afterwards")
+    p.add_argument(
+        "--pg",
+        default="postgresql://postgres@127.0.0.1:5432/test",
+        help="PostgreSQL database (URL without schema) for the benchmark's schemas",
+    )
+    p.add_argument("--reuse", action="store_true", help="reuse databases an earlier run kept")
+    p.add_argument(
+        "--keep-db", action="store_true", help="keep the databases and indexes afterwards"
+    )
     # Internal: one measurement in a child process.
     p.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     p.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -621,10 +730,11 @@ def main(argv: Iterable[str] | None = None) -> int:
         return 0
     report = run(opts)
     failed = [  # the semantic matcher is optional: its absence is reported, not a failure
-        f"{size} {part}"
+        f"{size} {store} {name}"
         for size, e in report["sizes"].items()
-        for part, data in e.items()
-        if part != "semantic" and isinstance(data, dict) and "error" in data
+        for store, parts in [*e["stores"].items(), ("", {"baseline": e["baseline"]})]
+        for name, data in parts.items()
+        if name != "semantic" and "error" in data
     ]
     for item in failed:
         log(f"failed: {item}")

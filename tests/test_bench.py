@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import POSTGRES_URL, need_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,9 +37,12 @@ def test_benchmark_runs_on_500_claims_and_reports_every_figure(tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr
     report = json.loads((out / "results.json").read_text())
     entry = report["sizes"]["500"]
-    assert entry["build"]["claims"] == 500
-    assert entry["build"]["claims_per_s"] > 0
-    lexical = entry["lexical"]
+    build = entry["stores"]["sqlite"]["build"]
+    assert build["claims"] == 500
+    assert build["claims_per_s"] > build["with_index_claims_per_s"] > 0  # the index costs time
+    assert build["index_s"] > 0
+    assert build["index_mb"] > 0
+    lexical = entry["stores"]["sqlite"]["lexical"]
     assert lexical["all"]["n"] == 40
     assert len(lexical["ms"]) == 40
     assert lexical["claim_like"]["n"] > 5
@@ -48,8 +53,39 @@ def test_benchmark_runs_on_500_claims_and_reports_every_figure(tmp_path: Path) -
     table = (out / "results.md").read_text()
     assert "| 500 |" in table
     assert "brute force" in table
-    assert "| 500 |" in proc.stdout
-    assert not list(out.glob("*.db")), "databases are removed unless --keep-db"
+    assert "| 500 | sqlite |" in table
+    assert "| 500 | sqlite |" in proc.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["results.json", "results.md"], (
+        "databases and their search indexes are removed unless --keep-db"
+    )
+
+
+@pytest.mark.postgres
+def test_benchmark_measures_postgresql_in_a_schema_of_its_own_and_drops_it(
+    tmp_path: Path,
+) -> None:
+    need_postgres()
+    import psycopg
+
+    out = tmp_path / "bench-out"
+    cmd = [sys.executable, str(ROOT / "bench" / "scale.py"), "--sizes", "300"]
+    cmd += ["--messages", "20", "--baseline-messages", "2", "--backends", "sqlite,postgres"]
+    cmd += ["--pg", POSTGRES_URL, "--out", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((out / "results.json").read_text())
+    stores = report["sizes"]["300"]["stores"]
+    assert set(stores) == {"sqlite", "postgres"}
+    pg = stores["postgres"]
+    assert pg["build"]["claims"] == 300
+    assert pg["build"]["index_mb"] > 0
+    assert pg["lexical"]["all"]["n"] == 20
+    assert pg["lexical"]["found"] >= 0.8
+    assert report["machine"]["postgres"]
+    assert "| 300 | postgres |" in proc.stdout
+    with psycopg.connect(POSTGRES_URL) as conn:
+        query = "SELECT 1 FROM pg_namespace WHERE nspname = 'claimbot_scale_300'"
+        assert conn.execute(query).fetchone() is None, "the schema is dropped afterwards"
 
 
 def test_matching_settings_come_from_the_environment_and_are_named_in_the_command(
@@ -69,7 +105,9 @@ def test_matching_settings_come_from_the_environment_and_are_named_in_the_comman
     )
     assert proc.returncode == 0, proc.stderr
     report = json.loads((out / "results.json").read_text())
-    assert report["sizes"]["500"]["lexical"]["found"] == 0.0  # nothing reaches a tier at 1.0
+    assert (
+        report["sizes"]["500"]["stores"]["sqlite"]["lexical"]["found"] == 0.0
+    )  # nothing reaches a tier at 1.0
     assert report["command"].startswith(
         "CLAIMBOT_MATCHING_CONFIDENT_THRESHOLD=1.0 CLAIMBOT_MATCHING_RELATED_THRESHOLD=1.0 python"
     )
@@ -102,8 +140,9 @@ def test_stage_breakdown_runs_on_a_benchmark_database(tmp_path: Path) -> None:
     assert "per message, CPU ms mean / p50 / p99 / max:" in proc.stdout
     rows = {line.split("|")[1].strip() for line in proc.stdout.splitlines() if line.startswith("|")}
     # Every stage of a check that ran shows up (a renamed stage would silently drop out).
-    assert {"segment, in all", "search (FTS5 + re-scoring)", "get_claims", "screen"} <= rows
-    assert {"claim profiles", "full features", "decision + stance"} <= rows
+    assert {"segment, in all", "search (tantivy index)", "index search", "get_claims"} <= rows
+    assert {"screen", "claim profiles", "full features", "decision + stance"} <= rows
+    assert "rest of the check" in rows
 
 
 @pytest.mark.semantic
@@ -115,7 +154,8 @@ def test_semantic_path_with_stand_in_vectors_times_without_embedding(tmp_path: P
     cmd += ["--baseline-messages", "1", "--semantic-sizes", "500", "--stand-in-vectors"]
     proc = subprocess.run([*cmd, "--out", str(out)], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
-    semantic = json.loads((out / "results.json").read_text())["sizes"]["500"]["semantic"]
+    entry = json.loads((out / "results.json").read_text())["sizes"]["500"]
+    semantic = entry["stores"]["sqlite"]["semantic"]
     assert "error" not in semantic, semantic
     assert semantic["stand_in_vectors"] is True
     assert semantic["stand_ins_written"] == 500  # every claim, so nothing was embedded
@@ -123,24 +163,6 @@ def test_semantic_path_with_stand_in_vectors_times_without_embedding(tmp_path: P
     assert semantic["peak_rss_mb"] > 0
     assert "| 500 |" in proc.stdout
     assert "(stand-in vectors)" in proc.stdout
-
-
-def test_retrieval_benchmark_compares_both_engines_on_500_claims(tmp_path: Path) -> None:
-    out = tmp_path / "bench-out"
-    cmd = [sys.executable, str(ROOT / "bench" / "retrieval.py"), "--sizes", "500"]
-    cmd += ["--messages", "40", "--out", str(out)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, check=False)
-    assert proc.returncode == 0, proc.stderr
-    entry = json.loads((out / "results.json").read_text())["sizes"]["500"]
-    assert entry["import"]["claims_per_s"] > 0
-    assert entry["tantivy_build"]["mb"] > 0
-    assert entry["queries"] >= entry["messages"] > 5
-    for engine in ("store", "tantivy"):
-        assert entry["search"][engine]["n"] == entry["queries"]
-        assert entry["recall"][engine] >= 0.9  # a paraphrase keeps most of its claim's words
-    assert "| 500 | tantivy |" in proc.stdout
-    assert "| 500 | store |" in proc.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["results.json", "results.md"]
 
 
 @pytest.mark.parametrize(
@@ -156,8 +178,7 @@ def test_retrieval_benchmark_compares_both_engines_on_500_claims(tmp_path: Path)
         ("stages.py", ["--db", "missing.db", "--size", "x"], "argument --size: not a whole number"),
         ("backends.py", ["--backends", "mysql"], "unknown backend 'mysql'"),
         ("backends.py", ["--sizes", "1e5"], "argument --sizes: not a whole number: '1e5'"),
-        ("retrieval.py", ["--sizes", ","], "--sizes: give at least one claim count"),
-        ("retrieval.py", ["--messages", "0"], "argument --messages: must be at least 1: '0'"),
+        ("scale.py", ["--backends", "sqlite,mysql"], "unknown backend 'mysql'"),
     ],
 )  # fmt: skip
 def test_bad_arguments_are_refused_in_one_line_before_any_work(

@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import make_fields
 from verifiers.models import Claim, ClaimChanges
 from verifiers.store import Scope, Store, open_store
-from verifiers.store.index.lexical import IndexBusy, IndexUnusable, LexicalIndex
+from verifiers.store.index.lexical import IndexBusy, IndexUnusable, LexicalIndex, body_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 GUILD_A = 111
@@ -101,6 +101,13 @@ def test_terms_are_the_matchers_normalised_tokens(store: Store, tmp_path: Path):
         assert ids(index.search(["president", "kazan"], EVERYONE)) == [spoof.id]
         # Terms given as a person typed them are normalised the same way.
         assert ids(index.search(["Café"], EVERYONE)) == [cafe.id]
+
+
+def test_the_scored_field_holds_the_text_terms_twice_then_the_summarys(store: Store):
+    claim = store.add_claim(make_fields("The Café closed", summary="Café news"), actor="m")
+    assert body_terms(claim) == "the cafe closed the cafe closed cafe news"
+    no_summary = store.add_claim(make_fields("Bridges fell", summary=""), actor="m")
+    assert body_terms(no_summary) == "bridges fell bridges fell"
 
 
 def test_a_word_in_the_text_outweighs_the_same_word_in_the_summary(store: Store, tmp_path: Path):

@@ -102,26 +102,24 @@ def _schema() -> tantivy.Schema:
 SCHEMA = _schema()
 
 
-def index_terms(text: str) -> str:
-    """The text as the index holds it: the matcher's tokens of its normalised form."""
-    return " ".join(tokenize(normalize(text)))
-
-
 def body_terms(claim: Claim) -> str:
     """What BM25 scores: the text's terms as often as its weight says, then the summary's
     (one field, so that a word counts once towards rarity and the claim's length is one)."""
+    return _body(tokenize(normalize(claim.text)), tokenize(normalize(claim.summary)))
+
+
+def _body(text: list[str], summary: list[str]) -> str:
     text_weight, summary_weight = BM25_WEIGHTS
-    parts = [index_terms(claim.text)] * int(text_weight)
-    parts += [index_terms(claim.summary)] * int(summary_weight)
+    parts = [" ".join(text)] * int(text_weight) + [" ".join(summary)] * int(summary_weight)
     return " ".join(part for part in parts if part)
 
 
 def _document(claim: Claim) -> tantivy.Document:
+    text, summary = tokenize(normalize(claim.text)), tokenize(normalize(claim.summary))
     doc = tantivy.Document()
     doc.add_text("id", claim.id)
-    doc.add_text("body", body_terms(claim))
-    words = dict.fromkeys(tokenize(normalize(claim.text)) + tokenize(normalize(claim.summary)))
-    doc.add_text("words", " ".join(words))
+    doc.add_text("body", _body(text, summary))
+    doc.add_text("words", " ".join(dict.fromkeys(text + summary)))
     doc.add_integer("guild", claim.guild_id or GLOBAL)
     doc.add_bytes("shown_text", claim.text.encode("utf-8"))
     doc.add_bytes("shown_summary", claim.summary.encode("utf-8"))
