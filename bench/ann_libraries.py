@@ -1,6 +1,6 @@
 """usearch, hnswlib and faiss-cpu side by side on the same stand-in claim vectors: HNSW build
-time, top-50 latency on one thread (200 fetched, re-ranked exactly), recall@50 against exact
-search, and memory.
+time, top-50 latency on one thread (the candidates fetched re-ranked exactly), recall@50
+against exact search, and memory.
 
     pip install usearch hnswlib faiss-cpu
     python bench/ann_libraries.py --size 100000 --queries 300
@@ -27,10 +27,7 @@ import numpy as np
 import standin
 
 K = 50
-FETCH = 200  # candidates fetched, then re-ranked exactly against the float vectors
-CONNECTIVITY = 16
 EXPANSION_ADD = 128
-EXPANSIONS = (200, 300)
 
 
 def _exact(matrix: np.ndarray, queries: np.ndarray) -> list[set[int]]:
@@ -44,6 +41,7 @@ def _exact(matrix: np.ndarray, queries: np.ndarray) -> list[set[int]]:
 def _timed_search(
     search: Any, queries: np.ndarray, matrix: np.ndarray
 ) -> tuple[list[list[int]], list[float]]:
+    """Each query's candidates from `search`, re-ranked exactly against the float vectors."""
     found, ms = [], []
     for q in queries:
         start = time.perf_counter()
@@ -59,7 +57,9 @@ def _pct(ms: list[float], p: float) -> float:
     return float(np.percentile(ms, p, method="inverted_cdf"))
 
 
-def run_one(library: str, size: int, count: int, seed: int, threads: int) -> dict[str, Any]:
+def run_one(
+    library: str, size: int, count: int, seed: int, threads: int, links: int, fetches: list[int]
+) -> dict[str, Any]:
     matrix = standin.claims(seed, size)
     queries, _ = standin.queries(seed, size, count)
     truth = _exact(matrix, queries)
@@ -73,28 +73,28 @@ def run_one(library: str, size: int, count: int, seed: int, threads: int) -> dic
             ndim=standin.DIMENSIONS,
             metric="ip",
             dtype=dtype or "i8",
-            connectivity=CONNECTIVITY,
+            connectivity=links,
             expansion_add=EXPANSION_ADD,
         )
         index.add(keys, matrix, threads=threads)
 
         def configure(ef: int) -> Any:
             index.expansion_search = ef
-            return lambda q: index.search(q, FETCH, threads=1).keys
+            return lambda q: index.search(q, ef, threads=1).keys
 
         size_mb = index.memory_usage / 2**20
     elif variant == "hnswlib":
         import hnswlib
 
         index = hnswlib.Index(space="ip", dim=standin.DIMENSIONS)
-        index.init_index(max_elements=size, M=CONNECTIVITY, ef_construction=EXPANSION_ADD)
+        index.init_index(max_elements=size, M=links, ef_construction=EXPANSION_ADD)
         index.set_num_threads(threads)
         index.add_items(matrix, keys)
         index.set_num_threads(1)
 
         def configure(ef: int) -> Any:
             index.set_ef(ef)
-            return lambda q: index.knn_query(q, FETCH)[0][0]
+            return lambda q: index.knn_query(q, ef)[0][0]
 
         size_mb = float("nan")
     elif variant == "faiss":
@@ -105,28 +105,26 @@ def run_one(library: str, size: int, count: int, seed: int, threads: int) -> dic
             index = faiss.IndexHNSWSQ(
                 standin.DIMENSIONS,
                 faiss.ScalarQuantizer.QT_8bit,
-                CONNECTIVITY,
+                links,
                 faiss.METRIC_INNER_PRODUCT,
             )
             index.train(matrix[: min(size, 100_000)])
         else:
-            index = faiss.IndexHNSWFlat(
-                standin.DIMENSIONS, CONNECTIVITY, faiss.METRIC_INNER_PRODUCT
-            )
+            index = faiss.IndexHNSWFlat(standin.DIMENSIONS, links, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = EXPANSION_ADD
         index.add(matrix)
         faiss.omp_set_num_threads(1)
 
         def configure(ef: int) -> Any:
             index.hnsw.efSearch = ef
-            return lambda q: index.search(q[None, :], FETCH)[1][0]
+            return lambda q: index.search(q[None, :], ef)[1][0]
 
         size_mb = float("nan")
     else:
         raise SystemExit(f"unknown library {library}")
     build_s = time.perf_counter() - start
     rows = []
-    for ef in EXPANSIONS:
+    for ef in fetches:
         found, ms = _timed_search(configure(ef), queries, matrix)
         recall = float(np.mean([len(t & set(f)) / K for t, f in zip(truth, found, strict=True)]))
         rows.append({"ef": ef, "p50": _pct(ms, 50), "p99": _pct(ms, 99), "recall": recall})
@@ -146,6 +144,10 @@ def main() -> int:
     p.add_argument("--queries", type=int, default=300)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=1, help="threads that build the graph")
+    p.add_argument("--connectivity", type=int, default=16, help="links per node")
+    p.add_argument(
+        "--fetch", default="200,300", help="candidates fetched (and searched for), comma-separated"
+    )
     p.add_argument(
         "--libraries",
         default="usearch:i8,usearch:f16,hnswlib,faiss:flat,faiss:sq8",
@@ -154,12 +156,17 @@ def main() -> int:
     p.add_argument("--one", help=argparse.SUPPRESS)
     opts = p.parse_args()
     if opts.one:
-        print(json.dumps(run_one(opts.one, opts.size, opts.queries, opts.seed, opts.threads)))
+        fetches = [int(f) for f in opts.fetch.split(",")]
+        result = run_one(
+            opts.one, opts.size, opts.queries, opts.seed, opts.threads, opts.connectivity, fetches
+        )
+        print(json.dumps(result))
         return 0
     for library in opts.libraries.split(","):
         cmd = [sys.executable, __file__, "--one", library, "--size", str(opts.size)]
         cmd += ["--queries", str(opts.queries), "--seed", str(opts.seed)]
-        cmd += ["--threads", str(opts.threads)]
+        cmd += ["--threads", str(opts.threads), "--connectivity", str(opts.connectivity)]
+        cmd += ["--fetch", opts.fetch]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             print(f"{library}: failed: {done.stderr.strip().splitlines()[-1:]}", flush=True)
