@@ -107,11 +107,18 @@ def test_changes_are_applied_in_place_and_saved(
         reopened.apply([], [], sequence=3)
 
 
+@pytest.mark.parametrize("scan_from", [20_000, 10])
 def test_a_guild_never_sees_another_guilds_claim(
-    tmp_path: Path, claims: tuple[np.ndarray, list[int | None]]
+    tmp_path: Path,
+    claims: tuple[np.ndarray, list[int | None]],
+    scan_from: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Even when the other guild's claims are all the nearest: the search over-fetches, drops
-    them, and falls back to exact search over what the guild may see."""
+    them, and falls back to exact search over what the guild may see (its vectors read one by
+    one, or, when many, by reading the file through)."""
+    monkeypatch.setattr(vectors, "SCAN_FROM", scan_from)
+    monkeypatch.setattr(vectors, "ADD_BLOCK", 256)  # the file read through in several blocks
     matrix, guilds = claims
     rng = np.random.default_rng(3)
     q = unit(rng, 1)[0]

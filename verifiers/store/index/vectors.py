@@ -18,7 +18,7 @@ The folder holds:
                     replaced whole on every save
     writer.lock     locked by the one process that saves the folder
     v-<hex>.f32     the float32 vectors of the claims indexed at build (rows = keys), raw
-                    little-endian, read memory-mapped
+                    little-endian, read a row at a time
     g-<hex>.usearch the graph, written whole at every save
     m-<hex>.npz     for each key: the claim id, its guild, the hash of its text, whether it is
                     live; and the float32 vectors of the keys added since the build
@@ -63,6 +63,7 @@ EXPANSION_ADD = 128
 FETCH_MIN = 400
 OVERFETCH = 8
 ADD_BLOCK = 50_000  # vectors added to the graph at a time (and between progress reports)
+SCAN_FROM = 20_000  # rows read from the float file by reading it through rather than one by one
 
 Item = tuple[str, int | None, str, np.ndarray]
 """A claim as the index takes it: id, guild (None: global), text hash, float32 vector."""
@@ -112,8 +113,53 @@ def _new_graph(dimensions: int) -> Any:
     )
 
 
+class _FloatRows:
+    """The float32 vectors of the build, read from their file a row at a time (not mapped: a
+    mapping faults in the pages around each row read, and a few hundred searches would hold
+    most of the 1.5 GB file of a million claims in the process's memory)."""
+
+    def __init__(self, file: IO[bytes] | None, dimensions: int) -> None:
+        self._file = file
+        self._width = 4 * dimensions
+        self.dimensions = dimensions
+        size = 0 if file is None else os.fstat(file.fileno()).st_size
+        if size % self._width:
+            raise ValueError("the vector file is cut short")
+        self.count = size // self._width
+        if file is not None and hasattr(os, "posix_fadvise"):
+            # Into the page cache in the background (not this process's memory): a row read
+            # from the disk costs ~50 µs, and a search reads hundreds of them.
+            os.posix_fadvise(file.fileno(), 0, 0, os.POSIX_FADV_WILLNEED)
+
+    def take(self, keys: np.ndarray) -> np.ndarray:
+        """Rows `keys` (all below `count`), in that order."""
+        out = np.empty((len(keys), self.dimensions), dtype="<f4")
+        if not len(keys) or self._file is None:
+            return out
+        fd = self._file.fileno()
+        if len(keys) < SCAN_FROM:
+            data = b"".join(os.pread(fd, self._width, k * self._width) for k in keys.tolist())
+            return np.frombuffer(data, dtype="<f4").reshape(len(keys), self.dimensions)
+        # Many rows (the exact fallback): read the file through, a block at a time.
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        for start in range(0, self.count, ADD_BLOCK):
+            stop = min(start + ADD_BLOCK, self.count)
+            lo, hi = np.searchsorted(ordered, [start, stop])
+            if lo == hi:
+                continue
+            data = os.pread(fd, (stop - start) * self._width, start * self._width)
+            block = np.frombuffer(data, dtype="<f4").reshape(-1, self.dimensions)
+            out[order[lo:hi]] = block[ordered[lo:hi] - start]
+        return out
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
 class VectorIndex:
-    """The index in one folder, loaded in memory (the float vectors of the build memory-mapped).
+    """The index in one folder, in memory (the float vectors of the build read from their file).
 
     Open one with `open`, make one with `create`. Safe to share between threads: changes and
     searches take turns (a search takes a few milliseconds)."""
@@ -124,7 +170,7 @@ class VectorIndex:
         self._lockfile: IO[bytes] | None = None
         self._state: _State | None = None
         self._graph: Any = None
-        self._base = np.zeros((0, 0), dtype="<f4")
+        self._base = _FloatRows(None, 1)
         self._ids: list[str] = []
         self._guilds = np.zeros(0, dtype=np.int64)
         self._hashes: list[str] = []
@@ -206,7 +252,7 @@ class VectorIndex:
 
         damaged = f"vector index in {self.folder} is damaged"
         try:
-            mapped = np.memmap(self.folder / state.base, dtype="<f4", mode="r")
+            base = _FloatRows((self.folder / state.base).open("rb", buffering=0), state.dimensions)
             graph = Index.restore(str(self.folder / state.graph))
             with np.load(self.folder / state.meta, allow_pickle=False) as meta:
                 ids = meta["ids"].tolist()
@@ -218,10 +264,9 @@ class VectorIndex:
             raise
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
             raise IndexUnusable(f"{damaged} ({_first_line(exc)}): rebuild it") from None
-        if graph is None or mapped.size % state.dimensions:
+        if graph is None:
             raise IndexUnusable(f"{damaged}: rebuild it")
-        base: np.ndarray = mapped.reshape(-1, state.dimensions)
-        keys = len(base) + len(extra)
+        keys = base.count + len(extra)
         if not (
             len(ids) == len(guilds) == len(hashes) == len(live) == keys
             and graph.ndim == state.dimensions
@@ -281,16 +326,15 @@ class VectorIndex:
         return self._state
 
     def _row(self, key: int) -> np.ndarray:
-        base = len(self._base)
-        return self._base[key] if key < base else self._extra[key - base]
+        return self._rows(np.array([key], dtype=np.int64))[0]
 
     def _rows(self, keys: np.ndarray) -> np.ndarray:
-        base = len(self._base)
+        base = self._base.count
         later = keys >= base
         if not later.any():
-            return np.asarray(self._base[keys])
+            return self._base.take(keys)
         out = np.empty((len(keys), self._extra.shape[1]), dtype="<f4")
-        out[~later] = self._base[keys[~later]]
+        out[~later] = self._base.take(keys[~later])
         out[later] = self._extra[keys[later] - base]
         return out
 
@@ -354,13 +398,13 @@ class VectorIndex:
                             flush()
                     if block:
                         flush()
-                flat = np.memmap(path, dtype="<f4", mode="r") if ids else np.zeros(0, "<f4")
+                base = _FloatRows(path.open("rb", buffering=0), dimensions)
                 if not saving:
-                    path.unlink()  # the mapping stays readable; nothing is left behind
-                base: np.ndarray = flat.reshape(-1, dimensions)
+                    path.unlink()  # the open file stays readable; nothing is left behind
             except BaseException:
                 path.unlink(missing_ok=True)
                 raise
+            self._base.close()
             self._graph, self._base = graph, base
             self._ids, self._hashes = ids, hashes
             self._guilds = np.asarray(guilds, dtype=np.int64)
@@ -447,8 +491,9 @@ class VectorIndex:
                 other.unlink(missing_ok=True)
 
     def close(self) -> None:
-        """Stop saving (if this process did); the folder stays for next time."""
+        """Stop saving (if this process did) and searching; the folder stays for next time."""
         with self._lock:
+            self._base.close()
             if self._lockfile is not None:
                 self._lockfile.close()  # closing the file releases its lock
                 self._lockfile = None
