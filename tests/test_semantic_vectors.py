@@ -26,6 +26,13 @@ MODEL = "test-model/v1"
 OP = Scope.everything()
 
 
+@pytest.fixture(autouse=True)
+def one_build_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A graph built on one thread is the same every run (on several, insertion order varies);
+    the tests compare its answers with exact search's, one for one."""
+    monkeypatch.setattr(vectors, "BUILD_THREADS", 1)
+
+
 def unit(rng: np.random.Generator, n: int) -> np.ndarray:
     rows = rng.standard_normal((n, DIM)).astype(np.float32)
     return rows / np.linalg.norm(rows, axis=1, keepdims=True)

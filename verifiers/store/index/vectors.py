@@ -63,6 +63,7 @@ EXPANSION_ADD = 128
 FETCH_MIN = 400
 OVERFETCH = 8
 ADD_BLOCK = 50_000  # vectors added to the graph at a time (and between progress reports)
+BUILD_THREADS = os.cpu_count() or 1  # a build is rare and long: every core
 SCAN_FROM = 20_000  # rows read from the float file by reading it through rather than one by one
 
 Item = tuple[str, int | None, str, np.ndarray]
@@ -379,7 +380,7 @@ class VectorIndex:
                 rows = np.stack(block)
                 out.write(rows.tobytes())
                 keys = np.arange(len(ids) - len(rows), len(ids), dtype=np.uint64)
-                graph.add(keys, rows, threads=os.cpu_count() or 1)
+                graph.add(keys, rows, threads=BUILD_THREADS)
                 block.clear()
                 if progress is not None:
                     progress(len(rows))
