@@ -165,6 +165,24 @@ def test_semantic_path_with_stand_in_vectors_times_without_embedding(tmp_path: P
     assert "(stand-in vectors)" in proc.stdout
 
 
+@pytest.mark.semantic
+def test_vector_index_benchmark_builds_reopens_and_measures_recall(tmp_path: Path) -> None:
+    out = tmp_path / "bench-out"
+    cmd = [sys.executable, str(ROOT / "bench" / "semantic_scale.py"), "--sizes", "3000"]
+    proc = subprocess.run(
+        [*cmd, "--queries", "30", "--out", str(out)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    entry = json.loads((out / "semantic.json").read_text())["sizes"]["3000"]
+    assert entry["build"]["index_mb"] > 0
+    assert entry["serve"]["load_s"] > 0
+    assert entry["serve"]["search"]["p99"] > 0
+    # A graph of 3,000 claims searched for 400 candidates is all but exact.
+    assert entry["serve"]["recall_at_50"] >= 0.95
+    assert entry["serve"]["restated_found"] >= entry["serve"]["restated_found_exact"]
+    assert "3,000 claims: build" in proc.stdout
+
+
 @pytest.mark.parametrize(
     ("script", "args", "message"),
     [

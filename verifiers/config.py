@@ -70,6 +70,15 @@ class MatchingSettings(BaseModel):
     semantic_candidates: int = Field(
         50, ge=0, le=500, description="Nearest claims by embedding added to the BM25 candidates."
     )
+    # Below this many live claims the nearest claims by embedding are found by exact search
+    # (a matrix product: 10 ms at 50k claims); from it on, through the approximate index kept
+    # beside the database (docs/benchmarks.md, "Semantic path").
+    approximate_from: int = Field(
+        50_000,
+        ge=0,
+        description="Semantic matcher: live claims from which nearest claims are searched "
+        "approximately (an index kept beside the database) rather than exactly.",
+    )
     max_input_chars: int = Field(4_000, ge=100, le=100_000)
     max_segments: int = Field(12, ge=1, le=50)
     candidates: int = Field(50, ge=5, le=500)

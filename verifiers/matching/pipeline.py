@@ -66,7 +66,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
     from verifiers.matching.rerank import Reranker
-    from verifiers.matching.semantic import DenseIndex, Encoder
+    from verifiers.matching.semantic import Encoder, NearestClaims
 
 EMPTY_INPUT = "nothing to check: the text is empty"
 # How much of the claim the text states: its words (idf-weighted, near-spellings allowed) and,
@@ -176,7 +176,7 @@ class Matcher:
             self._weights.relevance,
             SEMANTIC_FEATURES if self.semantic else (),
         )
-        self._index: DenseIndex | None = None
+        self._index: NearestClaims | None = None
         self.confident_threshold = (
             settings.confident_threshold_semantic if self.semantic else settings.confident_threshold
         )
@@ -288,7 +288,7 @@ class Matcher:
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         return self._encoder().encode(texts)
 
-    def _dense_index(self) -> DenseIndex:
+    def _dense_index(self) -> NearestClaims:
         index = self._index
         if index is not None:
             return index
@@ -297,12 +297,12 @@ class Matcher:
                 self._index = self._load_dense_index()
             return self._index
 
-    def _load_dense_index(self) -> DenseIndex:
-        from verifiers.matching.semantic import DenseIndex, embed_missing_few
+    def _load_dense_index(self) -> NearestClaims:
+        from verifiers.matching.semantic import embed_missing_few, nearest_claims
 
         encoder = self._encoder()
         embed_missing_few(self._store, encoder)
-        return DenseIndex.load(self._store, encoder.key)
+        return nearest_claims(self._store, encoder.key, self._settings.approximate_from)
 
     def _vocabulary(self) -> Vocabulary:
         vocab = self._vocab

