@@ -10,9 +10,11 @@ When the index is brought up to date:
   another database (the audit row it names is not the database's: a backup was restored, the
   schema recreated); otherwise the changes since its sequence are applied;
 - before a search, when this process changed claims since (`changed`, called by the store
-  after each write it commits), or when `CHECK_EVERY` has passed since it last looked at the
-  feed (one query: another process may have written). So a write is searchable at once in
-  the process that made it and within `CHECK_EVERY` in every other one that searches;
+  after each write it commits: the search then waits for any catching up under way, so a
+  write is always searchable at once in the process that made it), or when `CHECK_EVERY` has
+  passed since it last looked at the feed (one query: another process may have written; a
+  search never waits for that one). So a write is searchable within `CHECK_EVERY` in every
+  other process that searches;
 - by `rebuild` (`claimbot reindex`), with progress.
 
 Whichever process finds the index behind applies the changes, one at a time (the folder's
@@ -110,7 +112,6 @@ class ClaimSearch:
         """Read after claims changed (the matcher's refresh): so it brings the index up to
         date first, whenever it last looked, waiting for another thread or process doing so
         (a snapshot read while the other is still applying would miss the change for good)."""
-        self._stale = True
         return self._ready(wait=True).vocabulary()
 
     def claim_count(self) -> int:
@@ -137,7 +138,11 @@ class ClaimSearch:
 
     def _ready(self, *, wait: bool = False) -> LexicalIndex:
         index = self._opened(build_missing=True)
-        if self._stale or time.monotonic() - self._looked >= CHECK_EVERY:
+        if self._stale:
+            # Claims changed that this process knows of (its own write: read-your-writes):
+            # wait for another thread's or process's catching up, then make sure.
+            self._catch_up(index, wait=True)
+        elif wait or time.monotonic() - self._looked >= CHECK_EVERY:
             self._catch_up(index, wait=wait)
         return index
 
