@@ -53,12 +53,13 @@ from verifiers.errors import ClaimbotError
 from verifiers.files import written_whole
 from verifiers.models import Candidate, Claim
 from verifiers.store.base import Scope
+from verifiers.store.index.state import STATE, IndexUnusable, first_line, read_state
 from verifiers.store.sql.values import BM25_WEIGHTS
 from verifiers.text.normalize import normalize
 from verifiers.text.tokens import tokenize
 
 FORMAT = 2  # bumped when the fields or the terms change: an index of another format is rebuilt
-STATE = "state.json"
+
 LOCK = "writer.lock"
 GENERATION = re.compile(r"g-[0-9a-f]{12}")
 TOKENIZER = "claimbot_terms"
@@ -73,10 +74,6 @@ OVERFETCH = 2
 
 Progress = Callable[[int], None]
 """Told how many claims each finished batch indexed."""
-
-
-class IndexUnusable(ClaimbotError):
-    """The index folder is missing, damaged or of another format: rebuild it from the database."""
 
 
 class IndexBehind(ValueError):
@@ -124,11 +121,6 @@ def _document(claim: Claim) -> tantivy.Document:
     doc.add_bytes("shown_text", claim.text.encode("utf-8"))
     doc.add_bytes("shown_summary", claim.summary.encode("utf-8"))
     return doc
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,16 +188,7 @@ class LexicalIndex:
 
     def _read_state(self) -> _State:
         path = self.folder / STATE
-        try:
-            data: Any = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise IndexUnusable(f"no search index in {self.folder}: build it") from None
-        except (OSError, ValueError) as exc:
-            raise IndexUnusable(
-                f"search index state {path} is unreadable ({_first_line(exc)}): rebuild the index"
-            ) from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise IndexUnusable(f"search index in {self.folder} is of another format: rebuild it")
+        data = read_state(self.folder, "search index", FORMAT)
         generation, sequence = data.get("generation"), data.get("sequence")
         fingerprint = data.get("fingerprint")
         if (
@@ -234,7 +217,7 @@ class LexicalIndex:
             index.searcher()  # opens every segment and checks its files' footers
         except ValueError as exc:
             raise IndexUnusable(
-                f"search index {path} is damaged ({_first_line(exc)}): rebuild it"
+                f"search index {path} is damaged ({first_line(exc)}): rebuild it"
             ) from None
         return index
 

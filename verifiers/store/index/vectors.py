@@ -46,11 +46,12 @@ import numpy as np
 from verifiers.errors import ClaimbotError
 from verifiers.files import written_whole
 from verifiers.store.base import Scope
+from verifiers.store.index.state import STATE, IndexUnusable, first_line, read_state
 
 log = logging.getLogger(__name__)
 
 FORMAT = 1  # bumped when the files change: an index of another format is rebuilt
-STATE = "state.json"
+
 LOCK = "writer.lock"
 NAME = re.compile(r"[vgm]-[0-9a-f]{12}\.(f32|usearch|npz)")
 GLOBAL = -1  # the guild of a global claim
@@ -73,10 +74,6 @@ Progress = Callable[[int], None]
 """Told how many claims each finished block indexed."""
 
 
-class IndexUnusable(ClaimbotError):
-    """The folder holds no index, a damaged one, or one of another format, model or dimension."""
-
-
 class IndexBusy(ClaimbotError):
     """Another process saves this index; this one may change it only in memory."""
 
@@ -89,11 +86,6 @@ class _State:
     base: str
     graph: str
     meta: str
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _name(prefix: str, suffix: str) -> str:
@@ -222,16 +214,7 @@ class VectorIndex:
 
     def _read_state(self) -> _State:
         path = self.folder / STATE
-        try:
-            data: Any = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise IndexUnusable(f"no vector index in {self.folder}: build it") from None
-        except (OSError, ValueError) as exc:
-            raise IndexUnusable(
-                f"vector index state {path} is unreadable ({_first_line(exc)}): rebuild it"
-            ) from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise IndexUnusable(f"vector index in {self.folder} is of another format: rebuild it")
+        data = read_state(self.folder, "vector index", FORMAT)
         try:
             state = _State(**{f: data[f] for f in _State.__slots__})  # type: ignore[attr-defined]
         except (KeyError, TypeError):
@@ -264,7 +247,7 @@ class VectorIndex:
         except FileNotFoundError:
             raise
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
-            raise IndexUnusable(f"{damaged} ({_first_line(exc)}): rebuild it") from None
+            raise IndexUnusable(f"{damaged} ({first_line(exc)}): rebuild it") from None
         if graph is None:
             raise IndexUnusable(f"{damaged}: rebuild it")
         keys = base.count + len(extra)
