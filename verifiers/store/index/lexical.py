@@ -261,6 +261,12 @@ class LexicalIndex:
         return self._current().state.fingerprint
 
     @property
+    def position(self) -> tuple[int, str]:
+        """`sequence` and `fingerprint` from one reading of the state."""
+        state = self._current().state
+        return state.sequence, state.fingerprint
+
+    @property
     def claim_count(self) -> int:
         """Live claims in the index."""
         return int(self._current().index.searcher().num_docs)
@@ -326,6 +332,7 @@ class LexicalIndex:
         """
         with self._lock, self._writing(wait):
             generation = "g-" + secrets.token_hex(6)
+            state = _State(generation, sequence, fingerprint)
             path = self.folder / generation
             path.mkdir()
             writer: tantivy.IndexWriter | None = None
@@ -347,14 +354,13 @@ class LexicalIndex:
                 done, writer = writer, None
                 done.wait_merging_threads()
                 index.reload()
-                self._save_state(_State(generation, sequence, fingerprint))
+                self._save_state(state)
             except BaseException:
                 if writer is not None:  # its threads write into the folder until stopped
                     writer.rollback()
                     writer.wait_merging_threads()
                 shutil.rmtree(path, ignore_errors=True)
                 raise
-            state = _State(generation, sequence, fingerprint)
             self._loaded = _Loaded(self._state_key(), state, index)
             for other in self.folder.iterdir():
                 if other.is_dir() and GENERATION.fullmatch(other.name) and other != path:

@@ -81,14 +81,10 @@ class ChangeFeed(Protocol):
         """Every live claim, for a build."""
         ...
 
-    def live_claim_count(self) -> int:
-        """How many claims a build will index (for its progress bar)."""
-        ...
-
 
 class ClaimSearch:
-    """A store's search; thread-safe. Searches never wait for another thread's catching up:
-    they use the index as it is meanwhile."""
+    """A store's search; thread-safe. A search after this process changed claims waits for
+    any catching up under way; otherwise searches use the index as it is meanwhile."""
 
     def __init__(self, folder: str | Path, feed: ChangeFeed) -> None:
         self.folder = Path(folder)
@@ -174,9 +170,11 @@ class ClaimSearch:
             self._looked = time.monotonic()
             latest = self._feed.latest_change()
             try:
-                at = index.sequence
+                at, fingerprint = index.position
+                if latest == Change(at, fingerprint):
+                    return  # nothing new, and the newest change is the one indexed
                 known = NO_CHANGE if at == 0 else self._feed.change_at(at)
-                if known is None or known.fingerprint != index.fingerprint:
+                if known is None or known.fingerprint != fingerprint:
                     log.info("search index in %s is of another database: rebuilding", self.folder)
                     self._build(index, None, wait=wait)
                 elif latest.sequence - at > REBUILD_AFTER:

@@ -83,6 +83,3 @@ class SearchedClaims(ClaimRecords):
 
     def indexed_claims(self) -> Iterator[Claim]:
         return self.iter_claims(EVERYTHING)
-
-    def live_claim_count(self) -> int:
-        return self.count_claims(EVERYTHING)
