@@ -170,11 +170,15 @@ class Db:
         return rows
 
     def audit_rows(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Insert audit rows, in a transaction that took the claims' turn (see
+        """Insert audit rows (see `may_write_audit`)."""
+        self.may_write_audit()
+        self.many(sql, rows)
+
+    def may_write_audit(self) -> None:
+        """Audit rows are written only in a transaction that took the claims' turn (see
         `RelationalBase._changing_claims`): elsewhere their ids could commit out of order."""
         if not self.changing_claims:
             raise RuntimeError("audit rows are written only in a transaction changing claims")
-        self.many(sql, rows)
 
     def take_turns(self, name: str, key: str | None = None) -> None:
         """Wait for other processes doing `name` on `key` (None: this schema) to commit."""
