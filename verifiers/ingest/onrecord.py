@@ -139,14 +139,7 @@ def _according_to(sentence: str, ctx: Reading) -> Statement | None:
         return None
     content = strip_sourcing(sentence)
     said = finish(f"{_written(m.group('s'), entity)} said {lower_first(content)}")
-    checkable = _checkable_content(content)
-    return Statement(
-        sentence,
-        Sourcing.ON_RECORD,
-        said,
-        speaker=entity.name,
-        content=content if checkable else None,
-    )
+    return _on_record(sentence, said, entity, content)
 
 
 def _parenthetical(sentence: str, ctx: Reading) -> Statement | None:
@@ -158,13 +151,17 @@ def _parenthetical(sentence: str, ctx: Reading) -> Statement | None:
     content = finish(sentence_case(f"{m.group('a')} {m.group('b')}"))
     written = _written(m.group("s"), entity)
     said = finish(f"{written} {_verb(m.group('v'))} {lower_first(content)}")
-    checkable = _checkable_content(content)
+    return _on_record(sentence, said, entity, content)
+
+
+def _on_record(sentence: str, said: str, entity: Entity, content: str) -> Statement:
+    """The speaker's statement, its content proposed as a claim of its own when checkable."""
     return Statement(
         sentence,
         Sourcing.ON_RECORD,
         said,
         speaker=entity.name,
-        content=content if checkable else None,
+        content=content if _checkable_content(content) else None,
     )
 
 
