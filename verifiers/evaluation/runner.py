@@ -28,7 +28,8 @@ from verifiers.evaluation.metrics import (
     answer_decision,
     summarise,
 )
-from verifiers.matching.pipeline import Matcher, RankedClaim, duplicate_key, whole_query
+from verifiers.matching.model import duplicate_key
+from verifiers.matching.pipeline import Matcher, RankedClaim, whole_query
 from verifiers.matching.rerank import Reranker
 from verifiers.matching.semantic import Encoder, adapter_file, require_semantic, shared_encoder
 from verifiers.models import MAX_CLAIM_CHARS, Claim, ClaimFields
