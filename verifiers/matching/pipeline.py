@@ -239,6 +239,11 @@ class Matcher:
         vectors = self._encode([query, *sentences])
         return DenseQuery(vectors[0], vectors[1:] if sentences else vectors[:1])
 
+    def search_terms(self, norm: str) -> list[str]:
+        """The terms the search is given for normalised text `norm` (typos repaired, rarest
+        first); public for the benchmarks that compare searches."""
+        return self._query(norm, self._vocabulary()).terms
+
     def invalidate(self) -> None:
         """Forget the vocabulary snapshot (and embedding matrix) after claims changed; they
         are rebuilt on next use."""
