@@ -15,12 +15,12 @@ import click
 from claimbot.context import AppContext, pass_app
 from verifiers.config import MatchingSettings
 from verifiers.matching.semantic import (
-    adapter_file,
     backfill,
     embedding_key,
     require_semantic,
     shared_encoder,
 )
+from verifiers.model_files import adapter_file
 from verifiers.store.base import Scope, Store
 
 

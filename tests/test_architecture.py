@@ -93,6 +93,27 @@ def _cogs_importing_other_cogs(root: Path) -> dict[str, list[str]]:
     return found
 
 
+# The core's leaves: they import nothing of the core but one another.
+LEAVES = (
+    "verifiers.errors",
+    "verifiers.models",
+    "verifiers.paths",
+    "verifiers.validation",
+    "verifiers.model_files",
+    "verifiers.config",
+)
+
+
+def test_the_settings_are_a_leaf() -> None:
+    """Loading the settings (`verifiers/config.py`) loads no matcher, store or service: the
+    settings import only the other leaves, and these only one another."""
+    for leaf in LEAVES:
+        path = ROOT / f"{leaf.replace('.', '/')}.py"
+        core = {m for m in _modules_imported(path) if m.split(".")[0] == "verifiers"}
+        wrong = sorted(m for m in core if not any(m == x or m.startswith(x + ".") for x in LEAVES))
+        assert not wrong, f"{path.relative_to(ROOT)} imports {wrong}"
+
+
 def test_the_runtime_never_imports_the_training_code() -> None:
     """Model fitting lives in `verifiers/training/`: the bot, the CLI and the rest of the core
     run without it (the benchmarks and the tests may use it)."""

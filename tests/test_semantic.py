@@ -33,10 +33,10 @@ from verifiers.config import MatchingSettings
 from verifiers.matching.pipeline import Matcher
 from verifiers.matching.semantic import (
     SEMANTIC_MISSING,
-    SHIPPED_ADAPTER,
     embedding_key,
     text_hash,
 )
+from verifiers.model_files import SHIPPED_ADAPTER
 from verifiers.models import ClaimChanges, ClaimFields
 from verifiers.store import Scope, Store, open_store
 

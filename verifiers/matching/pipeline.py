@@ -156,8 +156,8 @@ class Matcher:
         self._adapter: Path | None = None
         self._reranker_file: Path | None = None
         if self.semantic:
-            from verifiers.matching.rerank import reranker_file
-            from verifiers.matching.semantic import adapter_file, require_semantic
+            from verifiers.matching.semantic import require_semantic
+            from verifiers.model_files import adapter_file, reranker_file
 
             require_semantic()  # a model passed in stands for its setting's file
             if encoder is None:
