@@ -21,7 +21,8 @@ from verifiers.matching.semantic import (
     shared_encoder,
 )
 from verifiers.model_files import adapter_file
-from verifiers.store.base import Scope, Store
+from verifiers.models import Scope
+from verifiers.store.base import Store
 
 
 def count_missing(store: Store, key: str) -> int:

@@ -162,7 +162,8 @@ def test_the_matcher_uses_the_configured_model(tmp_path: Path) -> None:
     from verifiers.matching.pipeline import Matcher
     from verifiers.matching.semantic import embedding_key
     from verifiers.model_files import SHIPPED_ADAPTER
-    from verifiers.store import Scope, open_store
+    from verifiers.models import Scope
+    from verifiers.store import open_store
 
     own = write_adapter(tmp_path / "ours.npz", seed=1)
     store = open_store(str(tmp_path / "claims.db"))  # the 19 seed claims

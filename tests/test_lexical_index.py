@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_fields
-from verifiers.models import Claim, ClaimChanges
-from verifiers.store import Scope, Store, open_store
+from verifiers.models import Claim, ClaimChanges, Scope
+from verifiers.store import Store, open_store
 from verifiers.store.index.lexical import IndexBusy, IndexUnusable, LexicalIndex, body_terms
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,7 +22,8 @@ from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import ClaimRow, LabelledSet
 from verifiers.matching.rerank import passage, reranked_positions, with_rerank_scores
 from verifiers.model_files import SHIPPED_ADAPTER, SHIPPED_RERANKER, reranker_file
-from verifiers.store import Scope, Store, open_store
+from verifiers.models import Scope
+from verifiers.store import Store, open_store
 
 EVERYWHERE = Scope.everything()
 SEMANTIC = MatchingSettings(matcher="semantic")

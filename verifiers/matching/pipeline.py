@@ -51,11 +51,12 @@ from verifiers.models import (
     CheckResult,
     Claim,
     Match,
+    Scope,
     SegmentResult,
     Stance,
     Tier,
 )
-from verifiers.store.base import Scope, Store
+from verifiers.store.base import Store
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import claim_segments, message_query, segment
 from verifiers.text.tokens import content_tokens, tokenize

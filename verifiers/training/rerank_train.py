@@ -42,7 +42,7 @@ from verifiers.matching.pipeline import duplicate_key
 from verifiers.matching.rerank import CrossEncoder, passage
 from verifiers.matching.semantic import setting_key
 from verifiers.model_files import SHIPPED_RERANKER
-from verifiers.store import Scope
+from verifiers.models import Scope
 from verifiers.training import finetune
 from verifiers.training.folds import fold_encoders, folds
 
