@@ -379,7 +379,7 @@ def test_searches_from_threads_run_during_applies(store: Store, tmp_path: Path):
 READER = """
 import fcntl, sys, time
 from pathlib import Path
-from verifiers.store import Scope
+from verifiers.models import Scope
 from verifiers.store.index.lexical import IndexBusy, LexicalIndex
 
 folder = Path(sys.argv[1])

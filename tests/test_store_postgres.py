@@ -162,7 +162,7 @@ RACER = textwrap.dedent(
     from verifiers.errors import Conflict
     from verifiers.models import ClaimChanges, Source
     from verifiers.store import open_store
-    from verifiers.store.base import Scope
+    from verifiers.models import Scope
     url, claim_id, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store = open_store(url, seed=False)
     print("ready", flush=True)
