@@ -34,8 +34,8 @@ from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import LabelledSet, load_split
 from verifiers.evaluation.runner import stored_fields
 from verifiers.matching.pipeline import Matcher, whole_query
-from verifiers.models import ClaimFields
-from verifiers.store import Scope, Store, open_store
+from verifiers.models import ClaimFields, Scope
+from verifiers.store import Store, open_store
 
 SEED = 1
 CANDIDATES = 50

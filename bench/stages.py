@@ -117,7 +117,8 @@ def main(argv: Iterable[str] | None = None) -> int:
         existing_database(p, opts.db)
 
     from verifiers.matching.pipeline import Matcher
-    from verifiers.store import Scope, open_store
+    from verifiers.models import Scope
+    from verifiers.store import open_store
 
     try:
         from verifiers.heap import settle_heap

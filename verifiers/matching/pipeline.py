@@ -52,9 +52,10 @@ from verifiers.models import (
     Candidate,
     CheckResult,
     Claim,
+    Scope,
     SegmentResult,
 )
-from verifiers.store.base import Scope, Store
+from verifiers.store.base import Store
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import claim_segments, message_query, segment
 from verifiers.text.tokens import content_tokens
@@ -138,8 +139,8 @@ class Matcher:
         self._adapter: Path | None = None
         self._reranker_file: Path | None = None
         if self.semantic:
-            from verifiers.matching.rerank import reranker_file
-            from verifiers.matching.semantic import adapter_file, require_semantic
+            from verifiers.matching.semantic import require_semantic
+            from verifiers.model_files import adapter_file, reranker_file
 
             require_semantic()  # a model passed in stands for its setting's file
             if encoder is None:

@@ -33,8 +33,7 @@ from pathlib import Path
 from typing import Protocol
 
 from verifiers.errors import ClaimbotError
-from verifiers.models import Candidate, Claim
-from verifiers.store.base import Scope
+from verifiers.models import Candidate, Claim, Scope
 from verifiers.store.index.lexical import (
     IndexBehind,
     IndexBusy,

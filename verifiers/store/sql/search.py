@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from verifiers.models import Candidate, Claim
-from verifiers.store.base import Scope
+from verifiers.models import Candidate, Claim, Scope
 from verifiers.store.index.search import NO_CHANGE, Change, ClaimSearch
 from verifiers.store.sql.claims import ClaimRecords
 from verifiers.store.sql.values import Row
