@@ -58,7 +58,7 @@ from verifiers.models import (
 from verifiers.store.base import Store
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import claim_segments, message_query, segment
-from verifiers.text.tokens import content_tokens
+from verifiers.text.tokens import ContentWords, content_tokens
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -388,11 +388,21 @@ class Matcher:
         ]
         if not visible:
             return [], size
+        # The hits' content words, as the index keeps them: for the claims whose text the
+        # database still holds as indexed (any other is tokenized here).
+        known = {c.text: c.text_words for c in hits} | {c.summary: c.summary_words for c in hits}
         if screened:  # the kept hits' screening rows, computed on the same texts
             rows = np.array([screened[claim.id] for claim in visible])
         else:
             figures = [bm25.get(claim.id, (limit, 0.0)) for claim in visible]
-            rows = self._screen_rows(query, visible, figures, best, vocab)
+            rows = self._screen_rows(
+                query,
+                [_stems(claim.text, known) for claim in visible],
+                [_stems(claim.summary, known) for claim in visible],
+                figures,
+                best,
+                vocab,
+            )
         extra = np.zeros((len(visible), 0))
         if dense is not None:
             extra = np.array(self._semantic_features(visible, dense, bm25))
@@ -403,8 +413,8 @@ class Matcher:
                 visible, rows, extra = [visible[i] for i in kept], rows[kept], extra[kept]
         full = feature_matrix(
             query.profile,
-            [claim_profile(claim.text) for claim in visible],
-            [claim_profile(claim.summary) for claim in visible],
+            [claim_profile(claim.text, known.get(claim.text)) for claim in visible],
+            [claim_profile(claim.summary, known.get(claim.summary)) for claim in visible],
             rows,
             vocab,
         )
@@ -424,26 +434,35 @@ class Matcher:
         from verifiers.matching.bulk import weighted_sums
 
         figures = [(rank, hit.bm25) for rank, hit in enumerate(hits)]
-        rows = self._screen_rows(query, hits, figures, best, vocab)
+        rows = self._screen_rows(
+            query,
+            [hit.text_words.stems for hit in hits],
+            [hit.summary_words.stems for hit in hits],
+            figures,
+            best,
+            vocab,
+        )
         scores = weighted_sums(rows, self._screen_weights)
         return {hits[i].claim_id: rows[i] for i in self._best(scores.tolist(), keep)}
 
     @staticmethod
     def _screen_rows(
         query: _Query,
-        claims: Sequence[Candidate | Claim],
+        texts: Sequence[tuple[str, ...]],
+        summaries: Sequence[tuple[str, ...]],
         figures: Sequence[tuple[int, float]],
         best: float,
         vocab: Vocabulary,
     ) -> np.ndarray:
-        """SCREEN_FEATURES of each claim (or search hit), given its BM25 rank and score."""
+        """SCREEN_FEATURES of each claim, from the stems of its text and summary, given its
+        BM25 rank and score."""
         from verifiers.matching.bulk import Retrieved, screen_matrix
 
         return screen_matrix(
             query.profile,
             query.weight,
-            [claim_stems(claim.text) for claim in claims],
-            [claim_stems(claim.summary) for claim in claims],
+            texts,
+            summaries,
             Retrieved([score for _, score in figures], [rank for rank, _ in figures], best),
             vocab,
         )
@@ -559,6 +578,12 @@ class Matcher:
         return (
             with_flag_counts(results, self._store.open_flag_counts(ids, scope)) if ids else results
         )
+
+
+def _stems(text: str, known: dict[str, ContentWords]) -> tuple[str, ...]:
+    """A claim text's stems: as the search index gave them, else from the cache."""
+    words = known.get(text)
+    return claim_stems(text) if words is None else words.stems
 
 
 def load_vocabulary(store: Store) -> Vocabulary:
