@@ -388,9 +388,7 @@ class Matcher:
         ]
         if not visible:
             return [], size
-        # The hits' content words, as the index keeps them: for the claims whose text the
-        # database still holds as indexed (any other is tokenized here).
-        known = {c.text: c.text_words for c in hits} | {c.summary: c.summary_words for c in hits}
+        known = _indexed_words(visible, hits)
         if screened:  # the kept hits' screening rows, computed on the same texts
             rows = np.array([screened[claim.id] for claim in visible])
         else:
@@ -436,8 +434,8 @@ class Matcher:
         figures = [(rank, hit.bm25) for rank, hit in enumerate(hits)]
         rows = self._screen_rows(
             query,
-            [hit.text_words.stems for hit in hits],
-            [hit.summary_words.stems for hit in hits],
+            [hit.text_stems for hit in hits],
+            [hit.summary_stems for hit in hits],
             figures,
             best,
             vocab,
@@ -448,8 +446,8 @@ class Matcher:
     @staticmethod
     def _screen_rows(
         query: _Query,
-        texts: Sequence[tuple[str, ...]],
-        summaries: Sequence[tuple[str, ...]],
+        texts: Sequence[Sequence[str]],
+        summaries: Sequence[Sequence[str]],
         figures: Sequence[tuple[int, float]],
         best: float,
         vocab: Vocabulary,
@@ -578,6 +576,21 @@ class Matcher:
         return (
             with_flag_counts(results, self._store.open_flag_counts(ids, scope)) if ids else results
         )
+
+
+def _indexed_words(claims: list[Claim], hits: list[Candidate]) -> dict[str, ContentWords]:
+    """The content words of the claims' texts and summaries as their search hits carry them,
+    by text: only where the database still holds the text as indexed."""
+    by_id = {hit.claim_id: hit for hit in hits}
+    known: dict[str, ContentWords] = {}
+    for claim in claims:
+        hit = by_id.get(claim.id)
+        if hit is not None:
+            if hit.text == claim.text:
+                known[claim.text] = hit.text_words()
+            if hit.summary == claim.summary:
+                known[claim.summary] = hit.summary_words()
+    return known
 
 
 def _stems(text: str, known: dict[str, ContentWords]) -> tuple[str, ...]:

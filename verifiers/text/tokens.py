@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
 
 T = TypeVar("T")
@@ -57,7 +57,7 @@ def content_tokens(normalised: str) -> list[str]:
     return content_of(_TOKEN.findall(normalised))
 
 
-def content_of(tokens: list[str]) -> list[str]:
+def content_of(tokens: Iterable[str]) -> list[str]:
     """The content tokens (see `content_tokens`) among a normalised text's tokens."""
     return [t for t in tokens if t not in STOPWORDS and len(t) > 1]
 

@@ -21,8 +21,8 @@ the live claims only.
 A field `words` holds each claim's distinct terms of text and summary together: the matcher's
 vocabulary and document frequencies (a claim counts once, whichever field holds the word).
 Each claim's terms are stored too, with the stems of its content words (`content_words`):
-a search returns the hit's content words and stems, so that the matcher screens its
-candidates without tokenizing them again.
+a search returns them with the hit, so that the matcher screens its candidates without
+tokenizing them again.
 
 The folder holds:
     state.json    {"format", "generation", "sequence", "fingerprint"}, replaced whole on
@@ -61,7 +61,7 @@ from verifiers.models import Candidate, Claim, Scope
 from verifiers.store.index.bm25 import BM25_WEIGHTS, Bm25
 from verifiers.store.index.state import STATE, IndexUnusable, first_line, read_state
 from verifiers.text.normalize import normalize
-from verifiers.text.tokens import ContentWords, content_of, content_words, tokenize
+from verifiers.text.tokens import content_words, tokenize
 
 FORMAT = 4  # bumped when the fields or the terms change: an index of another format is rebuilt
 
@@ -533,8 +533,8 @@ def _holding_all(searcher: tantivy.Searcher, words: list[str]) -> int:
 def _scored(
     searcher: tantivy.Searcher, bm25: Bm25, found: list[tantivy.DocAddress]
 ) -> list[Candidate]:
-    """The hits scored by `bm25` (FTS5's formula, see bm25.py), best first, with their
-    content words; a tie keeps tantivy's order."""
+    """The hits scored by `bm25` (FTS5's formula, see bm25.py), best first, with their tokens
+    and stems; a tie keeps tantivy's order."""
     scored = []
     for address in found:
         doc = searcher.doc(address)
@@ -547,8 +547,10 @@ def _scored(
                 bm25.score(text, summary),
                 _text(doc, "shown_text"),
                 _text(doc, "shown_summary"),
-                ContentWords(tuple(content_of(text)), tuple(text_stems.split())),
-                ContentWords(tuple(content_of(summary)), tuple(summary_stems.split())),
+                text,
+                summary,
+                text_stems.split(),
+                summary_stems.split(),
             )
         )
     scored.sort(key=lambda hit: -hit.bm25)  # stable: equal scores keep tantivy's order
