@@ -58,7 +58,7 @@ from verifiers.models import (
 from verifiers.store.base import Store
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import claim_segments, message_query, segment
-from verifiers.text.tokens import ContentWords, content_tokens
+from verifiers.text.tokens import ContentWords, content_of, content_tokens
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -587,10 +587,15 @@ def _indexed_words(claims: list[Claim], hits: list[Candidate]) -> dict[str, Cont
         hit = by_id.get(claim.id)
         if hit is not None:
             if hit.text == claim.text:
-                known[claim.text] = hit.text_words()
+                known[claim.text] = _words(hit.text_tokens, hit.text_stems)
             if hit.summary == claim.summary:
-                known[claim.summary] = hit.summary_words()
+                known[claim.summary] = _words(hit.summary_tokens, hit.summary_stems)
     return known
+
+
+def _words(tokens: Sequence[str], stems: Sequence[str]) -> ContentWords:
+    """A text's content words, from all its tokens and the stems of its content tokens."""
+    return ContentWords(tuple(content_of(tokens)), tuple(stems))
 
 
 def _stems(text: str, known: dict[str, ContentWords]) -> tuple[str, ...]:
