@@ -12,10 +12,11 @@ import pytest
 from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import LabelledSet, load_set
 from verifiers.evaluation.runner import loaded_store
-from verifiers.matching import pipeline
+from verifiers.matching import signals
 from verifiers.matching.bulk import Retrieved, feature_matrix, screen_matrix
 from verifiers.matching.features import FEATURES, SCREEN_FEATURES, claim_profile, claim_stems
-from verifiers.matching.pipeline import Matcher, _Query
+from verifiers.matching.pipeline import Matcher
+from verifiers.matching.retrieval import Query, VocabularySnapshot, search_query
 from verifiers.matching.vocab import Vocabulary
 from verifiers.models import Claim, Scope
 from verifiers.store import Store
@@ -45,7 +46,7 @@ def test_screening_gives_the_full_rankings_answers(
     m = Matcher(store, MatchingSettings())
     queries = list(labelled.queries.values())[:QUERIES]
     screened = [m.rank(q, EVERYWHERE, 3) for q in queries]
-    monkeypatch.setattr(pipeline, "SCREEN_KEEP", 10**6)  # every candidate gets every feature
+    monkeypatch.setattr(signals, "SCREEN_KEEP", 10**6)  # every candidate gets every feature
     full = [m.rank(q, EVERYWHERE, 3) for q in queries]
     # The same best claim for every query, and the same answer decision. Its calibrated score
     # is the same too unless a rival it is measured against was screened out (3 of these 40:
@@ -64,9 +65,9 @@ def test_screening_keeps_a_few_of_many_candidates(dev_slice: tuple[Store, Labell
     m = Matcher(store, MatchingSettings())
     norm = normalize(message_query(next(iter(labelled.queries.values()))))
     everything, _ = m.candidate_features(norm, EVERYWHERE, 50)
-    kept, _ = m.candidate_features(norm, EVERYWHERE, 50, screen=pipeline.SCREEN_KEEP)
+    kept, _ = m.candidate_features(norm, EVERYWHERE, 50, screen=signals.SCREEN_KEEP)
     assert len(everything) == 50
-    assert len(kept) == pipeline.SCREEN_KEEP
+    assert len(kept) == signals.SCREEN_KEEP
     # Kept candidates keep their retrieval order and their full features.
     order = [claim.id for claim, _ in everything]
     assert [claim.id for claim, _ in kept] == [i for i in order if i in {c.id for c, _ in kept}]
@@ -81,10 +82,10 @@ def test_a_candidates_features_do_not_depend_on_the_others_in_its_batch(
     alone would get."""
     store, labelled = dev_slice
     m = Matcher(store, MatchingSettings())
-    vocab = m._vocabulary()
+    vocab = VocabularySnapshot(store).get()
     for text in list(labelled.queries.values())[:5]:
         norm = normalize(message_query(text))
-        query = m._query(norm, vocab)
+        query = search_query(norm, vocab, store, MatchingSettings().max_query_terms)
         claims = [claim for claim, _ in m.candidate_features(norm, EVERYWHERE, 50)[0]]
         retrieved = Retrieved([3.0] * len(claims), list(range(len(claims))), 9.0)
         together = _features(query, claims, retrieved, vocab)
@@ -93,7 +94,7 @@ def test_a_candidates_features_do_not_depend_on_the_others_in_its_batch(
             assert alone[0] == pytest.approx(together[n], abs=1e-12)
 
 
-def _features(query: _Query, claims: list[Claim], retrieved: Retrieved, vocab: Vocabulary):
+def _features(query: Query, claims: list[Claim], retrieved: Retrieved, vocab: Vocabulary):
     screened = screen_matrix(
         query.profile,
         query.weight,

@@ -321,7 +321,7 @@ def test_semantic_screening_gives_the_full_rankings_answers(
     every candidate."""
     from verifiers.evaluation.data import load_set
     from verifiers.evaluation.runner import loaded_store, make_matcher
-    from verifiers.matching import pipeline
+    from verifiers.matching import signals
 
     claims = tmp_path / "verified_claims.docs.tsv"
     with gzip.open(SLICE / "semantic" / "verified_claims.docs.tsv.gz", "rb") as src:
@@ -333,7 +333,7 @@ def test_semantic_screening_gives_the_full_rankings_answers(
     with loaded_store(labelled) as (store, _):
         m = make_matcher(store, SEMANTIC, "semantic", cache=cache)
         screened = [m.rank(q, EVERYWHERE, 3) for q in queries]
-        monkeypatch.setattr(pipeline, "SEMANTIC_SCREEN_KEEP", 10**6)
+        monkeypatch.setattr(signals, "SEMANTIC_SCREEN_KEEP", 10**6)
         full = [m.rank(q, EVERYWHERE, 3) for q in queries]
     assert [r[0].claim_id for r in screened] == [r[0].claim_id for r in full]
     threshold = m.confident_threshold
