@@ -1,5 +1,8 @@
-"""Retrieval: the search query (typos repaired against the vocabulary snapshot), the
-candidates the store and the semantic signals find, their screening, and their pair features."""
+"""Retrieval: the search query, the candidate claims, their screening and pair features.
+
+The query's typos are repaired against the vocabulary snapshot; candidates come from the
+store's search and, for the semantic matcher, the signals' nearest claims.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Scoring: fitted relevance logits, reranking, rival-aware ranking, and the calibrated
-`Scored` items the answer decision reads."""
+"""Scoring: relevance logits, reranking, rival-aware ranking, calibrated `Scored` items.
+
+The answer decision (`decision.py`) reads the `Scored` items, best first.
+"""
 
 from __future__ import annotations
 

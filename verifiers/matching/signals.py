@@ -1,6 +1,7 @@
-"""The matcher's optional signals: none for the lexical matcher; for the semantic matcher,
-sentence embeddings (the encoder, the nearest-claims index, the dense query and its features)
-and the cross-encoder reranker, with the optional imports they need.
+"""The matcher's optional signals: none (lexical), or sentence embeddings and a cross-encoder.
+
+The semantic strategy owns the encoder, the nearest-claims index, the dense query and its
+features, and the reranker, with the optional imports they need.
 
 `signals_for` is the one place that chooses between them; the rest of the matcher asks the
 strategy it gets and never branches on the matcher kind.
