@@ -45,13 +45,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 import tantivy
 
 from verifiers.errors import ClaimbotError
 from verifiers.files import written_whole
-from verifiers.models import Candidate, Claim
+from verifiers.models import Candidate
 from verifiers.store.base import Scope
 from verifiers.store.index.state import STATE, IndexUnusable, first_line, read_state
 from verifiers.store.sql.values import BM25_WEIGHTS
@@ -99,7 +99,33 @@ def _schema() -> tantivy.Schema:
 SCHEMA = _schema()
 
 
-def body_terms(claim: Claim) -> str:
+class Indexed(Protocol):
+    """What the index takes of a claim: a `Claim` has it, and so has a row read for a build
+    (`IndexedClaim`), which costs no model to make."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def guild_id(self) -> int | None: ...
+    @property
+    def retired(self) -> bool: ...
+
+
+class IndexedClaim(NamedTuple):
+    """A claim as the index takes it, read straight from the database's columns."""
+
+    id: str
+    text: str
+    summary: str
+    guild_id: int | None
+    retired: bool = False
+
+
+def body_terms(claim: Indexed) -> str:
     """What BM25 scores: the text's terms as often as its weight says, then the summary's
     (one field, so that a word counts once towards rarity and the claim's length is one)."""
     return _body(tokenize(normalize(claim.text)), tokenize(normalize(claim.summary)))
@@ -111,7 +137,7 @@ def _body(text: list[str], summary: list[str]) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _document(claim: Claim) -> tantivy.Document:
+def _document(claim: Indexed) -> tantivy.Document:
     text, summary = tokenize(normalize(claim.text)), tokenize(normalize(claim.summary))
     doc = tantivy.Document()
     doc.add_text("id", claim.id)
@@ -161,7 +187,7 @@ class LexicalIndex:
     def create(
         cls,
         folder: str | os.PathLike[str],
-        claims: Iterable[Claim],
+        claims: Iterable[Indexed],
         sequence: int,
         progress: Progress | None = None,
         *,
@@ -316,7 +342,7 @@ class LexicalIndex:
 
     def build(
         self,
-        claims: Iterable[Claim],
+        claims: Iterable[Indexed],
         sequence: int,
         progress: Progress | None = None,
         *,
@@ -371,7 +397,7 @@ class LexicalIndex:
 
     def apply(
         self,
-        changes: Iterable[Claim],
+        changes: Iterable[Indexed],
         sequence: int,
         *,
         removed: Iterable[str] = (),
@@ -414,6 +440,23 @@ class LexicalIndex:
             self._loaded = _Loaded(self._state_key(), state, loaded.index)
             return written
 
+    @contextmanager
+    def adding(self, *, wait: bool = False) -> Iterator[NewClaims]:
+        """A writer for claims the index does not hold yet, fed while a database transaction
+        writes them (an import): tantivy's thread indexes them as they come, and nothing is
+        searchable until `NewClaims.commit`. Leaving the block without committing discards
+        them. `IndexBusy` if another process writes the folder (unless `wait`)."""
+        with self._lock, self._writing(wait):
+            loaded = self._load()
+            new = NewClaims(loaded, loaded.index.writer(BUILD_HEAP_BYTES, 1))
+            try:
+                yield new
+            finally:
+                new.finish()
+                if new.state is not None:
+                    self._save_state(new.state)
+                    self._loaded = _Loaded(self._state_key(), new.state, loaded.index)
+
     def close(self) -> None:
         """Stop searching (a write under way finishes first); the folder stays for next time."""
         with self._lock:
@@ -451,6 +494,51 @@ class LexicalIndex:
             if len(hits) < limit and len(found) == fetch:
                 hits = searcher.search(_query(words, scope), limit, count=False).hits
         return [_candidate(searcher, score, address) for score, address in hits[:limit]]
+
+
+class NewClaims:
+    """New claims going into the index (see `LexicalIndex.adding`)."""
+
+    def __init__(self, loaded: _Loaded, writer: tantivy.IndexWriter) -> None:
+        self._loaded = loaded
+        self._writer: tantivy.IndexWriter | None = writer
+        self.state: _State | None = None  # set by a commit
+        self.added = 0
+
+    @property
+    def position(self) -> tuple[int, str]:
+        """The sequence and fingerprint the index is at: the caller adds claims written after
+        that point only."""
+        return self._loaded.state.sequence, self._loaded.state.fingerprint
+
+    def add(self, claims: Iterable[Indexed]) -> None:
+        assert self._writer is not None, "added after the commit"
+        for claim in claims:
+            if not claim.retired:
+                self._writer.add_document(_document(claim))
+                self.added += 1
+
+    def commit(self, sequence: int, fingerprint: str) -> None:
+        """Make the claims searchable as of `sequence`, once the database has committed them
+        (a crash before the state is saved only makes the next start apply them again)."""
+        writer, self._writer = self._writer, None
+        assert writer is not None, "committed twice"
+        try:
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+        self._loaded.index.reload()
+        self.state = _State(self._loaded.state.generation, sequence, fingerprint)
+
+    def finish(self) -> None:
+        """Discard what was not committed and stop the writer's threads."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.rollback()
+            writer.wait_merging_threads()
 
 
 def _analyzer() -> tantivy.TextAnalyzer:

@@ -27,19 +27,22 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from verifiers.errors import ClaimbotError
-from verifiers.models import Candidate, Claim
+from verifiers.models import Candidate
 from verifiers.store.base import Scope
 from verifiers.store.index.lexical import (
     IndexBehind,
     IndexBusy,
+    Indexed,
     IndexUnusable,
     LexicalIndex,
+    NewClaims,
     Progress,
 )
 
@@ -73,11 +76,11 @@ class ChangeFeed(Protocol):
         """The audit row `sequence`, if the database has it."""
         ...
 
-    def changed_claims(self, after: int, upto: int) -> list[Claim]:
+    def changed_claims(self, after: int, upto: int) -> Sequence[Indexed]:
         """Every claim with an audit row in (after, upto], as it is now (retired included)."""
         ...
 
-    def indexed_claims(self) -> Iterator[Claim]:
+    def indexed_claims(self) -> Iterator[Indexed]:
         """Every live claim, for a build."""
         ...
 
@@ -124,6 +127,21 @@ class ClaimSearch:
         index = self._opened(build_missing=False)
         with self._catching_up:
             return self._build(index, progress, wait=True)
+
+    @contextmanager
+    def adding(self) -> Iterator[NewClaims | None]:
+        """For a transaction that adds claims in bulk (an import): the index brought up to
+        date, and a writer to index the new claims as they are written. The caller checks
+        `position` against the newest change its transaction sees (a process may have written
+        meanwhile: then it adds nothing) and commits after the database did. None when
+        another process writes the index: the claims are then caught up with as any change."""
+        index = self._ready(wait=True)
+        with self._catching_up, ExitStack() as stack:
+            try:
+                new: NewClaims | None = stack.enter_context(index.adding())
+            except IndexBusy:
+                new = None
+            yield new
 
     def close(self) -> None:
         self._closed = True
