@@ -70,15 +70,15 @@ def db_for(opts: argparse.Namespace, backend: str, size: int) -> str:
 
 
 def index_folder(db: str) -> Path:
-    """Where the store keeps the search index of `db` (without opening it)."""
+    """Where the store keeps the indexes of `db` (without opening it)."""
     if is_postgres(db):
         from verifiers.store.postgres.db import parse_postgres_url
-        from verifiers.store.postgres.store import search_folder as pg_folder
+        from verifiers.store.postgres.store import index_folder as pg_folder
 
         return pg_folder(parse_postgres_url(db))
-    from verifiers.store.sqlite.store import search_folder
+    from verifiers.store.sqlite.store import index_folder as sqlite_folder
 
-    return search_folder(Path(db))
+    return sqlite_folder(Path(db))
 
 
 def folder_mb(folder: Path) -> float:

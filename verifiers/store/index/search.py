@@ -116,6 +116,22 @@ class ClaimSearch:
     def claim_count(self) -> int:
         return self._ready().claim_count
 
+    def held(self) -> tuple[int, Change] | None:
+        """The live claims the index holds and the change it reflects, as the folder has
+        them (None: no usable index); brings nothing up to date."""
+        try:
+            index = self._index or LexicalIndex.open(self.folder)
+        except IndexUnusable:
+            return None
+        try:
+            at, fingerprint = index.position
+            return index.claim_count, Change(at, fingerprint)
+        except IndexUnusable:
+            return None
+        finally:
+            if index is not self._index:
+                index.close()
+
     # -- keeping up ------------------------------------------------------------------------
     def changed(self) -> None:
         """Claims changed (by this process, or another one said so): look before searching."""

@@ -26,6 +26,7 @@ from verifiers.store.sql.values import (
     check_claim_id,
     like_pattern,
     new_claim_id,
+    new_claim_ids,
     short,
 )
 from verifiers.validation import first_problem
@@ -149,8 +150,11 @@ class ClaimRecords(RelationalBase):
             raise Conflict(f"claim id {sorted(taken)[0]} is already taken")
         ids: list[str] = []
         used = set(given)
+        fresh = iter(new_claim_ids(len(items) - len(given)))
         for claim_id, _, _ in items:
-            while claim_id is None or (claim_id in used and claim_id not in given):
+            if claim_id is None:
+                claim_id = next(fresh)
+            while claim_id in used and claim_id not in given:
                 claim_id = new_claim_id()  # 40 random bits: a repeat is all but impossible
             ids.append(claim_id)
             used.add(claim_id)

@@ -9,9 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from verifiers.models import Candidate, ClaimFields
-from verifiers.store.base import Scope
+from verifiers.store.base import IndexStatus, Scope
+from verifiers.store.index.folders import LEXICAL, VECTORS, remove_old_folders
 from verifiers.store.index.lexical import IndexedClaim, NewClaims
 from verifiers.store.index.search import NO_CHANGE, Change, ClaimSearch
+from verifiers.store.index.vectors import vector_folders
 from verifiers.store.sql.claims import ClaimRecords, NewClaimsIndex
 from verifiers.store.sql.dialect import Db
 from verifiers.store.sql.values import Row
@@ -65,9 +67,14 @@ class SearchedClaims(ClaimRecords):
     index's folder once connected, and `_stop_search` when closing."""
 
     _search: ClaimSearch | None = None
+    _index_folder: Path | None = None
 
-    def _start_search(self, folder: Path) -> None:
-        self._search = ClaimSearch(folder, self)
+    def _start_search(self, folder: Path, old: list[Path]) -> None:
+        """Search with the index in `folder` (the store's index folder); the folders where
+        earlier versions kept the indexes are removed."""
+        remove_old_folders(folder, old)
+        self._index_folder = folder
+        self._search = ClaimSearch(folder / LEXICAL, self)
 
     def _stop_search(self) -> None:
         if self._search is not None:
@@ -101,6 +108,20 @@ class SearchedClaims(ClaimRecords):
     @property
     def search_index_folder(self) -> Path:
         return self._searching.folder
+
+    @property
+    def index_folder(self) -> Path:
+        assert self._index_folder is not None, "the backend starts its search when it connects"
+        return self._index_folder
+
+    def index_status(self) -> IndexStatus:
+        held = self._searching.held()
+        return IndexStatus(
+            folder=self.index_folder,
+            search_claims=None if held is None else held[0],
+            search_current=held is not None and held[1] == self.latest_change(),
+            vectors=vector_folders(self.index_folder / VECTORS),
+        )
 
     @contextmanager
     def _indexing_new_claims(self) -> Iterator[NewClaimsIndex]:
