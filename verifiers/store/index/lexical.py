@@ -142,7 +142,7 @@ def _document(claim: Indexed) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_text("id", claim.id)
     doc.add_text("body", _body(text, summary))
-    doc.add_text("words", " ".join(dict.fromkeys(text + summary)))
+    doc.add_text("words", " ".join(set(text).union(summary)))  # a set: no positions kept
     doc.add_integer("guild", claim.guild_id or GLOBAL)
     doc.add_bytes("shown_text", claim.text.encode("utf-8"))
     doc.add_bytes("shown_summary", claim.summary.encode("utf-8"))
