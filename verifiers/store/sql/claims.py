@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from verifiers.errors import Conflict, InvalidInput
+from verifiers.heap import fewer_collections
 from verifiers.models import AuditEntry, Claim, ClaimFields, Status
 from verifiers.store.base import ImportReport, Scope
 from verifiers.store.sql.core import RelationalBase, scope_sql
@@ -106,7 +107,7 @@ class ClaimRecords(RelationalBase):
         added = skipped = 0
         seen: set[tuple[int, str]] = set()
         rows = iter(items)
-        with self._indexing_new_claims() as index:
+        with fewer_collections(), self._indexing_new_claims() as index:
             with self._changing_claims() as db:
                 index.begin(db)
                 while chunk := list(itertools.islice(rows, IMPORT_CHUNK)):
