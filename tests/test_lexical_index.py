@@ -125,6 +125,52 @@ def test_a_word_in_the_text_outweighs_the_same_word_in_the_summary(store: Store,
         assert found[0].bm25 > found[1].bm25
 
 
+def fts5_scores(claims: list[Claim], words: list[str]) -> dict[str, float]:
+    """SQLite FTS5's own bm25() (text weighted 2, summary 1) of `words` over `claims`,
+    higher is better, for the claims holding any of them."""
+    with sqlite3.connect(":memory:") as conn:
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(id UNINDEXED, text, summary)")
+        conn.executemany(
+            "INSERT INTO t VALUES (?, ?, ?)", [(c.id, c.text, c.summary) for c in claims]
+        )
+        rows = conn.execute(
+            "SELECT id, -bm25(t, 0.0, 2.0, 1.0) FROM t WHERE t MATCH ?", (" OR ".join(words),)
+        ).fetchall()
+    return dict(rows)
+
+
+def test_hits_carry_fts5s_bm25_and_come_in_its_order(store: Store, tmp_path: Path):
+    """The answer models were fitted on FTS5's bm25(): the index gives the same scores (and so
+    the same order), whatever tantivy's own scoring would say, and keeps giving them after an
+    edit and a retirement change the claims' lengths and the words' rarity."""
+    texts = [
+        ("the harbour pier closed after the storm", "harbour pier storm"),
+        ("a storm closed the harbour for a week and the pier stayed shut", ""),
+        ("the old pier reopened", "pier reopened after repairs"),
+        ("ferries stopped because of the storm the storm the storm", "ferry storm"),
+        ("the harbour master resigned", "harbour news"),
+        ("council votes to rebuild the pier with steel", "pier rebuild vote"),
+    ]
+    claims = [
+        store.add_claim(make_fields(text, summary=summary), actor="mod") for text, summary in texts
+    ]
+    words = ["harbour", "pier", "storm", "closed"]
+
+    def check(index: LexicalIndex, live: list[Claim]) -> None:
+        expected = fts5_scores(live, words)
+        found = index.search(words, EVERYONE, limit=10)
+        assert {c.claim_id: c.bm25 for c in found} == pytest.approx(expected, rel=1e-9)
+        assert ids(found) == sorted(expected, key=lambda claim_id: -expected[claim_id])
+
+    with build(store, tmp_path / "lexical") as index:
+        check(index, claims)
+        changes = ClaimChanges(text="the old pier reopened to the public today")
+        edited = store.update_claim(claims[2].id, changes, "mod", EVERYONE)
+        store.retire_claim(claims[4].id, "mod", EVERYONE)
+        follow(store, index)
+        check(index, [edited if c.id == edited.id else c for c in claims if c.id != claims[4].id])
+
+
 def test_each_scope_sees_only_its_claims(store: Store, tmp_path: Path):
     seen = {
         None: store.add_claim(make_fields("Penguins were spotted in the desert"), actor="m"),

@@ -15,6 +15,9 @@ content is safe.
 Terms are the matcher's: text and summary are indexed as `tokenize(normalize(...))` joined by
 spaces and cut on whitespace only, so every indexed term is a term the matcher can send.
 Retired claims are not in the index: never returned, and not counted in BM25's statistics.
+tantivy ranks the claims with its own BM25; the hits it returns are then scored again with
+SQLite FTS5's bm25() (bm25.py), whose scores the answer models were fitted on, over counts of
+the live claims only.
 A field `words` holds each claim's distinct terms of text and summary together: the matcher's
 vocabulary and document frequencies (a claim counts once, whichever field holds the word).
 
@@ -53,12 +56,12 @@ from verifiers.errors import ClaimbotError
 from verifiers.files import written_whole
 from verifiers.models import Candidate
 from verifiers.store.base import Scope
+from verifiers.store.index.bm25 import BM25_WEIGHTS, Bm25
 from verifiers.store.index.state import STATE, IndexUnusable, first_line, read_state
-from verifiers.store.sql.values import BM25_WEIGHTS
 from verifiers.text.normalize import normalize
 from verifiers.text.tokens import tokenize
 
-FORMAT = 2  # bumped when the fields or the terms change: an index of another format is rebuilt
+FORMAT = 3  # bumped when the fields or the terms change: an index of another format is rebuilt
 
 LOCK = "writer.lock"
 GENERATION = re.compile(r"g-[0-9a-f]{12}")
@@ -71,6 +74,7 @@ PROGRESS_EVERY = 1_000
 # see; only when other guilds' claims crowd its own out does it search with a filter, which
 # is exact too but cannot prune (it scores every claim holding a term, as FTS5 does).
 OVERFETCH = 2
+MAX_COUNTED_WORDS = 100_000  # words whose claims a commit's BM25 figures remember
 
 Progress = Callable[[int], None]
 """Told how many claims each finished batch indexed."""
@@ -93,6 +97,9 @@ def _schema() -> tantivy.Schema:
     # The claim's own words, for the candidates (bytes: stored without being indexed again).
     fields.add_bytes_field("shown_text", stored=True)
     fields.add_bytes_field("shown_summary", stored=True)
+    # Its terms (text, a newline, summary) and their count, for scoring the hits exactly.
+    fields.add_bytes_field("terms", stored=True)
+    fields.add_integer_field("length", fast=True)
     return fields.build()
 
 
@@ -146,6 +153,8 @@ def _document(claim: Indexed) -> tantivy.Document:
     doc.add_integer("guild", claim.guild_id or GLOBAL)
     doc.add_bytes("shown_text", claim.text.encode("utf-8"))
     doc.add_bytes("shown_summary", claim.summary.encode("utf-8"))
+    doc.add_bytes("terms", (" ".join(text) + "\n" + " ".join(summary)).encode("utf-8"))
+    doc.add_integer("length", len(text) + len(summary))
     return doc
 
 
@@ -154,6 +163,16 @@ class _State:
     generation: str
     sequence: int
     fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Figures:
+    """BM25's figures for one commit (`_Loaded.key`): the live claims' tokens of text and
+    summary, and the live claims holding each word counted so far."""
+
+    key: tuple[int, int]
+    tokens: int
+    holding: dict[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +193,7 @@ class LexicalIndex:
         self.folder = Path(folder).expanduser()
         self._lock = threading.RLock()
         self._loaded: _Loaded | None = None
+        self._figures: _Figures | None = None
         self._closed = False
 
     @classmethod
@@ -315,12 +335,7 @@ class LexicalIndex:
             if not words:
                 found[term] = 0
                 continue
-            must = tantivy.Occur.Must
-            query = tantivy.Query.boolean_query(
-                [(must, tantivy.Query.term_query(SCHEMA, "words", w)) for w in words]
-            )
-            result: Any = searcher.search(query, 1, count=True)  # the stubs lack `count`
-            found[term] = int(result.count or 0)
+            found[term] = _holding_all(searcher, words)
         return found
 
     # -- writing ---------------------------------------------------------------------------
@@ -478,7 +493,8 @@ class LexicalIndex:
             return []
         if self._closed:
             raise ClaimbotError(f"the search index in {self.folder} is closed")
-        searcher = self._current().index.searcher()
+        loaded = self._current()
+        searcher = loaded.index.searcher()
         query = _query(words)
         if scope.operator:
             hits = searcher.search(query, limit, count=False).hits
@@ -493,7 +509,30 @@ class LexicalIndex:
             ]
             if len(hits) < limit and len(found) == fetch:
                 hits = searcher.search(_query(words, scope), limit, count=False).hits
-        return [_candidate(searcher, score, address) for score, address in hits[:limit]]
+        if not hits:
+            return []
+        return _scored(
+            searcher, self._bm25(loaded, searcher, words), [address for _, address in hits[:limit]]
+        )
+
+    def _bm25(self, loaded: _Loaded, searcher: tantivy.Searcher, words: list[str]) -> Bm25:
+        """FTS5's BM25 of `words` over the live claims of this commit. Its figures are counted,
+        not read from tantivy's statistics, which go on counting a claim edited or retired
+        until its segment is merged; they are kept until the next commit (a million lengths
+        take a few milliseconds to sum, a common word's claims about one to count)."""
+        figures = self._figures
+        if figures is None or figures.key != loaded.key:
+            found: Any = searcher.aggregate(
+                tantivy.Query.all_query(), {"t": {"sum": {"field": "length"}}}
+            )
+            figures = self._figures = _Figures(loaded.key, int(found["t"]["value"] or 0), {})
+        holding = figures.holding
+        for word in words:
+            if word not in holding:
+                if len(holding) >= MAX_COUNTED_WORDS:
+                    holding.clear()
+                holding[word] = _holding_all(searcher, [word])
+        return Bm25(words, int(searcher.num_docs), figures.tokens, holding)
 
 
 class NewClaims:
@@ -563,8 +602,37 @@ def _query(words: list[str], scope: Scope | None = None) -> tantivy.Query:
     )
 
 
-def _candidate(searcher: tantivy.Searcher, score: float, address: tantivy.DocAddress) -> Candidate:
-    doc = searcher.doc(address)
-    text = bytes(doc.get_first("shown_text") or b"").decode("utf-8")
-    summary = bytes(doc.get_first("shown_summary") or b"").decode("utf-8")
-    return Candidate(str(doc.get_first("id")), float(score), text, summary)
+def _holding_all(searcher: tantivy.Searcher, words: list[str]) -> int:
+    """Live claims holding every one of `words`."""
+    must = tantivy.Occur.Must
+    query = tantivy.Query.boolean_query(
+        [(must, tantivy.Query.term_query(SCHEMA, "words", word)) for word in words]
+    )
+    result: Any = searcher.search(query, 1, count=True)  # the stubs lack `count`
+    return int(result.count or 0)
+
+
+def _scored(
+    searcher: tantivy.Searcher, bm25: Bm25, found: list[tantivy.DocAddress]
+) -> list[Candidate]:
+    """The hits scored by `bm25` (FTS5's formula, see bm25.py), best first; a tie keeps
+    tantivy's order."""
+    scored = []
+    for address in found:
+        doc = searcher.doc(address)
+        text_terms, _, summary_terms = _text(doc, "terms").partition("\n")
+        score = bm25.score(text_terms.split(), summary_terms.split())
+        scored.append(
+            Candidate(
+                str(doc.get_first("id")),
+                score,
+                _text(doc, "shown_text"),
+                _text(doc, "shown_summary"),
+            )
+        )
+    scored.sort(key=lambda hit: -hit.bm25)  # stable: equal scores keep tantivy's order
+    return scored
+
+
+def _text(doc: tantivy.Document, field: str) -> str:
+    return bytes(doc.get_first(field) or b"").decode("utf-8")

@@ -16,7 +16,6 @@ from verifiers.models import Claim, ClaimFields, Source
 
 SEED_ACTOR = "seed"
 BUSY_MESSAGE = "the database is busy right now; try again in a moment"
-BM25_WEIGHTS = (2.0, 1.0)  # claim text counts twice as much as the summary
 EDITABLE = ("text", "status", "explanation", "claimant", "claim_date", "summary")
 SEEDED = (*EDITABLE, "external_id")
 
