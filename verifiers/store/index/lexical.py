@@ -28,11 +28,11 @@ The folder holds:
     g-<hex>/      the tantivy index `state.json` names; a rebuild writes a new one, switches
                   `state.json` to it, then removes the old one
 
-One process writes at a time: a build or an apply holds writer.lock while it runs, and
-another process trying meanwhile gets `IndexBusy` (or, asked to, waits its turn). Any number
-of processes search; each search looks at state.json (one stat), which the writer replaces
-after every commit, so a reader sees a commit or a rebuild at its next search (tantivy's own
-reader would notice a commit only within half a second).
+One process writes at a time: a build, an apply or an import's bulk add (`adding`) holds
+writer.lock while it runs, and another process trying meanwhile gets `IndexBusy` (or, asked
+to, waits its turn). Any number of processes search; each search looks at state.json (one
+stat), which the writer replaces after every commit, so a reader sees a commit or a rebuild at
+its next search (tantivy's own reader would notice a commit only within half a second).
 """
 
 from __future__ import annotations
@@ -447,13 +447,18 @@ class LexicalIndex:
                 raise
             finally:
                 writer.wait_merging_threads()
-            loaded.index.reload()  # this process sees the commit at once
             # Committed before the sequence is saved: a crash between the two only makes the
             # next start apply these changes again.
-            state = _State(loaded.state.generation, sequence, fingerprint)
-            self._save_state(state)
-            self._loaded = _Loaded(self._state_key(), state, loaded.index)
+            self._committed(loaded, sequence, fingerprint)
             return written
+
+    def _committed(self, loaded: _Loaded, sequence: int, fingerprint: str) -> None:
+        """After a writer's commit to the generation `loaded`: this process sees it at once,
+        and the state file names the sequence (and fingerprint) the index now reflects."""
+        loaded.index.reload()
+        state = _State(loaded.state.generation, sequence, fingerprint)
+        self._save_state(state)
+        self._loaded = _Loaded(self._state_key(), state, loaded.index)
 
     @contextmanager
     def adding(self, *, wait: bool = False) -> Iterator[NewClaims]:
@@ -463,14 +468,11 @@ class LexicalIndex:
         them. `IndexBusy` if another process writes the folder (unless `wait`)."""
         with self._lock, self._writing(wait):
             loaded = self._load()
-            new = NewClaims(loaded, loaded.index.writer(BUILD_HEAP_BYTES, 1))
+            new = NewClaims(loaded, loaded.index.writer(BUILD_HEAP_BYTES, 1), self._committed)
             try:
                 yield new
             finally:
                 new.finish()
-                if new.state is not None:
-                    self._save_state(new.state)
-                    self._loaded = _Loaded(self._state_key(), new.state, loaded.index)
 
     def close(self) -> None:
         """Stop searching (a write under way finishes first); the folder stays for next time."""
@@ -538,10 +540,15 @@ class LexicalIndex:
 class NewClaims:
     """New claims going into the index (see `LexicalIndex.adding`)."""
 
-    def __init__(self, loaded: _Loaded, writer: tantivy.IndexWriter) -> None:
+    def __init__(
+        self,
+        loaded: _Loaded,
+        writer: tantivy.IndexWriter,
+        committed: Callable[[_Loaded, int, str], None],
+    ) -> None:
         self._loaded = loaded
         self._writer: tantivy.IndexWriter | None = writer
-        self.state: _State | None = None  # set by a commit
+        self._committed = committed
         self.added = 0
 
     @property
@@ -569,8 +576,7 @@ class NewClaims:
             raise
         finally:
             writer.wait_merging_threads()
-        self._loaded.index.reload()
-        self.state = _State(self._loaded.state.generation, sequence, fingerprint)
+        self._committed(self._loaded, sequence, fingerprint)
 
     def finish(self) -> None:
         """Discard what was not committed and stop the writer's threads."""

@@ -15,6 +15,8 @@ When the index is brought up to date:
   passed since it last looked at the feed (one query: another process may have written; a
   search never waits for that one). So a write is searchable within `CHECK_EVERY` in every
   other process that searches;
+- by an import, which feeds it the claims as it writes them and commits after the database
+  (`adding`);
 - by `rebuild` (`claimbot reindex`), with progress.
 
 Whichever process finds the index behind applies the changes, one at a time (the folder's

@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from verifiers.errors import ClaimbotError
 from verifiers.models import Candidate, ClaimFields
 from verifiers.store.base import IndexStatus, Scope
 from verifiers.store.index.folders import LEXICAL, VECTORS, remove_old_folders
 from verifiers.store.index.lexical import IndexedClaim, NewClaims
 from verifiers.store.index.search import NO_CHANGE, Change, ClaimSearch
-from verifiers.store.index.vectors import vector_folders
 from verifiers.store.sql.claims import ClaimRecords, NewClaimsIndex
 from verifiers.store.sql.dialect import Db
 from verifiers.store.sql.values import Row
@@ -54,12 +54,12 @@ class _IndexingImport(NewClaimsIndex):
         self._end = _latest_change(db)
 
     def commit(self) -> None:
-        if self._new is None or self._end == NO_CHANGE:
-            return
+        if self._new is None or self._end in (NO_CHANGE, Change(*self._new.position)):
+            return  # nothing to add, or nothing was written
         try:
             self._new.commit(self._end.sequence, self._end.fingerprint)
-        except (OSError, ValueError) as exc:  # the claims are in: the next search catches up
-            log.warning("search index: could not add the imported claims (%s)", exc)
+        except (OSError, ValueError, ClaimbotError) as exc:  # the claims are in the database:
+            log.warning("search index: the imported claims wait for the next search (%s)", exc)
 
 
 class SearchedClaims(ClaimRecords):
@@ -115,6 +115,8 @@ class SearchedClaims(ClaimRecords):
         return self._index_folder
 
     def index_status(self) -> IndexStatus:
+        from verifiers.store.index.vectors import vector_folders  # numpy: not at start-up
+
         held = self._searching.held()
         return IndexStatus(
             folder=self.index_folder,
