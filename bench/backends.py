@@ -97,7 +97,8 @@ def work_check(args: argparse.Namespace) -> dict[str, Any]:
     """Serve checks as the bot does: open the store, build the matcher, check each message."""
     from verifiers.config import MatchingSettings
     from verifiers.matching.pipeline import Matcher, load_vocabulary
-    from verifiers.store import Scope, open_store
+    from verifiers.models import Scope
+    from verifiers.store import open_store
 
     msgs = synthetic.messages(args.seed, args.size, args.messages)
     synthetic.forget()

@@ -255,7 +255,8 @@ def work_check(args: argparse.Namespace) -> dict[str, Any]:
     """Serve checks as the bot does: open the store, build the matcher, check each message."""
     from verifiers.evaluation.runner import make_matcher
     from verifiers.heap import settle_heap
-    from verifiers.store import Scope, open_store
+    from verifiers.models import Scope
+    from verifiers.store import open_store
 
     msgs = synthetic.messages(args.seed, args.size, args.messages)
     synthetic.forget()  # the claims behind the messages are not the matcher's memory
@@ -309,7 +310,7 @@ def store_stand_in_vectors(store: Any, seed: int) -> int:
     import numpy as np
 
     from verifiers.matching.semantic import DIMENSIONS, setting_key, text_hash
-    from verifiers.store import Scope
+    from verifiers.models import Scope
     from verifiers.store.base import StoredEmbedding
 
     key = setting_key(matching_settings("semantic").minilm_adapter)

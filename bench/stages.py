@@ -49,7 +49,7 @@ STAGES = (
     ("verifiers.store.sql.search", "SearchedClaims.search", "search (tantivy index)"),
     ("verifiers.store.index.search", "ClaimSearch._catch_up", "  change feed check"),
     ("verifiers.store.index.lexical", "LexicalIndex.search", "  index search"),
-    ("verifiers.store.index.lexical", "_candidate", "  stored fields read"),
+    ("verifiers.store.index.lexical", "_scored", "  hits read and scored"),
     ("verifiers.store.sql.claims", "ClaimRecords.get_claims", "get_claims"),
     ("verifiers.matching.pipeline", "Matcher._screened", "screen"),
     ("verifiers.matching.pipeline", "claim_stems", "  claim terms"),
@@ -57,7 +57,7 @@ STAGES = (
     ("verifiers.matching.pipeline", "claim_profile", "claim profiles"),
     ("verifiers.matching.bulk", "feature_matrix", "full features"),
     ("verifiers.matching.pipeline", "rank_candidates", "ranking"),
-    ("verifiers.matching.pipeline", "Matcher._decide", "decision + stance"),
+    ("verifiers.matching.pipeline", "decide", "decision + stance"),
     ("verifiers.matching.pipeline", "Matcher._with_flag_counts", "open-flag counts"),
 )
 
@@ -117,7 +117,8 @@ def main(argv: Iterable[str] | None = None) -> int:
         existing_database(p, opts.db)
 
     from verifiers.matching.pipeline import Matcher
-    from verifiers.store import Scope, open_store
+    from verifiers.models import Scope
+    from verifiers.store import open_store
 
     try:
         from verifiers.heap import settle_heap

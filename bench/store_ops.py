@@ -37,8 +37,8 @@ def main() -> None:
     import synthetic
 
     import verifiers
-    from verifiers.models import ClaimChanges
-    from verifiers.store import Scope, open_store
+    from verifiers.models import ClaimChanges, Scope
+    from verifiers.store import open_store
 
     assert Path(verifiers.__file__).is_relative_to(code), verifiers.__file__
     with tempfile.TemporaryDirectory() as folder:

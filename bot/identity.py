@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from verifiers.store.base import Scope
+from verifiers.models import Scope
 
 PREFIX = "discord:"
 

@@ -11,9 +11,10 @@ from typing import Any, TypeVar
 import click
 
 from verifiers.config import Settings, load_settings
+from verifiers.models import Scope
 from verifiers.service import ClaimService
 from verifiers.store import open_store
-from verifiers.store.base import Scope, Store
+from verifiers.store.base import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 

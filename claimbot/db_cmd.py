@@ -13,9 +13,8 @@ from claimbot.output import echo_as
 from verifiers import __version__
 from verifiers.config import config_file
 from verifiers.errors import InvalidInput
-from verifiers.models import Status
+from verifiers.models import Scope, Status
 from verifiers.store import (
-    Scope,
     database_exists,
     describe_database,
     is_postgres_url,

@@ -15,13 +15,14 @@ import click
 from claimbot.context import AppContext, pass_app
 from verifiers.config import MatchingSettings
 from verifiers.matching.semantic import (
-    adapter_file,
     backfill,
     embedding_key,
     require_semantic,
     shared_encoder,
 )
-from verifiers.store.base import Scope, Store
+from verifiers.model_files import adapter_file
+from verifiers.models import Scope
+from verifiers.store.base import Store
 
 
 def count_missing(store: Store, key: str) -> int:

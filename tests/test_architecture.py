@@ -39,22 +39,79 @@ def test_adapters_do_not_import_each_other() -> None:
 
 def test_a_cog_imports_no_other_cog() -> None:
     """Each cog is a package of its own: what several show lives in `bot/ui/`."""
-    cogs = ROOT / "bot" / "cogs"
-    for path in cogs.rglob("*.py"):
+    assert _cogs_importing_other_cogs(ROOT) == {}
+
+
+def test_the_shared_ui_imports_no_cog() -> None:
+    """`bot/ui/` is what cogs share: it never reaches into a cog (nor lets one reach another)."""
+    for path in (ROOT / "bot" / "ui").rglob("*.py"):
+        cogs = sorted(m for m in _modules_imported(path) if m.startswith("bot.cogs"))
+        assert not cogs, f"{path.relative_to(ROOT)} imports {cogs}"
+
+
+def test_no_import_circles() -> None:
+    """No module imports one that imports it back, directly or not, anywhere in its code."""
+    assert _circles(ROOT) == []
+
+
+def test_the_checks_find_a_cog_importing_another_and_a_circle(tmp_path: Path) -> None:
+    """Planted offenders are found: a cog importing another (absolutely or relatively), and a
+    circle between two modules of bot/ imported only for type checking."""
+    files = {
+        "bot/cogs/drafts/buttons.py": "from bot.ui.pager import Queue\n",
+        "bot/cogs/drafts/modals.py": "from ..flags.review import VERDICTS\n",
+        "bot/cogs/flags/review.py": "import bot.cogs.drafts.buttons\n",
+        "bot/ui/pager.py": "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from bot.ui.persistent import PersistentButton\n",
+        "bot/ui/persistent.py": "from bot.ui import pager\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert _cogs_importing_other_cogs(tmp_path) == {
+        "bot/cogs/drafts/modals.py": ["bot.cogs.flags.review", "bot.cogs.flags.review.VERDICTS"],
+        "bot/cogs/flags/review.py": ["bot.cogs.drafts.buttons"],
+    }
+    assert _circles(tmp_path) == [frozenset({"bot.ui.pager", "bot.ui.persistent"})]
+
+
+def _cogs_importing_other_cogs(root: Path) -> dict[str, list[str]]:
+    """Each module under `root`'s bot/cogs/<cog>/ that imports another cog: what it imports."""
+    cogs = root / "bot" / "cogs"
+    found: dict[str, list[str]] = {}
+    for path in sorted(cogs.rglob("*.py")):
         if path.parent == cogs:
             continue
         own = f"bot.cogs.{path.relative_to(cogs).parts[0]}"
         others = sorted(
             m
-            for m in _modules_imported(path)
+            for m in _modules_imported(path, root)
             if m.startswith("bot.cogs.") and m != own and not m.startswith(own + ".")
         )
-        assert not others, f"{path.relative_to(ROOT)} imports another cog: {others}"
+        if others:
+            found[path.relative_to(root).as_posix()] = others
+    return found
 
 
-def test_no_import_circles() -> None:
-    """No module imports one that imports it back, directly or not, anywhere in its code."""
-    assert _circles() == []
+# The core's leaves: they import nothing of the core but one another.
+LEAVES = (
+    "verifiers.errors",
+    "verifiers.models",
+    "verifiers.paths",
+    "verifiers.validation",
+    "verifiers.model_files",
+    "verifiers.config",
+)
+
+
+def test_the_settings_are_a_leaf() -> None:
+    """Loading the settings (`verifiers/config.py`) loads no matcher, store or service: the
+    settings import only the other leaves, and these only one another."""
+    for leaf in LEAVES:
+        path = ROOT / f"{leaf.replace('.', '/')}.py"
+        core = {m for m in _modules_imported(path) if m.split(".")[0] == "verifiers"}
+        wrong = sorted(m for m in core if not any(m == x or m.startswith(x + ".") for x in LEAVES))
+        assert not wrong, f"{path.relative_to(ROOT)} imports {wrong}"
 
 
 def test_the_runtime_never_imports_the_training_code() -> None:
@@ -70,15 +127,15 @@ def test_the_runtime_never_imports_the_training_code() -> None:
             assert not training, f"{path.relative_to(ROOT)} imports {training}"
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
+def _module_name(path: Path, root: Path = ROOT) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _modules_imported(path: Path) -> set[str]:
+def _modules_imported(path: Path, root: Path = ROOT) -> set[str]:
     """Every module `path` imports, anywhere in its code, by full name (a name imported from a
     package counts as that package's module when there is one)."""
-    name = _module_name(path)
+    name = _module_name(path, root)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -93,12 +150,12 @@ def _modules_imported(path: Path) -> set[str]:
     return found
 
 
-def _circles() -> list[frozenset[str]]:
+def _circles(root: Path) -> list[frozenset[str]]:
     """The strongly connected components of more than one module (Tarjan's algorithm)."""
-    paths = [p for top in ("verifiers", "bot", "claimbot") for p in (ROOT / top).rglob("*.py")]
-    modules = {_module_name(p): p for p in paths}
+    paths = [p for top in ("verifiers", "bot", "claimbot") for p in (root / top).rglob("*.py")]
+    modules = {_module_name(p, root): p for p in paths}
     graph = {
-        name: sorted(m for m in _modules_imported(path) if m in modules and m != name)
+        name: sorted(m for m in _modules_imported(path, root) if m in modules and m != name)
         for name, path in modules.items()
     }
     order: dict[str, int] = {}

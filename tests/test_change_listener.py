@@ -14,10 +14,10 @@ import pytest
 
 from tests.conftest import make_fields, postgres_schema
 from verifiers.config import MatchingSettings, Settings
-from verifiers.models import ClaimChanges
+from verifiers.models import ClaimChanges, Scope
 from verifiers.service import ClaimService
 from verifiers.store import open_store
-from verifiers.store.base import Scope, Store
+from verifiers.store.base import Store
 from verifiers.watch import Coalescer
 
 CLAIM = "The Quorvian health ministry banned fluoridation of drinking water in Zemblastan"

@@ -20,9 +20,8 @@ from verifiers.interchange.claimreview import (
     read_claimreviews,
     status_for_rating,
 )
-from verifiers.models import Source, SourceRole, Status
+from verifiers.models import Scope, Source, SourceRole, Status
 from verifiers.service import ClaimService
-from verifiers.store.base import Scope
 
 FACT_CHECK = (
     Path(__file__).resolve().parent / "fixtures" / "articles" / "factcheck-moscow-order.html"

@@ -15,10 +15,10 @@ from tests.conftest import make_fields
 from verifiers.errors import Conflict, InvalidInput
 from verifiers.ingest.drafts import DraftFields
 from verifiers.liveness import LinkState, SourceCheck
-from verifiers.models import ClaimChanges, FlagKind, GuildSettings, HoldReason, Source
+from verifiers.models import ClaimChanges, FlagKind, GuildSettings, HoldReason, Scope, Source
 from verifiers.notifications import notifications_for
 from verifiers.store import open_store
-from verifiers.store.base import Scope, Store, StoredEmbedding
+from verifiers.store.base import Store, StoredEmbedding
 from verifiers.store.copy import TABLES, copy_database, table_checks, write_dump
 from verifiers.store.postgres.db import connect, parse_postgres_url
 

@@ -21,7 +21,7 @@ from verifiers.evaluation.metrics import average_precision_at, recall_at, recipr
 from verifiers.evaluation.runner import loaded_store
 from verifiers.evaluation.stance import evaluate_stance, load_stance_pairs
 from verifiers.matching.pipeline import Matcher
-from verifiers.store import Scope
+from verifiers.models import Scope
 
 DATA = Path(__file__).parent / "data"
 SLICE = DATA / "checkthat2020-dev-slice"

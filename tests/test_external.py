@@ -22,9 +22,8 @@ from verifiers.external.factcheck import (
     parse_claims,
 )
 from verifiers.external.ratelimit import RateLimiter
-from verifiers.models import Status
+from verifiers.models import Scope, Status
 from verifiers.service import ClaimService
-from verifiers.store.base import Scope
 
 KEY = "test-key-0123456789"
 ANSWER = {

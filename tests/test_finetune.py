@@ -44,7 +44,8 @@ def test_the_shipped_adapter_changes_the_embeddings() -> None:
     import numpy as np
 
     from verifiers.config import MatchingSettings
-    from verifiers.matching.semantic import SHIPPED_ADAPTER, Encoder, adapter_file
+    from verifiers.matching.semantic import Encoder
+    from verifiers.model_files import SHIPPED_ADAPTER, adapter_file
 
     assert adapter_file(MatchingSettings().minilm_adapter) == SHIPPED_ADAPTER  # the default
     assert SHIPPED_ADAPTER.is_file()
@@ -138,7 +139,8 @@ def test_each_model_stores_its_vectors_under_its_own_key(tmp_path: Path) -> None
     """matching.minilm_adapter picks the model: plain MiniLM keeps the key its vectors were
     stored with before the tuned model shipped; an adapter of one's own gets a key naming its
     file and contents, so vectors of two models are never mixed."""
-    from verifiers.matching.semantic import SHIPPED_ADAPTER, adapter_file, embedding_key
+    from verifiers.matching.semantic import embedding_key
+    from verifiers.model_files import SHIPPED_ADAPTER, adapter_file
 
     assert adapter_file("none") is None
     assert adapter_file("shipped") == SHIPPED_ADAPTER
@@ -158,8 +160,10 @@ def test_each_model_stores_its_vectors_under_its_own_key(tmp_path: Path) -> None
 def test_the_matcher_uses_the_configured_model(tmp_path: Path) -> None:
     from verifiers.config import MatchingSettings
     from verifiers.matching.pipeline import Matcher
-    from verifiers.matching.semantic import SHIPPED_ADAPTER, embedding_key
-    from verifiers.store import Scope, open_store
+    from verifiers.matching.semantic import embedding_key
+    from verifiers.model_files import SHIPPED_ADAPTER
+    from verifiers.models import Scope
+    from verifiers.store import open_store
 
     own = write_adapter(tmp_path / "ours.npz", seed=1)
     store = open_store(str(tmp_path / "claims.db"))  # the 19 seed claims
@@ -269,7 +273,8 @@ def test_the_finetune_command_trains_an_adapter_the_setting_can_name(tmp_path: P
     import numpy as np
 
     from verifiers.config import MatchingSettings
-    from verifiers.matching.semantic import adapter_file, embedding_key
+    from verifiers.matching.semantic import embedding_key
+    from verifiers.model_files import adapter_file
     from verifiers.training import finetune
 
     out = tmp_path / "ours.npz"

@@ -13,10 +13,9 @@ from tests.conftest import make_fields
 from verifiers.config import FlagSettings, Settings
 from verifiers.errors import NotYetEligible
 from verifiers.flagging import Standing, age_holds, check_eligible, patterns
-from verifiers.models import Flag, FlagKind, FlagState, HoldReason, utcnow
+from verifiers.models import Flag, FlagKind, FlagState, HoldReason, Scope, utcnow
 from verifiers.service import ClaimService
 from verifiers.store import open_store
-from verifiers.store.base import Scope
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 RULES = FlagSettings()  # 7 and 3 days to flag; 30 and 7 days to count; 5 an hour

@@ -12,8 +12,8 @@ from verifiers.config import MatchingSettings
 from verifiers.evaluation.identity import evaluate_identity, load_identity_set
 from verifiers.matching.identity import Verdict, judge_identity
 from verifiers.matching.pipeline import Matcher
-from verifiers.models import Claim, Stance
-from verifiers.store import Scope, open_store
+from verifiers.models import Claim, Scope, Stance
+from verifiers.store import open_store
 
 IDENTITY_SET = Path(__file__).parent / "data" / "identity" / "pairs.jsonl"
 

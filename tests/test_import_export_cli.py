@@ -14,8 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from claimbot.main import main
-from verifiers.models import Claim, ClaimFields, Source, SourceRole, Status
-from verifiers.store.base import Scope
+from verifiers.models import Claim, ClaimFields, Scope, Source, SourceRole, Status
 from verifiers.store.sqlite.store import SqliteStore
 
 

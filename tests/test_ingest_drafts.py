@@ -21,9 +21,8 @@ from verifiers.config import Settings
 from verifiers.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from verifiers.fetch import FetchRefused
 from verifiers.ingest.drafts import DraftChanges, DraftState
-from verifiers.models import SourceRole, Status
+from verifiers.models import Scope, SourceRole, Status
 from verifiers.service import ClaimService
-from verifiers.store.base import Scope
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "articles"
 GAZETTE = FIXTURES / "gazette-bridge-closure.html"

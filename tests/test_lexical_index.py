@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_fields
-from verifiers.models import Claim, ClaimChanges
-from verifiers.store import Scope, Store, open_store
+from verifiers.models import Claim, ClaimChanges, Scope
+from verifiers.store import Store, open_store
 from verifiers.store.index.lexical import IndexBusy, IndexUnusable, LexicalIndex, body_terms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -425,7 +425,7 @@ def test_searches_from_threads_run_during_applies(store: Store, tmp_path: Path):
 READER = """
 import fcntl, sys, time
 from pathlib import Path
-from verifiers.store import Scope
+from verifiers.models import Scope
 from verifiers.store.index.lexical import IndexBusy, LexicalIndex
 
 folder = Path(sys.argv[1])

@@ -10,8 +10,8 @@ import pytest
 from verifiers.config import MatchingSettings
 from verifiers.matching.pipeline import Matcher
 from verifiers.matching.vocab import Vocabulary
-from verifiers.models import ClaimFields
-from verifiers.store import Scope, Store, open_store
+from verifiers.models import ClaimFields, Scope
+from verifiers.store import Store, open_store
 
 EVERYWHERE = Scope.everything()
 

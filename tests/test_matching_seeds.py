@@ -15,8 +15,8 @@ import pytest
 from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
 from verifiers.matching.pipeline import Matcher
-from verifiers.models import ClaimFields, Stance, Tier
-from verifiers.store import Scope, Store, open_store
+from verifiers.models import ClaimFields, Scope, Stance, Tier
+from verifiers.store import Store, open_store
 
 EVERYWHERE = Scope.everything()
 

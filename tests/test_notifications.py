@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import make_fields, postgres_schema
 from verifiers.config import Settings
 from verifiers.errors import Conflict, InvalidInput
-from verifiers.models import Claim, ClaimChanges, Flag, FlagKind, FlagState, Status
+from verifiers.models import Claim, ClaimChanges, Flag, FlagKind, FlagState, Scope, Status
 from verifiers.notifications import (
     ClaimEvent,
     DeliveryState,
@@ -26,7 +26,7 @@ from verifiers.notifications import (
 )
 from verifiers.service import ClaimService
 from verifiers.store import open_store
-from verifiers.store.base import Scope, Store
+from verifiers.store.base import Store
 
 OP = Scope.everything()
 A = Scope.guild(111 << 22)  # shard 1 of 2

@@ -20,15 +20,10 @@ from tests.test_packaging import run_python
 from tests.test_semantic import REPO, run_cli_apart
 from verifiers.config import MatchingSettings
 from verifiers.evaluation.data import ClaimRow, LabelledSet
-from verifiers.matching.rerank import (
-    SHIPPED_RERANKER,
-    passage,
-    reranked_positions,
-    reranker_file,
-    with_rerank_scores,
-)
-from verifiers.matching.semantic import SHIPPED_ADAPTER
-from verifiers.store import Scope, Store, open_store
+from verifiers.matching.rerank import passage, reranked_positions, with_rerank_scores
+from verifiers.model_files import SHIPPED_ADAPTER, SHIPPED_RERANKER, reranker_file
+from verifiers.models import Scope
+from verifiers.store import Store, open_store
 
 EVERYWHERE = Scope.everything()
 SEMANTIC = MatchingSettings(matcher="semantic")
@@ -258,8 +253,8 @@ def test_a_reranker_file_that_is_missing_or_not_a_cross_encoder_is_one_line_befo
 @pytest.mark.parametrize(
     ("module", "constant", "setting"),
     [
-        ("verifiers.matching.rerank", "SHIPPED_RERANKER", "matching.reranker"),
-        ("verifiers.matching.semantic", "SHIPPED_ADAPTER", "matching.minilm_adapter"),
+        ("verifiers.model_files", "SHIPPED_RERANKER", "matching.reranker"),
+        ("verifiers.model_files", "SHIPPED_ADAPTER", "matching.minilm_adapter"),
     ],
 )
 def test_a_shipped_model_missing_from_the_install_is_one_line_when_the_semantic_matcher_starts(

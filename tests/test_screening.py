@@ -17,8 +17,8 @@ from verifiers.matching.bulk import Retrieved, feature_matrix, screen_matrix
 from verifiers.matching.features import FEATURES, SCREEN_FEATURES, claim_profile, claim_stems
 from verifiers.matching.pipeline import Matcher, _Query
 from verifiers.matching.vocab import Vocabulary
-from verifiers.models import Claim
-from verifiers.store import Scope, Store
+from verifiers.models import Claim, Scope
+from verifiers.store import Store
 from verifiers.text.normalize import normalize
 from verifiers.text.segment import message_query
 

@@ -17,8 +17,8 @@ import pytest
 
 from tests.conftest import make_fields, postgres_schema
 from verifiers.errors import InvalidInput
-from verifiers.models import ClaimChanges
-from verifiers.store import Scope, Store, open_store
+from verifiers.models import ClaimChanges, Scope
+from verifiers.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 OP = Scope.everything()

@@ -10,10 +10,9 @@ import pytest
 
 import verifiers.seeding
 from verifiers.errors import InvalidInput
-from verifiers.models import ClaimChanges
+from verifiers.models import ClaimChanges, Scope
 from verifiers.seeding import load_seed_claims, packaged_seeds
 from verifiers.store import open_store
-from verifiers.store.base import Scope
 from verifiers.store.sqlite.store import SqliteStore
 
 OP = Scope.everything()

@@ -33,12 +33,12 @@ from verifiers.config import MatchingSettings
 from verifiers.matching.pipeline import Matcher
 from verifiers.matching.semantic import (
     SEMANTIC_MISSING,
-    SHIPPED_ADAPTER,
     embedding_key,
     text_hash,
 )
-from verifiers.models import ClaimChanges, ClaimFields
-from verifiers.store import Scope, Store, open_store
+from verifiers.model_files import SHIPPED_ADAPTER
+from verifiers.models import ClaimChanges, ClaimFields, Scope
+from verifiers.store import Store, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 SLICE = Path(__file__).parent / "data" / "checkthat2020-dev-slice"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_fields
-from verifiers.models import ClaimChanges
-from verifiers.store import Scope, Store, open_store
+from verifiers.models import ClaimChanges, Scope
+from verifiers.store import Store, open_store
 from verifiers.store.base import StoredEmbedding
 
 pytestmark = pytest.mark.semantic

@@ -43,11 +43,12 @@ from verifiers.models import (
     FlagState,
     GuildSettings,
     HoldReason,
+    Scope,
     Source,
 )
 from verifiers.notifications import DeliveryState, notifications_for
 from verifiers.store import migrate, migration_status, open_store
-from verifiers.store.base import ImportReport, Scope, Store
+from verifiers.store.base import ImportReport, Store
 from verifiers.store.sql.values import CONTROL
 
 OP = Scope.everything()

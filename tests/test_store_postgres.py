@@ -29,9 +29,9 @@ from tests.test_matching_seeds import (  # noqa: F401 - the matcher's seed tests
 )
 from tests.test_store_contract import Events
 from verifiers.errors import ConfigError, Conflict, InvalidInput
-from verifiers.models import ClaimChanges, ClaimFields, Source
+from verifiers.models import ClaimChanges, ClaimFields, Scope, Source
 from verifiers.store import open_store
-from verifiers.store.base import Scope, Store
+from verifiers.store.base import Store
 from verifiers.store.postgres.db import BUSY_MESSAGE, connect, parse_postgres_url
 from verifiers.store.postgres.store import PostgresStore
 from verifiers.store.sqlite.store import SqliteStore
@@ -162,7 +162,7 @@ RACER = textwrap.dedent(
     from verifiers.errors import Conflict
     from verifiers.models import ClaimChanges, Source
     from verifiers.store import open_store
-    from verifiers.store.base import Scope
+    from verifiers.models import Scope
     url, claim_id, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store = open_store(url, seed=False)
     print("ready", flush=True)

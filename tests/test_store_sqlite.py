@@ -18,8 +18,8 @@ import pytest
 
 from tests.conftest import make_fields
 from verifiers.errors import ConfigError, InvalidInput
+from verifiers.models import Scope
 from verifiers.store import open_store
-from verifiers.store.base import Scope
 from verifiers.store.sqlite.db import apply_migrations
 from verifiers.store.sqlite.store import SqliteStore
 

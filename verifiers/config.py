@@ -25,6 +25,7 @@ from pydantic_settings import (
 )
 
 from verifiers.errors import ConfigError
+from verifiers.model_files import adapter_file, reranker_file
 from verifiers.models import FlagRate
 from verifiers.paths import default_database_path, user_config_file
 from verifiers.validation import first_problem
@@ -149,9 +150,6 @@ class MatchingSettings(BaseModel):
         """A file of one's own that is missing or not a model is refused with the settings.
         The shipped ones are checked when a semantic matcher is built: a lexical one never
         reads them."""
-        from verifiers.matching.rerank import reranker_file
-        from verifiers.matching.semantic import adapter_file
-
         if value.strip().lower() == "shipped":
             return value
         try:

@@ -6,11 +6,35 @@ store and the matcher can trust what they are given.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Who is looking: one guild, global-only, or the operator who sees everything."""
+
+    guild_id: int | None = None
+    operator: bool = False
+
+    @classmethod
+    def guild(cls, guild_id: int) -> Scope:
+        return cls(guild_id=guild_id)
+
+    @classmethod
+    def everything(cls) -> Scope:
+        return cls(operator=True)
+
+    def can_see(self, claim_guild_id: int | None) -> bool:
+        return self.operator or claim_guild_id is None or claim_guild_id == self.guild_id
+
+    def can_change(self, claim_guild_id: int | None) -> bool:
+        return self.operator or (claim_guild_id is not None and claim_guild_id == self.guild_id)
+
 
 MAX_CLAIM_CHARS = 4_000
 MAX_REASON_CHARS = 1_000  # a flag's reason

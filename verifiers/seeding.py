@@ -1,6 +1,7 @@
 """Seed claims: the curated, sourced claims every new database starts with.
 
-They live in `seeds/claims.jsonl` (the top-level `seeds` package), one JSON object a line:
+They live in the checkout's `seeds/claims.jsonl` (shipped in the wheel as `verifiers/seeds/`, see
+setup.py), one JSON object a line:
 
     {"id": "...", "text": "...", "status": "reported", "explanation": "...",
      "claimant": "..." | null, "claim_date": "2025-07-04" | null, "summary": "...",
@@ -32,12 +33,13 @@ SOURCE_KEYS = frozenset(Source.model_fields)
 
 
 def packaged_seeds() -> Traversable | None:
-    """The `seeds` package directory, installed or in a source checkout; None if absent."""
-    try:
-        return importlib.resources.files("seeds")
-    except ModuleNotFoundError:
-        checkout = Path(__file__).resolve().parent.parent / "seeds"
-        return checkout if checkout.is_dir() else None
+    """The seed folder: `verifiers/seeds/` installed, or the source checkout's `seeds/` (which
+    an editable install leaves in place); None if absent."""
+    installed = importlib.resources.files("verifiers") / "seeds"
+    if installed.is_dir():
+        return installed
+    checkout = Path(__file__).resolve().parent.parent / "seeds"
+    return checkout if checkout.is_dir() else None
 
 
 def load_seed_claims(path: Path | Traversable | None = None) -> list[tuple[str, ClaimFields]]:

@@ -36,12 +36,13 @@ from verifiers.models import (
     FlagState,
     GuildSettings,
     HoldReason,
+    Scope,
     Source,
     Status,
     utcnow,
 )
 from verifiers.notifications import DeliveryState, Notification, Outbox
-from verifiers.store.base import ChangeListener, Scope, Store
+from verifiers.store.base import ChangeListener, Store
 from verifiers.text.normalize import normalize
 from verifiers.watch import Coalescer
 

@@ -1,17 +1,17 @@
-"""Buttons on a claim that more than one reply shows: its sources (persistent: the custom_id
-carries the claim id, so an old message's button works after a restart)."""
+"""Buttons on a claim (persistent: the custom_id carries the claim id, so an old message's
+button works after a restart), and the one more than one reply shows: its sources."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, ClassVar, Self
 
 import discord
-from discord import ui
 
 from bot import render
 from bot.identity import scope_for
-from bot.replies import guarded, send_ephemeral, thinking
+from bot.replies import send_ephemeral, thinking
+from bot.ui.persistent import NO_TEMPLATE, PersistentButton
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -19,30 +19,35 @@ if TYPE_CHECKING:
 SOURCES = "cb:src:"
 
 
-def claim_button(
-    prefix: str, claim_id: str, label: str, style: discord.ButtonStyle
-) -> ui.Button[Any]:
-    """A button whose custom_id is `prefix` and the claim's id."""
-    return ui.Button(label=label, style=style, custom_id=prefix + claim_id)
+class ClaimButton(PersistentButton, template=NO_TEMPLATE):
+    """A button whose custom_id is `prefix` and a claim's id; a subclass gives its prefix,
+    label and style: `class Sources(ClaimButton, prefix=..., label=..., style=...)`."""
 
+    prefix: ClassVar[str]
+    default_label: ClassVar[str]
+    button_style: ClassVar[discord.ButtonStyle]
 
-class SourcesButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(SOURCES) + "(?P<id>.+)"):
-    def __init__(self, claim_id: str, label: str = "Sources") -> None:
-        super().__init__(claim_button(SOURCES, claim_id, label, discord.ButtonStyle.secondary))
+    def __init_subclass__(cls, *, prefix: str, label: str, style: discord.ButtonStyle) -> None:
+        super().__init_subclass__(template=re.escape(prefix) + "(?P<id>.+)")
+        cls.prefix, cls.default_label, cls.button_style = prefix, label, style
+
+    def __init__(self, claim_id: str, label: str = "") -> None:
+        super().__init__(self.prefix + claim_id, label or self.default_label, self.button_style)
         self.claim_id = claim_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> SourcesButton:
-        return cls(match["id"], getattr(item, "label", None) or "Sources")
+    def from_match(cls, match: re.Match[str], label: str) -> Self:
+        return cls(match["id"], label)
 
-    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        async with guarded(interaction):
-            await thinking(interaction)
-            bot = interaction.client
-            claim = await bot.core(
-                bot.service.get_claim, self.claim_id, scope_for(interaction.guild_id)
-            )
-            for page in render.sources_pages(claim):
-                await send_ephemeral(interaction, embeds=page)
+
+class SourcesButton(
+    ClaimButton, prefix=SOURCES, label="Sources", style=discord.ButtonStyle.secondary
+):
+    async def pressed(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        await thinking(interaction)
+        bot = interaction.client
+        claim = await bot.core(
+            bot.service.get_claim, self.claim_id, scope_for(interaction.guild_id)
+        )
+        for page in render.sources_pages(claim):
+            await send_ephemeral(interaction, embeds=page)

@@ -9,7 +9,8 @@ from discord import ui
 from bot.text import safe
 from verifiers.ingest.drafts import DraftState, IngestReport
 
-QUEUE = "cb:drafts:"  # the drafts queue's buttons: <QUEUE>prev|next|open[:<draft id>]
+QUEUE = "cb:drafts:"  # the drafts queue's buttons: <QUEUE>prev|next:<draft id>, and OPEN
+OPEN = QUEUE + "open"
 OPEN_LABEL = "Review drafts"
 
 
@@ -35,7 +36,5 @@ def ingest_summary(report: IngestReport) -> str:
 def open_view() -> ui.View:
     """A button that opens the drafts queue for the moderator who presses it."""
     view = ui.View(timeout=None)
-    view.add_item(
-        ui.Button(label=OPEN_LABEL, style=discord.ButtonStyle.primary, custom_id=f"{QUEUE}open")
-    )
+    view.add_item(ui.Button(label=OPEN_LABEL, style=discord.ButtonStyle.primary, custom_id=OPEN))
     return view

@@ -26,10 +26,10 @@ from bot.cogs.check.passive import Outcome
 from tests.fakediscord import FakeDiscord, FakeGuild, FakeInteraction, SentMessage, payloads
 from verifiers.config import DiscordSettings, FactCheckSettings, Settings
 from verifiers.fetch import FetchPolicy
-from verifiers.models import Claim, ClaimFields, Source, Status
+from verifiers.models import Claim, ClaimFields, Scope, Source, Status
 from verifiers.service import ClaimService
 from verifiers.store import open_store
-from verifiers.store.base import Scope, Store
+from verifiers.store.base import Store
 
 MOD_ROLE = "Fact mods"
 MakeHarness = Callable[..., Awaitable["Harness"]]

@@ -10,8 +10,7 @@ from typing import Any
 
 from tests.bot.conftest import Harness
 from tests.fakediscord import payloads
-from verifiers.models import FlagState, HoldReason, Status, utcnow
-from verifiers.store.base import Scope
+from verifiers.models import FlagState, HoldReason, Scope, Status, utcnow
 
 TOWER = "The Eiffel Tower was completed in 1889 for the World's Fair"
 REASON = "Why is this claim disputed?"

@@ -17,7 +17,7 @@ from tests.bot.conftest import Harness, MakeHarness
 from tests.fakediscord import payloads
 from tests.test_fetch_support import LocalServer, loopback_policy, page
 from verifiers.ingest.drafts import DraftState
-from verifiers.store.base import Scope
+from verifiers.models import Scope
 
 GAZETTE = (
     Path(__file__).resolve().parents[1] / "fixtures" / "articles" / "gazette-bridge-closure.html"
@@ -217,6 +217,36 @@ async def test_edit_page_and_reject_through_the_forms(h: Harness) -> None:
     [post] = await h.posts_in(modlog)
     assert post.body["embeds"][0]["author"]["name"] == f"Draft #{first.id} rejected"
     assert fields(post.body["embeds"][0])["Note"] == "Duplicate of #2"
+
+
+async def test_an_old_queue_message_pages_from_its_draft_for_moderators_only(h: Harness) -> None:
+    """◀ / ▶ carry the draft a page shows: a member is refused and the page stays; when every
+    later draft was decided meanwhile, Next shows the last one still waiting, with nothing to
+    page to either way."""
+    first, *later = ingest_here(h)
+    queue = await h.fake.reply_of(await h.as_mod("drafts"))
+    refused = await press(h, queue, "Next ▶", user=h.bob, permissions=payloads.MEMBER_PERMISSIONS)
+    assert "Manage Messages" in (await h.fake.reply_of(refused))["content"]
+    assert shown(h.fake.messages[int(queue["id"])])["author"]["name"].startswith(
+        f"Draft #{first.id} · 1 of 10"
+    )
+
+    for draft in later:
+        h.service.reject_draft(draft.id, "test:setup", Scope.guild(h.alpha.id), "duplicate")
+    await press(h, queue, "Next ▶")
+    await h.fake.wait_until(
+        lambda: (
+            shown(h.fake.messages[int(queue["id"])])["author"]["name"]
+            == f"Draft #{first.id} · 1 of 1 waiting"
+        ),
+        what="the one draft left",
+    )
+    buttons = [
+        c for row in h.fake.messages[int(queue["id"])]["components"] for c in row["components"]
+    ]
+    assert [(b["label"], b.get("disabled", False)) for b in buttons][-2:] == [
+        ("◀ Previous", True), ("Next ▶", True),
+    ]  # fmt: skip
 
 
 async def test_servers_see_only_their_drafts_and_only_the_owner_sees_global_ones(

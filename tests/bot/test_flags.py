@@ -5,9 +5,8 @@ from __future__ import annotations
 from bot.cogs.flags.review import KEEP_STATUS
 from tests.bot.conftest import Harness
 from tests.fakediscord import FakeInteraction, payloads
-from verifiers.models import ClaimFields, FlagKind, FlagState, Status
+from verifiers.models import ClaimFields, FlagKind, FlagState, Scope, Status
 from verifiers.notifications import DeliveryState
-from verifiers.store.base import Scope
 
 EIFFEL = "The Eiffel Tower was sold for scrap metal in 1925"
 REASON = "Why is this claim disputed?"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from tests.bot.conftest import MOD_ROLE, Harness
 from tests.fakediscord import payloads
-from verifiers.models import Status
-from verifiers.store.base import Scope
+from verifiers.models import Scope, Status
 
 MOD = payloads.MODERATOR_PERMISSIONS
 SHARK = "A shark was found swimming in the Zurich main train station"

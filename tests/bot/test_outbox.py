@@ -13,10 +13,10 @@ from typing import Any
 from tests.bot.conftest import Harness, settings_for, start_bot, stop_bot
 from tests.conftest import make_fields
 from tests.fakediscord import FakeDiscord
-from verifiers.models import Status, utcnow
+from verifiers.models import Scope, Status, utcnow
 from verifiers.notifications import DeliveryState, Notification
 from verifiers.store import open_store
-from verifiers.store.base import Scope, Store
+from verifiers.store.base import Store
 from verifiers.store.sql.values import ts
 
 CLAIM = "Tap water in Riverton contains **microchips** @everyone"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.cogs.check.passive import Outcome
 from tests.bot.conftest import Harness
 from tests.fakediscord import payloads
-from verifiers.store.base import Scope
+from verifiers.models import Scope
 
 RELATED = "Possibly related (shown only to you)"
 # Texts about the seeded claims; the test picks those the matcher currently treats as wanted.

@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 from tests.conftest import make_fields
 from tests.fuzz.strategies import INPUTS
 from verifiers.external.cache import TTLCache
-from verifiers.models import ClaimChanges
-from verifiers.store.base import Scope
+from verifiers.models import ClaimChanges, Scope
 from verifiers.store.sqlite.store import SqliteStore
 from verifiers.text.normalize import normalize
 from verifiers.text.tokens import tokenize

@@ -20,9 +20,9 @@ from tests.fakediscord.server import embed_problems
 from tests.fuzz.strategies import INPUTS, SEED_TEXTS, TRICKY_WORDS, WORDS, messages
 from verifiers.config import Settings
 from verifiers.errors import ClaimbotError
+from verifiers.models import Scope
 from verifiers.seeding import load_seed_claims
 from verifiers.service import ClaimService
-from verifiers.store.base import Scope
 from verifiers.store.sqlite.store import SqliteStore
 
 BATCH = 20  # texts per example: hypothesis's own cost is paid once for twenty checks

@@ -36,8 +36,8 @@ from verifiers.interchange.claimreview import (
     verdict_of,
 )
 from verifiers.interchange.jsonld import Graph, parse_date
+from verifiers.models import Scope
 from verifiers.service import ClaimService
-from verifiers.store.base import Scope
 from verifiers.store.sqlite.store import SqliteStore
 
 

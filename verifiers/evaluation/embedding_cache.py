@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from verifiers.matching.semantic import Encoder, backfill, text_hash
-from verifiers.store.base import Scope, Store, StoredEmbedding
+from verifiers.models import Scope
+from verifiers.store.base import Store, StoredEmbedding
 
 
 def default_cache_path(key: str) -> Path:

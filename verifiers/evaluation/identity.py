@@ -27,9 +27,9 @@ from pydantic import ValidationError
 from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
 from verifiers.evaluation.runner import make_matcher
-from verifiers.models import CheckResult, ClaimFields, Stance
+from verifiers.models import CheckResult, ClaimFields, Scope, Stance
 from verifiers.seeding import load_seed_claims
-from verifiers.store import Scope, open_store
+from verifiers.store import open_store
 from verifiers.validation import describe, json_object
 
 EXPECTED = ("same", "contradicts", "different", "none")

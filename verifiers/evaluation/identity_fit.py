@@ -25,8 +25,8 @@ from verifiers.config import MatchingSettings
 from verifiers.evaluation.identity import IdentityPair, load_identity_set
 from verifiers.evaluation.runner import make_matcher
 from verifiers.matching.identity import IDENTITY_FEATURES, Verdict, identity_features
-from verifiers.models import ClaimFields, Stance
-from verifiers.store import Scope, open_store
+from verifiers.models import ClaimFields, Scope, Stance
+from verifiers.store import open_store
 
 L2 = 1.0  # ridge on the weights (not the bias): the set is small
 BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.01)

@@ -28,11 +28,13 @@ from verifiers.evaluation.metrics import (
     answer_decision,
     summarise,
 )
-from verifiers.matching.pipeline import Matcher, RankedClaim, duplicate_key, whole_query
+from verifiers.matching.model import duplicate_key
+from verifiers.matching.pipeline import Matcher, RankedClaim, whole_query
 from verifiers.matching.rerank import Reranker
-from verifiers.matching.semantic import Encoder, adapter_file, require_semantic, shared_encoder
-from verifiers.models import MAX_CLAIM_CHARS, Claim, ClaimFields
-from verifiers.store import Scope, Store, open_store
+from verifiers.matching.semantic import Encoder, require_semantic, shared_encoder
+from verifiers.model_files import adapter_file
+from verifiers.models import MAX_CLAIM_CHARS, Claim, ClaimFields, Scope
+from verifiers.store import Store, open_store
 from verifiers.text.normalize import cap
 
 SUMMARY_CHARS = 1_000

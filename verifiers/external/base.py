@@ -7,8 +7,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from verifiers.models import Status
-from verifiers.store.base import Scope
+from verifiers.models import Scope, Status
 
 
 class VerifierResult(BaseModel):

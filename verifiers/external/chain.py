@@ -13,7 +13,7 @@ from verifiers.errors import ClaimbotError
 from verifiers.external.base import Verifier, VerifierResult
 from verifiers.external.factcheck import GoogleFactCheckVerifier
 from verifiers.fetch import FetchPolicy
-from verifiers.store.base import Scope
+from verifiers.models import Scope
 
 
 def ask_external(

@@ -22,7 +22,7 @@ from verifiers.external.ratelimit import RateLimiter
 from verifiers.fetch import FetchError, FetchPolicy, FetchResult, fetch
 from verifiers.interchange.claimreview import status_for_rating
 from verifiers.interchange.jsonld import parse_date
-from verifiers.store.base import Scope
+from verifiers.models import Scope
 from verifiers.validation import JsonProblem, parse_json
 
 log = logging.getLogger(__name__)

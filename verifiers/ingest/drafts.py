@@ -21,11 +21,11 @@ from verifiers.models import (
     Claim,
     ClaimFields,
     ClaimText,
+    Scope,
     ShortText,
     Source,
     Status,
 )
-from verifiers.store.base import Scope
 
 Explanation = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=MAX_EXPLANATION_CHARS)

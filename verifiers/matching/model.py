@@ -19,9 +19,12 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from verifiers.errors import ConfigError
 from verifiers.matching.features import FEATURES, SEMANTIC_FEATURES
+from verifiers.text.normalize import normalize
+from verifiers.text.tokens import tokenize
 
 LEXICAL_FILE = "answer_model.json"
 SEMANTIC_FILE = "answer_model_semantic.json"
@@ -61,6 +64,12 @@ class Weights:
 
 LEXICAL = Weights.load(LEXICAL_FILE, FEATURES)
 SEMANTIC = Weights.load(SEMANTIC_FILE, FEATURES + SEMANTIC_FEATURES)
+
+
+@lru_cache(maxsize=50_000)
+def duplicate_key(text: str) -> str:
+    """Claims with the same words (quotes, case, spacing aside) are one claim."""
+    return " ".join(tokenize(normalize(text)))
 
 
 def sigmoid(x: float) -> float:

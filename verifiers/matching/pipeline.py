@@ -17,11 +17,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from verifiers.config import MatchingSettings
 from verifiers.errors import InvalidInput
+from verifiers.matching.decision import (
+    Scored,
+    Tiers,
+    decide,
+    shown_claim_ids,
+    states_the_claim,
+    with_flag_counts,
+)
 from verifiers.matching.features import (
     FEATURES,
     SEMANTIC_FEATURES,
@@ -32,16 +39,11 @@ from verifiers.matching.features import (
     screen_weights,
     semantic_features,
 )
-from verifiers.matching.identity import (
-    Verdict,
-    attribution_label,
-    identity_probability,
-    judge_identity,
-)
 from verifiers.matching.model import (
     LEXICAL,
     SEMANTIC,
     answer_score,
+    duplicate_key,
     rank_candidates,
     relevance_logit,
 )
@@ -50,15 +52,13 @@ from verifiers.models import (
     Candidate,
     CheckResult,
     Claim,
-    Match,
+    Scope,
     SegmentResult,
-    Stance,
-    Tier,
 )
-from verifiers.store.base import Scope, Store
+from verifiers.store.base import Store
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import claim_segments, message_query, segment
-from verifiers.text.tokens import content_tokens, tokenize
+from verifiers.text.tokens import content_tokens
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -83,17 +83,6 @@ SCREEN_KEEP = 15
 # features (cheap: the vectors are in memory), before the costly lexical ones (profiles,
 # rapidfuzz ratios) on the best `SEMANTIC_SCREEN_KEEP` of up to ~100 candidates.
 SEMANTIC_SCREEN_KEEP = 20
-
-
-@dataclass(frozen=True, slots=True)
-class Scored:
-    """One ranked candidate: the claim, its fitted relevance logit and calibrated score, and
-    whether the text says enough of it to be answered with it at all (`answerable`)."""
-
-    claim: Claim
-    logit: float
-    score: float
-    answerable: bool
 
 
 class RankedClaim(NamedTuple):
@@ -126,12 +115,6 @@ def whole_query(text: str) -> str:
     return normalize(message_query(text))
 
 
-@lru_cache(maxsize=50_000)
-def duplicate_key(text: str) -> str:
-    """Claims with the same words (quotes, case, spacing aside) are one claim."""
-    return " ".join(tokenize(normalize(text)))
-
-
 class Matcher:
     """Matches text against the claims a `Scope` can see. Safe to share between threads."""
 
@@ -156,8 +139,8 @@ class Matcher:
         self._adapter: Path | None = None
         self._reranker_file: Path | None = None
         if self.semantic:
-            from verifiers.matching.rerank import reranker_file
-            from verifiers.matching.semantic import adapter_file, require_semantic
+            from verifiers.matching.semantic import require_semantic
+            from verifiers.model_files import adapter_file, reranker_file
 
             require_semantic()  # a model passed in stands for its setting's file
             if encoder is None:
@@ -177,12 +160,9 @@ class Matcher:
             SEMANTIC_FEATURES if self.semantic else (),
         )
         self._index: NearestClaims | None = None
-        self.confident_threshold = (
-            settings.confident_threshold_semantic if self.semantic else settings.confident_threshold
-        )
-        self.related_threshold = (
-            settings.related_threshold_semantic if self.semantic else settings.related_threshold
-        )
+        self._tiers = Tiers.of(settings, semantic=self.semantic)
+        self.confident_threshold = self._tiers.confident
+        self.related_threshold = self._tiers.related
 
     # -- public API -------------------------------------------------------------------------
     def check(self, text: str, scope: Scope) -> CheckResult:
@@ -198,7 +178,7 @@ class Matcher:
             ranked = self._rank_normalised(
                 normalize(seg), scope, self._settings.candidates, dense=each, said=seg, shown=True
             )
-            result = self._decide(seg, ranked)
+            result = decide(seg, ranked, self._tiers)
             if result.match is not None:
                 claim_id = result.match.claim.id
                 previous = best_for_claim.get(claim_id)
@@ -242,7 +222,12 @@ class Matcher:
             query, scope, max(k, self._settings.candidates), exclude, dense=dense, said=text
         )
         return [
-            RankedClaim(s.claim.id, s.score, s.answerable and self._is_the_claim(text, s))
+            RankedClaim(
+                s.claim.id,
+                s.score,
+                s.answerable
+                and states_the_claim(text, s, self._tiers, self._settings.max_segments),
+            )
             for s in ranked[:k]
         ]
 
@@ -254,6 +239,11 @@ class Matcher:
         sentences = [normalize(seg) for seg in segment(text, self._settings.max_segments)]
         vectors = self._encode([query, *sentences])
         return DenseQuery(vectors[0], vectors[1:] if sentences else vectors[:1])
+
+    def search_terms(self, norm: str) -> list[str]:
+        """The terms the search is given for normalised text `norm` (typos repaired, rarest
+        first); public for the benchmarks that compare searches."""
+        return self._query(norm, self._vocabulary()).terms
 
     def invalidate(self) -> None:
         """Forget the vocabulary snapshot (and embedding matrix) after claims changed; they
@@ -523,21 +513,6 @@ class Matcher:
             for r in ordered
         ]
 
-    def _is_the_claim(self, text: str, item: Scored) -> bool:
-        """Whether `text`, or one of its claim-like sentences as `check` reads them, states the
-        claim or contradicts it (`judge_identity`); judged only where the score could make an
-        answer."""
-        if item.score < self.confident_threshold:
-            return True
-        for part in [text, *segment(text, self._settings.max_segments)]:
-            verdict = judge_identity(part, item.claim).verdict
-            if (
-                verdict.answerable
-                and identity_probability(part, item.claim, verdict) >= self._settings.min_identity
-            ):
-                return True
-        return False
-
     def _worth_reranking(self, logits: list[float], keys: list[str]) -> bool:
         """Whether the best candidate's answer score before reranking reaches `rerank_from`.
         Below it the cross-encoder (~15 ms a pair) cannot lift a claim to the related tier
@@ -579,113 +554,11 @@ class Matcher:
             return True
         return self.semantic and max(features[i] for i in _COSINES) >= s.min_claim_cosine
 
-    def _decide(self, seg: str, ranked: list[Scored]) -> SegmentResult:
-        """The confident answer and the related claims of one segment.
-
-        Only the same claim, or its contradiction, is answered (`judge_identity`): a claim
-        that the segment changes (roles, people, certainty, quantities, attribution) is
-        offered as related with the reason, and the next claim may be the answer instead.
-        """
-        s = self._settings
-        match: Match | None = None
-        related: list[Match] = []
-        shown: set[str] = set()
-        lowest_shown = min(self.related_threshold, self.confident_threshold)
-        answering = True  # no claim above was answerable yet
-        for item in ranked:
-            if item.score < lowest_shown:  # in no tier (nor are its copies: the same score)
-                answering = False  # a claim listed above without a lead: nothing is answered
-                continue
-            key = duplicate_key(item.claim.text)
-            if key in shown:  # a copy of a claim already shown adds nothing
-                continue
-            shown.add(key)
-            identity = judge_identity(seg, item.claim)
-            stance = _STANCE_OF[identity.verdict]
-            # A text too short or stating too little of the claim may be offered it as
-            # related, never answered with it.
-            qualifies = item.answerable and item.score >= self.confident_threshold
-            if answering and qualifies and identity.verdict.answerable:
-                same = identity_probability(seg, item.claim, identity.verdict)
-                if same >= s.min_identity:
-                    # The score shown is how likely this is the claim the segment states.
-                    match = Match(
-                        claim=item.claim,
-                        score=item.score * same,
-                        tier=Tier.CONFIDENT,
-                        stance=stance,
-                        stance_reason=identity.reason,
-                    )
-                    answering = False
-                    continue
-            # Past a changed claim the next may be the one stated; past anything else, not.
-            answering = answering and qualifies and identity.verdict is Verdict.DIFFERENT
-            if item.score >= self.related_threshold:
-                # Listed in the matcher's order, which after reranking is not the scores'
-                # order: a lower-scoring claim above does not hide a related one below it.
-                if len(related) == s.max_related:
-                    break
-                related.append(
-                    Match(
-                        claim=item.claim,
-                        score=item.score,
-                        tier=Tier.RELATED,
-                        stance=stance,
-                        stance_reason=identity.reason,
-                    )
-                )
-        return _with_counterpart(SegmentResult(segment=seg, match=match, related=related))
-
     def _with_flag_counts(self, results: list[SegmentResult], scope: Scope) -> list[SegmentResult]:
-        ids = {m.claim.id for r in results for m in _shown(r)}
-        if not ids:
-            return results
-        counts = self._store.open_flag_counts(ids, scope)
-        if not any(counts.values()):
-            return results
-
-        def counted(m: Match) -> Match:
-            return m.model_copy(update={"open_flags": counts.get(m.claim.id, 0)})
-
-        return [
-            r.model_copy(
-                update={
-                    "match": counted(r.match) if r.match else None,
-                    "related": [counted(m) for m in r.related],
-                    "counterpart": counted(r.counterpart) if r.counterpart else None,
-                }
-            )
-            for r in results
-        ]
-
-
-def _shown(result: SegmentResult) -> list[Match]:
-    """Every claim a segment's result shows."""
-    answered = [m for m in (result.match, result.counterpart) if m is not None]
-    return answered + result.related
-
-
-def _with_counterpart(result: SegmentResult) -> SegmentResult:
-    """Move the answer's other half (the statement, or the claim that someone made it) from
-    the related claims to beside the answer, labelled."""
-    if result.match is None:
-        return result
-    for n, other in enumerate(result.related):
-        label = attribution_label(result.match.claim.text, other.claim.text)
-        if label is not None:
-            related = result.related[:n] + result.related[n + 1 :]
-            return result.model_copy(
-                update={"related": related, "counterpart": other, "counterpart_label": label}
-            )
-    return result
-
-
-_STANCE_OF = {
-    Verdict.SAME: Stance.AGREES,
-    Verdict.CONTRADICTS: Stance.CONTRADICTS,
-    Verdict.DIFFERENT: Stance.DIFFERENT,
-    Verdict.NO_CLAIM: Stance.AGREES,  # nothing was stated: related claims only, no stance
-}
+        ids = shown_claim_ids(results)
+        return (
+            with_flag_counts(results, self._store.open_flag_counts(ids, scope)) if ids else results
+        )
 
 
 def load_vocabulary(store: Store) -> Vocabulary:

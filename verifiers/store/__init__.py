@@ -13,7 +13,6 @@ from verifiers.store.base import (
     ChangeCallback,
     ChangeListener,
     MigrationStatus,
-    Scope,
     SeedReport,
     Store,
 )
@@ -23,7 +22,6 @@ __all__ = [
     "ChangeCallback",
     "ChangeListener",
     "MigrationStatus",
-    "Scope",
     "SeedReport",
     "Store",
     "database_exists",

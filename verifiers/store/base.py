@@ -28,32 +28,11 @@ from verifiers.models import (
     FlagState,
     GuildSettings,
     HoldReason,
+    Scope,
     Source,
     Status,
 )
 from verifiers.notifications import DeliveryState, Notification, Notifier
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """Who is looking: one guild, global-only, or the operator who sees everything."""
-
-    guild_id: int | None = None
-    operator: bool = False
-
-    @classmethod
-    def guild(cls, guild_id: int) -> Scope:
-        return cls(guild_id=guild_id)
-
-    @classmethod
-    def everything(cls) -> Scope:
-        return cls(operator=True)
-
-    def can_see(self, claim_guild_id: int | None) -> bool:
-        return self.operator or claim_guild_id is None or claim_guild_id == self.guild_id
-
-    def can_change(self, claim_guild_id: int | None) -> bool:
-        return self.operator or (claim_guild_id is not None and claim_guild_id == self.guild_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,8 @@ from verifiers.errors import InvalidInput
 from verifiers.evaluation.data import LabelledSet, load_set, load_split
 from verifiers.evaluation.runner import stored_fields
 from verifiers.matching.pipeline import whole_query
-from verifiers.matching.semantic import SHIPPED_ADAPTER, Encoder, claim_matrix
+from verifiers.matching.semantic import Encoder, claim_matrix
+from verifiers.model_files import SHIPPED_ADAPTER
 from verifiers.text.normalize import cap
 
 ROOT = Path(__file__).resolve().parents[2]

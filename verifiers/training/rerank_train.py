@@ -38,10 +38,11 @@ from verifiers.evaluation.data import LabelledSet
 from verifiers.evaluation.embedding_cache import default_cache_path
 from verifiers.evaluation.metrics import QueryOutcome, answer_decision, summarise
 from verifiers.evaluation.runner import loaded_store, make_matcher, run_queries, stored_fields
-from verifiers.matching.pipeline import duplicate_key
-from verifiers.matching.rerank import SHIPPED_RERANKER, CrossEncoder, passage
+from verifiers.matching.model import duplicate_key
+from verifiers.matching.rerank import CrossEncoder, passage
 from verifiers.matching.semantic import setting_key
-from verifiers.store import Scope
+from verifiers.model_files import SHIPPED_RERANKER
+from verifiers.models import Scope
 from verifiers.training import finetune
 from verifiers.training.folds import fold_encoders, folds
 

@@ -7,7 +7,7 @@ on old replies after a restart; `setup` registers them once with `bot.add_dynami
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Self
 
 import discord
 from discord import ui
@@ -16,8 +16,9 @@ from bot import render
 from bot.identity import actor, scope_for
 from bot.replies import guarded, send_ephemeral, thinking
 from bot.text import truncate, unescape
-from bot.ui.claim_buttons import SourcesButton, claim_button
+from bot.ui.claim_buttons import ClaimButton, SourcesButton
 from bot.ui.flagging import file_flag
+from bot.ui.persistent import PersistentButton
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -27,60 +28,48 @@ MIN_CARRIED = 12  # less room than this and the text is not worth carrying
 FLAG, NOT_SAME = "cb:flag:", "cb:nsc:"
 
 
-class FlagButton(ui.DynamicItem[ui.Button[Any]], template=re.escape(FLAG) + "(?P<id>.+)"):
-    def __init__(self, claim_id: str, label: str = "Flag as disputed") -> None:
-        super().__init__(claim_button(FLAG, claim_id, label, discord.ButtonStyle.danger))
-        self.claim_id = claim_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> FlagButton:
-        return cls(match["id"], getattr(item, "label", None) or "Flag as disputed")
-
-    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        async with guarded(interaction):
-            await interaction.response.send_modal(FlagModal(self.claim_id))
+class FlagButton(
+    ClaimButton, prefix=FLAG, label="Flag as disputed", style=discord.ButtonStyle.danger
+):
+    async def pressed(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        await interaction.response.send_modal(FlagModal(self.claim_id))
 
 
 class NotSameButton(
-    ui.DynamicItem[ui.Button[Any]],
+    PersistentButton,
     template=re.escape(NOT_SAME) + r"(?P<id>[A-Za-z0-9._:-]+)(?:\|(?P<text>.*))?",
 ):
     """Carries the matched text after the claim id (`cb:nsc:<id>|<text>`, cut to fit the
     100-character custom_id): a compact reply shows no "Your message" field to read it from."""
 
-    def __init__(self, claim_id: str, label: str = "Not the same claim", segment: str = "") -> None:
-        button = claim_button(NOT_SAME, claim_id, label, discord.ButtonStyle.secondary)
-        room = MAX_CUSTOM_ID - len(button.custom_id or "") - 1
+    def __init__(self, claim_id: str, label: str = "", segment: str = "") -> None:
+        custom_id = NOT_SAME + claim_id
+        room = MAX_CUSTOM_ID - len(custom_id) - 1
         carried = truncate(" ".join(segment.split()), room) if room >= MIN_CARRIED else ""
         if carried:
-            button.custom_id = f"{button.custom_id}|{carried}"
-        super().__init__(button)
+            custom_id = f"{custom_id}|{carried}"
+        label = label or "Not the same claim"
+        super().__init__(custom_id, label, discord.ButtonStyle.secondary)
         self.claim_id = claim_id
         self.segment = carried
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> NotSameButton:
-        label = getattr(item, "label", None) or "Not the same claim"
+    def from_match(cls, match: re.Match[str], label: str) -> Self:
         return cls(match["id"], label, match["text"] or "")
 
-    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        async with guarded(interaction):
-            await thinking(interaction)
-            bot = interaction.client
-            text = matched_text(interaction.message, self.claim_id)
-            text = text or await replied_to_text(interaction.message) or self.segment
-            await bot.core(
-                bot.service.report_false_match,
-                self.claim_id,
-                user_id=actor(interaction.user),
-                scope=scope_for(interaction.guild_id),
-                message_text=text,
-            )
-            await send_ephemeral(interaction, "Thanks: the moderators will review this match.")
+    async def pressed(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        await thinking(interaction)
+        bot = interaction.client
+        text = matched_text(interaction.message, self.claim_id)
+        text = text or await replied_to_text(interaction.message) or self.segment
+        await bot.core(
+            bot.service.report_false_match,
+            self.claim_id,
+            user_id=actor(interaction.user),
+            scope=scope_for(interaction.guild_id),
+            message_text=text,
+        )
+        await send_ephemeral(interaction, "Thanks: the moderators will review this match.")
 
 
 async def replied_to_text(message: discord.Message | None) -> str:

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.drafts.buttons import show
+from bot.cogs.drafts.buttons import DRAFTS
 from bot.permissions import moderator_command, require_moderator
 from bot.replies import thinking
 
@@ -25,4 +25,4 @@ class DraftsCog(commands.Cog):
     async def drafts(self, interaction: discord.Interaction[ClaimBot]) -> None:
         await require_moderator(interaction)
         await thinking(interaction)
-        await show(interaction, edit=False)
+        await DRAFTS.show(interaction, edit=False)

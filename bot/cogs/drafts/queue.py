@@ -7,7 +7,6 @@ ever sees another server's drafts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import discord
@@ -15,7 +14,7 @@ import discord
 from bot.permissions import is_owner
 from verifiers.errors import NotFound
 from verifiers.ingest.drafts import Draft
-from verifiers.store.base import Scope
+from verifiers.models import Scope
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -51,14 +50,3 @@ async def draft_scope(interaction: discord.Interaction[ClaimBot], draft_id: int)
     if draft.guild_id is not None:
         raise NotFound(f"no draft with id {draft_id}")
     return Scope.everything()
-
-
-def position(drafts: Sequence[Draft], *, at: int | None = None, before: int | None = None) -> int:
-    """The page to show: the first draft from id `at` on, or the last one before `before`."""
-    if before is not None:
-        earlier = [i for i, d in enumerate(drafts) if d.id < before]
-        return earlier[-1] if earlier else 0
-    if at is not None:
-        later = [i for i, d in enumerate(drafts) if d.id >= at]
-        return later[0] if later else max(0, len(drafts) - 1)
-    return 0

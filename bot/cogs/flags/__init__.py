@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.cogs.flags.cog import FlagsCog
-from bot.cogs.flags.queue import PageButton
-from bot.cogs.flags.review import GroupDismissButton, ResolveButton
+from bot.cogs.flags.queue import DYNAMIC_ITEMS
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -14,4 +13,4 @@ if TYPE_CHECKING:
 
 async def setup(bot: ClaimBot) -> None:
     await bot.add_cog(FlagsCog(bot))
-    bot.add_dynamic_items(ResolveButton, PageButton, GroupDismissButton)
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)

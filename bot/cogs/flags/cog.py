@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.autocomplete import claim_choices, own_flag_choices
-from bot.cogs.flags.queue import show_flags
+from bot.cogs.flags.queue import FLAGS
 from bot.identity import actor, scope_for
 from bot.permissions import (
     member_command,
@@ -64,4 +64,4 @@ class FlagsCog(commands.Cog):
     async def flags(self, interaction: discord.Interaction[ClaimBot]) -> None:
         await require_moderator(interaction)
         await thinking(interaction)
-        await show_flags(interaction)
+        await FLAGS.show(interaction, edit=False)

@@ -4,7 +4,7 @@ why."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Self
 
 import discord
 from discord import ui
@@ -13,6 +13,7 @@ from bot import notify, render
 from bot.identity import actor, scope_for
 from bot.permissions import require_moderator
 from bot.replies import guarded, send_ephemeral, thinking
+from bot.ui.persistent import PersistentButton
 from verifiers.models import Status
 
 if TYPE_CHECKING:
@@ -26,59 +27,45 @@ VERDICTS = {  # custom_id verb: (label, style, upheld)
 KEEP_STATUS = "keep"
 
 
-class ResolveButton(
-    ui.DynamicItem[ui.Button[Any]],
-    template=r"cb:(?P<verb>uphold|dismiss):(?P<id>\d+)",
-):
+class ResolveButton(PersistentButton, template=r"cb:(?P<verb>uphold|dismiss):(?P<id>\d+)"):
     """Uphold or Dismiss a flag (`cb:uphold:<id>`, `cb:dismiss:<id>`): both ask the moderator
     for a note in the same modal, so one class serves both verdicts."""
 
+    moderators_only = True
+
     def __init__(self, verb: str, flag_id: int) -> None:
         label, style, self.upheld = VERDICTS[verb]
-        super().__init__(
-            ui.Button(label=f"{label} #{flag_id}", style=style, custom_id=f"cb:{verb}:{flag_id}")
-        )
+        super().__init__(f"cb:{verb}:{flag_id}", f"{label} #{flag_id}", style)
         self.flag_id = flag_id
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> ResolveButton:
+    def from_match(cls, match: re.Match[str], label: str) -> Self:
         return cls(match["verb"], int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        async with guarded(interaction):
-            await require_moderator(interaction)
-            await interaction.response.send_modal(ResolveModal(self.flag_id, upheld=self.upheld))
+    async def pressed(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        await interaction.response.send_modal(ResolveModal(self.flag_id, upheld=self.upheld))
 
 
 class GroupDismissButton(
-    ui.DynamicItem[ui.Button[Any]], template=re.escape(GROUP) + r"(?P<up_to>\d+):(?P<id>.+)"
+    PersistentButton, template=re.escape(GROUP) + r"(?P<up_to>\d+):(?P<id>.+)"
 ):
     """Dismiss, as one group, a claim's open disputes held from the public count, up to the
     newest the moderator was shown (`cb:gdis:<flag id>:<claim id>`): one press for a brigade."""
 
+    moderators_only = True
+
     def __init__(self, claim_id: str, up_to: int, label: str = "") -> None:
-        super().__init__(
-            ui.Button(
-                label=label or f"Dismiss held · {claim_id}",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"{GROUP}{up_to}:{claim_id}",
-            )
-        )
+        label = label or f"Dismiss held · {claim_id}"
+        super().__init__(f"{GROUP}{up_to}:{claim_id}", label, discord.ButtonStyle.danger)
         self.claim_id = claim_id
         self.up_to = up_to
 
     @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
-    ) -> GroupDismissButton:
-        return cls(match["id"], int(match["up_to"]), getattr(item, "label", None) or "")
+    def from_match(cls, match: re.Match[str], label: str) -> Self:
+        return cls(match["id"], int(match["up_to"]), label)
 
-    async def callback(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        async with guarded(interaction):
-            await require_moderator(interaction)
-            await interaction.response.send_modal(GroupDismissModal(self.claim_id, self.up_to))
+    async def pressed(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        await interaction.response.send_modal(GroupDismissModal(self.claim_id, self.up_to))
 
 
 class ResolveModal(ui.Modal):

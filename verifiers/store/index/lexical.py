@@ -54,8 +54,7 @@ import tantivy
 
 from verifiers.errors import ClaimbotError
 from verifiers.files import written_whole
-from verifiers.models import Candidate
-from verifiers.store.base import Scope
+from verifiers.models import Candidate, Scope
 from verifiers.store.index.bm25 import BM25_WEIGHTS, Bm25
 from verifiers.store.index.state import STATE, IndexUnusable, first_line, read_state
 from verifiers.text.normalize import normalize

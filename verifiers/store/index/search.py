@@ -36,8 +36,7 @@ from pathlib import Path
 from typing import Protocol
 
 from verifiers.errors import ClaimbotError
-from verifiers.models import Candidate
-from verifiers.store.base import Scope
+from verifiers.models import Candidate, Scope
 from verifiers.store.index.lexical import (
     IndexBehind,
     IndexBusy,

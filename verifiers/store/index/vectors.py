@@ -45,7 +45,7 @@ import numpy as np
 
 from verifiers.errors import ClaimbotError
 from verifiers.files import written_whole
-from verifiers.store.base import Scope
+from verifiers.models import Scope
 from verifiers.store.index.state import STATE, IndexUnusable, first_line, read_state
 
 log = logging.getLogger(__name__)

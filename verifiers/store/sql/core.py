@@ -9,8 +9,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from verifiers.errors import Conflict, NotFound, PermissionDenied
-from verifiers.models import AuditEntry, Claim, Source
-from verifiers.store.base import Scope
+from verifiers.models import AuditEntry, Claim, Scope, Source
 from verifiers.store.sql.dialect import Db, Dialect
 from verifiers.store.sql.values import (
     CLAIM_COLUMNS,

@@ -21,8 +21,7 @@ from verifiers.ingest.drafts import (
     DraftState,
     IngestReport,
 )
-from verifiers.models import Claim
-from verifiers.store.base import Scope
+from verifiers.models import Claim, Scope
 from verifiers.store.sql.claims import ClaimRecords
 from verifiers.store.sql.dialect import Db
 from verifiers.store.sql.values import Row, as_text, check_actor, row_number

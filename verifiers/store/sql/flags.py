@@ -23,11 +23,11 @@ from verifiers.models import (
     FlagRate,
     FlagState,
     HoldReason,
+    Scope,
     Status,
     utcnow,
 )
 from verifiers.notifications import ClaimEvent, Notifier
-from verifiers.store.base import Scope
 from verifiers.store.sql.dialect import Db
 from verifiers.store.sql.notifications import StoredNotifications, flag_scope
 from verifiers.store.sql.values import Row, as_text, check_enum, row_number, short

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from verifiers.errors import Conflict, InvalidInput, NotFound
-from verifiers.models import Claim, Flag, FlagKind, Status, utcnow
+from verifiers.models import Claim, Flag, FlagKind, Scope, Status, utcnow
 from verifiers.notifications import (
     ClaimEvent,
     DeliveryState,
@@ -25,7 +25,6 @@ from verifiers.notifications import (
     first_per_user,
     short_error,
 )
-from verifiers.store.base import Scope
 from verifiers.store.sql.core import RelationalBase
 from verifiers.store.sql.dialect import Db
 from verifiers.store.sql.values import check_enum

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from verifiers.errors import ClaimbotError
-from verifiers.models import Candidate, ClaimFields
-from verifiers.store.base import IndexStatus, Scope
+from verifiers.models import Candidate, ClaimFields, Scope
+from verifiers.store.base import IndexStatus
 from verifiers.store.index.folders import LEXICAL, VECTORS, remove_old_folders
 from verifiers.store.index.lexical import IndexedClaim, NewClaims
 from verifiers.store.index.search import NO_CHANGE, Change, ClaimSearch
