@@ -61,6 +61,16 @@ class MigrationStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class IndexStatus:
+    """A store's derived indexes as `claimbot info` shows them."""
+
+    folder: Path  # the store's one index folder: lexical/ and vectors/
+    search_claims: int | None  # live claims the search index holds; None: not built yet
+    search_current: bool  # it reflects the newest change to claims
+    vectors: dict[str, int]  # embedding model -> claims its vector index holds
+
+
+@dataclass(frozen=True, slots=True)
 class StoredEmbedding:
     """A claim's sentence embedding as stored: a hash of the text it was computed from (so a
     reader can tell a stale one) and the vector as little-endian float32 bytes (so stores need
@@ -203,8 +213,19 @@ class Store(ABC):
 
     @property
     @abstractmethod
+    def index_folder(self) -> Path:
+        """The one folder of the store's derived indexes: `lexical/` (search) and `vectors/`
+        (the semantic matcher's); safe to delete, rebuilt from the database."""
+
+    @property
+    @abstractmethod
     def search_index_folder(self) -> Path:
-        """Where the search index lives (derived from the database; safe to delete)."""
+        """Where the search index lives (`lexical/` in `index_folder`)."""
+
+    @abstractmethod
+    def index_status(self) -> IndexStatus:
+        """Where the indexes are, what they hold, whether the search index is current;
+        builds nothing."""
 
     @abstractmethod
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
