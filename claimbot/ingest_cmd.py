@@ -12,10 +12,10 @@ import click
 
 from claimbot.context import AppContext, Group, limit_option, pass_app
 from claimbot.output import echo_as, echo_json, format_sources, source_json
-from verifiers.ingest.drafts import Draft, DraftChanges, DraftState, IngestReport
 from verifiers.ingest.pipeline import is_url
-from verifiers.liveness import LinkState, check_sources, source_check_store
-from verifiers.models import Status
+from verifiers.liveness import check_sources
+from verifiers.models import Draft, DraftChanges, DraftState, IngestReport, LinkState, Status
+from verifiers.store.ports import source_check_store
 from verifiers.validation import build
 
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")

@@ -20,8 +20,7 @@ from tests.test_fetch_support import LocalServer, loopback_policy, page
 from verifiers.config import Settings
 from verifiers.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from verifiers.fetch import FetchRefused
-from verifiers.ingest.drafts import DraftChanges, DraftState
-from verifiers.models import Scope, SourceRole, Status
+from verifiers.models import DraftChanges, DraftState, Scope, SourceRole, Status
 from verifiers.service import ClaimService
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "articles"

@@ -26,7 +26,7 @@ from verifiers.notifications import (
 )
 from verifiers.service import ClaimService
 from verifiers.store import open_store
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 
 OP = Scope.everything()
 A = Scope.guild(111 << 22)  # shard 1 of 2

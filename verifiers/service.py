@@ -21,7 +21,6 @@ from verifiers.external.chain import ask_external, external_verifiers
 from verifiers.fetch import FetchPolicy
 from verifiers.flagging import FlagPattern, Standing, age_holds, check_eligible, patterns
 from verifiers.heap import settle_heap
-from verifiers.ingest.drafts import Draft, DraftChanges, DraftState, IngestReport, draft_store
 from verifiers.ingest.pipeline import ingest, is_url
 from verifiers.matching.pipeline import Matcher
 from verifiers.models import (
@@ -31,18 +30,22 @@ from verifiers.models import (
     Claim,
     ClaimChanges,
     ClaimFields,
+    Draft,
+    DraftChanges,
+    DraftState,
     Flag,
     FlagKind,
     FlagState,
     GuildSettings,
     HoldReason,
+    IngestReport,
     Scope,
     Source,
     Status,
     utcnow,
 )
 from verifiers.notifications import DeliveryState, Notification, Outbox
-from verifiers.store.base import ChangeListener, Store
+from verifiers.store.ports import ChangeListener, Store, draft_store
 from verifiers.text.normalize import normalize
 from verifiers.watch import Coalescer
 

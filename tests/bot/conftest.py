@@ -29,7 +29,7 @@ from verifiers.fetch import FetchPolicy
 from verifiers.models import Claim, ClaimFields, Scope, Source, Status
 from verifiers.service import ClaimService
 from verifiers.store import open_store
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 
 MOD_ROLE = "Fact mods"
 MakeHarness = Callable[..., Awaitable["Harness"]]

@@ -16,8 +16,7 @@ import pytest
 from tests.bot.conftest import Harness, MakeHarness
 from tests.fakediscord import payloads
 from tests.test_fetch_support import LocalServer, loopback_policy, page
-from verifiers.ingest.drafts import DraftState
-from verifiers.models import Scope
+from verifiers.models import DraftState, Scope
 
 GAZETTE = (
     Path(__file__).resolve().parents[1] / "fixtures" / "articles" / "gazette-bridge-closure.html"

@@ -16,7 +16,7 @@ from tests.fakediscord import FakeDiscord
 from verifiers.models import Scope, Status, utcnow
 from verifiers.notifications import DeliveryState, Notification
 from verifiers.store import open_store
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 from verifiers.store.sql.values import ts
 
 CLAIM = "Tap water in Riverton contains **microchips** @everyone"

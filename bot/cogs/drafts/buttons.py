@@ -24,7 +24,7 @@ from bot.text import CONTENT_MAX, truncate
 from bot.ui.drafts import OPEN, OPEN_LABEL, QUEUE
 from bot.ui.pager import Page, PageButton, Queue
 from bot.ui.persistent import PersistentButton
-from verifiers.ingest.drafts import Draft
+from verifiers.models import Draft
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot

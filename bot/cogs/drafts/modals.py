@@ -14,8 +14,7 @@ from bot.forms import optional
 from bot.identity import actor
 from bot.permissions import require_moderator
 from bot.replies import guarded
-from verifiers.ingest.drafts import Draft, DraftChanges
-from verifiers.models import Status
+from verifiers.models import Draft, DraftChanges, Status
 from verifiers.validation import build
 
 if TYPE_CHECKING:

@@ -13,8 +13,7 @@ import discord
 
 from bot.permissions import is_owner
 from verifiers.errors import NotFound
-from verifiers.ingest.drafts import Draft
-from verifiers.models import Scope
+from verifiers.models import Draft, Scope
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
