@@ -1,7 +1,9 @@
-"""Every interface of the store: `Store` (claims, flags, notifications, settings, search),
-`DraftStore` (ingested articles and their drafts) and `SourceCheckStore` (source liveness).
-Both backends (SQLite and PostgreSQL, `store/sql/store.py`) implement all three; a caller
-that needs drafts or source checks narrows a store with `draft_store` or `source_check_store`.
+"""Every interface of the store, each implemented by both backends (SQLite and PostgreSQL).
+
+`Store` keeps claims, flags, notifications, settings and search; `DraftStore` ingested articles
+and their drafts; `SourceCheckStore` the source links' last checks. `store/sql/store.py`
+implements all three; a caller that needs drafts or source checks narrows a store with
+`draft_store` or `source_check_store`.
 
 Rules every backend keeps, so that adapters never re-implement them:
 - every write is one transaction: a failure leaves nothing half-written;
