@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_fields
+from verifiers.matching.features import claim_terms
 from verifiers.models import Claim, ClaimChanges, Scope
 from verifiers.store import Store, open_store
 from verifiers.store.index.lexical import IndexBusy, IndexUnusable, LexicalIndex, body_terms
@@ -84,6 +85,11 @@ def test_search_finds_the_claims_best_first_with_their_words(store: Store, tmp_p
         assert ids(found) == [volcano.id, ice.id]  # the scooters share no word
         assert found[0].bm25 > found[1].bm25 > 0
         assert (found[0].text, found[0].summary) == (volcano.text, volcano.summary)
+        # With the tokens and content stems the matcher screens by, as it reads them itself.
+        assert found[0].text_stems == list(claim_terms(volcano.text).stems)
+        assert found[0].summary_tokens == ["did", "a", "volcano", "erupt", "in", "antarctica"]
+        assert found[0].summary_stems == ["volcano", "erupt", "antarctica"]
+        assert found[1].summary_tokens == found[1].summary_stems == []  # no summary
         assert index.search(["giraffe"], EVERYONE) == []
         assert index.search([], EVERYONE) == []
         assert ids(index.search(["volcano", "ice"], EVERYONE, limit=1)) == [volcano.id]
@@ -257,6 +263,7 @@ def test_an_edit_moves_a_claim_to_its_new_words(store: Store, tmp_path: Path):
         found = index.search(["crocodiles", "metro"], EVERYONE)
         assert ids(found) == [claim.id]
         assert found[0].text == "Crocodiles were seen in the flooded metro"
+        assert found[0].text_stems == ["crocodil", "seen", "flood", "metro"]
         assert index.search(["sharks", "subway"], EVERYONE) == []
         assert index.claim_count == 1  # replaced, not added twice
 

@@ -6,6 +6,7 @@ store and the matcher can trust what they are given.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -334,13 +335,18 @@ class CheckResult(BaseModel):
 
 class Candidate(NamedTuple):
     """A retrieval hit before reranking; bm25 is higher-is-better. It carries the claim's text
-    and summary, which the search has read anyway, so that the matcher can screen the hits
-    without loading every one of them as a full `Claim`."""
+    and summary with their tokens (`tokenize`, normalised) and the stems of their content
+    tokens, which the search index keeps, so that the matcher can screen the hits without
+    loading or tokenizing every one of them."""
 
     claim_id: str
     bm25: float
     text: str
     summary: str
+    text_tokens: Sequence[str]
+    summary_tokens: Sequence[str]
+    text_stems: Sequence[str]
+    summary_stems: Sequence[str]
 
 
 class GuildSettings(BaseModel):

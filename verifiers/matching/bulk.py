@@ -48,8 +48,8 @@ Columns = dict[str, np.ndarray]
 def screen_matrix(
     query: Profile,
     query_weight: float,
-    texts: Sequence[tuple[str, ...]],
-    summaries: Sequence[tuple[str, ...]],
+    texts: Sequence[Sequence[str]],
+    summaries: Sequence[Sequence[str]],
     retrieved: Retrieved,
     vocab: Vocabulary,
 ) -> np.ndarray:
@@ -77,8 +77,8 @@ def screen_matrix(
 def _word_set_columns(
     query: Profile,
     query_weight: float,
-    texts: Sequence[tuple[str, ...]],
-    summaries: Sequence[tuple[str, ...]],
+    texts: Sequence[Sequence[str]],
+    summaries: Sequence[Sequence[str]],
     vocab: Vocabulary,
 ) -> Columns:
     """The screening features read from word sets, for every candidate at once."""

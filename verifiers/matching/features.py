@@ -14,7 +14,7 @@ from itertools import chain, pairwise
 from typing import NamedTuple
 
 from verifiers.text.normalize import normalize
-from verifiers.text.tokens import content_tokens, stem, word_memo
+from verifiers.text.tokens import ContentWords, content_words, tokenize, word_memo
 
 FEATURES: tuple[str, ...] = (
     "bm25_rel",
@@ -76,12 +76,12 @@ class Profile:
 def terms_normalised(norm: str, replace: dict[str, str] | None = None) -> Terms:
     """Terms of an already-normalised text; `replace` maps typos to indexed spellings and
     glued compounds to their words."""
-    tokens = content_tokens(norm)
+    words = content_words(tokenize(norm))
     if replace:
         # A replacement may be two words (a glued compound split apart).
         norm = " ".join(replace.get(t, t) for t in norm.split())
-        tokens = content_tokens(" ".join(replace.get(t, t) for t in tokens))
-    return Terms(norm=norm, tokens=tuple(tokens), stems=tuple(map(stem, tokens)))
+        words = content_words(tokenize(" ".join(replace.get(t, t) for t in words.tokens)))
+    return Terms(norm, *words)
 
 
 def profile_of(terms: Terms) -> Profile:
@@ -110,10 +110,12 @@ def _token_grams(token: str) -> tuple[str, ...]:
 
 
 # Claims recur across queries, so their terms and profiles are remembered (keyed by the text
-# itself). Every retrieved claim is screened but only the best few are profiled. Terms are kept
-# as plain tuples of strings, which the garbage collector stops tracking after one pass (it
-# untracks exact tuples only, not a NamedTuple); each profile holds four sets that every full
-# collection walks, element by element: hence one cache much larger than the other.
+# itself). The search index keeps each claim's content words (`Candidate`), so the lexical
+# matcher screens its hits without these; the semantic matcher's nearest claims are screened
+# from this cache. Terms are kept as plain tuples of strings, which the garbage collector stops
+# tracking after one pass (it untracks exact tuples only, not a NamedTuple); each profile holds
+# four sets that every full collection walks, element by element: hence one cache much larger
+# than the other.
 @word_memo(50_000)
 def _claim_terms(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     terms = terms_normalised(normalize(text))
@@ -131,9 +133,12 @@ def claim_stems(text: str) -> tuple[str, ...]:
 
 
 @word_memo(1_024)
-def claim_profile(text: str) -> Profile:
-    """A claim text's full profile, from the cache (see above)."""
-    return profile_of(claim_terms(text))
+def claim_profile(text: str, words: ContentWords | None = None) -> Profile:
+    """A claim text's full profile, from the cache (see above). `words`: the text's content
+    words if already known (the search index keeps them), which spares computing them."""
+    if words is None:
+        return profile_of(claim_terms(text))
+    return profile_of(Terms(normalize(text), *words))
 
 
 def screen_weights(

@@ -40,7 +40,7 @@ from verifiers.text.names import (
 )
 from verifiers.text.normalize import clean, normalize
 from verifiers.text.numbers import quantities
-from verifiers.text.tokens import STOPWORDS, content_tokens, stem, word_set
+from verifiers.text.tokens import STOPWORDS, content_tokens, stem, word_memo, word_set
 from verifiers.text.verbs import is_verb, may_be_verb
 
 
@@ -107,6 +107,8 @@ _TAIL = re.compile(
 )
 
 
+# The rules read a message's and a claim's statement a dozen times each per verdict.
+@word_memo(4_096)
 def asserted(text: str) -> str:
     """The statement in a message: its lead-in ("lol", "is it true that", "my uncle keeps
     posting that") and its tail ("is that real??") taken off, when something is left."""

@@ -58,7 +58,7 @@ from verifiers.models import (
 from verifiers.store.ports import Store
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import claim_segments, message_query, segment
-from verifiers.text.tokens import content_tokens
+from verifiers.text.tokens import ContentWords, content_of, content_tokens
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -388,11 +388,19 @@ class Matcher:
         ]
         if not visible:
             return [], size
+        known = _indexed_words(visible, hits)
         if screened:  # the kept hits' screening rows, computed on the same texts
             rows = np.array([screened[claim.id] for claim in visible])
         else:
             figures = [bm25.get(claim.id, (limit, 0.0)) for claim in visible]
-            rows = self._screen_rows(query, visible, figures, best, vocab)
+            rows = self._screen_rows(
+                query,
+                [_stems(claim.text, known) for claim in visible],
+                [_stems(claim.summary, known) for claim in visible],
+                figures,
+                best,
+                vocab,
+            )
         extra = np.zeros((len(visible), 0))
         if dense is not None:
             extra = np.array(self._semantic_features(visible, dense, bm25))
@@ -403,8 +411,8 @@ class Matcher:
                 visible, rows, extra = [visible[i] for i in kept], rows[kept], extra[kept]
         full = feature_matrix(
             query.profile,
-            [claim_profile(claim.text) for claim in visible],
-            [claim_profile(claim.summary) for claim in visible],
+            [claim_profile(claim.text, known.get(claim.text)) for claim in visible],
+            [claim_profile(claim.summary, known.get(claim.summary)) for claim in visible],
             rows,
             vocab,
         )
@@ -424,26 +432,35 @@ class Matcher:
         from verifiers.matching.bulk import weighted_sums
 
         figures = [(rank, hit.bm25) for rank, hit in enumerate(hits)]
-        rows = self._screen_rows(query, hits, figures, best, vocab)
+        rows = self._screen_rows(
+            query,
+            [hit.text_stems for hit in hits],
+            [hit.summary_stems for hit in hits],
+            figures,
+            best,
+            vocab,
+        )
         scores = weighted_sums(rows, self._screen_weights)
         return {hits[i].claim_id: rows[i] for i in self._best(scores.tolist(), keep)}
 
     @staticmethod
     def _screen_rows(
         query: _Query,
-        claims: Sequence[Candidate | Claim],
+        texts: Sequence[Sequence[str]],
+        summaries: Sequence[Sequence[str]],
         figures: Sequence[tuple[int, float]],
         best: float,
         vocab: Vocabulary,
     ) -> np.ndarray:
-        """SCREEN_FEATURES of each claim (or search hit), given its BM25 rank and score."""
+        """SCREEN_FEATURES of each claim, from the stems of its text and summary, given its
+        BM25 rank and score."""
         from verifiers.matching.bulk import Retrieved, screen_matrix
 
         return screen_matrix(
             query.profile,
             query.weight,
-            [claim_stems(claim.text) for claim in claims],
-            [claim_stems(claim.summary) for claim in claims],
+            texts,
+            summaries,
             Retrieved([score for _, score in figures], [rank for rank, _ in figures], best),
             vocab,
         )
@@ -559,6 +576,32 @@ class Matcher:
         return (
             with_flag_counts(results, self._store.open_flag_counts(ids, scope)) if ids else results
         )
+
+
+def _indexed_words(claims: list[Claim], hits: list[Candidate]) -> dict[str, ContentWords]:
+    """The content words of the claims' texts and summaries as their search hits carry them,
+    by text: only where the database still holds the text as indexed."""
+    by_id = {hit.claim_id: hit for hit in hits}
+    known: dict[str, ContentWords] = {}
+    for claim in claims:
+        hit = by_id.get(claim.id)
+        if hit is not None:
+            if hit.text == claim.text:
+                known[claim.text] = _words(hit.text_tokens, hit.text_stems)
+            if hit.summary == claim.summary:
+                known[claim.summary] = _words(hit.summary_tokens, hit.summary_stems)
+    return known
+
+
+def _words(tokens: Sequence[str], stems: Sequence[str]) -> ContentWords:
+    """A text's content words, from all its tokens and the stems of its content tokens."""
+    return ContentWords(tuple(content_of(tokens)), tuple(stems))
+
+
+def _stems(text: str, known: dict[str, ContentWords]) -> tuple[str, ...]:
+    """A claim text's stems: as the search index gave them, else from the cache."""
+    words = known.get(text)
+    return claim_stems(text) if words is None else words.stems
 
 
 def load_vocabulary(store: Store) -> Vocabulary:

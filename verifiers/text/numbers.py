@@ -142,6 +142,12 @@ def _value(word: str) -> float | None:
         return None
 
 
+# Every quantity holds a digit or one of these words (`_value` and the patterns above read
+# nothing else), so a text with neither is passed over at once.
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORDS = frozenset(_UNITS) | frozenset(_SCALES) | frozenset(_FRACTIONS)
+
+
 def quantities(normalised: str) -> list[Quantity]:
     """Numbers in a case-folded text, each with the next word as its unit.
 
@@ -150,6 +156,8 @@ def quantities(normalised: str) -> list[Quantity]:
     ("%", within `FRACTION_TOLERANCE`). "one" alone is ignored, because it is far more often a
     pronoun than a count.
     """
+    if not _DIGIT.search(normalised) and _NUMBER_WORDS.isdisjoint(_WORD.findall(normalised)):
+        return []  # most texts: nothing below can match
     out = [*_money(normalised), *_points(normalised), *_fractions(normalised)]
     out += _one_in(normalised)
     for pattern in (_MONEY, _POINTS, _FRACTION, _ONE_IN):

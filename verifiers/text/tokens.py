@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterable
+from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -53,11 +54,32 @@ def tokenize(normalised: str) -> list[str]:
 
 def content_tokens(normalised: str) -> list[str]:
     """Tokens that carry meaning for retrieval: no stop words, no single letters."""
-    return [t for t in _TOKEN.findall(normalised) if t not in STOPWORDS and len(t) > 1]
+    return content_of(_TOKEN.findall(normalised))
 
 
-def word_memo(limit: int = 65_536) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
+def content_of(tokens: Iterable[str]) -> list[str]:
+    """The content tokens (see `content_tokens`) among a normalised text's tokens."""
+    return [t for t in tokens if t not in STOPWORDS and len(t) > 1]
+
+
+class ContentWords(NamedTuple):
+    """A normalised text's content tokens (`content_tokens`) and their stems, in order."""
+
+    tokens: tuple[str, ...]
+    stems: tuple[str, ...]
+
+
+def content_words(tokens: list[str]) -> ContentWords:
+    """The content tokens among a normalised text's tokens (`tokenize`), and their stems."""
+    content = tuple(content_of(tokens))
+    return ContentWords(content, tuple(map(stem, content)))
+
+
+def word_memo(
+    limit: int = 65_536,
+) -> Callable[[Callable[Concatenate[str, P], T]], Callable[Concatenate[str, P], T]]:
     """Remember a pure function of one word. Words recur in every claim the matcher profiles.
+    Any further arguments may only help compute the value (the cache is keyed by the word).
 
     When full, the oldest entry makes room for the new one (first in, first out). Emptying a
     full cache at once stalled one check by the time it takes to free every entry (32 ms for
@@ -67,17 +89,17 @@ def word_memo(limit: int = 65_536) -> Callable[[Callable[[str], T]], Callable[[s
     objects of their own for the garbage collector to walk.
     """
 
-    def wrap(fn: Callable[[str], T]) -> Callable[[str], T]:
+    def wrap(fn: Callable[Concatenate[str, P], T]) -> Callable[Concatenate[str, P], T]:
         cache: OrderedDict[str, T] = OrderedDict()
         evict = cache.popitem
 
-        def cached(word: str) -> T:
+        def cached(word: str, *args: P.args, **kwargs: P.kwargs) -> T:
             try:
                 return cache[word]
             except KeyError:
                 if len(cache) >= limit:
                     evict(last=False)
-                value = cache[word] = fn(word)
+                value = cache[word] = fn(word, *args, **kwargs)
                 return value
 
         cached.__doc__ = fn.__doc__

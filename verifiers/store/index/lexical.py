@@ -20,6 +20,9 @@ SQLite FTS5's bm25() (bm25.py), whose scores the answer models were fitted on, o
 the live claims only.
 A field `words` holds each claim's distinct terms of text and summary together: the matcher's
 vocabulary and document frequencies (a claim counts once, whichever field holds the word).
+Each claim's terms are stored too, with the stems of its content words (`content_words`):
+a search returns them with the hit, so that the matcher screens its candidates without
+tokenizing them again.
 
 The folder holds:
     state.json    {"format", "generation", "sequence", "fingerprint"}, replaced whole on
@@ -58,9 +61,9 @@ from verifiers.models import Candidate, Claim, Scope
 from verifiers.store.index.bm25 import BM25_WEIGHTS, Bm25
 from verifiers.store.index.state import STATE, IndexUnusable, first_line, read_state
 from verifiers.text.normalize import normalize
-from verifiers.text.tokens import tokenize
+from verifiers.text.tokens import content_words, tokenize
 
-FORMAT = 3  # bumped when the fields or the terms change: an index of another format is rebuilt
+FORMAT = 4  # bumped when the fields or the terms change: an index of another format is rebuilt
 
 LOCK = "writer.lock"
 GENERATION = re.compile(r"g-[0-9a-f]{12}")
@@ -99,6 +102,8 @@ def _schema() -> tantivy.Schema:
     # Its terms (text, a newline, summary) and their count, for scoring the hits exactly.
     fields.add_bytes_field("terms", stored=True)
     fields.add_integer_field("length", fast=True)
+    # The stems of its content words (text, a newline, summary), for screening the hits.
+    fields.add_bytes_field("stems", stored=True)
     return fields.build()
 
 
@@ -128,6 +133,8 @@ def _document(claim: Claim) -> tantivy.Document:
     doc.add_bytes("shown_summary", claim.summary.encode("utf-8"))
     doc.add_bytes("terms", (" ".join(text) + "\n" + " ".join(summary)).encode("utf-8"))
     doc.add_integer("length", len(text) + len(summary))
+    stems = " ".join(content_words(text).stems) + "\n" + " ".join(content_words(summary).stems)
+    doc.add_bytes("stems", stems.encode("utf-8"))
     return doc
 
 
@@ -526,19 +533,24 @@ def _holding_all(searcher: tantivy.Searcher, words: list[str]) -> int:
 def _scored(
     searcher: tantivy.Searcher, bm25: Bm25, found: list[tantivy.DocAddress]
 ) -> list[Candidate]:
-    """The hits scored by `bm25` (FTS5's formula, see bm25.py), best first; a tie keeps
-    tantivy's order."""
+    """The hits scored by `bm25` (FTS5's formula, see bm25.py), best first, with their tokens
+    and stems; a tie keeps tantivy's order."""
     scored = []
     for address in found:
         doc = searcher.doc(address)
         text_terms, _, summary_terms = _text(doc, "terms").partition("\n")
-        score = bm25.score(text_terms.split(), summary_terms.split())
+        text, summary = text_terms.split(), summary_terms.split()
+        text_stems, _, summary_stems = _text(doc, "stems").partition("\n")
         scored.append(
             Candidate(
                 str(doc.get_first("id")),
-                score,
+                bm25.score(text, summary),
                 _text(doc, "shown_text"),
                 _text(doc, "shown_summary"),
+                text,
+                summary,
+                text_stems.split(),
+                summary_stems.split(),
             )
         )
     scored.sort(key=lambda hit: -hit.bm25)  # stable: equal scores keep tantivy's order
