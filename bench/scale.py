@@ -311,7 +311,7 @@ def store_stand_in_vectors(store: Any, seed: int) -> int:
 
     from verifiers.matching.semantic import DIMENSIONS, setting_key, text_hash
     from verifiers.models import Scope
-    from verifiers.store.base import StoredEmbedding
+    from verifiers.store.records import StoredEmbedding
 
     key = setting_key(matching_settings("semantic").minilm_adapter)
     rng = np.random.default_rng(seed)

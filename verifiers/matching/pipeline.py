@@ -55,7 +55,7 @@ from verifiers.models import (
     Scope,
     SegmentResult,
 )
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import claim_segments, message_query, segment
 from verifiers.text.tokens import ContentWords, content_of, content_tokens

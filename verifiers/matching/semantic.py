@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from verifiers.errors import InvalidInput
 from verifiers.model_files import SHIPPED_ADAPTER, adapter_file
 from verifiers.models import Claim, Scope
-from verifiers.store.base import Store, StoredEmbedding
+from verifiers.store.ports import Store
+from verifiers.store.records import StoredEmbedding
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np

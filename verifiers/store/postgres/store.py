@@ -21,7 +21,7 @@ import psycopg
 from verifiers.errors import ConfigError, InvalidInput
 from verifiers.models import ClaimFields
 from verifiers.paths import cache_path
-from verifiers.store.base import ChangeCallback, ChangeListener, MigrationStatus
+from verifiers.store.ports import ChangeCallback, ChangeListener
 from verifiers.store.postgres.db import (
     PgTarget,
     PostgresBase,
@@ -31,6 +31,7 @@ from verifiers.store.postgres.db import (
     parse_postgres_url,
 )
 from verifiers.store.postgres.listen import PostgresListener
+from verifiers.store.records import MigrationStatus
 from verifiers.store.sql.core import source_row
 from verifiers.store.sql.dialect import POSTGRES, Db
 from verifiers.store.sql.store import RelationalStore

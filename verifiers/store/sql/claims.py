@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from verifiers.errors import Conflict, InvalidInput
 from verifiers.heap import fewer_collections
 from verifiers.models import AuditEntry, Claim, ClaimFields, Scope, Status
-from verifiers.store.base import ImportReport
+from verifiers.store.records import ImportReport
 from verifiers.store.sql.core import RelationalBase, scope_sql
 from verifiers.store.sql.dialect import Db
 from verifiers.store.sql.values import (

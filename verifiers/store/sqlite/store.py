@@ -20,7 +20,8 @@ from typing import Any
 from verifiers.errors import ConfigError, InvalidInput
 from verifiers.files import writable, written_whole
 from verifiers.models import ClaimFields
-from verifiers.store.base import ChangeCallback, ChangeListener, MigrationStatus
+from verifiers.store.ports import ChangeCallback, ChangeListener
+from verifiers.store.records import MigrationStatus
 from verifiers.store.sql.core import AUDIT_INSERT, SOURCE_INSERT, source_row
 from verifiers.store.sql.dialect import SQLITE, Db
 from verifiers.store.sql.store import RelationalStore
