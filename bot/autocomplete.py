@@ -41,7 +41,9 @@ async def claim_choices(
 ) -> list[app_commands.Choice[str]]:
     """Claims visible here whose text contains what was typed (choice names are plain text)."""
     bot = interaction.client
-    claims = await _listed(interaction, bot.service.list_claims, contains=current.strip() or None)
+    claims = await _listed(
+        interaction, bot.service.store.list_claims, contains=current.strip() or None
+    )
     return [
         app_commands.Choice(
             name=truncate(f"[{c.status.label}] {' '.join(c.text.split())}", MAX_CHOICE_CHARS),
@@ -57,7 +59,10 @@ async def own_flag_choices(
 ) -> list[app_commands.Choice[int]]:
     bot = interaction.client
     flags = await _listed(
-        interaction, bot.service.list_flags, state=FlagState.OPEN, user_id=actor(interaction.user)
+        interaction,
+        bot.service.store.list_flags,
+        state=FlagState.OPEN,
+        user_id=actor(interaction.user),
     )
     choices = []
     for flag in flags:

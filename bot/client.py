@@ -101,12 +101,12 @@ class ClaimBot(commands.AutoShardedBot):
         cached = self._guild_settings.get(guild_id)
         if cached is not None and time.monotonic() - cached[0] < SETTINGS_TTL:
             return cached[1]
-        settings = await self.core(self.service.get_settings, guild_id)
+        settings = await self.core(self.service.store.get_settings, guild_id)
         self._guild_settings[guild_id] = (time.monotonic(), settings)
         return settings
 
     async def save_guild_settings(self, settings: GuildSettings, actor: str) -> GuildSettings:
-        saved = await self.core(self.service.save_settings, settings, actor)
+        saved = await self.core(self.service.store.save_settings, settings, actor)
         self._guild_settings[saved.guild_id] = (time.monotonic(), saved)
         return saved
 

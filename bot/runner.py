@@ -25,7 +25,7 @@ from verifiers.config import Settings
 from verifiers.errors import ClaimbotError
 from verifiers.service import ClaimService
 from verifiers.store import open_store
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 
 # Used only by tests, to point the real client at a fake Discord on 127.0.0.1.
 API_BASE_ENV = "CLAIMBOT_DISCORD_API_BASE"

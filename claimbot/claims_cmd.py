@@ -175,7 +175,7 @@ def list_claims(
         "contains": contains,
         "include_retired": retired,
     }
-    claims = app.service.list_claims(app.scope, limit=limit, offset=offset, **wanted)
+    claims = app.store.list_claims(app.scope, limit=limit, offset=offset, **wanted)
     total = app.store.count_claims(app.scope, **wanted)
     echo_claims(claims, fmt)
     shown = f"{offset + 1}–{offset + len(claims)}" if claims else "none"
@@ -195,7 +195,7 @@ def list_claims(
 @pass_app
 def show_claim(app: AppContext, claim_id: str, as_json: bool) -> None:
     """Show one claim with its sources."""
-    echo_as(as_json, app.service.get_claim(claim_id, app.scope), claim_json, format_claim)
+    echo_as(as_json, app.store.get_claim(claim_id, app.scope), claim_json, format_claim)
 
 
 @claims_group.command("edit")
@@ -258,7 +258,7 @@ def add_source(
     """Add a source to a claim."""
     if source is None:
         raise click.UsageError("give at least --publisher (and usually --source-url)")
-    claim = app.service.add_source(claim_id, source, app.actor, app.scope)
+    claim = app.store.add_source(claim_id, source, app.actor, app.scope)
     click.echo(f"{claim.id} now has {len(claim.sources)} source(s)")
 
 
@@ -288,5 +288,5 @@ def unretire_claim(app: AppContext, claim_id: str, reason: str) -> None:
 @pass_app
 def claim_history(app: AppContext, claim_id: str, as_json: bool) -> None:
     """Show every change made to a claim: who, when, old and new values."""
-    entries = app.service.history(claim_id, app.scope)
+    entries = app.store.history(claim_id, app.scope)
     echo_as(as_json, entries, lambda es: [e.model_dump(mode="json") for e in es], format_history)

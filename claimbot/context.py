@@ -14,7 +14,7 @@ from verifiers.config import Settings, load_settings
 from verifiers.models import Scope
 from verifiers.service import ClaimService
 from verifiers.store import open_store
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -122,8 +122,10 @@ def reindex_command(app: AppContext) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_app
 def info_command(app: AppContext, as_json: bool) -> None:
-    """Show the version, the database in use (path, size, claims by status), the matcher and
-    the config file. Creates nothing: a database not made yet is said to be so."""
+    """Show the version, the database in use (path, size, claims by status), the matcher, the
+    config file, and the folder of the database's indexes: how many claims the search index
+    and any vector index hold, and whether the search index is current. Creates nothing: a
+    database or index not made yet is said to be so."""
     url = app.settings.database.url
     info: dict[str, Any] = {
         "version": __version__,
@@ -133,6 +135,7 @@ def info_command(app: AppContext, as_json: bool) -> None:
         "database_bytes": None,
         "matcher": app.settings.matching.matcher,
         "claims": None,
+        "indexes": None,
     }
     if info["database_exists"]:
         if not is_postgres_url(url):
@@ -142,6 +145,14 @@ def info_command(app: AppContext, as_json: bool) -> None:
         live = sum(counts.values())
         retired = app.store.count_claims(scope, include_retired=True) - live
         info["claims"] = {"total": live, "by_status": counts, "retired": retired}
+        status = app.store.index_status()
+        info["indexes"] = {
+            "folder": str(status.folder),
+            "search": None
+            if status.search_claims is None
+            else {"claims": status.search_claims, "current": status.search_current},
+            "vectors": status.vectors,
+        }
     echo_as(as_json, info, lambda i: i, _format_info)
 
 
@@ -162,4 +173,23 @@ def _format_info(info: dict[str, Any]) -> str:
         lines.append(f"claims:   {claims['total']}" + (f" ({by_status})" if by_status else ""))
         if claims["retired"]:
             lines.append(f"retired:  {claims['retired']}")
+    if info["indexes"] is not None:
+        lines += _format_indexes(info["indexes"])
     return "\n".join(lines)
+
+
+def _format_indexes(indexes: dict[str, Any]) -> list[str]:
+    search = indexes["search"]
+    if search is None:
+        held = "not built yet (built at the first search, or by claimbot reindex)"
+    else:
+        now = (
+            "current" if search["current"] else "behind the database (caught up at the next search)"
+        )
+        held = f"{search['claims']} claims, {now}"
+    lines = [f"indexes:  {indexes['folder']}", f"  search:  {held}"]
+    for model, count in indexes["vectors"].items():
+        lines.append(
+            f"  vectors: {count} claims of {model} (brought up to date at the first check)"
+        )
+    return lines

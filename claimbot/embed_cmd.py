@@ -22,7 +22,7 @@ from verifiers.matching.semantic import (
 )
 from verifiers.model_files import adapter_file
 from verifiers.models import Scope
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 
 
 def count_missing(store: Store, key: str) -> int:

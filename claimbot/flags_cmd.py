@@ -72,7 +72,7 @@ def list_flags(
     as_json: bool,
 ) -> None:
     """List flags (open ones by default)."""
-    flags = app.service.list_flags(
+    flags = app.store.list_flags(
         app.scope,
         state=None if state == "all" else FlagState(state),
         claim_id=claim_id,
@@ -138,7 +138,7 @@ def dismiss_held(app: AppContext, claim_id: str, note: str, up_to: int | None) -
 @pass_app
 def withdraw_flag(app: AppContext, flag_id: int, user: str | None) -> None:
     """Withdraw your own open flag."""
-    flag = app.service.withdraw_flag(flag_id, user or app.actor, app.scope)
+    flag = app.store.withdraw_flag(flag_id, user or app.actor, app.scope)
     click.echo(f"flag #{flag.id} withdrawn")
 
 
@@ -156,7 +156,7 @@ def withdraw_flag(app: AppContext, flag_id: int, user: str | None) -> None:
 @pass_app
 def list_dms(app: AppContext, state: str, user: str | None, limit: int, as_json: bool) -> None:
     """The DMs owed to flaggers (newest first): pending, sending, delivered or failed."""
-    rows = app.service.list_notifications(
+    rows = app.store.list_notifications(
         state=None if state == "all" else DeliveryState(state), user_id=user, limit=limit
     )
     if as_json:

@@ -12,10 +12,10 @@ import click
 
 from claimbot.context import AppContext, Group, limit_option, pass_app
 from claimbot.output import echo_as, echo_json, format_sources, source_json
-from verifiers.ingest.drafts import Draft, DraftChanges, DraftState, IngestReport
 from verifiers.ingest.pipeline import is_url
-from verifiers.liveness import LinkState, check_sources, source_check_store
-from verifiers.models import Status
+from verifiers.liveness import check_sources
+from verifiers.models import Draft, DraftChanges, DraftState, IngestReport, LinkState, Status
+from verifiers.store.ports import draft_store, source_check_store
 from verifiers.validation import build
 
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -117,7 +117,7 @@ def drafts_group() -> None:
 @pass_app
 def list_drafts(app: AppContext, state: str, limit: int, as_json: bool) -> None:
     """List drafts with their proposed status and why, the quote and the sources."""
-    drafts = app.service.list_drafts(
+    drafts = draft_store(app.store).list_drafts(
         app.scope, state=None if state == "all" else DraftState(state), limit=limit
     )
     if as_json:
@@ -135,7 +135,9 @@ def list_drafts(app: AppContext, state: str, limit: int, as_json: bool) -> None:
 @pass_app
 def show_draft(app: AppContext, draft_id: int, as_json: bool) -> None:
     """Show one draft."""
-    echo_as(as_json, app.service.get_draft(draft_id, app.scope), draft_json, format_draft)
+    echo_as(
+        as_json, draft_store(app.store).get_draft(draft_id, app.scope), draft_json, format_draft
+    )
 
 
 @drafts_group.command("approve")
@@ -166,7 +168,7 @@ def edit_draft(
     changes = build(
         DraftChanges, text=text, status=status, explanation=explanation, claimant=claimant
     )
-    draft = app.service.edit_draft(draft_id, changes, app.actor, app.scope)
+    draft = draft_store(app.store).edit_draft(draft_id, changes, app.actor, app.scope)
     click.echo(f"edited draft #{draft.id}")
     click.echo(format_draft(draft))
 
@@ -177,7 +179,7 @@ def edit_draft(
 @pass_app
 def reject_draft(app: AppContext, draft_id: int, note: str) -> None:
     """Reject a draft; it stays on record and is never matched."""
-    app.service.reject_draft(draft_id, app.actor, app.scope, note)
+    draft_store(app.store).reject_draft(draft_id, app.actor, app.scope, note)
     click.echo(f"rejected draft #{draft_id}")
 
 

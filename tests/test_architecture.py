@@ -114,6 +114,29 @@ def test_the_settings_are_a_leaf() -> None:
         assert not wrong, f"{path.relative_to(ROOT)} imports {wrong}"
 
 
+# What uses the store: the store imports none of it (its interfaces speak only domain models).
+ABOVE_THE_STORE = (
+    "verifiers.ingest",
+    "verifiers.liveness",
+    "verifiers.matching",
+    "verifiers.external",
+    "verifiers.evaluation",
+    "verifiers.service",
+)
+
+
+def test_the_store_imports_nothing_that_uses_it() -> None:
+    """Every store interface (`verifiers/store/ports.py`) and backend needs only the domain
+    models: drafts and source checks are models too, not types of ingestion or liveness."""
+    for path in (ROOT / "verifiers" / "store").rglob("*.py"):
+        above = sorted(
+            m
+            for m in _modules_imported(path)
+            if any(m == x or m.startswith(x + ".") for x in ABOVE_THE_STORE)
+        )
+        assert not above, f"{path.relative_to(ROOT)} imports {above}"
+
+
 def test_the_runtime_never_imports_the_training_code() -> None:
     """Model fitting lives in `verifiers/training/`: the bot, the CLI and the rest of the core
     run without it (the benchmarks and the tests may use it)."""

@@ -17,7 +17,7 @@ from verifiers.config import MatchingSettings, Settings
 from verifiers.models import ClaimChanges, Scope
 from verifiers.service import ClaimService
 from verifiers.store import open_store
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 from verifiers.watch import Coalescer
 
 CLAIM = "The Quorvian health ministry banned fluoridation of drinking water in Zemblastan"

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -106,6 +107,30 @@ def test_info_names_the_config_file_in_use_and_counts_by_status(cli: Cli, tmp_pa
     assert f"config:   {config}" in lines
     assert any(x.startswith(f"database: {tmp_path / 'claims.db'} (") for x in lines)
     assert any(x.startswith(f"claims:   {SEEDS} (") and "confirmed" in x for x in lines)
+    assert f"indexes:  {tmp_path / 'claims.db-index'}" in lines
+    assert any(x.startswith("  search:  ") for x in lines)
+
+
+def test_info_tells_an_index_not_built_yet_and_one_behind(cli: Cli, tmp_path: Path) -> None:
+    cli("claims", "list")  # makes the database; only a search builds the index
+    assert not (tmp_path / "claims.db-index").exists()
+    info = json.loads(cli("info", "--json").stdout)
+    assert info["indexes"]["folder"] == str(tmp_path / "claims.db-index")
+    assert info["indexes"]["search"] is None
+    assert "search:  not built yet" in cli("info").stdout
+    cli("check", "Trump asked Zelensky whether Ukraine could hit Moscow")  # builds it
+    assert json.loads(cli("info", "--json").stdout)["indexes"]["search"] == {
+        "claims": SEEDS,
+        "current": True,
+    }
+    claim = json.loads(cli("claims", "list", "--json").stdout)[0]["id"]
+    with sqlite3.connect(tmp_path / "claims.db") as db:  # another program's change
+        db.execute(
+            "INSERT INTO audit (claim_pk, at, actor, action) SELECT pk, '2030-01-01',"
+            " 'x', 'edit' FROM claims WHERE id = ?",
+            (claim,),
+        )
+    assert "behind the database" in cli("info").stdout
 
 
 # -- exit statuses and standard input ----------------------------------------------------------

@@ -13,14 +13,23 @@ import pytest
 
 from tests.conftest import make_fields
 from verifiers.errors import Conflict, InvalidInput
-from verifiers.ingest.drafts import DraftFields
-from verifiers.liveness import LinkState, SourceCheck
-from verifiers.models import ClaimChanges, FlagKind, GuildSettings, HoldReason, Scope, Source
+from verifiers.models import (
+    ClaimChanges,
+    DraftFields,
+    FlagKind,
+    GuildSettings,
+    HoldReason,
+    LinkState,
+    Scope,
+    Source,
+    SourceCheck,
+)
 from verifiers.notifications import notifications_for
 from verifiers.store import open_store
-from verifiers.store.base import Store, StoredEmbedding
 from verifiers.store.copy import TABLES, copy_database, table_checks, write_dump
+from verifiers.store.ports import Store
 from verifiers.store.postgres.db import connect, parse_postgres_url
+from verifiers.store.records import StoredEmbedding
 
 OP = Scope.everything()
 A = Scope.guild(111)

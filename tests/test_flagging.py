@@ -121,7 +121,7 @@ def test_the_service_refuses_holds_and_counts(service: ClaimService) -> None:
 
     with pytest.raises(NotYetEligible):
         flag("fresh", 1, 1)
-    assert service.list_flags(A, state=None) == []  # refused: nothing stored
+    assert service.store.list_flags(A, state=None) == []  # refused: nothing stored
     assert flag("newish", 12, 5).held == [HoldReason.NEW_ACCOUNT, HoldReason.NEW_MEMBER]
     settled = flag("settled", 400, 100)
     assert settled.held == []
@@ -131,4 +131,4 @@ def test_the_service_refuses_holds_and_counts(service: ClaimService) -> None:
     done = service.dismiss_held_flags(claim.id, moderator="m", note="brigade", scope=A)
     assert [f.user_id for f in done.flags] == ["newish", "third"]
     assert done.notify_user_ids == ["newish", "third"]
-    assert service.flag_patterns(service.list_flags(A))[claim.id].held == 0
+    assert service.flag_patterns(service.store.list_flags(A))[claim.id].held == 0

@@ -20,9 +20,9 @@ from tests.test_fetch_support import LocalServer, loopback_policy, page
 from verifiers.config import Settings
 from verifiers.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from verifiers.fetch import FetchRefused
-from verifiers.ingest.drafts import DraftChanges, DraftState
-from verifiers.models import Scope, SourceRole, Status
+from verifiers.models import DraftChanges, DraftState, Scope, SourceRole, Status
 from verifiers.service import ClaimService
+from verifiers.store.ports import draft_store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "articles"
 GAZETTE = FIXTURES / "gazette-bridge-closure.html"
@@ -39,25 +39,30 @@ def service(store):
 
 
 @pytest.fixture
+def drafts(store):
+    return draft_store(store)
+
+
+@pytest.fixture
 def server():
     with LocalServer() as srv:
         yield srv
 
 
 def draft_with(service, scope, words):
-    [draft] = [d for d in service.list_drafts(scope) if words in d.text]
+    [draft] = [d for d in draft_store(service.store).list_drafts(scope) if words in d.text]
     return draft
 
 
 # -- ingesting -------------------------------------------------------------------------------
-def test_ingesting_a_file_queues_drafts_with_quotes_and_sources(service):
+def test_ingesting_a_file_queues_drafts_with_quotes_and_sources(service, drafts):
     report = service.ingest_file(str(GAZETTE), "cli:mod", OP)
     assert not report.already_ingested
     assert report.article.publisher == "Riverton Gazette"
     assert report.article.url.endswith("/harbor-street-bridge-closure/")
     assert len(report.drafts) >= 6
     assert {d.state for d in report.drafts} == {DraftState.PENDING}
-    assert [d.id for d in service.list_drafts(OP)] == [d.id for d in report.drafts]
+    assert [d.id for d in drafts.list_drafts(OP)] == [d.id for d in report.drafts]
     draft = draft_with(service, OP, BRIDGE)
     assert draft.status is Status.CONFIRMED
     assert draft.quote.startswith("The Harbor Street bridge will close")
@@ -65,15 +70,15 @@ def test_ingesting_a_file_queues_drafts_with_quotes_and_sources(service):
     assert draft.guild_id is None
 
 
-def test_ingesting_the_same_article_again_adds_no_drafts(service):
+def test_ingesting_the_same_article_again_adds_no_drafts(service, drafts):
     first = service.ingest_file(str(GAZETTE), "cli:mod", OP)
     again = service.ingest_file(str(GAZETTE), "cli:mod", OP)
     assert again.already_ingested
     assert [d.id for d in again.drafts] == [d.id for d in first.drafts]
-    assert len(service.list_drafts(OP)) == len(first.drafts)
+    assert len(drafts.list_drafts(OP)) == len(first.drafts)
 
 
-def test_the_same_article_at_another_url_or_with_edits_is_recognised(service, server):
+def test_the_same_article_at_another_url_or_with_edits_is_recognised(service, server, drafts):
     html = GAZETTE.read_text()
     server.routes["/story"] = page(html)
     server.routes["/story?utm_source=share"] = page(html)
@@ -83,7 +88,7 @@ def test_the_same_article_at_another_url_or_with_edits_is_recognised(service, se
     # Same canonical URL: a tracking parameter or an edited copy adds nothing.
     assert service.ingest_url(server.url("/story?utm_source=share"), "mod", A).already_ingested
     assert service.ingest_url(server.url("/amp/story"), "mod", A).already_ingested
-    assert len(service.list_drafts(A)) == len(first.drafts)
+    assert len(drafts.list_drafts(A)) == len(first.drafts)
 
 
 def test_the_same_text_without_a_canonical_url_is_recognised_by_its_hash(service, server):
@@ -97,14 +102,14 @@ def test_the_same_text_without_a_canonical_url_is_recognised_by_its_hash(service
     assert second.article.id == first.article.id
 
 
-def test_ingest_url_fetches_safely_and_a_refusal_records_nothing(service, store):
+def test_ingest_url_fetches_safely_and_a_refusal_records_nothing(service, store, drafts):
     with pytest.raises(FetchRefused) as caught:
         service.ingest_url("http://169.254.169.254/latest/meta-data/", "mod", A)
     assert str(caught.value) == "refused: 169.254.169.254 is a link-local address"
     strict = ClaimService(store, Settings())  # production policy: no test allowance
     with pytest.raises(FetchRefused, match="loopback"):
         strict.ingest_url("http://localhost:8080/article", "mod", A)
-    assert service.list_drafts(OP, state=None) == []
+    assert drafts.list_drafts(OP, state=None) == []
 
 
 def test_ingest_url_never_reads_a_local_file(service):
@@ -145,7 +150,7 @@ def test_metadata_of_the_wrong_shape_is_passed_over(service, tmp_path):
 
 
 # -- reviewing -------------------------------------------------------------------------------
-def test_drafts_are_not_matched_until_approved(service):
+def test_drafts_are_not_matched_until_approved(service, drafts):
     service.ingest_file(str(GAZETTE), "cli:mod", OP)
     text = "Did the mayor say the Harbor Street bridge will close for at least eight months?"
     assert service.check(text, Scope()).matches == []
@@ -157,15 +162,15 @@ def test_drafts_are_not_matched_until_approved(service):
     assert claim.explanation == draft.explanation
     [match] = service.check(text, Scope()).matches
     assert match.claim.id == claim.id
-    actions = [(e.action, e.field, e.new) for e in service.history(claim.id, OP)]
+    actions = [(e.action, e.field, e.new) for e in service.store.history(claim.id, OP)]
     assert actions == [("create", None, None), ("from_draft", "draft", str(draft.id))]
-    approved = service.get_draft(draft.id, OP)
+    approved = drafts.get_draft(draft.id, OP)
     assert (approved.state, approved.claim_id, approved.decided_by) == (
         DraftState.APPROVED,
         claim.id,
         "cli:mod",
     )
-    assert draft.id not in [d.id for d in service.list_drafts(OP)]
+    assert draft.id not in [d.id for d in drafts.list_drafts(OP)]
 
 
 def test_a_draft_is_approved_once(service):
@@ -174,25 +179,25 @@ def test_a_draft_is_approved_once(service):
     service.approve_draft(draft.id, "mod", OP)
     with pytest.raises(Conflict, match=f"draft {draft.id} was already approved"):
         service.approve_draft(draft.id, "mod", OP)
-    assert service.count_claims(OP) == 1
+    assert service.store.count_claims(OP) == 1
 
 
-def test_rejected_drafts_stay_on_record_and_cannot_be_approved(service):
+def test_rejected_drafts_stay_on_record_and_cannot_be_approved(service, drafts):
     service.ingest_file(str(GAZETTE), "mod", OP)
     draft = draft_with(service, OP, "$14.2 million")
-    rejected = service.reject_draft(draft.id, "mod", OP, "budget figure is out of date")
+    rejected = drafts.reject_draft(draft.id, "mod", OP, "budget figure is out of date")
     assert rejected.state is DraftState.REJECTED
     assert rejected.decision_note == "budget figure is out of date"
     with pytest.raises(Conflict, match="already rejected"):
         service.approve_draft(draft.id, "mod", OP)
-    assert [d.id for d in service.list_drafts(OP, state=DraftState.REJECTED)] == [draft.id]
-    assert service.count_claims(OP) == 0
+    assert [d.id for d in drafts.list_drafts(OP, state=DraftState.REJECTED)] == [draft.id]
+    assert service.store.count_claims(OP) == 0
 
 
-def test_editing_a_draft_before_approving_it(service):
+def test_editing_a_draft_before_approving_it(service, drafts):
     service.ingest_file(str(GAZETTE), "mod", OP)
     draft = draft_with(service, OP, "Council member Raj Patel said")
-    edited = service.edit_draft(
+    edited = drafts.edit_draft(
         draft.id,
         DraftChanges(
             text="Raj Patel said the closure adds 20 minutes to commutes", claimant="Raj Patel"
@@ -204,11 +209,11 @@ def test_editing_a_draft_before_approving_it(service):
     assert edited.version == draft.version + 1
     assert edited.status is Status.CONFIRMED  # untouched fields stay
     with pytest.raises(InvalidInput, match="nothing to change"):
-        service.edit_draft(draft.id, DraftChanges(), "mod", OP)
+        drafts.edit_draft(draft.id, DraftChanges(), "mod", OP)
     claim = service.approve_draft(draft.id, "mod", OP)
     assert claim.text == "Raj Patel said the closure adds 20 minutes to commutes"
     with pytest.raises(Conflict, match="already approved"):
-        service.edit_draft(draft.id, DraftChanges(status=Status.FALSE), "mod", OP)
+        drafts.edit_draft(draft.id, DraftChanges(status=Status.FALSE), "mod", OP)
 
 
 def test_unknown_draft_is_not_found(service):
@@ -217,29 +222,29 @@ def test_unknown_draft_is_not_found(service):
 
 
 # -- guilds ----------------------------------------------------------------------------------
-def test_a_guilds_drafts_are_its_own(service, server):
+def test_a_guilds_drafts_are_its_own(service, server, drafts):
     server.routes["/a"] = page(AGGREGATOR.read_text())
     report = service.ingest_url(server.url("/a"), "discord:1", A)
     assert {d.guild_id for d in report.drafts} == {111}
-    assert service.list_drafts(B) == []
+    assert drafts.list_drafts(B) == []
     draft = report.drafts[0]
     with pytest.raises(NotFound):
         service.approve_draft(draft.id, "discord:2", B)
     with pytest.raises(NotFound):
-        service.get_draft(draft.id, B)
+        drafts.get_draft(draft.id, B)
     # Another guild ingesting the same article gets its own queue.
     assert not service.ingest_url(server.url("/a"), "discord:2", B).already_ingested
     claim = service.approve_draft(draft.id, "discord:1", A)
     assert claim.guild_id == 111
-    assert service.get_claim(claim.id, A).id == claim.id
+    assert service.store.get_claim(claim.id, A).id == claim.id
     with pytest.raises(NotFound):
-        service.get_claim(claim.id, B)
+        service.store.get_claim(claim.id, B)
 
 
-def test_operator_drafts_are_global_and_only_the_operator_decides_them(service, store):
+def test_operator_drafts_are_global_and_only_the_operator_decides_them(service, store, drafts):
     service.ingest_file(str(GAZETTE), "cli:op", OP)
     draft = draft_with(service, OP, BRIDGE)
-    assert service.list_drafts(A) == []
+    assert drafts.list_drafts(A) == []
     with pytest.raises((NotFound, PermissionDenied)):
         service.approve_draft(draft.id, "discord:1", A)
     assert service.approve_draft(draft.id, "cli:op", OP).guild_id is None

@@ -5,9 +5,8 @@ facts, outlets named in prose, subjects that are nobody, and clean claim text.""
 from __future__ import annotations
 
 from verifiers.ingest.article import Article, extract_html
-from verifiers.ingest.drafts import DraftFields
 from verifiers.ingest.propose import propose_drafts
-from verifiers.models import SourceRole, Status
+from verifiers.models import DraftFields, SourceRole, Status
 
 
 def drafts(*paragraphs: str, publisher: str = "The Test Courier") -> list[DraftFields]:

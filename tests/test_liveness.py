@@ -11,8 +11,8 @@ from claimbot.ingest_cmd import sources_group
 from tests.conftest import make_fields
 from tests.test_fetch_support import LocalServer, drip, loopback_policy, page, send
 from verifiers.fetch import FetchPolicy
-from verifiers.liveness import LIVENESS_CONTENT_TYPES, LinkState, check_sources, quote_present
-from verifiers.models import Scope, Source
+from verifiers.liveness import LIVENESS_CONTENT_TYPES, check_sources, quote_present
+from verifiers.models import LinkState, Scope, Source
 from verifiers.store.sqlite.store import SqliteStore
 
 QUOTE = "The Harbor Street bridge will close for at least eight months"

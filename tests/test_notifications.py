@@ -26,7 +26,7 @@ from verifiers.notifications import (
 )
 from verifiers.service import ClaimService
 from verifiers.store import open_store
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 
 OP = Scope.everything()
 A = Scope.guild(111 << 22)  # shard 1 of 2
@@ -66,7 +66,7 @@ def test_a_status_change_queues_one_dm_per_flagger_in_the_same_change(
     dispute(service, claim.id, "discord:2", B)
     service.report_false_match(claim.id, user_id="discord:3", scope=A, message_text="x")
     gone = dispute(service, claim.id, "discord:4", A)
-    service.withdraw_flag(gone, "discord:4", A)
+    service.store.withdraw_flag(gone, "discord:4", A)
 
     change = service.set_status(claim.id, Status.FALSE, "Acoustics say no", "cli:op", OP)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_fields, postgres_schema
+from verifiers.errors import InvalidInput
 from verifiers.models import ClaimChanges, Scope
 from verifiers.store import Store, open_store
 
@@ -220,8 +221,50 @@ def test_the_index_lives_beside_a_sqlite_file_and_in_the_cache_for_postgres(
         if url.startswith("postgresql"):
             assert folder.is_relative_to(cache_folder)
         else:
-            assert folder == Path(url).with_name("claims.db-search")
+            assert store.index_folder == Path(url).with_name("claims.db-index")
+        assert folder == store.index_folder / "lexical"
         assert (folder / "state.json").is_file()
+
+
+def test_an_index_in_an_old_folder_is_removed_and_rebuilt_in_the_store_folder(
+    tmp_path: Path,
+) -> None:
+    url = str(tmp_path / "claims.db")
+    with open_store(url, seed=False) as store:
+        claim = store.add_claim(make_fields("Herons nest in the old mill"), "m")
+        assert found(store, "herons") == [claim.id]
+        index = store.index_folder
+    # Where earlier versions kept the indexes: the search index, and a model's vectors.
+    shutil.move(index / "lexical", tmp_path / "claims.db-search")
+    (tmp_path / "claims.db.vectors" / "abc").mkdir(parents=True)
+    (tmp_path / "claims.db.vectors" / "abc" / "state.json").write_text("{}")
+    (tmp_path / "claims.db-notes").mkdir()  # not an index: left alone
+    with open_store(url, seed=False) as store:
+        assert not (tmp_path / "claims.db-search").exists()
+        assert not (tmp_path / "claims.db.vectors").exists()
+        assert (tmp_path / "claims.db-notes").is_dir()
+        assert found(store, "herons") == [claim.id]
+        assert (index / "lexical" / "state.json").is_file()
+
+
+def test_an_import_leaves_the_index_current_and_a_refused_one_leaves_it_as_it_was(
+    url: str,
+) -> None:
+    with open_store(url, seed=False) as store:
+        otter = store.add_claim(make_fields("Otters juggle pebbles at dawn"), "m")
+        assert found(store, "otters") == [otter.id]
+        rows = [make_fields(f"Kingfisher number {n} dives at noon") for n in range(30)]
+        report = store.import_claims(rows, "m")
+        assert report.added == 30
+        status = store.index_status()
+        assert (status.search_claims, status.search_current) == (31, True)
+        assert len(found(store, "kingfisher")) == 30
+        bad = [make_fields("Cormorants dry their wings"), {"text": ""}]
+        with pytest.raises(InvalidInput, match="claim #2"):
+            store.import_claims(bad, "m")
+        assert found(store, "cormorants") == []
+        status = store.index_status()
+        assert (status.search_claims, status.search_current) == (31, True)
 
 
 def test_a_guild_never_finds_another_guilds_claim(url: str) -> None:

@@ -150,7 +150,7 @@ def test_embed_command_backfills_once_and_again_after_an_edit(tmp_path: Path) ->
 def test_embed_after_a_model_change_recomputes_and_drops_the_old_vectors(tmp_path: Path) -> None:
     """A database embedded by an earlier model (another key): the matcher would use none of
     its vectors, so `claimbot embed` computes them all and deletes the old ones."""
-    from verifiers.store.base import StoredEmbedding
+    from verifiers.store.records import StoredEmbedding
 
     db = str(tmp_path / "claims.db")
     with open_store(db, seed=True) as store:

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import make_fields, postgres_schema
 from verifiers.models import ClaimChanges, Scope
 from verifiers.store import Store, open_store
-from verifiers.store.base import StoredEmbedding
+from verifiers.store.records import StoredEmbedding
 
 OP = Scope.everything()
 MODEL = "test-model/v1"

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import make_fields
 from verifiers.models import ClaimChanges, Scope
 from verifiers.store import Store, open_store
-from verifiers.store.base import StoredEmbedding
+from verifiers.store.records import StoredEmbedding
 
 pytestmark = pytest.mark.semantic
 
@@ -199,7 +199,7 @@ def test_the_matcher_finds_the_same_claims_through_the_index_as_exactly(
     assert isinstance(semantic.nearest_claims(store, MODEL, 91), semantic.DenseIndex)
     near = semantic.nearest_claims(store, MODEL, 90)
     assert isinstance(near, semantic.ApproximateIndex)
-    folder = tmp_path / "claims.db.vectors"
+    folder = tmp_path / "claims.db-index" / "vectors"
     assert [p.parent for p in folder.glob("*/state.json")] == [semantic.vector_folder(store, MODEL)]
 
     def agrees() -> None:

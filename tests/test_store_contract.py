@@ -32,23 +32,28 @@ from tests.test_seeding import (  # noqa: F401 - these tests also run here, on e
 )
 from verifiers.config import MatchingSettings
 from verifiers.errors import ClaimbotError, Conflict, InvalidInput, NotFound, PermissionDenied
-from verifiers.ingest.drafts import DraftChanges, DraftFields, DraftState, IngestReport
-from verifiers.liveness import LinkState, SourceCheck
 from verifiers.matching.pipeline import Matcher
 from verifiers.models import (
     ClaimChanges,
     ClaimFields,
+    DraftChanges,
+    DraftFields,
+    DraftState,
     FlagKind,
     FlagRate,
     FlagState,
     GuildSettings,
     HoldReason,
+    IngestReport,
+    LinkState,
     Scope,
     Source,
+    SourceCheck,
 )
 from verifiers.notifications import DeliveryState, notifications_for
 from verifiers.store import migrate, migration_status, open_store
-from verifiers.store.base import ImportReport, Store
+from verifiers.store.ports import Store
+from verifiers.store.records import ImportReport
 from verifiers.store.sql.values import CONTROL
 
 OP = Scope.everything()

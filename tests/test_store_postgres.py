@@ -31,7 +31,7 @@ from tests.test_store_contract import Events
 from verifiers.errors import ConfigError, Conflict, InvalidInput
 from verifiers.models import ClaimChanges, ClaimFields, Scope, Source
 from verifiers.store import open_store
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 from verifiers.store.postgres.db import BUSY_MESSAGE, connect, parse_postgres_url
 from verifiers.store.postgres.store import PostgresStore
 from verifiers.store.sqlite.store import SqliteStore

@@ -12,64 +12,22 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
 
-from pydantic import BaseModel
 from rapidfuzz import fuzz
 
-from verifiers.errors import ConfigError, InvalidInput
+from verifiers.errors import InvalidInput
 from verifiers.fetch import FetchError, FetchPolicy, FetchResult, FetchUnreachable, fetch
 from verifiers.ingest.article import extract_html, text_hash, tidy_text
-from verifiers.models import Claim, utcnow
+from verifiers.models import Claim, LinkState, SourceCheck, utcnow
+from verifiers.store.ports import SourceCheckStore
 
 log = logging.getLogger(__name__)
 
 QUOTE_MATCH = 90  # rapidfuzz partial ratio at which a quote counts as still on the page
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 LIVENESS_CONTENT_TYPES = frozenset({*HTML_TYPES, "text/plain", "application/pdf"})
-
-
-class LinkState(StrEnum):
-    ALIVE = "alive"
-    CHANGED = "changed"
-    DEAD = "dead"
-    # No answer came (offline, DNS, timeout): not judged, and not recorded over the last check.
-    UNREACHABLE = "unreachable"
-
-
-class SourceCheck(BaseModel):
-    url: str
-    state: LinkState
-    checked_at: datetime
-    http_status: int | None = None
-    detail: str = ""
-    content_hash: str | None = None  # the first text recorded: what "changed" compares with
-    baseline_at: datetime | None = None
-
-
-class SourceCheckStore(ABC):
-    """Where check results are kept; both stores implement it (`store/sql/liveness.py`)."""
-
-    @abstractmethod
-    def get_source_check(self, url: str) -> SourceCheck | None: ...
-
-    @abstractmethod
-    def save_source_check(self, check: SourceCheck) -> None: ...
-
-    @abstractmethod
-    def list_source_checks(
-        self, *, state: LinkState | None = None, limit: int = 100
-    ) -> list[SourceCheck]: ...
-
-
-def source_check_store(store: object) -> SourceCheckStore:
-    if not isinstance(store, SourceCheckStore):
-        raise ConfigError("this database backend cannot record source checks yet")
-    return store
 
 
 @dataclass

@@ -46,6 +46,9 @@ ClaimText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=MAX_CLAIM_CHARS)
 ]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Explanation = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=MAX_EXPLANATION_CHARS)
+]
 
 
 def utcnow() -> datetime:
@@ -139,9 +142,7 @@ class ClaimFields(BaseModel):
 
     text: ClaimText
     status: Status = Status.UNVERIFIED
-    explanation: Annotated[
-        str, StringConstraints(strip_whitespace=True, max_length=MAX_EXPLANATION_CHARS)
-    ] = ""
+    explanation: Explanation = ""
     claimant: ShortText | None = None
     claim_date: date | None = None
     summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1_000)] = ""
@@ -176,10 +177,7 @@ class ClaimChanges(BaseModel):
 
     text: ClaimText | None = None
     status: Status | None = None
-    explanation: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_EXPLANATION_CHARS)]
-        | None
-    ) = None
+    explanation: Explanation | None = None
     claimant: ShortText | None = None
     claim_date: date | None = None
     summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1_000)] | None = (
@@ -357,3 +355,102 @@ class GuildSettings(BaseModel):
     moderator_role_id: int | None = None
     listen_channel_ids: list[int] = Field(default_factory=list)
     reply_style: str = "embed"
+
+
+# A draft is a claim proposed from an article, waiting for a moderator (verifiers/ingest/).
+# It is never matched: approving one creates a real claim (audited, matchable); rejecting keeps
+# it for the record, so re-ingesting the article does not bring it back.
+class DraftState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class DraftFields(BaseModel):
+    """A proposed claim: what it says, the status its sourcing suggests and why."""
+
+    text: ClaimText
+    status: Status
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    explanation: Explanation = ""
+    claimant: ShortText | None = None
+    claim_date: date | None = None
+    quote: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_QUOTE_CHARS)] = ""
+    sources: list[Source] = Field(default_factory=list)
+
+    def claim_fields(self, guild_id: int | None) -> ClaimFields:
+        return ClaimFields(
+            text=self.text,
+            status=self.status,
+            explanation=self.explanation,
+            claimant=self.claimant,
+            claim_date=self.claim_date,
+            sources=self.sources,
+            guild_id=guild_id,
+        )
+
+
+class Draft(DraftFields):
+    id: int
+    article_id: int
+    guild_id: int | None
+    state: DraftState = DraftState.PENDING
+    created_at: datetime
+    created_by: str
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    decision_note: str = ""
+    claim_id: str | None = None  # the claim an approved draft became
+    version: int = 1
+
+
+class DraftChanges(BaseModel):
+    """A moderator's edit of a pending draft; None leaves a field as it is."""
+
+    text: ClaimText | None = None
+    status: Status | None = None
+    explanation: Explanation | None = None
+    claimant: ShortText | None = None
+
+    def is_empty(self) -> bool:
+        return not self.model_dump(exclude_none=True)
+
+
+class ArticleRecord(BaseModel):
+    """An ingested article, remembered so that ingesting it again adds nothing."""
+
+    id: int
+    guild_id: int | None
+    url: str | None
+    content_hash: str
+    title: str
+    publisher: str
+    ingested_at: datetime
+    ingested_by: str
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    article: ArticleRecord
+    drafts: list[Draft]
+    already_ingested: bool = False
+
+
+class LinkState(StrEnum):
+    """What the last check of a source link found (verifiers/liveness.py)."""
+
+    ALIVE = "alive"
+    CHANGED = "changed"
+    DEAD = "dead"
+    # No answer came (offline, DNS, timeout): not judged, and not recorded over the last check.
+    UNREACHABLE = "unreachable"
+
+
+class SourceCheck(BaseModel):
+    url: str
+    state: LinkState
+    checked_at: datetime
+    http_status: int | None = None
+    detail: str = ""
+    content_hash: str | None = None  # the first text recorded: what "changed" compares with
+    baseline_at: datetime | None = None

@@ -19,6 +19,7 @@ def user_config_file() -> Path:
     return platformdirs.user_config_path(APP) / "claimbot.toml"
 
 
-def search_cache_path(key: str) -> Path:
-    """A search index kept for a database that has no folder of its own (PostgreSQL)."""
-    return platformdirs.user_cache_path(APP) / "search" / key
+def cache_path(*parts: str) -> Path:
+    """A path in the user cache folder (~/.cache/claimbot on Linux): what a database without a
+    folder of its own (PostgreSQL) derives from it, its indexes."""
+    return platformdirs.user_cache_path(APP).joinpath(*parts)

@@ -8,7 +8,7 @@ setup.py), one JSON object a line:
      "sources": [{"url": "...", "publisher": "...", "title": "...", "published": "2025-07-15",
                   "quote": "...", "role": "original"}]}
 
-`Store.seed` applies them idempotently (see `verifiers.store.base.Store.seed`).
+`Store.seed` applies them idempotently (see `verifiers.store.ports.Store.seed`).
 """
 
 from __future__ import annotations

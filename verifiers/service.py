@@ -1,8 +1,11 @@
-"""The one façade every adapter (CLI, Discord bot) calls.
+"""The operations with rules that every adapter (CLI, Discord bot) calls.
 
 It holds the rules that are about *people* rather than storage: who is told when a claim
-changes, that a guild's new claims belong to that guild, which text is accepted as a flag.
-Storage rules (scope, versioning, audit) live in the store; matching rules in the matcher.
+changes, that a guild's new claims belong to that guild, which text is accepted as a flag,
+and that the matcher learns of changed claims. Storage rules (scope, versioning, audit) live
+in the store; matching rules in the matcher. A read or write that needs no rule of its own
+(a claim, its history, the flags, the drafts, the settings) is not repeated here: adapters
+call `service.store` through the port they need (`verifiers/store/ports.py`).
 All methods are synchronous: the bot runs them in a worker thread.
 """
 
@@ -21,28 +24,24 @@ from verifiers.external.chain import ask_external, external_verifiers
 from verifiers.fetch import FetchPolicy
 from verifiers.flagging import FlagPattern, Standing, age_holds, check_eligible, patterns
 from verifiers.heap import settle_heap
-from verifiers.ingest.drafts import Draft, DraftChanges, DraftState, IngestReport, draft_store
 from verifiers.ingest.pipeline import ingest, is_url
 from verifiers.matching.pipeline import Matcher
 from verifiers.models import (
     MAX_REASON_CHARS,
-    AuditEntry,
     CheckResult,
     Claim,
     ClaimChanges,
     ClaimFields,
     Flag,
     FlagKind,
-    FlagState,
-    GuildSettings,
     HoldReason,
+    IngestReport,
     Scope,
-    Source,
     Status,
     utcnow,
 )
-from verifiers.notifications import DeliveryState, Notification, Outbox
-from verifiers.store.base import ChangeListener, Store
+from verifiers.notifications import Outbox
+from verifiers.store.ports import ChangeListener, Store, draft_store
 from verifiers.text.normalize import normalize
 from verifiers.watch import Coalescer
 
@@ -210,51 +209,7 @@ class ClaimService:
             message_text=message_text[:2_000],
         )
 
-    def withdraw_flag(self, flag_id: int, user_id: str, scope: Scope) -> Flag:
-        return self.store.withdraw_flag(flag_id, user_id, scope)
-
     # -- reading -------------------------------------------------------------------------
-    def get_claim(self, claim_id: str, scope: Scope) -> Claim:
-        return self.store.get_claim(claim_id, scope)
-
-    def list_claims(
-        self,
-        scope: Scope,
-        *,
-        status: Status | None = None,
-        contains: str | None = None,
-        include_retired: bool = False,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> list[Claim]:
-        return self.store.list_claims(
-            scope,
-            status=status,
-            contains=contains,
-            include_retired=include_retired,
-            limit=limit,
-            offset=offset,
-        )
-
-    def history(self, claim_id: str, scope: Scope) -> list[AuditEntry]:
-        return self.store.history(claim_id, scope)
-
-    def count_claims(self, scope: Scope) -> int:
-        return self.store.count_claims(scope)
-
-    def list_flags(
-        self,
-        scope: Scope,
-        *,
-        state: FlagState | None = FlagState.OPEN,
-        claim_id: str | None = None,
-        user_id: str | None = None,
-        limit: int = 50,
-    ) -> list[Flag]:
-        return self.store.list_flags(
-            scope, state=state, claim_id=claim_id, user_id=user_id, limit=limit
-        )
-
     def near_duplicates(self, text: str, scope: Scope) -> list[Claim]:
         """Claims `scope` sees that say `text` again, but for case, punctuation, word order and
         a typo or two: what a moderator about to add `text` would want to see first."""
@@ -313,9 +268,6 @@ class ClaimService:
     ) -> ClaimChange:
         changes = ClaimChanges(status=status, explanation=explanation)
         return self.edit_claim(claim_id, changes, actor, scope, expected_version)
-
-    def add_source(self, claim_id: str, source: Source, actor: str, scope: Scope) -> Claim:
-        return self.store.add_source(claim_id, source, actor, scope)
 
     def retire_claim(self, claim_id: str, actor: str, scope: Scope, reason: str = "") -> Claim:
         claim = self.store.retire_claim(claim_id, actor, scope, reason)
@@ -381,13 +333,6 @@ class ClaimService:
         """How each claim's open disputes among `flags` arrived (new accounts, bursts)."""
         return patterns(flags, self.settings.flags)
 
-    # -- settings ------------------------------------------------------------------------
-    def get_settings(self, guild_id: int) -> GuildSettings:
-        return self.store.get_settings(guild_id)
-
-    def save_settings(self, settings: GuildSettings, actor: str) -> GuildSettings:
-        return self.store.save_settings(settings, actor)
-
     # -- external verifiers (off by default; see docs/ingestion.md) ----------------------
     @property
     def external_verifiers(self) -> list[Verifier]:
@@ -437,58 +382,16 @@ class ClaimService:
             policy=self.fetch_policy,
         )
 
-    def list_drafts(
-        self, scope: Scope, *, state: DraftState | None = DraftState.PENDING, limit: int = 50
-    ) -> list[Draft]:
-        return draft_store(self.store).list_drafts(scope, state=state, limit=limit)
-
-    def get_draft(self, draft_id: int, scope: Scope) -> Draft:
-        return draft_store(self.store).get_draft(draft_id, scope)
-
-    def edit_draft(self, draft_id: int, changes: DraftChanges, actor: str, scope: Scope) -> Draft:
-        return draft_store(self.store).edit_draft(draft_id, changes, actor, scope)
-
     def approve_draft(self, draft_id: int, actor: str, scope: Scope) -> Claim:
         """The draft becomes a claim (audited) and is matched from now on."""
         claim = draft_store(self.store).approve_draft(draft_id, actor, scope)[1]
         self._claims_changed()
         return claim
 
-    def reject_draft(self, draft_id: int, actor: str, scope: Scope, note: str = "") -> Draft:
-        return draft_store(self.store).reject_draft(draft_id, actor, scope, note)
-
     # -- the notifications outbox (see verifiers/notifications.py) ----------------------
-    def take_notifications(
-        self,
-        worker: str,
-        *,
-        limit: int = 20,
-        shard_count: int = 1,
-        shard_ids: Sequence[int] | None = None,
-    ) -> list[Notification]:
-        """Notifications for `worker` (a bot process) to deliver; nobody else gets them."""
-        return self.store.claim_notifications(
-            worker, limit=limit, shard_count=shard_count, shard_ids=shard_ids
-        )
-
-    def finish_notification(self, notification_id: int, *, error: str | None = None) -> None:
-        self.store.finish_notification(notification_id, error=error)
-
     def prune_notifications(self, now: datetime | None = None) -> int:
         """Delete delivered DMs older than the retention period, so the outbox does not grow
         forever; returns how many went. Failed ones stay for the operator to see."""
         days = self.settings.database.notification_retention_days
         cutoff = (now or utcnow()) - timedelta(days=days)
         return self.store.prune_notifications(finished_before=cutoff)
-
-    def list_notifications(
-        self,
-        *,
-        state: DeliveryState | None = None,
-        user_id: str | None = None,
-        claim_id: str | None = None,
-        limit: int = 50,
-    ) -> list[Notification]:
-        return self.store.list_notifications(
-            state=state, user_id=user_id, claim_id=claim_id, limit=limit
-        )

@@ -47,7 +47,7 @@ class SourcesButton(
         await thinking(interaction)
         bot = interaction.client
         claim = await bot.core(
-            bot.service.get_claim, self.claim_id, scope_for(interaction.guild_id)
+            bot.service.store.get_claim, self.claim_id, scope_for(interaction.guild_id)
         )
         for page in render.sources_pages(claim):
             await send_ephemeral(interaction, embeds=page)

@@ -29,7 +29,7 @@ from verifiers.fetch import FetchPolicy
 from verifiers.models import Claim, ClaimFields, Scope, Source, Status
 from verifiers.service import ClaimService
 from verifiers.store import open_store
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 
 MOD_ROLE = "Fact mods"
 MakeHarness = Callable[..., Awaitable["Harness"]]
@@ -87,9 +87,9 @@ class Harness:
         return self.service.add_claim(fields, "test:setup", Scope.everything())
 
     def listen(self, guild: FakeGuild, channel: str) -> None:
-        settings = self.service.get_settings(guild.id)
+        settings = self.service.store.get_settings(guild.id)
         channels = [*settings.listen_channel_ids, guild.channel(channel)]
-        self.service.save_settings(
+        self.service.store.save_settings(
             settings.model_copy(update={"listen_channel_ids": channels}), "test:setup"
         )
 

@@ -57,7 +57,7 @@ async def test_brand_new_accounts_are_told_when_they_may_flag_and_nothing_moves(
         assert line.startswith("Thanks for wanting to flag this.")
         assert "flagging needs a Discord account 7 days old and 3 days in this server" in line
         assert timestamp(made.astimezone() + timedelta(days=7)) in line  # when they may
-    assert h.service.list_flags(Scope.guild(h.alpha.id), state=None) == []  # none recorded
+    assert h.service.store.list_flags(Scope.guild(h.alpha.id), state=None) == []  # none recorded
     assert await public_count(h) == 0
 
     # Through the button and its form too; an old account that just joined is told the date
@@ -85,8 +85,8 @@ async def test_fifty_new_accounts_flag_a_confirmed_claim_and_the_count_does_not_
     h: Harness,
 ) -> None:
     claim = h.add_claim(TOWER, Status.CONFIRMED, guild=h.alpha)
-    h.service.save_settings(
-        h.service.get_settings(h.alpha.id).model_copy(
+    h.service.store.save_settings(
+        h.service.store.get_settings(h.alpha.id).model_copy(
             update={"modlog_channel_id": h.alpha.channel("modlog")}
         ),
         "test:setup",
@@ -100,7 +100,7 @@ async def test_fifty_new_accounts_flag_a_confirmed_claim_and_the_count_does_not_
     for user in brigade:
         assert (await flag(h, claim.id, user)).startswith("Thanks: flag #")  # nothing lost
     scope = Scope.guild(h.alpha.id)
-    flags = h.service.list_flags(scope, claim_id=claim.id, limit=100)
+    flags = h.service.store.list_flags(scope, claim_id=claim.id, limit=100)
     assert len(flags) == 52
     assert all(f.state is FlagState.OPEN for f in flags)
     held = [f for f in flags if f.held]
@@ -138,9 +138,9 @@ async def test_fifty_new_accounts_flag_a_confirmed_claim_and_the_count_does_not_
         f"50 held flags on claim `{claim.id}` dismissed as a group; the claim stays Confirmed."
         " 50 flaggers will be told by DM."
     )
-    left = h.service.list_flags(scope, claim_id=claim.id)
+    left = h.service.store.list_flags(scope, claim_id=claim.id)
     assert sorted(f.user_id for f in left) == sorted(f"discord:{m['id']}" for m in (h.alice, h.bob))
-    gone = h.service.list_flags(scope, state=FlagState.DISMISSED, limit=100)
+    gone = h.service.store.list_flags(scope, state=FlagState.DISMISSED, limit=100)
     assert len(gone) == 50
     assert all(f.group_dismissed for f in gone)
     [modlog] = await h.posts_in(h.alpha.channel("modlog"))
@@ -155,7 +155,9 @@ async def test_fifty_new_accounts_flag_a_confirmed_claim_and_the_count_does_not_
 
     # Flagging again after a group dismissal is kept for moderators, not counted.
     assert (await flag(h, claim.id, brigade[0])).startswith("Thanks: flag #")
-    [again] = h.service.list_flags(scope, claim_id=claim.id, user_id=f"discord:{brigade[0]['id']}")
+    [again] = h.service.store.list_flags(
+        scope, claim_id=claim.id, user_id=f"discord:{brigade[0]['id']}"
+    )
     assert HoldReason.DISMISSED_BEFORE in again.held
     assert await public_count(h) == 2
 
@@ -166,7 +168,7 @@ async def test_established_members_past_the_rate_are_kept_but_not_counted(h: Har
     for member in members:
         assert (await flag(h, claim.id, member)).startswith("Thanks: flag #")
     assert await public_count(h) == 5  # at most 5 new flags an hour count publicly
-    flags = h.service.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)
+    flags = h.service.store.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)
     assert [f.held for f in flags] == [[]] * 5 + [[HoldReason.BURST]] * 3
     queue = await h.fake.reply_of(await h.as_mod("flags"))
     assert "8 open disputes, 8 of them in" in queue["content"]
@@ -183,6 +185,6 @@ async def test_in_a_dm_only_the_account_age_applies(h: Harness) -> None:
     assert "flagging needs a Discord account 7 days old: you can flag from <t:" in line
     settled = h.fake.add_user("dmsettled", created_at=utcnow() - timedelta(days=10))
     assert (await flag(h, claim.id, settled, guild=None, channel=None)).startswith("Thanks")
-    [held] = h.service.list_flags(Scope(), claim_id=claim.id)
+    [held] = h.service.store.list_flags(Scope(), claim_id=claim.id)
     assert held.held == [HoldReason.NEW_ACCOUNT]
     assert held.member_joined_at is None

@@ -16,8 +16,8 @@ import pytest
 from tests.bot.conftest import Harness, MakeHarness
 from tests.fakediscord import payloads
 from tests.test_fetch_support import LocalServer, loopback_policy, page
-from verifiers.ingest.drafts import DraftState
-from verifiers.models import Scope
+from verifiers.models import DraftState, Scope
+from verifiers.store.ports import draft_store
 
 GAZETTE = (
     Path(__file__).resolve().parents[1] / "fixtures" / "articles" / "gazette-bridge-closure.html"
@@ -35,8 +35,10 @@ def server() -> Iterator[LocalServer]:
 
 def with_modlog(h: Harness) -> int:
     channel = h.alpha.channel("modlog")
-    settings = h.service.get_settings(h.alpha.id)
-    h.service.save_settings(settings.model_copy(update={"modlog_channel_id": channel}), "test")
+    settings = h.service.store.get_settings(h.alpha.id)
+    h.service.store.save_settings(
+        settings.model_copy(update={"modlog_channel_id": channel}), "test"
+    )
     return channel
 
 
@@ -85,7 +87,7 @@ async def test_ingest_then_approve_makes_the_claim_matchable_at_once(
     queue = await h.fake.reply_of(await press(h, report, "Review drafts"))
     assert queue["flags"] & payloads.EPHEMERAL
     embed = shown(queue)
-    first = h.service.list_drafts(Scope.guild(h.alpha.id))[0]
+    first = draft_store(h.service.store).list_drafts(Scope.guild(h.alpha.id))[0]
     assert embed["author"]["name"] == f"Draft #{first.id} · 1 of 10 waiting"
     assert embed["title"].startswith("Proposed: CONFIRMED")
     assert "Mayor Ellen Ortiz said the Harbor Street bridge" in embed["description"]
@@ -104,8 +106,8 @@ async def test_ingest_then_approve_makes_the_claim_matchable_at_once(
     assert "Manage Messages" in (await h.fake.reply_of(refused))["content"]
     await press(h, queue, "Approve")
     after = await edited(h, queue, "Approved")
-    [approved] = [d for d in h.service.list_drafts(Scope.guild(h.alpha.id), state=None)
-                  if d.id == first.id]  # fmt: skip
+    drafts = draft_store(h.service.store).list_drafts(Scope.guild(h.alpha.id), state=None)
+    [approved] = [d for d in drafts if d.id == first.id]
     assert approved.state is DraftState.APPROVED
     assert approved.claim_id
     assert after["content"] == (
@@ -115,7 +117,7 @@ async def test_ingest_then_approve_makes_the_claim_matchable_at_once(
 
     answer = await h.fake.reply_of(await h.slash("check", {"text": text}))
     assert answer["embeds"][0]["footer"]["text"].endswith(f"claim {approved.claim_id}")
-    claim = h.service.get_claim(approved.claim_id, Scope.guild(h.alpha.id))
+    claim = h.service.store.get_claim(approved.claim_id, Scope.guild(h.alpha.id))
     assert claim.guild_id == h.alpha.id  # a server's draft becomes that server's claim
 
     [post] = await h.posts_in(modlog)
@@ -184,7 +186,7 @@ async def test_edit_page_and_reject_through_the_forms(h: Harness) -> None:
     assert saved["content"] == f"Saved draft #{first.id}."
     assert shown(saved)["title"].startswith("Proposed: DISPUTED")
     assert "closes in June" in shown(saved)["description"]
-    changed = h.service.get_draft(first.id, Scope.guild(h.alpha.id))
+    changed = draft_store(h.service.store).get_draft(first.id, Scope.guild(h.alpha.id))
     assert changed.status.value == "disputed"
     assert changed.claimant == first.claimant
 
@@ -211,7 +213,7 @@ async def test_edit_page_and_reject_through_the_forms(h: Harness) -> None:
     rejected = await edited(h, queue, "Rejected")
     assert rejected["content"] == f"Rejected draft #{first.id}."
     assert shown(rejected)["author"]["name"] == f"Draft #{second.id} · 1 of 9 waiting"
-    decided = h.service.get_draft(first.id, Scope.guild(h.alpha.id))
+    decided = draft_store(h.service.store).get_draft(first.id, Scope.guild(h.alpha.id))
     assert decided.state is DraftState.REJECTED
     assert decided.decision_note == "Duplicate of #2"
     [post] = await h.posts_in(modlog)
@@ -232,7 +234,9 @@ async def test_an_old_queue_message_pages_from_its_draft_for_moderators_only(h: 
     )
 
     for draft in later:
-        h.service.reject_draft(draft.id, "test:setup", Scope.guild(h.alpha.id), "duplicate")
+        draft_store(h.service.store).reject_draft(
+            draft.id, "test:setup", Scope.guild(h.alpha.id), "duplicate"
+        )
     await press(h, queue, "Next ▶")
     await h.fake.wait_until(
         lambda: (
@@ -263,7 +267,10 @@ async def test_servers_see_only_their_drafts_and_only_the_owner_sees_global_ones
     assert shown(beta_queue)["author"]["name"] == f"Draft #{beta_first.id} · 1 of 10 waiting"
     forged = await press(h, beta_queue, "Approve")  # Beta's button pressed by Alpha's moderator
     assert (await h.fake.reply_of(forged))["content"] == f"no draft with id {beta_first.id}"
-    assert h.service.get_draft(beta_first.id, Scope.guild(h.beta.id)).state is DraftState.PENDING
+    assert (
+        draft_store(h.service.store).get_draft(beta_first.id, Scope.guild(h.beta.id)).state
+        is DraftState.PENDING
+    )
 
     owner = await h.fake.reply_of(await h.slash("drafts", user=h.fake.owner, permissions=ADMIN))
     embed = shown(owner)
@@ -272,7 +279,7 @@ async def test_servers_see_only_their_drafts_and_only_the_owner_sees_global_ones
     await press(h, owner, "Approve", user=h.fake.owner, permissions=ADMIN)
     after = await edited(h, owner, "Approved")
     claim_id = after["content"].split("`")[1]
-    assert h.service.get_claim(claim_id, Scope()).guild_id is None  # global: seen everywhere
+    assert h.service.store.get_claim(claim_id, Scope()).guild_id is None  # global: seen everywhere
 
 
 async def test_a_page_with_hostile_json_ld_is_read_as_an_article(

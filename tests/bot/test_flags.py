@@ -50,7 +50,7 @@ async def test_flag_button_opens_a_modal_and_records_the_flag(h: Harness) -> Non
     )
     thanks = await h.fake.reply_of(submitted)
     assert thanks["flags"] & payloads.EPHEMERAL
-    [flag] = h.service.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)
+    [flag] = h.service.store.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)
     assert thanks["content"].startswith(f"Thanks: flag #{flag.id}")
     assert flag.user_id == f"discord:{h.alice['id']}"
     assert flag.reason == "It was a con man's scam"
@@ -62,7 +62,7 @@ async def test_flag_button_opens_a_modal_and_records_the_flag(h: Harness) -> Non
     )
     assert refused["flags"] & payloads.EPHEMERAL
     assert refused["content"] == f"you already have an open dispute on claim {claim.id}"
-    assert len(h.service.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)) == 1
+    assert len(h.service.store.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)) == 1
 
 
 async def test_not_the_same_claim_records_a_false_match_with_the_text(h: Harness) -> None:
@@ -70,7 +70,7 @@ async def test_not_the_same_claim_records_a_false_match_with_the_text(h: Harness
     reply = await _checked(h, f"grandpa swears {EIFFEL}")
     click = await h.fake.click(reply, "Not the same claim", user=h.bob, guild=h.alpha)
     assert "moderators will review" in (await h.fake.reply_of(click))["content"]
-    [flag] = h.service.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)
+    [flag] = h.service.store.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)
     assert flag.kind is FlagKind.FALSE_MATCH
     assert flag.message_text.startswith("grandpa swears")
 
@@ -99,7 +99,7 @@ async def test_flag_command_with_autocomplete_and_unflag(h: Harness) -> None:
     )
     done = await h.fake.reply_of(await h.slash("unflag", {"flag": choice["value"]}))
     assert done["content"] == f"Flag #{choice['value']} withdrawn."
-    [flag] = h.service.list_flags(Scope.guild(h.alpha.id), state=None, claim_id=claim.id)
+    [flag] = h.service.store.list_flags(Scope.guild(h.alpha.id), state=None, claim_id=claim.id)
     assert flag.state is FlagState.WITHDRAWN
 
 
@@ -141,7 +141,7 @@ async def test_review_queue_uphold_changes_status_tells_flagger_and_mod_log(h: H
     assert done["content"] == (
         f"Flag #{flag_id} upheld; the claim is Disputed. 1 flagger will be told by DM."
     )
-    assert h.service.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.DISPUTED
+    assert h.service.store.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.DISPUTED
 
     [modlog] = await h.posts_in(h.alpha.channel("modlog"))
     assert modlog.body["embeds"][0]["author"]["name"] == f"Flag #{flag_id} upheld"
@@ -164,11 +164,11 @@ async def test_dismiss_keeps_the_status_and_a_failed_dm_is_recorded(h: Harness) 
     assert done["content"] == (
         f"Flag #{flag_id} dismissed; the claim is False. 1 flagger will be told by DM."
     )
-    [flag] = h.service.list_flags(Scope.guild(h.alpha.id), state=None, claim_id=claim.id)
+    [flag] = h.service.store.list_flags(Scope.guild(h.alpha.id), state=None, claim_id=claim.id)
     assert flag.state is FlagState.DISMISSED
     assert flag.resolution_note == "No evidence given"
     [failed] = await h.fake.wait_until(
-        lambda: h.service.list_notifications(state=DeliveryState.FAILED), what="a failed DM"
+        lambda: h.service.store.list_notifications(state=DeliveryState.FAILED), what="a failed DM"
     )
     assert failed.error.startswith("unknown Discord user (Discord 404")
 
@@ -186,12 +186,12 @@ async def test_uphold_can_keep_the_status(h: Harness) -> None:
     await _submit_as_mod(
         h, click, {"Note for the record": "Wrong match", "New status for the claim": KEEP_STATUS}
     )
-    assert h.service.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.FALSE
+    assert h.service.store.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.FALSE
 
 
 def compact(h: Harness) -> None:
-    settings = h.service.get_settings(h.alpha.id)
-    h.service.save_settings(settings.model_copy(update={"reply_style": "compact"}), "test")
+    settings = h.service.store.get_settings(h.alpha.id)
+    h.service.store.save_settings(settings.model_copy(update={"reply_style": "compact"}), "test")
 
 
 async def test_not_the_same_claim_keeps_the_text_with_the_compact_style(h: Harness) -> None:
@@ -202,7 +202,7 @@ async def test_not_the_same_claim_keeps_the_text_with_the_compact_style(h: Harne
     assert reply["embeds"][0].get("fields", []) == []  # nothing to read the text back from
     click = await h.fake.click(reply, "Not the same claim", user=h.bob, guild=h.alpha)
     await h.fake.reply_of(click)
-    [flag] = h.service.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)
+    [flag] = h.service.store.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)
     assert flag.message_text == said  # carried in the button itself
 
     # A long claim id leaves less room: the text is cut to fit Discord's 100 characters.
@@ -218,7 +218,7 @@ async def test_not_the_same_claim_keeps_the_text_with_the_compact_style(h: Harne
     await h.fake.reply_of(
         await h.fake.click(reply, "Not the same claim", user=h.alice, guild=h.alpha)
     )
-    [cut] = h.service.list_flags(Scope.guild(h.alpha.id), claim_id=long_id)
+    [cut] = h.service.store.list_flags(Scope.guild(h.alpha.id), claim_id=long_id)
     assert cut.message_text == carried.split("|", 1)[1]
     assert said.startswith(cut.message_text[:-1])
 
@@ -233,7 +233,7 @@ async def test_not_the_same_claim_under_a_compact_public_reply_rereads_the_messa
     [reply] = h.replies_to(message)
     click = await h.fake.click(reply, "Not the same claim", user=h.bob, guild=h.alpha)
     await h.fake.reply_of(click)
-    [flag] = h.service.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)
+    [flag] = h.service.store.list_flags(Scope.guild(h.alpha.id), claim_id=claim.id)
     assert flag.message_text == said  # the whole message, without the bot's mention
 
 
@@ -244,7 +244,7 @@ async def test_the_review_queue_pages_beyond_the_first_flags(h: Harness) -> None
             claim.id, user_id=f"discord:{h.alice['id']}", scope=Scope.guild(h.alpha.id),
             reason=f"doubt {claim.text}",
         )  # fmt: skip
-    flags = h.service.list_flags(Scope.guild(h.alpha.id))
+    flags = h.service.store.list_flags(Scope.guild(h.alpha.id))
     queue = await h.fake.reply_of(await h.as_mod("flags"))
     mod = {"user": h.mod, "guild": h.alpha, "permissions": payloads.MODERATOR_PERMISSIONS}
 

@@ -47,7 +47,7 @@ async def test_another_server_cannot_see_change_or_flag_the_claim(h: Harness) ->
         await h.slash("flag", {"claim": claim.id, "reason": "x"}, guild=h.beta)
     )
     assert flagged["content"] == f"no claim with id {claim.id}"
-    assert h.service.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.FALSE
+    assert h.service.store.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.FALSE
 
 
 async def test_flag_queues_and_settings_are_per_server(h: Harness) -> None:
@@ -62,5 +62,7 @@ async def test_flag_queues_and_settings_are_per_server(h: Harness) -> None:
     assert beta_queue["embeds"] == []
 
     await h.fake.reply_of(await h.as_mod("claimbot listen", {"state": "on"}))
-    assert h.service.get_settings(h.alpha.id).listen_channel_ids == [h.alpha.channel("general")]
-    assert h.service.get_settings(h.beta.id).listen_channel_ids == []
+    assert h.service.store.get_settings(h.alpha.id).listen_channel_ids == [
+        h.alpha.channel("general")
+    ]
+    assert h.service.store.get_settings(h.beta.id).listen_channel_ids == []

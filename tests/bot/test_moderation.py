@@ -44,7 +44,7 @@ async def test_claim_add_through_the_modal_belongs_to_this_server(h: Harness) ->
     )
     assert done["flags"] & payloads.EPHEMERAL
     assert done["embeds"][0]["author"]["name"] == "Claim added"
-    [claim] = h.service.list_claims(Scope.guild(h.alpha.id), contains="Zurich")
+    [claim] = h.service.store.list_claims(Scope.guild(h.alpha.id), contains="Zurich")
     assert claim.guild_id == h.alpha.id
     assert claim.status is Status.FALSE
     assert claim.created_by == f"discord:{h.mod['id']}"
@@ -79,7 +79,7 @@ async def test_claim_add_reports_an_invalid_source_url_in_one_line(h: Harness) -
         )
     )
     assert reply["content"].startswith("invalid url")
-    assert h.service.list_claims(Scope.guild(h.alpha.id), contains="Zurich") == []
+    assert h.service.store.list_claims(Scope.guild(h.alpha.id), contains="Zurich") == []
 
 
 async def test_claim_edit_through_a_prefilled_modal(h: Harness) -> None:
@@ -102,7 +102,7 @@ async def test_claim_edit_through_a_prefilled_modal(h: Harness) -> None:
         )
     )
     assert done["embeds"][0]["author"]["name"] == "Claim edited"
-    edited = h.service.get_claim(claim.id, Scope.guild(h.alpha.id))
+    edited = h.service.store.get_claim(claim.id, Scope.guild(h.alpha.id))
     assert edited.text.endswith("on April 1st")
     assert edited.claimant == "Swiss railways"
     assert edited.version == claim.version + 1
@@ -117,7 +117,7 @@ async def test_claim_edit_refuses_to_overwrite_a_change_made_meanwhile(h: Harnes
         await h.fake.submit_modal(opened, {"Claim": "Overwritten"}, guild=h.alpha, permissions=MOD)
     )
     assert "was changed meanwhile" in reply["content"]
-    assert h.service.get_claim(claim.id, Scope.guild(h.alpha.id)).text == SHARK
+    assert h.service.store.get_claim(claim.id, Scope.guild(h.alpha.id)).text == SHARK
 
 
 async def test_status_source_retire_show_and_history(h: Harness) -> None:
@@ -148,7 +148,7 @@ async def test_status_source_retire_show_and_history(h: Harness) -> None:
         )
     )
     assert added["embeds"][0]["author"]["name"] == "Source added"
-    sources = h.service.get_claim(claim.id, Scope.guild(h.alpha.id)).sources
+    sources = h.service.store.get_claim(claim.id, Scope.guild(h.alpha.id)).sources
     assert sources[-1].publisher == "fact.example"  # defaults to the link's site
 
     shown = await h.fake.reply_of(await h.as_mod("claim show", {"claim": claim.id}))
@@ -185,7 +185,7 @@ async def test_non_moderator_is_refused_in_code(h: Harness) -> None:
         ), command
         assert reply["flags"] & payloads.EPHEMERAL
         assert ix.modal is None
-    assert h.service.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.FALSE
+    assert h.service.store.get_claim(claim.id, Scope.guild(h.alpha.id)).status is Status.FALSE
 
 
 async def test_moderator_role_grants_moderation(h: Harness) -> None:
@@ -211,7 +211,7 @@ async def test_settings_need_manage_server(h: Harness) -> None:
     assert (
         reply["content"] == "You need the Manage Server permission to change claimbot's settings."
     )
-    assert h.service.get_settings(h.alpha.id).reply_style == "embed"
+    assert h.service.store.get_settings(h.alpha.id).reply_style == "embed"
 
 
 async def test_moderator_commands_are_refused_in_dms(h: Harness) -> None:
@@ -220,12 +220,12 @@ async def test_moderator_commands_are_refused_in_dms(h: Harness) -> None:
 
 
 async def test_seeded_global_claims_cannot_be_changed_from_a_server(h: Harness) -> None:
-    [seeded, *_] = h.service.list_claims(Scope(), limit=1)
+    [seeded, *_] = h.service.store.list_claims(Scope(), limit=1)
     ix = await h.as_mod("claim status", {"claim": seeded.id, "status": "false"})
     reply = await h.fake.reply_of(ix)
     assert reply["flags"] & payloads.EPHEMERAL
     assert reply["content"].endswith("is global: only the bot operator can change it")
-    assert h.service.get_claim(seeded.id, Scope()).status is seeded.status
+    assert h.service.store.get_claim(seeded.id, Scope()).status is seeded.status
 
 
 async def test_status_and_owner_only_sync(h: Harness) -> None:

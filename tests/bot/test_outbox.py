@@ -16,7 +16,7 @@ from tests.fakediscord import FakeDiscord
 from verifiers.models import Scope, Status, utcnow
 from verifiers.notifications import DeliveryState, Notification
 from verifiers.store import open_store
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 from verifiers.store.sql.values import ts
 
 CLAIM = "Tap water in Riverton contains **microchips** @everyone"
@@ -93,7 +93,7 @@ async def test_closed_dms_are_recorded_as_failed_and_never_retried(h: Harness) -
 
     # Later passes leave the failed row alone: Alice withdraws, a second change reaches Bob,
     # and Alice's DM channel saw one attempt in all.
-    h.service.withdraw_flag(flags["alice"].id, f"discord:{h.alice['id']}", here)
+    h.service.store.withdraw_flag(flags["alice"].id, f"discord:{h.alice['id']}", here)
     h.service.set_status(claim.id, Status.DISPUTED, None, "cli:ops", Scope.everything())
     await h.dms_to(h.bob, 2)
     attempts = h.fake.requests_to("POST", rf"/channels/{h.fake.dm_channel_id(h.alice)}/messages")

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from verifiers.errors import InvalidInput
-from verifiers.ingest.drafts import DraftFields
 from verifiers.ingest.pipeline import Proposal, propose_page, read_page
 from verifiers.interchange.jsonld import parse_date
+from verifiers.models import DraftFields
 from verifiers.validation import JsonProblem, parse_json
 
 EXPECT_SUFFIX = ".expect.json"

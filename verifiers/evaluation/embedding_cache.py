@@ -15,7 +15,8 @@ from pathlib import Path
 
 from verifiers.matching.semantic import Encoder, backfill, text_hash
 from verifiers.models import Scope
-from verifiers.store.base import Store, StoredEmbedding
+from verifiers.store.ports import Store
+from verifiers.store.records import StoredEmbedding
 
 
 def default_cache_path(key: str) -> Path:

@@ -21,7 +21,6 @@ from pydantic import ValidationError
 from verifiers.errors import InvalidInput
 from verifiers.fetch import FetchPolicy, fetch
 from verifiers.ingest.article import Article, extract_html, read_article_file
-from verifiers.ingest.drafts import DraftFields, DraftStore, IngestReport
 from verifiers.ingest.propose import propose_drafts
 from verifiers.interchange.claimreview import (
     claimreview_to_fields,
@@ -31,6 +30,8 @@ from verifiers.interchange.claimreview import (
     verdict_of,
 )
 from verifiers.interchange.jsonld import parse_date
+from verifiers.models import DraftFields, IngestReport
+from verifiers.store.ports import DraftStore
 from verifiers.validation import JsonProblem, parse_json
 
 ARTICLE_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})

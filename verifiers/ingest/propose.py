@@ -21,10 +21,9 @@ from pydantic import ValidationError
 
 from verifiers.ingest.article import Article, Credit
 from verifiers.ingest.attribution import Findings, Sourcing, Statement, find_statements, names_short
-from verifiers.ingest.drafts import DraftFields
 from verifiers.ingest.outlets import canonical_outlet
 from verifiers.ingest.vocabulary import ORG_WORDS
-from verifiers.models import MAX_EXPLANATION_CHARS, Source, SourceRole, Status
+from verifiers.models import MAX_EXPLANATION_CHARS, DraftFields, Source, SourceRole, Status
 
 MAX_DRAFTS_PER_ARTICLE = 40
 _PRONOUN_START = re.compile(r"^(?:he|she|they|it|i|we|you|this|that|these|those)\b", re.I)

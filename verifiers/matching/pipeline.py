@@ -35,7 +35,7 @@ from verifiers.matching.retrieval import Retriever, VocabularySnapshot, load_voc
 from verifiers.matching.scoring import Scorer
 from verifiers.matching.signals import DenseQuery, signals_for
 from verifiers.models import CheckResult, Claim, Scope, SegmentResult
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import claim_segments, message_query
 

@@ -22,7 +22,7 @@ from verifiers.matching.features import (
 from verifiers.matching.signals import DenseQuery, Signals
 from verifiers.matching.vocab import Vocabulary
 from verifiers.models import Candidate, Claim, Scope
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 from verifiers.text.tokens import ContentWords, content_of, content_tokens
 
 if TYPE_CHECKING:  # pragma: no cover

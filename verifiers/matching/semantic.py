@@ -6,7 +6,7 @@ stored with the claim (`Store.put_embeddings`, keyed by `embedding_key` and a ha
 embedded text). The matcher finds the claims nearest a query by exact search over them all,
 held in memory as one matrix, while the store holds fewer than `matching.approximate_from`
 live claims; from there on it searches an approximate nearest-neighbour index
-(`verifiers.store.index.vectors`) kept in a folder beside the database, brought up to date
+(`verifiers.store.index.vectors`) kept in the store's index folder, brought up to date
 with the stored vectors whenever it is loaded.
 
 A claim's vector is the sum of the unit embeddings of its text and of its summary (the text's
@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from verifiers.errors import InvalidInput
 from verifiers.model_files import SHIPPED_ADAPTER, adapter_file
 from verifiers.models import Claim, Scope
-from verifiers.store.base import Store, StoredEmbedding
+from verifiers.store.ports import Store
+from verifiers.store.records import StoredEmbedding
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -382,21 +383,11 @@ def nearest_claims(store: Store, key: str, approximate_from: int) -> NearestClai
 
 
 def vector_folder(store: Store, key: str) -> Path:
-    """Where the vector index of `key` lives: beside a SQLite file (`claimbot.db.vectors/`),
-    else in the user cache folder under a name drawn from the database and schema; one
+    """Where the vector index of `key` lives: `vectors/` in the store's index folder, one
     subfolder per embedding key, so matchers of two models do not rebuild each other's."""
-    import platformdirs
+    from verifiers.store.index.folders import VECTORS
 
-    from verifiers.paths import APP
-
-    model = hashlib.sha256(key.encode()).hexdigest()[:12]
-    path = getattr(store, "path", None)
-    if isinstance(path, Path):
-        return path.with_name(path.name + ".vectors") / model
-    target = getattr(store, "target", None)
-    name = f"{getattr(target, 'display', '')}#{getattr(target, 'schema', '')}"
-    database = hashlib.sha256(name.encode()).hexdigest()[:12]
-    return platformdirs.user_cache_path(APP) / "vectors" / database / model
+    return store.index_folder / VECTORS / hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
 _vector_indexes: dict[Path, VectorIndex] = {}

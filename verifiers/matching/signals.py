@@ -18,7 +18,7 @@ from verifiers.config import MatchingSettings
 from verifiers.matching.features import FEATURES, SEMANTIC_FEATURES, semantic_features
 from verifiers.matching.model import LEXICAL, SEMANTIC, Weights
 from verifiers.models import Claim, Scope
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 from verifiers.text.normalize import normalize
 from verifiers.text.segment import segment
 

@@ -9,13 +9,8 @@ from typing import Any
 import yoyo
 
 from verifiers.errors import ConfigError
-from verifiers.store.base import (
-    ChangeCallback,
-    ChangeListener,
-    MigrationStatus,
-    SeedReport,
-    Store,
-)
+from verifiers.store.ports import ChangeCallback, ChangeListener, Store
+from verifiers.store.records import MigrationStatus, SeedReport
 from verifiers.store.urls import is_postgres_url, sqlite_path
 
 __all__ = [

@@ -7,7 +7,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from verifiers.store.base import ChangeCallback, ChangeListener
+from verifiers.store.ports import ChangeCallback, ChangeListener
 
 log = logging.getLogger(__name__)
 

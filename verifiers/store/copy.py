@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Any, TextIO
 
 from verifiers.errors import Conflict, InvalidInput
-from verifiers.store.base import Store
+from verifiers.store.ports import Store
 from verifiers.store.sql.values import ts
 from verifiers.store.sqlite.store import SqliteStore
 

@@ -149,7 +149,9 @@ class AdminCog(commands.GroupCog, group_name="claimbot", group_description="Conf
     @app_commands.command(name="status", description="Version, claims, intents and latency")
     async def status(self, interaction: discord.Interaction[ClaimBot]) -> None:
         await thinking(interaction)
-        count = await self.bot.core(self.bot.service.count_claims, scope_for(interaction.guild_id))
+        count = await self.bot.core(
+            self.bot.service.store.count_claims, scope_for(interaction.guild_id)
+        )
         intent = "on" if self.bot.intents.message_content else "off: " + MESSAGE_CONTENT_OFF
         latency = self.bot.latency
         lines = [

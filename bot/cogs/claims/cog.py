@@ -23,8 +23,7 @@ from bot.permissions import moderator_command, require_moderator
 from bot.replies import thinking
 from bot.ui.claim_buttons import SourcesButton
 from bot.ui.drafts import ingest_summary, open_view
-from verifiers.ingest.drafts import DraftState
-from verifiers.models import FlagState, SourceRole, Status
+from verifiers.models import DraftState, FlagState, SourceRole, Status
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -66,7 +65,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Modera
     @app_commands.autocomplete(claim=claim_choices)
     async def edit(self, interaction: discord.Interaction[ClaimBot], claim: str) -> None:
         current = await self.bot.core(
-            self.bot.service.get_claim, claim, scope_for(interaction.guild_id)
+            self.bot.service.store.get_claim, claim, scope_for(interaction.guild_id)
         )
         await interaction.response.send_modal(ClaimEditModal(current))
 
@@ -130,7 +129,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Modera
         assert source is not None  # a URL was given
         await thinking(interaction)
         updated = await self.bot.core(
-            self.bot.service.add_source,
+            self.bot.service.store.add_source,
             claim,
             source,
             actor(interaction.user),
@@ -193,9 +192,9 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Modera
     async def show(self, interaction: discord.Interaction[ClaimBot], claim: str) -> None:
         await thinking(interaction)
         scope = scope_for(interaction.guild_id)
-        found = await self.bot.core(self.bot.service.get_claim, claim, scope)
+        found = await self.bot.core(self.bot.service.store.get_claim, claim, scope)
         flags = await self.bot.core(
-            self.bot.service.list_flags, scope, state=FlagState.OPEN, claim_id=found.id
+            self.bot.service.store.list_flags, scope, state=FlagState.OPEN, claim_id=found.id
         )
         view = discord.ui.View(timeout=None)
         view.add_item(SourcesButton(found.id))
@@ -215,8 +214,8 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Modera
     async def history(self, interaction: discord.Interaction[ClaimBot], claim: str) -> None:
         await thinking(interaction)
         scope = scope_for(interaction.guild_id)
-        found = await self.bot.core(self.bot.service.get_claim, claim, scope)
-        entries = await self.bot.core(self.bot.service.history, found.id, scope)
+        found = await self.bot.core(self.bot.service.store.get_claim, claim, scope)
+        entries = await self.bot.core(self.bot.service.store.history, found.id, scope)
         await interaction.followup.send(
             embeds=[render.history_embed(found, entries[-HISTORY_SHOWN:])], ephemeral=True
         )

@@ -24,7 +24,8 @@ from bot.text import CONTENT_MAX, truncate
 from bot.ui.drafts import OPEN, OPEN_LABEL, QUEUE
 from bot.ui.pager import Page, PageButton, Queue
 from bot.ui.persistent import PersistentButton
-from verifiers.ingest.drafts import Draft
+from verifiers.models import Draft
+from verifiers.store.ports import draft_store
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -92,7 +93,7 @@ class DraftButton(
         scope = await draft_scope(interaction, self.draft_id)
         bot = interaction.client
         if self.action == "edit":
-            draft = await bot.core(bot.service.get_draft, self.draft_id, scope)
+            draft = await bot.core(draft_store(bot.service.store).get_draft, self.draft_id, scope)
             await interaction.response.send_modal(EditDraftModal(draft, DRAFTS.show))
         elif self.action == "no":
             await interaction.response.send_modal(RejectDraftModal(self.draft_id, DRAFTS.show))

@@ -14,8 +14,8 @@ from bot.forms import optional
 from bot.identity import actor
 from bot.permissions import require_moderator
 from bot.replies import guarded
-from verifiers.ingest.drafts import Draft, DraftChanges
-from verifiers.models import Status
+from verifiers.models import Draft, DraftChanges, Status
+from verifiers.store.ports import draft_store
 from verifiers.validation import build
 
 if TYPE_CHECKING:
@@ -100,7 +100,11 @@ class EditDraftModal(ui.Modal):
                 bot = interaction.client
                 scope = await draft_scope(interaction, self.draft.id)
                 await bot.core(
-                    bot.service.edit_draft, self.draft.id, changes, actor(interaction.user), scope
+                    draft_store(bot.service.store).edit_draft,
+                    self.draft.id,
+                    changes,
+                    actor(interaction.user),
+                    scope,
                 )
                 note = f"Saved draft #{self.draft.id}."
             await self.show(interaction, at=self.draft.id, note=note, edit=True)
@@ -122,7 +126,9 @@ class RejectDraftModal(ui.Modal):
             scope = await draft_scope(interaction, self.draft_id)
             who = actor(interaction.user)
             note = self.note.value.strip()
-            draft = await bot.core(bot.service.reject_draft, self.draft_id, who, scope, note)
+            draft = await bot.core(
+                draft_store(bot.service.store).reject_draft, self.draft_id, who, scope, note
+            )
             await self.show(
                 interaction, at=self.draft_id, note=f"Rejected draft #{draft.id}.", edit=True
             )

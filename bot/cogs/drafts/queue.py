@@ -13,8 +13,8 @@ import discord
 
 from bot.permissions import is_owner
 from verifiers.errors import NotFound
-from verifiers.ingest.drafts import Draft
-from verifiers.models import Scope
+from verifiers.models import Draft, Scope
+from verifiers.store.ports import draft_store
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot
@@ -26,11 +26,10 @@ async def pending(interaction: discord.Interaction[ClaimBot]) -> list[Draft]:
     """The drafts this moderator may review here, oldest first."""
     bot = interaction.client
     assert interaction.guild_id is not None
-    drafts = await bot.core(
-        bot.service.list_drafts, Scope.guild(interaction.guild_id), limit=QUEUE_LIMIT
-    )
+    store = draft_store(bot.service.store)
+    drafts = await bot.core(store.list_drafts, Scope.guild(interaction.guild_id), limit=QUEUE_LIMIT)
     if await is_owner(interaction):
-        drafts += await bot.core(bot.service.list_drafts, Scope(), limit=QUEUE_LIMIT)
+        drafts += await bot.core(store.list_drafts, Scope(), limit=QUEUE_LIMIT)
     return sorted(drafts, key=lambda d: d.id)
 
 
@@ -40,13 +39,14 @@ async def draft_scope(interaction: discord.Interaction[ClaimBot], draft_id: int)
     bot = interaction.client
     assert interaction.guild_id is not None
     here = Scope.guild(interaction.guild_id)
+    store = draft_store(bot.service.store)
     try:
-        await bot.core(bot.service.get_draft, draft_id, here)
+        await bot.core(store.get_draft, draft_id, here)
         return here
     except NotFound:
         if not await is_owner(interaction):
             raise
-    draft = await bot.core(bot.service.get_draft, draft_id, Scope.everything())
+    draft = await bot.core(store.get_draft, draft_id, Scope.everything())
     if draft.guild_id is not None:
         raise NotFound(f"no draft with id {draft_id}")
     return Scope.everything()

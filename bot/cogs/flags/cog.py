@@ -52,7 +52,7 @@ class FlagsCog(commands.Cog):
     async def unflag(self, interaction: discord.Interaction[ClaimBot], flag: int) -> None:
         await thinking(interaction)
         withdrawn = await self.bot.core(
-            self.bot.service.withdraw_flag,
+            self.bot.service.store.withdraw_flag,
             flag,
             actor(interaction.user),
             scope_for(interaction.guild_id),

@@ -39,7 +39,7 @@ class FlagQueue(Queue[Flag]):
         bot = interaction.client
         scope = scope_for(interaction.guild_id)
         flags = await bot.core(
-            bot.service.list_flags, scope, state=FlagState.OPEN, limit=QUEUE_LIMIT
+            bot.service.store.list_flags, scope, state=FlagState.OPEN, limit=QUEUE_LIMIT
         )
         return sorted(flags, key=lambda f: f.id)
 
@@ -71,7 +71,7 @@ FLAGS = FlagQueue()
 
 async def _claim(bot: ClaimBot, claim_id: str, guild_id: int | None) -> Claim | None:
     try:
-        return await bot.core(bot.service.get_claim, claim_id, scope_for(guild_id))
+        return await bot.core(bot.service.store.get_claim, claim_id, scope_for(guild_id))
     except NotFound:
         return None
 

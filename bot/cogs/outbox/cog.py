@@ -71,7 +71,7 @@ class OutboxCog(commands.Cog):
         bot = self.bot
         shard_count, shard_ids = self._shards()
         batch = await bot.core(
-            bot.service.take_notifications,
+            bot.service.store.claim_notifications,
             self.worker,
             limit=BATCH,
             shard_count=shard_count,
@@ -110,7 +110,7 @@ class OutboxCog(commands.Cog):
         for attempt in range(RECORD_TRIES):
             try:
                 await self.bot.core(
-                    self.bot.service.finish_notification, notification_id, error=error
+                    self.bot.service.store.finish_notification, notification_id, error=error
                 )
                 return True
             except ClaimbotError as exc:

@@ -31,11 +31,11 @@ The folder holds:
     g-<hex>/      the tantivy index `state.json` names; a rebuild writes a new one, switches
                   `state.json` to it, then removes the old one
 
-One process writes at a time: a build or an apply holds writer.lock while it runs, and
-another process trying meanwhile gets `IndexBusy` (or, asked to, waits its turn). Any number
-of processes search; each search looks at state.json (one stat), which the writer replaces
-after every commit, so a reader sees a commit or a rebuild at its next search (tantivy's own
-reader would notice a commit only within half a second).
+One process writes at a time: a build, an apply or an import's bulk add (`adding`) holds
+writer.lock while it runs, and another process trying meanwhile gets `IndexBusy` (or, asked
+to, waits its turn). Any number of processes search; each search looks at state.json (one
+stat), which the writer replaces after every commit, so a reader sees a commit or a rebuild at
+its next search (tantivy's own reader would notice a commit only within half a second).
 """
 
 from __future__ import annotations
@@ -51,13 +51,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 import tantivy
 
 from verifiers.errors import ClaimbotError
 from verifiers.files import written_whole
-from verifiers.models import Candidate, Claim, Scope
+from verifiers.models import Candidate, Scope
 from verifiers.store.index.bm25 import BM25_WEIGHTS, Bm25
 from verifiers.store.index.state import STATE, IndexUnusable, first_line, read_state
 from verifiers.text.normalize import normalize
@@ -110,7 +110,33 @@ def _schema() -> tantivy.Schema:
 SCHEMA = _schema()
 
 
-def body_terms(claim: Claim) -> str:
+class Indexed(Protocol):
+    """What the index takes of a claim: a `Claim` has it, and so has a row read for a build
+    (`IndexedClaim`), which costs no model to make."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def guild_id(self) -> int | None: ...
+    @property
+    def retired(self) -> bool: ...
+
+
+class IndexedClaim(NamedTuple):
+    """A claim as the index takes it, read straight from the database's columns."""
+
+    id: str
+    text: str
+    summary: str
+    guild_id: int | None
+    retired: bool = False
+
+
+def body_terms(claim: Indexed) -> str:
     """What BM25 scores: the text's terms as often as its weight says, then the summary's
     (one field, so that a word counts once towards rarity and the claim's length is one)."""
     return _body(tokenize(normalize(claim.text)), tokenize(normalize(claim.summary)))
@@ -122,12 +148,12 @@ def _body(text: list[str], summary: list[str]) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _document(claim: Claim) -> tantivy.Document:
+def _document(claim: Indexed) -> tantivy.Document:
     text, summary = tokenize(normalize(claim.text)), tokenize(normalize(claim.summary))
     doc = tantivy.Document()
     doc.add_text("id", claim.id)
     doc.add_text("body", _body(text, summary))
-    doc.add_text("words", " ".join(dict.fromkeys(text + summary)))
+    doc.add_text("words", " ".join(set(text).union(summary)))  # a set: no positions kept
     doc.add_integer("guild", claim.guild_id or GLOBAL)
     doc.add_bytes("shown_text", claim.text.encode("utf-8"))
     doc.add_bytes("shown_summary", claim.summary.encode("utf-8"))
@@ -187,7 +213,7 @@ class LexicalIndex:
     def create(
         cls,
         folder: str | os.PathLike[str],
-        claims: Iterable[Claim],
+        claims: Iterable[Indexed],
         sequence: int,
         progress: Progress | None = None,
         *,
@@ -337,7 +363,7 @@ class LexicalIndex:
 
     def build(
         self,
-        claims: Iterable[Claim],
+        claims: Iterable[Indexed],
         sequence: int,
         progress: Progress | None = None,
         *,
@@ -392,7 +418,7 @@ class LexicalIndex:
 
     def apply(
         self,
-        changes: Iterable[Claim],
+        changes: Iterable[Indexed],
         sequence: int,
         *,
         removed: Iterable[str] = (),
@@ -427,13 +453,32 @@ class LexicalIndex:
                 raise
             finally:
                 writer.wait_merging_threads()
-            loaded.index.reload()  # this process sees the commit at once
             # Committed before the sequence is saved: a crash between the two only makes the
             # next start apply these changes again.
-            state = _State(loaded.state.generation, sequence, fingerprint)
-            self._save_state(state)
-            self._loaded = _Loaded(self._state_key(), state, loaded.index)
+            self._committed(loaded, sequence, fingerprint)
             return written
+
+    def _committed(self, loaded: _Loaded, sequence: int, fingerprint: str) -> None:
+        """After a writer's commit to the generation `loaded`: this process sees it at once,
+        and the state file names the sequence (and fingerprint) the index now reflects."""
+        loaded.index.reload()
+        state = _State(loaded.state.generation, sequence, fingerprint)
+        self._save_state(state)
+        self._loaded = _Loaded(self._state_key(), state, loaded.index)
+
+    @contextmanager
+    def adding(self, *, wait: bool = False) -> Iterator[NewClaims]:
+        """A writer for claims the index does not hold yet, fed while a database transaction
+        writes them (an import): tantivy's thread indexes them as they come, and nothing is
+        searchable until `NewClaims.commit`. Leaving the block without committing discards
+        them. `IndexBusy` if another process writes the folder (unless `wait`)."""
+        with self._lock, self._writing(wait):
+            loaded = self._load()
+            new = NewClaims(loaded, loaded.index.writer(BUILD_HEAP_BYTES, 1), self._committed)
+            try:
+                yield new
+            finally:
+                new.finish()
 
     def close(self) -> None:
         """Stop searching (a write under way finishes first); the folder stays for next time."""
@@ -496,6 +541,55 @@ class LexicalIndex:
                     holding.clear()
                 holding[word] = _holding_all(searcher, [word])
         return Bm25(words, int(searcher.num_docs), figures.tokens, holding)
+
+
+class NewClaims:
+    """New claims going into the index (see `LexicalIndex.adding`)."""
+
+    def __init__(
+        self,
+        loaded: _Loaded,
+        writer: tantivy.IndexWriter,
+        committed: Callable[[_Loaded, int, str], None],
+    ) -> None:
+        self._loaded = loaded
+        self._writer: tantivy.IndexWriter | None = writer
+        self._committed = committed
+        self.added = 0
+
+    @property
+    def position(self) -> tuple[int, str]:
+        """The sequence and fingerprint the index is at: the caller adds claims written after
+        that point only."""
+        return self._loaded.state.sequence, self._loaded.state.fingerprint
+
+    def add(self, claims: Iterable[Indexed]) -> None:
+        assert self._writer is not None, "added after the commit"
+        for claim in claims:
+            if not claim.retired:
+                self._writer.add_document(_document(claim))
+                self.added += 1
+
+    def commit(self, sequence: int, fingerprint: str) -> None:
+        """Make the claims searchable as of `sequence`, once the database has committed them
+        (a crash before the state is saved only makes the next start apply them again)."""
+        writer, self._writer = self._writer, None
+        assert writer is not None, "committed twice"
+        try:
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+        self._committed(self._loaded, sequence, fingerprint)
+
+    def finish(self) -> None:
+        """Discard what was not committed and stop the writer's threads."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.rollback()
+            writer.wait_merging_threads()
 
 
 def _analyzer() -> tantivy.TextAnalyzer:

@@ -15,6 +15,8 @@ When the index is brought up to date:
   passed since it last looked at the feed (one query: another process may have written; a
   search never waits for that one). So a write is searchable within `CHECK_EVERY` in every
   other process that searches;
+- by an import, which feeds it the claims as it writes them and commits after the database
+  (`adding`);
 - by `rebuild` (`claimbot reindex`), with progress.
 
 Whichever process finds the index behind applies the changes, one at a time (the folder's
@@ -27,18 +29,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from verifiers.errors import ClaimbotError
-from verifiers.models import Candidate, Claim, Scope
+from verifiers.models import Candidate, Scope
 from verifiers.store.index.lexical import (
     IndexBehind,
     IndexBusy,
+    Indexed,
     IndexUnusable,
     LexicalIndex,
+    NewClaims,
     Progress,
 )
 
@@ -72,11 +77,11 @@ class ChangeFeed(Protocol):
         """The audit row `sequence`, if the database has it."""
         ...
 
-    def changed_claims(self, after: int, upto: int) -> list[Claim]:
+    def changed_claims(self, after: int, upto: int) -> Sequence[Indexed]:
         """Every claim with an audit row in (after, upto], as it is now (retired included)."""
         ...
 
-    def indexed_claims(self) -> Iterator[Claim]:
+    def indexed_claims(self) -> Iterator[Indexed]:
         """Every live claim, for a build."""
         ...
 
@@ -112,6 +117,22 @@ class ClaimSearch:
     def claim_count(self) -> int:
         return self._ready().claim_count
 
+    def held(self) -> tuple[int, Change] | None:
+        """The live claims the index holds and the change it reflects, as the folder has
+        them (None: no usable index); brings nothing up to date."""
+        try:
+            index = self._index or LexicalIndex.open(self.folder)
+        except IndexUnusable:
+            return None
+        try:
+            at, fingerprint = index.position
+            return index.claim_count, Change(at, fingerprint)
+        except IndexUnusable:
+            return None
+        finally:
+            if index is not self._index:
+                index.close()
+
     # -- keeping up ------------------------------------------------------------------------
     def changed(self) -> None:
         """Claims changed (by this process, or another one said so): look before searching."""
@@ -123,6 +144,21 @@ class ClaimSearch:
         index = self._opened(build_missing=False)
         with self._catching_up:
             return self._build(index, progress, wait=True)
+
+    @contextmanager
+    def adding(self) -> Iterator[NewClaims | None]:
+        """For a transaction that adds claims in bulk (an import): the index brought up to
+        date, and a writer to index the new claims as they are written. The caller checks
+        `position` against the newest change its transaction sees (a process may have written
+        meanwhile: then it adds nothing) and commits after the database did. None when
+        another process writes the index: the claims are then caught up with as any change."""
+        index = self._ready(wait=True)
+        with self._catching_up, ExitStack() as stack:
+            try:
+                new: NewClaims | None = stack.enter_context(index.adding())
+            except IndexBusy:
+                new = None
+            yield new
 
     def close(self) -> None:
         self._closed = True

@@ -535,3 +535,18 @@ class VectorIndex:
         best = np.argpartition(-scores, want - 1)[:want]
         best = best[np.argsort(-scores[best], kind="stable")]
         return [self._ids[int(x)] for x in keys[best]]
+
+
+def vector_folders(folder: Path) -> dict[str, int]:
+    """The vector indexes in `folder` (one subfolder per embedding model): each model and the
+    live claims its index holds, read from the state and meta files without loading the graph.
+    A damaged or unfinished one is left out (it is rebuilt at its next use)."""
+    found: dict[str, int] = {}
+    for sub in sorted(folder.glob(f"*/{STATE}")):
+        try:
+            state = read_state(sub.parent, "vector index", FORMAT)
+            with np.load(sub.parent / str(state["meta"]), allow_pickle=False) as meta:
+                found[str(state["model"])] = int(meta["live"].sum())
+        except (IndexUnusable, OSError, ValueError, KeyError):
+            continue
+    return found

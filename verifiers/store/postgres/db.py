@@ -33,7 +33,7 @@ from verifiers.errors import (
     Conflict,
     InvalidInput,
 )
-from verifiers.store.base import MigrationStatus
+from verifiers.store.records import MigrationStatus
 from verifiers.store.sql.migrating import apply_pending, foreign, status_of
 from verifiers.store.sql.values import BUSY_MESSAGE, short
 from verifiers.store.urls import POSTGRES_SCHEMES

@@ -16,8 +16,8 @@ import psycopg
 from psycopg import sql
 
 from verifiers.errors import ClaimbotError
-from verifiers.store.base import ChangeCallback, ChangeListener
 from verifiers.store.changes import ThreadListener
+from verifiers.store.ports import ChangeCallback, ChangeListener
 from verifiers.store.postgres.db import PgTarget, connect, first_line
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ The logic is shared with SQLite (`sql/`); what is PostgreSQL's own is here:
 - transactions, connecting and reconnecting (`postgres/db.py`); the shared code locks the rows it
   changes (`FOR UPDATE`, through the dialect), so edits from many processes queue;
 - new claims take their pks from the sequence and are written with COPY;
-- the search index (`store/index/`) lives in the user cache folder, one per database and
-  schema (`search_folder`); each process keeps it current from the audit rows;
+- the derived indexes (`store/index/`) live in the user cache folder, one folder per database
+  and schema (`index_folder`); each process keeps the search index current from the audit rows;
 - a committed change to claims is announced with NOTIFY (see `listen_for_changes`).
 """
 
@@ -20,8 +20,8 @@ import psycopg
 
 from verifiers.errors import ConfigError, InvalidInput
 from verifiers.models import ClaimFields
-from verifiers.paths import search_cache_path
-from verifiers.store.base import ChangeCallback, ChangeListener, MigrationStatus
+from verifiers.paths import cache_path
+from verifiers.store.ports import ChangeCallback, ChangeListener
 from verifiers.store.postgres.db import (
     PgTarget,
     PostgresBase,
@@ -31,6 +31,7 @@ from verifiers.store.postgres.db import (
     parse_postgres_url,
 )
 from verifiers.store.postgres.listen import PostgresListener
+from verifiers.store.records import MigrationStatus
 from verifiers.store.sql.core import source_row
 from verifiers.store.sql.dialect import POSTGRES, Db
 from verifiers.store.sql.store import RelationalStore
@@ -52,11 +53,20 @@ AUDIT_COPY = "COPY audit (claim_pk, at, actor, action, field, old, new) FROM STD
 PLANNER_SHORTCUTS = ("enable_seqscan", "enable_hashjoin", "enable_mergejoin")
 
 
-def search_folder(target: PgTarget) -> Path:
-    """Where the search index of this database and schema lives: the user cache folder, under
-    a name made from the server, database and schema (never the password)."""
-    key = hashlib.sha256(target.display.encode("utf-8")).hexdigest()[:16]
-    return search_cache_path(key)
+def _key(text: str, length: int) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def index_folder(target: PgTarget) -> Path:
+    """Where the indexes of this database and schema live: the user cache folder, under a
+    name made from the server, database and schema (never the password)."""
+    return cache_path("index", _key(target.display, 16))
+
+
+def old_index_folders(target: PgTarget) -> list[Path]:
+    """Where earlier versions kept them: the cache's `search/` and `vectors/`."""
+    vectors = _key(f"{target.display}#{target.schema}", 12)
+    return [cache_path("search", _key(target.display, 16)), cache_path("vectors", vectors)]
 
 
 class PostgresStore(PostgresBase, RelationalStore):
@@ -80,7 +90,7 @@ class PostgresStore(PostgresBase, RelationalStore):
         except BaseException:
             self.close()
             raise
-        self._start_search(search_folder(target))
+        self._start_search(index_folder(target), old_index_folders(target))
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:

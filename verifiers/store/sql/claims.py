@@ -9,13 +9,15 @@ from __future__ import annotations
 import itertools
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from pydantic import ValidationError
 
 from verifiers.errors import Conflict, InvalidInput
+from verifiers.heap import fewer_collections
 from verifiers.models import AuditEntry, Claim, ClaimFields, Scope, Status
-from verifiers.store.base import ImportReport
+from verifiers.store.records import ImportReport
 from verifiers.store.sql.core import RelationalBase, scope_sql
 from verifiers.store.sql.dialect import Db
 from verifiers.store.sql.values import (
@@ -25,6 +27,7 @@ from verifiers.store.sql.values import (
     check_claim_id,
     like_pattern,
     new_claim_id,
+    new_claim_ids,
     short,
 )
 from verifiers.validation import first_problem
@@ -48,8 +51,28 @@ def check_batch(items: Iterable[ClaimFields | Any], first: int = 1) -> list[Clai
     return batch
 
 
+class NewClaimsIndex:
+    """What an import tells the search index, which takes its new claims as they are written
+    (`SearchedClaims` gives the real one; this one indexes nothing)."""
+
+    def begin(self, db: Db) -> None:
+        """The import's transaction has begun (and holds the claims' turn)."""
+
+    def add(self, rows: list[tuple[str, ClaimFields, str | None]]) -> None:
+        """These new claims (id, fields, seed hash) were written."""
+
+    def end(self, db: Db) -> None:
+        """Every claim is written; the transaction commits next."""
+
+    def commit(self) -> None:
+        """The transaction committed: make the claims searchable."""
+
+
 class ClaimRecords(RelationalBase):
     """add_claim(s), get/list/iter/count, history, find_by_external_id."""
+
+    def _indexing_new_claims(self) -> AbstractContextManager[NewClaimsIndex]:
+        return nullcontext(NewClaimsIndex())
 
     @abstractmethod
     def _insert_claim_rows(
@@ -84,21 +107,27 @@ class ClaimRecords(RelationalBase):
         added = skipped = 0
         seen: set[tuple[int, str]] = set()
         rows = iter(items)
-        with self._changing_claims() as db:
-            while chunk := list(itertools.islice(rows, IMPORT_CHUNK)):
-                batch = check_batch(chunk, first=added + skipped + 1)
-                keys = [(f.guild_id or 0, f.external_id) for f in batch if f.external_id]
-                for key in keys:  # within this chunk or across chunks alike
-                    if key in seen:
-                        raise Conflict(f"external id {short(key[1])} appears twice in the import")
-                    seen.add(key)
-                found = self._external_id_rows(db, keys) if keys else []
-                known = {(r["guild"], r["external_id"]) for r in found}
-                fresh = [f for f in batch if (f.guild_id or 0, f.external_id) not in known]
-                if fresh:  # their external ids were looked up just above
-                    new: list[NewClaim] = [(None, f, None) for f in fresh]
-                    self._insert_claims(db, new, actor, external_ids_checked=True)
-                added, skipped = added + len(fresh), skipped + len(batch) - len(fresh)
+        with fewer_collections(), self._indexing_new_claims() as index:
+            with self._changing_claims() as db:
+                index.begin(db)
+                while chunk := list(itertools.islice(rows, IMPORT_CHUNK)):
+                    batch = check_batch(chunk, first=added + skipped + 1)
+                    keys = [(f.guild_id or 0, f.external_id) for f in batch if f.external_id]
+                    for key in keys:  # within this chunk or across chunks alike
+                        if key in seen:
+                            raise Conflict(
+                                f"external id {short(key[1])} appears twice in the import"
+                            )
+                        seen.add(key)
+                    found = self._external_id_rows(db, keys) if keys else []
+                    known = {(r["guild"], r["external_id"]) for r in found}
+                    fresh = [f for f in batch if (f.guild_id or 0, f.external_id) not in known]
+                    if fresh:  # their external ids were looked up just above
+                        new: list[NewClaim] = [(None, f, None) for f in fresh]
+                        self._insert_claims(db, new, actor, external_ids_checked=True, index=index)
+                    added, skipped = added + len(fresh), skipped + len(batch) - len(fresh)
+                index.end(db)
+            index.commit()
         return ImportReport(added, skipped)
 
     def _insert_claims(
@@ -109,6 +138,7 @@ class ClaimRecords(RelationalBase):
         at: Any = None,
         *,
         external_ids_checked: bool = False,
+        index: NewClaimsIndex | None = None,
     ) -> list[int]:
         """Insert (id or None, fields, seed hash) rows; returns their pks in order.
         `external_ids_checked`: the caller has already made sure no item's external id is
@@ -121,8 +151,11 @@ class ClaimRecords(RelationalBase):
             raise Conflict(f"claim id {sorted(taken)[0]} is already taken")
         ids: list[str] = []
         used = set(given)
+        fresh = iter(new_claim_ids(len(items) - len(given)))
         for claim_id, _, _ in items:
-            while claim_id is None or (claim_id in used and claim_id not in given):
+            if claim_id is None:
+                claim_id = next(fresh)
+            while claim_id in used and claim_id not in given:
                 claim_id = new_claim_id()  # 40 random bits: a repeat is all but impossible
             ids.append(claim_id)
             used.add(claim_id)
@@ -131,7 +164,10 @@ class ClaimRecords(RelationalBase):
         if not external_ids_checked:
             self._check_external_ids(db, [fields for _, fields, _ in items])
         rows = [(i, fields, hash_) for i, (_, fields, hash_) in zip(ids, items, strict=True)]
-        return self._insert_claim_rows(db, rows, actor, at or db.dialect.now())
+        pks = self._insert_claim_rows(db, rows, actor, at or db.dialect.now())
+        if index is not None:
+            index.add(rows)
+        return pks
 
     @staticmethod
     def _existing_ids(db: Db, ids: list[str]) -> set[str]:

@@ -13,15 +13,16 @@ import json
 from typing import Any
 
 from verifiers.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from verifiers.ingest.drafts import (
+from verifiers.models import (
     ArticleRecord,
+    Claim,
     Draft,
     DraftChanges,
     DraftFields,
     DraftState,
     IngestReport,
+    Scope,
 )
-from verifiers.models import Claim, Scope
 from verifiers.store.sql.claims import ClaimRecords
 from verifiers.store.sql.dialect import Db
 from verifiers.store.sql.values import Row, as_text, check_actor, row_number
@@ -44,7 +45,7 @@ def _article(row: Row) -> ArticleRecord:
 
 
 class ArticleDrafts(ClaimRecords):
-    """The `DraftStore` methods (verifiers/ingest/drafts.py)."""
+    """The `DraftStore` methods (verifiers/store/ports.py)."""
 
     # -- articles ----------------------------------------------------------------------------
     def find_article(

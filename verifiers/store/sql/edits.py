@@ -12,7 +12,7 @@ from typing import Any
 from verifiers.errors import Conflict, InvalidInput
 from verifiers.models import Claim, ClaimChanges, ClaimFields, Scope, Source, Status
 from verifiers.notifications import Notifier
-from verifiers.store.base import SeedReport
+from verifiers.store.records import SeedReport
 from verifiers.store.sql.claims import ClaimRecords, NewClaim
 from verifiers.store.sql.core import AUDIT_INSERT, SOURCE_INSERT, source_row
 from verifiers.store.sql.dialect import Db, Dialect

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from verifiers.liveness import LinkState, SourceCheck
+from verifiers.models import LinkState, SourceCheck
 from verifiers.store.sql.core import RelationalBase
 
 

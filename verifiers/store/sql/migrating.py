@@ -10,7 +10,7 @@ from typing import Any
 from yoyo.exceptions import LockTimeout
 
 from verifiers.errors import ConfigError
-from verifiers.store.base import MigrationStatus
+from verifiers.store.records import MigrationStatus
 
 log = logging.getLogger(__name__)
 

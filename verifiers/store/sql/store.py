@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from verifiers.ingest.drafts import DraftStore
-from verifiers.liveness import SourceCheckStore
-from verifiers.store.base import Store
+from verifiers.store.ports import DraftStore, SourceCheckStore, Store
 from verifiers.store.sql.drafts import ArticleDrafts
 from verifiers.store.sql.edits import ClaimEdits
 from verifiers.store.sql.embeddings import ClaimEmbeddings

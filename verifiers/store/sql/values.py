@@ -34,7 +34,14 @@ Row = Mapping[str, Any]  # sqlite3.Row and psycopg's dict rows both read by colu
 
 def new_claim_id() -> str:
     """`c` + 8 lowercase base32 characters (40 random bits)."""
-    return "c" + base64.b32encode(secrets.token_bytes(5)).decode("ascii").lower()
+    return new_claim_ids(1)[0]
+
+
+def new_claim_ids(count: int) -> list[str]:
+    """`count` new claim ids at once (an import's chunk: one call for the random bytes)."""
+    # 5 bytes are exactly 8 base32 characters, so the ids are slices of one encoding.
+    encoded = base64.b32encode(secrets.token_bytes(5 * count)).decode("ascii").lower()
+    return ["c" + encoded[i : i + 8] for i in range(0, 8 * count, 8)]
 
 
 def check_claim_id(claim_id: str) -> str:

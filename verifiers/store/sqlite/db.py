@@ -24,7 +24,7 @@ from verifiers.errors import (
     Conflict,
 )
 from verifiers.paths import default_database_path
-from verifiers.store.base import MigrationStatus
+from verifiers.store.records import MigrationStatus
 from verifiers.store.sql.migrating import apply_pending, foreign, status_of
 from verifiers.store.sql.values import BUSY_MESSAGE
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from verifiers.store.base import ChangeCallback, ChangeListener
 from verifiers.store.changes import ThreadListener
+from verifiers.store.ports import ChangeCallback, ChangeListener
 
 
 def listen_sqlite(path: Path, callback: ChangeCallback) -> ChangeListener:

@@ -4,8 +4,8 @@ The logic is shared with PostgreSQL (`sql/`); what is SQLite's own is here:
 - every write runs in one `BEGIN IMMEDIATE` transaction (`sqlite/db.py`), audit rows included,
   so writers queue instead of locking rows;
 - new claims get `pk = max(pk) + 1` and are written with executemany;
-- the search index (`store/index/`) lives in the folder `<file>-search` beside the database
-  (`search_folder`);
+- the derived indexes (`store/index/`) live in the folder `<file>-index` beside the database
+  (`index_folder`);
 - changes made by other connections are noticed by polling `PRAGMA data_version`.
 """
 
@@ -20,7 +20,8 @@ from typing import Any
 from verifiers.errors import ConfigError, InvalidInput
 from verifiers.files import writable, written_whole
 from verifiers.models import ClaimFields
-from verifiers.store.base import ChangeCallback, ChangeListener, MigrationStatus
+from verifiers.store.ports import ChangeCallback, ChangeListener
+from verifiers.store.records import MigrationStatus
 from verifiers.store.sql.core import AUDIT_INSERT, SOURCE_INSERT, source_row
 from verifiers.store.sql.dialect import SQLITE, Db
 from verifiers.store.sql.store import RelationalStore
@@ -42,9 +43,14 @@ CLAIM_INSERT = (
 )
 
 
-def search_folder(path: Path) -> Path:
-    """Where the search index of the database at `path` lives: beside it."""
-    return path.with_name(path.name + "-search")
+def index_folder(path: Path) -> Path:
+    """Where the indexes of the database at `path` live: the folder `<file>-index` beside it."""
+    return path.with_name(path.name + "-index")
+
+
+def old_index_folders(path: Path) -> list[Path]:
+    """Where earlier versions kept them: `<file>-search` and `<file>.vectors`."""
+    return [path.with_name(path.name + "-search"), path.with_name(path.name + ".vectors")]
 
 
 class SqliteStore(SqliteBase, RelationalStore):
@@ -68,7 +74,7 @@ class SqliteStore(SqliteBase, RelationalStore):
         except BaseException:
             self.close()
             raise
-        self._start_search(search_folder(path))
+        self._start_search(index_folder(path), old_index_folders(path))
 
     # -- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:

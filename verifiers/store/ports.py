@@ -1,4 +1,9 @@
-"""The one store interface every backend implements (SQLite and PostgreSQL).
+"""Every interface of the store, each implemented by both backends (SQLite and PostgreSQL).
+
+`Store` keeps claims, flags, notifications, settings and search; `DraftStore` ingested articles
+and their drafts; `SourceCheckStore` the source links' last checks. `store/sql/store.py`
+implements all three; a caller that needs drafts or source checks narrows a store with
+`draft_store` or `source_check_store`.
 
 Rules every backend keeps, so that adapters never re-implement them:
 - every write is one transaction: a failure leaves nothing half-written;
@@ -12,63 +17,42 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from verifiers.errors import ConfigError
 from verifiers.models import (
+    ArticleRecord,
     AuditEntry,
     Candidate,
     Claim,
     ClaimChanges,
     ClaimFields,
+    Draft,
+    DraftChanges,
+    DraftFields,
+    DraftState,
     Flag,
     FlagKind,
     FlagRate,
     FlagState,
     GuildSettings,
     HoldReason,
+    IngestReport,
+    LinkState,
     Scope,
     Source,
+    SourceCheck,
     Status,
 )
 from verifiers.notifications import DeliveryState, Notification, Notifier
-
-
-@dataclass(frozen=True, slots=True)
-class SeedReport:
-    added: int
-    updated: int
-    unchanged: int
-    kept_moderator_edits: int
-
-
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    """What a bulk import did: claims added, and claims skipped as imported before (same
-    external id in the same scope)."""
-
-    added: int
-    skipped: int
-
-
-@dataclass(frozen=True, slots=True)
-class MigrationStatus:
-    """Schema migrations by id: those applied to the database and those still to apply."""
-
-    applied: list[str]
-    pending: list[str]
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEmbedding:
-    """A claim's sentence embedding as stored: a hash of the text it was computed from (so a
-    reader can tell a stale one) and the vector as little-endian float32 bytes (so stores need
-    no numpy)."""
-
-    text_hash: str
-    vector: bytes
-
+from verifiers.store.records import (
+    ImportReport,
+    IndexStatus,
+    MigrationStatus,
+    SeedReport,
+    StoredEmbedding,
+)
 
 ChangeCallback = Callable[[frozenset[str] | None], None]
 """Told which claims changed, or None when the backend cannot tell (then assume any did)."""
@@ -203,8 +187,19 @@ class Store(ABC):
 
     @property
     @abstractmethod
+    def index_folder(self) -> Path:
+        """The one folder of the store's derived indexes: `lexical/` (search) and `vectors/`
+        (the semantic matcher's); safe to delete, rebuilt from the database."""
+
+    @property
+    @abstractmethod
     def search_index_folder(self) -> Path:
-        """Where the search index lives (derived from the database; safe to delete)."""
+        """Where the search index lives (`lexical/` in `index_folder`)."""
+
+    @abstractmethod
+    def index_status(self) -> IndexStatus:
+        """Where the indexes are, what they hold, whether the search index is current;
+        builds nothing."""
 
     @abstractmethod
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
@@ -402,3 +397,88 @@ class Store(ABC):
         store, another connection or another process, so that caches built from claims (the
         matcher's vocabulary) can be dropped. Changes committed after this returns are always
         reported, normally within a second; a report may repeat or cover several changes."""
+
+
+class DraftStore(ABC):
+    """Ingested articles and the drafts proposed from them (`store/sql/drafts.py`)."""
+
+    @abstractmethod
+    def find_article(
+        self, guild_id: int | None, *, url: str | None, content_hash: str
+    ) -> ArticleRecord | None: ...
+
+    @abstractmethod
+    def add_article_drafts(
+        self,
+        *,
+        guild_id: int | None,
+        url: str | None,
+        content_hash: str,
+        title: str,
+        publisher: str,
+        drafts: list[DraftFields],
+        actor: str,
+    ) -> IngestReport:
+        """Record the article and its drafts in one transaction; an article seen before (same
+        canonical URL or content hash, same guild) adds nothing and returns what it has."""
+
+    @abstractmethod
+    def get_draft(self, draft_id: int, scope: Scope) -> Draft: ...
+
+    @abstractmethod
+    def list_drafts(
+        self,
+        scope: Scope,
+        *,
+        state: DraftState | None = DraftState.PENDING,
+        article_id: int | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Draft]: ...
+
+    @abstractmethod
+    def edit_draft(
+        self,
+        draft_id: int,
+        changes: DraftChanges,
+        actor: str,
+        scope: Scope,
+        *,
+        expected_version: int | None = None,
+    ) -> Draft: ...
+
+    @abstractmethod
+    def approve_draft(self, draft_id: int, actor: str, scope: Scope) -> tuple[Draft, Claim]:
+        """Create the claim and mark the draft approved, atomically (audited as a creation)."""
+
+    @abstractmethod
+    def reject_draft(self, draft_id: int, actor: str, scope: Scope, note: str = "") -> Draft: ...
+
+
+def draft_store(store: object) -> DraftStore:
+    """The store's drafts, or a one-line error for a backend that has none."""
+    if not isinstance(store, DraftStore):
+        raise ConfigError("this database backend keeps no drafts")
+    return store
+
+
+class SourceCheckStore(ABC):
+    """The latest check of each source link (`store/sql/liveness.py`)."""
+
+    @abstractmethod
+    def get_source_check(self, url: str) -> SourceCheck | None: ...
+
+    @abstractmethod
+    def save_source_check(self, check: SourceCheck) -> None: ...
+
+    @abstractmethod
+    def list_source_checks(
+        self, *, state: LinkState | None = None, limit: int = 100
+    ) -> list[SourceCheck]: ...
+
+
+def source_check_store(store: object) -> SourceCheckStore:
+    """The store's source checks, or a one-line error for a backend that keeps none."""
+    if not isinstance(store, SourceCheckStore):
+        raise ConfigError("this database backend cannot record source checks yet")
+    return store
