@@ -96,7 +96,8 @@ def _answer(result: Any) -> str | None:
 def work_check(args: argparse.Namespace) -> dict[str, Any]:
     """Serve checks as the bot does: open the store, build the matcher, check each message."""
     from verifiers.config import MatchingSettings
-    from verifiers.matching.pipeline import Matcher, load_vocabulary
+    from verifiers.matching.pipeline import Matcher
+    from verifiers.matching.retrieval import load_vocabulary
     from verifiers.models import Scope
     from verifiers.store import open_store
 

@@ -31,7 +31,7 @@ from verifiers.matching.decision import (
     states_the_claim,
     with_flag_counts,
 )
-from verifiers.matching.retrieval import Retriever, VocabularySnapshot, load_vocabulary
+from verifiers.matching.retrieval import Retriever, VocabularySnapshot
 from verifiers.matching.scoring import Scorer
 from verifiers.matching.signals import DenseQuery, signals_for
 from verifiers.models import CheckResult, Claim, Scope, SegmentResult
@@ -43,7 +43,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from verifiers.matching.rerank import Reranker
     from verifiers.matching.semantic import Encoder
 
-__all__ = ["EMPTY_INPUT", "DenseQuery", "Matcher", "RankedClaim", "load_vocabulary", "whole_query"]
 
 EMPTY_INPUT = "nothing to check: the text is empty"
 
