@@ -95,10 +95,10 @@ def _answer(result: Any) -> str | None:
 
 def work_check(args: argparse.Namespace) -> dict[str, Any]:
     """Serve checks as the bot does: open the store, build the matcher, check each message."""
-    from verifiers.config import MatchingSettings
+    from verifiers.domain.models import Scope
+    from verifiers.domain.settings import MatchingSettings
     from verifiers.matching.pipeline import Matcher
     from verifiers.matching.retrieval import load_vocabulary
-    from verifiers.models import Scope
     from verifiers.store import open_store
 
     msgs = synthetic.messages(args.seed, args.size, args.messages)

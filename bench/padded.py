@@ -32,11 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synthetic
 from arguments import counts
 
-from verifiers.config import MatchingSettings
+from verifiers.domain.models import ClaimFields, Scope
+from verifiers.domain.settings import MatchingSettings
 from verifiers.evaluation.data import LabelledSet, load_split
 from verifiers.evaluation.runner import stored_fields
 from verifiers.matching.pipeline import Matcher, whole_query
-from verifiers.models import ClaimFields, Scope
 from verifiers.store import Store, open_store
 
 SEED = 1

@@ -48,7 +48,7 @@ import synthetic
 from arguments import counts, positive, results_folder, settle_sizes
 
 if TYPE_CHECKING:  # pragma: no cover
-    from verifiers.config import MatchingSettings
+    from verifiers.domain.settings import MatchingSettings
 
 IMPORT_BATCH = 5_000
 GUILD = 4242  # checks run as one Discord server would: global claims plus its own
@@ -241,7 +241,7 @@ def _found(result: Any, source: int | None) -> bool:
 def matching_settings(matcher: str) -> MatchingSettings:
     """The default matching settings with any `CLAIMBOT_MATCHING_*` variable applied, as the
     bot reads them (no config file: a run depends on its command line and environment only)."""
-    from verifiers.config import Settings
+    from verifiers.domain.settings import Settings
 
     return Settings().matching.model_copy(update={"matcher": matcher})
 
@@ -253,9 +253,9 @@ def setting_variables() -> list[str]:
 
 def work_check(args: argparse.Namespace) -> dict[str, Any]:
     """Serve checks as the bot does: open the store, build the matcher, check each message."""
+    from verifiers.domain.models import Scope
     from verifiers.evaluation.runner import make_matcher
     from verifiers.heap import settle_heap
-    from verifiers.models import Scope
     from verifiers.store import open_store
 
     msgs = synthetic.messages(args.seed, args.size, args.messages)
@@ -309,8 +309,8 @@ def store_stand_in_vectors(store: Any, seed: int) -> int:
     a run with stand-ins reports time and memory, not quality."""
     import numpy as np
 
+    from verifiers.domain.models import Scope
     from verifiers.matching.semantic import DIMENSIONS, setting_key, text_hash
-    from verifiers.models import Scope
     from verifiers.store.records import StoredEmbedding
 
     key = setting_key(matching_settings("semantic").minilm_adapter)

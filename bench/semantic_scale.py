@@ -93,7 +93,7 @@ def work_build(size: int, count: int, seed: int, folder: Path) -> dict[str, Any]
 
 def work_serve(size: int, count: int, seed: int, folder: Path) -> dict[str, Any]:
     """Open the saved index (timed) and answer the queries in one server's scope."""
-    from verifiers.models import Scope
+    from verifiers.domain.models import Scope
     from verifiers.store.index.vectors import VectorIndex
 
     queries, restated = standin.queries(seed, size, count)

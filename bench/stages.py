@@ -116,8 +116,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     if not opts.db.startswith(("postgresql:", "postgres:")):
         existing_database(p, opts.db)
 
+    from verifiers.domain.models import Scope
     from verifiers.matching.pipeline import Matcher
-    from verifiers.models import Scope
     from verifiers.store import open_store
 
     try:

@@ -37,7 +37,7 @@ def main() -> None:
     import synthetic
 
     import verifiers
-    from verifiers.models import ClaimChanges, Scope
+    from verifiers.domain.models import ClaimChanges, Scope
     from verifiers.store import open_store
 
     assert Path(verifiers.__file__).is_relative_to(code), verifiers.__file__

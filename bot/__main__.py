@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 from bot.runner import run
-from verifiers.config import load_settings
-from verifiers.errors import ClaimbotError
+from verifiers.domain.errors import ClaimbotError
+from verifiers.domain.settings import load_settings
 
 
 def main() -> int:

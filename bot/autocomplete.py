@@ -10,8 +10,8 @@ from discord import app_commands
 
 from bot.identity import actor, scope_for
 from bot.text import truncate
-from verifiers.errors import ClaimbotError
-from verifiers.models import FlagState
+from verifiers.domain.errors import ClaimbotError
+from verifiers.domain.models import FlagState
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot

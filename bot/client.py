@@ -16,8 +16,8 @@ from bot.health import HealthMonitor
 from bot.logs import log_event
 from bot.replies import report_error
 from bot.scheduler import CheckScheduler
-from verifiers.config import Settings
-from verifiers.models import GuildSettings
+from verifiers.domain.models import GuildSettings
+from verifiers.domain.settings import Settings
 from verifiers.service import ClaimService
 
 T = TypeVar("T")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from bot.text import host_of
-from verifiers.errors import InvalidInput
-from verifiers.models import Source, SourceRole
-from verifiers.validation import build
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.models import Source, SourceRole
+from verifiers.domain.validation import build
 
 
 def optional(text: str | None) -> str | None:

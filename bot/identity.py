@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from verifiers.models import Scope
+from verifiers.domain.models import Scope
 
 PREFIX = "discord:"
 

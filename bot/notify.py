@@ -17,7 +17,7 @@ from bot import render
 from bot.identity import actor
 from bot.logs import log_event
 from bot.replies import send_ephemeral
-from verifiers.models import Claim
+from verifiers.domain.models import Claim
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot

@@ -11,7 +11,7 @@ from discord import app_commands
 
 from bot.ratelimit import user_command_cooldown
 from bot.replies import Refused
-from verifiers.models import GuildSettings
+from verifiers.domain.models import GuildSettings
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot

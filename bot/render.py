@@ -26,9 +26,7 @@ from bot.text import (
     safe,
     truncate,
 )
-from verifiers.config import FlagSettings
-from verifiers.flagging import FlagPattern
-from verifiers.models import (
+from verifiers.domain.models import (
     AuditEntry,
     CheckResult,
     Claim,
@@ -40,6 +38,8 @@ from verifiers.models import (
     Stance,
     Status,
 )
+from verifiers.domain.settings import FlagSettings
+from verifiers.flagging import FlagPattern
 
 # A reply carries one row of buttons per matched claim; Discord allows five rows.
 MAX_MATCHES_SHOWN = 5

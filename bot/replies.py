@@ -16,7 +16,7 @@ from discord import app_commands
 
 from bot.logs import log_event
 from bot.text import CONTENT_MAX, safe
-from verifiers.errors import ClaimbotError
+from verifiers.domain.errors import ClaimbotError
 
 GENERIC_FAILURE = "Something went wrong on our side; it has been logged."
 

@@ -21,8 +21,8 @@ from discord.gateway import DiscordWebSocket
 
 from bot.client import ClaimBot
 from bot.logs import configure_logging, log_event
-from verifiers.config import Settings
-from verifiers.errors import ClaimbotError
+from verifiers.domain.errors import ClaimbotError
+from verifiers.domain.settings import Settings
 from verifiers.service import ClaimService
 from verifiers.store import open_store
 from verifiers.store.ports import Store

@@ -12,8 +12,8 @@ import click
 
 from claimbot.context import EXIT_NO_ANSWER, AppContext, pass_app
 from claimbot.output import check_json, echo_as, format_check
-from verifiers.errors import ClaimbotError, InvalidInput
-from verifiers.validation import JsonProblem, parse_json
+from verifiers.domain.errors import ClaimbotError, InvalidInput
+from verifiers.domain.validation import JsonProblem, parse_json
 
 
 @click.command("check")

@@ -18,9 +18,9 @@ from claimbot.output import (
     format_history,
     shorten,
 )
-from verifiers.errors import Conflict
-from verifiers.models import ClaimChanges, ClaimFields, Source, SourceRole, Status
-from verifiers.validation import build
+from verifiers.domain.errors import Conflict
+from verifiers.domain.models import ClaimChanges, ClaimFields, Source, SourceRole, Status
+from verifiers.domain.validation import build
 
 STATUS = click.Choice([s.value for s in Status])
 ROLE = click.Choice([r.value for r in SourceRole])

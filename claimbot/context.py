@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 import click
 
-from verifiers.config import Settings, load_settings
-from verifiers.models import Scope
+from verifiers.domain.models import Scope
+from verifiers.domain.settings import Settings, load_settings
 from verifiers.service import ClaimService
 from verifiers.store import open_store
 from verifiers.store.ports import Store

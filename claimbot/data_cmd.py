@@ -14,11 +14,11 @@ import click
 from claimbot.context import AppContext, pass_app
 from claimbot.files import replaced_whole
 from claimbot.output import claim_json
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.models import ClaimFields
 from verifiers.files import writable
 from verifiers.interchange.claimreview import export_claimreviews, read_claimreview_file
 from verifiers.interchange.tabular import FORMATS, ClaimFile, column_help, quoted_names
-from verifiers.models import ClaimFields
 from verifiers.seeding import load_seed_claims
 
 IMPORT_HELP = "\n\n".join(

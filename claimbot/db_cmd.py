@@ -11,9 +11,9 @@ import click
 from claimbot.context import AppContext, pass_app
 from claimbot.output import echo_as
 from verifiers import __version__
-from verifiers.config import config_file
-from verifiers.errors import InvalidInput
-from verifiers.models import Scope, Status
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.models import Scope, Status
+from verifiers.domain.settings import config_file
 from verifiers.store import (
     database_exists,
     describe_database,

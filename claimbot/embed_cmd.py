@@ -13,15 +13,15 @@ import sys
 import click
 
 from claimbot.context import AppContext, pass_app
-from verifiers.config import MatchingSettings
+from verifiers.domain.model_files import adapter_file
+from verifiers.domain.models import Scope
+from verifiers.domain.settings import MatchingSettings
 from verifiers.matching.semantic import (
     backfill,
     embedding_key,
     require_semantic,
     shared_encoder,
 )
-from verifiers.model_files import adapter_file
-from verifiers.models import Scope
 from verifiers.store.ports import Store
 
 

@@ -13,7 +13,7 @@ import click
 
 from claimbot.context import AppContext, pass_app
 from claimbot.files import replaced_whole
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
 from verifiers.evaluation.articles import ArticlesReport, evaluate_articles, format_articles
 from verifiers.evaluation.data import load_set, load_split
 from verifiers.evaluation.embedding_cache import default_cache_path

@@ -6,7 +6,7 @@ import click
 
 from claimbot.context import AppContext, Group, limit_option, pass_app
 from claimbot.output import echo_json, format_flag
-from verifiers.models import FlagState, Status
+from verifiers.domain.models import FlagState, Status
 from verifiers.notifications import DeliveryState
 
 STATES = click.Choice([s.value for s in FlagState] + ["all"])

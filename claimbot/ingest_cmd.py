@@ -12,11 +12,11 @@ import click
 
 from claimbot.context import AppContext, Group, limit_option, pass_app
 from claimbot.output import echo_as, echo_json, format_sources, source_json
+from verifiers.domain.models import Draft, DraftChanges, DraftState, IngestReport, LinkState, Status
+from verifiers.domain.validation import build
 from verifiers.ingest.pipeline import is_url
-from verifiers.liveness import check_sources
-from verifiers.models import Draft, DraftChanges, DraftState, IngestReport, LinkState, Status
+from verifiers.sources.liveness import check_sources
 from verifiers.store.ports import draft_store, source_check_store
-from verifiers.validation import build
 
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 STATUS = click.Choice([s.value for s in Status])

@@ -27,7 +27,7 @@ from claimbot.flags_cmd import flag_command, flags_group
 from claimbot.ingest_cmd import drafts_group, ingest_command, sources_group
 from claimbot.run_cmd import run_command, sync_command
 from verifiers import __version__
-from verifiers.errors import ClaimbotError
+from verifiers.domain.errors import ClaimbotError
 
 
 @click.group(

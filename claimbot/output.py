@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from verifiers.models import AuditEntry, CheckResult, Claim, Flag, Match, Source, Stance
+from verifiers.domain.models import AuditEntry, CheckResult, Claim, Flag, Match, Source, Stance
 
 INDENT = "    "
 

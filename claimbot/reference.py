@@ -21,7 +21,7 @@ import click
 from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 
-from verifiers.config import Settings
+from verifiers.domain.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config.example.toml"
@@ -236,7 +236,8 @@ def settings_markdown(path: Path = EXAMPLE) -> str:
     lines = [
         "# Settings reference",
         "",
-        f"Generated from `config.example.toml` and `verifiers/config.py` by `{REGENERATE}`:",
+        "Generated from `config.example.toml` and `verifiers/domain/settings.py`"
+        f" by `{REGENERATE}`:",
         "do not edit by hand.",
         "",
         "claimbot reads its settings from, lowest priority first: the defaults below, the config",

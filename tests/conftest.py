@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from verifiers.domain.models import ClaimFields, Source
 from verifiers.matching.semantic import SEMANTIC_MISSING, semantic_available
-from verifiers.models import ClaimFields, Source
 from verifiers.store.sqlite.store import SqliteStore
 
 

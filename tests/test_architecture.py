@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import REPO
+
+ROOT = REPO
 FORBIDDEN_IN_CORE = ("discord", "bot", "claimbot", "click")
 
 
@@ -95,17 +97,17 @@ def _cogs_importing_other_cogs(root: Path) -> dict[str, list[str]]:
 
 # The core's leaves: they import nothing of the core but one another.
 LEAVES = (
-    "verifiers.errors",
-    "verifiers.models",
+    "verifiers.domain.errors",
+    "verifiers.domain.models",
     "verifiers.paths",
-    "verifiers.validation",
-    "verifiers.model_files",
-    "verifiers.config",
+    "verifiers.domain.validation",
+    "verifiers.domain.model_files",
+    "verifiers.domain.settings",
 )
 
 
 def test_the_settings_are_a_leaf() -> None:
-    """Loading the settings (`verifiers/config.py`) loads no matcher, store or service: the
+    """Loading the settings (`verifiers/domain/settings.py`) loads no matcher, store or service: the
     settings import only the other leaves, and these only one another."""
     for leaf in LEAVES:
         path = ROOT / f"{leaf.replace('.', '/')}.py"
@@ -117,7 +119,7 @@ def test_the_settings_are_a_leaf() -> None:
 # What uses the store: the store imports none of it (its interfaces speak only domain models).
 ABOVE_THE_STORE = (
     "verifiers.ingest",
-    "verifiers.liveness",
+    "verifiers.sources.liveness",
     "verifiers.matching",
     "verifiers.external",
     "verifiers.evaluation",
@@ -217,3 +219,22 @@ def test_commands_start_without_numpy() -> None:
     code = "import sys, claimbot.main; print('numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# Test folders that hold no code's tests: shared helpers, the fake Discord, data, fuzzing.
+TEST_SUPPORT = {"support", "fakediscord", "fuzz", "data", "fixtures"}
+
+
+def test_the_tests_mirror_the_code() -> None:
+    """Every test folder under tests/ names a package of the code (tests/verifiers/matching/
+    holds the tests of verifiers/matching/), so a module's tests are found by its path."""
+    tests = ROOT / "tests"
+    strays = []
+    for folder in sorted(p for p in tests.rglob("*") if p.is_dir() and p.name != "__pycache__"):
+        relative = folder.relative_to(tests)
+        if relative.parts[0] in TEST_SUPPORT:
+            continue
+        if not (ROOT / relative / "__init__.py").is_file():
+            strays.append(str(relative))
+    assert not strays, f"test folders with no package of that name in the code: {strays}"
+    assert (tests / "verifiers" / "matching" / "test_identity.py").is_file()

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import POSTGRES_URL, need_postgres
+from tests.paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 
 
 def test_benchmark_runs_on_500_claims_and_reports_every_figure(tmp_path: Path) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from claimbot.reference import slug
+from tests.paths import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 CODE_FOLDERS = ("verifiers", "bot", "claimbot", "seeds", "bench")
 
 # How work was organised is history (git log, CHANGELOG.md's releases), not product text. The

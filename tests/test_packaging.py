@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import REPO
+
+ROOT = REPO
 PACKAGES = ("verifiers", "bot", "claimbot", "seeds")
 TRUMP = "Trump asked Zelensky whether Ukraine could hit Moscow"
 # The checkout's top-level seeds/ folder ships as package data of verifiers (setup.py).

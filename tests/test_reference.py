@@ -27,8 +27,9 @@ from claimbot.reference import (
     slug,
     visible_options,
 )
+from tests.paths import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 
 
 def _stale(name: str, expected: str) -> str | None:

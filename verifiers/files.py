@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
 
 
 @contextmanager

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from verifiers.config import FlagSettings
-from verifiers.errors import NotYetEligible
-from verifiers.models import Flag, FlagKind, FlagState, HoldReason
+from verifiers.domain.errors import NotYetEligible
+from verifiers.domain.models import Flag, FlagKind, FlagState, HoldReason
+from verifiers.domain.settings import FlagSettings
 
 DAY = timedelta(days=1)
 

@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from verifiers.models import Claim, Flag, FlagKind, FlagState, Status
+from verifiers.domain.models import Claim, Flag, FlagKind, FlagState, Status
 
 MAX_MESSAGE_CHARS = 1_900  # a Discord message holds 2,000
 MAX_ERROR_CHARS = 300

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from verifiers.errors import InvalidInput
-from verifiers.models import ClaimFields, Source
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.models import ClaimFields, Source
+from verifiers.domain.validation import first_problem, json_object
 from verifiers.store.sql.values import check_claim_id
-from verifiers.validation import first_problem, json_object
 
 log = logging.getLogger(__name__)
 

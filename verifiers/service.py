@@ -17,16 +17,8 @@ from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz
 
-from verifiers.config import Settings
-from verifiers.errors import InvalidInput
-from verifiers.external.base import Verifier, VerifierResult
-from verifiers.external.chain import ask_external, external_verifiers
-from verifiers.fetch import FetchPolicy
-from verifiers.flagging import FlagPattern, Standing, age_holds, check_eligible, patterns
-from verifiers.heap import settle_heap
-from verifiers.ingest.pipeline import ingest, is_url
-from verifiers.matching.pipeline import Matcher
-from verifiers.models import (
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.models import (
     MAX_REASON_CHARS,
     CheckResult,
     Claim,
@@ -40,7 +32,15 @@ from verifiers.models import (
     Status,
     utcnow,
 )
+from verifiers.domain.settings import Settings
+from verifiers.external.base import Verifier, VerifierResult
+from verifiers.external.chain import ask_external, external_verifiers
+from verifiers.flagging import FlagPattern, Standing, age_holds, check_eligible, patterns
+from verifiers.heap import settle_heap
+from verifiers.ingest.pipeline import ingest, is_url
+from verifiers.matching.pipeline import Matcher
 from verifiers.notifications import Outbox
+from verifiers.sources.fetch import FetchPolicy
 from verifiers.store.ports import ChangeListener, Store, draft_store
 from verifiers.text.normalize import normalize
 from verifiers.watch import Coalescer

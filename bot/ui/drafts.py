@@ -7,7 +7,7 @@ import discord
 from discord import ui
 
 from bot.text import safe
-from verifiers.models import DraftState, IngestReport
+from verifiers.domain.models import DraftState, IngestReport
 
 QUEUE = "cb:drafts:"  # the drafts queue's buttons: <QUEUE>prev|next:<draft id>, and OPEN
 OPEN = QUEUE + "open"

@@ -10,7 +10,7 @@ from bot.identity import actor, scope_for
 from bot.logs import log_event
 from bot.permissions import is_moderator, member_role_ids
 from bot.replies import send_ephemeral
-from verifiers.errors import NotYetEligible
+from verifiers.domain.errors import NotYetEligible
 from verifiers.flagging import Standing
 
 if TYPE_CHECKING:

@@ -24,10 +24,10 @@ from discord.gateway import DiscordWebSocket
 from bot.client import ClaimBot
 from bot.cogs.check.passive import Outcome
 from tests.fakediscord import FakeDiscord, FakeGuild, FakeInteraction, SentMessage, payloads
-from verifiers.config import DiscordSettings, FactCheckSettings, Settings
-from verifiers.fetch import FetchPolicy
-from verifiers.models import Claim, ClaimFields, Scope, Source, Status
+from verifiers.domain.models import Claim, ClaimFields, Scope, Source, Status
+from verifiers.domain.settings import DiscordSettings, FactCheckSettings, Settings
 from verifiers.service import ClaimService
+from verifiers.sources.fetch import FetchPolicy
 from verifiers.store import open_store
 from verifiers.store.ports import Store
 

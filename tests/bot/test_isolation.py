@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.cogs.check.passive import Outcome
 from tests.bot.conftest import Harness
 from tests.fakediscord import payloads
-from verifiers.models import Scope, Status
+from verifiers.domain.models import Scope, Status
 
 MOD = payloads.MODERATOR_PERMISSIONS
 LOCAL = "The Alpha town mayor keeps three pet llamas in the town hall"

@@ -4,7 +4,7 @@ poll deadline; the listener normally takes milliseconds on PostgreSQL, 0.2 s on 
 
 The checked text states the new claim with every word misspelled, so it is found only after the
 answering process refreshed its matcher's vocabulary: a process that did not hear the change
-would never answer it (see tests/test_change_listener.py)."""
+would never answer it (see tests/verifiers/store/test_change_listener.py)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,16 @@ import pytest
 from bot import render
 from bot.text import escape, link, truncate, unescape
 from tests.fakediscord.server import embed_problems
-from verifiers.models import CheckResult, Claim, Match, SegmentResult, Source, Stance, Status, Tier
+from verifiers.domain.models import (
+    CheckResult,
+    Claim,
+    Match,
+    SegmentResult,
+    Source,
+    Stance,
+    Status,
+    Tier,
+)
 
 
 def _claim(text: str = "The moon is hollow", n_sources: int = 1, **extra: object) -> Claim:
@@ -162,9 +171,9 @@ def test_the_queue_page_with_brigade_lines_fits_and_escapes() -> None:
     from datetime import timedelta
 
     from bot.text import CONTENT_MAX
-    from verifiers.config import FlagSettings
+    from verifiers.domain.models import Flag
+    from verifiers.domain.settings import FlagSettings
     from verifiers.flagging import patterns
-    from verifiers.models import Flag
 
     now = datetime.now(UTC)
     claims = [_claim(f"**Loud** @everyone claim {n} " + "x" * 3000) for n in range(4)]

@@ -7,7 +7,7 @@ import re
 from tests.bot.conftest import Harness
 from tests.fakediscord import payloads
 from tests.fakediscord.server import embed_problems, embed_size
-from verifiers.models import Source, SourceRole, Status
+from verifiers.domain.models import Source, SourceRole, Status
 
 MOD = payloads.MODERATOR_PERMISSIONS
 PINGY = "Everyone @everyone and @here and <@&123456789012345678> must see: the moon is hollow"

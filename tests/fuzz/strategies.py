@@ -12,15 +12,15 @@ import io
 import json
 from collections import Counter
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
 
+from tests.paths import REPO
+from verifiers.domain.models import SourceRole, Status
 from verifiers.interchange.tabular import COLUMNS, EXPORT_ONLY
-from verifiers.models import SourceRole, Status
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO
 INPUTS: Counter[str] = Counter()  # inputs fed to each part, printed at the end of the run
 
 SEED_TEXTS = [

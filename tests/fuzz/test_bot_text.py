@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.forms import iso_date, source_from
 from bot.text import escape, safe, strip_format, unescape
 from tests.fuzz.strategies import INPUTS, TRICKY_STRINGS, messages
-from verifiers.errors import ClaimbotError
+from verifiers.domain.errors import ClaimbotError
 
 UNESCAPED_MASKED_LINK = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(")
 fields = st.none() | messages | st.sampled_from([*TRICKY_STRINGS, "http://[", "https://[::1"])

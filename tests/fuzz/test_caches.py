@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import make_fields
 from tests.fuzz.strategies import INPUTS
+from verifiers.domain.models import ClaimChanges, Scope
 from verifiers.external.cache import TTLCache
-from verifiers.models import ClaimChanges, Scope
 from verifiers.store.sqlite.store import SqliteStore
 from verifiers.text.normalize import normalize
 from verifiers.text.tokens import tokenize

@@ -18,9 +18,9 @@ from bot.render import check_reply
 from tests.conftest import make_fields
 from tests.fakediscord.server import embed_problems
 from tests.fuzz.strategies import INPUTS, SEED_TEXTS, TRICKY_WORDS, WORDS, messages
-from verifiers.config import Settings
-from verifiers.errors import ClaimbotError
-from verifiers.models import Scope
+from verifiers.domain.errors import ClaimbotError
+from verifiers.domain.models import Scope
+from verifiers.domain.settings import Settings
 from verifiers.seeding import load_seed_claims
 from verifiers.service import ClaimService
 from verifiers.store.sqlite.store import SqliteStore

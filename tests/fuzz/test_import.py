@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.claimbot.test_import_export import Claimbot, Run
 from tests.fuzz.strategies import (
     INPUTS,
     claimreview_files,
@@ -22,7 +23,6 @@ from tests.fuzz.strategies import (
     messages,
     table_files,
 )
-from tests.test_import_export_cli import Claimbot, Run
 
 MAX_LINE = 1_000  # an error line names what is wrong; it never repeats a whole value
 IMPORTED = re.compile(r"imported (\d+) claim\(s\)")

@@ -2,8 +2,8 @@
 
 Each page or file is saved and ingested through `ClaimService.ingest_file` into a real SQLite
 file: drafts are proposed, or one line says why not and nothing is written. (A URL goes through
-the safe fetch first, tested in tests/test_fetch.py; a hostile page behind one through the
-bot in tests/bot/test_drafts.py.)
+the safe fetch first, tested in tests/verifiers/sources/test_fetch.py; a hostile page behind one
+through the bot in tests/bot/cogs/drafts/test_drafts.py.)
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from tests.fuzz.strategies import (
     json_values,
     messages,
 )
-from verifiers.config import Settings
-from verifiers.errors import ClaimbotError
+from verifiers.domain.errors import ClaimbotError
+from verifiers.domain.models import Scope
+from verifiers.domain.settings import Settings
 from verifiers.external.factcheck import parse_claims
 from verifiers.interchange.claimreview import (
     find_claimreviews,
@@ -36,7 +37,6 @@ from verifiers.interchange.claimreview import (
     verdict_of,
 )
 from verifiers.interchange.jsonld import Graph, parse_date
-from verifiers.models import Scope
 from verifiers.service import ClaimService
 from verifiers.store.sqlite.store import SqliteStore
 

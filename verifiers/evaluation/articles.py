@@ -17,11 +17,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.models import DraftFields
+from verifiers.domain.validation import JsonProblem, parse_json
 from verifiers.ingest.pipeline import Proposal, propose_page, read_page
 from verifiers.interchange.jsonld import parse_date
-from verifiers.models import DraftFields
-from verifiers.validation import JsonProblem, parse_json
 
 EXPECT_SUFFIX = ".expect.json"
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
 from verifiers.text.normalize import normalize
 from verifiers.text.tokens import tokenize
 

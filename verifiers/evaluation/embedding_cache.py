@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from verifiers.domain.models import Scope
 from verifiers.matching.semantic import Encoder, backfill, text_hash
-from verifiers.models import Scope
 from verifiers.store.ports import Store
 from verifiers.store.records import StoredEmbedding
 

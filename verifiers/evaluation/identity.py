@@ -24,13 +24,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from verifiers.config import MatchingSettings
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.models import CheckResult, ClaimFields, Scope, Stance
+from verifiers.domain.settings import MatchingSettings
+from verifiers.domain.validation import describe, json_object
 from verifiers.evaluation.runner import make_matcher
-from verifiers.models import CheckResult, ClaimFields, Scope, Stance
 from verifiers.seeding import load_seed_claims
 from verifiers.store import open_store
-from verifiers.validation import describe, json_object
 
 EXPECTED = ("same", "contradicts", "different", "none")
 SPLITS = ("tune", "heldout")

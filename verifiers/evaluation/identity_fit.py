@@ -21,11 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from verifiers.config import MatchingSettings
+from verifiers.domain.models import ClaimFields, Scope, Stance
+from verifiers.domain.settings import MatchingSettings
 from verifiers.evaluation.identity import IdentityPair, load_identity_set
 from verifiers.evaluation.runner import make_matcher
 from verifiers.matching.identity import IDENTITY_FEATURES, Verdict, identity_features
-from verifiers.models import ClaimFields, Scope, Stance
 from verifiers.store import open_store
 
 L2 = 1.0  # ridge on the weights (not the bias): the set is small

@@ -17,8 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from verifiers.config import MatchingSettings
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.model_files import adapter_file
+from verifiers.domain.models import MAX_CLAIM_CHARS, Claim, ClaimFields, Scope
+from verifiers.domain.settings import MatchingSettings
 from verifiers.evaluation.data import ClaimRow, LabelledSet, load_split
 from verifiers.evaluation.embedding_cache import embed_store
 from verifiers.evaluation.metrics import (
@@ -32,8 +34,6 @@ from verifiers.matching.model import duplicate_key
 from verifiers.matching.pipeline import Matcher, RankedClaim, whole_query
 from verifiers.matching.rerank import Reranker
 from verifiers.matching.semantic import Encoder, require_semantic, shared_encoder
-from verifiers.model_files import adapter_file
-from verifiers.models import MAX_CLAIM_CHARS, Claim, ClaimFields, Scope
 from verifiers.store import Store, open_store
 from verifiers.text.normalize import cap
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.models import Claim, Stance
 from verifiers.matching.stance import judge_stance
-from verifiers.models import Claim, Stance
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from verifiers.models import Scope, Status
+from verifiers.domain.models import Scope, Status
 
 
 class VerifierResult(BaseModel):

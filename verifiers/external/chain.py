@@ -8,12 +8,12 @@ leaves a note instead of failing the check.
 
 from __future__ import annotations
 
-from verifiers.config import FactCheckSettings
-from verifiers.errors import ClaimbotError
+from verifiers.domain.errors import ClaimbotError
+from verifiers.domain.models import Scope
+from verifiers.domain.settings import FactCheckSettings
 from verifiers.external.base import Verifier, VerifierResult
 from verifiers.external.factcheck import GoogleFactCheckVerifier
-from verifiers.fetch import FetchPolicy
-from verifiers.models import Scope
+from verifiers.sources.fetch import FetchPolicy
 
 
 def ask_external(

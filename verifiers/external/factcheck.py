@@ -14,16 +14,16 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from verifiers.config import FactCheckSettings
-from verifiers.errors import ClaimbotError, ConfigError
+from verifiers.domain.errors import ClaimbotError, ConfigError
+from verifiers.domain.models import Scope
+from verifiers.domain.settings import FactCheckSettings
+from verifiers.domain.validation import JsonProblem, parse_json
 from verifiers.external.base import Verifier, VerifierResult
 from verifiers.external.cache import TTLCache
 from verifiers.external.ratelimit import RateLimiter
-from verifiers.fetch import FetchError, FetchPolicy, FetchResult, fetch
 from verifiers.interchange.claimreview import status_for_rating
 from verifiers.interchange.jsonld import parse_date
-from verifiers.models import Scope
-from verifiers.validation import JsonProblem, parse_json
+from verifiers.sources.fetch import FetchError, FetchPolicy, FetchResult, fetch
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.validation import parse_json
 from verifiers.ingest.outlets import canonical_outlet, same_outlet
 from verifiers.ingest.stated import stated_date, stated_publisher, visible_text
 from verifiers.interchange.jsonld import Graph, jsonld_documents, parse_date
-from verifiers.validation import parse_json
 
 MAX_ARTICLE_CHARS = 300_000
 MIN_PARAGRAPH_WORDS = 5

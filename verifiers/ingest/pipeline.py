@@ -18,8 +18,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from verifiers.errors import InvalidInput
-from verifiers.fetch import FetchPolicy, fetch
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.models import DraftFields, IngestReport
+from verifiers.domain.validation import JsonProblem, parse_json
 from verifiers.ingest.article import Article, extract_html, read_article_file
 from verifiers.ingest.propose import propose_drafts
 from verifiers.interchange.claimreview import (
@@ -30,9 +31,8 @@ from verifiers.interchange.claimreview import (
     verdict_of,
 )
 from verifiers.interchange.jsonld import parse_date
-from verifiers.models import DraftFields, IngestReport
+from verifiers.sources.fetch import FetchPolicy, fetch
 from verifiers.store.ports import DraftStore
-from verifiers.validation import JsonProblem, parse_json
 
 ARTICLE_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 

@@ -19,11 +19,11 @@ from datetime import date
 
 from pydantic import ValidationError
 
+from verifiers.domain.models import MAX_EXPLANATION_CHARS, DraftFields, Source, SourceRole, Status
 from verifiers.ingest.article import Article, Credit
 from verifiers.ingest.attribution import Findings, Sourcing, Statement, find_statements, names_short
 from verifiers.ingest.outlets import canonical_outlet
 from verifiers.ingest.vocabulary import ORG_WORDS
-from verifiers.models import MAX_EXPLANATION_CHARS, DraftFields, Source, SourceRole, Status
 
 MAX_DRAFTS_PER_ARTICLE = 40
 _PRONOUN_START = re.compile(r"^(?:he|she|they|it|i|we|you|this|that|these|those)\b", re.I)

@@ -31,12 +31,8 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from verifiers.config import PublisherSettings
-from verifiers.errors import InvalidInput
-from verifiers.interchange.jsonld import Graph, jsonld_documents, nodes, types_of
-from verifiers.interchange.problems import Problems
-from verifiers.interchange.tabular import normal_name
-from verifiers.models import (
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.models import (
     MAX_EXPLANATION_CHARS,
     MAX_QUOTE_CHARS,
     STATUS_TEXTUAL_RATINGS,
@@ -46,7 +42,11 @@ from verifiers.models import (
     SourceRole,
     Status,
 )
-from verifiers.validation import JsonProblem, parse_json, problem_message
+from verifiers.domain.settings import PublisherSettings
+from verifiers.domain.validation import JsonProblem, parse_json, problem_message
+from verifiers.interchange.jsonld import Graph, jsonld_documents, nodes, types_of
+from verifiers.interchange.problems import Problems
+from verifiers.interchange.tabular import normal_name
 
 MAX_TITLE_CHARS = 500  # a Source's title
 MAX_SUMMARY_CHARS = 1_000  # a claim's summary

@@ -14,7 +14,7 @@ from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 
-from verifiers.validation import JsonProblem, parse_json
+from verifiers.domain.validation import JsonProblem, parse_json
 
 ARTICLE_TYPES = frozenset(
     {

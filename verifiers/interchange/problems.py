@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
 
 MAX_PROBLEMS_SHOWN = 20
 

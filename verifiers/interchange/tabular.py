@@ -20,10 +20,10 @@ from typing import Any, NamedTuple, TextIO
 
 from pydantic import ValidationError
 
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.models import ClaimFields, SourceRole, Status
+from verifiers.domain.validation import JsonProblem, parse_json, problem_message
 from verifiers.interchange.problems import Problems
-from verifiers.models import ClaimFields, SourceRole, Status
-from verifiers.validation import JsonProblem, parse_json, problem_message
 
 FORMATS = ("csv", "tsv", "jsonl")
 MAX_ROW_CHARS = 1_000_000  # a JSONL line or a CSV field; a claim with its sources is far less

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from verifiers.config import MatchingSettings
+from verifiers.domain.models import Claim, Match, SegmentResult, Stance, Tier
+from verifiers.domain.settings import MatchingSettings
 from verifiers.matching.identity import (
     Verdict,
     attribution_label,
@@ -20,7 +21,6 @@ from verifiers.matching.identity import (
     judge_identity,
 )
 from verifiers.matching.model import duplicate_key
-from verifiers.models import Claim, Match, SegmentResult, Stance, Tier
 from verifiers.text.segment import segment
 
 STANCE_OF = {

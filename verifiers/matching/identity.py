@@ -25,9 +25,9 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz
 
-from verifiers.errors import ConfigError
+from verifiers.domain.errors import ConfigError
+from verifiers.domain.models import Claim
 from verifiers.matching.stance import contradiction
-from verifiers.models import Claim
 from verifiers.text.names import (
     DESCRIPTIONS,
     TITLES,

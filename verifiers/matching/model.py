@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from verifiers.errors import ConfigError
+from verifiers.domain.errors import ConfigError
 from verifiers.matching.features import FEATURES, SEMANTIC_FEATURES
 from verifiers.text.normalize import normalize
 from verifiers.text.tokens import tokenize

@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from verifiers.config import MatchingSettings
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.models import CheckResult, Claim, Scope, SegmentResult
+from verifiers.domain.settings import MatchingSettings
 from verifiers.matching.decision import (
     Scored,
     Tiers,
@@ -34,7 +35,6 @@ from verifiers.matching.decision import (
 from verifiers.matching.retrieval import Retriever, VocabularySnapshot
 from verifiers.matching.scoring import Scorer
 from verifiers.matching.signals import DenseQuery, signals_for
-from verifiers.models import CheckResult, Claim, Scope, SegmentResult
 from verifiers.store.ports import Store
 from verifiers.text.normalize import cap, normalize
 from verifiers.text.segment import claim_segments, message_query

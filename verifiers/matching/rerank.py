@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from verifiers.domain.model_files import SHIPPED_RERANKER
 from verifiers.matching.semantic import load_minilm
-from verifiers.model_files import SHIPPED_RERANKER
 
 RECENT_PAIRS = 4_096  # (post, claim) scores remembered
 MAX_TOKENS = 96  # post and claim together; longer pairs are cut (CheckThat! pairs: ~60)

@@ -11,7 +11,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from verifiers.config import MatchingSettings
+from verifiers.domain.models import Candidate, Claim, Scope
+from verifiers.domain.settings import MatchingSettings
 from verifiers.matching.features import (
     Profile,
     claim_profile,
@@ -21,7 +22,6 @@ from verifiers.matching.features import (
 )
 from verifiers.matching.signals import DenseQuery, Signals
 from verifiers.matching.vocab import Vocabulary
-from verifiers.models import Candidate, Claim, Scope
 from verifiers.store.ports import Store
 from verifiers.text.tokens import ContentWords, content_of, content_tokens
 

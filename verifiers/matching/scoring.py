@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from verifiers.config import MatchingSettings
+from verifiers.domain.models import Claim
+from verifiers.domain.settings import MatchingSettings
 from verifiers.matching.decision import Scored
 from verifiers.matching.features import FEATURES
 from verifiers.matching.model import answer_score, duplicate_key, rank_candidates, relevance_logit
 from verifiers.matching.signals import Signals
-from verifiers.models import Claim
 
 # How much of the claim the text states in its words (idf-weighted, near-spellings allowed).
 _COVERAGE = FEATURES.index("fuzzy_claim_coverage")

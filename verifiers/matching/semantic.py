@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from verifiers.errors import InvalidInput
-from verifiers.model_files import SHIPPED_ADAPTER, adapter_file
-from verifiers.models import Claim, Scope
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.model_files import SHIPPED_ADAPTER, adapter_file
+from verifiers.domain.models import Claim, Scope
 from verifiers.store.ports import Store
 from verifiers.store.records import StoredEmbedding
 

@@ -14,10 +14,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from verifiers.config import MatchingSettings
+from verifiers.domain.models import Claim, Scope
+from verifiers.domain.settings import MatchingSettings
 from verifiers.matching.features import FEATURES, SEMANTIC_FEATURES, semantic_features
 from verifiers.matching.model import LEXICAL, SEMANTIC, Weights
-from verifiers.models import Claim, Scope
 from verifiers.store.ports import Store
 from verifiers.text.normalize import normalize
 from verifiers.text.segment import segment
@@ -182,8 +182,8 @@ class SemanticSignals:
     ) -> None:
         """`encoder`, `reranker`: by default the process's shared ones of the configured files
         (cross-fitting passes its own). Vectors are stored and read under the encoder's key."""
+        from verifiers.domain.model_files import adapter_file, reranker_file
         from verifiers.matching.semantic import require_semantic
-        from verifiers.model_files import adapter_file, reranker_file
 
         require_semantic()  # a model passed in stands for its setting's file
         self._store = store

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from verifiers.models import Claim, Stance
+from verifiers.domain.models import Claim, Stance
 from verifiers.text.names import COMMON_STARTS, DESCRIPTIONS, TITLES, covered, same_spelling
 from verifiers.text.normalize import clean
 from verifiers.text.numbers import MONTHS, SPAN_ABBREVIATIONS, WEEKDAYS, Quantity, quantities

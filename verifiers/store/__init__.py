@@ -8,7 +8,7 @@ from typing import Any
 
 import yoyo
 
-from verifiers.errors import ConfigError
+from verifiers.domain.errors import ConfigError
 from verifiers.store.ports import ChangeCallback, ChangeListener, Store
 from verifiers.store.records import MigrationStatus, SeedReport
 from verifiers.store.urls import is_postgres_url, sqlite_path

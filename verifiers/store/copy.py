@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from verifiers.errors import Conflict, InvalidInput
+from verifiers.domain.errors import Conflict, InvalidInput
 from verifiers.store.ports import Store
 from verifiers.store.sql.values import ts
 from verifiers.store.sqlite.store import SqliteStore

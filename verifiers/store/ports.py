@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from verifiers.errors import ConfigError
-from verifiers.models import (
+from verifiers.domain.errors import ConfigError
+from verifiers.domain.models import (
     ArticleRecord,
     AuditEntry,
     Candidate,

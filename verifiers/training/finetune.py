@@ -30,13 +30,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from verifiers.config import MatchingSettings
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.model_files import SHIPPED_ADAPTER
+from verifiers.domain.settings import MatchingSettings
 from verifiers.evaluation.data import LabelledSet, load_set, load_split
 from verifiers.evaluation.runner import stored_fields
 from verifiers.matching.pipeline import whole_query
 from verifiers.matching.semantic import Encoder, claim_matrix
-from verifiers.model_files import SHIPPED_ADAPTER
 from verifiers.text.normalize import cap
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -31,8 +31,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from verifiers.config import MatchingSettings
-from verifiers.errors import InvalidInput
+from verifiers.domain.errors import InvalidInput
+from verifiers.domain.settings import MatchingSettings
 from verifiers.evaluation.runner import Group
 from verifiers.matching.features import FEATURES, SEMANTIC_FEATURES
 from verifiers.matching.model import answer_features, rank_candidates, sigmoid

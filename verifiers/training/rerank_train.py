@@ -33,7 +33,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from verifiers.config import MatchingSettings
+from verifiers.domain.model_files import SHIPPED_RERANKER
+from verifiers.domain.models import Scope
+from verifiers.domain.settings import MatchingSettings
 from verifiers.evaluation.data import LabelledSet
 from verifiers.evaluation.embedding_cache import default_cache_path
 from verifiers.evaluation.metrics import QueryOutcome, answer_decision, summarise
@@ -41,8 +43,6 @@ from verifiers.evaluation.runner import loaded_store, make_matcher, run_queries,
 from verifiers.matching.model import duplicate_key
 from verifiers.matching.rerank import CrossEncoder, passage
 from verifiers.matching.semantic import setting_key
-from verifiers.model_files import SHIPPED_RERANKER
-from verifiers.models import Scope
 from verifiers.training import finetune
 from verifiers.training.folds import fold_encoders, folds
 

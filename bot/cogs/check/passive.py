@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.ratelimit import SeenSet, SlidingWindow
-from verifiers.config import DiscordSettings
+from verifiers.domain.settings import DiscordSettings
 
 
 class Outcome(StrEnum):

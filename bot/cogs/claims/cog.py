@@ -23,7 +23,7 @@ from bot.permissions import moderator_command, require_moderator
 from bot.replies import thinking
 from bot.ui.claim_buttons import SourcesButton
 from bot.ui.drafts import ingest_summary, open_view
-from verifiers.models import DraftState, FlagState, SourceRole, Status
+from verifiers.domain.models import DraftState, FlagState, SourceRole, Status
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot

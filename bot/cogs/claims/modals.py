@@ -12,8 +12,8 @@ from bot.forms import optional, source_from
 from bot.identity import actor, scope_for
 from bot.permissions import require_moderator
 from bot.replies import guarded, thinking
-from verifiers.models import Claim, ClaimChanges, ClaimFields, Status
-from verifiers.validation import build
+from verifiers.domain.models import Claim, ClaimChanges, ClaimFields, Status
+from verifiers.domain.validation import build
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot

@@ -24,7 +24,7 @@ from bot.text import CONTENT_MAX, truncate
 from bot.ui.drafts import OPEN, OPEN_LABEL, QUEUE
 from bot.ui.pager import Page, PageButton, Queue
 from bot.ui.persistent import PersistentButton
-from verifiers.models import Draft
+from verifiers.domain.models import Draft
 from verifiers.store.ports import draft_store
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ import discord
 
 from bot.render import STATUS_COLOURS, fit, mention_of, source_line, status_heading
 from bot.text import FIELD_VALUE_MAX, MESSAGE_EMBED_CHARS, TITLE_MAX, join_lines, safe, truncate
-from verifiers.models import Draft
+from verifiers.domain.models import Draft
 
 BUDGET = MESSAGE_EMBED_CHARS - 200
 

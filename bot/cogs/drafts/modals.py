@@ -14,9 +14,9 @@ from bot.forms import optional
 from bot.identity import actor
 from bot.permissions import require_moderator
 from bot.replies import guarded
-from verifiers.models import Draft, DraftChanges, Status
+from verifiers.domain.models import Draft, DraftChanges, Status
+from verifiers.domain.validation import build
 from verifiers.store.ports import draft_store
-from verifiers.validation import build
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.permissions import is_owner
-from verifiers.errors import NotFound
-from verifiers.models import Draft, Scope
+from verifiers.domain.errors import NotFound
+from verifiers.domain.models import Draft, Scope
 from verifiers.store.ports import draft_store
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ from bot.cogs.flags.review import VERDICTS, GroupDismissButton, ResolveButton
 from bot.identity import scope_for
 from bot.text import truncate
 from bot.ui.pager import Page, PageButton, Queue
-from verifiers.errors import NotFound
-from verifiers.models import Claim, Flag, FlagState
+from verifiers.domain.errors import NotFound
+from verifiers.domain.models import Claim, Flag, FlagState
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot

@@ -14,7 +14,7 @@ from bot.identity import actor, scope_for
 from bot.permissions import require_moderator
 from bot.replies import guarded, send_ephemeral, thinking
 from bot.ui.persistent import PersistentButton
-from verifiers.models import Status
+from verifiers.domain.models import Status
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot

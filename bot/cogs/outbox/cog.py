@@ -22,7 +22,7 @@ from discord.ext import commands, tasks
 
 from bot.cogs.outbox.deliver import deliver
 from bot.logs import log_event
-from verifiers.errors import ClaimbotError
+from verifiers.domain.errors import ClaimbotError
 
 if TYPE_CHECKING:
     from bot.client import ClaimBot

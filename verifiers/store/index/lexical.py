@@ -55,9 +55,9 @@ from typing import Any, NamedTuple, Protocol
 
 import tantivy
 
-from verifiers.errors import ClaimbotError
+from verifiers.domain.errors import ClaimbotError
+from verifiers.domain.models import Candidate, Scope
 from verifiers.files import written_whole
-from verifiers.models import Candidate, Scope
 from verifiers.store.index.bm25 import BM25_WEIGHTS, Bm25
 from verifiers.store.index.state import STATE, IndexUnusable, first_line, read_state
 from verifiers.text.normalize import normalize

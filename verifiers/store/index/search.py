@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from verifiers.errors import ClaimbotError
-from verifiers.models import Candidate, Scope
+from verifiers.domain.errors import ClaimbotError
+from verifiers.domain.models import Candidate, Scope
 from verifiers.store.index.lexical import (
     IndexBehind,
     IndexBusy,

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from verifiers.errors import ClaimbotError
+from verifiers.domain.errors import ClaimbotError
 
 STATE = "state.json"
 

@@ -43,9 +43,9 @@ from typing import IO, Any
 
 import numpy as np
 
-from verifiers.errors import ClaimbotError
+from verifiers.domain.errors import ClaimbotError
+from verifiers.domain.models import Scope
 from verifiers.files import written_whole
-from verifiers.models import Scope
 from verifiers.store.index.state import STATE, IndexUnusable, first_line, read_state
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ import yoyo
 from psycopg import errors, sql
 from psycopg.rows import dict_row
 
-from verifiers.errors import (
+from verifiers.domain.errors import (
     ClaimbotError,
     ConfigError,
     Conflict,

@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from verifiers.errors import ClaimbotError
+from verifiers.domain.errors import ClaimbotError
 from verifiers.store.changes import ThreadListener
 from verifiers.store.ports import ChangeCallback, ChangeListener
 from verifiers.store.postgres.db import PgTarget, connect, first_line

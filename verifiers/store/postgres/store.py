@@ -18,8 +18,8 @@ from typing import Any
 
 import psycopg
 
-from verifiers.errors import ConfigError, InvalidInput
-from verifiers.models import ClaimFields
+from verifiers.domain.errors import ConfigError, InvalidInput
+from verifiers.domain.models import ClaimFields
 from verifiers.paths import cache_path
 from verifiers.store.ports import ChangeCallback, ChangeListener
 from verifiers.store.postgres.db import (

@@ -14,9 +14,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from verifiers.errors import Conflict, InvalidInput
+from verifiers.domain.errors import Conflict, InvalidInput
+from verifiers.domain.models import AuditEntry, Claim, ClaimFields, Scope, Status
+from verifiers.domain.validation import first_problem
 from verifiers.heap import fewer_collections
-from verifiers.models import AuditEntry, Claim, ClaimFields, Scope, Status
 from verifiers.store.records import ImportReport
 from verifiers.store.sql.core import RelationalBase, scope_sql
 from verifiers.store.sql.dialect import Db
@@ -30,7 +31,6 @@ from verifiers.store.sql.values import (
     new_claim_ids,
     short,
 )
-from verifiers.validation import first_problem
 
 ITER_BATCH = 500
 IMPORT_CHUNK = 5_000  # claims validated and written at a time by import_claims

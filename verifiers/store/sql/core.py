@@ -8,8 +8,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from verifiers.errors import Conflict, NotFound, PermissionDenied
-from verifiers.models import AuditEntry, Claim, Scope, Source
+from verifiers.domain.errors import Conflict, NotFound, PermissionDenied
+from verifiers.domain.models import AuditEntry, Claim, Scope, Source
 from verifiers.store.sql.dialect import Db, Dialect
 from verifiers.store.sql.values import (
     CLAIM_COLUMNS,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from verifiers.models import utcnow
+from verifiers.domain.models import utcnow
 from verifiers.store.sql.values import Row, as_text, ts
 
 SQLITE_CHUNK = 500  # values per `IN (...)` list, well under SQLite's bound-parameter limit

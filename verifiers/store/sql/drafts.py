@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from verifiers.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from verifiers.models import (
+from verifiers.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from verifiers.domain.models import (
     ArticleRecord,
     Claim,
     Draft,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from verifiers.errors import Conflict, InvalidInput
-from verifiers.models import Claim, ClaimChanges, ClaimFields, Scope, Source, Status
+from verifiers.domain.errors import Conflict, InvalidInput
+from verifiers.domain.models import Claim, ClaimChanges, ClaimFields, Scope, Source, Status
 from verifiers.notifications import Notifier
 from verifiers.store.records import SeedReport
 from verifiers.store.sql.claims import ClaimRecords, NewClaim

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from verifiers.models import Claim
+from verifiers.domain.models import Claim
 from verifiers.store.records import StoredEmbedding
 from verifiers.store.sql.core import RelationalBase
 from verifiers.store.sql.values import CLAIM_COLUMNS

@@ -14,8 +14,8 @@ from datetime import datetime
 
 from pydantic import HttpUrl, TypeAdapter, ValidationError
 
-from verifiers.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from verifiers.models import (
+from verifiers.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from verifiers.domain.models import (
     MAX_CLAIM_CHARS,
     MAX_REASON_CHARS,
     Flag,

@@ -1,8 +1,8 @@
-"""Source-check results (verifiers/liveness.py): one row per source URL, the latest check."""
+"""Source-check results (verifiers/sources/liveness.py): a row per source URL, its latest check."""
 
 from __future__ import annotations
 
-from verifiers.models import LinkState, SourceCheck
+from verifiers.domain.models import LinkState, SourceCheck
 from verifiers.store.sql.core import RelationalBase
 
 

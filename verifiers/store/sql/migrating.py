@@ -9,7 +9,7 @@ from typing import Any
 
 from yoyo.exceptions import LockTimeout
 
-from verifiers.errors import ConfigError
+from verifiers.domain.errors import ConfigError
 from verifiers.store.records import MigrationStatus
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from verifiers.errors import Conflict, InvalidInput, NotFound
-from verifiers.models import Claim, Flag, FlagKind, Scope, Status, utcnow
+from verifiers.domain.errors import Conflict, InvalidInput, NotFound
+from verifiers.domain.models import Claim, Flag, FlagKind, Scope, Status, utcnow
 from verifiers.notifications import (
     ClaimEvent,
     DeliveryState,

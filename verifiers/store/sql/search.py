@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from verifiers.errors import ClaimbotError
-from verifiers.models import Candidate, ClaimFields, Scope
+from verifiers.domain.errors import ClaimbotError
+from verifiers.domain.models import Candidate, ClaimFields, Scope
 from verifiers.store.index.folders import LEXICAL, VECTORS, remove_old_folders
 from verifiers.store.index.lexical import IndexedClaim, NewClaims
 from verifiers.store.index.search import NO_CHANGE, Change, ClaimSearch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from verifiers.models import GuildSettings
+from verifiers.domain.models import GuildSettings
 from verifiers.store.sql.core import RelationalBase
 from verifiers.store.sql.values import check_actor
 

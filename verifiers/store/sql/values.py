@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from verifiers.errors import InvalidInput, NotFound
-from verifiers.models import Claim, ClaimFields, Source
+from verifiers.domain.errors import InvalidInput, NotFound
+from verifiers.domain.models import Claim, ClaimFields, Source
 
 SEED_ACTOR = "seed"
 BUSY_MESSAGE = "the database is busy right now; try again in a moment"

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import yoyo
 
-from verifiers.errors import (
+from verifiers.domain.errors import (
     ClaimbotError,
     ConfigError,
     Conflict,

@@ -17,9 +17,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from verifiers.errors import ConfigError, InvalidInput
+from verifiers.domain.errors import ConfigError, InvalidInput
+from verifiers.domain.models import ClaimFields
 from verifiers.files import writable, written_whole
-from verifiers.models import ClaimFields
 from verifiers.store.ports import ChangeCallback, ChangeListener
 from verifiers.store.records import MigrationStatus
 from verifiers.store.sql.core import AUDIT_INSERT, SOURCE_INSERT, source_row

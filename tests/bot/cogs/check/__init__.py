@@ -1,0 +1,1 @@
+"""Tests of checking claims: /check, passive listening, related claims."""

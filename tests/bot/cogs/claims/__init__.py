@@ -1,0 +1,1 @@
+"""Tests of moderators' claim commands."""

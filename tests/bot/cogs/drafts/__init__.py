@@ -1,0 +1,1 @@
+"""Tests of ingesting articles and reviewing drafts."""

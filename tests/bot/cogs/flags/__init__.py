@@ -1,0 +1,1 @@
+"""Tests of flags and their review queue."""

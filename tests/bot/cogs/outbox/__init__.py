@@ -1,0 +1,1 @@
+"""Tests of delivering the notifications outbox."""

@@ -1,0 +1,1 @@
+"""Tests of the command line (claimbot/), run as a user runs it."""

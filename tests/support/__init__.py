@@ -1,0 +1,1 @@
+"""Helpers the tests share: a local HTTP server, recorded feature cases."""

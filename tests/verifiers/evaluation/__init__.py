@@ -1,0 +1,1 @@
+"""Tests of the evaluation commands and their floors."""

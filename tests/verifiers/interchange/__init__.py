@@ -1,0 +1,1 @@
+"""Tests of claim files in and out (tabular, ClaimReview)."""

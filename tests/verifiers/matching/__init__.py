@@ -1,0 +1,1 @@
+"""Tests of matching: ranking, identity, stance, the semantic option."""

@@ -1,0 +1,360 @@
+"""Claim identity: only the same claim (or its contradiction) is answered, each category shown
+on messages written for these tests, none of them in the identity set the rules were tuned on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_fields
+from tests.paths import DATA
+from verifiers.domain.models import Claim, Scope, Stance
+from verifiers.domain.settings import MatchingSettings
+from verifiers.evaluation.identity import evaluate_identity, load_identity_set
+from verifiers.matching.identity import Verdict, judge_identity
+from verifiers.matching.pipeline import Matcher
+from verifiers.store import open_store
+
+IDENTITY_SET = DATA / "identity" / "pairs.jsonl"
+
+
+def claim(text: str) -> Claim:
+    fields = make_fields(text)
+    return Claim(
+        **fields.model_dump(),
+        id="c1",
+        created_at="2025-01-01T00:00:00Z",
+        created_by="t",
+        updated_at="2025-01-01T00:00:00Z",
+        updated_by="t",
+    )
+
+
+CASES = [
+    # Each case: its category, the message, the claim text and the verdict expected.
+    (
+        "paraphrase",
+        "so the council really did shut the Millbrook swimming pool in March 2025?",
+        "Thornley Borough Council closed Millbrook swimming pool in March 2025.",
+        Verdict.SAME,
+    ),
+    (
+        "chatty wrapper",
+        "lol my nan keeps sharing that Thornley council closed the millbrook pool in march "
+        "2025, is that real??",
+        "Thornley Borough Council closed Millbrook swimming pool in March 2025.",
+        Verdict.SAME,
+    ),
+    (
+        "alias",
+        "Man Utd beat Leeds 3-1 at Old Trafford on 4 October 2025",
+        "Manchester United beat Leeds United 3-1 at Old Trafford on 4 October 2025.",
+        Verdict.SAME,
+    ),
+    (
+        "alias by initials",
+        "the DfE says 14% of teachers quit in their first year",
+        "The Department for Education says 14% of teachers quit in their first year.",
+        Verdict.SAME,
+    ),
+    (
+        "negative question",
+        "Didn't the Rovers sack their manager after the 5-0 loss?",
+        "Hartwell Rovers sacked their manager after a 5-0 loss.",
+        Verdict.SAME,
+    ),
+    (
+        "number format",
+        "Northgate Energy made a profit of £2.4bn last year",
+        "Northgate Energy made a profit of 2.4 billion pounds last year.",
+        Verdict.SAME,
+    ),
+    (
+        "date format",
+        "the ferry strike started on 3 Feb 2025",
+        "The ferry strike started on February 3, 2025.",
+        Verdict.SAME,
+    ),
+    (
+        "fraction as percent",
+        "a third of the town's buses are electric now",
+        "33% of Thornley's buses are electric.",
+        Verdict.SAME,
+    ),
+    (
+        "negation",
+        "Thornley Borough Council never closed the Millbrook swimming pool",
+        "Thornley Borough Council closed Millbrook swimming pool in March 2025.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "number",
+        "Northgate Energy made a profit of £4.2bn last year",
+        "Northgate Energy made a profit of 2.4 billion pounds last year.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "date",
+        "The ferry strike started on 13 February 2025.",
+        "The ferry strike started on February 3, 2025.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "person in a role: another claim, offered as related",
+        "Sarah Okoro was elected mayor of Thornley in May 2025",
+        "James Whitfield was elected mayor of Thornley in May 2025.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "roles swapped",
+        "Leeds United beat Manchester United 3-1 at Old Trafford on 4 October 2025.",
+        "Manchester United beat Leeds United 3-1 at Old Trafford on 4 October 2025.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "modality",
+        "Thornley Borough Council plans to close Millbrook swimming pool.",
+        "Thornley Borough Council closed Millbrook swimming pool in March 2025.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "modality: could, not will",
+        "Astronomers say the comet could hit Jupiter in 2031.",
+        "Astronomers say the comet will hit Jupiter in 2031.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "quantifier",
+        "Only a few of Thornley's GP surgeries take new patients.",
+        "Most of Thornley's GP surgeries take new patients.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "attribution: the proposition for the saying",
+        "Fluoride in tap water lowers children's IQ.",
+        "Councillor Dan Marsh said fluoride in tap water lowers children's IQ.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "attribution: the saying for the proposition",
+        "Councillor Dan Marsh said fluoride in tap water lowers children's IQ.",
+        "Fluoride in tap water lowers children's IQ.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "attribution: the same saying",
+        "councillor marsh claimed that fluoride in tap water lowers kids' IQ",
+        "Councillor Dan Marsh said fluoride in tap water lowers children's IQ.",
+        Verdict.SAME,
+    ),
+    (
+        "no claim: a reaction",
+        "the queues at the Millbrook pool are insane",
+        "Thornley Borough Council closed Millbrook swimming pool in March 2025.",
+        Verdict.NO_CLAIM,
+    ),
+    (
+        "no claim: a request",
+        "can someone explain the ferry strike to me",
+        "The ferry strike started on February 3, 2025.",
+        Verdict.NO_CLAIM,
+    ),
+    (
+        "no claim: a verdict on nothing said",
+        "this is fake news",
+        "The ferry strike started on February 3, 2025.",
+        Verdict.NO_CLAIM,
+    ),
+    (
+        "no claim: asking the room",
+        "anyone else think the ferry strike is a bit much",
+        "The ferry strike started on February 3, 2025.",
+        Verdict.NO_CLAIM,
+    ),
+    (
+        "a short claim with a plain verb",
+        "Northgate earns billions from gas",
+        "Northgate Energy earns billions of pounds from gas.",
+        Verdict.SAME,
+    ),
+    (
+        "attribution: a named claimant is no wrapper",
+        "A Thornley councillor said fluoride in tap water lowers children's IQ",
+        "Fluoride in tap water lowers children's IQ.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "a title is no role: the founder named either way",
+        "Priya Raman, who founded Kestrel Labs, was fined £2m in June 2024",
+        "Kestrel Labs founder Priya Raman was fined £2m in June 2024.",
+        Verdict.SAME,
+    ),
+    (
+        "a quarter of the year is no share",
+        "the eurozone grew 0.4% in the second quarter",
+        "The eurozone economy grew 0.4% in the second quarter of 2024.",
+        Verdict.SAME,
+    ),
+    (
+        "a share written as a fraction is still read: fewer is another claim",
+        "a quarter of the reservoirs were dry by August 2025",
+        "Three quarters of the region's reservoirs were dry by August 2025.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "number format: money in slang",
+        "yorkshire water got fined 45 mill for the spills",
+        "Yorkshire Water was fined £45m over sewage spills.",
+        Verdict.SAME,
+    ),
+    (
+        "number format: abbreviated years",
+        "the ex-mayor got 6 yrs for the bribes",
+        "The former mayor of Dunmere was jailed for six years for taking bribes.",
+        Verdict.SAME,
+    ),
+    (
+        "a day of the month is no count",
+        "on 12 March 2025 the judge gave Ortiz 8 years",
+        "Carlos Ortiz was sentenced to 8 years in prison in March 2025.",
+        Verdict.SAME,
+    ),
+    (
+        "another name in a name's place: another claim, not a contradiction",
+        "the Gunners beat Wolves 2-0 on 9 November",
+        "Chelsea beat Wolves 2-0 on 9 November.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "negation outranks a changed name",
+        "Wolves never beat Chelsea 2-0 on 9 November, the Blues drew",
+        "Wolves beat Chelsea 2-0 on 9 November.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "a newsroom's label is no name",
+        "VIDEO: Thornley council shut the Millbrook pool in March 2025",
+        "Thornley Borough Council closed Millbrook swimming pool in March 2025.",
+        Verdict.SAME,
+    ),
+    (
+        "no claim: a topic",
+        "ferry strike??",
+        "The ferry strike started on February 3, 2025.",
+        Verdict.NO_CLAIM,
+    ),
+]
+
+
+@pytest.mark.parametrize(("category", "message", "claim_text", "verdict"), CASES)
+def test_each_category_gets_its_verdict(
+    category: str, message: str, claim_text: str, verdict: Verdict
+) -> None:
+    identity = judge_identity(message, claim(claim_text))
+    assert identity.verdict is verdict, (category, identity.reason)
+    if verdict is not Verdict.SAME:
+        assert identity.reason  # every verdict but "same" quotes its evidence
+
+
+@pytest.fixture
+def matcher(tmp_path: Path) -> Matcher:
+    store = open_store(str(tmp_path / "claims.db"), seed=False)
+    store.add_claims(
+        [
+            make_fields("Manchester United beat Leeds United 3-1 at Old Trafford on 4 Oct 2025."),
+            make_fields("Councillor Dan Marsh said fluoride in tap water lowers children's IQ."),
+            make_fields("Fluoride in tap water lowers children's IQ.", status="false"),
+        ],
+        "t",
+    )
+    return Matcher(store, MatchingSettings())
+
+
+def test_a_changed_claim_is_offered_as_related_never_answered(matcher: Matcher) -> None:
+    result = matcher.check("Leeds United beat Manchester United 3-1 at Old Trafford", Scope())
+    [segment] = result.results
+    assert segment.match is None
+    [related] = segment.related
+    assert related.stance is Stance.DIFFERENT
+    assert related.stance_reason.startswith("roles swapped")
+
+
+def test_the_proposition_is_answered_past_the_attribution_above_it(matcher: Matcher) -> None:
+    """With both in the database, "Y" is answered with the claim "Y", not with "X said Y"."""
+    result = matcher.check("Fluoride in tap water lowers children's IQ", Scope())
+    [segment] = result.results
+    assert segment.match is not None
+    assert segment.match.claim.text == "Fluoride in tap water lowers children's IQ."
+    saying = [m for m in segment.related if m.claim.text.startswith("Councillor")]
+    assert all(m.stance is Stance.DIFFERENT for m in saying)
+
+
+def test_the_identity_set_loads_and_holds_out_whole_claims() -> None:
+    claims, pairs = load_identity_set(IDENTITY_SET)
+    assert len(pairs) >= 800
+    assert len(claims) >= 100
+    held = {p.claim_id for p in pairs if p.split == "heldout"}
+    assert not any(p.split == "tune" and p.claim_id in held for p in pairs)
+    per_category = {}
+    for pair in pairs:
+        per_category.setdefault(pair.category, []).append(pair)
+    assert all(len(members) >= 40 for members in per_category.values()), {
+        k: len(v) for k, v in per_category.items()
+    }
+
+
+# Floors on the held-out quarter of the identity set (lexical matcher; figures and commands in
+# docs/matching.md). Deterministic: they fail only when a change makes identity worse.
+HELD_OUT_FLOORS = {
+    "paraphrases_answered": 0.74,
+    "contradictions_caught": 0.70,
+    "attribution_right": 0.70,
+}
+HELD_OUT_CEILINGS = {"false_answers": 0.24, "false_contradictions": 0.04}
+
+
+@pytest.mark.slow
+def test_identity_regression_on_the_held_out_quarter() -> None:
+    claims, pairs = load_identity_set(IDENTITY_SET)
+    held_out = [p for p in pairs if p.split == "heldout"]
+    report = evaluate_identity(claims, held_out, MatchingSettings())
+    for key, floor in HELD_OUT_FLOORS.items():
+        assert report.figures[key] >= floor, (key, report.figures[key])
+    for key, ceiling in HELD_OUT_CEILINGS.items():
+        assert report.figures[key] <= ceiling, (key, report.figures[key])
+
+
+FRESH_SET = DATA / "identity-fresh" / "pairs.jsonl"
+# The set written without the rules in view: floors a little under today's figures.
+FRESH_FLOORS = {"paraphrases_answered": 0.47, "contradictions_caught": 0.52}
+FRESH_CEILINGS = {"false_answers": 0.16, "false_contradictions": 0.17}
+
+
+@pytest.mark.slow
+def test_identity_regression_on_the_fresh_set() -> None:
+    claims, pairs = load_identity_set(FRESH_SET)
+    report = evaluate_identity(claims, pairs, MatchingSettings())
+    for key, floor in FRESH_FLOORS.items():
+        assert report.figures[key] >= floor, (key, report.figures[key])
+    for key, ceiling in FRESH_CEILINGS.items():
+        assert report.figures[key] <= ceiling, (key, report.figures[key])
+
+
+def test_the_statement_and_the_saying_are_shown_together_labelled(matcher: Matcher) -> None:
+    result = matcher.check("Fluoride in tap water lowers children's IQ", Scope())
+    [segment] = result.results
+    assert segment.counterpart is not None
+    assert segment.counterpart.claim.text.startswith("Councillor Dan Marsh said")
+    assert segment.counterpart_label == "That Councillor Dan Marsh said it"
+    assert all(m.claim.id != segment.counterpart.claim.id for m in segment.related)
+
+
+def test_a_long_paste_says_how_much_was_not_checked(matcher: Matcher) -> None:
+    sentences = [
+        f"The harbour in town number {n} handled {n} thousand container ships last spring."
+        for n in range(1, 21)
+    ]
+    result = matcher.check(" ".join(sentences), Scope())
+    assert result.checked_segments == MatchingSettings().max_segments == len(result.results)
+    assert result.skipped_segments == 20 - result.checked_segments

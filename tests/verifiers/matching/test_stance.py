@@ -1,0 +1,108 @@
+"""Stance rules: each contradiction is found and explained; paraphrases are left alone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from verifiers.domain.models import Claim, Stance
+from verifiers.matching.stance import judge_stance
+
+DEADLINE = (
+    "Trump threatened sanctions on buyers of Russian exports unless Russia agrees a peace deal "
+    "within 50 days."
+)
+CALL = (
+    "In a July 4 phone call, Trump asked Zelenskyy whether Ukraine could hit Moscow and "
+    "St Petersburg."
+)
+SHOULDNT = 'Asked by reporters on July 15, Trump said Zelenskyy "shouldn\'t" target Moscow.'
+WHITE_HOUSE = (
+    'The White House said Trump was "merely asking a question, not encouraging further killing" '
+    "when he asked about striking Moscow."
+)
+
+
+def claim(text: str) -> Claim:
+    now = datetime.now(UTC)
+    return Claim(id="c1", text=text, created_at=now, created_by="t", updated_at=now, updated_by="t")
+
+
+@pytest.mark.parametrize(
+    ("claim_text", "message", "reason"),
+    [
+        (DEADLINE, "Trump gave Russia 30 days to agree a peace deal",
+         "your message says 30 days; the claim says 50 days"),
+        (DEADLINE, "Trump gave Russia a 100-day deadline for a peace deal",
+         "your message says 100 days; the claim says 50 days"),
+        (CALL, "On July 5 Trump asked Zelenskyy if Ukraine could hit Moscow",
+         "your message says July 5; the claim says July 4"),
+        (CALL, "Trump asked Zelenskyy whether Ukraine could hit Kyiv and St Petersburg",
+         "your message says Kyiv; the claim says Moscow"),
+        (CALL, "Trump never asked Zelenskyy whether Ukraine could hit Moscow",
+         'your message negates it ("never asked Zelenskyy")'),
+        (SHOULDNT, "Trump said Zelenskyy should target Moscow",
+         'the claim is negative ("shouldn\'t target Moscow") and your message is not'),
+    ],
+)  # fmt: skip
+def test_contradictions_are_explained(claim_text: str, message: str, reason: str) -> None:
+    assert judge_stance(message, claim(claim_text)) == (Stance.CONTRADICTS, reason)
+
+
+@pytest.mark.parametrize(
+    ("claim_text", "message"),
+    [
+        (DEADLINE, "Trump gave Russia fifty days to make peace or see its buyers sanctioned"),
+        (CALL, "On July 4 Trump asked Zelenskiy if they could hit Moscow"),
+        (CALL, "Trump asked Zelensky if Ukraine can strike Moscow"),
+        (SHOULDNT, "Trump said Zelenskyy shouldn't target Moscow"),
+        # the claim's own negation is about something the message does not mention
+        (WHITE_HOUSE, "The White House said Trump was just asking a question"),
+        # acronyms and their expansions are the same name
+        ("The National Football League fined the team.", "The NFL fined the team"),
+        ("Not only did Putin call, he also wrote.", "Putin called and wrote"),
+        # a paraphrase in other words (the semantic matcher finds these) has no "same place"
+        (
+            "Russia continues to earn hundreds of billions of dollars from shipping oil to "
+            "buyers such as China and India.",
+            "Moscow still makes enormous revenue selling crude to Beijing and New Delhi",
+        ),
+    ],
+)
+def test_agreeing_paraphrases_are_not_contradictions(claim_text: str, message: str) -> None:
+    assert judge_stance(message, claim(claim_text)) == (Stance.AGREES, "")
+
+
+def test_a_message_without_numbers_does_not_contradict_numbers() -> None:
+    stance, _ = judge_stance("Trump threatened sanctions on Russia's buyers", claim(DEADLINE))
+    assert stance is Stance.AGREES
+
+
+def test_different_years_contradict() -> None:
+    stance, reason = judge_stance(
+        "Harambe got 15,000 votes in the 2012 election",
+        claim("A dead gorilla named Harambe received 15,000 votes in the 2016 election."),
+    )
+    assert stance is Stance.CONTRADICTS
+    assert reason == "your message says 2012; the claim says 2016"
+
+
+def test_a_repeated_denial_is_still_a_denial() -> None:
+    reply = (
+        'Zelenskyy replied that Ukraine could hit Moscow: "Absolutely. We can if you give us the'
+        ' weapons."'
+    )
+    stance, reason = judge_stance(
+        "Also, Zelensky said no, Ukraine cannot hit Moscow even with weapons.", claim(reply)
+    )
+    assert stance is Stance.CONTRADICTS
+    assert "cannot" in reason
+
+
+def test_a_double_negation_agrees() -> None:
+    reply = "Zelenskyy replied that Ukraine could hit Moscow if given the weapons."
+    assert (
+        judge_stance("It is not untrue that Ukraine could hit Moscow", claim(reply))[0]
+        is Stance.AGREES
+    )

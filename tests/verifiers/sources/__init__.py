@@ -1,0 +1,1 @@
+"""Tests of fetching pages safely and of source liveness."""

@@ -1,0 +1,1 @@
+"""Tests of the derived search and vector indexes."""

@@ -1,0 +1,1 @@
+"""Tests of text normalisation and segmentation."""

@@ -1,0 +1,1 @@
+"""The domain: claims and their parts, who may see what, errors, settings, validation."""

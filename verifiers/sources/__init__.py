@@ -1,0 +1,1 @@
+"""Sources: fetching a page safely (SSRF-proof), and whether cited sources still hold."""
