@@ -1,7 +1,7 @@
 """The model files the `[matching]` settings name: the shipped ones, or files of one's own.
 
 Here, not in `matching/`, so that the settings can refuse a file that is missing or not a
-model without importing the matcher: `config.py` stays a leaf.
+model without importing the matcher: the settings stay a leaf.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from verifiers.domain.errors import ConfigError
 
-MODELS = Path(__file__).with_name("matching")
+MODELS = Path(__file__).resolve().parent.parent / "matching"  # shipped with the matcher
 SHIPPED_ADAPTER = MODELS / "minilm_adapter.npz"
 SHIPPED_RERANKER = MODELS / "cross_encoder.npz"
 # What a cross-encoder file holds besides its adapter's matrices (`rerank_train.save`).

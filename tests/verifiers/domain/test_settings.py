@@ -81,3 +81,19 @@ def test_bad_settings_are_named(tmp_path: Path, content: str, named: str) -> Non
 def test_missing_config_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_the_shipped_models_are_found_where_the_settings_look() -> None:
+    """ "shipped" names the model files installed with the matcher, and they pass the check a
+    file of one's own must pass (a wrong path here breaks every semantic check)."""
+    from verifiers.domain.model_files import (
+        HEAD_ARRAYS,
+        SHIPPED_ADAPTER,
+        SHIPPED_RERANKER,
+        model_file,
+    )
+
+    assert SHIPPED_ADAPTER.parent.name == "matching"
+    assert model_file("shipped", "minilm_adapter", SHIPPED_ADAPTER, "finetune") == SHIPPED_ADAPTER
+    reranker = model_file("shipped", "reranker", SHIPPED_RERANKER, "rerank_train", HEAD_ARRAYS)
+    assert reranker == SHIPPED_RERANKER
