@@ -137,8 +137,3 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = (
     ("es", "", 4),
     ("s", "", 3),
 )
-
-
-def stems(normalised: str) -> list[str]:
-    """Stemmed content tokens, in order."""
-    return [stem(t) for t in content_tokens(normalised)]
