@@ -3,7 +3,9 @@
 Claims are embedded once and the vectors stored with them; the matcher reads them at start.
 After a large import (or when switching `matching.matcher` to "semantic", or after an upgrade
 that changed the model) this backfills every claim that has none, with a progress bar (~45-100
-claims/s on 2 CPU cores), and deletes the vectors of models no longer used.
+claims/s on 2 CPU cores), deletes the vectors of models no longer used, and, once the database
+holds enough claims for the approximate search (`matching.approximate_from`), brings the vector
+index up to date, so that the first semantic check does not spend minutes building it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from verifiers.matching.semantic import (
     embedding_key,
     require_semantic,
     shared_encoder,
+    vector_folder,
+    vector_index,
 )
 from verifiers.store.ports import Store
 
@@ -46,6 +50,17 @@ def embed_missing(store: Store, settings: MatchingSettings, *, batch: int = 256)
         return backfill(store, encoder, batch=batch, progress=bar.update), key
 
 
+def index_vectors(store: Store, settings: MatchingSettings, key: str) -> int | None:
+    """Build or update the vector index of `key` with a progress bar, where the matcher would
+    search through it (`approximate_from` live claims or more); how many claims it holds, or
+    None where the matcher searches every vector instead."""
+    if store.claim_count_for_search() < settings.approximate_from:
+        return None
+    total = store.count_claims(Scope.everything())
+    with click.progressbar(length=total, label="indexing vectors", file=sys.stderr) as bar:
+        return len(vector_index(store, key, progress=bar.update))
+
+
 @click.command("embed")
 @click.option(
     "--batch", type=click.IntRange(1, 10_000), default=256, show_default=True,
@@ -56,10 +71,15 @@ def embed_command(app: AppContext, batch: int) -> None:
     """Embed every claim that has no sentence embedding yet, for the semantic matcher.
 
     Vectors computed by an earlier model are deleted (a process of an older claimbot on the
-    same database would compute its own again)."""
+    same database would compute its own again). From `matching.approximate_from` claims on,
+    the vector index the semantic matcher searches is then built or brought up to date."""
     require_semantic()
     added, key = embed_missing(app.store, app.settings.matching, batch=batch)
     click.echo(f"embedded {added} claim(s)" if added else "every claim already has an embedding")
     dropped = app.store.drop_other_embeddings(key)
     if dropped:
         click.echo(f"deleted {dropped} vector(s) of another model")
+    indexed = index_vectors(app.store, app.settings.matching, key)
+    if indexed is not None:
+        folder = vector_folder(app.store, key)
+        click.echo(f"the vector index holds {indexed} claim(s) ({folder})")

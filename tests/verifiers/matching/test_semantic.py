@@ -147,6 +147,29 @@ def test_embed_command_backfills_once_and_again_after_an_edit(tmp_path: Path) ->
 
 
 @pytest.mark.semantic
+def test_embed_builds_the_vector_index_where_the_matcher_would_search_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below `approximate_from` claims the matcher searches every vector: no index is built;
+    from it on, `claimbot embed` builds the index (with a progress bar) so that the first
+    semantic check finds it ready, and `claimbot info` counts its claims."""
+    db = str(tmp_path / "claims.db")
+    code, out, _ = run_cli_apart("--db", db, "embed")
+    assert (code, out) == (0, "embedded 19 claim(s)\n")
+    assert not (tmp_path / "claims.db-index" / "vectors").exists()
+    monkeypatch.setenv("CLAIMBOT_MATCHING_APPROXIMATE_FROM", "10")
+    code, out, err = run_cli_apart("--db", db, "embed")
+    assert code == 0, err
+    assert out.startswith(
+        "every claim already has an embedding\nthe vector index holds 19 claim(s) ("
+    )
+    assert "indexing vectors" in err
+    code, out, err = run_cli_apart("--db", db, "info", "--json")
+    assert code == 0, err
+    assert 19 in json.loads(out)["indexes"]["vectors"].values()
+
+
+@pytest.mark.semantic
 def test_embed_after_a_model_change_recomputes_and_drops_the_old_vectors(tmp_path: Path) -> None:
     """A database embedded by an earlier model (another key): the matcher would use none of
     its vectors, so `claimbot embed` computes them all and deletes the old ones."""
