@@ -34,13 +34,24 @@ class Bm25:
             holding = min(counts.get(word, 0), claims)
             idf = math.log((claims - holding + 0.5) / (holding + 0.5)) if claims else 0.0
             self.idf.append((word, idf if idf > 0.0 else 1e-6))
+        self._words = frozenset(word for word, _ in self.idf)
 
     def score(self, text: Sequence[str], summary: Sequence[str]) -> float:
         """The score of a claim whose text and summary are these tokens."""
+        words = self._words
+        freq: dict[str, float] = {}
+        for token in text:  # one pass over the claim's tokens, not one per query word
+            if token in words:
+                freq[token] = freq.get(token, 0.0) + TEXT_WEIGHT
+        for token in summary:
+            if token in words:
+                freq[token] = freq.get(token, 0.0) + SUMMARY_WEIGHT
+        if not freq:
+            return 0.0
         norm = K1 * (1 - B + B * (len(text) + len(summary)) / self.avgdl)
         score = 0.0
-        for word, idf in self.idf:
-            freq = TEXT_WEIGHT * text.count(word) + SUMMARY_WEIGHT * summary.count(word)
-            if freq:  # a word the claim lacks adds exactly 0.0
-                score += idf * ((freq * (K1 + 1.0)) / (freq + norm))
+        for word, idf in self.idf:  # in the query's order, as FTS5 sums (the same bits)
+            if word in freq:
+                f = freq[word]
+                score += idf * ((f * (K1 + 1.0)) / (f + norm))
         return score
