@@ -122,6 +122,16 @@ def postgres_schema() -> Iterator[str]:
             admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new database on each engine in turn: a SQLite file, then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "claims.db")
+        return
+    with postgres_schema() as url:
+        yield url
+
+
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     with postgres_schema() as url:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_fields, postgres_schema
+from tests.conftest import make_fields
 from verifiers.domain.errors import Conflict, InvalidInput
 from verifiers.domain.models import Claim, ClaimChanges, Flag, FlagKind, FlagState, Scope, Status
 from verifiers.domain.settings import Settings
@@ -34,18 +34,9 @@ A = Scope.guild(111 << 22)  # shard 1 of 2
 B = Scope.guild(222 << 22)  # shard 0 of 2
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "claims.db")
-        return
-    with postgres_schema() as pg:
-        yield pg
-
-
 @pytest.fixture
-def store(url: str) -> Iterator[Store]:
-    with open_store(url, seed=False) as opened:
+def store(database_url: str) -> Iterator[Store]:
+    with open_store(database_url, seed=False) as opened:
         yield opened
 
 
@@ -231,13 +222,15 @@ def test_a_bot_that_died_mid_send_never_causes_a_second_dm(
 
 
 def test_two_takers_at_once_never_get_the_same_notification(
-    service: ClaimService, store: Store, url: str
+    service: ClaimService, store: Store, database_url: str
 ) -> None:
     queue(service, store, [(f"discord:{n}", A) for n in range(60)])
     got: dict[str, list[int]] = {"a": [], "b": []}
 
     def drain(name: str) -> None:
-        with open_store(url, seed=False) as own:  # a connection of its own, as another process
+        with open_store(
+            database_url, seed=False
+        ) as own:  # a connection of its own, as another process
             while batch := own.claim_notifications(name, limit=3):
                 got[name] += [n.id for n in batch]
 
@@ -251,7 +244,7 @@ def test_two_takers_at_once_never_get_the_same_notification(
 
 
 def test_takers_in_separate_processes_split_the_queue(
-    service: ClaimService, store: Store, url: str, tmp_path: Path
+    service: ClaimService, store: Store, database_url: str, tmp_path: Path
 ) -> None:
     queue(service, store, [(f"discord:{n}", A) for n in range(40)])
     script = (
@@ -263,7 +256,9 @@ def test_takers_in_separate_processes_split_the_queue(
     )
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", script, url, f"proc-{n}"], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", script, database_url, f"proc-{n}"],
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for n in range(3)
     ]

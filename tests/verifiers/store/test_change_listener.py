@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_fields, postgres_schema
+from tests.conftest import make_fields
 from verifiers.domain.models import ClaimChanges, Scope
 from verifiers.domain.settings import MatchingSettings, Settings
 from verifiers.service import ClaimService
@@ -27,19 +27,10 @@ TYPOS = "the Quorvien helth ministri baned fluoridaton of drinkin watter in Zemb
 DEADLINE = 15.0  # generous: a refresh normally follows a change within a second
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "claims.db")
-    else:
-        with postgres_schema() as pg_url:
-            yield pg_url
-
-
 @pytest.fixture
-def bot_service(url: str) -> Iterator[ClaimService]:
+def bot_service(database_url: str) -> Iterator[ClaimService]:
     """The service as a bot process runs it: its own store, listening for changes."""
-    store = open_store(url)
+    store = open_store(database_url)
     service = ClaimService(store, Settings())
     service.start_change_listener()
     try:
@@ -50,9 +41,9 @@ def bot_service(url: str) -> Iterator[ClaimService]:
 
 
 @pytest.fixture
-def elsewhere(url: str) -> Iterator[Store]:
+def elsewhere(database_url: str) -> Iterator[Store]:
     """Another process's connection to the same database."""
-    store = open_store(url, seed=False)
+    store = open_store(database_url, seed=False)
     yield store
     store.close()
 
@@ -104,9 +95,9 @@ def test_a_claim_reworded_elsewhere_is_matched_by_its_new_words(
     assert wait_for(lambda: answered(bot_service, TYPOS), "the reworded claim") == claim.id
 
 
-def test_without_listening_the_other_process_s_words_stay_unknown(url: str) -> None:
+def test_without_listening_the_other_process_s_words_stay_unknown(database_url: str) -> None:
     """What the listener is for: a process that does not listen keeps its stale vocabulary."""
-    with open_store(url) as store, open_store(url, seed=False) as other:
+    with open_store(database_url) as store, open_store(database_url, seed=False) as other:
         service = ClaimService(store, Settings())
         assert answered(service, TYPOS) is None
         other.add_claim(make_fields(CLAIM), "cli:ops")
@@ -138,17 +129,17 @@ def test_stopping_twice_and_restarting_is_harmless(bot_service: ClaimService) ->
 
 
 def test_a_claim_added_by_the_cli_in_another_process_is_matched(
-    bot_service: ClaimService, url: str
+    bot_service: ClaimService, database_url: str
 ) -> None:
     assert answered(bot_service, TYPOS) is None
-    added = asyncio.run(_cli(url, "claims", "add", CLAIM, "--status", "false"))
+    added = asyncio.run(_cli(database_url, "claims", "add", CLAIM, "--status", "false"))
     assert wait_for(lambda: answered(bot_service, TYPOS), "the CLI's claim")
     assert answered(bot_service, TYPOS) in added
 
 
-async def _cli(url: str, *args: str) -> str:
+async def _cli(database_url: str, *args: str) -> str:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "claimbot", "--db", url, *args,
+        sys.executable, "-m", "claimbot", "--db", database_url, *args,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(proc.communicate(), 60)
@@ -203,9 +194,9 @@ def test_the_semantic_matcher_finds_a_claim_added_elsewhere_without_shared_words
 ) -> None:
     """Its embedding matrix is renewed too: the claim shares no word with the question, so
     only the claim's new embedding can find it."""
-    url = str(tmp_path / "claims.db")
+    database_url = str(tmp_path / "claims.db")
     question = "giant sea monster caught on camera near an english harbour by the beacon guardian"
-    with open_store(url) as store, open_store(url, seed=False) as other:
+    with open_store(database_url) as store, open_store(database_url, seed=False) as other:
         service = ClaimService(store, Settings(matching=MatchingSettings(matcher="semantic")))
         service.start_change_listener()
         try:

@@ -10,12 +10,11 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_fields, postgres_schema
+from tests.conftest import make_fields
 from tests.paths import REPO
 from verifiers.domain.errors import InvalidInput
 from verifiers.domain.models import ClaimChanges, Scope
@@ -36,15 +35,6 @@ with open_store(sys.argv[1], seed=False) as store:
 """
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "claims.db")
-        return
-    with postgres_schema() as pg:
-        yield pg
-
-
 def found(store: Store, words: str, scope: Scope = OP) -> list[str]:
     return [c.claim_id for c in store.search(words.split(), scope)]
 
@@ -53,8 +43,8 @@ def folder_of(store: Store) -> Path:
     return store.search_index_folder  # type: ignore[attr-defined,no-any-return]
 
 
-def test_a_write_is_searchable_at_once_in_its_process(url: str) -> None:
-    with open_store(url, seed=False) as store:
+def test_a_write_is_searchable_at_once_in_its_process(database_url: str) -> None:
+    with open_store(database_url, seed=False) as store:
         assert found(store, "walrus") == []
         claim = store.add_claim(make_fields("A walrus napped on the ferry ramp"), "m")
         assert found(store, "walrus") == [claim.id]
@@ -68,11 +58,11 @@ def test_a_write_is_searchable_at_once_in_its_process(url: str) -> None:
         assert found(store, "seal") == [claim.id]
 
 
-def test_another_process_write_is_searchable_within_a_second(url: str) -> None:
-    with open_store(url, seed=False) as store:
+def test_another_process_write_is_searchable_within_a_second(database_url: str) -> None:
+    with open_store(database_url, seed=False) as store:
         assert found(store, "albatross") == []  # the index exists and is current
         writer = subprocess.Popen(
-            [sys.executable, "-c", WRITER, url],
+            [sys.executable, "-c", WRITER, database_url],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -102,12 +92,12 @@ def test_another_process_write_is_searchable_within_a_second(url: str) -> None:
     assert max(waits) < 1.0, waits  # the promise: within a second in every process
 
 
-def test_concurrent_writers_and_a_follower_lose_no_change(url: str) -> None:
+def test_concurrent_writers_and_a_follower_lose_no_change(database_url: str) -> None:
     """Writers in several connections while another store keeps catching up: each change is
     applied once its audit id is visible, so ids committed out of order would be lost."""
-    with open_store(url, seed=False) as follower:
+    with open_store(database_url, seed=False) as follower:
         follower.search(["anything"], OP)
-        writers = [open_store(url, seed=False) for _ in range(3)]
+        writers = [open_store(database_url, seed=False) for _ in range(3)]
         stop = threading.Event()
         errors: list[BaseException] = []
 
@@ -141,14 +131,14 @@ def test_concurrent_writers_and_a_follower_lose_no_change(url: str) -> None:
                 assert len(found(follower, f"w{n}x{i}")) == 1, f"w{n}x{i}"
 
 
-def test_a_change_committed_after_a_later_one_is_not_lost(url: str) -> None:
+def test_a_change_committed_after_a_later_one_is_not_lost(database_url: str) -> None:
     """A transaction holds an early audit id while another one commits a later id, and a
     follower catches up in between: were the later one allowed to commit first, the follower
     would move past the early id before it became visible and never index that change."""
     with (
-        open_store(url, seed=False) as early,
-        open_store(url, seed=False) as late,
-        open_store(url, seed=False) as follower,
+        open_store(database_url, seed=False) as early,
+        open_store(database_url, seed=False) as late,
+        open_store(database_url, seed=False) as follower,
     ):
         assert found(follower, "heron") == []
         thread = threading.Thread(
@@ -168,22 +158,22 @@ def test_a_change_committed_after_a_later_one_is_not_lost(url: str) -> None:
         assert len(found(follower, "stork")) == 1
 
 
-def test_a_missing_or_damaged_index_is_rebuilt_on_open(url: str) -> None:
-    with open_store(url, seed=False) as store:
+def test_a_missing_or_damaged_index_is_rebuilt_on_open(database_url: str) -> None:
+    with open_store(database_url, seed=False) as store:
         claim = store.add_claim(make_fields("Otters juggle pebbles at dawn"), "m")
         assert found(store, "otters") == [claim.id]
         folder = folder_of(store)
     shutil.rmtree(folder)
-    with open_store(url, seed=False) as store:
+    with open_store(database_url, seed=False) as store:
         assert found(store, "otters") == [claim.id]
     (folder / "state.json").write_text("{not json", encoding="utf-8")
-    with open_store(url, seed=False) as store:
+    with open_store(database_url, seed=False) as store:
         assert found(store, "otters") == [claim.id]
     for generation in folder.glob("g-*"):
         for file in generation.iterdir():
             if file.suffix in (".idx", ".store", ".term"):
                 file.write_bytes(b"\0" * 64)
-    with open_store(url, seed=False) as store:
+    with open_store(database_url, seed=False) as store:
         assert found(store, "otters") == [claim.id]
 
 
@@ -203,8 +193,8 @@ def test_an_index_of_another_database_is_rebuilt(tmp_path: Path) -> None:
         assert found(store, "storks") == []
 
 
-def test_reindex_rebuilds_with_progress(url: str) -> None:
-    with open_store(url, seed=False) as store:
+def test_reindex_rebuilds_with_progress(database_url: str) -> None:
+    with open_store(database_url, seed=False) as store:
         store.add_claims([make_fields(f"Claim number {n} about tides") for n in range(2500)], "m")
         told: list[int] = []
         assert store.reindex(told.append) == 2500
@@ -214,15 +204,15 @@ def test_reindex_rebuilds_with_progress(url: str) -> None:
 
 
 def test_the_index_lives_beside_a_sqlite_file_and_in_the_cache_for_postgres(
-    url: str, cache_folder: Path
+    database_url: str, cache_folder: Path
 ) -> None:
-    with open_store(url, seed=False) as store:
+    with open_store(database_url, seed=False) as store:
         store.search(["x"], OP)
         folder = folder_of(store)
-        if url.startswith("postgresql"):
+        if database_url.startswith("postgresql"):
             assert folder.is_relative_to(cache_folder)
         else:
-            assert store.index_folder == Path(url).with_name("claims.db-index")
+            assert store.index_folder == Path(database_url).with_name("claims.db-index")
         assert folder == store.index_folder / "lexical"
         assert (folder / "state.json").is_file()
 
@@ -230,8 +220,8 @@ def test_the_index_lives_beside_a_sqlite_file_and_in_the_cache_for_postgres(
 def test_an_index_in_an_old_folder_is_removed_and_rebuilt_in_the_store_folder(
     tmp_path: Path,
 ) -> None:
-    url = str(tmp_path / "claims.db")
-    with open_store(url, seed=False) as store:
+    database_url = str(tmp_path / "claims.db")
+    with open_store(database_url, seed=False) as store:
         claim = store.add_claim(make_fields("Herons nest in the old mill"), "m")
         assert found(store, "herons") == [claim.id]
         index = store.index_folder
@@ -240,7 +230,7 @@ def test_an_index_in_an_old_folder_is_removed_and_rebuilt_in_the_store_folder(
     (tmp_path / "claims.db.vectors" / "abc").mkdir(parents=True)
     (tmp_path / "claims.db.vectors" / "abc" / "state.json").write_text("{}")
     (tmp_path / "claims.db-notes").mkdir()  # not an index: left alone
-    with open_store(url, seed=False) as store:
+    with open_store(database_url, seed=False) as store:
         assert not (tmp_path / "claims.db-search").exists()
         assert not (tmp_path / "claims.db.vectors").exists()
         assert (tmp_path / "claims.db-notes").is_dir()
@@ -249,9 +239,9 @@ def test_an_index_in_an_old_folder_is_removed_and_rebuilt_in_the_store_folder(
 
 
 def test_an_import_leaves_the_index_current_and_a_refused_one_leaves_it_as_it_was(
-    url: str,
+    database_url: str,
 ) -> None:
-    with open_store(url, seed=False) as store:
+    with open_store(database_url, seed=False) as store:
         otter = store.add_claim(make_fields("Otters juggle pebbles at dawn"), "m")
         assert found(store, "otters") == [otter.id]
         rows = [make_fields(f"Kingfisher number {n} dives at noon") for n in range(30)]
@@ -268,8 +258,8 @@ def test_an_import_leaves_the_index_current_and_a_refused_one_leaves_it_as_it_wa
         assert (status.search_claims, status.search_current) == (31, True)
 
 
-def test_a_guild_never_finds_another_guilds_claim(url: str) -> None:
-    with open_store(url, seed=False) as store:
+def test_a_guild_never_finds_another_guilds_claim(database_url: str) -> None:
+    with open_store(database_url, seed=False) as store:
         mine = store.add_claim(make_fields("Lanterns float on the river", guild_id=1), "m")
         theirs = store.add_claim(make_fields("Lanterns float on the lake", guild_id=2), "m")
         shared = store.add_claim(make_fields("Lanterns float everywhere"), "m")
@@ -279,10 +269,13 @@ def test_a_guild_never_finds_another_guilds_claim(url: str) -> None:
 
 
 def test_a_follower_far_behind_rebuilds_instead_of_applying(
-    url: str, monkeypatch: pytest.MonkeyPatch
+    database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("verifiers.store.index.search.REBUILD_AFTER", 5)
-    with open_store(url, seed=False) as follower, open_store(url, seed=False) as writer:
+    with (
+        open_store(database_url, seed=False) as follower,
+        open_store(database_url, seed=False) as writer,
+    ):
         first = writer.add_claim(make_fields("Beavers built a dam by the station"), "m")
         assert found(follower, "beavers") == [first.id]
         generations = {p.name for p in folder_of(follower).glob("g-*")}
