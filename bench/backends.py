@@ -163,7 +163,7 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
     sizes = opts.sizes
     report: dict[str, Any] = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
-        "machine": {**scale.machine(), "postgres": _server_version(opts.pg)},
+        "machine": {**scale.machine(), "postgres": scale.server_version(opts.pg)},
         "seed": opts.seed,
         "messages": opts.messages,
         "sizes": {},
@@ -185,14 +185,6 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
     (out / "backends.md").write_text(table)
     print(table)
     return report
-
-
-def _server_version(url: str) -> str:
-    import psycopg
-
-    with psycopg.connect(url.split("?")[0]) as conn:
-        row = conn.execute("SHOW server_version").fetchone()
-    return str(row[0]) if row else "?"
 
 
 def _brief(build: dict[str, Any]) -> str:
