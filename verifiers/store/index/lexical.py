@@ -535,12 +535,15 @@ class LexicalIndex:
             )
             figures = self._figures = _Figures(loaded.key, int(found["t"]["value"] or 0), {})
         holding = figures.holding
+        counts: dict[str, int] = {}  # this query's own: another thread may clear `holding`
         for word in words:
-            if word not in holding:
+            count = holding.get(word)
+            if count is None:
                 if len(holding) >= MAX_COUNTED_WORDS:
                     holding.clear()
-                holding[word] = _holding_all(searcher, [word])
-        return Bm25(words, int(searcher.num_docs), figures.tokens, holding)
+                count = holding[word] = _holding_all(searcher, [word])
+            counts[word] = count
+        return Bm25(words, int(searcher.num_docs), figures.tokens, counts)
 
 
 class NewClaims:
