@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import standin
 import synthetic
 from arguments import counts, positive, results_folder, settle_sizes
 
@@ -302,28 +303,26 @@ def work_check(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def store_stand_in_vectors(store: Any, seed: int) -> int:
-    """Give every claim without one a random vector under the real embedding key, as if
-    embedded. Timing the semantic path at 100k or 1M claims would otherwise first take MiniLM
-    42 minutes or 7 hours of embedding; the check's cost does not depend on the vectors'
-    values (every claim is scored against the query either way), but what it finds does, so
-    a run with stand-ins reports time and memory, not quality."""
-    import numpy as np
-
+    """Give every claim without one a stand-in vector (`standin.py`: structured as sentence
+    embeddings are, so the vector index's graph is as hard to search as a real one) under the
+    real embedding key, as if embedded. Timing the semantic path at 100k or 1M claims would
+    otherwise first take MiniLM 42 minutes or 7 hours of embedding; what the check finds
+    depends on the vectors, so a run with stand-ins reports time and memory, not quality."""
     from verifiers.domain.models import Scope
-    from verifiers.matching.semantic import DIMENSIONS, setting_key, text_hash
+    from verifiers.matching.semantic import setting_key, text_hash
     from verifiers.store.records import StoredEmbedding
 
     key = setting_key(matching_settings("semantic").minilm_adapter)
-    rng = np.random.default_rng(seed)
     have = {claim_id for claim_id, _, _ in store.iter_embeddings(key)}
+    missing = [c for c in store.iter_claims(Scope.everything()) if c.id not in have]
+    if not missing:
+        return 0
+    rows = {c.id: int(c.external_id.removeprefix("syn-")) for c in missing}
+    vectors = standin.claims(seed, max(rows.values()) + 1)
     written = 0
     batch: list[tuple[str, StoredEmbedding]] = []
-    for claim in store.iter_claims(Scope.everything()):
-        if claim.id in have:
-            continue
-        pair = rng.standard_normal((2, DIMENSIONS)).astype("<f4")
-        pair /= np.linalg.norm(pair, axis=1, keepdims=True)  # text + summary: two unit vectors
-        vector = (pair[0] + pair[1]).astype("<f4").tobytes()
+    for claim in missing:
+        vector = vectors[rows[claim.id]].astype("<f4").tobytes()
         batch.append((claim.id, StoredEmbedding(text_hash(claim.text, claim.summary), vector)))
         if len(batch) == IMPORT_BATCH:
             written += store.put_embeddings(key, batch)
@@ -693,8 +692,9 @@ def parse(argv: Iterable[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--stand-in-vectors",
         action="store_true",
-        help="semantic sizes: store random vectors instead of embedding every claim with MiniLM "
-        "(hours at 1M); times and memory are real, 'found' is then meaningless",
+        help="semantic sizes: store stand-in vectors (bench/standin.py) instead of embedding "
+        "every claim with MiniLM (hours at 1M); times and memory are real, 'found' is "
+        "then meaningless",
     )
     p.add_argument(
         "--encode-sample",
