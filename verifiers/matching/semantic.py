@@ -7,7 +7,7 @@ embedded text). The matcher finds the claims nearest a query by exact search ove
 held in memory as one matrix, while the store holds fewer than `matching.approximate_from`
 live claims; from there on it searches an approximate nearest-neighbour index
 (`verifiers.store.index.vectors`) kept in the store's index folder, brought up to date
-with the stored vectors whenever it is loaded.
+whenever it is loaded from the store's change feed for vectors (the claims changed since).
 
 A claim's vector is the sum of the unit embeddings of its text and of its summary (the text's
 twice when it has no summary): on CheckThat! 2020 train this ranked better than either alone.
@@ -24,7 +24,7 @@ import importlib.util
 import logging
 import os
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -33,7 +33,7 @@ from verifiers.domain.errors import InvalidInput
 from verifiers.domain.model_files import SHIPPED_ADAPTER, adapter_file
 from verifiers.domain.models import Claim, Scope
 from verifiers.store.ports import Store
-from verifiers.store.records import StoredEmbedding
+from verifiers.store.records import Change, StoredEmbedding
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -392,12 +392,14 @@ def vector_folder(store: Store, key: str) -> Path:
 
 _vector_indexes: dict[Path, VectorIndex] = {}
 _vector_lock = threading.Lock()
+_catch_up_lock = threading.Lock()  # one catch-up at a time: each moves the index forward
+CATCH_UP_BLOCK = 10_000  # changed claims applied to the index at a time (15 MB of vectors)
 
 
 def vector_index(store: Store, key: str, progress: Progress | None = None) -> VectorIndex:
     """The process's one vector index of `key` for this store, up to date with the stored
     vectors: opened from its folder (built there when missing, damaged or of another model)
-    and then compared with the store, claim by claim, to take in what changed meanwhile."""
+    and then brought up to date from the store's change feed for vectors (`catch_up`)."""
     from verifiers.store.index.vectors import IndexUnusable, VectorIndex
 
     folder = vector_folder(store, key)
@@ -408,30 +410,91 @@ def vector_index(store: Store, key: str, progress: Progress | None = None) -> Ve
                 index = VectorIndex.open(folder, key, DIMENSIONS)
             except IndexUnusable as exc:
                 log.info("building the vector index in %s (%s)", folder, exc)
-                items = (
-                    (claim_id, guild, e.text_hash, to_vector(e))
-                    for claim_id, guild, e in store.iter_embeddings(key)
+                latest = store.latest_vector_change()  # before the vectors: later ones redone
+                index = VectorIndex.create(
+                    folder,
+                    key,
+                    DIMENSIONS,
+                    _stored_items(store, key),
+                    latest.sequence,
+                    progress,
+                    fingerprint=latest.fingerprint,
                 )
-                # The store has no change sequence for embeddings yet: 0, and every load
-                # compares the index with the store (`sync_vectors`).
-                index = VectorIndex.create(folder, key, DIMENSIONS, items, 0, progress)
-                _vector_indexes[folder] = index
-                return index
             _vector_indexes[folder] = index
-    sync_vectors(index, store, key)
+    catch_up(index, store, key, progress)
     return index
 
 
-def sync_vectors(index: VectorIndex, store: Store, key: str) -> int:
-    """Bring `index` to the vectors stored under `key`: claims added, re-embedded, retired or
-    gone since it was saved. Returns how many claims changed."""
+def _stored_items(store: Store, key: str) -> Iterator[Item]:
+    for claim_id, guild, e in store.iter_embeddings(key):
+        yield claim_id, guild, e.text_hash, to_vector(e)
+
+
+def catch_up(index: VectorIndex, store: Store, key: str, progress: Progress | None = None) -> int:
+    """Bring `index` to the vectors stored under `key`: the claims of the change feed's rows
+    since the one it reflects, read again (re-embedded, new, retired, moved, edited, deleted).
+    An index that names no row (saved by an older version) is compared with every stored
+    vector once; one whose row is not this database's (a backup restored, the schema made
+    anew) is rebuilt. Returns how many claims changed."""
+    with _catch_up_lock:
+        latest = store.latest_vector_change()
+        at, fingerprint = index.position
+        if (at, fingerprint) == (latest.sequence, latest.fingerprint):
+            return 0  # the common case: one query
+        if not fingerprint:
+            # Saved by an older version: compared in full once, then followed from the feed.
+            log.info("vector index in %s names no change: comparing it", index.folder)
+            return sync_vectors(index, store, key, latest)
+        known = store.vector_change_at(at)
+        if known is None or known.fingerprint != fingerprint:
+            log.info("vector index in %s is of another database: rebuilding", index.folder)
+            index.rebuild(
+                _stored_items(store, key), latest.sequence, progress, fingerprint=latest.fingerprint
+            )
+            return len(index)
+        changed: list[Item] = []
+        removed: list[str] = []
+        count = 0
+
+        def flush() -> None:
+            # In blocks, saved once at the end: a feed far behind (a copied database) may
+            # name every claim.
+            index.apply(changed, removed, at, save=False)
+            changed.clear()
+            removed.clear()
+
+        for change in store.changed_vectors(key, at, latest.sequence):
+            e = change.embedding
+            held = index.entry(change.claim_id)
+            if e is None:
+                if held is not None:
+                    removed.append(change.claim_id)
+            elif held != (change.guild_id, e.text_hash):
+                changed.append((change.claim_id, change.guild_id, e.text_hash, to_vector(e)))
+            else:
+                continue
+            count += 1
+            if len(changed) + len(removed) >= CATCH_UP_BLOCK:
+                flush()
+        flush()
+        index.apply([], [], latest.sequence, fingerprint=latest.fingerprint)
+        if count:
+            log.info("vector index: %d claim(s) changed since change %d", count, at)
+        return count
+
+
+def sync_vectors(index: VectorIndex, store: Store, key: str, latest: Change) -> int:
+    """Bring `index` to the vectors stored under `key` by comparing it with every one of
+    them, claim by claim, and record `latest` (read before) as the change it reflects.
+    Returns how many claims changed."""
     held = index.claims()
     changed: list[Item] = []
     for claim_id, guild, stored in store.iter_embeddings(key):
         if held.pop(claim_id, None) != (guild, stored.text_hash):
             changed.append((claim_id, guild, stored.text_hash, to_vector(stored)))
-    if changed or held:  # what is left in `held` is no longer stored live
-        index.apply(changed, held, index.sequence)
+    # What is left in `held` is no longer stored live.
+    index.apply(changed, held, latest.sequence, fingerprint=latest.fingerprint)
+    if changed or held:
         log.info("vector index: %d claim(s) updated, %d removed", len(changed), len(held))
     return len(changed) + len(held)
 

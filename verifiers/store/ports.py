@@ -47,11 +47,13 @@ from verifiers.domain.models import (
 )
 from verifiers.notifications import DeliveryState, Notification, Notifier
 from verifiers.store.records import (
+    Change,
     ImportReport,
     IndexStatus,
     MigrationStatus,
     SeedReport,
     StoredEmbedding,
+    VectorChange,
 )
 
 ChangeCallback = Callable[[frozenset[str] | None], None]
@@ -238,6 +240,23 @@ class Store(ABC):
     def drop_other_embeddings(self, model: str) -> int:
         """Delete every stored embedding not computed for `model` (vectors of a model or
         recipe no longer used, 1.5 KB per claim each); returns how many were deleted."""
+
+    @abstractmethod
+    def latest_vector_change(self) -> Change:
+        """The newest row of the claim vectors' change feed: every vector written, replaced
+        or deleted, and every claim retired, brought back, moved or deleted, adds one. Ids
+        become visible in order (a follower that has seen id n has seen every change up to
+        n); the feed is never empty."""
+
+    @abstractmethod
+    def vector_change_at(self, sequence: int) -> Change | None:
+        """The row `sequence` of the vectors' change feed, if this database has it (a
+        vector index checks that the row it reflects is this database's)."""
+
+    @abstractmethod
+    def changed_vectors(self, model: str, after: int, upto: int) -> Iterator[VectorChange]:
+        """Every claim with a row in (after, upto] of the vectors' change feed, as it is now:
+        its vector for `model` when it is live and has one, otherwise None (drop it)."""
 
     # -- flags -----------------------------------------------------------------------------
     @abstractmethod

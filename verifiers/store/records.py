@@ -1,4 +1,5 @@
-"""What the store returns beside the domain models: reports of bulk work, stored vectors."""
+"""What the store returns beside the domain models: reports of bulk work, stored vectors,
+points in its change feeds."""
 
 from __future__ import annotations
 
@@ -49,3 +50,25 @@ class StoredEmbedding:
 
     text_hash: str
     vector: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A point in one of the store's change feeds (claims' audit rows, claim vectors' changes):
+    a row's id, and what tells that row from another database's row of the same id."""
+
+    sequence: int
+    fingerprint: str
+
+
+NO_CHANGE = Change(0, "")
+
+
+@dataclass(frozen=True, slots=True)
+class VectorChange:
+    """A claim whose vector for one model may have changed, as it is now: its vector when the
+    claim is live and embedded for that model, None when a vector index should drop it."""
+
+    claim_id: str
+    guild_id: int | None
+    embedding: StoredEmbedding | None

@@ -31,7 +31,6 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -46,6 +45,7 @@ from verifiers.store.index.lexical import (
     NewClaims,
     Progress,
 )
+from verifiers.store.records import NO_CHANGE, Change
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +53,6 @@ CHECK_EVERY = 0.5  # seconds between looks at the change feed when this process 
 # Past this many audit rows behind (another process imported a file), building anew is cheaper
 # than reading every changed claim into one apply.
 REBUILD_AFTER = 50_000
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """A point in the change feed: an audit row's id and what identifies that row."""
-
-    sequence: int
-    fingerprint: str
-
-
-NO_CHANGE = Change(0, "")
 
 
 class ChangeFeed(Protocol):

@@ -8,14 +8,17 @@ own, so the search over-fetches, drops the claims the scope may not see, and fal
 exact search over the visible claims when too few are left.
 
 The index is derived: the database stays the source of truth, and the index can always be
-rebuilt from it. It records the change sequence it reflects (whatever the caller counts
-changes by), the embedding model and the dimension; one of another model, dimension or format
-is rebuilt by its owner. Claims are keyed by integers (usearch's keys): a claim's key is the
-row of its vector; a changed claim gets a new key and its old one leaves the graph.
+rebuilt from it. It records the change it reflects (a row of the store's change feed for
+vectors: its sequence, and a fingerprint telling it from another database's row of the same
+sequence; an empty fingerprint when unknown), the embedding model and the dimension; one of
+another model, dimension or format is rebuilt by its owner. Claims are keyed by integers
+(usearch's keys): a claim's key is the row of its vector; a changed claim gets a new key and
+its old one leaves the graph.
 
 The folder holds:
-    state.json      {"format", "model", "dimensions", "sequence", "base", "graph", "meta"},
-                    replaced whole on every save
+    state.json      {"format", "model", "dimensions", "sequence", "fingerprint", "base",
+                    "graph", "meta"}, replaced whole on every save (written by older
+                    versions without "fingerprint": read as unknown)
     writer.lock     locked by the one process that saves the folder
     v-<hex>.f32     the float32 vectors of the claims indexed at build (rows = keys), raw
                     little-endian, read a row at a time
@@ -24,7 +27,9 @@ The folder holds:
                     live; and the float32 vectors of the keys added since the build
 
 Every save writes new graph and meta files and then switches state.json to them, so a reader
-always opens a consistent pair; the files state.json no longer names are then removed.
+always opens a consistent pair; the files state.json no longer names are then removed. A save
+that only moves the recorded change (nothing the index holds changed) rewrites state.json
+alone.
 """
 
 from __future__ import annotations
@@ -86,6 +91,7 @@ class _State:
     base: str
     graph: str
     meta: str
+    fingerprint: str = ""
 
 
 def _name(prefix: str, suffix: str) -> str:
@@ -170,6 +176,7 @@ class VectorIndex:
         self._live = np.zeros(0, dtype=bool)
         self._extra = np.zeros((0, 0), dtype="<f4")
         self._key: dict[str, int] = {}
+        self._unsaved = False  # the graph or meta differ from the files the state names
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -203,20 +210,39 @@ class VectorIndex:
         sequence: int,
         progress: Progress | None = None,
         *,
+        fingerprint: str = "",
         save: bool = True,
     ) -> VectorIndex:
-        """A new index of `items` in `folder` as of `sequence`, replacing whatever is there.
-        With `save=False`, or when another process saves the folder, it lives in memory only
-        (its float vectors in an unlinked file)."""
+        """A new index of `items` in `folder` as of change `sequence` (with its
+        `fingerprint`), replacing whatever is there. With `save=False`, or when another
+        process saves the folder, it lives in memory only (its float vectors in an unlinked
+        file)."""
         index = cls(folder)
-        index._build(model, dimensions, items, sequence, progress, save=save)
+        index._build(model, dimensions, items, sequence, fingerprint, progress, save=save)
         return index
+
+    def rebuild(
+        self,
+        items: Iterable[Item],
+        sequence: int,
+        progress: Progress | None = None,
+        *,
+        fingerprint: str = "",
+        save: bool = True,
+    ) -> None:
+        """Build this index anew from `items`, as `create` does, with its model and dimension;
+        searches meanwhile wait for it."""
+        state = self._current()
+        self._build(
+            state.model, state.dimensions, items, sequence, fingerprint, progress, save=save
+        )
 
     def _read_state(self) -> _State:
         path = self.folder / STATE
         data = read_state(self.folder, "vector index", FORMAT)
         try:
-            state = _State(**{f: data[f] for f in _State.__slots__})  # type: ignore[attr-defined]
+            fields = {f: data[f] for f in _State.__slots__ if f != "fingerprint"}  # type: ignore[attr-defined]
+            state = _State(**fields, fingerprint=data.get("fingerprint", ""))
         except (KeyError, TypeError):
             raise IndexUnusable(f"vector index state {path} is damaged: rebuild it") from None
         names = (state.base, state.graph, state.meta)
@@ -226,6 +252,7 @@ class VectorIndex:
             and state.dimensions > 0
             and type(state.sequence) is int
             and state.sequence >= 0
+            and isinstance(state.fingerprint, str)
             and all(isinstance(n, str) and NAME.fullmatch(n) for n in names)
         ):
             raise IndexUnusable(f"vector index state {path} is damaged: rebuild it")
@@ -270,6 +297,12 @@ class VectorIndex:
         return self._current().sequence
 
     @property
+    def position(self) -> tuple[int, str]:
+        """The change the index reflects: its sequence and fingerprint ("": unknown)."""
+        state = self._current()
+        return state.sequence, state.fingerprint
+
+    @property
     def model(self) -> str:
         return self._current().model
 
@@ -284,6 +317,15 @@ class VectorIndex:
         """The hash of the text the claim's indexed vector was computed from (None: absent)."""
         key = self._key.get(claim_id)
         return None if key is None else self._hashes[key]
+
+    def entry(self, claim_id: str) -> tuple[int | None, str] | None:
+        """The claim's guild and text hash as indexed (None: absent)."""
+        with self._lock:
+            key = self._key.get(claim_id)
+            if key is None:
+                return None
+            guild = int(self._guilds[key])
+            return None if guild == GLOBAL else guild, self._hashes[key]
 
     def vector(self, claim_id: str) -> np.ndarray | None:
         """The claim's float32 vector as indexed (None: absent)."""
@@ -343,6 +385,7 @@ class VectorIndex:
         dimensions: int,
         items: Iterable[Item],
         sequence: int,
+        fingerprint: str,
         progress: Progress | None,
         *,
         save: bool,
@@ -397,7 +440,8 @@ class VectorIndex:
             self._key = {claim_id: k for k, claim_id in enumerate(ids)}
             if len(self._key) != len(ids):
                 raise ValueError("a claim appears twice among the vectors")
-            self._state = _State(model, dimensions, sequence, base_name, "", "")
+            self._state = _State(model, dimensions, sequence, base_name, "", "", fingerprint)
+            self._unsaved = True
             if saving:
                 self._save()
 
@@ -407,12 +451,14 @@ class VectorIndex:
         removed: Iterable[str],
         sequence: int,
         *,
+        fingerprint: str | None = None,
         save: bool = True,
     ) -> int:
-        """Bring the index to `sequence`: each claim of `changed` with its current vector (added,
-        or replacing its old one), and the claims `removed` (retired, deleted, no longer
-        embedded) out. Saved to the folder unless `save=False` or another process saves it.
-        Returns how many claims were written."""
+        """Bring the index to change `sequence` (with its `fingerprint`; None: the one it
+        has): each claim of `changed` with its current vector (added, or replacing its old
+        one), and the claims `removed` (retired, deleted, no longer embedded) out. Saved to
+        the folder unless `save=False` or another process saves it. Returns how many claims
+        were written."""
         with self._lock:
             state = self._current()
             if sequence < state.sequence:
@@ -433,6 +479,7 @@ class VectorIndex:
             if gone:
                 self._graph.remove(np.asarray(gone, dtype=np.uint64))
                 self._live[gone] = False
+                self._unsaved = True
             if new:
                 first = len(self._ids)
                 keys = np.arange(first, first + len(new), dtype=np.uint64)
@@ -444,14 +491,22 @@ class VectorIndex:
                 self._guilds = np.concatenate([self._guilds, [g for _, g, _, _ in new]])
                 self._live = np.concatenate([self._live, np.ones(len(new), dtype=bool)])
                 self._key.update({claim_id: first + i for i, (claim_id, *_) in enumerate(new)})
-            self._state = replace(state, sequence=sequence)
+                self._unsaved = True
+            if fingerprint is None:
+                fingerprint = state.fingerprint
+            self._state = replace(state, sequence=sequence, fingerprint=fingerprint)
             if save and self._take_writing():
                 self._save()
             return len(new)
 
     def _save(self) -> None:
-        """Write the graph and the meta file anew, then switch state.json to them."""
+        """Write the graph and the meta file anew, then switch state.json to them; only
+        state.json when they hold what the files it names hold (a graph is hundreds of MB at
+        a million claims)."""
         state = self._current()
+        if not self._unsaved and self._names_on_disk() == (state.base, state.graph, state.meta):
+            self._write_state(state)
+            return
         graph, meta = _name("g", "usearch"), _name("m", "npz")
         with written_whole(self.folder / graph) as partial:
             self._graph.save(str(partial))
@@ -465,14 +520,27 @@ class VectorIndex:
                 extra=self._extra,
             )
         state = replace(state, graph=graph, meta=meta)
-        data = {"format": FORMAT} | {f: getattr(state, f) for f in _State.__slots__}  # type: ignore[attr-defined]
-        with written_whole(self.folder / STATE) as partial:
-            partial.write_text(json.dumps(data) + "\n", encoding="utf-8")
-        self._state = state
+        self._write_state(state)
+        self._unsaved = False
         keep = {state.base, state.graph, state.meta}
         for other in self.folder.iterdir():
             if NAME.fullmatch(other.name) and other.name not in keep:
                 other.unlink(missing_ok=True)
+
+    def _names_on_disk(self) -> tuple[str, str, str] | None:
+        """The files the folder's state names (another process that saved before this one
+        held the writer's lock may have replaced those this one loaded)."""
+        try:
+            data = read_state(self.folder, "vector index", FORMAT)
+            return str(data["base"]), str(data["graph"]), str(data["meta"])
+        except (IndexUnusable, KeyError):
+            return None
+
+    def _write_state(self, state: _State) -> None:
+        data = {"format": FORMAT} | {f: getattr(state, f) for f in _State.__slots__}  # type: ignore[attr-defined]
+        with written_whole(self.folder / STATE) as partial:
+            partial.write_text(json.dumps(data) + "\n", encoding="utf-8")
+        self._state = state
 
     def close(self) -> None:
         """Stop saving (if this process did) and searching; the folder stays for next time."""

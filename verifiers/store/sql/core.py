@@ -91,6 +91,16 @@ class RelationalBase:
             yield db
         self._wrote()
 
+    @contextmanager
+    def _changing_vectors(self) -> Iterator[Db]:
+        """`_writing`, for a transaction that writes claim vectors (and so, through the
+        triggers of migration 0010, rows of the vectors' change feed): it takes the claims'
+        turn first, as `_changing_claims` does and for the same reason, so the feed's ids
+        commit in order too."""
+        with self._writing() as db:
+            db.take_turns("claimbot.claims")
+            yield db
+
     def _wrote(self) -> None:
         """Called after a transaction that changed claims committed."""
 

@@ -1,20 +1,22 @@
-"""Claim embeddings for the semantic matcher (table from migration 0004), for every engine."""
+"""Claim embeddings for the semantic matcher (table from migration 0004) and their change feed
+(migration 0010), for every engine."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
 from verifiers.domain.models import Claim
-from verifiers.store.records import StoredEmbedding
+from verifiers.store.records import Change, StoredEmbedding, VectorChange
 from verifiers.store.sql.core import RelationalBase
-from verifiers.store.sql.values import CLAIM_COLUMNS
+from verifiers.store.sql.dialect import Db
+from verifiers.store.sql.values import CLAIM_COLUMNS, Row
 
 # Rows read per transaction while streaming every embedding (keeps the lock short).
 ITER_EMBEDDINGS_BATCH = 2_000
 
 
 class ClaimEmbeddings(RelationalBase):
-    """get/put/missing/iter/drop_other_embeddings."""
+    """get/put/missing/iter/drop_other_embeddings, and the vectors' change feed."""
 
     def get_embeddings(self, claim_ids: Iterable[str], model: str) -> dict[str, StoredEmbedding]:
         ids = list(dict.fromkeys(claim_ids))
@@ -30,7 +32,7 @@ class ClaimEmbeddings(RelationalBase):
 
     def put_embeddings(self, model: str, items: Iterable[tuple[str, StoredEmbedding]]) -> int:
         pairs = list(items)
-        with self._writing() as db:
+        with self._changing_vectors() as db:
             rows = db.any_rows("SELECT id, pk FROM claims WHERE {any}", "id", [i for i, _ in pairs])
             pks = {r["id"]: r["pk"] for r in rows}
             values = [
@@ -73,6 +75,62 @@ class ClaimEmbeddings(RelationalBase):
                 yield r["id"], r["guild_id"], StoredEmbedding(r["text_hash"], bytes(r["vector"]))
 
     def drop_other_embeddings(self, model: str) -> int:
-        with self._writing() as db:
+        with self._changing_vectors() as db:
             cursor = db.execute("DELETE FROM claim_embeddings WHERE model <> ?", (model,))
             return max(0, cursor.rowcount)
+
+    # -- the change feed -----------------------------------------------------------------------
+    def latest_vector_change(self) -> Change:
+        with self._reading() as db:
+            row = db.one("SELECT id, claim_pk, at FROM vector_changes ORDER BY id DESC LIMIT 1")
+        assert row is not None, "migration 0010 writes the feed's first row"
+        return _vector_change(row)
+
+    def vector_change_at(self, sequence: int) -> Change | None:
+        with self._reading() as db:
+            row = db.one("SELECT id, claim_pk, at FROM vector_changes WHERE id = ?", (sequence,))
+        return None if row is None else _vector_change(row)
+
+    def changed_vectors(self, model: str, after: int, upto: int) -> Iterator[VectorChange]:
+        with self._reading() as db:
+            rows = db.all(
+                "SELECT DISTINCT claim_pk, claim_id FROM vector_changes WHERE id > ? AND id <= ?",
+                (after, upto),
+            )
+        pks = sorted({row["claim_pk"] for row in rows})
+        deleted = {row["claim_id"] for row in rows if row["claim_id"] is not None}
+        seen: set[str] = set()
+        # Each batch its own snapshot, as `iter_embeddings`: one may show a change after
+        # `upto`, which the next catch-up reads again (applying a claim twice changes nothing).
+        for start in range(0, len(pks), ITER_EMBEDDINGS_BATCH):
+            with self._reading() as db:
+                found = _claims_with_vectors(db, model, pks[start : start + ITER_EMBEDDINGS_BATCH])
+            for row in found:
+                seen.add(row["id"])
+                yield _vector_of(row)
+        for claim_id in sorted(deleted - seen):  # deleted claims, not made again since
+            yield VectorChange(claim_id, None, None)
+
+
+def _vector_change(row: Row) -> Change:
+    """A row of the vectors' feed as an index records it: its id, and its claim and time."""
+    return Change(int(row["id"]), f"{row['claim_pk']}@{row['at']}")
+
+
+def _claims_with_vectors(db: Db, model: str, pks: list[int]) -> list[Row]:
+    """These claims (those that still exist) with their vectors for `model`, if any."""
+    rows = db.any_rows(
+        "SELECT c.pk, c.id, c.guild_id, c.retired, e.text_hash, e.vector FROM claims c"
+        " LEFT JOIN claim_embeddings e ON e.claim_pk = c.pk AND e.model = ? WHERE {any}",
+        "c.pk",
+        pks,
+        before=(model,),
+    )
+    return sorted(rows, key=lambda row: row["pk"])
+
+
+def _vector_of(row: Row) -> VectorChange:
+    if row["retired"] or row["vector"] is None:
+        return VectorChange(row["id"], row["guild_id"], None)
+    embedding = StoredEmbedding(row["text_hash"], bytes(row["vector"]))
+    return VectorChange(row["id"], row["guild_id"], embedding)

@@ -12,8 +12,8 @@ from verifiers.domain.errors import ClaimbotError
 from verifiers.domain.models import Candidate, ClaimFields, Scope
 from verifiers.store.index.folders import LEXICAL, VECTORS, remove_old_folders
 from verifiers.store.index.lexical import IndexedClaim, NewClaims
-from verifiers.store.index.search import NO_CHANGE, Change, ClaimSearch
-from verifiers.store.records import IndexStatus
+from verifiers.store.index.search import ClaimSearch
+from verifiers.store.records import NO_CHANGE, Change, IndexStatus
 from verifiers.store.sql.claims import ClaimRecords, NewClaimsIndex
 from verifiers.store.sql.dialect import Db
 from verifiers.store.sql.values import Row
