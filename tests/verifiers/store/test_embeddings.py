@@ -1,6 +1,7 @@
 """Claim embeddings in the store, on SQLite and PostgreSQL alike (no model needed): stored and
 read back, replaced, listed when missing, dropped when a claim's words change, scoped reads
-left to the matcher, unknown ids skipped."""
+left to the matcher, unknown ids skipped; their change feed names every claim whose vector
+changed, as it is now."""
 
 from __future__ import annotations
 
@@ -98,6 +99,42 @@ def test_retired_claims_are_neither_missing_nor_loaded(store: Store) -> None:
     store.retire_claim(b.id, "m", OP)
     assert store.missing_embeddings(MODEL) == []
     assert list(store.iter_embeddings(MODEL)) == []
+
+
+def test_the_vector_feed_names_each_changed_claim_as_it_is_now(store: Store) -> None:
+    a = store.add_claim(make_fields("The moon is made of cheese"), "t")
+    b = store.add_claim(make_fields("Cats can fly over the city", guild_id=7), "t")
+    c = store.add_claim(make_fields("Rivers run uphill at night"), "t")
+    start = store.latest_vector_change()
+    assert start.sequence >= 1  # never empty: a row to name from the start
+    assert start.fingerprint
+    assert store.vector_change_at(start.sequence) == start
+    store.add_claim(make_fields("Nothing embedded here"), "t")
+    assert store.latest_vector_change() == start  # a claim without a vector changes no vector
+    store.put_embeddings(
+        MODEL,
+        [(a.id, StoredEmbedding("h-a", vector(1))), (b.id, StoredEmbedding("h-b", vector(2)))],
+    )
+    store.put_embeddings("other-model/v1", [(c.id, StoredEmbedding("h-c", vector(3)))])
+    middle = store.latest_vector_change()
+    assert middle.sequence > start.sequence
+    changed = {v.claim_id: v for v in store.changed_vectors(MODEL, start.sequence, middle.sequence)}
+    assert changed[a.id].embedding == StoredEmbedding("h-a", vector(1))
+    assert (changed[b.id].guild_id, changed[b.id].embedding) == (
+        7,
+        StoredEmbedding("h-b", vector(2)),
+    )
+    assert changed[c.id].embedding is None  # changed, but has no vector for this model
+    # Replaced, retired, words changed (the vector goes), another model's dropped.
+    store.put_embeddings(MODEL, [(a.id, StoredEmbedding("h-a2", vector(4)))])
+    store.retire_claim(b.id, "m", OP)
+    store.update_claim(a.id, ClaimChanges(text="The moon is made of rock"), "m", OP)
+    store.drop_other_embeddings(MODEL)
+    end = store.latest_vector_change()
+    later = list(store.changed_vectors(MODEL, middle.sequence, end.sequence))
+    assert {v.claim_id: v.embedding for v in later} == {a.id: None, b.id: None, c.id: None}
+    assert list(store.changed_vectors(MODEL, end.sequence, end.sequence)) == []
+    assert store.vector_change_at(end.sequence + 1000) is None
 
 
 @pytest.mark.semantic

@@ -5,6 +5,9 @@ answers as exact search on a small set; then wired into the semantic matcher wit
 
 from __future__ import annotations
 
+import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -243,3 +246,217 @@ def test_the_matcher_finds_the_same_claims_through_the_index_as_exactly(
     (index.folder / "state.json").write_text("{", encoding="utf-8")
     agrees()
     assert vectors.VectorIndex.open(index.folder, MODEL, 384).model == MODEL
+
+
+# -- caught up from the store's change feed for vectors --------------------------------------------
+
+
+@pytest.fixture
+def processes() -> Iterator[None]:
+    """Each test's vector indexes its own; `restart` stands for a process starting anew."""
+    from verifiers.matching import semantic
+
+    semantic._vector_indexes.clear()
+    yield
+    for index in semantic._vector_indexes.values():
+        index.close()
+    semantic._vector_indexes.clear()
+
+
+def restart() -> None:
+    from verifiers.matching import semantic
+
+    for index in semantic._vector_indexes.values():
+        index.close()
+    semantic._vector_indexes.clear()
+
+
+class Counted:
+    """A store whose full reads of the vectors (`iter_embeddings`) are counted."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.full_reads = 0
+
+    def iter_embeddings(self, model: str) -> Iterator[tuple[str, int | None, StoredEmbedding]]:
+        self.full_reads += 1
+        return self._store.iter_embeddings(model)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+
+def padded(row: np.ndarray) -> np.ndarray:
+    out = np.zeros(384, dtype=np.float32)
+    out[: len(row)] = row
+    return out
+
+
+def spread(store: Store, n: int = 40) -> tuple[list[str], np.ndarray]:
+    """`n` claims (global and of guild 1) with vectors, and `n` queries: query i nearest claim i
+    (a vector written later as 3 times query i comes before it)."""
+    rng = np.random.default_rng(11)
+    queries = unit(rng, n)
+    ids = [
+        store.add_claim(make_fields(f"Claim {i} about tides", guild_id=i % 2 or None), "t").id
+        for i in range(n)
+    ]
+    for claim_id, q in zip(ids, queries, strict=True):
+        put(store, claim_id, f"h-{claim_id}", 2 * q)
+    return ids, queries
+
+
+def top(store: Store, q: np.ndarray, scope: Scope = OP, k: int = 1) -> list[str]:
+    from verifiers.matching import semantic
+
+    return semantic.vector_index(store, MODEL).search(padded(q), k, scope)
+
+
+def test_changes_made_elsewhere_are_caught_up_without_reading_every_vector(
+    database_url: str, processes: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One process saved the index; another store handle then re-embeds a claim, retires one,
+    adds and embeds one, edits one (its vector goes) and moves one to another guild. The next
+    process finds every change, reading only the changed claims and building nothing."""
+    with open_store(database_url, seed=False) as first:
+        ids, queries = spread(first)
+        assert [top(first, q) for q in queries] == [[i] for i in ids]
+    restart()
+    with open_store(database_url, seed=False) as other:
+        put(other, ids[0], "h-again", 3 * queries[5])  # re-embedded: now nearest query 5
+        other.retire_claim(ids[1], "m", OP)
+        added = other.add_claim(make_fields("A new claim about tides"), "m")
+        put(other, added.id, "h-new", 3 * queries[2])
+        other.update_claim(ids[3], ClaimChanges(text="Claim three, reworded"), "m", OP)
+        with other._changing_claims() as db:  # type: ignore[attr-defined]
+            db.execute("UPDATE claims SET guild_id = 9 WHERE id = ?", (ids[4],))  # moved
+    restart()
+    monkeypatch.setattr(vectors.VectorIndex, "create", None)  # building would fail
+    with open_store(database_url, seed=False) as later:
+        store = Counted(later)
+        assert top(store, queries[5], k=2) == [ids[0], ids[5]]  # type: ignore[arg-type]
+        assert ids[1] not in top(store, queries[1], k=40)  # type: ignore[arg-type]
+        assert top(store, queries[2], k=2) == [added.id, ids[2]]  # type: ignore[arg-type]
+        assert ids[3] not in top(store, queries[3], k=40)  # type: ignore[arg-type]
+        assert top(store, queries[4], Scope.guild(9)) == [ids[4]]  # type: ignore[arg-type]
+        assert ids[4] not in top(store, queries[4], Scope.guild(1), k=40)  # type: ignore[arg-type]
+        assert store.full_reads == 0
+    # The position it reached was saved: the next process has nothing to catch up.
+    restart()
+    with open_store(database_url, seed=False) as again:
+        from verifiers.matching import semantic
+
+        index = semantic.vector_index(again, MODEL)
+        assert index.position == astuple(again.latest_vector_change())
+        assert semantic.catch_up(index, again, MODEL) == 0
+
+
+def astuple(change: object) -> tuple[int, str]:
+    return change.sequence, change.fingerprint  # type: ignore[attr-defined]
+
+
+def test_an_index_naming_no_change_is_compared_once_then_followed(
+    tmp_path: Path, processes: None
+) -> None:
+    """An index saved before the store had a change feed for vectors (its state names no row)
+    is compared with every stored vector once; from then on it follows the feed."""
+    import json
+
+    from verifiers.matching import semantic
+
+    db = str(tmp_path / "claims.db")
+    with open_store(db, seed=False) as first:
+        ids, queries = spread(first)
+        folder = semantic.vector_index(first, MODEL).folder
+        restart()
+        state = json.loads((folder / "state.json").read_text())
+        del state["fingerprint"]
+        state["sequence"] = 0
+        (folder / "state.json").write_text(json.dumps(state))
+        put(first, ids[0], "h-again", 3 * queries[7])
+    for expected_reads in (1, 0):
+        restart()
+        with open_store(db, seed=False) as later:
+            store = Counted(later)
+            assert top(store, queries[7], k=2) == [ids[0], ids[7]]  # type: ignore[arg-type]
+            assert store.full_reads == expected_reads
+
+
+def test_an_index_of_another_database_is_rebuilt(
+    database_url: str, processes: None, tmp_path: Path
+) -> None:
+    """The database is made anew (a SQLite file deleted, a PostgreSQL schema dropped) and holds
+    other claims, its feed as far along as the one the index followed: the index beside it
+    names a row this database does not have, and is rebuilt from it."""
+    with open_store(database_url, seed=False) as first:
+        ids, queries = spread(first, 10)
+        index = top(first, queries[0])
+        assert index == [ids[0]]
+        folder = first.index_folder
+    restart()
+    if database_url.endswith(".db"):
+        Path(database_url).unlink()
+    else:
+        import psycopg
+
+        from verifiers.store.postgres.db import parse_postgres_url
+
+        target = parse_postgres_url(database_url)
+        with psycopg.connect(target.conninfo, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {target.schema} CASCADE")
+    with open_store(database_url, seed=False) as anew:
+        assert anew.index_folder == folder
+        others, _ = spread(anew, 10)  # the same vectors, other claims
+        assert top(anew, queries[0]) == [others[0]]
+        assert not set(ids) & set(top(anew, queries[0], k=10))
+
+
+def test_an_index_of_a_restored_backup_is_rebuilt(tmp_path: Path, processes: None) -> None:
+    """A backup restored over the database: the feed row the index names exists again once
+    the restored database has changed as often, but it is another row."""
+    live, backup = tmp_path / "claims.db", tmp_path / "backup.db"
+    with open_store(str(live), seed=False) as first:
+        ids, queries = spread(first, 10)
+        first.backup(str(backup))
+        put(first, ids[0], "h-moved", 3 * queries[9])
+        assert top(first, queries[9], k=2) == [ids[0], ids[9]]
+    restart()
+    shutil.copy(backup, live)
+    with open_store(str(live), seed=False) as restored:
+        put(restored, ids[1], "h-moved", 3 * queries[8])  # the feed at the index's row again
+        assert top(restored, queries[9]) == [ids[9]]
+        assert top(restored, queries[8], k=2) == [ids[1], ids[8]]
+        assert top(restored, queries[0]) == [ids[0]]
+
+
+def test_a_vector_committed_after_a_later_one_is_not_lost(
+    database_url: str, processes: None
+) -> None:
+    """A transaction holds an early change of the vectors' feed while another one would commit
+    a later one, and a follower catches up in between: were the later one let through first,
+    the follower would move past the early one before it became visible and never see it."""
+    from verifiers.matching import semantic
+
+    with (
+        open_store(database_url, seed=False) as early,
+        open_store(database_url, seed=False) as late,
+        open_store(database_url, seed=False) as follower,
+    ):
+        ids, queries = spread(early, 10)
+        index = semantic.vector_index(follower, MODEL)
+        vector = padded(3 * queries[9]).astype("<f4").tobytes()
+        thread = threading.Thread(target=put, args=(late, ids[1], "h-late", 3 * queries[8]))
+        # The store's own transaction for writing vectors, held open on purpose.
+        with early._changing_vectors() as db:  # type: ignore[attr-defined]
+            db.execute(
+                "UPDATE claim_embeddings SET text_hash = ?, vector = ? WHERE claim_pk ="
+                " (SELECT pk FROM claims WHERE id = ?)",
+                ("h-early", vector, ids[0]),
+            )
+            thread.start()
+            time.sleep(0.3)  # the later write has had time to commit, were it let through
+            semantic.catch_up(index, follower, MODEL)
+        thread.join(timeout=30)
+        semantic.catch_up(index, follower, MODEL)
+        assert index.search(padded(queries[9]), 2, OP) == [ids[0], ids[9]]
+        assert index.search(padded(queries[8]), 2, OP) == [ids[1], ids[8]]
