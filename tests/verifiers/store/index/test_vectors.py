@@ -460,3 +460,30 @@ def test_a_vector_committed_after_a_later_one_is_not_lost(
         semantic.catch_up(index, follower, MODEL)
         assert index.search(padded(queries[9]), 2, OP) == [ids[0], ids[9]]
         assert index.search(padded(queries[8]), 2, OP) == [ids[1], ids[8]]
+
+
+def test_a_copy_over_the_database_is_caught_up_claim_by_claim(
+    database_url: str, processes: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`claimbot copy --replace` deletes every claim of the target and writes the source's: the
+    feed names the deleted claims by id, so the target's index drops them and takes the
+    copied ones, without a build or a full read."""
+    from verifiers.store.copy import copy_database
+
+    with open_store(database_url, seed=False) as target:
+        gone, queries = spread(target, 12)
+        assert top(target, queries[3]) == [gone[3]]
+    restart()
+    with open_store(str(tmp_path / "source.db"), seed=False) as source:
+        kept = [source.add_claim(make_fields(f"Copied claim {i}"), "t").id for i in range(4)]
+        for i, claim_id in enumerate(kept):
+            put(source, claim_id, f"h-{claim_id}", 3 * queries[i])
+        with open_store(database_url, seed=False) as target:
+            copy_database(source, target, replace=True)
+    monkeypatch.setattr(vectors.VectorIndex, "create", None)  # building would fail
+    with open_store(database_url, seed=False) as target:
+        store = Counted(target)
+        for i in range(4):
+            assert top(store, queries[i]) == [kept[i]]  # type: ignore[arg-type]
+        assert set(top(store, queries[3], k=12)) == set(kept)  # type: ignore[arg-type]
+        assert store.full_reads == 0
