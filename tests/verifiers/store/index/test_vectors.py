@@ -117,6 +117,31 @@ def test_changes_are_applied_in_place_and_saved(
         reopened.apply([], [], sequence=3)
 
 
+def test_moving_only_the_recorded_change_rewrites_only_the_state(
+    tmp_path: Path, claims: tuple[np.ndarray, list[int | None]]
+) -> None:
+    """A catch-up that changes nothing the index holds (another model's vectors, a vector
+    written again as it was) records the new change without writing the graph again; once
+    another process has saved other files meanwhile, everything is written anew."""
+    folder = tmp_path / "vectors"
+    index = vectors.VectorIndex.create(folder, MODEL, DIM, items(*claims), 3, fingerprint="3@then")
+    files = {p.name for p in folder.iterdir()}
+    index.apply([], [], 5, fingerprint="5@now")
+    assert {p.name for p in folder.iterdir()} == files
+    index.close()
+    reopened = vectors.VectorIndex.open(folder, MODEL, DIM)
+    assert (reopened.position, len(reopened)) == ((5, "5@now"), 600)
+    # Another process saved the folder (a change of its own) while this one held its copy.
+    other = vectors.VectorIndex.open(folder, MODEL, DIM)
+    other.apply([], ["c1"], 6, fingerprint="6@later")
+    other.close()
+    reopened.apply([], [], 7, fingerprint="7@last")
+    reopened.close()
+    last = vectors.VectorIndex.open(folder, MODEL, DIM)
+    assert (last.position, len(last)) == ((7, "7@last"), 600)  # this process's claims, whole
+    assert "c1" in last
+
+
 @pytest.mark.parametrize("scan_from", [20_000, 10])
 def test_a_guild_never_sees_another_guilds_claim(
     tmp_path: Path,
