@@ -394,6 +394,10 @@ _vector_indexes: dict[Path, VectorIndex] = {}
 _vector_lock = threading.Lock()
 _catch_up_lock = threading.Lock()  # one catch-up at a time: each moves the index forward
 CATCH_UP_BLOCK = 10_000  # changed claims applied to the index at a time (15 MB of vectors)
+# Past this many rows of the feed behind, and more rows than the index holds claims (a copy
+# over the database, a backfill of every claim), building anew on every core is cheaper than
+# adding the vectors to the graph one thread at a time.
+REBUILD_AFTER = 50_000
 
 
 def vector_index(store: Store, key: str, progress: Progress | None = None) -> VectorIndex:
@@ -435,7 +439,7 @@ def catch_up(index: VectorIndex, store: Store, key: str, progress: Progress | No
     since the one it reflects, read again (re-embedded, new, retired, moved, edited, deleted).
     An index that names no row (saved by an older version) is compared with every stored
     vector once; one whose row is not this database's (a backup restored, the schema made
-    anew) is rebuilt. Returns how many claims changed."""
+    anew), or far behind (`REBUILD_AFTER`), is rebuilt. Returns how many claims changed."""
     with _catch_up_lock:
         latest = store.latest_vector_change()
         at, fingerprint = index.position
@@ -446,8 +450,14 @@ def catch_up(index: VectorIndex, store: Store, key: str, progress: Progress | No
             log.info("vector index in %s names no change: comparing it", index.folder)
             return sync_vectors(index, store, key, latest)
         known = store.vector_change_at(at)
+        behind = latest.sequence - at
+        why = ""
         if known is None or known.fingerprint != fingerprint:
-            log.info("vector index in %s is of another database: rebuilding", index.folder)
+            why = "it is of another database"
+        elif behind > max(REBUILD_AFTER, len(index)):
+            why = f"it is {behind} changes behind"
+        if why:
+            log.info("rebuilding the vector index in %s: %s", index.folder, why)
             index.rebuild(
                 _stored_items(store, key), latest.sequence, progress, fingerprint=latest.fingerprint
             )

@@ -512,3 +512,28 @@ def test_a_copy_over_the_database_is_caught_up_claim_by_claim(
             assert top(store, queries[i]) == [kept[i]]  # type: ignore[arg-type]
         assert set(top(store, queries[3], k=12)) == set(kept)  # type: ignore[arg-type]
         assert store.full_reads == 0
+
+
+def test_an_index_far_behind_is_rebuilt_rather_than_caught_up(
+    tmp_path: Path, processes: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More rows of the feed since its own than claims in the index (every claim embedded
+    again): building anew on every core beats adding them one thread at a time."""
+    from verifiers.matching import semantic
+
+    monkeypatch.setattr(semantic, "REBUILD_AFTER", 5)
+    with open_store(str(tmp_path / "claims.db"), seed=False) as store:
+        ids, queries = spread(store, 10)
+        assert top(store, queries[0]) == [ids[0]]
+        restart()
+        put(store, ids[0], "h-few", 3 * queries[1])  # a row behind: caught up
+        counted = Counted(store)
+        assert top(counted, queries[1], k=2) == [ids[0], ids[1]]  # type: ignore[arg-type]
+        assert counted.full_reads == 0
+        for i, claim_id in enumerate(ids):  # 10 rows behind, as many as the index holds + 1
+            put(store, claim_id, f"h-all-{i}", 3 * queries[(i + 1) % 10])
+        put(store, ids[0], "h-last", 4 * queries[5])
+        index = semantic._vector_indexes[semantic.vector_folder(store, MODEL)]
+        assert semantic.catch_up(index, counted, MODEL) == 10  # type: ignore[arg-type]
+        assert counted.full_reads == 1
+        assert index.search(padded(queries[5]), 1, OP) == [ids[0]]
