@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from verifiers.domain.errors import InvalidInput
+from verifiers.domain.errors import Conflict, InvalidInput
 from verifiers.domain.model_files import SHIPPED_ADAPTER, adapter_file
 from verifiers.domain.models import Claim, Scope
 from verifiers.store.ports import Store
@@ -537,7 +537,12 @@ def claim_vectors(
             fresh.append(claim)
     if fresh:
         computed = embed_claims(encoder, fresh)
-        store.put_embeddings(encoder.key, zip([c.id for c in fresh], computed, strict=True))
+        try:
+            store.put_embeddings(encoder.key, zip([c.id for c in fresh], computed, strict=True))
+        except Conflict as exc:
+            # Writing vectors waits for the claims' turn (a long import holds it): this check
+            # uses the vectors it computed, and the claims are embedded again later.
+            log.warning("could not store %d claim vector(s): %s", len(fresh), exc)
         for claim, e in zip(fresh, computed, strict=True):
             out[wanted[claim.id]] = to_vector(e)
         log.info("embedded %d claim(s) missing from the semantic index", len(fresh))

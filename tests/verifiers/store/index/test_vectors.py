@@ -537,3 +537,29 @@ def test_an_index_far_behind_is_rebuilt_rather_than_caught_up(
         assert semantic.catch_up(index, counted, MODEL) == 10  # type: ignore[arg-type]
         assert counted.full_reads == 1
         assert index.search(padded(queries[5]), 1, OP) == [ids[0]]
+
+
+def test_vectors_computed_during_a_check_serve_it_when_the_store_is_busy(
+    tmp_path: Path, processes: None
+) -> None:
+    """Writing vectors waits for the claims' turn, which a long import holds: a check that had
+    to embed claims uses the vectors it computed even when storing them times out."""
+    from verifiers.domain.errors import Conflict
+    from verifiers.matching import semantic
+
+    class Encoder:
+        key = MODEL
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return np.ones((len(texts), 384), dtype=np.float32) / np.sqrt(384)
+
+    class Busy(Counted):
+        def put_embeddings(self, model: str, items: object) -> int:
+            raise Conflict("the database is busy")
+
+    with open_store(str(tmp_path / "claims.db"), seed=False) as store:
+        claim = store.add_claim(make_fields("A claim nobody embedded yet"), "t")
+        near = semantic.DenseIndex.load(store, MODEL)
+        out = semantic.claim_vectors(near, Busy(store), Encoder(), [claim])  # type: ignore[arg-type]
+        assert np.allclose(out[0], 2 / np.sqrt(384))  # the text's vector twice: no summary
+        assert store.get_embeddings([claim.id], MODEL) == {}
