@@ -250,9 +250,12 @@ def embed_missing_few(store: Store, encoder: Encoder, limit: int = AUTO_EMBED_LI
             limit,
         )
         return 0
-    return store.put_embeddings(
-        encoder.key, zip([c.id for c in missing], embed_claims(encoder, missing), strict=True)
-    )
+    pairs = list(zip([c.id for c in missing], embed_claims(encoder, missing), strict=True))
+    try:
+        return store.put_embeddings(encoder.key, pairs)
+    except Conflict as exc:  # the claims' turn is held (an import): they wait for the next load
+        log.warning("could not store %d claim vector(s): %s", len(missing), exc)
+        return 0
 
 
 def to_vector(stored: StoredEmbedding) -> np.ndarray:

@@ -543,7 +543,8 @@ def test_vectors_computed_during_a_check_serve_it_when_the_store_is_busy(
     tmp_path: Path, processes: None
 ) -> None:
     """Writing vectors waits for the claims' turn, which a long import holds: a check that had
-    to embed claims uses the vectors it computed even when storing them times out."""
+    to embed claims uses the vectors it computed even when storing them times out, and a
+    matcher's load embedding the few claims without a vector goes on without storing them."""
     from verifiers.domain.errors import Conflict
     from verifiers.matching import semantic
 
@@ -563,3 +564,5 @@ def test_vectors_computed_during_a_check_serve_it_when_the_store_is_busy(
         out = semantic.claim_vectors(near, Busy(store), Encoder(), [claim])  # type: ignore[arg-type]
         assert np.allclose(out[0], 2 / np.sqrt(384))  # the text's vector twice: no summary
         assert store.get_embeddings([claim.id], MODEL) == {}
+        # Nor does a matcher's load fail: the claims wait for the next one.
+        assert semantic.embed_missing_few(Busy(store), Encoder()) == 0  # type: ignore[arg-type]
