@@ -8,6 +8,8 @@ implements all three; a caller that needs drafts or source checks narrows a stor
 Rules every backend keeps, so that adapters never re-implement them:
 - every write is one transaction: a failure leaves nothing half-written;
 - every change to a claim appends to its audit history in the same transaction;
+- every change to a claim's stored vectors, or to who may see them (retired, moved, deleted),
+  appends to the vectors' change feed in the same transaction, in commit order;
 - a `Scope` decides visibility: a guild sees global claims and its own, never another guild's;
   a guild may change only its own claims; the operator (CLI) sees and changes everything;
 - unknown or invisible ids raise `NotFound` (never reveal that another guild's claim exists).
