@@ -1,10 +1,17 @@
-"""Where a lexical check's time goes: CPU milliseconds per segment in each stage.
+"""Where a check's time goes: CPU milliseconds per segment in each stage.
 
     python bench/scale.py --sizes 100000 --keep-db --messages 1 --baseline-messages 1 --out DIR
     python bench/stages.py --db DIR/claims-100000.db --size 100000 --messages 500
     python bench/stages.py --db DIR/claims-100000.db --size 100000 --messages 1000 --no-stages
     python bench/stages.py --size 100000 --messages 500 \
         --db 'postgresql://postgres@127.0.0.1:5432/test?schema=claimbot_scale_100000'
+    CLAIMBOT_MATCHING_RERANKER=none python bench/stages.py --matcher semantic \
+        --db DIR/claims-1000000.db --size 1000000 --messages 300
+
+With `--matcher semantic` the database must hold the claims' vectors already (`scale.py
+--semantic-sizes N --stand-in-vectors --keep-db`, or `claimbot embed`): the semantic stages
+(MiniLM encoding, the vector index's search and its float rows, the cosine features, the
+cross-encoder) are timed too.
 
 Checks the same synthetic messages as `scale.py` (same seed and size) against a database it
 built and kept (a SQLite file, or a PostgreSQL URL naming the schema), after a warm-up, with
@@ -59,6 +66,12 @@ STAGES = (
     ("verifiers.matching.scoring", "rank_candidates", "ranking"),
     ("verifiers.matching.pipeline", "decide", "decision + stance"),
     ("verifiers.matching.pipeline", "Matcher._with_flag_counts", "open-flag counts"),
+    # The semantic matcher's own stages (nested in the segment's, but for the cross-encoder).
+    ("verifiers.matching.semantic", "Encoder.encode", "MiniLM encoding"),
+    ("verifiers.store.index.vectors", "VectorIndex.search", "vector index search"),
+    ("verifiers.store.index.vectors", "_FloatRows.take", "  float rows read"),
+    ("verifiers.matching.signals", "SemanticSignals.features", "cosine features"),
+    ("verifiers.matching.signals", "SemanticSignals.rerank_scores", "cross-encoder"),
 )
 
 
@@ -112,12 +125,13 @@ def main(argv: Iterable[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--warm-up", type=int, default=20, help="messages checked before timing")
     p.add_argument("--no-stages", action="store_true", help="time whole messages only")
+    p.add_argument("--matcher", choices=("lexical", "semantic"), default="lexical")
     opts = p.parse_args(None if argv is None else list(argv))
     if not opts.db.startswith(("postgresql:", "postgres:")):
         existing_database(p, opts.db)
 
     from verifiers.domain.models import Scope
-    from verifiers.matching.pipeline import Matcher
+    from verifiers.evaluation.runner import make_matcher
     from verifiers.store import open_store
 
     try:
@@ -136,7 +150,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     scope = Scope.guild(GUILD)
     store = open_store(opts.db, seed=False)
     try:
-        matcher = Matcher(store, matching_settings("lexical"))
+        matcher = make_matcher(store, matching_settings(opts.matcher), opts.matcher)
         for m in msgs[: opts.warm_up]:
             matcher.check(m.text, scope)
         settle_heap()  # as the bot's service does once the vocabulary is loaded
@@ -151,7 +165,10 @@ def main(argv: Iterable[str] | None = None) -> int:
             cpu.append(1000 * (time.process_time() - start_cpu))
     finally:
         store.close()
-    print(f"{opts.messages} messages, {opts.size:,} claims; load {os.getloadavg()[0]:.1f}")
+    print(
+        f"{opts.matcher}: {opts.messages} messages, {opts.size:,} claims;"
+        f" load {os.getloadavg()[0]:.1f}"
+    )
     for name, ms in (("wall", wall), ("CPU", cpu)):
         figures = " / ".join(
             f"{v:.2f}" for v in (sum(ms) / len(ms), percentile(ms, 50), percentile(ms, 99), max(ms))
