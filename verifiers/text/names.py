@@ -68,6 +68,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+_KNOWN = frozenset({*ALIASES, *(name for longs in ALIASES.values() for name in longs)})
+
+
 def words(text: str) -> list[str]:
     """The words of `text`, lower-cased, with one apostrophe kept inside ("don't")."""
     return [w.casefold().replace("’", "'") for w in WORD.findall(text)]
@@ -93,13 +96,25 @@ def names(text: str) -> list[tuple[str, ...]]:
         )
         if (capital and not calendar and not common_start) or joins:
             current.append(lowered)
+            # A possessive ends a name: "Brazil's Cerrado" names Brazil and the Cerrado.
+            if lowered.endswith("'s") and i + 1 < len(raw) and raw[i + 1][:1].isupper():
+                runs.append(tuple(current))
+                current = []
             continue
         if current:
             runs.append(tuple(current))
         current = []
     if current:
         runs.append(tuple(current))
-    return [run for run in runs if not all(w in GENERIC or w in _JOINERS for w in run)]
+    return [run for run in runs if not _generic(run)]
+
+
+def _generic(run: tuple[str, ...]) -> bool:
+    """A run of generic words ("The Party") names nothing, unless it is a known name of its
+    own ("United States")."""
+    return all(w in GENERIC or w in _JOINERS for w in run) and " ".join(run) not in _KNOWN
+
+
 
 
 # Words that describe who or what without naming it ("the town", "the regulator"): another
