@@ -30,9 +30,11 @@ from verifiers.domain.models import Claim
 from verifiers.matching.stance import contradiction
 from verifiers.text.names import (
     DESCRIPTIONS,
+    GENERIC,
     TITLES,
     WORD,
     covered,
+    forms,
     mentions,
     names,
     position,
@@ -372,10 +374,41 @@ def _same_speaker(a: Attribution, b: Attribution) -> bool:
 MAX_ROLE_GAP = 6  # words between two names for them to be two roles of one verb
 _SYMMETRIC = word_set(
     """
-    and with vs v versus against met meets meet talked talks spoke speaks played plays drew
-    draws tied ties married marries between both signed agreed agree
+    met meets meet talked talks spoke speaks played plays drew draws tied ties married marries
+    between both signed agreed agree
     """
 )
+# Words that join two names as one party ("City and Palace", "City vs Palace"): they make
+# the pair symmetric only next to a name, not in "came out and endorsed Kennedy".
+_JOINING = word_set("and with vs v versus against")
+# Irregular forms, so that "sold" meets "selling" and "won" meets "wins".
+_LEMMAS = {
+    "sold": "sell", "bought": "buy", "won": "win", "lost": "lose", "fell": "fall",
+    "went": "go", "gone": "go", "took": "take", "taken": "take", "beaten": "beat",
+    "paid": "pay", "told": "tell", "left": "leave", "led": "lead", "lent": "lend",
+    "gave": "give", "given": "give", "stole": "steal", "stolen": "steal", "sued": "sue",
+}  # fmt: skip
+# Verbs whose subject is the other party of another verb: "Palace lost to City" is "City
+# beat Palace", "Rice joined Arsenal" is "Arsenal signed Rice", "X sold Y to Z" is "Z
+# bought Y from X".
+_CONVERSES = (
+    (word_set("beat defe thra hamm crus down edge win"), word_set("lose fall")),
+    (
+        word_set("sign hire recr poac"),
+        word_set("join go move"),
+    ),
+    (word_set("buy acqu purc take"), word_set("sell")),
+    (word_set("lend"), word_set("borr")),
+)
+
+
+def _verb_key(word: str) -> str:
+    return _key(_LEMMAS.get(word, word))
+
+
+def _converse(one: set[str], other: set[str]) -> bool:
+    """Whether a verb among `one` is the converse of one among `other`."""
+    return any((one & a and other & b) or (one & b and other & a) for a, b in _CONVERSES)
 
 
 _LINKING = word_set("whether if that to whom")
@@ -407,18 +440,28 @@ def _role_swap(message: str, claim: str) -> str | None:
         between_claim = [w for w in claim_words[c1 + 1 : c2] if w not in first.split()]
         (low, low_name), (high, _) = sorted(((s1, first), (s2, second)))
         between_said = [w for w in said_words[low + 1 : high] if w not in low_name.split()]
-        if any(w in _SYMMETRIC for w in (*between_claim, *between_said)):
+        if _symmetric(between_claim) or _symmetric(between_said):
             continue
         if all(_is_title(w) for w in between_claim):
             continue  # a title, not an act ("FTX founder Sam Bankman-Fried")
-        verbs = {_key(w) for w in between_claim if w not in STOPWORDS and w not in _LINKING}
-        if not verbs & {_key(w) for w in between_said}:
+        verbs = {_verb_key(w) for w in between_claim if w not in STOPWORDS and w not in _LINKING}
+        said_verbs = {_verb_key(w) for w in between_said}
+        converse = not verbs & said_verbs and _converse(verbs, said_verbs)
+        if not verbs & said_verbs and not converse:
             continue  # not the same verb between them: no roles to compare
         passive_claim = "by" in between_claim
         passive_said = "by" in between_said
-        if (s2 < s1) != (passive_claim != passive_said):
+        if (s2 < s1) != ((passive_claim != passive_said) != converse):
             return f"roles swapped: the claim says {first} … {second}, your message the reverse"
     return None
+
+
+def _symmetric(between: list[str]) -> bool:
+    """Whether the words between two names make them one party or a pair alike: "met", or
+    "and" right next to one of them ("City and Palace fans")."""
+    return any(w in _SYMMETRIC for w in between) or bool(
+        between and (between[0] in _JOINING or between[-1] in _JOINING)
+    )
 
 
 def _is_title(word: str) -> bool:
@@ -441,15 +484,20 @@ def _subject_swap(message: str, claim: str) -> str | None:
         return None
     (at_said, first_said), (_, first_held) = placed_said[0], placed_held[0]
     # The other side may name them anywhere, as a party or not ("from West Ham").
-    in_said = {" ".join(run) for run in runs if position(said, run) is not None}
+    in_said = {" ".join(run) for run in runs if _referred(said, run, held) is not None}
     in_held = {" ".join(run): position(held, run) for run in runs}
     at_held = in_held.get(first_said)
     if first_said == first_held or first_held not in in_said or at_held is None:
         return None
-    size = len(first_said.split())
-    after_said = _next_content(said, at_said + size)
-    after_held = _next_content(held, at_held + size)
-    if after_said is None or after_said == after_held or not _acts(said, at_said + size):
+    said_run = next(run for run in runs if " ".join(run) == first_said)
+    end_said = _past_conjunct(said, at_said + _span(said, at_said, said_run), runs)
+    after_said = _next_content(said, end_said)
+    after_held = _next_content(held, at_held + _span(held, at_held, said_run))
+    if after_said is None or after_said == after_held or not _acts(said, end_said):
+        return None
+    # "Bellingham went to Real" and "Palace sold Olise to Bayern" put the other party first.
+    acting = {_verb_key(w) for w in said[end_said : end_said + 2]}
+    if _converse(acting, {_verb_key(w) for w in held}):
         return None
     # The claim's first party must do what the claim says ("Ofwat fined …", not "A Manhattan
     # jury found …", "Samples from Bennu …"), and the message must not name it as the agent
@@ -462,6 +510,46 @@ def _subject_swap(message: str, claim: str) -> str | None:
     if by_at is not None and by_at > 0 and said[by_at - 1] == "by":
         return None
     return f"roles swapped: the claim says {first_held} … {first_said}, your message the reverse"
+
+
+def _span(text_words: list[str], at: int, run: tuple[str, ...]) -> int:
+    """How many words the name starting at `at` takes as written there: "Palace" is one word
+    of "Crystal Palace", "US" one of "United States"."""
+    spelled = {part for form in forms(run) for part in form.split()}
+    size = 0
+    while size < len(run) and at + size < len(text_words):
+        if text_words[at + size].removesuffix("'s") not in spelled:
+            break
+        size += 1
+    return max(size, 1)
+
+
+def _past_conjunct(text_words: list[str], start: int, runs: list[tuple[str, ...]]) -> int:
+    """Where the words after a party go on past another party joined to it: "Altman and
+    OpenAI took Musk to court" goes on at "took"."""
+    if start < len(text_words) and text_words[start] in ("and", "&"):
+        for run in runs:
+            if position(text_words[start + 1 : start + 4], run) == 0:
+                return start + 1 + _span(text_words, start + 1, run)
+    return start
+
+
+def _referred(text_words: list[str], run: tuple[str, ...], claim_words: list[str]) -> int | None:
+    """Where the text names `run`, or refers to it by a description the claim gives it:
+    "the town council" for "Kelham Town Council", "the developer" for "developer Orrin
+    Homes"."""
+    at = position(text_words, run)
+    if at is not None:
+        return at
+    described = [w for w in run[1:] if w in GENERIC or w in DESCRIPTIONS]
+    claim_at = position(claim_words, run)
+    if claim_at is not None and claim_at > 0 and claim_words[claim_at - 1] not in STOPWORDS:
+        described.append(claim_words[claim_at - 1])  # "developer Orrin Homes"
+    for word in described:
+        for n, (before, said) in enumerate(pairwise(text_words)):
+            if before in ("the", "this", "that") and said == word:
+                return n + 1
+    return None
 
 
 def _acts_at_once(text_words: list[str], start: int) -> bool:

@@ -115,8 +115,6 @@ def _generic(run: tuple[str, ...]) -> bool:
     return all(w in GENERIC or w in _JOINERS for w in run) and " ".join(run) not in _KNOWN
 
 
-
-
 # Words that describe who or what without naming it ("the town", "the regulator"): another
 # way to refer to a named thing, never a different name.
 DESCRIPTIONS = word_set(
@@ -191,6 +189,14 @@ def same_spelling(a: str, b: str) -> bool:
     """Near-spellings and inflections of one name ("Zelenskiy", "Ukraine's"/"Ukrainian"), but
     not another name that rhymes ("Westgate"/"Eastgate", "Arctic"/"Antarctic")."""
     if len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]:
+        return True
+    # A short form people write for a name: "Tay's" for "Taylor", "Zuck" for "Zuckerberg".
+    short, long = sorted((_bare(a), _bare(b)), key=len)
+    if (
+        len(short) >= max(3, 0.4 * len(long))
+        and len(long) > len(short) + 1
+        and long.startswith(short)
+    ):
         return True
     return a[:1] == b[:1] and fuzz.ratio(a, b) >= SPELLING_RATIO
 
