@@ -512,6 +512,66 @@ def _subject_swap(message: str, claim: str) -> str | None:
     return f"roles swapped: the claim says {first_held} … {first_said}, your message the reverse"
 
 
+_REPORTING_WORDS = word_set(_REPORTING.replace("|", " ")) | word_set(
+    "reported reports confirmed confirms"
+)
+
+
+def _agent_replaced(message: str, claim: str) -> str | None:
+    """Another name doing what the claim's first party does: "Congress won 240 seats" for
+    "The BJP won 240 seats", "Croatia's Baby Lasagna beat Nemo" for "Nemo won". The message's
+    doer must be a name the claim never mentions, doing the claim's act (or acting on the
+    claim's doer), and the claim's doer must not be named before it."""
+    said_text = asserted(message)
+    said, held = words(said_text), words(claim)
+    runs = [run for run in names(claim) if position(held, run) is not None]
+    placed_held = _parties(held, runs)
+    if not placed_held:
+        return None
+    claim_at, claim_agent = placed_held[0]
+    agent_run = next(run for run in runs if " ".join(run) == claim_agent)
+    held_verb = _verb_after(held, claim_at + _span(held, claim_at, agent_run))
+    if held_verb is None:
+        return None
+    new_runs = [run for run in names(said_text) if not mentions(claim, " ".join(run))]
+    placed = _parties(said, [*new_runs, *runs])
+    if not placed or placed[0][1] not in {" ".join(run) for run in new_runs}:
+        return None
+    at, doer = placed[0]
+    doer_run = next(run for run in new_runs if " ".join(run) == doer)
+    verb_at = at + _span(said, at, doer_run)
+    said_verb = _verb_after(said, verb_at)
+    if said_verb is None or said_verb in _REPORTING_WORDS:
+        return None
+    agent_at = _referred(said, agent_run, held)
+    if _verb_key(said_verb) == _verb_key(held_verb):
+        if agent_at is not None:
+            return None  # the claim's doer is named too: a longer message, not a swap
+    # Or the claim's winner beaten: "Baby Lasagna beat Nemo" for "Nemo won".
+    elif not (
+        _verb_key(said_verb) in _CONVERSES[0][0]
+        and _verb_key(held_verb) in _CONVERSES[0][0]
+        and agent_at is not None
+        and verb_at < agent_at <= verb_at + 3
+    ):
+        return None
+    return f"your message says {doer} {said_verb}; the claim says {claim_agent} {held_verb}"
+
+
+_AUXILIARIES = word_set("has have had is are was were will would did does do")
+
+
+def _verb_after(text_words: list[str], start: int) -> str | None:
+    """The verb right after a party ("won", "has sued": "sued"), or None if none follows."""
+    following = text_words[start : start + 2]
+    if following and following[0] in _AUXILIARIES and following[0] not in _PASSIVE:
+        following = following[1:]
+    if not following or following[0] in _PASSIVE:
+        return None
+    word = following[0]
+    return word if is_verb(word) or may_be_verb(word) else None
+
+
 def _span(text_words: list[str], at: int, run: tuple[str, ...]) -> int:
     """How many words the name starting at `at` takes as written there: "Palace" is one word
     of "Crystal Palace", "US" one of "United States"."""
@@ -792,6 +852,7 @@ def judge_identity(message: str, claim: Claim) -> Identity:
         _attribution_clash,
         _role_swap,
         _subject_swap,
+        _agent_replaced,
         _modality_clash,
         _quantifier_clash,
     ):

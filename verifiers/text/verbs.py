@@ -15,6 +15,7 @@ VERB_WORDS = word_set(
     bought buys found finds left leaves met meets kept keeps sent sends spent spends led leads
     began begins became becomes brought brings built builds came comes went goes saw sees
     knew knows thought thinks let lets quit quits hid hides stole steals wrote writes
+    sued sues owed owes tied
     """
 )
 
