@@ -41,9 +41,9 @@ from verifiers.text.names import (
     words,
 )
 from verifiers.text.normalize import clean, normalize
-from verifiers.text.numbers import quantities
+from verifiers.text.numbers import MONTHS, quantities
 from verifiers.text.tokens import STOPWORDS, content_tokens, stem, word_memo, word_set
-from verifiers.text.verbs import is_verb, may_be_verb
+from verifiers.text.verbs import is_verb, lemma, may_be_verb
 
 
 class Verdict(StrEnum):
@@ -381,13 +381,6 @@ _SYMMETRIC = word_set(
 # Words that join two names as one party ("City and Palace", "City vs Palace"): they make
 # the pair symmetric only next to a name, not in "came out and endorsed Kennedy".
 _JOINING = word_set("and with vs v versus against")
-# Irregular forms, so that "sold" meets "selling" and "won" meets "wins".
-_LEMMAS = {
-    "sold": "sell", "bought": "buy", "won": "win", "lost": "lose", "fell": "fall",
-    "went": "go", "gone": "go", "took": "take", "taken": "take", "beaten": "beat",
-    "paid": "pay", "told": "tell", "left": "leave", "led": "lead", "lent": "lend",
-    "gave": "give", "given": "give", "stole": "steal", "stolen": "steal", "sued": "sue",
-}  # fmt: skip
 # Verbs whose subject is the other party of another verb: "Palace lost to City" is "City
 # beat Palace", "Rice joined Arsenal" is "Arsenal signed Rice", "X sold Y to Z" is "Z
 # bought Y from X".
@@ -403,7 +396,7 @@ _CONVERSES = (
 
 
 def _verb_key(word: str) -> str:
-    return _key(_LEMMAS.get(word, word))
+    return _key(lemma(word))
 
 
 def _converse(one: set[str], other: set[str]) -> bool:
@@ -701,7 +694,7 @@ def _anchors(message: str, claim: str) -> set[str]:
 
 _NOT_MARKERS = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)? may|may \d{1,4}|(?:in|since|by|until|till|from|last|"
-    r"early|late|mid|this|next) may|some or all|due to)\b"
+    r"early|late|mid|this|next) may|some or all|due to|at all)\b"
 )
 
 
@@ -710,7 +703,8 @@ def _markers(text: str, anchors: set[str], kinds: list[tuple[str, re.Pattern[str
     word: one of the few content words right after the marker. "May" the month, "some or
     all" and a "would" of a relative clause mark nothing."""
     core = " ".join(words(_ASKING_BOT.sub(" ", asserted(text))))
-    core = _NOT_MARKERS.sub(lambda m: "some" if m[0] == "some or all" else " ", core)
+    # Each marker that marks nothing stays one word, so that words keep their places.
+    core = _NOT_MARKERS.sub(lambda m: "some" if m[0] == "some or all" else "_", core)
     text_words = core.split()
     found: set[str] = set()
     for name, pattern in kinds:
@@ -778,7 +772,9 @@ def quantifier(text: str, anchors: set[str]) -> str | None:
     return named or _share(asserted(text))
 
 
-_OF_TOTAL = re.compile(r"\b(\d+|[a-z]+) (?:out )?of (?:its |the |their |his |her )?(\d+)\b")
+_OF_TOTAL = re.compile(
+    r"\b(\d+|[a-z]+) (?:out )?of (?:its |the |their |his |her |[a-z]+'s )?(\d+)\b"
+)
 
 
 def _share(text: str) -> str | None:
@@ -803,11 +799,39 @@ def _share(text: str) -> str | None:
 def _quantifier_clash(message: str, claim: str) -> str | None:
     anchors = _anchors(asserted(message), claim)
     said, held = quantifier(message, anchors), quantifier(claim, anchors)
+    if held is None and said in ("all", "most", "few"):
+        return _count_clash(message, claim, said)
     if said is None or held is None or said == held or {said, held} <= {"some", "few"}:
         return None
     if "some" in (said, held) and {said, held} & {"half", "most"}:
         return None  # "some" does not deny that it is half
     return f"your message says {said}; the claim says {held}"
+
+
+def _count_clash(message: str, claim: str, said: str) -> str | None:
+    """ "Every pothole" or "most students" where the claim counts them ("12,400 potholes",
+    "four students"): a share is not the count, unless the message gives the count too
+    ("all 34 counts")."""
+    said_counts = quantities(asserted(message).casefold())
+    said_keys = {_key(w) for w in words(asserted(message)) if w not in STOPWORDS}
+    for q in quantities(claim.casefold()):
+        if q.unit in ("%", "") or not q.unit.isalpha() or q.unit in MONTHS:
+            continue  # a share, a sum of money or a day of the month is no count
+        if _is_year(q.value, q.text):
+            continue
+        counted = any(_alike(c, k) for c in q.context for k in said_keys)
+        if counted and not any(q.same_value(s) for s in said_counts):
+            return f"your message says {said}; the claim counts {q.text} {q.unit}s"
+    return None
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two word keys of one word ("vote" of "votes", "vot" of "voted")."""
+    return min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a))
+
+
+def _is_year(value: float, text: str) -> bool:
+    return text.isdigit() and len(text) == 4 and 1800 <= value <= 2100
 
 
 # -- the verdict ----------------------------------------------------------------------------------
