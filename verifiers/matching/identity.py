@@ -218,7 +218,8 @@ _REPORTING = (
     r"argued|argues|insisted|insists|wrote|writes|posted|posts|tweeted|tweets|alleged|"
     r"alleges|suggested|suggests|admitted|admits|warned|warns|boasted|boasts|declared|"
     r"declares|asserted|asserts|maintained|maintains|revealed|reveals|accused|accuses|"
-    r"predicted|predicts|promised|promises|vowed|vows|denied|denies|believes|believed|thinks"
+    r"predicted|predicts|promised|promises|vowed|vows|denied|denies|believes|believed|thinks|"
+    r"promise|predict|insist|admit|tweet|warn"  # asked about: "did Musk really promise …"
 )
 # Verbs that are also acts ("the WHO declared an emergency"): they report speech only when
 # what was said follows as a clause ("declared that …", "announced: …").
@@ -230,7 +231,8 @@ _ACTS = word_set(
 )
 _ATTRIBUTED = re.compile(
     rf"^(?P<speaker>(?:[^\s,;:]+\s+){{0,7}}?[^\s,;:]+)(?:,[^,]{{1,60}},)?\s+"
-    rf"(?:(?:has|had|have|once|repeatedly|publicly|falsely|wrongly|also)\s+)?"
+    rf"(?:(?:has|had|have|once|repeatedly|publicly|falsely|wrongly|also|really|actually|"
+    rf"even|ever|just)\s+)?"
     rf"(?P<verb>{_REPORTING})\b(?:\s+(?:on|in)\s+(?:a\s+)?[^\s]+(?:\s+[^\s]+)?)?"
     rf"(?:\s+(?:reporters|journalists|the press|an? \w+|his \w+|her \w+|their \w+))?"
     rf"(?:\s+that|\s*:|,)?\s+(?P<said>.+)$",
@@ -345,16 +347,54 @@ def _same_statement(a: str, b: str) -> bool:
 
 def _attribution_clash(message: str, claim: str) -> str | None:
     claimed, said = attribution(claim), attribution(message)
-    if claimed is not None and said is None and not mentions(message, claimed.speaker):
+    if claimed is not None and said is None and not _names_speaker(message, claimed.speaker):
         return (
             f"the claim is that {claimed.speaker} said this, not that it is true;"
             " your message states it as fact"
         )
-    if said is not None and claimed is None and not mentions(claim, said.speaker):
+    if (
+        said is not None
+        and claimed is None
+        and (not mentions(claim, said.speaker) or _self_report(said, claim))
+    ):
         return f"your message is about what {said.speaker} said; the claim is whether it is true"
     if said is not None and claimed is not None and not _same_speaker(said, claimed):
         return f"your message quotes {said.speaker}; the claim quotes {claimed.speaker}"
     return None
+
+
+def _names_speaker(message: str, speaker: str) -> bool:
+    """Whether the message names the speaker as one who may be saying something: "Trump's
+    conversations with Putin are …" names Trump only as the owner of what was said."""
+    said = [w if not w.endswith("'s") else "_" for w in words(message)]
+    runs = names(speaker) or [tuple(words(speaker))]
+    return any(run and position(said, run) is not None for run in runs) or (
+        not any(w.endswith("'s") for w in words(message)) and mentions(message, speaker)
+    )
+
+
+_SELF = word_set("he she they i we his her their my our")
+
+
+def _self_report(said: Attribution, claim: str) -> bool:
+    """ "Biden said he ran up $280,000 in debt" for "Biden ran up …": the speaker speaking of
+    themselves, where the claim states it as fact."""
+    said_words = words(said.said)
+    return bool(said_words) and said_words[0] in _SELF and _acts_first(claim, said.speaker)
+
+
+def _acts_first(claim: str, speaker: str) -> bool:
+    """Whether the speaker is the claim's first party, doing something other than saying
+    ("Oasis announced on 27 August that they would reunite" is a saying too)."""
+    held = words(claim)
+    runs = [run for run in names(claim) if position(held, run) is not None]
+    parties = _parties(held, runs)
+    if not parties or not mentions(speaker, parties[0][1]):
+        return False
+    at, first = parties[0]
+    run = next(r for r in runs if " ".join(r) == first)
+    verb = _verb_after(held, at + _span(held, at, run))
+    return verb not in _REPORTING_WORDS
 
 
 def _same_speaker(a: Attribution, b: Attribution) -> bool:
@@ -659,11 +699,14 @@ def _party(clause_words: list[str], at: int, run: tuple[str, ...]) -> bool:
 _MODALITY = (
     (
         "possible",
-        r"could|might|may|can|possibly|potentially|able to|chance|risk of|would be able",
+        r"could|might|may|can|possibly|potentially|able to|chance|risk of|would be able|"
+        r"faces|facing|(?:or|could|would|will|to) face|"  # "faces jail": may yet be jailed
+        r"threaten(?:s|ed|ing)?(?! to)",  # "threatened sanctions": if not …
     ),
     (
         "planned",
-        r"plans? to|planning to|planned to|intends? to|intending to|intended to|aims? to|"
+        r"plans? (?:to|an?)|planning (?:to|an?)|planned (?:to|an?)|"
+        r"intends? to|intending to|intended to|aims? to|"
         r"aiming to|wants? to|wanting to|wants? an? |"
         r"considering|considers|weighing|proposed|proposes|proposing|"
         r"threaten(?:s|ed|ing)? to|vow(?:s|ed|ing)? to|promis(?:es|ed|ing) to|"
