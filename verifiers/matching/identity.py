@@ -160,7 +160,10 @@ _OPINION = re.compile(
     r"so much for|imagine (?:believing|thinking|falling for)|not sure (?:what|how|about|if)|"
     r"i (?:don'?t|do not|never) (?:trust|believe|buy|like|get)|what a (?:mess|joke|disaster|"
     r"shambles|time to be alive|world|day|week|year)|"
-    r"why (?:does|do|is|are|did) (?:everyone|everybody|people|nobody|no one|anyone|they all))\b",
+    r"why (?:does|do|is|are|did) (?:everyone|everybody|people|nobody|no one|anyone|they all)|"
+    r"(?:(?:my )?thoughts|prayers|love|condolences)(?: and prayers)?(?: are| go)? (?:with|to)|"
+    r"(?:praying|sending|prayers) (?:for|love|thoughts|prayers|hugs|strength)|"
+    r"rest in peace|my heart goes out|heartbreaking|devastating news)\b",
     re.IGNORECASE,
 )
 # A verdict on "this" with nothing said of what: "this is fake news", "that's propaganda".
@@ -194,6 +197,9 @@ def _no_claim_in(text: str) -> str | None:
         return "a reaction, not a claim"
     if _REACTION.search(lowered) and not re.search(r"\d", lowered):
         return "a reaction, not a claim"
+    asked = _TOPIC_THEN_QUESTION.match(lowered)
+    if asked is not None and not _has_verb(words(asked["topic"])):
+        return "a request or an open question, not a claim"
     said = words(core)
     # A verb, or a word that may be one ("earns", "closing") with something after it
     # ("ukraine moscow strikes??" ends on its noun).
@@ -201,6 +207,20 @@ def _no_claim_in(text: str) -> str | None:
     if len(said) <= LONG_TOPIC_WORDS and not any(verbs):
         return "a topic, not a claim"
     return None
+
+
+# "DEFINITELY MAYBE who's got tickets", "bennu samples, anyone know more?": a topic, then
+# a question to the room.
+_TOPIC_THEN_QUESTION = re.compile(
+    r"^(?P<topic>[^?.!]{1,60}?)[\s,:;-]+(?:who(?:'s| has| got| is)|anyone|anybody|"
+    r"what(?:'s| do you| does everyone)|thoughts|opinions)\b[^.!]*$",
+    re.IGNORECASE,
+)
+
+
+def _has_verb(said: list[str]) -> bool:
+    """A verb, or a word that may be one with something after it ("samples" ends a topic)."""
+    return any(is_verb(w) or (n < len(said) - 1 and may_be_verb(w)) for n, w in enumerate(said))
 
 
 _YES_NO_QUESTION = re.compile(
