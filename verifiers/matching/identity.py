@@ -443,13 +443,10 @@ _SYMMETRIC = word_set(
 _JOINING = word_set("and with vs v versus against")
 # Verbs whose subject is the other party of another verb: "Palace lost to City" is "City
 # beat Palace", "Rice joined Arsenal" is "Arsenal signed Rice", "X sold Y to Z" is "Z
-# bought Y from X".
+# bought (or signed) Y from X".
 _CONVERSES = (
     (word_set("beat defe thra hamm crus down edge win"), word_set("lose fall")),
-    (
-        word_set("sign hire recr poac"),
-        word_set("join go move"),
-    ),
+    (word_set("sign hire recr poac"), word_set("join go move sell")),
     (word_set("buy acqu purc take"), word_set("sell")),
     (word_set("lend"), word_set("borr")),
 )
@@ -497,7 +494,11 @@ def _role_swap(message: str, claim: str) -> str | None:
             continue
         if all(_is_title(w) for w in between_claim):
             continue  # a title, not an act ("FTX founder Sam Bankman-Fried")
-        verbs = {_verb_key(w) for w in between_claim if w not in STOPWORDS and w not in _LINKING}
+        verbs = {
+            _verb_key(w)
+            for w in between_claim
+            if w not in STOPWORDS and w not in _LINKING and w.isalpha()  # "3-1" is no act
+        }
         said_verbs = {_verb_key(w) for w in between_said}
         converse = not verbs & said_verbs and _converse(verbs, said_verbs)
         if not verbs & said_verbs and not converse:
@@ -840,9 +841,16 @@ _OF_TOTAL = re.compile(
 )
 
 
+# A percentage by which something changed is no share of it: "raised by an average of 7.5%".
+_CHANGE_BY = re.compile(
+    r"\b(?:by|up|down|increase of|rise of|fall of|cut of)\s+(?:an? )?(?:average of )?"
+    r"(?:about |around |nearly |almost )?[\d.,]+\s*(?:%|per ?cent|percent)"
+)
+
+
 def _share(text: str) -> str | None:
     """The quantifier a percentage, a fraction or "N of M" amounts to."""
-    lowered = text.casefold()
+    lowered = _CHANGE_BY.sub(" ", text.casefold())
     shares = [q.value for q in quantities(lowered) if q.unit == "%"]
     for match in _OF_TOTAL.finditer(lowered):
         part = quantities(match[1])
