@@ -715,6 +715,55 @@ def _party(clause_words: list[str], at: int, run: tuple[str, ...]) -> bool:
     return not any(w.endswith("'s") for w in written) and before not in _PLACE_WORDS
 
 
+# "More X in A than in B": which side of "than" each compared thing is on, and which way the
+# comparison points.
+_MORE = word_set("more higher greater larger bigger above ahead over most")
+_LESS = word_set("less fewer lower smaller below behind under least")
+COMPARISON_REACH = 8  # words before "than" that may hold the first compared thing
+_CLAUSE_END = re.compile(r"[,;:.!?]")
+
+
+def _comparison_swap(message: str, claim: str) -> str | None:
+    """The two things compared the other way round: "more microplastic in the Pacific than in
+    the Atlantic" for "… in the Atlantic than in the Pacific". "Less in the Pacific than in
+    the Atlantic" turns it back."""
+    said, held = _compared(asserted(message)), _compared(claim)
+    if said is None or held is None:
+        return None
+    (said_before, said_after, said_way), (held_before, held_after, held_way) = said, held
+    first = (held_before - held_after) & (said_after - said_before)
+    second = (held_after - held_before) & (said_before - said_after)
+    if not first or not second or said_way is None or held_way is None:
+        return None
+    if said_way != held_way:
+        return None  # "fewer in B than in A" says "more in A than in B"
+    return (
+        "the comparison is the other way round: what the claim puts first, your message puts second"
+    )
+
+
+def _compared(text: str) -> tuple[set[str], set[str], str | None] | None:
+    """The content words before and after "than" in its clause, and which way the comparison
+    points ("more", "less" or None when the word says neither)."""
+    lowered = clean(text).casefold()
+    at = re.search(r"\bthan\b", lowered)
+    if at is None:
+        return None
+    before_text = _CLAUSE_END.split(lowered[: at.start()])[-1]
+    after_text = _CLAUSE_END.split(lowered[at.end() :])[0]
+    before = words(before_text)[-COMPARISON_REACH:]
+    after = words(after_text)[:COMPARISON_REACH]
+    way = next(
+        ("more" if w in _MORE else "less" for w in reversed(before) if w in _MORE | _LESS),
+        None,
+    )
+
+    def keys(ws: list[str]) -> set[str]:
+        return {_key(w) for w in ws if w not in STOPWORDS and w.isalpha()}
+
+    return keys(before), keys(after), way
+
+
 # -- how sure, and how many -----------------------------------------------------------------------
 
 _MODALITY = (
@@ -948,6 +997,7 @@ def judge_identity(message: str, claim: Claim) -> Identity:
         _role_swap,
         _subject_swap,
         _agent_replaced,
+        _comparison_swap,
         _modality_clash,
         _quantifier_clash,
     ):
