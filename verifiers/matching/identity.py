@@ -147,6 +147,7 @@ _REACTION = re.compile(
     r"disgusting|sad|hilarious|funny|a joke|a mess|a disaster|the worst|the best|beautiful|"
     r"gorgeous|cringe|mental|nuts|bonkers|mad|depressing|scary|wild to me|out of control|"
     r"out of hand|too much|everywhere|so bad|so good|bad|good|great|fine|boring|huge|big)"
+    r"(?:[\s,]+(?:honestly|tbh|ngl|fr|lol|tho|though|really|imo|rn|man|mate|guys|now))*"
     r"[\s!.?]*$",
     re.IGNORECASE,
 )
