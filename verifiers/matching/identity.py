@@ -445,11 +445,16 @@ _JOINING = word_set("and with vs v versus against")
 # Verbs whose subject is the other party of another verb: "Palace lost to City" is "City
 # beat Palace", "Rice joined Arsenal" is "Arsenal signed Rice", "X sold Y to Z" is "Z
 # bought (or signed) Y from X".
+# Verbs on one side of a pair mean alike ("won over" is "beat"); across it, the converse.
 _CONVERSES = (
-    (word_set("beat defe thra hamm crus down edge win"), word_set("lose fall")),
+    (
+        word_set("beat defe thra hamm crus down edge win vict knoc elim oust"),
+        word_set("lose fall"),
+    ),
     (word_set("sign hire recr poac"), word_set("join go move sell")),
     (word_set("buy acqu purc take"), word_set("sell")),
-    (word_set("lend"), word_set("borr")),
+    (word_set("send give lend sell ship supp"), word_set("rece get borr")),
+    (word_set("lead ahea"), word_set("trai behi")),
 )
 
 
@@ -460,6 +465,13 @@ def _verb_key(word: str) -> str:
 def _converse(one: set[str], other: set[str]) -> bool:
     """Whether a verb among `one` is the converse of one among `other`."""
     return any((one & a and other & b) or (one & b and other & a) for a, b in _CONVERSES)
+
+
+def _same_act(one: set[str], other: set[str]) -> bool:
+    """Whether the two share a verb, or verbs of one meaning ("beat" / "win over")."""
+    return bool(one & other) or any(
+        (one & side and other & side) for pair in _CONVERSES for side in pair
+    )
 
 
 _LINKING = word_set("whether if that to whom")
@@ -501,8 +513,8 @@ def _role_swap(message: str, claim: str) -> str | None:
             if w not in STOPWORDS and w not in _LINKING and w.isalpha()  # "3-1" is no act
         }
         said_verbs = {_verb_key(w) for w in between_said}
-        converse = not verbs & said_verbs and _converse(verbs, said_verbs)
-        if not verbs & said_verbs and not converse:
+        converse = not _same_act(verbs, said_verbs) and _converse(verbs, said_verbs)
+        if not _same_act(verbs, said_verbs) and not converse:
             continue  # not the same verb between them: no roles to compare
         passive_claim = "by" in between_claim
         passive_said = "by" in between_said
