@@ -234,10 +234,11 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
     for run in names(claim):
         spelled = [form for form in forms(run) if f" {form} " in joined]
         # A misspelt name is still the name ("Grimbsy" for Grimsby): the word it is spelt as.
+        # Only the name's own words: "African" is no misspelling of the alias "American".
         spelled += [
             word
             for form in forms(run)
-            if " " not in form and len(form) >= 5 and f" {form} " not in joined
+            if " " not in form and len(form) >= 5 and f" {form} " not in joined and form in run
             for word in candidates
             if same_spelling(word, form)
         ]
