@@ -625,6 +625,36 @@ def _agent_replaced(message: str, claim: str) -> str | None:
     return f"your message says {doer} {said_verb}; the claim says {claim_agent} {held_verb}"
 
 
+def _nominal_doer(message: str, claim: str) -> str | None:
+    """Another name as the doer of the claim's act written as a noun: "the travel advisory of
+    the African Union" or "the African Union's travel advisory" for "The UK issued a travel
+    advisory", when the message never names the claim's doer."""
+    said_text = asserted(message)
+    said, held = words(said_text), words(claim)
+    runs = [run for run in names(claim) if position(held, run) is not None]
+    placed_held = _parties(held, runs)
+    if not placed_held:
+        return None
+    claim_at, claim_agent = placed_held[0]
+    agent_run = next(run for run in runs if " ".join(run) == claim_agent)
+    verb_at = claim_at + _span(held, claim_at, agent_run)
+    if _verb_after(held, verb_at) is None or _referred(said, agent_run, held) is not None:
+        return None
+    acted_on = {_key(w) for w in held[verb_at + 1 : verb_at + 5] if w not in STOPWORDS}
+    for run in names(said_text):
+        at = position(said, run)
+        if at is None or mentions(claim, " ".join(run)):
+            continue
+        before = [w for w in said[max(0, at - 3) : at] if w != "the"]
+        owner_of = len(before) >= 2 and before[-1] == "of" and _key(before[-2]) in acted_on
+        owned = said[at + len(run) - 1].endswith("'s") and any(
+            _key(w) in acted_on for w in said[at + len(run) : at + len(run) + 2]
+        )
+        if owner_of or owned:
+            return f"your message says {' '.join(run)} did it; the claim says {claim_agent}"
+    return None
+
+
 _AUXILIARIES = word_set("has have had is are was were will would did does do")
 
 
@@ -1010,6 +1040,7 @@ def judge_identity(message: str, claim: Claim) -> Identity:
         _role_swap,
         _subject_swap,
         _agent_replaced,
+        _nominal_doer,
         _comparison_swap,
         _modality_clash,
         _quantifier_clash,
