@@ -47,6 +47,32 @@ ROLES = [
     ),
 ]
 
+CYCLING = "More people cycle to work in York than in Leeds."
+POLL = "Kamala Harris led Donald Trump by two points in a Reuters poll in August 2024."
+ROLES += [
+    # Comparisons, verbs of one meaning and converses.
+    ("More people cycle to work in Leeds than in York", CYCLING, Verdict.DIFFERENT),
+    ("leeds has more cyclists than york", CYCLING, Verdict.DIFFERENT),
+    ("Fewer people cycle to work in Leeds than in York", CYCLING, Verdict.SAME),
+    (
+        "Alcaraz's win over Djokovic in the 2024 Olympic final",
+        "Novak Djokovic beat Carlos Alcaraz in the 2024 Olympic tennis final.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "ireland got knocked out by new zealand at the 2023 rugby world cup",
+        "Ireland beat New Zealand at the 2023 Rugby World Cup.",
+        Verdict.DIFFERENT,
+    ),
+    ("trump trailed harris by 2 points in an august 2024 reuters poll", POLL, Verdict.SAME),
+    ("harris trailed trump by two in the reuters poll, aug 2024", POLL, Verdict.DIFFERENT),
+    (
+        "Ukraine received three Patriot systems from Germany in 2024",
+        "Germany sent Ukraine three Patriot air defence systems in 2024.",
+        Verdict.SAME,
+    ),
+]
+
 AGENTS = [
     # Another name doing what the claim's first party does.
     ("Renault won the French Grand Prix on Sunday", "Ferrari won the French Grand Prix on Sunday."),
@@ -61,6 +87,15 @@ AGENTS = [
     (
         "Deforestation in Bolivia's Chaco fell by a third in 2024",
         "Deforestation in Bolivia's Amazon fell by a third in 2024.",
+    ),
+    # The act written as a noun, owned by another name.
+    (
+        "the flood warning of the Met Office for the whole of Cumbria",
+        "The Environment Agency issued a flood warning for the whole of Cumbria.",
+    ),
+    (
+        "Canada's travel advisory for visitors to Mexico after the protests",
+        "The US issued a travel advisory for visitors to Mexico after the protests.",
     ),
 ]
 
@@ -134,6 +169,7 @@ NOTHING = [
     "sending love to the families in Kelham after the fire",
     "WEMBLEY GIG 🎸 who's got tickets",
     "wembley gig, anyone going?",
+    "this is ridiculous honestly",
 ]
 
 
