@@ -270,6 +270,9 @@ def _conflicts(word: str, run: tuple[str, ...], message_runs: list[tuple[str, ..
     """Whether the message writes `word` inside another name: one with a distinctive word
     that `run` lacks."""
     for other in message_runs:
+        # "Manchester United" is not "Manchester City": one first word, another after it.
+        if len(other) == len(run) >= 2 and other[0] == run[0] == word and other[1:] != run[1:]:
+            return True
         if word in other:
             extra = [
                 w
