@@ -146,6 +146,7 @@ _REACTION = re.compile(
     r"(?:unreal|insane|crazy|wild|ridiculous|amazing|awesome|awful|terrible|horrible|"
     r"disgusting|sad|hilarious|funny|a joke|a mess|a disaster|the worst|the best|beautiful|"
     r"gorgeous|cringe|mental|nuts|bonkers|mad|depressing|scary|wild to me|out of control|"
+    r"a disgrace|disgraceful|a scandal|scandalous|shameful|outrageous|pathetic|a shambles|"
     r"out of hand|too much|everywhere|so bad|so good|bad|good|great|fine|boring|huge|big)"
     r"(?:[\s,]+(?:honestly|tbh|ngl|fr|lol|tho|though|really|imo|rn|man|mate|guys|now))*"
     r"[\s!.?]*$",
@@ -821,7 +822,7 @@ _MODALITY = (
         r"plans? (?:to|an?)|planning (?:to|an?)|planned (?:to|an?)|"
         r"intends? to|intending to|intended to|aims? to|"
         r"aiming to|wants? to|wanting to|wants? an? |"
-        r"considering|considers|weighing|proposed|proposes|proposing|"
+        r"considering|considers|considered|weighing|weighed|proposed|proposes|proposing|"
         r"threaten(?:s|ed|ing)? to|vow(?:s|ed|ing)? to|promis(?:es|ed|ing) to|"
         r"hopes? to|hoping to|seeks? to|seeking to|trying to|tries to|attempting to|"
         r"mulls?|mulling|bid to|push(?:es|ing)? to|moving to|preparing to|on course to|"
@@ -866,7 +867,10 @@ def _markers(text: str, anchors: set[str], kinds: list[tuple[str, re.Pattern[str
     for name, pattern in kinds:
         for match in pattern.finditer(core):
             end = core[: match.end()].count(" ") + 1
-            following = [w for w in text_words[end : end + 8] if w not in STOPWORDS]
+            # Numbers are no words to reach past: "to hike to 0.25% in July" bears on July.
+            following = [
+                w for w in text_words[end : end + 8] if w not in STOPWORDS and not w[:1].isdigit()
+            ]
             if any(_key(w) in anchors for w in following[:MARKER_REACH]):
                 found.add(name)
                 break
