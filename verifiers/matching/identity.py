@@ -214,8 +214,9 @@ def _no_claim_in(text: str) -> str | None:
 # "DEFINITELY MAYBE who's got tickets", "bennu samples, anyone know more?": a topic, then
 # a question to the room.
 _TOPIC_THEN_QUESTION = re.compile(
-    r"^(?P<topic>[^?.!]{1,60}?)[\s,:;-]+(?:who(?:'s| has| got| is)|anyone|anybody|"
-    r"what(?:'s| do you| does everyone)|thoughts|opinions)\b[^.!]*$",
+    r"^(?P<topic>[^?.!]{1,60}?)[\s,:;-]+(?:who(?:'s| has| got| is)|(?:anyone|anybody) "
+    r"(?:know|got|going|else|seen|watching|have)|what(?:'s| do you| does everyone)|thoughts|"
+    r"opinions)\b[^.!]*$",
     re.IGNORECASE,
 )
 
@@ -914,10 +915,16 @@ _QUANTIFIERS = (
     (
         "few",
         r"minority|few|fewer than half|less than half|under half|only some|a handful|"
+        r"hardly anyone|hardly anybody|barely any|barely anyone|almost no one|"
         r"hardly any|rarely|a couple(?: of)?|a small (?:part|share|number|fraction)|"
         r"only a small",
     ),
-    ("some", r"some|several|many|a number of"),
+    (
+        "many",
+        r"many|lots of|loads of|a lot of|tons of|plenty of|countless|huge numbers of|"
+        r"large numbers of",
+    ),
+    ("some", r"some|several|a number of"),
 )
 _QUANT = [
     (name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for name, pattern in _QUANTIFIERS
@@ -970,8 +977,10 @@ def _quantifier_clash(message: str, claim: str) -> str | None:
         return _count_clash(message, claim, said)
     if said is None or held is None or said == held or {said, held} <= {"some", "few"}:
         return None
-    if "some" in (said, held) and {said, held} & {"half", "most"}:
+    if "some" in (said, held) and {said, held} & {"half", "most", "many"}:
         return None  # "some" does not deny that it is half
+    if "many" in (said, held) and {said, held} & {"half", "most"}:
+        return None  # nor does "many" deny that it is most; but it denies "a few"
     return f"your message says {said}; the claim says {held}"
 
 

@@ -74,6 +74,10 @@ ROLES += [
 ]
 
 AGENTS = [
+    (
+        "Manchester United won the Premier League for a fourth season in a row in 2024",
+        "Manchester City won the Premier League for a fourth season in a row in 2024.",
+    ),
     # Another name doing what the claim's first party does.
     ("Renault won the French Grand Prix on Sunday", "Ferrari won the French Grand Prix on Sunday."),
     (
@@ -123,6 +127,15 @@ SHARES = [
     ),
 ]
 
+PUBS = "A majority of UK adults support a ban on smoking in pub gardens."
+BYPASS = "A small minority of voters in Marrowby backed the new bypass."
+SHARES += [
+    ("hardly anyone in the UK supports banning smoking in pub gardens", PUBS, Verdict.DIFFERENT),
+    ("over half of UK adults back banning smoking in beer gardens", PUBS, Verdict.SAME),
+    ("loads of marrowby voters backed the bypass", BYPASS, Verdict.DIFFERENT),
+    ("hardly any Marrowby voters backed the bypass", BYPASS, Verdict.SAME),
+]
+
 SURE = [
     (
         "Tom Hale faces a ban for doping at the 2024 trials",
@@ -137,6 +150,14 @@ SURE = [
     (
         "Canada put tariffs on US steel after talks broke down.",
         "Canada threatened tariffs on US steel if talks broke down.",
+        Verdict.DIFFERENT,
+    ),
+]
+
+SURE += [
+    (
+        "BoJ expected to hike to 0.25% in July 2024",
+        "The Bank of Japan raised interest rates to 0.25% in July 2024.",
         Verdict.DIFFERENT,
     ),
 ]
@@ -170,6 +191,7 @@ NOTHING = [
     "WEMBLEY GIG 🎸 who's got tickets",
     "wembley gig, anyone going?",
     "this is ridiculous honestly",
+    "the stoneham development is a disgrace",
 ]
 
 
