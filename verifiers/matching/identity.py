@@ -130,8 +130,9 @@ _REQUEST = re.compile(
     r"^(?:explain|eli5|tell me|teach me|help me|show me|summari[sz]e|describe|define|"
     r"(?:can|could|would|will) (?:you|someone|anyone|somebody|u) "
     r"(?:explain|tell|help|show|summari[sz]e|describe|give|find|post|link|send)|"
-    r"(?:anyone|anybody|does anyone|does anybody|somebody|someone) "
-    r"(?:know|have|got|seen|heard|explain|tell)|"
+    r"(?:anyone|anybody|does anyone|does anybody|somebody|someone|has anyone|has anybody|"
+    r"did anyone|did anybody|have you|has someone) "
+    r"(?:know|have|got|seen|heard|explain|tell|read|watched)|"
     r"(?:what|who|whom|whose|where|which|how)(?:'s|'re| is| are| was| were| do| does| did|"
     r" many| much| long| come| about| would| should| can| could)?\b|"
     r"when (?:is|was|are|were|will|does|did)\b|"
@@ -142,13 +143,16 @@ _REQUEST = re.compile(
 )
 _REACTION = re.compile(
     r"\b(?:is|are|was|were|looks?|seems?|feels?|sounds?|getting|got|'s|'re)\s+"
-    r"(?:so |really |absolutely |totally |just |actually |literally |honestly |kinda |pretty )*"
-    r"(?:unreal|insane|crazy|wild|ridiculous|amazing|awesome|awful|terrible|horrible|"
+    r"(?:so |really |absolutely |totally |just |actually |literally |honestly |kinda |pretty |"
+    r"such )*"
+    r"(?:unreal|insane|a shame|a pity|a crying shame|crazy|wild|ridiculous|amazing|awesome|"
+    r"awful|terrible|horrible|"
     r"disgusting|sad|hilarious|funny|a joke|a mess|a disaster|the worst|the best|beautiful|"
     r"gorgeous|cringe|mental|nuts|bonkers|mad|depressing|scary|wild to me|out of control|"
     r"a disgrace|disgraceful|a scandal|scandalous|shameful|outrageous|pathetic|a shambles|"
     r"out of hand|too much|everywhere|so bad|so good|bad|good|great|fine|boring|huge|big)"
-    r"(?:[\s,]+(?:honestly|tbh|ngl|fr|lol|tho|though|really|imo|rn|man|mate|guys|now))*"
+    r"(?:[\s,]+(?:honestly|tbh|ngl|fr|lol|tho|though|really|imo|rn|man|mate|guys|now|"
+    r"right now|atm|at the moment|these days|lately))*"
     r"[\s!.?]*$",
     re.IGNORECASE,
 )
@@ -159,7 +163,9 @@ _OPINION = re.compile(
     r"can't wait|cant wait|rip|congrats|congratulations|thank you|thanks|good morning|"
     r"good night|happy (?:birthday|new year)|can'?t believe|cannot believe|"
     r"(?:does )?any(?:one|body) else (?:think|feel|notice|find|see)|am i the only one|"
-    r"so much for|imagine (?:believing|thinking|falling for)|not sure (?:what|how|about|if)|"
+    r"so much for|imagine \w+ing\b|not sure (?:what|how|about|if)|"
+    r"(?:gutted|devastated|heartbroken)(?! that)|(?:such|what) a (?:shame|pity)|can'?t stand|"
+    r"cannot stand|"
     r"i (?:don'?t|do not|never) (?:trust|believe|buy|like|get)|what a (?:mess|joke|disaster|"
     r"shambles|time to be alive|world|day|week|year)|"
     r"why (?:does|do|is|are|did) (?:everyone|everybody|people|nobody|no one|anyone|they all)|"
@@ -228,8 +234,8 @@ def _has_verb(said: list[str]) -> bool:
 
 _YES_NO_QUESTION = re.compile(
     r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could|should|isn't|aren't|"
-    r"wasn't|weren't|didn't|doesn't|don't|hasn't|haven't|won't)\b(?! (?:you|someone|anyone) "
-    r"(?:explain|tell|help|show))",
+    r"wasn't|weren't|didn't|doesn't|don't|hasn't|haven't|won't)\b(?! (?:you|someone|anyone|"
+    r"anybody|somebody) (?:explain|tell|help|show|know|got|seen|heard|read|watched))",
     re.IGNORECASE,
 )
 

@@ -192,6 +192,12 @@ NOTHING = [
     "wembley gig, anyone going?",
     "this is ridiculous honestly",
     "the stoneham development is a disgrace",
+    "gutted about the wembley gig tbh",
+    "has anyone got the council's statement on the gig",
+    "the gig being cancelled is such a shame",
+    "can't stand this promoter",
+    "imagine queueing six hours for wembley",
+    "ticket prices are insane right now",
 ]
 
 
