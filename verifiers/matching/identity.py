@@ -29,6 +29,7 @@ from verifiers.domain.errors import ConfigError
 from verifiers.domain.models import Claim
 from verifiers.matching.stance import contradiction
 from verifiers.text.names import (
+    COMMON_STARTS,
     DESCRIPTIONS,
     GENERIC,
     TITLES,
@@ -324,20 +325,23 @@ def attribution(text: str) -> Attribution | None:
         ):
             match = None
     if match is None:
-        match = _INVERTED.match(core) or _SAID_FIRST.match(core)
+        match = _INVERTED.match(core) or _SAID_FIRST.match(core) or _COLON_QUOTE.match(core)
         if match is not None and not names(match["speaker"]):
             return None  # "…, they're in a good place": an inverted speaker is named
+        if match is not None and words(match["speaker"])[0] in _LABELS:
+            return None  # "Reminder: …" labels what follows; it names nobody
     if match is None:
         return None
-    speaker = match["speaker"].strip()
+    speaker = _past_setting(match["speaker"].strip())
     speaker_words = words(speaker)
     # "In 35 states, …", "Sales claims …": a verb that is also a plural noun needs a named
-    # speaker, and a speaker is never a number or a phrase opened by a preposition.
+    # speaker (in a message written all in lower case, a word that is no plural noun), and a
+    # speaker is never a number or a phrase opened by a preposition.
     verb = (match.groupdict().get("verb") or "said").casefold()
     if (
         any(w[:1].isdigit() for w in speaker_words)
         or (speaker_words[:1] and speaker_words[0] in _PREPOSITIONS)
-        or (verb.endswith("s") and not names(speaker))
+        or (verb.endswith("s") and not names(speaker) and not _lowercase_name(speaker, core))
     ):
         return None
     said = match["said"].strip(" \"'“”")
@@ -346,6 +350,43 @@ def attribution(text: str) -> Attribution | None:
     if set(speaker_words) & _NOBODY and not names(speaker):
         return None
     return Attribution(speaker, said)
+
+
+# "Farage: immigrants are to blame …": a name, a colon and what they said.
+_COLON_QUOTE = re.compile(r"^(?P<speaker>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})\s*:\s*(?P<said>.+)$")
+_LABELS = word_set(
+    """
+    reminder note source edit important question thread update answer summary context
+    correction warning alert tldr tl dr fact claim rumour rumor fwd fw re urgent ps nb pic
+    photo video watch live
+    """
+)
+
+
+def _past_setting(speaker: str) -> str:
+    """The speaker without the setting before them: "In a speech Farage" is Farage."""
+    found = names(speaker)
+    lead = words(speaker)[:1]
+    if lead and lead[0] in _PREPOSITIONS and found:
+        return " ".join(
+            w for w in WORD.findall(speaker) if w.casefold().replace("’", "'") in found[-1]
+        )
+    return speaker
+
+
+def _lowercase_name(speaker: str, text: str) -> bool:
+    """In a message written all in lower case, a one-word speaker that is no plural noun nor
+    a common word may be a name: "farage says …" (but not "sales claims …")."""
+    said = words(speaker)
+    return (
+        not any(ch.isupper() for ch in text)
+        and len(said) == 1
+        and not said[0].endswith("s")
+        and said[0] not in STOPWORDS
+        and said[0] not in _NOBODY
+        and said[0] not in COMMON_STARTS
+        and said[0] not in DESCRIPTIONS
+    )
 
 
 SAME_STATEMENT = 85  # rapidfuzz token-set ratio of two normalised statements that are one

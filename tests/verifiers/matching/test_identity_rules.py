@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.verifiers.matching.test_identity import claim
-from verifiers.matching.identity import Verdict, judge_identity
+from verifiers.matching.identity import Verdict, attribution, judge_identity
 from verifiers.text.names import names, same_spelling
 
 MATCH = "Leeds United beat Sunderland 3-1 at Elland Road in March 2025."
@@ -185,6 +185,18 @@ SAID = [
     ),
 ]
 
+BLAME = "Immigrants are to blame for the housing crisis."
+SAID += [
+    ("farage says immigrants are to blame for the housing crisis", BLAME, Verdict.DIFFERENT),
+    (
+        "In a speech Farage told supporters immigrants are to blame for the housing crisis",
+        BLAME,
+        Verdict.DIFFERENT,
+    ),
+    ("Farage: immigrants are to blame for the housing crisis", BLAME, Verdict.DIFFERENT),
+    ("Reminder: immigrants are to blame for the housing crisis", BLAME, Verdict.SAME),
+]
+
 NOTHING = [
     "thoughts and prayers with everyone in Valencia tonight",
     "sending love to the families in Kelham after the fire",
@@ -251,3 +263,10 @@ def test_a_short_form_spells_a_name_but_a_short_word_does_not() -> None:
     assert same_spelling("tay's", "taylor")
     assert same_spelling("zuck", "zuckerberg")
     assert not same_spelling("man", "manchester")
+
+
+def test_a_lower_case_speaker_is_one_word_and_no_plural_noun() -> None:
+    said = attribution("farage says immigrants are to blame for the housing crisis")
+    assert said is not None
+    assert said.speaker == "farage"
+    assert attribution("sales claims rose 5% in the housing crisis") is None
