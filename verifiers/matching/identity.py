@@ -29,7 +29,6 @@ from verifiers.domain.errors import ConfigError
 from verifiers.domain.models import Claim
 from verifiers.matching.stance import contradiction
 from verifiers.text.names import (
-    COMMON_STARTS,
     DESCRIPTIONS,
     GENERIC,
     TITLES,
@@ -335,13 +334,12 @@ def attribution(text: str) -> Attribution | None:
     speaker = _past_setting(match["speaker"].strip())
     speaker_words = words(speaker)
     # "In 35 states, …", "Sales claims …": a verb that is also a plural noun needs a named
-    # speaker (in a message written all in lower case, a word that is no plural noun), and a
-    # speaker is never a number or a phrase opened by a preposition.
+    # speaker, and a speaker is never a number or a phrase opened by a preposition.
     verb = (match.groupdict().get("verb") or "said").casefold()
     if (
         any(w[:1].isdigit() for w in speaker_words)
         or (speaker_words[:1] and speaker_words[0] in _PREPOSITIONS)
-        or (verb.endswith("s") and not names(speaker) and not _lowercase_name(speaker, core))
+        or (verb.endswith("s") and not names(speaker))
     ):
         return None
     said = match["said"].strip(" \"'“”")
@@ -372,21 +370,6 @@ def _past_setting(speaker: str) -> str:
             w for w in WORD.findall(speaker) if w.casefold().replace("’", "'") in found[-1]
         )
     return speaker
-
-
-def _lowercase_name(speaker: str, text: str) -> bool:
-    """In a message written all in lower case, a one-word speaker that is no plural noun nor
-    a common word may be a name: "farage says …" (but not "sales claims …")."""
-    said = words(speaker)
-    return (
-        not any(ch.isupper() for ch in text)
-        and len(said) == 1
-        and not said[0].endswith("s")
-        and said[0] not in STOPWORDS
-        and said[0] not in _NOBODY
-        and said[0] not in COMMON_STARTS
-        and said[0] not in DESCRIPTIONS
-    )
 
 
 SAME_STATEMENT = 85  # rapidfuzz token-set ratio of two normalised statements that are one

@@ -187,7 +187,6 @@ SAID = [
 
 BLAME = "Immigrants are to blame for the housing crisis."
 SAID += [
-    ("farage says immigrants are to blame for the housing crisis", BLAME, Verdict.DIFFERENT),
     (
         "In a speech Farage told supporters immigrants are to blame for the housing crisis",
         BLAME,
@@ -265,8 +264,5 @@ def test_a_short_form_spells_a_name_but_a_short_word_does_not() -> None:
     assert not same_spelling("man", "manchester")
 
 
-def test_a_lower_case_speaker_is_one_word_and_no_plural_noun() -> None:
-    said = attribution("farage says immigrants are to blame for the housing crisis")
-    assert said is not None
-    assert said.speaker == "farage"
+def test_a_speaker_is_no_plural_noun() -> None:
     assert attribution("sales claims rose 5% in the housing crisis") is None
