@@ -30,18 +30,20 @@ from verifiers.domain.models import Claim
 from verifiers.matching.stance import contradiction
 from verifiers.text.names import (
     DESCRIPTIONS,
+    GENERIC,
     TITLES,
     WORD,
     covered,
+    forms,
     mentions,
     names,
     position,
     words,
 )
 from verifiers.text.normalize import clean, normalize
-from verifiers.text.numbers import quantities
+from verifiers.text.numbers import MONTHS, quantities
 from verifiers.text.tokens import STOPWORDS, content_tokens, stem, word_memo, word_set
-from verifiers.text.verbs import is_verb, may_be_verb
+from verifiers.text.verbs import is_verb, lemma, may_be_verb
 
 
 class Verdict(StrEnum):
@@ -128,8 +130,9 @@ _REQUEST = re.compile(
     r"^(?:explain|eli5|tell me|teach me|help me|show me|summari[sz]e|describe|define|"
     r"(?:can|could|would|will) (?:you|someone|anyone|somebody|u) "
     r"(?:explain|tell|help|show|summari[sz]e|describe|give|find|post|link|send)|"
-    r"(?:anyone|anybody|does anyone|does anybody|somebody|someone) "
-    r"(?:know|have|got|seen|heard|explain|tell)|"
+    r"(?:anyone|anybody|does anyone|does anybody|somebody|someone|has anyone|has anybody|"
+    r"did anyone|did anybody|have you|has someone) "
+    r"(?:know|have|got|seen|heard|explain|tell|read|watched)|"
     r"(?:what|who|whom|whose|where|which|how)(?:'s|'re| is| are| was| were| do| does| did|"
     r" many| much| long| come| about| would| should| can| could)?\b|"
     r"when (?:is|was|are|were|will|does|did)\b|"
@@ -140,11 +143,16 @@ _REQUEST = re.compile(
 )
 _REACTION = re.compile(
     r"\b(?:is|are|was|were|looks?|seems?|feels?|sounds?|getting|got|'s|'re)\s+"
-    r"(?:so |really |absolutely |totally |just |actually |literally |honestly |kinda |pretty )*"
-    r"(?:unreal|insane|crazy|wild|ridiculous|amazing|awesome|awful|terrible|horrible|"
+    r"(?:so |really |absolutely |totally |just |actually |literally |honestly |kinda |pretty |"
+    r"such )*"
+    r"(?:unreal|insane|a shame|a pity|a crying shame|crazy|wild|ridiculous|amazing|awesome|"
+    r"awful|terrible|horrible|"
     r"disgusting|sad|hilarious|funny|a joke|a mess|a disaster|the worst|the best|beautiful|"
     r"gorgeous|cringe|mental|nuts|bonkers|mad|depressing|scary|wild to me|out of control|"
+    r"a disgrace|disgraceful|a scandal|scandalous|shameful|outrageous|pathetic|a shambles|"
     r"out of hand|too much|everywhere|so bad|so good|bad|good|great|fine|boring|huge|big)"
+    r"(?:[\s,]+(?:honestly|tbh|ngl|fr|lol|tho|though|really|imo|rn|man|mate|guys|now|"
+    r"right now|atm|at the moment|these days|lately))*"
     r"[\s!.?]*$",
     re.IGNORECASE,
 )
@@ -155,10 +163,15 @@ _OPINION = re.compile(
     r"can't wait|cant wait|rip|congrats|congratulations|thank you|thanks|good morning|"
     r"good night|happy (?:birthday|new year)|can'?t believe|cannot believe|"
     r"(?:does )?any(?:one|body) else (?:think|feel|notice|find|see)|am i the only one|"
-    r"so much for|imagine (?:believing|thinking|falling for)|not sure (?:what|how|about|if)|"
+    r"so much for|imagine \w+ing\b|not sure (?:what|how|about|if)|"
+    r"(?:gutted|devastated|heartbroken)(?! that)|(?:such|what) a (?:shame|pity)|can'?t stand|"
+    r"cannot stand|"
     r"i (?:don'?t|do not|never) (?:trust|believe|buy|like|get)|what a (?:mess|joke|disaster|"
     r"shambles|time to be alive|world|day|week|year)|"
-    r"why (?:does|do|is|are|did) (?:everyone|everybody|people|nobody|no one|anyone|they all))\b",
+    r"why (?:does|do|is|are|did) (?:everyone|everybody|people|nobody|no one|anyone|they all)|"
+    r"(?:(?:my )?thoughts|prayers|love|condolences)(?: and prayers)?(?: are| go)? (?:with|to)|"
+    r"(?:praying|sending|prayers) (?:for|love|thoughts|prayers|hugs|strength)|"
+    r"rest in peace|my heart goes out|heartbreaking|devastating news)\b",
     re.IGNORECASE,
 )
 # A verdict on "this" with nothing said of what: "this is fake news", "that's propaganda".
@@ -192,6 +205,9 @@ def _no_claim_in(text: str) -> str | None:
         return "a reaction, not a claim"
     if _REACTION.search(lowered) and not re.search(r"\d", lowered):
         return "a reaction, not a claim"
+    asked = _TOPIC_THEN_QUESTION.match(lowered)
+    if asked is not None and not _has_verb(words(asked["topic"])):
+        return "a request or an open question, not a claim"
     said = words(core)
     # A verb, or a word that may be one ("earns", "closing") with something after it
     # ("ukraine moscow strikes??" ends on its noun).
@@ -201,10 +217,25 @@ def _no_claim_in(text: str) -> str | None:
     return None
 
 
+# "DEFINITELY MAYBE who's got tickets", "bennu samples, anyone know more?": a topic, then
+# a question to the room.
+_TOPIC_THEN_QUESTION = re.compile(
+    r"^(?P<topic>[^?.!]{1,60}?)[\s,:;-]+(?:who(?:'s| has| got| is)|(?:anyone|anybody) "
+    r"(?:know|got|going|else|seen|watching|have)|what(?:'s| do you| does everyone)|thoughts|"
+    r"opinions)\b[^.!]*$",
+    re.IGNORECASE,
+)
+
+
+def _has_verb(said: list[str]) -> bool:
+    """A verb, or a word that may be one with something after it ("samples" ends a topic)."""
+    return any(is_verb(w) or (n < len(said) - 1 and may_be_verb(w)) for n, w in enumerate(said))
+
+
 _YES_NO_QUESTION = re.compile(
     r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could|should|isn't|aren't|"
-    r"wasn't|weren't|didn't|doesn't|don't|hasn't|haven't|won't)\b(?! (?:you|someone|anyone) "
-    r"(?:explain|tell|help|show))",
+    r"wasn't|weren't|didn't|doesn't|don't|hasn't|haven't|won't)\b(?! (?:you|someone|anyone|"
+    r"anybody|somebody) (?:explain|tell|help|show|know|got|seen|heard|read|watched))",
     re.IGNORECASE,
 )
 
@@ -216,7 +247,8 @@ _REPORTING = (
     r"argued|argues|insisted|insists|wrote|writes|posted|posts|tweeted|tweets|alleged|"
     r"alleges|suggested|suggests|admitted|admits|warned|warns|boasted|boasts|declared|"
     r"declares|asserted|asserts|maintained|maintains|revealed|reveals|accused|accuses|"
-    r"predicted|predicts|promised|promises|vowed|vows|denied|denies|believes|believed|thinks"
+    r"predicted|predicts|promised|promises|vowed|vows|denied|denies|believes|believed|thinks|"
+    r"promise|predict|insist|admit|tweet|warn"  # asked about: "did Musk really promise …"
 )
 # Verbs that are also acts ("the WHO declared an emergency"): they report speech only when
 # what was said follows as a clause ("declared that …", "announced: …").
@@ -228,7 +260,8 @@ _ACTS = word_set(
 )
 _ATTRIBUTED = re.compile(
     rf"^(?P<speaker>(?:[^\s,;:]+\s+){{0,7}}?[^\s,;:]+)(?:,[^,]{{1,60}},)?\s+"
-    rf"(?:(?:has|had|have|once|repeatedly|publicly|falsely|wrongly|also)\s+)?"
+    rf"(?:(?:has|had|have|once|repeatedly|publicly|falsely|wrongly|also|really|actually|"
+    rf"even|ever|just)\s+)?"
     rf"(?P<verb>{_REPORTING})\b(?:\s+(?:on|in)\s+(?:a\s+)?[^\s]+(?:\s+[^\s]+)?)?"
     rf"(?:\s+(?:reporters|journalists|the press|an? \w+|his \w+|her \w+|their \w+))?"
     rf"(?:\s+that|\s*:|,)?\s+(?P<said>.+)$",
@@ -291,12 +324,14 @@ def attribution(text: str) -> Attribution | None:
         ):
             match = None
     if match is None:
-        match = _INVERTED.match(core) or _SAID_FIRST.match(core)
+        match = _INVERTED.match(core) or _SAID_FIRST.match(core) or _COLON_QUOTE.match(core)
         if match is not None and not names(match["speaker"]):
             return None  # "…, they're in a good place": an inverted speaker is named
+        if match is not None and words(match["speaker"])[0] in _LABELS:
+            return None  # "Reminder: …" labels what follows; it names nobody
     if match is None:
         return None
-    speaker = match["speaker"].strip()
+    speaker = _past_setting(match["speaker"].strip())
     speaker_words = words(speaker)
     # "In 35 states, …", "Sales claims …": a verb that is also a plural noun needs a named
     # speaker, and a speaker is never a number or a phrase opened by a preposition.
@@ -313,6 +348,28 @@ def attribution(text: str) -> Attribution | None:
     if set(speaker_words) & _NOBODY and not names(speaker):
         return None
     return Attribution(speaker, said)
+
+
+# "Farage: immigrants are to blame …": a name, a colon and what they said.
+_COLON_QUOTE = re.compile(r"^(?P<speaker>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})\s*:\s*(?P<said>.+)$")
+_LABELS = word_set(
+    """
+    reminder note source edit important question thread update answer summary context
+    correction warning alert tldr tl dr fact claim rumour rumor fwd fw re urgent ps nb pic
+    photo video watch live
+    """
+)
+
+
+def _past_setting(speaker: str) -> str:
+    """The speaker without the setting before them: "In a speech Farage" is Farage."""
+    found = names(speaker)
+    lead = words(speaker)[:1]
+    if lead and lead[0] in _PREPOSITIONS and found:
+        return " ".join(
+            w for w in WORD.findall(speaker) if w.casefold().replace("’", "'") in found[-1]
+        )
+    return speaker
 
 
 SAME_STATEMENT = 85  # rapidfuzz token-set ratio of two normalised statements that are one
@@ -343,16 +400,54 @@ def _same_statement(a: str, b: str) -> bool:
 
 def _attribution_clash(message: str, claim: str) -> str | None:
     claimed, said = attribution(claim), attribution(message)
-    if claimed is not None and said is None and not mentions(message, claimed.speaker):
+    if claimed is not None and said is None and not _names_speaker(message, claimed.speaker):
         return (
             f"the claim is that {claimed.speaker} said this, not that it is true;"
             " your message states it as fact"
         )
-    if said is not None and claimed is None and not mentions(claim, said.speaker):
+    if (
+        said is not None
+        and claimed is None
+        and (not mentions(claim, said.speaker) or _self_report(said, claim))
+    ):
         return f"your message is about what {said.speaker} said; the claim is whether it is true"
     if said is not None and claimed is not None and not _same_speaker(said, claimed):
         return f"your message quotes {said.speaker}; the claim quotes {claimed.speaker}"
     return None
+
+
+def _names_speaker(message: str, speaker: str) -> bool:
+    """Whether the message names the speaker as one who may be saying something: "Trump's
+    conversations with Putin are …" names Trump only as the owner of what was said."""
+    said = [w if not w.endswith("'s") else "_" for w in words(message)]
+    runs = names(speaker) or [tuple(words(speaker))]
+    return any(run and position(said, run) is not None for run in runs) or (
+        not any(w.endswith("'s") for w in words(message)) and mentions(message, speaker)
+    )
+
+
+_SELF = word_set("he she they i we his her their my our")
+
+
+def _self_report(said: Attribution, claim: str) -> bool:
+    """ "Biden said he ran up $280,000 in debt" for "Biden ran up …": the speaker speaking of
+    themselves, where the claim states it as fact."""
+    said_words = words(said.said)
+    return bool(said_words) and said_words[0] in _SELF and _acts_first(claim, said.speaker)
+
+
+def _acts_first(claim: str, speaker: str) -> bool:
+    """Whether the speaker is the claim's first party, doing something other than saying
+    ("Oasis announced on 27 August that they would reunite" is a saying too)."""
+    held = words(claim)
+    runs = [run for run in names(claim) if position(held, run) is not None]
+    parties = _parties(held, runs)
+    if not parties or not mentions(speaker, parties[0][1]):
+        return False
+    at, first = parties[0]
+    run = next(r for r in runs if " ".join(r) == first)
+    verb = _verb_after(held, at + _span(held, at, run))
+    return verb not in _REPORTING_WORDS
 
 
 def _same_speaker(a: Attribution, b: Attribution) -> bool:
@@ -372,10 +467,43 @@ def _same_speaker(a: Attribution, b: Attribution) -> bool:
 MAX_ROLE_GAP = 6  # words between two names for them to be two roles of one verb
 _SYMMETRIC = word_set(
     """
-    and with vs v versus against met meets meet talked talks spoke speaks played plays drew
-    draws tied ties married marries between both signed agreed agree
+    met meets meet talked talks spoke speaks played plays drew draws tied ties married marries
+    between both signed agreed agree
     """
 )
+# Words that join two names as one party ("City and Palace", "City vs Palace"): they make
+# the pair symmetric only next to a name, not in "came out and endorsed Kennedy".
+_JOINING = word_set("and with vs v versus against")
+# Verbs whose subject is the other party of another verb: "Palace lost to City" is "City
+# beat Palace", "Rice joined Arsenal" is "Arsenal signed Rice", "X sold Y to Z" is "Z
+# bought (or signed) Y from X".
+# Verbs on one side of a pair mean alike ("won over" is "beat"); across it, the converse.
+_CONVERSES = (
+    (
+        word_set("beat defe thra hamm crus down edge win vict knoc elim oust"),
+        word_set("lose fall"),
+    ),
+    (word_set("sign hire recr poac"), word_set("join go move sell")),
+    (word_set("buy acqu purc take"), word_set("sell")),
+    (word_set("send give lend sell ship supp"), word_set("rece get borr")),
+    (word_set("lead ahea"), word_set("trai behi")),
+)
+
+
+def _verb_key(word: str) -> str:
+    return _key(lemma(word))
+
+
+def _converse(one: set[str], other: set[str]) -> bool:
+    """Whether a verb among `one` is the converse of one among `other`."""
+    return any((one & a and other & b) or (one & b and other & a) for a, b in _CONVERSES)
+
+
+def _same_act(one: set[str], other: set[str]) -> bool:
+    """Whether the two share a verb, or verbs of one meaning ("beat" / "win over")."""
+    return bool(one & other) or any(
+        (one & side and other & side) for pair in _CONVERSES for side in pair
+    )
 
 
 _LINKING = word_set("whether if that to whom")
@@ -407,18 +535,32 @@ def _role_swap(message: str, claim: str) -> str | None:
         between_claim = [w for w in claim_words[c1 + 1 : c2] if w not in first.split()]
         (low, low_name), (high, _) = sorted(((s1, first), (s2, second)))
         between_said = [w for w in said_words[low + 1 : high] if w not in low_name.split()]
-        if any(w in _SYMMETRIC for w in (*between_claim, *between_said)):
+        if _symmetric(between_claim) or _symmetric(between_said):
             continue
         if all(_is_title(w) for w in between_claim):
             continue  # a title, not an act ("FTX founder Sam Bankman-Fried")
-        verbs = {_key(w) for w in between_claim if w not in STOPWORDS and w not in _LINKING}
-        if not verbs & {_key(w) for w in between_said}:
+        verbs = {
+            _verb_key(w)
+            for w in between_claim
+            if w not in STOPWORDS and w not in _LINKING and w.isalpha()  # "3-1" is no act
+        }
+        said_verbs = {_verb_key(w) for w in between_said}
+        converse = not _same_act(verbs, said_verbs) and _converse(verbs, said_verbs)
+        if not _same_act(verbs, said_verbs) and not converse:
             continue  # not the same verb between them: no roles to compare
         passive_claim = "by" in between_claim
         passive_said = "by" in between_said
-        if (s2 < s1) != (passive_claim != passive_said):
+        if (s2 < s1) != ((passive_claim != passive_said) != converse):
             return f"roles swapped: the claim says {first} … {second}, your message the reverse"
     return None
+
+
+def _symmetric(between: list[str]) -> bool:
+    """Whether the words between two names make them one party or a pair alike: "met", or
+    "and" right next to one of them ("City and Palace fans")."""
+    return any(w in _SYMMETRIC for w in between) or bool(
+        between and (between[0] in _JOINING or between[-1] in _JOINING)
+    )
 
 
 def _is_title(word: str) -> bool:
@@ -441,15 +583,20 @@ def _subject_swap(message: str, claim: str) -> str | None:
         return None
     (at_said, first_said), (_, first_held) = placed_said[0], placed_held[0]
     # The other side may name them anywhere, as a party or not ("from West Ham").
-    in_said = {" ".join(run) for run in runs if position(said, run) is not None}
+    in_said = {" ".join(run) for run in runs if _referred(said, run, held) is not None}
     in_held = {" ".join(run): position(held, run) for run in runs}
     at_held = in_held.get(first_said)
     if first_said == first_held or first_held not in in_said or at_held is None:
         return None
-    size = len(first_said.split())
-    after_said = _next_content(said, at_said + size)
-    after_held = _next_content(held, at_held + size)
-    if after_said is None or after_said == after_held or not _acts(said, at_said + size):
+    said_run = next(run for run in runs if " ".join(run) == first_said)
+    end_said = _past_conjunct(said, at_said + _span(said, at_said, said_run), runs)
+    after_said = _next_content(said, end_said)
+    after_held = _next_content(held, at_held + _span(held, at_held, said_run))
+    if after_said is None or after_said == after_held or not _acts(said, end_said):
+        return None
+    # "Bellingham went to Real" and "Palace sold Olise to Bayern" put the other party first.
+    acting = {_verb_key(w) for w in said[end_said : end_said + 2]}
+    if _converse(acting, {_verb_key(w) for w in held}):
         return None
     # The claim's first party must do what the claim says ("Ofwat fined …", not "A Manhattan
     # jury found …", "Samples from Bennu …"), and the message must not name it as the agent
@@ -462,6 +609,136 @@ def _subject_swap(message: str, claim: str) -> str | None:
     if by_at is not None and by_at > 0 and said[by_at - 1] == "by":
         return None
     return f"roles swapped: the claim says {first_held} … {first_said}, your message the reverse"
+
+
+_REPORTING_WORDS = word_set(_REPORTING.replace("|", " ")) | word_set(
+    "reported reports confirmed confirms"
+)
+
+
+def _agent_replaced(message: str, claim: str) -> str | None:
+    """Another name doing what the claim's first party does: "Congress won 240 seats" for
+    "The BJP won 240 seats", "Croatia's Baby Lasagna beat Nemo" for "Nemo won". The message's
+    doer must be a name the claim never mentions, doing the claim's act (or acting on the
+    claim's doer), and the claim's doer must not be named before it."""
+    said_text = asserted(message)
+    said, held = words(said_text), words(claim)
+    runs = [run for run in names(claim) if position(held, run) is not None]
+    placed_held = _parties(held, runs)
+    if not placed_held:
+        return None
+    claim_at, claim_agent = placed_held[0]
+    agent_run = next(run for run in runs if " ".join(run) == claim_agent)
+    held_verb = _verb_after(held, claim_at + _span(held, claim_at, agent_run))
+    if held_verb is None:
+        return None
+    new_runs = [run for run in names(said_text) if not mentions(claim, " ".join(run))]
+    placed = _parties(said, [*new_runs, *runs])
+    if not placed or placed[0][1] not in {" ".join(run) for run in new_runs}:
+        return None
+    at, doer = placed[0]
+    doer_run = next(run for run in new_runs if " ".join(run) == doer)
+    verb_at = at + _span(said, at, doer_run)
+    said_verb = _verb_after(said, verb_at)
+    if said_verb is None or said_verb in _REPORTING_WORDS:
+        return None
+    agent_at = _referred(said, agent_run, held)
+    if _verb_key(said_verb) == _verb_key(held_verb):
+        if agent_at is not None:
+            return None  # the claim's doer is named too: a longer message, not a swap
+    # Or the claim's winner beaten: "Baby Lasagna beat Nemo" for "Nemo won".
+    elif not (
+        _verb_key(said_verb) in _CONVERSES[0][0]
+        and _verb_key(held_verb) in _CONVERSES[0][0]
+        and agent_at is not None
+        and verb_at < agent_at <= verb_at + 3
+    ):
+        return None
+    return f"your message says {doer} {said_verb}; the claim says {claim_agent} {held_verb}"
+
+
+def _nominal_doer(message: str, claim: str) -> str | None:
+    """Another name as the doer of the claim's act written as a noun: "the travel advisory of
+    the African Union" or "the African Union's travel advisory" for "The UK issued a travel
+    advisory", when the message never names the claim's doer."""
+    said_text = asserted(message)
+    said, held = words(said_text), words(claim)
+    runs = [run for run in names(claim) if position(held, run) is not None]
+    placed_held = _parties(held, runs)
+    if not placed_held:
+        return None
+    claim_at, claim_agent = placed_held[0]
+    agent_run = next(run for run in runs if " ".join(run) == claim_agent)
+    verb_at = claim_at + _span(held, claim_at, agent_run)
+    if _verb_after(held, verb_at) is None or _referred(said, agent_run, held) is not None:
+        return None
+    acted_on = {_key(w) for w in held[verb_at + 1 : verb_at + 5] if w not in STOPWORDS}
+    for run in names(said_text):
+        at = position(said, run)
+        if at is None or mentions(claim, " ".join(run)):
+            continue
+        before = [w for w in said[max(0, at - 3) : at] if w != "the"]
+        owner_of = len(before) >= 2 and before[-1] == "of" and _key(before[-2]) in acted_on
+        owned = said[at + len(run) - 1].endswith("'s") and any(
+            _key(w) in acted_on for w in said[at + len(run) : at + len(run) + 2]
+        )
+        if owner_of or owned:
+            return f"your message says {' '.join(run)} did it; the claim says {claim_agent}"
+    return None
+
+
+_AUXILIARIES = word_set("has have had is are was were will would did does do")
+
+
+def _verb_after(text_words: list[str], start: int) -> str | None:
+    """The verb right after a party ("won", "has sued": "sued"), or None if none follows."""
+    following = text_words[start : start + 2]
+    if following and following[0] in _AUXILIARIES and following[0] not in _PASSIVE:
+        following = following[1:]
+    if not following or following[0] in _PASSIVE:
+        return None
+    word = following[0]
+    return word if is_verb(word) or may_be_verb(word) else None
+
+
+def _span(text_words: list[str], at: int, run: tuple[str, ...]) -> int:
+    """How many words the name starting at `at` takes as written there: "Palace" is one word
+    of "Crystal Palace", "US" one of "United States"."""
+    spelled = {part for form in forms(run) for part in form.split()}
+    size = 0
+    while size < len(run) and at + size < len(text_words):
+        if text_words[at + size].removesuffix("'s") not in spelled:
+            break
+        size += 1
+    return max(size, 1)
+
+
+def _past_conjunct(text_words: list[str], start: int, runs: list[tuple[str, ...]]) -> int:
+    """Where the words after a party go on past another party joined to it: "Altman and
+    OpenAI took Musk to court" goes on at "took"."""
+    if start < len(text_words) and text_words[start] in ("and", "&"):
+        for run in runs:
+            if position(text_words[start + 1 : start + 4], run) == 0:
+                return start + 1 + _span(text_words, start + 1, run)
+    return start
+
+
+def _referred(text_words: list[str], run: tuple[str, ...], claim_words: list[str]) -> int | None:
+    """Where the text names `run`, or refers to it by a description the claim gives it:
+    "the town council" for "Kelham Town Council", "the developer" for "developer Orrin
+    Homes"."""
+    at = position(text_words, run)
+    if at is not None:
+        return at
+    described = [w for w in run[1:] if w in GENERIC or w in DESCRIPTIONS]
+    claim_at = position(claim_words, run)
+    if claim_at is not None and claim_at > 0 and claim_words[claim_at - 1] not in STOPWORDS:
+        described.append(claim_words[claim_at - 1])  # "developer Orrin Homes"
+    for word in described:
+        for n, (before, said) in enumerate(pairwise(text_words)):
+            if before in ("the", "this", "that") and said == word:
+                return n + 1
+    return None
 
 
 def _acts_at_once(text_words: list[str], start: int) -> bool:
@@ -513,18 +790,70 @@ def _party(clause_words: list[str], at: int, run: tuple[str, ...]) -> bool:
     return not any(w.endswith("'s") for w in written) and before not in _PLACE_WORDS
 
 
+# "More X in A than in B": which side of "than" each compared thing is on, and which way the
+# comparison points.
+_MORE = word_set("more higher greater larger bigger above ahead over most")
+_LESS = word_set("less fewer lower smaller below behind under least")
+COMPARISON_REACH = 8  # words before "than" that may hold the first compared thing
+_CLAUSE_END = re.compile(r"[,;:.!?]")
+
+
+def _comparison_swap(message: str, claim: str) -> str | None:
+    """The two things compared the other way round: "more microplastic in the Pacific than in
+    the Atlantic" for "… in the Atlantic than in the Pacific". "Less in the Pacific than in
+    the Atlantic" turns it back."""
+    said, held = _compared(asserted(message)), _compared(claim)
+    if said is None or held is None:
+        return None
+    (said_before, said_after, said_way), (held_before, held_after, held_way) = said, held
+    first = (held_before - held_after) & (said_after - said_before)
+    second = (held_after - held_before) & (said_before - said_after)
+    if not first or not second or said_way is None or held_way is None:
+        return None
+    if said_way != held_way:
+        return None  # "fewer in B than in A" says "more in A than in B"
+    return (
+        "the comparison is the other way round: what the claim puts first, your message puts second"
+    )
+
+
+def _compared(text: str) -> tuple[set[str], set[str], str | None] | None:
+    """The content words before and after "than" in its clause, and which way the comparison
+    points ("more", "less" or None when the word says neither)."""
+    lowered = clean(text).casefold()
+    at = re.search(r"\bthan\b", lowered)
+    if at is None:
+        return None
+    before_text = _CLAUSE_END.split(lowered[: at.start()])[-1]
+    after_text = _CLAUSE_END.split(lowered[at.end() :])[0]
+    before = words(before_text)[-COMPARISON_REACH:]
+    after = words(after_text)[:COMPARISON_REACH]
+    way = next(
+        ("more" if w in _MORE else "less" for w in reversed(before) if w in _MORE | _LESS),
+        None,
+    )
+
+    def keys(ws: list[str]) -> set[str]:
+        return {_key(w) for w in ws if w not in STOPWORDS and w.isalpha()}
+
+    return keys(before), keys(after), way
+
+
 # -- how sure, and how many -----------------------------------------------------------------------
 
 _MODALITY = (
     (
         "possible",
-        r"could|might|may|can|possibly|potentially|able to|chance|risk of|would be able",
+        r"could|might|may|can|possibly|potentially|able to|chance|risk of|would be able|"
+        r"faces|facing|(?:or|could|would|will|to) face|"  # "faces jail": may yet be jailed
+        r"threaten(?:s|ed|ing)?(?! to)",  # "threatened sanctions": if not …
     ),
     (
         "planned",
-        r"plans? to|planning to|planned to|intends? to|intending to|intended to|aims? to|"
+        r"plans? (?:to|an?)|planning (?:to|an?)|planned (?:to|an?)|"
+        r"intends? to|intending to|intended to|aims? to|"
         r"aiming to|wants? to|wanting to|wants? an? |"
-        r"considering|considers|weighing|proposed|proposes|proposing|"
+        r"considering|considers|considered|weighing|weighed|proposed|proposes|proposing|"
         r"threaten(?:s|ed|ing)? to|vow(?:s|ed|ing)? to|promis(?:es|ed|ing) to|"
         r"hopes? to|hoping to|seeks? to|seeking to|trying to|tries to|attempting to|"
         r"mulls?|mulling|bid to|push(?:es|ing)? to|moving to|preparing to|on course to|"
@@ -553,7 +882,7 @@ def _anchors(message: str, claim: str) -> set[str]:
 
 _NOT_MARKERS = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)? may|may \d{1,4}|(?:in|since|by|until|till|from|last|"
-    r"early|late|mid|this|next) may|some or all|due to)\b"
+    r"early|late|mid|this|next) may|some or all|due to|at all)\b"
 )
 
 
@@ -562,13 +891,17 @@ def _markers(text: str, anchors: set[str], kinds: list[tuple[str, re.Pattern[str
     word: one of the few content words right after the marker. "May" the month, "some or
     all" and a "would" of a relative clause mark nothing."""
     core = " ".join(words(_ASKING_BOT.sub(" ", asserted(text))))
-    core = _NOT_MARKERS.sub(lambda m: "some" if m[0] == "some or all" else " ", core)
+    # Each marker that marks nothing stays one word, so that words keep their places.
+    core = _NOT_MARKERS.sub(lambda m: "some" if m[0] == "some or all" else "_", core)
     text_words = core.split()
     found: set[str] = set()
     for name, pattern in kinds:
         for match in pattern.finditer(core):
             end = core[: match.end()].count(" ") + 1
-            following = [w for w in text_words[end : end + 8] if w not in STOPWORDS]
+            # Numbers are no words to reach past: "to hike to 0.25% in July" bears on July.
+            following = [
+                w for w in text_words[end : end + 8] if w not in STOPWORDS and not w[:1].isdigit()
+            ]
             if any(_key(w) in anchors for w in following[:MARKER_REACH]):
                 found.add(name)
                 break
@@ -612,10 +945,16 @@ _QUANTIFIERS = (
     (
         "few",
         r"minority|few|fewer than half|less than half|under half|only some|a handful|"
+        r"hardly anyone|hardly anybody|barely any|barely anyone|almost no one|"
         r"hardly any|rarely|a couple(?: of)?|a small (?:part|share|number|fraction)|"
         r"only a small",
     ),
-    ("some", r"some|several|many|a number of"),
+    (
+        "many",
+        r"many|lots of|loads of|a lot of|tons of|plenty of|countless|huge numbers of|"
+        r"large numbers of",
+    ),
+    ("some", r"some|several|a number of"),
 )
 _QUANT = [
     (name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for name, pattern in _QUANTIFIERS
@@ -630,12 +969,21 @@ def quantifier(text: str, anchors: set[str]) -> str | None:
     return named or _share(asserted(text))
 
 
-_OF_TOTAL = re.compile(r"\b(\d+|[a-z]+) (?:out )?of (?:its |the |their |his |her )?(\d+)\b")
+_OF_TOTAL = re.compile(
+    r"\b(\d+|[a-z]+) (?:out )?of (?:its |the |their |his |her |[a-z]+'s )?(\d+)\b"
+)
+
+
+# A percentage by which something changed is no share of it: "raised by an average of 7.5%".
+_CHANGE_BY = re.compile(
+    r"\b(?:by|up|down|increase of|rise of|fall of|cut of)\s+(?:an? )?(?:average of )?"
+    r"(?:about |around |nearly |almost )?[\d.,]+\s*(?:%|per ?cent|percent)"
+)
 
 
 def _share(text: str) -> str | None:
     """The quantifier a percentage, a fraction or "N of M" amounts to."""
-    lowered = text.casefold()
+    lowered = _CHANGE_BY.sub(" ", text.casefold())
     shares = [q.value for q in quantities(lowered) if q.unit == "%"]
     for match in _OF_TOTAL.finditer(lowered):
         part = quantities(match[1])
@@ -655,11 +1003,41 @@ def _share(text: str) -> str | None:
 def _quantifier_clash(message: str, claim: str) -> str | None:
     anchors = _anchors(asserted(message), claim)
     said, held = quantifier(message, anchors), quantifier(claim, anchors)
+    if held is None and said in ("all", "most", "few"):
+        return _count_clash(message, claim, said)
     if said is None or held is None or said == held or {said, held} <= {"some", "few"}:
         return None
-    if "some" in (said, held) and {said, held} & {"half", "most"}:
+    if "some" in (said, held) and {said, held} & {"half", "most", "many"}:
         return None  # "some" does not deny that it is half
+    if "many" in (said, held) and {said, held} & {"half", "most"}:
+        return None  # nor does "many" deny that it is most; but it denies "a few"
     return f"your message says {said}; the claim says {held}"
+
+
+def _count_clash(message: str, claim: str, said: str) -> str | None:
+    """ "Every pothole" or "most students" where the claim counts them ("12,400 potholes",
+    "four students"): a share is not the count, unless the message gives the count too
+    ("all 34 counts")."""
+    said_counts = quantities(asserted(message).casefold())
+    said_keys = {_key(w) for w in words(asserted(message)) if w not in STOPWORDS}
+    for q in quantities(claim.casefold()):
+        if q.unit in ("%", "") or not q.unit.isalpha() or q.unit in MONTHS:
+            continue  # a share, a sum of money or a day of the month is no count
+        if _is_year(q.value, q.text):
+            continue
+        counted = any(_alike(c, k) for c in q.context for k in said_keys)
+        if counted and not any(q.same_value(s) for s in said_counts):
+            return f"your message says {said}; the claim counts {q.text} {q.unit}s"
+    return None
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two word keys of one word ("vote" of "votes", "vot" of "voted")."""
+    return min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a))
+
+
+def _is_year(value: float, text: str) -> bool:
+    return text.isdigit() and len(text) == 4 and 1800 <= value <= 2100
 
 
 # -- the verdict ----------------------------------------------------------------------------------
@@ -704,6 +1082,9 @@ def judge_identity(message: str, claim: Claim) -> Identity:
         _attribution_clash,
         _role_swap,
         _subject_swap,
+        _agent_replaced,
+        _nominal_doer,
+        _comparison_swap,
         _modality_clash,
         _quantifier_clash,
     ):

@@ -21,6 +21,7 @@ from verifiers.text.names import COMMON_STARTS, DESCRIPTIONS, TITLES, covered, s
 from verifiers.text.normalize import clean
 from verifiers.text.numbers import MONTHS, SPAN_ABBREVIATIONS, WEEKDAYS, Quantity, quantities
 from verifiers.text.tokens import STOPWORDS, stem, word_set
+from verifiers.text.verbs import lemma
 
 MAX_TOKENS = 120  # alignment is quadratic in the worst case; segments are short anyway
 
@@ -100,7 +101,7 @@ def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
     """Negations that bear on what the other text says: one of the next few content words is
     also in the other text. "not encouraging killing" in a claim does not make a message that
     never mentions killing a contradiction."""
-    other_keys = {_key(w.fold) for w in other if w.fold not in STOPWORDS}
+    other_keys = {_key(lemma(w.fold)) for w in other if w.fold not in STOPWORDS}
     hits: list[int] = []
     for i, w in enumerate(words):
         fold = w.fold
@@ -115,7 +116,7 @@ def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
             continue
         # The next few content words ("never got anywhere near 411 seats": 411 counts).
         reach = [x for x in words[i + 1 : i + 6] if x.fold not in STOPWORDS][:NEGATION_REACH]
-        if any(_key(x.fold) in other_keys for x in reach):
+        if any(_key(lemma(x.fold)) in other_keys for x in reach):  # "didn't fall" / "fell"
             hits.append(i)
     return hits
 

@@ -31,6 +31,7 @@ GENERIC = word_set(
 COMMON_STARTS = word_set(
     """
     the a an this that these those it its his her their our my your some most all many few
+    more less fewer least
     no not only in on at by for from with after before during since as if when while why how
     what who which there here then so but and or yet is are was were did does do has have
     had will would can could may might should must i we they he she you one two three
@@ -68,6 +69,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+_KNOWN = frozenset({*ALIASES, *(name for longs in ALIASES.values() for name in longs)})
+
+
 def words(text: str) -> list[str]:
     """The words of `text`, lower-cased, with one apostrophe kept inside ("don't")."""
     return [w.casefold().replace("’", "'") for w in WORD.findall(text)]
@@ -93,13 +97,23 @@ def names(text: str) -> list[tuple[str, ...]]:
         )
         if (capital and not calendar and not common_start) or joins:
             current.append(lowered)
+            # A possessive ends a name: "Brazil's Cerrado" names Brazil and the Cerrado.
+            if lowered.endswith("'s") and i + 1 < len(raw) and raw[i + 1][:1].isupper():
+                runs.append(tuple(current))
+                current = []
             continue
         if current:
             runs.append(tuple(current))
         current = []
     if current:
         runs.append(tuple(current))
-    return [run for run in runs if not all(w in GENERIC or w in _JOINERS for w in run)]
+    return [run for run in runs if not _generic(run)]
+
+
+def _generic(run: tuple[str, ...]) -> bool:
+    """A run of generic words ("The Party") names nothing, unless it is a known name of its
+    own ("United States")."""
+    return all(w in GENERIC or w in _JOINERS for w in run) and " ".join(run) not in _KNOWN
 
 
 # Words that describe who or what without naming it ("the town", "the regulator"): another
@@ -177,6 +191,14 @@ def same_spelling(a: str, b: str) -> bool:
     not another name that rhymes ("Westgate"/"Eastgate", "Arctic"/"Antarctic")."""
     if len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5]:
         return True
+    # A short form people write for a name: "Tay's" for "Taylor", "Zuck" for "Zuckerberg".
+    short, long = sorted((_bare(a), _bare(b)), key=len)
+    if (
+        len(short) >= max(3, 0.4 * len(long))
+        and len(long) > len(short) + 1
+        and long.startswith(short)
+    ):
+        return True
     return a[:1] == b[:1] and fuzz.ratio(a, b) >= SPELLING_RATIO
 
 
@@ -212,10 +234,11 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
     for run in names(claim):
         spelled = [form for form in forms(run) if f" {form} " in joined]
         # A misspelt name is still the name ("Grimbsy" for Grimsby): the word it is spelt as.
+        # Only the name's own words: "African" is no misspelling of the alias "American".
         spelled += [
             word
             for form in forms(run)
-            if " " not in form and len(form) >= 5 and f" {form} " not in joined
+            if " " not in form and len(form) >= 5 and f" {form} " not in joined and form in run
             for word in candidates
             if same_spelling(word, form)
         ]
@@ -247,6 +270,9 @@ def _conflicts(word: str, run: tuple[str, ...], message_runs: list[tuple[str, ..
     """Whether the message writes `word` inside another name: one with a distinctive word
     that `run` lacks."""
     for other in message_runs:
+        # "Manchester United" is not "Manchester City": one first word, another after it.
+        if len(other) == len(run) >= 2 and other[0] == run[0] == word and other[1:] != run[1:]:
+            return True
         if word in other:
             extra = [
                 w

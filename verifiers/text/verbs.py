@@ -15,6 +15,7 @@ VERB_WORDS = word_set(
     bought buys found finds left leaves met meets kept keeps sent sends spent spends led leads
     began begins became becomes brought brings built builds came comes went goes saw sees
     knew knows thought thinks let lets quit quits hid hides stole steals wrote writes
+    sued sues owed owes tied
     """
 )
 
@@ -27,3 +28,21 @@ def is_verb(word: str) -> bool:
 def may_be_verb(word: str) -> bool:
     """A word that may be a verb in the present or in progress ("earns", "closing")."""
     return len(word) > 3 and word.endswith(("s", "ing")) and not word.endswith("ss")
+
+
+# Irregular forms, so that "sold" meets "selling" and "fell" meets "fall".
+_LEMMAS = {
+    "sold": "sell", "bought": "buy", "won": "win", "lost": "lose", "fell": "fall",
+    "fallen": "fall", "went": "go", "gone": "go", "took": "take", "taken": "take",
+    "beaten": "beat", "paid": "pay", "told": "tell", "left": "leave", "led": "lead",
+    "lent": "lend", "gave": "give", "given": "give", "stole": "steal", "stolen": "steal",
+    "sued": "sue", "rose": "rise", "risen": "rise", "grew": "grow", "grown": "grow",
+    "ran": "run", "began": "begin", "begun": "begin", "hid": "hide", "hidden": "hide",
+    "wrote": "write", "written": "write", "built": "build", "brought": "bring",
+    "caught": "catch", "struck": "strike", "spent": "spend", "sent": "send", "met": "meet",
+}  # fmt: skip
+
+
+def lemma(word: str) -> str:
+    """The plain form of an irregular verb ("sold": "sell"); other words as they are."""
+    return _LEMMAS.get(word, word)

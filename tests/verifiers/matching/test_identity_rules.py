@@ -1,0 +1,268 @@
+"""The identity rules for changed claims, each on messages written for these tests (none of
+them in the identity set): who did what to whom, another name in a party's place, how many,
+how sure, who said it, and no claim at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.verifiers.matching.test_identity import claim
+from verifiers.matching.identity import Verdict, attribution, judge_identity
+from verifiers.text.names import names, same_spelling
+
+MATCH = "Leeds United beat Sunderland 3-1 at Elland Road in March 2025."
+FINAL = "Carlos Alcaraz beat Novak Djokovic in the 2024 Wimbledon final."
+VOLVO = "Geely bought Volvo Cars from Ford for $1.8bn in 2010."
+SUAREZ = "Liverpool signed Luis Suarez from Ajax in January 2011."
+FINE = "The European Commission fined Apple €1.8bn in March 2024."
+
+ROLES = [
+    # Passives, converse verbs and possessives turn the order of the names back.
+    ("Leeds were beaten 3-1 by Sunderland at Elland Road", MATCH, Verdict.DIFFERENT),
+    ("sunderland lost to leeds 3-1 at elland road", MATCH, Verdict.SAME),
+    ("leeds lost to sunderland 3-1 at elland road", MATCH, Verdict.DIFFERENT),
+    ("Sunderland's 3-1 defeat by Leeds at Elland Road", MATCH, Verdict.SAME),
+    ("Novak Djokovic beat Carlos Alcaraz in the Wimbledon final", FINAL, Verdict.DIFFERENT),
+    ("Djokovic was beaten by Alcaraz in the 2024 Wimbledon final", FINAL, Verdict.SAME),
+    ("Ford acquired Volvo Cars from Geely for $1.8bn in 2010", VOLVO, Verdict.DIFFERENT),
+    ("Ford sold Volvo Cars to Geely for $1.8bn in 2010", VOLVO, Verdict.SAME),
+    ("Ajax signed Luis Suarez from Liverpool", SUAREZ, Verdict.DIFFERENT),
+    ("Suarez joined Liverpool from Ajax in jan 2011", SUAREZ, Verdict.SAME),
+    ("Apple was fined €1.8bn by the European Commission in March 2024", FINE, Verdict.SAME),
+    (
+        "did Biden really come out and endorse Sanders after he quit?",
+        "Bernie Sanders endorsed Joe Biden in April 2020 after ending his campaign.",
+        Verdict.DIFFERENT,
+    ),
+    # A party written by one word of its name, or with another party joined to it.
+    (
+        "Villa signed Jhon Duran from Chicago Fire for £18m? no way",
+        "Chicago Fire signed Jhon Duran from Aston Villa for £18m in 2023.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "Pfizer and BioNTech sued Moderna over the mRNA patents in 2022",
+        "Moderna sued Pfizer and BioNTech in August 2022 over its mRNA vaccine patents.",
+        Verdict.DIFFERENT,
+    ),
+]
+
+CYCLING = "More people cycle to work in York than in Leeds."
+POLL = "Kamala Harris led Donald Trump by two points in a Reuters poll in August 2024."
+ROLES += [
+    # Comparisons, verbs of one meaning and converses.
+    ("More people cycle to work in Leeds than in York", CYCLING, Verdict.DIFFERENT),
+    ("leeds has more cyclists than york", CYCLING, Verdict.DIFFERENT),
+    ("Fewer people cycle to work in Leeds than in York", CYCLING, Verdict.SAME),
+    (
+        "Alcaraz's win over Djokovic in the 2024 Olympic final",
+        "Novak Djokovic beat Carlos Alcaraz in the 2024 Olympic tennis final.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "ireland got knocked out by new zealand at the 2023 rugby world cup",
+        "Ireland beat New Zealand at the 2023 Rugby World Cup.",
+        Verdict.DIFFERENT,
+    ),
+    ("trump trailed harris by 2 points in an august 2024 reuters poll", POLL, Verdict.SAME),
+    ("harris trailed trump by two in the reuters poll, aug 2024", POLL, Verdict.DIFFERENT),
+    (
+        "Ukraine received three Patriot systems from Germany in 2024",
+        "Germany sent Ukraine three Patriot air defence systems in 2024.",
+        Verdict.SAME,
+    ),
+]
+
+AGENTS = [
+    (
+        "Manchester United won the Premier League for a fourth season in a row in 2024",
+        "Manchester City won the Premier League for a fourth season in a row in 2024.",
+    ),
+    # Another name doing what the claim's first party does.
+    ("Renault won the French Grand Prix on Sunday", "Ferrari won the French Grand Prix on Sunday."),
+    (
+        "Labour won 18 seats on Kelham council in May.",
+        "The Greens won 18 seats on Kelham council in May.",
+    ),
+    (
+        "Kenya's Kipchoge beat Ethiopia's Bekele in the Berlin marathon",
+        "Ethiopia's Kenenisa Bekele beat Eliud Kipchoge in the 2019 Berlin Marathon.",
+    ),
+    (
+        "Deforestation in Bolivia's Chaco fell by a third in 2024",
+        "Deforestation in Bolivia's Amazon fell by a third in 2024.",
+    ),
+    # The act written as a noun, owned by another name.
+    (
+        "the flood warning of the Met Office for the whole of Cumbria",
+        "The Environment Agency issued a flood warning for the whole of Cumbria.",
+    ),
+    (
+        "Canada's travel advisory for visitors to Mexico after the protests",
+        "The US issued a travel advisory for visitors to Mexico after the protests.",
+    ),
+]
+
+SHARES = [
+    # "All", "most" or "a few" where the claim counts them, or gives another share.
+    (
+        "the county fixed every broken streetlight in 2024",
+        "Harwell County repaired 3,100 broken streetlights in 2024.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "Most residents who were surveyed backed the new bus lanes.",
+        "Seven of the town's 40 residents surveyed backed the new bus lanes.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "all welsh councils put council tax up in 2024",
+        "Welsh councils raised council tax by an average of 7.5% in 2024.",
+        Verdict.SAME,
+    ),
+    (
+        "the Fed didnt cut rates at all in september",
+        "The Federal Reserve cut interest rates in September 2024.",
+        Verdict.CONTRADICTS,
+    ),
+]
+
+PUBS = "A majority of UK adults support a ban on smoking in pub gardens."
+BYPASS = "A small minority of voters in Marrowby backed the new bypass."
+SHARES += [
+    ("hardly anyone in the UK supports banning smoking in pub gardens", PUBS, Verdict.DIFFERENT),
+    ("over half of UK adults back banning smoking in beer gardens", PUBS, Verdict.SAME),
+    ("loads of marrowby voters backed the bypass", BYPASS, Verdict.DIFFERENT),
+    ("hardly any Marrowby voters backed the bypass", BYPASS, Verdict.SAME),
+]
+
+SURE = [
+    (
+        "Tom Hale faces a ban for doping at the 2024 trials",
+        "Sprinter Tom Hale was banned for four years for doping at the 2024 trials.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "the mayor is planning a ban on e-scooters in the city centre",
+        "The mayor banned e-scooters from the city centre in June.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "Canada put tariffs on US steel after talks broke down.",
+        "Canada threatened tariffs on US steel if talks broke down.",
+        Verdict.DIFFERENT,
+    ),
+]
+
+SURE += [
+    (
+        "BoJ expected to hike to 0.25% in July 2024",
+        "The Bank of Japan raised interest rates to 0.25% in July 2024.",
+        Verdict.DIFFERENT,
+    ),
+]
+
+SAID = [
+    (
+        "Sunak said he paid 22% tax on his income last year.",
+        "Rishi Sunak paid 22% tax on his income last year.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "did Bezos really promise in 2019 that Blue Origin would fly people to the Moon by 2024?",
+        "Blue Origin flew people to the Moon in 2024.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "Macron's talks with Xi were frank and very useful.",
+        'Macron said his talks with Xi were "frank and very useful".',
+        Verdict.DIFFERENT,
+    ),
+    (
+        "Blur said they would never play together again.",
+        "Blur announced on 9 November 2022 that they would play Wembley Stadium in 2023.",
+        Verdict.CONTRADICTS,
+    ),
+]
+
+BLAME = "Immigrants are to blame for the housing crisis."
+SAID += [
+    (
+        "In a speech Farage told supporters immigrants are to blame for the housing crisis",
+        BLAME,
+        Verdict.DIFFERENT,
+    ),
+    ("Farage: immigrants are to blame for the housing crisis", BLAME, Verdict.DIFFERENT),
+    ("Reminder: immigrants are to blame for the housing crisis", BLAME, Verdict.SAME),
+]
+
+NOTHING = [
+    "thoughts and prayers with everyone in Valencia tonight",
+    "sending love to the families in Kelham after the fire",
+    "WEMBLEY GIG 🎸 who's got tickets",
+    "wembley gig, anyone going?",
+    "this is ridiculous honestly",
+    "the stoneham development is a disgrace",
+    "gutted about the wembley gig tbh",
+    "has anyone got the council's statement on the gig",
+    "the gig being cancelled is such a shame",
+    "can't stand this promoter",
+    "imagine queueing six hours for wembley",
+    "ticket prices are insane right now",
+]
+
+
+@pytest.mark.parametrize(("message", "text", "expected"), ROLES)
+def test_who_did_what_to_whom(message: str, text: str, expected: Verdict) -> None:
+    identity = judge_identity(message, claim(text))
+    assert identity.verdict is expected, identity
+
+
+@pytest.mark.parametrize(("message", "text"), AGENTS)
+def test_another_name_in_the_first_partys_place(message: str, text: str) -> None:
+    identity = judge_identity(message, claim(text))
+    assert identity.verdict is Verdict.DIFFERENT, identity
+
+
+@pytest.mark.parametrize(("message", "text", "expected"), SHARES)
+def test_how_many(message: str, text: str, expected: Verdict) -> None:
+    identity = judge_identity(message, claim(text))
+    assert identity.verdict is expected, identity
+
+
+@pytest.mark.parametrize(("message", "text", "expected"), SURE)
+def test_how_sure(message: str, text: str, expected: Verdict) -> None:
+    identity = judge_identity(message, claim(text))
+    assert identity.verdict is expected, identity
+
+
+@pytest.mark.parametrize(("message", "text", "expected"), SAID)
+def test_who_said_it(message: str, text: str, expected: Verdict) -> None:
+    identity = judge_identity(message, claim(text))
+    assert identity.verdict is expected, identity
+
+
+@pytest.mark.parametrize("message", NOTHING)
+def test_no_claim(message: str) -> None:
+    identity = judge_identity(message, claim("Oasis will play Wembley Stadium in 2025."))
+    assert identity.verdict is Verdict.NO_CLAIM, identity
+
+
+def test_a_possessive_ends_a_name_and_known_generic_names_are_kept() -> None:
+    assert names("Deforestation in Bolivia's Chaco fell") == [
+        ("deforestation",),
+        ("bolivia's",),
+        ("chaco",),
+    ]
+    assert ("united", "states") in names("Exports to the United States fell")
+    assert not names("The Party met")
+
+
+def test_a_short_form_spells_a_name_but_a_short_word_does_not() -> None:
+    assert same_spelling("tay's", "taylor")
+    assert same_spelling("zuck", "zuckerberg")
+    assert not same_spelling("man", "manchester")
+
+
+def test_a_speaker_is_no_plural_noun() -> None:
+    assert attribution("sales claims rose 5% in the housing crisis") is None
