@@ -553,7 +553,7 @@ def _anchors(message: str, claim: str) -> set[str]:
 
 _NOT_MARKERS = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)? may|may \d{1,4}|(?:in|since|by|until|till|from|last|"
-    r"early|late|mid|this|next) may|some or all|due to)\b"
+    r"early|late|mid|this|next) may|some or all|due to|at all)\b"
 )
 
 
@@ -630,6 +630,11 @@ def quantifier(text: str, anchors: set[str]) -> str | None:
     return named or _share(asserted(text))
 
 
+def _numeric_share(text: str, anchors: set[str]) -> bool:
+    """Whether `text` gives its share only as a number: no quantifier word bears on it."""
+    return not _markers(text, anchors, _QUANT) and _share(asserted(text)) is not None
+
+
 _OF_TOTAL = re.compile(r"\b(\d+|[a-z]+) (?:out )?of (?:its |the |their |his |her )?(\d+)\b")
 
 
@@ -655,6 +660,8 @@ def _share(text: str) -> str | None:
 def _quantifier_clash(message: str, claim: str) -> str | None:
     anchors = _anchors(asserted(message), claim)
     said, held = quantifier(message, anchors), quantifier(claim, anchors)
+    if _numeric_share(message, anchors) and _numeric_share(claim, anchors):
+        return None  # two numbers ("46%", "64%") agree or clash as numbers (`stance`)
     if said is None or held is None or said == held or {said, held} <= {"some", "few"}:
         return None
     if "some" in (said, held) and {said, held} & {"half", "most"}:
@@ -700,6 +707,11 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     if reason is not None:
         return Identity(Verdict.NO_CLAIM, reason)
     said = _as_asked(message)
+    found = contradiction(said, claim.text)
+    # A denied fact or another number or date is this claim's contradiction, whoever is said
+    # to state it and however sure it is ("NASA says no asteroid will hit"): checked first.
+    if found is not None and found[0] != "name":
+        return Identity(Verdict.CONTRADICTS, found[1])
     for check in (
         _attribution_clash,
         _role_swap,
@@ -710,7 +722,6 @@ def judge_identity(message: str, claim: Claim) -> Identity:
         reason = check(said, claim.text)
         if reason is not None:
             return Identity(Verdict.DIFFERENT, reason)
-    found = contradiction(said, claim.text)
     if found is None:
         return Identity(Verdict.SAME, "")
     kind, reason = found

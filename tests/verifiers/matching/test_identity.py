@@ -197,10 +197,10 @@ CASES = [
         Verdict.SAME,
     ),
     (
-        "a share written as a fraction is still read: fewer is another claim",
+        "a share written as a number on both sides is a number: another one contradicts",
         "a quarter of the reservoirs were dry by August 2025",
         "Three quarters of the region's reservoirs were dry by August 2025.",
-        Verdict.DIFFERENT,
+        Verdict.CONTRADICTS,
     ),
     (
         "number format: money in slang",
