@@ -528,7 +528,7 @@ _MODALITY = (
         r"threaten(?:s|ed|ing)? to|vow(?:s|ed|ing)? to|promis(?:es|ed|ing) to|"
         r"hopes? to|hoping to|seeks? to|seeking to|trying to|tries to|attempting to|"
         r"mulls?|mulling|bid to|push(?:es|ing)? to|moving to|preparing to|on course to|"
-        r"on track to|in talks to|would",
+        r"on track to|in talks to|would|(?:i|you|he|she|it|we|they|there|that|who)'d|wants?|wanted",
     ),
     (
         "future",
@@ -536,7 +536,8 @@ _MODALITY = (
         r"gonna|is to|are to|expected to|expects? (?:\w+ ){0,3}?to|"
         r"likely to|set to|due to (?!\$|\d)",
     ),
-    ("either", r"to be"),
+    # "is taking four astronauts": the present progressive tells of now or of a plan.
+    ("either", r"to be|(?:is|are|am|'s|'re) \w+ing"),
 )
 _MODAL = [(name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for name, pattern in _MODALITY]
 _ASKING_BOT = re.compile(r"\b(?:can|could|will|would) (?:you|u|someone|anyone)\b", re.IGNORECASE)
@@ -553,7 +554,8 @@ def _anchors(message: str, claim: str) -> set[str]:
 
 _NOT_MARKERS = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)? may|may \d{1,4}|(?:in|since|by|until|till|from|last|"
-    r"early|late|mid|this|next) may|some or all|due to|at all)\b"
+    r"early|late|mid|this|next) may|some or all|due to|at all|"
+    r"(?:that|which|who) would)\b"
 )
 
 
@@ -575,6 +577,13 @@ def _markers(text: str, anchors: set[str], kinds: list[tuple[str, re.Pattern[str
     return found
 
 
+def _modal_kinds(text: str) -> set[str]:
+    """Every kind of modal marker `text` has, whatever it bears on."""
+    core = " ".join(words(_ASKING_BOT.sub(" ", asserted(text))))
+    core = _NOT_MARKERS.sub(" ", core)
+    return {name for name, pattern in _MODAL if pattern.search(core)}
+
+
 def modality(text: str, anchors: set[str]) -> str:
     """How sure `text` is of what it says about the shared words: possible, planned, future
     or (by default) done."""
@@ -590,6 +599,10 @@ def _modality_clash(message: str, claim: str) -> str | None:
     said, held = modality(message, anchors), modality(claim, anchors)
     # "to be paid by NATO" says neither when: it goes with "will pay" and with "paid".
     if said == held or ("either" in (said, held) and {said, held} <= {"either", "future", "done"}):
+        return None
+    # One side's marker anywhere in the other ("it'll miss us … and pass 32,000 km away" for
+    # "will pass"): the two say it as surely, worded apart.
+    if held in _modal_kinds(message) or said in _modal_kinds(claim):
         return None
     return f"your message says it {_MODAL_WORDS[said]}; the claim says it {_MODAL_WORDS[held]}"
 
