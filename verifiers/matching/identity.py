@@ -414,11 +414,16 @@ def _role_swap(message: str, claim: str) -> str | None:
         verbs = {_key(w) for w in between_claim if w not in STOPWORDS and w not in _LINKING}
         if not verbs & {_key(w) for w in between_said}:
             continue  # not the same verb between them: no roles to compare
-        passive_claim = "by" in between_claim
-        passive_said = "by" in between_said
+        passive_claim = _passive_by(between_claim)
+        passive_said = _passive_by(between_said)
         if (s2 < s1) != (passive_claim != passive_said):
             return f"roles swapped: the claim says {first} … {second}, your message the reverse"
     return None
+
+
+def _passive_by(between: list[str]) -> bool:
+    """Whether "by" names an agent ("beaten by Sinner"), not a means ("by beating Sinner")."""
+    return any(w == "by" and not nxt.endswith("ing") for w, nxt in pairwise([*between, ""]))
 
 
 def _is_title(word: str) -> bool:
@@ -598,7 +603,8 @@ def _modality_clash(message: str, claim: str) -> str | None:
     anchors = _anchors(asserted(message), claim)
     said, held = modality(message, anchors), modality(claim, anchors)
     # "to be paid by NATO" says neither when: it goes with "will pay" and with "paid".
-    if said == held or ("either" in (said, held) and {said, held} <= {"either", "future", "done"}):
+    # "is taking", "to be paid": either when says nothing of how sure, only "could" is less.
+    if said == held or ("either" in (said, held) and "possible" not in (said, held)):
         return None
     # One side's marker anywhere in the other ("it'll miss us … and pass 32,000 km away" for
     # "will pass"): the two say it as surely, worded apart.

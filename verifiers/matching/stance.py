@@ -40,7 +40,7 @@ _CONDITIONS = word_set("if whether unless")
 CONDITION_REACH = 4
 _LEXICAL_NEGATORS = word_set("false fake untrue hoax debunked myth lie lies denied denies deny")
 # "not only X but also Y" and "no doubt" are not denials of the claim.
-_NOT_NEGATION_AFTER = {"not": word_set("only just merely"), "no": word_set("doubt")}
+_NOT_NEGATION_AFTER = {"not": word_set("only just merely"), "no": word_set("doubt wait")}
 NEGATION_REACH = 3  # a negation applies to the next few words
 MAX_SPAN = 10  # longest replaced stretch of words considered for a changed name
 MIN_NAME_ALIGNMENT = 0.3  # share of words aligned between message and claim (difflib ratio)
@@ -63,6 +63,7 @@ _COMMON = (
     hit hits cut cuts put puts got get gets set sets won win wins lost lose beat beats made make
     said says told tells took take gave give went go came come saw see new old big small last
     first next year years month months week weeks day days time people thing things
+    euro euros dollar dollars pound pounds quid bucks yen rupee rupees
     """
     )
     | set(SPAN_ABBREVIATIONS)
@@ -284,12 +285,22 @@ def _name_clash(
     for op, h1, h2, s1, s2 in matcher.get_opcodes():
         if op != "replace" or h2 - h1 > MAX_SPAN or s2 - s1 > MAX_SPAN:
             continue
-        old = _absent([w for w in held[h1:h2] if w.name_like and w.fold not in in_claim], said)
+        old = _absent(
+            [
+                w
+                for n, w in enumerate(held[h1:h2], h1)
+                if w.name_like and w.fold not in in_claim and not _describes(held, n)
+            ],
+            said,
+        )
         new = _absent(
             [
                 w
-                for w in said[s1:s2]
-                if w.name_like and w.fold not in in_message and _stem_of(w) not in DESCRIPTIONS
+                for n, w in enumerate(said[s1:s2], s1)
+                if w.name_like
+                and w.fold not in in_message
+                and _stem_of(w) not in DESCRIPTIONS
+                and not _describes(said, n)
             ],
             held,
         )
@@ -298,6 +309,17 @@ def _name_clash(
             new_text = " ".join(w.text for w in new)
             return f"your message says {new_text}; the claim says {old_text}"
     return None
+
+
+DESCRIBED_REACH = 3  # words between a possessive and the description it anchors
+
+
+def _describes(words: list[_Word], n: int) -> bool:
+    """Whether the name at `n` only anchors a description ("Starmer's party", "Brazil's top
+    electoral court", "OpenAI's chatbot"): what it refers to may have a name of its own."""
+    if not words[n].fold.endswith(("'s", "’s")):
+        return False
+    return any(_stem_of(w) in DESCRIPTIONS for w in words[n + 1 : n + 1 + DESCRIBED_REACH])
 
 
 def _stem_of(word: _Word) -> str:

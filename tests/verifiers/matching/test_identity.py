@@ -239,6 +239,48 @@ CASES = [
         Verdict.SAME,
     ),
     (
+        "alias: an acronym the message writes as a name",
+        "SCOTUS threw out the state's map in May 2025",
+        "The US Supreme Court threw out Alabama's congressional map in May 2025.",
+        Verdict.SAME,
+    ),
+    (
+        "alias: a possessive description for a named party",
+        "trudeau's party lost 40 seats in the 2025 vote",
+        "The Liberal Party lost 40 seats in the 2025 election.",
+        Verdict.SAME,
+    ),
+    (
+        "modality: the future said once, anywhere in the message",
+        "Comet Hale-B comes within 50,000 km of Earth in 2031, so it'll miss us",
+        "Comet Hale-B will come within 50,000 km of Earth in 2031.",
+        Verdict.SAME,
+    ),
+    (
+        "modality: a relative clause's would is no plan",
+        "did the senate pass a bill that would cap rents at 5%?",
+        "The state senate passed a bill to cap rents at 5%.",
+        Verdict.SAME,
+    ),
+    (
+        "a means after by is no passive",
+        "Didn't Ostrava win the cup in 2024 by beating Brno 2-1?",
+        "Ostrava beat Brno 2-1 in the 2024 cup final.",
+        Verdict.SAME,
+    ),
+    (
+        "a denial outranks a change of how sure",
+        "The mayor never proposed closing the Millbrook pool",
+        "The mayor proposed closing the Millbrook pool by 2026.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "two shares as numbers: a number contradiction, not a quantifier",
+        "58% of the region's rivers are polluted, the agency says",
+        "Only 18% of the region's rivers are polluted, according to the agency.",
+        Verdict.CONTRADICTS,
+    ),
+    (
         "no claim: a topic",
         "ferry strike??",
         "The ferry strike started on February 3, 2025.",
