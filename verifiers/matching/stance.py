@@ -21,6 +21,7 @@ from verifiers.text.names import COMMON_STARTS, DESCRIPTIONS, TITLES, covered, s
 from verifiers.text.normalize import clean
 from verifiers.text.numbers import MONTHS, SPAN_ABBREVIATIONS, WEEKDAYS, Quantity, quantities
 from verifiers.text.tokens import STOPWORDS, stem, word_set
+from verifiers.text.verbs import base_form
 
 MAX_TOKENS = 120  # alignment is quadratic in the worst case; segments are short anyway
 
@@ -39,6 +40,8 @@ _NEGATORS = word_set(
 _CONDITIONS = word_set("if whether unless")
 CONDITION_REACH = 4
 _LEXICAL_NEGATORS = word_set("false fake untrue hoax debunked myth lie lies denied denies deny")
+# Adjectives that deny only when said of the statement, not of a noun after them.
+_ATTRIBUTIVE = word_set("false fake untrue")
 # "not only X but also Y" and "no doubt" are not denials of the claim.
 _NOT_NEGATION_AFTER = {"not": word_set("only just merely"), "no": word_set("doubt wait")}
 NEGATION_REACH = 3  # a negation applies to the next few words
@@ -93,8 +96,9 @@ def _words(text: str) -> list[_Word]:
 
 
 def _key(fold: str) -> str:
-    """Words agree if their stems share five letters ("announce"/"announced", "fool"/"fooled")."""
-    return stem(fold)[:5]
+    """Words agree if their stems share five letters ("announce"/"announced", "fool"/"fooled");
+    an irregular past meets its base form ("fell"/"fall")."""
+    return stem(base_form(fold))[:5]
 
 
 def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
@@ -114,6 +118,8 @@ def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
             continue
         if any(x.fold in _CONDITIONS for x in words[max(0, i - CONDITION_REACH) : i]):
             continue
+        if fold in _ATTRIBUTIVE and nxt and nxt not in STOPWORDS:
+            continue  # "340 fake tickets" describes the tickets; "it's fake" denies
         # The next few content words ("never got anywhere near 411 seats": 411 counts).
         reach = [x for x in words[i + 1 : i + 6] if x.fold not in STOPWORDS][:NEGATION_REACH]
         if any(_key(x.fold) in other_keys for x in reach):
@@ -349,6 +355,46 @@ def _negation_clash(said: list[_Word], held: list[_Word]) -> str | None:
     return f'the claim is negative ("{_snippet(held, held_neg[0])}") and your message is not'
 
 
+# Words that say the opposite of each other, by their `_key`: "upheld" for "struck down",
+# "acquitted" for "convicted", "fell" for "rose", "kept open" for "closed".
+_OPPOSITES = tuple(
+    (frozenset(_key(w) for w in one.split()), frozenset(_key(w) for w in other.split()))
+    for one, other in (
+        ("upheld uphold upholds", "struck overturned overturn overturns quashed quash"),
+        ("convicted guilty", "acquitted innocent"),
+        ("rose rise rises risen increased increase increases grew grow grows",
+         "fell fall falls fallen decreased decrease decreases dropped declined shrank"),
+        ("raised raise raises hiked hike hikes", "froze freeze freezes frozen lowered"),
+        ("opened opens reopened reopen", "closed close closes closing shut shuts"),
+        ("approved approve approves", "rejected reject rejects vetoed veto vetoes"),
+        ("allowed allow allows permitted legalised legalized", "banned ban bans prohibited"),
+        ("best highest warmest hottest", "worst lowest coldest"),
+        ("jailed imprisoned", "acquitted cleared"),
+    )
+)  # fmt: skip
+
+
+def _opposite_clash(said: list[_Word], held: list[_Word]) -> str | None:
+    """A word of the claim's replaced by its opposite ("upheld" where the claim says "struck
+    down"), when neither text has both and the message does not negate its word."""
+    said_keys = {_key(w.fold): n for n, w in reversed(list(enumerate(said)))}
+    held_keys = {_key(w.fold): n for n, w in reversed(list(enumerate(held)))}
+    for one, other in _OPPOSITES:
+        for theirs, ours in ((one, other), (other, one)):
+            in_claim = [held_keys[k] for k in theirs if k in held_keys]
+            in_message = [said_keys[k] for k in ours if k in said_keys]
+            if not in_claim or not in_message:
+                continue
+            if any(k in held_keys for k in ours) or any(k in said_keys for k in theirs):
+                continue
+            at = min(in_message)
+            before = said[max(0, at - 2) : at]
+            if any(w.fold in _NEGATORS or w.fold.endswith("n't") for w in before):
+                continue
+            return f"your message says {said[at].text}; the claim says {held[min(in_claim)].text}"
+    return None
+
+
 def contradiction(segment: str, claim: str) -> tuple[str, str] | None:
     """The first contradiction found, as (kind, reason): kind is "date", "number",
     "negation" or "name"; the reason quotes the evidence back."""
@@ -357,6 +403,7 @@ def contradiction(segment: str, claim: str) -> tuple[str, str] | None:
         ("date", lambda: _date_clash(said, held)),
         ("number", lambda: _number_clash(segment, claim)),
         ("negation", lambda: _negation_clash(said, held)),
+        ("negation", lambda: _opposite_clash(said, held)),
         ("name", lambda: _name_clash(said, held, covered(claim, segment))),
     )
     for kind, rule in rules:  # a rule runs only when those before it found nothing

@@ -27,3 +27,35 @@ def is_verb(word: str) -> bool:
 def may_be_verb(word: str) -> bool:
     """A word that may be a verb in the present or in progress ("earns", "closing")."""
     return len(word) > 3 and word.endswith(("s", "ing")) and not word.endswith("ss")
+
+
+# Irregular pasts and participles, to their base form: "didn't fall" denies "fell".
+_IRREGULAR = {
+    past: base
+    for base, forms in (
+        ("fall", "fell fallen"), ("rise", "rose risen"), ("win", "won"), ("lose", "lost"),
+        ("hold", "held"), ("keep", "kept"), ("sell", "sold"), ("buy", "bought"), ("pay", "paid"),
+        ("tell", "told"), ("say", "said"), ("find", "found"), ("get", "got gotten"),
+        ("give", "gave given"), ("take", "took taken"), ("make", "made"), ("run", "ran"),
+        ("strike", "struck stricken"), ("stand", "stood"), ("bring", "brought"),
+        ("think", "thought"), ("catch", "caught"), ("seek", "sought"), ("fight", "fought"),
+        ("meet", "met"), ("lead", "led"), ("spend", "spent"), ("send", "sent"),
+        ("build", "built"), ("drive", "drove driven"), ("write", "wrote written"),
+        ("speak", "spoke spoken"), ("break", "broke broken"), ("choose", "chose chosen"),
+        ("freeze", "froze frozen"), ("steal", "stole stolen"), ("begin", "began begun"),
+        ("fly", "flew flown"), ("grow", "grew grown"), ("know", "knew known"),
+        ("throw", "threw thrown"), ("draw", "drew drawn"), ("shake", "shook shaken"),
+        ("leave", "left"), ("come", "came"), ("go", "went gone"), ("see", "saw seen"),
+        ("become", "became"), ("hide", "hid hidden"), ("beat", "beaten"), ("feed", "fed"),
+        ("mean", "meant"), ("sing", "sang sung"), ("wear", "wore worn"), ("swear", "swore sworn"),
+        ("forget", "forgot forgotten"), ("withdraw", "withdrew withdrawn"),
+        ("overtake", "overtook overtaken"), ("sink", "sank sunk"), ("shrink", "shrank shrunk"),
+        ("bite", "bit bitten"), ("ride", "rode ridden"), ("rise", "rose risen"),
+    )
+    for past in forms.split()
+}  # fmt: skip
+
+
+def base_form(word: str) -> str:
+    """An irregular verb's base form ("fell" → "fall", "won" → "win"); any other word as is."""
+    return _IRREGULAR.get(word, word)
