@@ -169,17 +169,20 @@ _DIGIT = re.compile(r"\d")
 _NUMBER_WORDS = frozenset(_UNITS) | frozenset(_SCALES) | frozenset(_FRACTIONS)
 
 
-def quantities(normalised: str) -> list[Quantity]:
+def quantities(normalised: str, *, forms: bool = True) -> list[Quantity]:
     """Numbers in a case-folded text, each with the next word as its unit.
 
     "17 patriot batteries" → 17 (unit "patriot"); "50-day" → 50 ("day"); "four hundred and
     eleven" → 411; "€60m" and "60 million euros" → 60,000,000 ("euro"); "a third" → 33.3
     ("%", within `FRACTION_TOLERANCE`). "one" alone is ignored, because it is far more often a
-    pronoun than a count.
+    pronoun than a count. `forms`: also read "twelve thousand four hundred", "five and a
+    quarter", seasons ("2026-27" is 2026) and miles in kilometres; the matcher's features
+    read numbers without them, as they were fitted.
     """
     if not _DIGIT.search(normalised) and _NUMBER_WORDS.isdisjoint(_WORD.findall(normalised)):
         return []  # most texts: nothing below can match
-    normalised = _season(_and_a_fraction(normalised)).replace(" per cent", " percent")
+    if forms:
+        normalised = _season(_and_a_fraction(normalised)).replace(" per cent", " percent")
     out = [*_money(normalised), *_points(normalised), *_fractions(normalised)]
     out += _one_in(normalised)
     for pattern in (_MONEY, _POINTS, _FRACTION, _ONE_IN):
@@ -197,7 +200,7 @@ def quantities(normalised: str) -> list[Quantity]:
         # number with what scales it and what it adds.
         while i + 1 < len(words):
             nxt = words[i + 1]
-            if nxt in _SCALES and words[i] in _SCALES and _SCALES[words[i]] >= 1_000:
+            if forms and nxt in _SCALES and words[i] in _SCALES and _SCALES[words[i]] >= 1_000:
                 break  # "thousand million" is not written: two numbers
             if nxt in _SCALES:
                 # "twelve thousand four hundred": a hundred scales only what follows the
@@ -206,10 +209,11 @@ def quantities(normalised: str) -> list[Quantity]:
                 value = value * _SCALES[nxt] if big or below is None else below * 100 + above
                 above, below = value, None
             elif (
-                nxt in _UNITS
+                forms
+                and nxt in _UNITS
                 and words[i] in _SCALES
                 and _SCALES[words[i]] >= 1_000
-                and not words[start][:1].isdigit()
+                and words[start] in _UNITS
             ):
                 above, below = value, float(_UNITS[nxt])  # "… thousand four": more follows
                 value += _UNITS[nxt]
@@ -238,7 +242,7 @@ def quantities(normalised: str) -> list[Quantity]:
         )
         if text not in {"one", "a"}:
             quantity = Quantity(text=text, value=value, unit=unit, context=context)
-            out.append(_converted(_as_days(quantity)))
+            out.append(_converted(_as_days(quantity)) if forms else _as_days(quantity))
         i += 1
     return out
 
@@ -390,4 +394,4 @@ def _singular(word: str) -> str:
 
 def number_values(normalised: str) -> frozenset[float]:
     """The set of values mentioned, ignoring years and units (for quick agreement checks)."""
-    return frozenset(q.value for q in quantities(normalised))
+    return frozenset(q.value for q in quantities(normalised, forms=False))
