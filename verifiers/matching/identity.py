@@ -41,7 +41,7 @@ from verifiers.text.names import (
 from verifiers.text.normalize import clean, normalize
 from verifiers.text.numbers import quantities
 from verifiers.text.tokens import STOPWORDS, content_tokens, stem, word_memo, word_set
-from verifiers.text.verbs import is_verb, may_be_verb
+from verifiers.text.verbs import is_past, is_verb, may_be_verb
 
 
 class Verdict(StrEnum):
@@ -582,6 +582,11 @@ def _markers(text: str, anchors: set[str], kinds: list[tuple[str, re.Pattern[str
     return found
 
 
+def _past(text: str, anchors: set[str]) -> bool:
+    """Whether `text` puts one of the shared words in the past tense."""
+    return any(is_past(w) and _key(w) in anchors for w in words(asserted(text)))
+
+
 def _modal_kinds(text: str) -> set[str]:
     """Every kind of modal marker `text` has, whatever it bears on."""
     core = " ".join(words(_ASKING_BOT.sub(" ", asserted(text))))
@@ -606,9 +611,12 @@ def _modality_clash(message: str, claim: str) -> str | None:
     # "is taking", "to be paid": either when says nothing of how sure, only "could" is less.
     if said == held or ("either" in (said, held) and "possible" not in (said, held)):
         return None
-    # One side's marker anywhere in the other ("it'll miss us … and pass 32,000 km away" for
-    # "will pass"): the two say it as surely, worded apart.
-    if held in _modal_kinds(message) or said in _modal_kinds(claim):
+    # Where one side's marker bears on nothing shared, the other's marker anywhere in it
+    # ("it'll miss us … and pass 32,000 km away" for "will pass"): as sure, worded apart.
+    # A side that tells it in the past ("signed") is done, wherever the other's marker is.
+    if (said == "done" and held in _modal_kinds(message) and not _past(message, anchors)) or (
+        held == "done" and said in _modal_kinds(claim) and not _past(claim, anchors)
+    ):
         return None
     return f"your message says it {_MODAL_WORDS[said]}; the claim says it {_MODAL_WORDS[held]}"
 

@@ -59,3 +59,8 @@ _IRREGULAR = {
 def base_form(word: str) -> str:
     """An irregular verb's base form ("fell" → "fall", "won" → "win"); any other word as is."""
     return _IRREGULAR.get(word, word)
+
+
+def is_past(word: str) -> bool:
+    """A past tense or participle: regular ("signed") or irregular ("fell", "won")."""
+    return word in _IRREGULAR or (len(word) > 4 and word.endswith("ed"))

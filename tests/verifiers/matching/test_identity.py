@@ -257,6 +257,12 @@ CASES = [
         Verdict.SAME,
     ),
     (
+        "modality: a marker elsewhere does not make a past act a plan",
+        "Dunmere council closed the Millbrook pool, and it will reopen in 2027",
+        "Dunmere council will close the Millbrook pool.",
+        Verdict.DIFFERENT,
+    ),
+    (
         "modality: a relative clause's would is no plan",
         "did the senate pass a bill that would cap rents at 5%?",
         "The state senate passed a bill to cap rents at 5%.",
