@@ -392,7 +392,7 @@ def _role_swap(message: str, claim: str) -> str | None:
     Palace" turns the order back."""
     claim_words, said_words = words(claim), words(asserted(message))
     located = []
-    for name in names(claim):
+    for name in names(claim, known=True):
         at_claim, at_said = position(claim_words, name), position(said_words, name)
         if at_claim is not None and at_said is not None:
             located.append((at_claim, at_said, " ".join(name)))
@@ -439,7 +439,7 @@ def _subject_swap(message: str, claim: str) -> str | None:
     asked" for "Trump asked whether Ukraine could hit Moscow"), nor in the passive."""
     said = words(asserted(message))
     held = words(claim)
-    runs = [run for run in names(claim) if position(held, run) is not None]
+    runs = [run for run in names(claim, known=True) if position(held, run) is not None]
     placed_said = _parties(said, runs)
     placed_held = _parties(held, runs)
     if not placed_said or not placed_held:
@@ -735,9 +735,11 @@ def judge_identity(message: str, claim: Claim) -> Identity:
         return Identity(Verdict.NO_CLAIM, reason)
     said = _as_asked(message)
     found = contradiction(said, claim.text)
-    # A denied fact or another number or date is this claim's contradiction, whoever is said
-    # to state it and however sure it is ("NASA says no asteroid will hit"): checked first.
-    if found is not None and found[0] != "name":
+    kind = found[0] if found is not None else ""
+    # A denied fact or another date is this claim's contradiction, whoever is said to state
+    # it and however sure it is ("NASA says no asteroid will hit"): checked first. Another
+    # number is too, over who says it and how many ("61%, the agency says" for "16%").
+    if found is not None and kind in ("negation", "date"):
         return Identity(Verdict.CONTRADICTS, found[1])
     for check in (
         _attribution_clash,
@@ -746,12 +748,14 @@ def judge_identity(message: str, claim: Claim) -> Identity:
         _modality_clash,
         _quantifier_clash,
     ):
+        if kind == "number" and check in (_attribution_clash, _quantifier_clash):
+            continue
         reason = check(said, claim.text)
         if reason is not None:
             return Identity(Verdict.DIFFERENT, reason)
     if found is None:
         return Identity(Verdict.SAME, "")
-    kind, reason = found
+    reason = found[1]
     # Another person, team or body in a name's place is another claim, not this one's
     # contradiction; and the name may be an alias nobody listed ("the Reds", "Queen B").
     return Identity(Verdict.DIFFERENT if kind == "name" else Verdict.CONTRADICTS, reason)

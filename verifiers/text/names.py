@@ -107,10 +107,11 @@ def words(text: str) -> list[str]:
     return [w.casefold().replace("’", "'") for w in WORD.findall(text)]
 
 
-def names(text: str) -> list[tuple[str, ...]]:
+def names(text: str, *, known: bool = False) -> list[tuple[str, ...]]:
     """Runs of capitalised words, lower-cased: the people, places and organisations a text
     names. A sentence's first word counts unless it is a common word; months and weekdays
-    never do, and a run of generic words ("The Party") is no name."""
+    never do, and a run of generic words ("The Party") is no name, unless `known` and it is
+    a known one ("United States")."""
     runs: list[tuple[str, ...]] = []
     current: list[str] = []
     raw = WORD.findall(clean(text))
@@ -140,7 +141,9 @@ def names(text: str) -> list[tuple[str, ...]]:
     if current:
         runs.append(tuple(current))
     return [
-        run for run in runs if not all(w in GENERIC or w in _JOINERS for w in run) or _known(run)
+        run
+        for run in runs
+        if not all(w in GENERIC or w in _JOINERS for w in run) or (known and _known(run))
     ]
 
 
@@ -260,13 +263,15 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
     in_message: set[str] = set()
     message_runs = names(message)
     candidates = (lowercase and set(message_words)) or capitalised
-    for run in names(claim):
+    for run in names(claim, known=True):
         spelled = [form for form in forms(run) if f" {form} " in joined]
         # A misspelt name is still the name ("Grimbsy" for Grimsby): the word it is spelt as.
+        # Only the name's own words, not its aliases: "African" is no misspelt "American".
+        own = {_bare(w) for w in run}
         spelled += [
             word
             for form in forms(run)
-            if " " not in form and len(form) >= 5 and f" {form} " not in joined
+            if form in own and len(form) >= 5 and f" {form} " not in joined
             for word in candidates
             if same_spelling(word, form)
         ]
