@@ -86,15 +86,16 @@ def decide(seg: str, ranked: list[Scored], tiers: Tiers) -> SegmentResult:
         qualifies = item.answerable and item.score >= tiers.confident
         if answering and qualifies and identity.verdict.answerable:
             same = identity_probability(seg, item.claim, identity.verdict)
+            # A claim the segment states, ranked just below one whose number or date it
+            # contradicts, is the one it is about ("the ECB cut to 3.75% in June 2024" beside
+            # its 2025 cut to 2%); a denial is about the claim it denies.
             agreeing = (
                 _agreeing_below(seg, ranked[n + 1 :], tiers, shown)
-                if identity.verdict is Verdict.CONTRADICTS and same >= tiers.min_identity
+                if identity.kind in ("number", "date") and same >= tiers.min_identity
                 else None
             )
             if agreeing is not None:
-                # A claim the segment states, ranked just below one it contradicts, is the one
-                # it is about ("the ECB cut to 3.75% in June 2024" beside its 2025 cut to 2%);
-                # the contradicted claim is still listed as related.
+                # The contradicted claim is still listed as related.
                 other, other_same = agreeing
                 shown.add(duplicate_key(other.claim.text))
                 match = Match(

@@ -60,6 +60,7 @@ class Verdict(StrEnum):
 class Identity:
     verdict: Verdict
     reason: str = ""
+    kind: str = ""  # a contradiction's kind: "negation", "date" or "number"
 
 
 # -- what the message asserts, without its chatty wrapper ----------------------------------------
@@ -740,7 +741,7 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     # it and however sure it is ("NASA says no asteroid will hit"): checked first. Another
     # number is too, over who says it and how many ("61%, the agency says" for "16%").
     if found is not None and kind in ("negation", "date"):
-        return Identity(Verdict.CONTRADICTS, found[1])
+        return Identity(Verdict.CONTRADICTS, found[1], kind)
     for check in (
         _attribution_clash,
         _role_swap,
@@ -758,7 +759,9 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     reason = found[1]
     # Another person, team or body in a name's place is another claim, not this one's
     # contradiction; and the name may be an alias nobody listed ("the Reds", "Queen B").
-    return Identity(Verdict.DIFFERENT if kind == "name" else Verdict.CONTRADICTS, reason)
+    if kind == "name":
+        return Identity(Verdict.DIFFERENT, reason)
+    return Identity(Verdict.CONTRADICTS, reason, kind)
 
 
 # -- how sure the verdict is --------------------------------------------------------------------
