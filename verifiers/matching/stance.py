@@ -166,7 +166,43 @@ def _without_days(text: str) -> str:
     return _DAY_OF_MONTH.sub(month_only, text)
 
 
+# A vote or a score: "12-3", "by 9 votes to 6", "2–1" (not a season such as "2025-26").
+_TALLY = re.compile(r"(?<![\d/.,-])(\d{1,3})\s*(?:-|–|—|votes? to)\s*(\d{1,3})(?!\d|[/.,]\d|-\d)")
+# What makes two numbers a tally rather than a range ("aged 18-24"): a vote or a match.
+_TALLY_CUES = word_set(
+    "vote votes voted voting beat beats beaten won win wins lost lose loses defeated drew draw "
+    "score scored scoreline victory defeat final majority by ruled ruling"
+)
+TALLY_CUE_REACH = 4  # words before a tally that may say it is one
+
+
+def _tallies(text: str) -> set[tuple[int, int]]:
+    """The tallies of a text, each as (larger, smaller): "6-3" and "3-6" are one result."""
+    found = set()
+    for match in _TALLY.finditer(text):
+        a, b = int(match[1]), int(match[2])
+        if "to" not in match[0] and len(match[1]) == 2 and b == a + 1:
+            continue  # "25-26": a season
+        before = text[: match.start()].split()[-TALLY_CUE_REACH:]
+        if "to" not in match[0] and not _TALLY_CUES & {w.strip(",.;:") for w in before}:
+            continue
+        found.add((max(a, b), min(a, b)))
+    return found
+
+
+def _tally_clash(message: str, claim: str) -> str | None:
+    """Another vote or score: "voted 12-3" where the claim says "by 9 votes to 6"."""
+    said, held = _tallies(message.casefold()), _tallies(claim.casefold())
+    if not said or not held or said & held:
+        return None
+    (a, b), (c, d) = sorted(said)[0], sorted(held)[0]
+    return f"your message says {a}-{b}; the claim says {c}-{d}"
+
+
 def _number_clash(message: str, claim: str) -> str | None:
+    tally = _tally_clash(message, claim)
+    if tally is not None:
+        return tally
     said = quantities(_without_days(message.casefold()))
     held = quantities(_without_days(claim.casefold()))
     if not said or not held:

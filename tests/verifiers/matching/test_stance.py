@@ -147,3 +147,19 @@ def test_an_irregular_past_meets_its_base_form_under_a_negation() -> None:
     )
     assert stance is Stance.CONTRADICTS
     assert "didn't fall" in reason
+
+
+@pytest.mark.parametrize(
+    ("claim_text", "message", "stance"),
+    [
+        ("The board voted by 7 votes to 4 to sell the stadium.",
+         "the board voted 9-2 to sell the stadium", Stance.CONTRADICTS),
+        ("The board voted by 7 votes to 4 to sell the stadium.",
+         "the board voted 7-4 to sell the stadium", Stance.AGREES),
+        # a range is no tally: "18 to 24" is the same range
+        ("A survey of people aged 18-24 found 40% vote.",
+         "a survey of people aged 18 to 24 found 40% vote", Stance.AGREES),
+    ],
+)  # fmt: skip
+def test_a_vote_or_score_is_read_as_a_tally(claim_text: str, message: str, stance: Stance) -> None:
+    assert judge_stance(message, claim(claim_text))[0] is stance
