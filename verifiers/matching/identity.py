@@ -778,8 +778,9 @@ IDENTITY_FEATURES = (
 
 def identity_features(message: str, claim: Claim, verdict: Verdict) -> list[float]:
     """What the probability that `message` states `claim` (or its contradiction) is read
-    from, in the order of `IDENTITY_FEATURES`; `verdict` is `judge_identity`'s, already made."""
-    said = asserted(message)
+    from, in the order of `IDENTITY_FEATURES`; `verdict` is `judge_identity`'s, already made.
+    A negative question is read as the claim it asks about ("Didn't …" as "Did …")."""
+    said = _as_asked(message)
     said_norm, held_norm = normalize(said), normalize(claim.text)
     said_words = {_key(w) for w in content_tokens(said_norm)}
     held_words = {_key(w) for w in content_tokens(held_norm)}

@@ -406,3 +406,15 @@ def test_a_long_paste_says_how_much_was_not_checked(matcher: Matcher) -> None:
     result = matcher.check(" ".join(sentences), Scope())
     assert result.checked_segments == MatchingSettings().max_segments == len(result.results)
     assert result.skipped_segments == 20 - result.checked_segments
+
+
+def test_a_negative_question_is_as_likely_the_claim_as_the_question() -> None:
+    """ "Didn't X …?" asks about the claim as "Did X …?" does: the same identity features."""
+    from verifiers.matching.identity import identity_features
+
+    held = claim("Dunmere recorded 1,204 burglaries in 2024.")
+    asked = identity_features("Did Dunmere record 1,204 burglaries in 2024?", held, Verdict.SAME)
+    negative = identity_features(
+        "Didn't Dunmere record 1,204 burglaries in 2024?", held, Verdict.SAME
+    )
+    assert negative == asked
