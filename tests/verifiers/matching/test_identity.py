@@ -12,7 +12,7 @@ from tests.paths import DATA
 from verifiers.domain.models import Claim, Scope, Stance
 from verifiers.domain.settings import MatchingSettings
 from verifiers.evaluation.identity import evaluate_identity, load_identity_set
-from verifiers.matching.identity import Verdict, judge_identity
+from verifiers.matching.identity import Verdict, identity_features, judge_identity
 from verifiers.matching.pipeline import Matcher
 from verifiers.store import open_store
 
@@ -410,8 +410,6 @@ def test_a_long_paste_says_how_much_was_not_checked(matcher: Matcher) -> None:
 
 def test_a_negative_question_is_as_likely_the_claim_as_the_question() -> None:
     """ "Didn't X …?" asks about the claim as "Did X …?" does: the same identity features."""
-    from verifiers.matching.identity import identity_features
-
     held = claim("Dunmere recorded 1,204 burglaries in 2024.")
     asked = identity_features("Did Dunmere record 1,204 burglaries in 2024?", held, Verdict.SAME)
     negative = identity_features(
