@@ -349,11 +349,24 @@ def _attribution_clash(message: str, claim: str) -> str | None:
             f"the claim is that {claimed.speaker} said this, not that it is true;"
             " your message states it as fact"
         )
-    if said is not None and claimed is None and not mentions(claim, said.speaker):
+    # A claim that names its own source ("…, according to the EA") is stated on someone's
+    # word already: a message giving it on another's ("C3S says …") states the same.
+    if (
+        said is not None
+        and claimed is None
+        and not mentions(claim, said.speaker)
+        and not _sourced(claim)
+    ):
         return f"your message is about what {said.speaker} said; the claim is whether it is true"
     if said is not None and claimed is not None and not _same_speaker(said, claimed):
         return f"your message quotes {said.speaker}; the claim quotes {claimed.speaker}"
     return None
+
+
+def _sourced(text: str) -> bool:
+    """Whether `text` gives its statement on a named source's word ("according to X")."""
+    core = asserted(text).rstrip("?.! ")
+    return bool(_ACCORDING.match(core) or _ACCORDING_LAST.match(core))
 
 
 def _same_speaker(a: Attribution, b: Attribution) -> bool:

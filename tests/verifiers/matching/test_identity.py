@@ -287,6 +287,18 @@ CASES = [
         Verdict.CONTRADICTS,
     ),
     (
+        "attribution: a claim that names its source is said on someone's word already",
+        "the Met Office says 2025 was the sunniest spring on record in the UK",
+        "2025 was the UK's sunniest spring on record, according to the weather service.",
+        Verdict.SAME,
+    ),
+    (
+        "attribution: a claim without a source is not what someone said",
+        "the Met Office says 2025 was the sunniest spring on record in the UK",
+        "2025 was the sunniest spring on record in the UK.",
+        Verdict.DIFFERENT,
+    ),
+    (
         "no claim: a topic",
         "ferry strike??",
         "The ferry strike started on February 3, 2025.",
