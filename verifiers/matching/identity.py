@@ -547,7 +547,7 @@ _MODALITY = (
         r"threaten(?:s|ed|ing)? to|vow(?:s|ed|ing)? to|promis(?:es|ed|ing) to|"
         r"hopes? to|hoping to|seeks? to|seeking to|trying to|tries to|attempting to|"
         r"mulls?|mulling|bid to|push(?:es|ing)? to|moving to|preparing to|on course to|"
-        r"on track to|in talks to|would|(?:i|you|he|she|it|we|they|there|that|who)'d|wants?|wanted",
+        r"on track to|in talks to|would|(?:i|you|he|she|it|we|they|there|that|who)'d",
     ),
     (
         "future",
@@ -605,7 +605,13 @@ def _modal_kinds(text: str) -> set[str]:
     """Every kind of modal marker `text` has, whatever it bears on."""
     core = " ".join(words(_ASKING_BOT.sub(" ", asserted(text))))
     core = _NOT_MARKERS.sub(" ", core)
-    return {name for name, pattern in _MODAL if pattern.search(core)}
+    found = {name for name, pattern in _MODAL if pattern.search(core)}
+    # "wants churches taxed" says "wants to tax churches"; on its own, a wish ("Trump wanted
+    # Ukraine to strike") is no plan.
+    return found | ({"planned"} if _WANTS.search(core) else set())
+
+
+_WANTS = re.compile(r"\bwants?\b")
 
 
 def modality(text: str, anchors: set[str]) -> str:
