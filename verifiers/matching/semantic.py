@@ -19,6 +19,7 @@ teaches the model that a chatty post and the terse fact-check claim it repeats m
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.util
 import logging
@@ -143,22 +144,31 @@ class Encoder:
         encodes with the model's ONNX Runtime copy (`verifiers.matching.exported`, kept in
         `folder`, default the user cache's), when it can be had: same vectors, less CPU."""
         self.key = embedding_key(adapter)  # the key its vectors are stored under
-        self._model: Any = load_minilm(adapter)
+        self._adapter = adapter
         self._lock = threading.Lock()
+        model = load_minilm(adapter)
+        self._tokenizer: Any = model[0].tokenizer
+        self._max_length: int = model.max_seq_length  # 256 tokens, where sentence-transformers cuts
         self._exported: ExportedBert | None = None
         if exported:
             from verifiers.matching.exported import exported_bert
 
-            self._exported = exported_bert(
-                self._model[0].auto_model, self._model[0].tokenizer, "minilm", folder
-            )
+            self._exported = exported_bert(model[0].auto_model, self._tokenizer, "minilm", folder)
+        # With the copy, torch's weights (~90 MB) are let go: `model` loads them again.
+        self._model: Any = model if self._exported is None else None  # None only with the copy
+        if self._model is None:
+            del model
+            gc.collect()  # the model's modules hold reference cycles: free them now
 
     @property
     def model(self) -> Any:
         """The sentence-transformers model (for fine-tuning; not thread-safe). Whoever has it
         may change its weights, so from then on this encoder reads them with torch."""
-        self._exported = None
-        return self._model
+        with self._lock:
+            if self._model is None:
+                self._model = load_minilm(self._adapter)
+            self._exported = None
+            return self._model
 
     @property
     def runtime(self) -> str:
@@ -172,9 +182,8 @@ class Encoder:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         with self._lock:
-            exported = self._exported  # once: `model` may drop it meanwhile
-            if exported is not None:
-                return self._encode_each(texts, exported)
+            if self._exported is not None:
+                return self._encode_each(texts, self._exported)
             vectors = self._model.encode(
                 list(texts),
                 batch_size=ENCODE_BATCH,
@@ -191,11 +200,11 @@ class Encoder:
 
         from verifiers.matching.exported import mean_pooled, unit
 
-        tokenizer = self._model[0].tokenizer
-        limit = self._model.max_seq_length  # 256 tokens, as sentence-transformers cuts
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         for i, text in enumerate(texts):
-            tokens = tokenizer(text, truncation=True, max_length=limit, return_tensors="np")
+            tokens = self._tokenizer(
+                text, truncation=True, max_length=self._max_length, return_tensors="np"
+            )
             out[i] = unit(mean_pooled(exported.hidden(tokens)))
         return out
 

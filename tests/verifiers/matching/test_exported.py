@@ -61,7 +61,7 @@ def test_a_broken_or_missing_file_is_built_again(
 ) -> None:
     from verifiers.matching.exported import exported_bert
 
-    bert, tokenizer = reference._model[0].auto_model, reference._model[0].tokenizer
+    bert, tokenizer = reference.model[0].auto_model, reference.model[0].tokenizer
     first = exported_bert(bert, tokenizer, "minilm", tmp_path)  # none there: exported
     assert first is not None
     path = first.path
@@ -106,13 +106,16 @@ def test_without_an_exported_copy_torch_does_the_work(
     assert float((encoder.encode(texts) * reference.encode(texts)).sum(axis=1).min()) >= 0.9999
 
 
-def test_handing_out_the_torch_model_turns_the_copy_off(tmp_path: Path) -> None:
+def test_handing_out_the_torch_model_turns_the_copy_off(reference: Any, tmp_path: Path) -> None:
     from verifiers.matching.semantic import Encoder
 
     encoder = Encoder(exported=True, folder=tmp_path)
     assert encoder.runtime == "onnxruntime"
-    _ = encoder.model  # fine-tuning changes these weights: the copy would be stale
+    model = encoder.model  # loaded again; fine-tuning changes its weights: the copy is stale
     assert encoder.runtime == "torch"
+    assert model is encoder.model
+    texts = varied_texts(3)
+    assert float((encoder.encode(texts) * reference.encode(texts)).sum(axis=1).min()) >= 0.9999
 
 
 def test_the_process_encoder_uses_the_copy_in_the_user_cache(cache_folder: Path) -> None:
