@@ -123,3 +123,22 @@ def test_the_process_encoder_uses_the_copy_in_the_user_cache(cache_folder: Path)
 
     assert shared_encoder().runtime == "onnxruntime"
     assert list((cache_folder / "claimbot" / "models").glob("minilm-*.onnx"))
+
+
+def test_without_onnxruntime_nothing_is_exported(
+    reference: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import sys
+
+    from verifiers.matching.exported import exported_bert
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # as if not installed
+    bert, tokenizer = reference.model[0].auto_model, reference.model[0].tokenizer
+    with caplog.at_level(logging.WARNING, "verifiers.matching.exported"):
+        assert exported_bert(bert, tokenizer, "minilm", tmp_path) is None
+    assert list(tmp_path.iterdir()) == []
+    [record] = caplog.records
+    assert record.getMessage().startswith("minilm runs on torch (no ONNX Runtime copy: ")
