@@ -919,7 +919,10 @@ def _markers(text: str, anchors: set[str], kinds: list[tuple[str, re.Pattern[str
             following = [
                 w for w in text_words[end : end + 8] if w not in STOPWORDS and not w[:1].isdigit()
             ]
-            if any(_key(w) in anchors for w in following[:MARKER_REACH]):
+            # A threat itself was made: only what is threatened, its object, is unsure
+            # ("threatened sanctions on buyers of Russian exports" is sure of Russia).
+            reach = 1 if match[0].startswith("threaten") else MARKER_REACH
+            if any(_key(w) in anchors for w in following[:reach]):
                 found.add(name)
                 break
     return found

@@ -268,3 +268,15 @@ def test_a_short_form_spells_a_name_but_a_short_word_does_not() -> None:
 
 def test_a_speaker_is_no_plural_noun() -> None:
     assert attribution("sales claims rose 5% in the housing crisis") is None
+
+
+def test_a_threat_is_unsure_only_of_what_it_threatens() -> None:
+    stated = claim(
+        "The EU threatened tariffs on buyers of Canadian steel unless Canada signs the"
+        " fisheries deal within 30 days."
+    )
+    same = judge_identity("The EU gave Canada 30 days to sign the fisheries deal", stated)
+    assert same.verdict is Verdict.SAME, same
+    threat = claim("The mayor threatened fines for landlords who ignore the housing pact.")
+    imposed = judge_identity("The mayor imposed fines on landlords who ignore the pact.", threat)
+    assert imposed.verdict is not Verdict.SAME, imposed
