@@ -27,6 +27,12 @@ from rapidfuzz import fuzz
 
 from verifiers.domain.errors import ConfigError
 from verifiers.domain.models import Claim
+from verifiers.matching.contrast import (
+    Opposition,
+    denies_the_other,
+    opposition,
+    swapped_alternative,
+)
 from verifiers.matching.stance import contradiction
 from verifiers.text.names import (
     DESCRIPTIONS,
@@ -1087,17 +1093,51 @@ def judge_identity(message: str, claim: Claim) -> Identity:
         _comparison_swap,
         _modality_clash,
         _quantifier_clash,
+        _alternative_swap,
     ):
         reason = check(said, claim.text)
         if reason is not None:
             return Identity(Verdict.DIFFERENT, reason)
+    opposed = _opposed(said, claim.text)
     found = contradiction(said, claim.text)
+    denied = found is not None and found[0] == "negation"
+    if denied and denies_the_other(asserted(said), claim.text):
+        found = None  # "did not reject" for "approved": the negation denies the opposite
+    if found is not None and found[0] == "name" and opposed is not None:
+        found = None  # "rose" for "fell" in a lower-case message is no name
     if found is None:
+        if opposed is not None and not opposed.negated:
+            reason = f'your message says "{opposed.said}"; the claim says "{opposed.held}"'
+            return Identity(Verdict.CONTRADICTS, reason)
         return Identity(Verdict.SAME, "")
     kind, reason = found
     # Another person, team or body in a name's place is another claim, not this one's
     # contradiction; and the name may be an alias nobody listed ("the Reds", "Queen B").
     return Identity(Verdict.DIFFERENT if kind == "name" else Verdict.CONTRADICTS, reason)
+
+
+def _alternative_swap(message: str, claim: str) -> str | None:
+    """Another of mutually exclusive alternatives in the claim's slot: "secondary schools"
+    for "primary schools", "the Antarctic" for "the Arctic"."""
+    return swapped_alternative(asserted(message), claim)
+
+
+def _opposed(message: str, claim: str) -> Opposition | None:
+    """The opposite predicate of the claim's ("rejected" for "approved"), unless it is a
+    comparison turned round: "fewer in B than in A" says "more in A than in B"."""
+    found = opposition(asserted(message), claim)
+    if found is not None and _compared_reversed(message, claim):
+        return None
+    return found
+
+
+def _compared_reversed(message: str, claim: str) -> bool:
+    said, held = _compared(asserted(message)), _compared(claim)
+    if said is None or held is None:
+        return False
+    first = (held[0] - held[1]) & (said[1] - said[0])
+    second = (held[1] - held[0]) & (said[0] - said[1])
+    return bool(first and second)
 
 
 # -- how sure the verdict is --------------------------------------------------------------------

@@ -1,0 +1,153 @@
+"""An opposite predicate or another alternative in one slot, around the same participants.
+
+"The Senate rejected the bill" for "The Senate approved the bill" states the claim's changed
+version (a contradiction); "secondary schools" for "primary schools" is another claim. Both
+read the lexicons of `verifiers.text.contrasts`, and fire only when the two texts share the
+words around the slot (the participants, the object), so that "prices rose in May and fell in
+June" against a claim about May is no contradiction, and only when neither text also states
+the other's member ("men and women").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from verifiers.text.contrasts import Member, Term, terms
+from verifiers.text.names import words
+from verifiers.text.tokens import STOPWORDS, stem, word_set
+from verifiers.text.verbs import lemma
+
+CONTEXT_REACH = 4  # content words on each side of a slot that say what it is about
+NEGATION_REACH = 3  # words before a predicate a negation may stand ("did not even approve")
+_NEGATORS = word_set(
+    """
+    not never cannot nor neither n't didnt doesnt dont isnt arent wasnt werent hasnt havent
+    hadnt wont wouldnt couldnt shouldnt cant
+    """
+)
+# "failed to pass", "refused to approve": the act did not happen.
+_FAILED = word_set("failed fails fail refused refuses refuse declined declines")
+# Auxiliaries and fillers are no participants.
+_FILLER = word_set("has have had is are was were be been being did does do just also really")
+
+
+@dataclass(frozen=True, slots=True)
+class Opposition:
+    """The message's word, the claim's, and whether exactly one of them is negated (a denied
+    opposite: "did not reject" for "approved" states the claim)."""
+
+    said: str
+    held: str
+    negated: bool
+
+
+def _key(word: str) -> str:
+    return stem(lemma(word.removesuffix("'s")))[:4]
+
+
+def _negated(text_words: list[str], term: Term) -> bool:
+    """A negation right before the term: "did not approve", "never rose", "failed to pass",
+    "no rise" ("no" only right before it: "no, the Senate rejected it" denies nothing there)."""
+    before = text_words[max(0, term.start - NEGATION_REACH) : term.start]
+    if before[-1:] == ["no"]:
+        return True
+    for n, word in enumerate(before):
+        if word in _NEGATORS or word.endswith("n't"):
+            return True
+        if word in _FAILED and before[n + 1 : n + 2] == ["to"]:
+            return True
+    return False
+
+
+def _context(text_words: list[str], term: Term) -> tuple[set[str], set[str]]:
+    """The content words' keys before and after the term, a few on each side."""
+
+    def content(ws: list[str]) -> list[str]:
+        return [_key(w) for w in ws if w not in STOPWORDS and w not in _FILLER]
+
+    before = content(text_words[: term.start])[-CONTEXT_REACH:]
+    after = content(text_words[term.end :])[:CONTEXT_REACH]
+    return set(before), set(after)
+
+
+def _count(found: list[Term], member: Member, text_words: list[str] | None = None) -> int:
+    """How often a text states a member (not negated, when its words are given)."""
+    return sum(
+        member in t.members and (text_words is None or not _negated(text_words, t)) for t in found
+    )
+
+
+def _pairs(
+    said_words: list[str], held_words: list[str], lexicon: str, *, both_named: bool = False
+) -> list[tuple[Term, Term, Member]]:
+    """The (message term, claim term) pairs of one class and two members of `lexicon`, around
+    the same participants. Unless `both_named`, neither text may also state the other's
+    member as often as the other does ("rose in May and fell in June" for "rose in May"; the
+    Antarctic twice in the claim, once in the message beside "the Arctic" is a swap)."""
+    said_terms, held_terms = terms(said_words), terms(held_words)
+    out = []
+    for s in said_terms:
+        for h in held_terms:
+            for sm in s.members:
+                for hm in h.members:
+                    if sm.lexicon != lexicon or hm.lexicon != lexicon or sm.klass != hm.klass:
+                        continue
+                    if sm.member == hm.member:
+                        continue
+                    if not both_named and (
+                        _count(said_terms, hm, said_words) >= _count(held_terms, hm)
+                        or _count(held_terms, sm) >= _count(said_terms, sm)
+                    ):
+                        continue
+                    if _around_same(said_words, s, held_words, h, converse=sm.converse):
+                        out.append((s, h, sm))
+    return out
+
+
+def _around_same(
+    said_words: list[str], s: Term, held_words: list[str], h: Term, *, converse: bool
+) -> bool:
+    """Whether the two slots have a participant in common; a converse ("won" / "lost") needs
+    the same party before it ("Palace lost to City" is "City beat Palace")."""
+    said_before, said_after = _context(said_words, s)
+    held_before, held_after = _context(held_words, h)
+    if converse:
+        return bool(said_before & held_before)
+    return bool((said_before | said_after) & (held_before | held_after))
+
+
+def opposition(message: str, claim: str) -> Opposition | None:
+    """The first opposite predicate of the message against the claim's, or None. `message`
+    is what it asserts (its wrapper off)."""
+    said_words, held_words = words(message), words(claim)
+    for s, h, _ in _pairs(said_words, held_words, "opposite"):
+        negated = _negated(said_words, s) != _negated(held_words, h)
+        return Opposition(s.text, h.text, negated)
+    return None
+
+
+def denies_the_other(message: str, claim: str) -> bool:
+    """Whether a negation in the message denies the opposite of the claim or another
+    alternative, which states the claim: "did not reject the act, it passed" for "approved",
+    "secondary schools (not primaries)" for "secondary schools", "not guilty" for
+    "acquitted"."""
+    said_words, held_words = words(message), words(claim)
+    for lexicon in ("opposite", "contrast"):
+        for s, h, _ in _pairs(said_words, held_words, lexicon, both_named=True):
+            if _negated(said_words, s) and not _negated(held_words, h):
+                return True
+    said_terms, held_terms = terms(said_words), terms(held_words)
+    return any(
+        set(s.members) & set(h.members) and set(s.text.split()) & _NEGATORS
+        for s in said_terms
+        for h in held_terms
+    )
+
+
+def swapped_alternative(message: str, claim: str) -> str | None:
+    """Why the message names another alternative in the claim's slot ("secondary" for
+    "primary" schools, "women" for "men"), or None."""
+    said_words, held_words = words(message), words(claim)
+    for s, h, _ in _pairs(said_words, held_words, "contrast"):
+        return f'your message says "{s.text}"; the claim says "{h.text}"'
+    return None
