@@ -27,6 +27,8 @@ _NEGATORS = word_set(
 )
 # "failed to pass", "refused to approve": the act did not happen.
 _FAILED = word_set("failed fails fail refused refuses refuse declined declines")
+# "stopped opening", "ceased trading", "no longer open": it does not happen any more.
+_STOPPED = word_set("stopped stops ceased ceases quit")
 # Auxiliaries and fillers are no participants.
 _FILLER = word_set("has have had is are was were be been being did does do just also really")
 
@@ -47,9 +49,12 @@ def _key(word: str) -> str:
 
 def _negated(text_words: list[str], term: Term) -> bool:
     """A negation right before the term: "did not approve", "never rose", "failed to pass",
-    "no rise" ("no" only right before it: "no, the Senate rejected it" denies nothing there)."""
+    "stopped opening", "no rise" ("no" only right before it: "no, the Senate rejected it"
+    denies nothing there)."""
     before = text_words[max(0, term.start - NEGATION_REACH) : term.start]
-    if before[-1:] == ["no"]:
+    if before[-1:] == ["no"] or before[-2:] == ["no", "longer"]:
+        return True
+    if before[-1:] and before[-1] in _STOPPED:
         return True
     for n, word in enumerate(before):
         if word in _NEGATORS or word.endswith("n't"):
