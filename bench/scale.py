@@ -6,14 +6,14 @@ brute-force rapidfuzz as the baseline.
     python bench/scale.py --quick --out bench-out/          # 10k on SQLite, a minute or two
 
 For each size and store: the claims are imported as `claimbot import` does (timed; the import
-indexes the claims it writes), then the first search's wait for the index is timed (one look at
-the change feed when the import indexed everything); "claims/s with the index" counts both (and
-PostgreSQL's ANALYZE). Then the search index is built anew from the database as `claimbot
-reindex` does (`Store.reindex`, timed on its own; the folder's size on disk is reported), and
-messages are checked as the bot serves them.
+indexes the claims it writes, and refreshes PostgreSQL's planner statistics), then the first
+search's wait for the index is timed (one look at the change feed when the import indexed
+everything); "claims/s with the index" counts both. Then the search index is built anew from
+the database as `claimbot reindex` does (`Store.reindex`, timed on its own; the folder's size
+on disk is reported), and messages are checked as the bot serves them.
 PostgreSQL gets a schema of its own (`claimbot_scale_<size>`, replaced; `--pg` names the
-database), analysed after the import; its index lives in the user cache folder. Unless
-`--keep-db`, each database and its index are removed (the schema dropped) afterwards.
+database); its index lives in the user cache folder. Unless `--keep-db`, each database and
+its index are removed (the schema dropped) afterwards.
 
 Every measurement runs in its own child process, so each peak RSS belongs to one job (import
 and index build, serving checks, brute force) at one size and nothing leaks between sizes. The
@@ -111,18 +111,6 @@ def database_exists(db: str) -> bool:
         return conn.execute(query, (schema,)).fetchone() is not None
 
 
-def analyze(db: str) -> float:
-    """PostgreSQL's planner needs statistics on freshly loaded tables (SQLite: nothing to do).
-    Returns the seconds it took."""
-    if not is_postgres(db):
-        return 0.0
-    import psycopg
-
-    schema = db.rsplit("schema=", 1)[1]
-    with psycopg.connect(db.split("?")[0], autocommit=True) as conn:
-        return timed(lambda: conn.execute(f"ANALYZE {schema}.claims, {schema}.audit"))[1] / 1000
-
-
 # -- figures ----------------------------------------------------------------------------------
 def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile (p in 0..100): the p99 of 100 values is the 99th smallest."""
@@ -199,7 +187,6 @@ def work_build(args: argparse.Namespace) -> dict[str, Any]:
     try:
         report, spent = timed(lambda: store.import_claims(stream_claims(source), actor="bench"))
         assert report.added == args.size, report
-        analyze_s = analyze(db)
         # What a search after the import waits for: the import indexes what it writes, so
         # this is one look at the change feed unless it could not.
         searchable, catch_up_ms = timed(store.claim_count_for_search)
@@ -217,11 +204,10 @@ def work_build(args: argparse.Namespace) -> dict[str, Any]:
         "claims": args.size,
         "seconds": seconds,
         "claims_per_s": args.size / seconds,
-        "analyze_s": analyze_s,
         "catch_up_s": catch_up_s,
         "index_s": index_s,
         "index_mb": folder_mb(folder),
-        "with_index_claims_per_s": args.size / (seconds + analyze_s + catch_up_s),
+        "with_index_claims_per_s": args.size / (seconds + catch_up_s),
         "db_mb": None if is_postgres(db) else Path(db).stat().st_size / 2**20,
         "commonest_words_df": {w: df[w] / args.size for w in top},
         "peak_rss_mb": peak_rss_mb(),

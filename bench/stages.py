@@ -16,8 +16,8 @@ cross-encoder) are timed too.
 Checks the same synthetic messages as `scale.py` (same seed and size) against a database it
 built and kept (a SQLite file, or a PostgreSQL URL naming the schema), after a warm-up, with
 the matcher's stages wrapped in timers; prints each message's wall-clock and CPU time (mean,
-p50, p99, max) and the CPU time per stage. CPU time (`time.process_time`) is what a busy
-shared machine inflates least, but it leaves out the time spent waiting for PostgreSQL's
+p50, p99, max) and both per stage. CPU time (`time.process_time`) is what a busy shared
+machine inflates least, but it leaves out the time spent waiting for PostgreSQL's
 server: compare wall and CPU time per message. The wrappers add about a microsecond per call:
 `--no-stages` times the messages without them. Nested stages are included in their callers
 (the index search in the search, the claim terms in screening); "rest of the check" is the
@@ -79,7 +79,7 @@ TOP_LEVEL = ("segment, in all", "decision + stance", "open-flag counts")
 REST = "rest of the check"
 
 
-def instrument(spent: Counter[str], calls: Counter[str]) -> None:
+def instrument(spent: Counter[str], waited: Counter[str], calls: Counter[str]) -> None:
     """Wrap each stage that exists in this version of the code in a CPU timer."""
     import importlib
 
@@ -93,19 +93,24 @@ def instrument(spent: Counter[str], calls: Counter[str]) -> None:
             owner = getattr(owner, part, None)
         if owner is None or not hasattr(owner, name):
             continue
-        setattr(owner, name, _timed(getattr(owner, name), label, spent, calls))
+        setattr(owner, name, _timed(getattr(owner, name), label, spent, waited, calls))
 
 
 def _timed(
-    fn: Callable[..., Any], label: str, spent: Counter[str], calls: Counter[str]
+    fn: Callable[..., Any],
+    label: str,
+    spent: Counter[str],
+    waited: Counter[str],
+    calls: Counter[str],
 ) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.process_time()
+        start, start_wall = time.process_time(), time.perf_counter()
         try:
             return fn(*args, **kwargs)
         finally:
             spent[label] += time.process_time() - start
+            waited[label] += time.perf_counter() - start_wall
             calls[label] += 1
 
     return wrapper
@@ -142,9 +147,10 @@ def main(argv: Iterable[str] | None = None) -> int:
             pass
 
     spent: Counter[str] = Counter()
+    waited: Counter[str] = Counter()  # wall-clock: the database server's time shows here
     calls: Counter[str] = Counter()
     if not opts.no_stages:
-        instrument(spent, calls)
+        instrument(spent, waited, calls)
     msgs = synthetic.messages(opts.seed, opts.size, opts.messages)
     synthetic.forget()
     scope = Scope.guild(GUILD)
@@ -155,6 +161,7 @@ def main(argv: Iterable[str] | None = None) -> int:
             matcher.check(m.text, scope)
         settle_heap()  # as the bot's service does once the vocabulary is loaded
         spent.clear()
+        waited.clear()
         calls.clear()
         wall: list[float] = []
         cpu: list[float] = []
@@ -178,17 +185,18 @@ def main(argv: Iterable[str] | None = None) -> int:
         return 0
     segments = calls["segment, in all"] or 1
     print(f"{segments} claim-like segments")
-    print("| stage | ms CPU per segment | calls per segment |")
-    print("|---|---|---|")
+    print("| stage | ms CPU per segment | ms wall per segment | calls per segment |")
+    print("|---|---|---|---|")
     # The messages' CPU time outside the top-level stages: splitting into segments, the rest.
     outer = sum(spent[label] for label in TOP_LEVEL)
     spent[REST] = sum(cpu) / 1000 - outer
+    waited[REST] = sum(wall) / 1000 - sum(waited[label] for label in TOP_LEVEL)
     calls[REST] = len(msgs)
     labels = [*dict.fromkeys(label for _, _, label in STAGES), REST]
     for label in labels:  # a label may name two stages
         if calls[label]:
-            per = 1000 * spent[label] / segments
-            print(f"| {label} | {per:.2f} | {calls[label] / segments:.1f} |")
+            per, per_wall = 1000 * spent[label] / segments, 1000 * waited[label] / segments
+            print(f"| {label} | {per:.2f} | {per_wall:.2f} | {calls[label] / segments:.1f} |")
     return 0
 
 

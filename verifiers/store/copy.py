@@ -300,6 +300,7 @@ def copy_database(
                     f"the copy of table {table.name} does not match its source"
                     f" ({written.rows} rows written, {expected.rows} read); nothing was copied"
                 )
+    target.refresh_statistics()
     target.reindex()  # the target's search index held what it held before
     return CopyReport(checks)
 

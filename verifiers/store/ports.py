@@ -206,6 +206,11 @@ class Store(ABC):
         builds nothing."""
 
     @abstractmethod
+    def refresh_statistics(self) -> None:
+        """Bring the query planner's statistics of the claim tables up to date, after a bulk
+        write (an import, a copy) changed their sizes by much."""
+
+    @abstractmethod
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
         """Build the search index anew from the claims (it is derived: the database is the
         source of truth); `progress` is told how many claims each batch indexed. Returns the

@@ -86,6 +86,10 @@ class ClaimRecords(RelationalBase):
         """Claims already holding one of these (guild or 0, external id) keys, as rows of
         `id`, `guild` and `external_id`."""
 
+    @abstractmethod
+    def refresh_statistics(self) -> None:
+        """The query planner's statistics of the claim tables, after a bulk write."""
+
     # -- adding ------------------------------------------------------------------------------
     def add_claim(self, fields: ClaimFields, actor: str, claim_id: str | None = None) -> Claim:
         actor = check_actor(actor)
@@ -128,6 +132,8 @@ class ClaimRecords(RelationalBase):
                     added, skipped = added + len(fresh), skipped + len(batch) - len(fresh)
                 index.end(db)
             index.commit()
+        if added:
+            self.refresh_statistics()
         return ImportReport(added, skipped)
 
     def _insert_claims(
