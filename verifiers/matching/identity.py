@@ -1102,8 +1102,10 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     found = contradiction(said, claim.text)
     denied = found is not None and found[0] == "negation"
     if denied and denies_the_other(asserted(said), claim.text):
-        found = None  # "did not reject" for "approved": the negation denies the opposite
-    if found is not None and found[0] == "name" and opposed is not None:
+        # "did not reject" for "approved": the negation denies the opposite, and states
+        # the claim; a name or number may still change it.
+        found = contradiction(said, claim.text, skip=frozenset({"negation"}))
+    if found is not None and found[0] == "name" and opposed is not None and not opposed.negated:
         found = None  # "rose" for "fell" in a lower-case message is no name
     if found is None:
         if opposed is not None and not opposed.negated:

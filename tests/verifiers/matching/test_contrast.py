@@ -114,3 +114,15 @@ SAME = [
 def test_synonyms_typos_and_both_sides_named_are_the_same_claim(message: str, text: str) -> None:
     identity = judge_identity(message, claim(text))
     assert identity.verdict is Verdict.SAME, identity.reason
+
+
+def test_a_denied_opposite_still_meets_the_other_changes() -> None:
+    # "Did not reject" states "approved"; another name or date still changes the claim.
+    approved = claim("Trump approved the farm bill in March 2025.")
+    assert judge_identity("Trump did not reject the farm bill in March 2025", approved).verdict is (
+        Verdict.SAME
+    )
+    other = judge_identity("Biden did not reject the farm bill in March 2025", approved)
+    assert other.verdict is Verdict.DIFFERENT
+    later = judge_identity("Trump did not reject the farm bill in May 2025", approved)
+    assert later.verdict is Verdict.CONTRADICTS
