@@ -106,7 +106,10 @@ def _pairs(
                         continue
                     if _around_same(said_words, s, held_words, h, converse=sm.converse):
                         out.append((s, h, sm))
-    return out
+    # The message's word the claim does not have at all first: "north" before "northern" in
+    # "the northern lights seen in the north" for "… in the south".
+    held_texts = {t.text for t in held_terms}
+    return sorted(out, key=lambda pair: pair[0].text in held_texts)
 
 
 def _around_same(

@@ -126,3 +126,97 @@ def test_a_denied_opposite_still_meets_the_other_changes() -> None:
     assert other.verdict is Verdict.DIFFERENT
     later = judge_identity("Trump did not reject the farm bill in May 2025", approved)
     assert later.verdict is Verdict.CONTRADICTS
+
+
+DOMAINS = [
+    # Health, economy, sport, crime, science and politics, each both ways.
+    (
+        "the vaccine increased hospital admissions by 80%",
+        "The vaccine cut hospital admissions by 80%.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "the vaccine reduced hospital admissions by 80%",
+        "The vaccine cut hospital admissions by 80%.",
+        Verdict.SAME,
+    ),
+    (
+        "did unemployment go up in march 2025?",
+        "Unemployment fell to 4.2% in March 2025.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "the uk ran a trade deficit with the us in 2024",
+        "The UK had a trade surplus with the US in 2024.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "leeds were relegated from the premier league in 2025",
+        "Leeds were promoted to the Premier League in 2025.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "the suspect was jailed after the hearing",
+        "The suspect was released after the hearing.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "the ozone hole over the antarctic grew in 2024",
+        "The ozone hole over the Antarctic shrank in 2024.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "the study found the drug is unsafe for children",
+        "The study found the drug is safe for children.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "the government imposed a hosepipe ban in september",
+        "The government lifted the hosepipe ban in September.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "council cuts library budget 10%, protests grow",
+        "The council cut the library budget by 10%.",
+        Verdict.SAME,
+    ),
+    (
+        "electric car sales rose 20% in 2024 while petrol car sales fell",
+        "Sales of electric cars rose 20% in 2024.",
+        Verdict.SAME,
+    ),
+    (
+        "the study found the drug is safe for children",
+        "The study found the drug is safe for adults.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "the first vaccine dose cut infections by half",
+        "The second vaccine dose cut infections by half.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "the northern lights were seen in the north of england",
+        "The northern lights were seen in the south of England.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "the 2024 summer olympics were in paris",
+        "The 2024 Summer Olympics were held in Paris.",
+        Verdict.SAME,
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "text", "verdict"), DOMAINS)
+def test_each_domain_gets_its_verdict(message: str, text: str, verdict: Verdict) -> None:
+    identity = judge_identity(message, claim(text))
+    assert identity.verdict is verdict, identity.reason
+
+
+def test_the_reason_quotes_the_word_the_claim_lacks() -> None:
+    identity = judge_identity(
+        "the northern lights were seen in the north of england",
+        claim("The northern lights were seen in the south of England."),
+    )
+    assert identity.reason == 'your message says "north"; the claim says "south"'
