@@ -19,9 +19,11 @@ the matcher's stages wrapped in timers; prints each message's wall-clock and CPU
 p50, p99, max) and both per stage. CPU time (`time.process_time`) is what a busy shared
 machine inflates least, but it leaves out the time spent waiting for PostgreSQL's
 server: compare wall and CPU time per message. The wrappers add about a microsecond per call:
-`--no-stages` times the messages without them. Nested stages are included in their callers
-(the index search in the search, the claim terms in screening); "rest of the check" is the
-message's CPU time outside the segments, their decisions and flag counts (splitting). Stages
+`--no-stages` times the messages without them. Messages with one claim-like segment are
+also timed apart: what one segment's whole check costs (its encoding included). Nested
+stages are included in their callers (the index search in the search, the claim terms in
+screening); "rest of the check" is the message's CPU time outside the segments, their
+decisions and flag counts (splitting, and the semantic matcher's encoding). Stages
 missing from the code are skipped, so a copy of this script times an older commit too (A/B
 on one database). Any `CLAIMBOT_MATCHING_*` variable applies, as in `scale.py`. A benchmark,
 not a test.
@@ -165,11 +167,15 @@ def main(argv: Iterable[str] | None = None) -> int:
         calls.clear()
         wall: list[float] = []
         cpu: list[float] = []
+        single: list[tuple[float, float]] = []  # (wall, CPU) of one-segment claim-like messages
         for m in msgs:
+            before = calls["segment, in all"]
             start, start_cpu = time.perf_counter(), time.process_time()
             matcher.check(m.text, scope)
             wall.append(1000 * (time.perf_counter() - start))
             cpu.append(1000 * (time.process_time() - start_cpu))
+            if calls["segment, in all"] - before == 1:
+                single.append((wall[-1], cpu[-1]))
     finally:
         store.close()
     print(
@@ -183,6 +189,11 @@ def main(argv: Iterable[str] | None = None) -> int:
         print(f"per message, {name} ms mean / p50 / p99 / max: {figures}")
     if opts.no_stages:
         return 0
+    # A message of one claim-like segment is what a segment's whole check costs.
+    for name, ms in (("wall", [w for w, _ in single]), ("CPU", [c for _, c in single])):
+        if ms:
+            figures = " / ".join(f"{percentile(ms, q):.2f}" for q in (50, 99))
+            print(f"one-segment messages ({len(ms)}), {name} ms p50 / p99: {figures}")
     segments = calls["segment, in all"] or 1
     print(f"{segments} claim-like segments")
     print("| stage | ms CPU per segment | ms wall per segment | calls per segment |")

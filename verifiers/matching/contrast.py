@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from verifiers.text.contrasts import Member, Term, terms
 from verifiers.text.names import words
 from verifiers.text.tokens import STOPWORDS, stem, word_set
-from verifiers.text.verbs import lemma
+from verifiers.text.verbs import base_form
 
 CONTEXT_REACH = 4  # content words on each side of a slot that say what it is about
 NEGATION_REACH = 3  # words before a predicate a negation may stand ("did not even approve")
@@ -44,7 +44,7 @@ class Opposition:
 
 
 def _key(word: str) -> str:
-    return stem(lemma(word.removesuffix("'s")))[:4]
+    return stem(base_form(word.removesuffix("'s")))[:4]
 
 
 def _negated(text_words: list[str], term: Term) -> bool:

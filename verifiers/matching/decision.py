@@ -71,7 +71,7 @@ def decide(seg: str, ranked: list[Scored], tiers: Tiers) -> SegmentResult:
     shown: set[str] = set()
     lowest_shown = min(tiers.related, tiers.confident)
     answering = True  # no claim above was answerable yet
-    for item in ranked:
+    for n, item in enumerate(ranked):
         if item.score < lowest_shown:  # in no tier (nor are its copies: the same score)
             answering = False  # a claim listed above without a lead: nothing is answered
             continue
@@ -86,7 +86,26 @@ def decide(seg: str, ranked: list[Scored], tiers: Tiers) -> SegmentResult:
         qualifies = item.answerable and item.score >= tiers.confident
         if answering and qualifies and identity.verdict.answerable:
             same = identity_probability(seg, item.claim, identity.verdict)
-            if same >= tiers.min_identity:
+            # A claim the segment states, ranked just below one whose number or date it
+            # contradicts, is the one it is about ("the ECB cut to 3.75% in June 2024" beside
+            # its 2025 cut to 2%); a denial is about the claim it denies.
+            agreeing = (
+                _agreeing_below(seg, ranked[n + 1 :], tiers, shown)
+                if identity.kind in ("number", "date") and same >= tiers.min_identity
+                else None
+            )
+            if agreeing is not None:
+                # The contradicted claim is still listed as related.
+                other, other_same = agreeing
+                shown.add(duplicate_key(other.claim.text))
+                match = Match(
+                    claim=other.claim,
+                    score=other.score * other_same,
+                    tier=Tier.CONFIDENT,
+                    stance=Stance.AGREES,
+                )
+                answering = False
+            elif same >= tiers.min_identity:
                 # The score shown is how likely this is the claim the segment states.
                 match = Match(
                     claim=item.claim,
@@ -114,6 +133,26 @@ def decide(seg: str, ranked: list[Scored], tiers: Tiers) -> SegmentResult:
                 )
             )
     return with_counterpart(SegmentResult(segment=seg, match=match, related=related))
+
+
+AGREEING_REACH = 3  # claims below a contradicted one searched for one the segment states
+
+
+def _agreeing_below(
+    seg: str, below: list[Scored], tiers: Tiers, shown: set[str]
+) -> tuple[Scored, float] | None:
+    """The first of the next few answerable claims that `seg` states (not contradicts), with
+    its identity probability, or None."""
+    for item in below[:AGREEING_REACH]:
+        if item.score < tiers.confident:
+            break
+        if not item.answerable or duplicate_key(item.claim.text) in shown:
+            continue
+        if judge_identity(seg, item.claim).verdict is Verdict.SAME:
+            same = identity_probability(seg, item.claim, Verdict.SAME)
+            if same >= tiers.min_identity:
+                return item, same
+    return None
 
 
 def states_the_claim(text: str, item: Scored, tiers: Tiers, max_segments: int) -> bool:

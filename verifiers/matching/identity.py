@@ -49,7 +49,7 @@ from verifiers.text.names import (
 from verifiers.text.normalize import clean, normalize
 from verifiers.text.numbers import MONTHS, quantities
 from verifiers.text.tokens import STOPWORDS, content_tokens, stem, word_memo, word_set
-from verifiers.text.verbs import is_verb, lemma, may_be_verb
+from verifiers.text.verbs import base_form, is_past, is_verb, may_be_verb
 
 
 class Verdict(StrEnum):
@@ -68,6 +68,7 @@ class Verdict(StrEnum):
 class Identity:
     verdict: Verdict
     reason: str = ""
+    kind: str = ""  # a contradiction's kind: "negation", "date" or "number"
 
 
 # -- what the message asserts, without its chatty wrapper ----------------------------------------
@@ -411,10 +412,13 @@ def _attribution_clash(message: str, claim: str) -> str | None:
             f"the claim is that {claimed.speaker} said this, not that it is true;"
             " your message states it as fact"
         )
+    # A claim that names its own source ("…, according to the EA") is stated on someone's
+    # word already: a message giving it on another's ("C3S says …") states the same.
     if (
         said is not None
         and claimed is None
         and (not mentions(claim, said.speaker) or _self_report(said, claim))
+        and not _sourced(claim)
     ):
         return f"your message is about what {said.speaker} said; the claim is whether it is true"
     if said is not None and claimed is not None and not _same_speaker(said, claimed):
@@ -454,6 +458,12 @@ def _acts_first(claim: str, speaker: str) -> bool:
     run = next(r for r in runs if " ".join(r) == first)
     verb = _verb_after(held, at + _span(held, at, run))
     return verb not in _REPORTING_WORDS
+
+
+def _sourced(text: str) -> bool:
+    """Whether `text` gives its statement on a named source's word ("according to X")."""
+    core = asserted(text).rstrip("?.! ")
+    return bool(_ACCORDING.match(core) or _ACCORDING_LAST.match(core))
 
 
 def _same_speaker(a: Attribution, b: Attribution) -> bool:
@@ -497,7 +507,7 @@ _CONVERSES = (
 
 
 def _verb_key(word: str) -> str:
-    return _key(lemma(word))
+    return _key(base_form(word))
 
 
 def _converse(one: set[str], other: set[str]) -> bool:
@@ -526,7 +536,7 @@ def _role_swap(message: str, claim: str) -> str | None:
     Palace" turns the order back."""
     claim_words, said_words = words(claim), words(asserted(message))
     located = []
-    for name in names(claim):
+    for name in names(claim, known=True):
         at_claim, at_said = position(claim_words, name), position(said_words, name)
         if at_claim is not None and at_said is not None:
             located.append((at_claim, at_said, " ".join(name)))
@@ -554,8 +564,8 @@ def _role_swap(message: str, claim: str) -> str | None:
         converse = not _same_act(verbs, said_verbs) and _converse(verbs, said_verbs)
         if not _same_act(verbs, said_verbs) and not converse:
             continue  # not the same verb between them: no roles to compare
-        passive_claim = "by" in between_claim
-        passive_said = "by" in between_said
+        passive_claim = _passive_by(between_claim)
+        passive_said = _passive_by(between_said)
         if (s2 < s1) != ((passive_claim != passive_said) != converse):
             return f"roles swapped: the claim says {first} … {second}, your message the reverse"
     return None
@@ -567,6 +577,11 @@ def _symmetric(between: list[str]) -> bool:
     return any(w in _SYMMETRIC for w in between) or bool(
         between and (between[0] in _JOINING or between[-1] in _JOINING)
     )
+
+
+def _passive_by(between: list[str]) -> bool:
+    """Whether "by" names an agent ("beaten by Sinner"), not a means ("by beating Sinner")."""
+    return any(w == "by" and not nxt.endswith("ing") for w, nxt in pairwise([*between, ""]))
 
 
 def _is_title(word: str) -> bool:
@@ -582,7 +597,7 @@ def _subject_swap(message: str, claim: str) -> str | None:
     asked" for "Trump asked whether Ukraine could hit Moscow"), nor in the passive."""
     said = words(asserted(message))
     held = words(claim)
-    runs = [run for run in names(claim) if position(held, run) is not None]
+    runs = [run for run in names(claim, known=True) if position(held, run) is not None]
     placed_said = _parties(said, runs)
     placed_held = _parties(held, runs)
     if not placed_said or not placed_held:
@@ -863,7 +878,7 @@ _MODALITY = (
         r"threaten(?:s|ed|ing)? to|vow(?:s|ed|ing)? to|promis(?:es|ed|ing) to|"
         r"hopes? to|hoping to|seeks? to|seeking to|trying to|tries to|attempting to|"
         r"mulls?|mulling|bid to|push(?:es|ing)? to|moving to|preparing to|on course to|"
-        r"on track to|in talks to|would",
+        r"on track to|in talks to|would|(?:i|you|he|she|it|we|they|there|that|who)'d",
     ),
     (
         "future",
@@ -871,7 +886,8 @@ _MODALITY = (
         r"gonna|is to|are to|expected to|expects? (?:\w+ ){0,3}?to|"
         r"likely to|set to|due to (?!\$|\d)",
     ),
-    ("either", r"to be"),
+    # "is taking four astronauts": the present progressive tells of now or of a plan.
+    ("either", r"to be|(?:is|are|am|'s|'re) \w+ing"),
 )
 _MODAL = [(name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for name, pattern in _MODALITY]
 _ASKING_BOT = re.compile(r"\b(?:can|could|will|would) (?:you|u|someone|anyone)\b", re.IGNORECASE)
@@ -888,7 +904,8 @@ def _anchors(message: str, claim: str) -> set[str]:
 
 _NOT_MARKERS = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)? may|may \d{1,4}|(?:in|since|by|until|till|from|last|"
-    r"early|late|mid|this|next) may|some or all|due to|at all)\b"
+    r"early|late|mid|this|next) may|some or all|due to|at all|"
+    r"(?:that|which|who) would)\b"
 )
 
 
@@ -914,6 +931,24 @@ def _markers(text: str, anchors: set[str], kinds: list[tuple[str, re.Pattern[str
     return found
 
 
+def _past(text: str, anchors: set[str]) -> bool:
+    """Whether `text` puts one of the shared words in the past tense."""
+    return any(is_past(w) and _key(w) in anchors for w in words(asserted(text)))
+
+
+def _modal_kinds(text: str) -> set[str]:
+    """Every kind of modal marker `text` has, whatever it bears on."""
+    core = " ".join(words(_ASKING_BOT.sub(" ", asserted(text))))
+    core = _NOT_MARKERS.sub(" ", core)
+    found = {name for name, pattern in _MODAL if pattern.search(core)}
+    # "wants churches taxed" says "wants to tax churches"; on its own, a wish ("Trump wanted
+    # Ukraine to strike") is no plan.
+    return found | ({"planned"} if _WANTS.search(core) else set())
+
+
+_WANTS = re.compile(r"\bwants?\b")
+
+
 def modality(text: str, anchors: set[str]) -> str:
     """How sure `text` is of what it says about the shared words: possible, planned, future
     or (by default) done."""
@@ -928,7 +963,15 @@ def _modality_clash(message: str, claim: str) -> str | None:
     anchors = _anchors(asserted(message), claim)
     said, held = modality(message, anchors), modality(claim, anchors)
     # "to be paid by NATO" says neither when: it goes with "will pay" and with "paid".
-    if said == held or ("either" in (said, held) and {said, held} <= {"either", "future", "done"}):
+    # "is taking", "to be paid": either when says nothing of how sure, only "could" is less.
+    if said == held or ("either" in (said, held) and "possible" not in (said, held)):
+        return None
+    # Where one side's marker bears on nothing shared, the other's marker anywhere in it
+    # ("it'll miss us … and pass 32,000 km away" for "will pass"): as sure, worded apart.
+    # A side that tells it in the past ("signed") is done, wherever the other's marker is.
+    if (said == "done" and held in _modal_kinds(message) and not _past(message, anchors)) or (
+        held == "done" and said in _modal_kinds(claim) and not _past(claim, anchors)
+    ):
         return None
     return f"your message says it {_MODAL_WORDS[said]}; the claim says it {_MODAL_WORDS[held]}"
 
@@ -975,6 +1018,11 @@ def quantifier(text: str, anchors: set[str]) -> str | None:
     return named or _share(asserted(text))
 
 
+def _numeric_share(text: str, anchors: set[str]) -> bool:
+    """Whether `text` gives its share only as a number: no quantifier word bears on it."""
+    return not _markers(text, anchors, _QUANT) and _share(asserted(text)) is not None
+
+
 _OF_TOTAL = re.compile(
     r"\b(\d+|[a-z]+) (?:out )?of (?:its |the |their |his |her |[a-z]+'s )?(\d+)\b"
 )
@@ -1009,6 +1057,8 @@ def _share(text: str) -> str | None:
 def _quantifier_clash(message: str, claim: str) -> str | None:
     anchors = _anchors(asserted(message), claim)
     said, held = quantifier(message, anchors), quantifier(claim, anchors)
+    if _numeric_share(message, anchors) and _numeric_share(claim, anchors):
+        return None  # two numbers ("46%", "64%") agree or clash as numbers (`stance`)
     if held is None and said in ("all", "most", "few"):
         return _count_clash(message, claim, said)
     if said is None or held is None or said == held or {said, held} <= {"some", "few"}:
@@ -1084,6 +1134,18 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     if reason is not None:
         return Identity(Verdict.NO_CLAIM, reason)
     said = _as_asked(message)
+    found = contradiction(said, claim.text)
+    kind = found[0] if found is not None else ""
+    if kind == "negation" and denies_the_other(asserted(said), claim.text):
+        # "did not reject" for "approved": the negation denies the opposite, and states
+        # the claim; a name or number may still change it.
+        found = contradiction(said, claim.text, skip=frozenset({"negation"}))
+        kind = found[0] if found is not None else ""
+    # A denied fact or another date is this claim's contradiction, whoever is said to state
+    # it and however sure it is ("NASA says no asteroid will hit"): checked first. Another
+    # number is too, over who says it and how many ("61%, the agency says" for "16%").
+    if found is not None and kind in ("negation", "date"):
+        return Identity(Verdict.CONTRADICTS, found[1], kind)
     for check in (
         _attribution_clash,
         _role_swap,
@@ -1095,27 +1157,25 @@ def judge_identity(message: str, claim: Claim) -> Identity:
         _quantifier_clash,
         _alternative_swap,
     ):
+        if kind == "number" and check in (_attribution_clash, _quantifier_clash):
+            continue
         reason = check(said, claim.text)
         if reason is not None:
             return Identity(Verdict.DIFFERENT, reason)
     opposed = _opposed(said, claim.text)
-    found = contradiction(said, claim.text)
-    denied = found is not None and found[0] == "negation"
-    if denied and denies_the_other(asserted(said), claim.text):
-        # "did not reject" for "approved": the negation denies the opposite, and states
-        # the claim; a name or number may still change it.
-        found = contradiction(said, claim.text, skip=frozenset({"negation"}))
-    if found is not None and found[0] == "name" and opposed is not None and not opposed.negated:
+    if kind == "name" and opposed is not None and not opposed.negated:
         found = None  # "rose" for "fell" in a lower-case message is no name
     if found is None:
         if opposed is not None and not opposed.negated:
             reason = f'your message says "{opposed.said}"; the claim says "{opposed.held}"'
-            return Identity(Verdict.CONTRADICTS, reason)
+            return Identity(Verdict.CONTRADICTS, reason, "negation")
         return Identity(Verdict.SAME, "")
-    kind, reason = found
+    reason = found[1]
     # Another person, team or body in a name's place is another claim, not this one's
     # contradiction; and the name may be an alias nobody listed ("the Reds", "Queen B").
-    return Identity(Verdict.DIFFERENT if kind == "name" else Verdict.CONTRADICTS, reason)
+    if kind == "name":
+        return Identity(Verdict.DIFFERENT, reason)
+    return Identity(Verdict.CONTRADICTS, reason, kind)
 
 
 def _alternative_swap(message: str, claim: str) -> str | None:
@@ -1156,8 +1216,9 @@ IDENTITY_FEATURES = (
 
 def identity_features(message: str, claim: Claim, verdict: Verdict) -> list[float]:
     """What the probability that `message` states `claim` (or its contradiction) is read
-    from, in the order of `IDENTITY_FEATURES`; `verdict` is `judge_identity`'s, already made."""
-    said = asserted(message)
+    from, in the order of `IDENTITY_FEATURES`; `verdict` is `judge_identity`'s, already made.
+    A negative question is read as the claim it asks about ("Didn't …" as "Did …")."""
+    said = _as_asked(message)
     said_norm, held_norm = normalize(said), normalize(claim.text)
     said_words = {_key(w) for w in content_tokens(said_norm)}
     held_words = {_key(w) for w in content_tokens(held_norm)}

@@ -21,7 +21,7 @@ from verifiers.text.names import COMMON_STARTS, DESCRIPTIONS, TITLES, covered, s
 from verifiers.text.normalize import clean
 from verifiers.text.numbers import MONTHS, SPAN_ABBREVIATIONS, WEEKDAYS, Quantity, quantities
 from verifiers.text.tokens import STOPWORDS, stem, word_set
-from verifiers.text.verbs import lemma
+from verifiers.text.verbs import base_form
 
 MAX_TOKENS = 120  # alignment is quadratic in the worst case; segments are short anyway
 
@@ -40,8 +40,10 @@ _NEGATORS = word_set(
 _CONDITIONS = word_set("if whether unless")
 CONDITION_REACH = 4
 _LEXICAL_NEGATORS = word_set("false fake untrue hoax debunked myth lie lies denied denies deny")
+# Adjectives that deny only when said of the statement, not of a noun after them.
+_ATTRIBUTIVE = word_set("false fake untrue")
 # "not only X but also Y" and "no doubt" are not denials of the claim.
-_NOT_NEGATION_AFTER = {"not": word_set("only just merely"), "no": word_set("doubt")}
+_NOT_NEGATION_AFTER = {"not": word_set("only just merely"), "no": word_set("doubt wait")}
 NEGATION_REACH = 3  # a negation applies to the next few words
 MAX_SPAN = 10  # longest replaced stretch of words considered for a changed name
 MIN_NAME_ALIGNMENT = 0.3  # share of words aligned between message and claim (difflib ratio)
@@ -64,6 +66,7 @@ _COMMON = (
     hit hits cut cuts put puts got get gets set sets won win wins lost lose beat beats made make
     said says told tells took take gave give went go came come saw see new old big small last
     first next year years month months week weeks day days time people thing things
+    euro euros dollar dollars pound pounds quid bucks yen rupee rupees
     """
     )
     | set(SPAN_ABBREVIATIONS)
@@ -93,15 +96,16 @@ def _words(text: str) -> list[_Word]:
 
 
 def _key(fold: str) -> str:
-    """Words agree if their stems share five letters ("announce"/"announced", "fool"/"fooled")."""
-    return stem(fold)[:5]
+    """Words agree if their stems share five letters ("announce"/"announced", "fool"/"fooled");
+    an irregular past meets its base form ("fell"/"fall")."""
+    return stem(base_form(fold))[:5]
 
 
 def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
     """Negations that bear on what the other text says: one of the next few content words is
     also in the other text. "not encouraging killing" in a claim does not make a message that
     never mentions killing a contradiction."""
-    other_keys = {_key(lemma(w.fold)) for w in other if w.fold not in STOPWORDS}
+    other_keys = {_key(w.fold) for w in other if w.fold not in STOPWORDS}
     hits: list[int] = []
     for i, w in enumerate(words):
         fold = w.fold
@@ -114,9 +118,11 @@ def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
             continue
         if any(x.fold in _CONDITIONS for x in words[max(0, i - CONDITION_REACH) : i]):
             continue
+        if fold in _ATTRIBUTIVE and nxt and nxt not in STOPWORDS:
+            continue  # "340 fake tickets" describes the tickets; "it's fake" denies
         # The next few content words ("never got anywhere near 411 seats": 411 counts).
         reach = [x for x in words[i + 1 : i + 6] if x.fold not in STOPWORDS][:NEGATION_REACH]
-        if any(_key(lemma(x.fold)) in other_keys for x in reach):  # "didn't fall" / "fell"
+        if any(_key(x.fold) in other_keys for x in reach):
             hits.append(i)
     return hits
 
@@ -160,7 +166,43 @@ def _without_days(text: str) -> str:
     return _DAY_OF_MONTH.sub(month_only, text)
 
 
+# A vote or a score: "12-3", "by 9 votes to 6", "2–1" (not a season such as "2025-26").
+_TALLY = re.compile(r"(?<![\d/.,-])(\d{1,3})\s*(?:-|–|—|votes? to)\s*(\d{1,3})(?!\d|[/.,]\d|-\d)")
+# What makes two numbers a tally rather than a range ("aged 18-24"): a vote or a match.
+_TALLY_CUES = word_set(
+    "vote votes voted voting beat beats beaten won win wins lost lose loses defeated drew draw "
+    "score scored scoreline victory defeat final majority by ruled ruling"
+)
+TALLY_CUE_REACH = 4  # words before a tally that may say it is one
+
+
+def _tallies(text: str) -> set[tuple[int, int]]:
+    """The tallies of a text, each as (larger, smaller): "6-3" and "3-6" are one result."""
+    found = set()
+    for match in _TALLY.finditer(text):
+        a, b = int(match[1]), int(match[2])
+        if "to" not in match[0] and len(match[1]) == 2 and b == a + 1:
+            continue  # "25-26": a season
+        before = text[: match.start()].split()[-TALLY_CUE_REACH:]
+        if "to" not in match[0] and not _TALLY_CUES & {w.strip(",.;:") for w in before}:
+            continue
+        found.add((max(a, b), min(a, b)))
+    return found
+
+
+def _tally_clash(message: str, claim: str) -> str | None:
+    """Another vote or score: "voted 12-3" where the claim says "by 9 votes to 6"."""
+    said, held = _tallies(message.casefold()), _tallies(claim.casefold())
+    if not said or not held or said & held:
+        return None
+    (a, b), (c, d) = sorted(said)[0], sorted(held)[0]
+    return f"your message says {a}-{b}; the claim says {c}-{d}"
+
+
 def _number_clash(message: str, claim: str) -> str | None:
+    tally = _tally_clash(message, claim)
+    if tally is not None:
+        return tally
     said = quantities(_without_days(message.casefold()))
     held = quantities(_without_days(claim.casefold()))
     if not said or not held:
@@ -285,12 +327,22 @@ def _name_clash(
     for op, h1, h2, s1, s2 in matcher.get_opcodes():
         if op != "replace" or h2 - h1 > MAX_SPAN or s2 - s1 > MAX_SPAN:
             continue
-        old = _absent([w for w in held[h1:h2] if w.name_like and w.fold not in in_claim], said)
+        old = _absent(
+            [
+                w
+                for n, w in enumerate(held[h1:h2], h1)
+                if w.name_like and w.fold not in in_claim and not _describes(held, n)
+            ],
+            said,
+        )
         new = _absent(
             [
                 w
-                for w in said[s1:s2]
-                if w.name_like and w.fold not in in_message and _stem_of(w) not in DESCRIPTIONS
+                for n, w in enumerate(said[s1:s2], s1)
+                if w.name_like
+                and w.fold not in in_message
+                and _stem_of(w) not in DESCRIPTIONS
+                and not _describes(said, n)
             ],
             held,
         )
@@ -299,6 +351,17 @@ def _name_clash(
             new_text = " ".join(w.text for w in new)
             return f"your message says {new_text}; the claim says {old_text}"
     return None
+
+
+DESCRIBED_REACH = 3  # words between a possessive and the description it anchors
+
+
+def _describes(words: list[_Word], n: int) -> bool:
+    """Whether the name at `n` only anchors a description ("Starmer's party", "Brazil's top
+    electoral court", "OpenAI's chatbot"): what it refers to may have a name of its own."""
+    if not words[n].fold.endswith(("'s", "’s")):
+        return False
+    return any(_stem_of(w) in DESCRIPTIONS for w in words[n + 1 : n + 1 + DESCRIBED_REACH])
 
 
 def _stem_of(word: _Word) -> str:
@@ -328,6 +391,46 @@ def _negation_clash(said: list[_Word], held: list[_Word]) -> str | None:
     return f'the claim is negative ("{_snippet(held, held_neg[0])}") and your message is not'
 
 
+# Words that say the opposite of each other, by their `_key`: "upheld" for "struck down",
+# "acquitted" for "convicted", "fell" for "rose", "kept open" for "closed".
+_OPPOSITES = tuple(
+    (frozenset(_key(w) for w in one.split()), frozenset(_key(w) for w in other.split()))
+    for one, other in (
+        ("upheld uphold upholds", "struck overturned overturn overturns quashed quash"),
+        ("convicted guilty", "acquitted innocent"),
+        ("rose rise rises risen increased increase increases grew grow grows",
+         "fell fall falls fallen decreased decrease decreases dropped declined shrank"),
+        ("raised raise raises hiked hike hikes", "froze freeze freezes frozen lowered"),
+        ("opened opens reopened reopen", "closed close closes closing shut shuts"),
+        ("approved approve approves", "rejected reject rejects vetoed veto vetoes"),
+        ("allowed allow allows permitted legalised legalized", "banned ban bans prohibited"),
+        ("best highest warmest hottest", "worst lowest coldest"),
+        ("jailed imprisoned", "acquitted cleared"),
+    )
+)  # fmt: skip
+
+
+def _opposite_clash(said: list[_Word], held: list[_Word]) -> str | None:
+    """A word of the claim's replaced by its opposite ("upheld" where the claim says "struck
+    down"), when neither text has both and the message does not negate its word."""
+    said_keys = {_key(w.fold): n for n, w in reversed(list(enumerate(said)))}
+    held_keys = {_key(w.fold): n for n, w in reversed(list(enumerate(held)))}
+    for one, other in _OPPOSITES:
+        for theirs, ours in ((one, other), (other, one)):
+            in_claim = [held_keys[k] for k in theirs if k in held_keys]
+            in_message = [said_keys[k] for k in ours if k in said_keys]
+            if not in_claim or not in_message:
+                continue
+            if any(k in held_keys for k in ours) or any(k in said_keys for k in theirs):
+                continue
+            at = min(in_message)
+            before = said[max(0, at - 2) : at]
+            if any(w.fold in _NEGATORS or w.fold.endswith("n't") for w in before):
+                continue
+            return f"your message says {said[at].text}; the claim says {held[min(in_claim)].text}"
+    return None
+
+
 def contradiction(
     segment: str, claim: str, skip: frozenset[str] = frozenset()
 ) -> tuple[str, str] | None:
@@ -339,6 +442,7 @@ def contradiction(
         ("date", lambda: _date_clash(said, held)),
         ("number", lambda: _number_clash(segment, claim)),
         ("negation", lambda: _negation_clash(said, held)),
+        ("negation", lambda: _opposite_clash(said, held)),
         ("name", lambda: _name_clash(said, held, covered(claim, segment))),
     )
     for kind, rule in rules:  # a rule runs only when those before it found nothing

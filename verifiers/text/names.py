@@ -42,7 +42,7 @@ COMMON_STARTS = word_set(
     sources residents voters fans players workers staff students parents children women men
     """
 )
-_JOINERS = word_set("of the for de van von al bin da du la le")
+_JOINERS = word_set("of the for de der den van von al bin da du la le")
 # Other names a name goes by, beyond its initials and short form (lower case).
 ALIASES: dict[str, tuple[str, ...]] = {
     "eu": ("european union", "european commission", "the commission", "brussels"),
@@ -63,13 +63,44 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "ecb": ("european central bank",),
     "imf": ("international monetary fund",),
     "spurs": ("tottenham", "tottenham hotspur"),
-    "man utd": ("manchester united", "man united"),
     "man city": ("manchester city",),
     "psg": ("paris saint germain", "paris st germain"),
+    # A capital for its government ("Canberra passed …"), where the city is no club's name
+    # nor a place that claims tell of apart from its country (a city struck in a war).
+    "australia": ("canberra", "australian government"),
+    "canada": ("ottawa", "canadian government"),
+    "brazil": ("brasilia", "brasília", "brazilian government"),
+    "india": ("new delhi", "indian government"),
+    "japan": ("tokyo", "japanese government"),
+    "ukraine": ("ukrainian government",),
+    "north korea": ("pyongyang", "dprk"),
+    "kenya": ("nairobi", "kenyan government"),
+    # Teams by their nicknames.
+    "arsenal": ("gunners", "the gunners"),
+    "west ham": ("hammers", "the hammers", "west ham united"),
+    "newcastle": ("magpies", "the magpies", "toon", "newcastle united"),
+    "everton": ("toffees", "the toffees"),
+    "wolves": ("wolverhampton", "wolverhampton wanderers"),
+    "man utd": ("manchester united", "man united", "red devils", "the red devils"),
+    "borussia dortmund": ("bvb", "dortmund"),
+    "barcelona": ("barca", "barça", "fc barcelona"),
+    "juventus": ("juve",),
+    "bayern munich": ("bayern", "fc bayern", "bayern münchen"),
+    "spain": ("la roja", "spanish"),
+    "england": ("three lions", "the three lions", "lionesses", "the lionesses"),
+    "france": ("les bleus", "french"),
+    "germany": ("die mannschaft", "german"),
+    "netherlands": ("holland", "oranje", "dutch"),
+    "argentina": ("albiceleste", "la albiceleste"),
+    # Competitions and institutions by their other names.
+    "french open": ("roland garros", "roland-garros"),
+    "premier league": ("epl", "the prem", "english premier league"),
+    "champions league": ("ucl",),
+    "congress": ("capitol hill",),
+    "paracetamol": ("acetaminophen", "tylenol"),
+    "ibuprofen": ("advil", "nurofen", "motrin"),
 }
-
-
-_KNOWN = frozenset({*ALIASES, *(name for longs in ALIASES.values() for name in longs)})
+_KNOWN_NAMES = frozenset(ALIASES) | {name for longs in ALIASES.values() for name in longs}
 
 
 def words(text: str) -> list[str]:
@@ -77,10 +108,11 @@ def words(text: str) -> list[str]:
     return [w.casefold().replace("’", "'") for w in WORD.findall(text)]
 
 
-def names(text: str) -> list[tuple[str, ...]]:
+def names(text: str, *, known: bool = False) -> list[tuple[str, ...]]:
     """Runs of capitalised words, lower-cased: the people, places and organisations a text
     names. A sentence's first word counts unless it is a common word; months and weekdays
-    never do, and a run of generic words ("The Party") is no name."""
+    never do, and a run of generic words ("The Party") is no name, unless `known` and it is
+    a known one ("United States")."""
     runs: list[tuple[str, ...]] = []
     current: list[str] = []
     raw = WORD.findall(clean(text))
@@ -92,8 +124,14 @@ def names(text: str) -> list[tuple[str, ...]]:
         common_start = (i == 0 or raw[i - 1] in ".!?") and (
             lowered in COMMON_STARTS or lowered.endswith(("ed", "ing"))
         )
+        # Joiners inside a name, one or two of them ("Bank of England", "von der Leyen").
+        ahead = raw[i + 1 : i + 3]
+        nxt = ahead[1] if ahead and ahead[0].casefold() in _JOINERS and len(ahead) > 1 else ""
         joins = (
-            lowered in _JOINERS and bool(current) and i + 1 < len(raw) and raw[i + 1][:1].isupper()
+            lowered in _JOINERS
+            and bool(current)
+            and bool(ahead)
+            and (ahead[0][:1].isupper() or nxt[:1].isupper())
         )
         if (capital and not calendar and not common_start) or joins:
             current.append(lowered)
@@ -107,13 +145,18 @@ def names(text: str) -> list[tuple[str, ...]]:
         current = []
     if current:
         runs.append(tuple(current))
-    return [run for run in runs if not _generic(run)]
+    return [
+        run
+        for run in runs
+        if not all(w in GENERIC or w in _JOINERS for w in run) or (known and _known(run))
+    ]
 
 
-def _generic(run: tuple[str, ...]) -> bool:
-    """A run of generic words ("The Party") names nothing, unless it is a known name of its
-    own ("United States")."""
-    return all(w in GENERIC or w in _JOINERS for w in run) and " ".join(run) not in _KNOWN
+def _known(run: tuple[str, ...]) -> bool:
+    """Whether a run of generic words is a name all the same ("United States", "European
+    Union"): one of the known names."""
+    full = " ".join(_bare(w) for w in run).removeprefix("the ")
+    return full in _KNOWN_NAMES
 
 
 # Words that describe who or what without naming it ("the town", "the regulator"): another
@@ -125,6 +168,7 @@ DESCRIPTIONS = word_set(
     business brand group side squad team club league party union bank ministry department
     office president minister leader boss chief official officials spokesperson spokesman
     spokeswoman players fans voters residents people parliament congress senate board
+    potus flotus pm coalition alliance chatbot app platform network administration cabinet
     """
 )
 # Titles and roles come and go around a name ("President William Ruto", "Ruto"): never a form.
@@ -142,6 +186,7 @@ TITLES = word_set(
 def forms(name: tuple[str, ...]) -> frozenset[str]:
     """How else a name may be written: its distinctive words, its initials ("doj", "boe",
     "eu"), its short form ("man city") and the aliases known for it."""
+    name = tuple(_bare(w) for w in name)  # "Britain's" is written as Britain elsewhere
     full = " ".join(name)
     found = {full}
     found |= {w for w in name if len(w) >= 4 and w not in GENERIC and w not in TITLES}
@@ -231,14 +276,15 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
     in_message: set[str] = set()
     message_runs = names(message)
     candidates = (lowercase and set(message_words)) or capitalised
-    for run in names(claim):
+    for run in names(claim, known=True):
         spelled = [form for form in forms(run) if f" {form} " in joined]
         # A misspelt name is still the name ("Grimbsy" for Grimsby): the word it is spelt as.
-        # Only the name's own words: "African" is no misspelling of the alias "American".
+        # Only the name's own words, not its aliases: "African" is no misspelt "American".
+        own = {_bare(w) for w in run}
         spelled += [
             word
             for form in forms(run)
-            if " " not in form and len(form) >= 5 and f" {form} " not in joined and form in run
+            if form in own and len(form) >= 5 and f" {form} " not in joined
             for word in candidates
             if same_spelling(word, form)
         ]
@@ -250,7 +296,13 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
             or ((lowercase or f in capitalised) and not _conflicts(f, run, message_runs))
         ]
         initials = "".join(w[0] for w in run if w not in _JOINERS)
-        spelled += [a for a in acronyms if len(initials) >= 2 and _abbreviates(a, initials)]
+        # "VDL" for Ursula von der Leyen keeps the joiners' letters too.
+        every = "".join(w[0] for w in run)
+        spelled += [
+            a
+            for a in acronyms
+            if len(initials) >= 2 and (_abbreviates(a, initials) or _abbreviates(a, every))
+        ]
         # The claim's acronym spelt out in the message ("ESA": "the European Space Agency").
         if len(run) == 1 and _acronym(_as_written(claim, run[0])):
             spelled += [
@@ -277,7 +329,11 @@ def _conflicts(word: str, run: tuple[str, ...], message_runs: list[tuple[str, ..
             extra = [
                 w
                 for w in other
-                if w not in run and w not in GENERIC and w not in TITLES and w not in DESCRIPTIONS
+                if w not in run
+                and w != word  # the form itself ("SCOTUS" for the Supreme Court)
+                and w not in GENERIC
+                and w not in TITLES
+                and w not in DESCRIPTIONS
             ]
             if extra and not any(same_spelling(w, r) for w in extra for r in run):
                 return True

@@ -121,7 +121,28 @@ class Quantity:
 
     def same_value(self, other: Quantity) -> bool:
         slack = max(self.tolerance, other.tolerance, 1e-9 * max(abs(self.value), 1.0))
-        return abs(self.value - other.value) <= slack
+        if abs(self.value - other.value) <= slack:
+            return True
+        # "31%" rounds "30.6%": the less precise figure is the other one, rounded, when it has
+        # two digits or more ("2%" is no rounded 2.5%).
+        mine, theirs = _decimals(self.text), _decimals(other.text)
+        if mine is None or theirs is None or mine == theirs:
+            return False
+        rough = self if mine < theirs else other
+        if sum(ch.isdigit() for ch in rough.text.lstrip("0.")) < 2:
+            return False
+        return abs(self.value - other.value) < 0.5 * 10 ** -min(mine, theirs)
+
+
+_PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})*(?:\.(\d+))?|\d+(?:\.(\d+))?")
+
+
+def _decimals(text: str) -> int | None:
+    """How many decimals a number written in plain digits has ("30.6": 1), else None."""
+    match = _PLAIN_NUMBER.fullmatch(text)
+    if match is None:
+        return None
+    return len(match[1] or match[2] or "")
 
 
 @word_memo()
@@ -148,16 +169,20 @@ _DIGIT = re.compile(r"\d")
 _NUMBER_WORDS = frozenset(_UNITS) | frozenset(_SCALES) | frozenset(_FRACTIONS)
 
 
-def quantities(normalised: str) -> list[Quantity]:
+def quantities(normalised: str, *, forms: bool = True) -> list[Quantity]:
     """Numbers in a case-folded text, each with the next word as its unit.
 
     "17 patriot batteries" → 17 (unit "patriot"); "50-day" → 50 ("day"); "four hundred and
     eleven" → 411; "€60m" and "60 million euros" → 60,000,000 ("euro"); "a third" → 33.3
     ("%", within `FRACTION_TOLERANCE`). "one" alone is ignored, because it is far more often a
-    pronoun than a count.
+    pronoun than a count. `forms`: also read "twelve thousand four hundred", "five and a
+    quarter", seasons ("2026-27" is 2026) and miles in kilometres; the matcher's features
+    read numbers without them, as they were fitted.
     """
     if not _DIGIT.search(normalised) and _NUMBER_WORDS.isdisjoint(_WORD.findall(normalised)):
         return []  # most texts: nothing below can match
+    if forms:
+        normalised = _season(_and_a_fraction(normalised)).replace(" per cent", " percent")
     out = [*_money(normalised), *_points(normalised), *_fractions(normalised)]
     out += _one_in(normalised)
     for pattern in (_MONEY, _POINTS, _FRACTION, _ONE_IN):
@@ -170,12 +195,28 @@ def quantities(normalised: str) -> list[Quantity]:
             i += 1
             continue
         start = i
+        above, below = 0.0, None  # value so far, and the small number after its thousands
         # "two hundred", "3 million", "twenty five", "four hundred and eleven": combine a
         # number with what scales it and what it adds.
         while i + 1 < len(words):
             nxt = words[i + 1]
+            if forms and nxt in _SCALES and words[i] in _SCALES and _SCALES[words[i]] >= 1_000:
+                break  # "thousand million" is not written: two numbers
             if nxt in _SCALES:
-                value *= _SCALES[nxt]
+                # "twelve thousand four hundred": a hundred scales only what follows the
+                # thousand, not the thousands before it.
+                big = _SCALES[nxt] >= 1_000
+                value = value * _SCALES[nxt] if big or below is None else below * 100 + above
+                above, below = value, None
+            elif (
+                forms
+                and nxt in _UNITS
+                and words[i] in _SCALES
+                and _SCALES[words[i]] >= 1_000
+                and words[start] in _UNITS
+            ):
+                above, below = value, float(_UNITS[nxt])  # "… thousand four": more follows
+                value += _UNITS[nxt]
             elif words[i] in _UNITS and _UNITS[words[i]] >= 20 and nxt in _UNITS:
                 value += _UNITS[nxt]
             elif (
@@ -200,9 +241,69 @@ def quantities(normalised: str) -> list[Quantity]:
             if w not in _NOT_UNITS and not w[:1].isdigit()
         )
         if text not in {"one", "a"}:
-            out.append(_as_days(Quantity(text=text, value=value, unit=unit, context=context)))
+            quantity = Quantity(text=text, value=value, unit=unit, context=context)
+            out.append(_converted(_as_days(quantity)) if forms else _as_days(quantity))
         i += 1
     return out
+
+
+# Units written in other systems, in one: "20,000 miles" is about "32,000 km".
+_CONVERSIONS = {
+    "mile": ("km", 1.609344), "km": ("km", 1.0), "kilometre": ("km", 1.0),
+    "kilometer": ("km", 1.0), "foot": ("m", 0.3048), "feet": ("m", 0.3048), "ft": ("m", 0.3048),
+    "metre": ("m", 1.0), "meter": ("m", 1.0), "kilogram": ("kg", 1.0), "kilo": ("kg", 1.0),
+    "lb": ("kg", 0.45359), "tonne": ("t", 1.0), "ton": ("t", 1.0),
+}  # fmt: skip
+CONVERSION_TOLERANCE = 0.03  # a converted figure is rounded: "roughly 20,000 miles"
+
+
+def _converted(q: Quantity) -> Quantity:
+    """A length or weight in the one unit of its kind, within `CONVERSION_TOLERANCE` when it
+    was written in another."""
+    if q.unit not in _CONVERSIONS:
+        return q
+    unit, factor = _CONVERSIONS[q.unit]
+    if factor == 1.0:
+        return Quantity(q.text, q.value, unit, q.tolerance, q.context)
+    value = q.value * factor
+    return Quantity(q.text, value, unit, value * CONVERSION_TOLERANCE, q.context)
+
+
+_AND_A_FRACTION = re.compile(
+    r"\b(\d+|" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r") and (a half|a quarter|"
+    r"three quarters)\b"
+)
+_AND_SHARES = {"a half": 0.5, "a quarter": 0.25, "three quarters": 0.75}
+
+
+def _and_a_fraction(text: str) -> str:
+    """ "five and a quarter" → "5.25": the fraction belongs to the number, not a share."""
+    if " and " not in text:
+        return text
+
+    def value(match: re.Match[str]) -> str:
+        whole = _value(match[1]) or 0.0
+        return f"{whole + _AND_SHARES[match[2]]:g}"
+
+    return _AND_A_FRACTION.sub(value, text)
+
+
+# A season or financial year: "2026-27", "26/27" and "2026/27" are the one that starts in 2026.
+_SEASON = re.compile(r"\b(?:20)?(\d\d)[/-](\d\d)\b(?![/-]\d)")
+
+
+def _season(text: str) -> str:
+    if "/" not in text and "-" not in text:
+        return text
+
+    def start(match: re.Match[str]) -> str:
+        first, second = int(match[1]), int(match[2])
+        short = not match[0].startswith("20") or len(match[0]) == 5
+        if second != (first + 1) % 100 or (short and "/" not in match[0]):
+            return match[0]  # a score ("12-13") or a date, not a season
+        return f"20{match[1]}"
+
+    return _SEASON.sub(start, text)
 
 
 def _as_days(q: Quantity) -> Quantity:
@@ -231,6 +332,8 @@ def _unit(word: str) -> str:
         return _CURRENCY_WORDS[word]
     if word in SPAN_ABBREVIATIONS:
         return SPAN_ABBREVIATIONS[word]
+    if word in ("percent", "pct", "pc"):
+        return "%"
     return "" if word in _NOT_UNITS else _singular(word)
 
 
@@ -291,4 +394,4 @@ def _singular(word: str) -> str:
 
 def number_values(normalised: str) -> frozenset[float]:
     """The set of values mentioned, ignoring years and units (for quick agreement checks)."""
-    return frozenset(q.value for q in quantities(normalised))
+    return frozenset(q.value for q in quantities(normalised, forms=False))

@@ -161,6 +161,8 @@ def _split_and(sentence: str) -> list[str]:
         right = sentence[m.end() :]
         if _ends_a_list(left) or len(left.split()) < MIN_CLAUSE_WORDS:
             continue
+        if not _has_verb(left):
+            continue  # "Centres for Disease Control and Prevention": one name, no clause
         if len(right.split()) < MIN_CLAUSE_WORDS or not _opens_a_clause(right):
             continue
         parts.append(left)
@@ -175,11 +177,26 @@ def _ends_a_list(text: str) -> bool:
 
 
 def _opens_a_clause(text: str) -> bool:
-    """A subject of a few words, then its verb: "UK inflation topped", "the ECB took"."""
+    """A subject of a few words, then its verb: "UK inflation topped", "the ECB took"; not
+    a participle alone ("Owens and Hitler shaking hands")."""
     words = [w.strip(",.;:!?\"'").casefold() for w in text.split()[: MAX_SUBJECT_WORDS + 2]]
     if words and words[0] in _DETERMINERS:
         words = words[1:]
-    return any(is_verb(w) or may_be_verb(w) for w in words[1 : MAX_SUBJECT_WORDS + 1])
+    for w in words[1 : MAX_SUBJECT_WORDS + 1]:
+        if w.endswith("ing") and not is_verb(w):
+            return False  # a participle opens a phrase, not a clause
+        if is_verb(w) or may_be_verb(w):
+            return True
+    return False
+
+
+def _has_verb(text: str) -> bool:
+    """Whether a clause has a verb, or a word not written as a name that may be one."""
+    written = [w.strip(",.;:!?\"'") for w in text.split()]
+    return any(
+        is_verb(w.casefold()) or (may_be_verb(w.casefold()) and not w[:1].isupper())
+        for w in written
+    )
 
 
 def _tidy(piece: str) -> str:

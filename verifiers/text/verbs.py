@@ -30,19 +30,38 @@ def may_be_verb(word: str) -> bool:
     return len(word) > 3 and word.endswith(("s", "ing")) and not word.endswith("ss")
 
 
-# Irregular forms, so that "sold" meets "selling" and "fell" meets "fall".
-_LEMMAS = {
-    "sold": "sell", "bought": "buy", "won": "win", "lost": "lose", "fell": "fall",
-    "fallen": "fall", "went": "go", "gone": "go", "took": "take", "taken": "take",
-    "beaten": "beat", "paid": "pay", "told": "tell", "left": "leave", "led": "lead",
-    "lent": "lend", "gave": "give", "given": "give", "stole": "steal", "stolen": "steal",
-    "sued": "sue", "rose": "rise", "risen": "rise", "grew": "grow", "grown": "grow",
-    "ran": "run", "began": "begin", "begun": "begin", "hid": "hide", "hidden": "hide",
-    "wrote": "write", "written": "write", "built": "build", "brought": "bring",
-    "caught": "catch", "struck": "strike", "spent": "spend", "sent": "send", "met": "meet",
+# Irregular pasts and participles, to their base form: "didn't fall" denies "fell".
+_IRREGULAR = {
+    past: base
+    for base, forms in (
+        ("fall", "fell fallen"), ("rise", "rose risen"), ("win", "won"), ("lose", "lost"),
+        ("hold", "held"), ("keep", "kept"), ("sell", "sold"), ("buy", "bought"), ("pay", "paid"),
+        ("tell", "told"), ("say", "said"), ("find", "found"), ("get", "got gotten"),
+        ("give", "gave given"), ("take", "took taken"), ("make", "made"), ("run", "ran"),
+        ("strike", "struck stricken"), ("stand", "stood"), ("bring", "brought"),
+        ("think", "thought"), ("catch", "caught"), ("seek", "sought"), ("fight", "fought"),
+        ("meet", "met"), ("lead", "led"), ("spend", "spent"), ("send", "sent"),
+        ("build", "built"), ("drive", "drove driven"), ("write", "wrote written"),
+        ("speak", "spoke spoken"), ("break", "broke broken"), ("choose", "chose chosen"),
+        ("freeze", "froze frozen"), ("steal", "stole stolen"), ("begin", "began begun"),
+        ("fly", "flew flown"), ("grow", "grew grown"), ("know", "knew known"),
+        ("throw", "threw thrown"), ("draw", "drew drawn"), ("shake", "shook shaken"),
+        ("leave", "left"), ("come", "came"), ("go", "went gone"), ("see", "saw seen"),
+        ("become", "became"), ("hide", "hid hidden"), ("beat", "beaten"), ("feed", "fed"),
+        ("mean", "meant"), ("sing", "sang sung"), ("wear", "wore worn"), ("swear", "swore sworn"),
+        ("forget", "forgot forgotten"), ("withdraw", "withdrew withdrawn"),
+        ("overtake", "overtook overtaken"), ("sink", "sank sunk"), ("shrink", "shrank shrunk"),
+        ("bite", "bit bitten"), ("ride", "rode ridden"), ("lend", "lent"), ("sue", "sued"),
+    )
+    for past in forms.split()
 }  # fmt: skip
 
 
-def lemma(word: str) -> str:
-    """The plain form of an irregular verb ("sold": "sell"); other words as they are."""
-    return _LEMMAS.get(word, word)
+def base_form(word: str) -> str:
+    """An irregular verb's base form ("fell" → "fall", "won" → "win"); any other word as is."""
+    return _IRREGULAR.get(word, word)
+
+
+def is_past(word: str) -> bool:
+    """A past tense or participle: regular ("signed") or irregular ("fell", "won")."""
+    return word in _IRREGULAR or (len(word) > 4 and word.endswith("ed"))

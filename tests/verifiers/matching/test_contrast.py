@@ -65,8 +65,8 @@ def test_a_converse_needs_the_same_party_before_it() -> None:
 
 
 def test_the_reason_quotes_both_words() -> None:
-    identity = judge_identity("egg prices fell in may 2025", claim(PRICES))
-    assert identity.reason == 'your message says "fell"; the claim says "rose"'
+    identity = judge_identity("the egg price went down in may 2025", claim(PRICES))
+    assert identity.reason == 'your message says "went down"; the claim says "rose"'
 
 
 SCHOOLS = "Dunmore banned smartphones in its primary schools in September 2025."

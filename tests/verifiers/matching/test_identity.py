@@ -12,7 +12,7 @@ from tests.paths import DATA
 from verifiers.domain.models import Claim, Scope, Stance
 from verifiers.domain.settings import MatchingSettings
 from verifiers.evaluation.identity import evaluate_identity, load_identity_set
-from verifiers.matching.identity import Verdict, judge_identity
+from verifiers.matching.identity import Verdict, identity_features, judge_identity
 from verifiers.matching.pipeline import Matcher
 from verifiers.store import open_store
 
@@ -197,10 +197,10 @@ CASES = [
         Verdict.SAME,
     ),
     (
-        "a share written as a fraction is still read: fewer is another claim",
+        "a share written as a number on both sides is a number: another one contradicts",
         "a quarter of the reservoirs were dry by August 2025",
         "Three quarters of the region's reservoirs were dry by August 2025.",
-        Verdict.DIFFERENT,
+        Verdict.CONTRADICTS,
     ),
     (
         "number format: money in slang",
@@ -237,6 +237,66 @@ CASES = [
         "VIDEO: Thornley council shut the Millbrook pool in March 2025",
         "Thornley Borough Council closed Millbrook swimming pool in March 2025.",
         Verdict.SAME,
+    ),
+    (
+        "alias: an acronym the message writes as a name",
+        "SCOTUS threw out the state's map in May 2025",
+        "The US Supreme Court threw out Alabama's congressional map in May 2025.",
+        Verdict.SAME,
+    ),
+    (
+        "alias: a possessive description for a named party",
+        "trudeau's party lost 40 seats in the 2025 vote",
+        "The Liberal Party lost 40 seats in the 2025 election.",
+        Verdict.SAME,
+    ),
+    (
+        "modality: the future said once, anywhere in the message",
+        "Comet Hale-B comes within 50,000 km of Earth in 2031, so it'll miss us",
+        "Comet Hale-B will come within 50,000 km of Earth in 2031.",
+        Verdict.SAME,
+    ),
+    (
+        "modality: a marker elsewhere does not make a past act a plan",
+        "Dunmere council closed the Millbrook pool, and it will reopen in 2027",
+        "Dunmere council will close the Millbrook pool.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "modality: a relative clause's would is no plan",
+        "did the senate pass a bill that would cap rents at 5%?",
+        "The state senate passed a bill to cap rents at 5%.",
+        Verdict.SAME,
+    ),
+    (
+        "a means after by is no passive",
+        "Didn't Ostrava win the cup in 2024 by beating Brno 2-1?",
+        "Ostrava beat Brno 2-1 in the 2024 cup final.",
+        Verdict.SAME,
+    ),
+    (
+        "a denial outranks a change of how sure",
+        "The mayor never proposed closing the Millbrook pool",
+        "The mayor proposed closing the Millbrook pool by 2026.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "two shares as numbers: a number contradiction, not a quantifier",
+        "58% of the region's rivers are polluted, the agency says",
+        "Only 18% of the region's rivers are polluted, according to the agency.",
+        Verdict.CONTRADICTS,
+    ),
+    (
+        "attribution: a claim that names its source is said on someone's word already",
+        "the Met Office says 2025 was the sunniest spring on record in the UK",
+        "2025 was the UK's sunniest spring on record, according to the weather service.",
+        Verdict.SAME,
+    ),
+    (
+        "attribution: a claim without a source is not what someone said",
+        "the Met Office says 2025 was the sunniest spring on record in the UK",
+        "2025 was the sunniest spring on record in the UK.",
+        Verdict.DIFFERENT,
     ),
     (
         "no claim: a topic",
@@ -307,11 +367,11 @@ def test_the_identity_set_loads_and_holds_out_whole_claims() -> None:
 # Floors on the held-out quarter of the identity set (lexical matcher; figures and commands in
 # docs/matching.md). Deterministic: they fail only when a change makes identity worse.
 HELD_OUT_FLOORS = {
-    "paraphrases_answered": 0.74,
+    "paraphrases_answered": 0.77,
     "contradictions_caught": 0.80,
-    "attribution_right": 0.83,
+    "attribution_right": 0.80,
 }
-HELD_OUT_CEILINGS = {"false_answers": 0.20, "false_contradictions": 0.035}
+HELD_OUT_CEILINGS = {"false_answers": 0.20, "false_contradictions": 0.03}
 
 
 @pytest.mark.slow
@@ -327,7 +387,7 @@ def test_identity_regression_on_the_held_out_quarter() -> None:
 
 FRESH_SET = DATA / "identity-fresh" / "pairs.jsonl"
 # The set written without the rules in view: floors a little under today's figures.
-FRESH_FLOORS = {"paraphrases_answered": 0.47, "contradictions_caught": 0.52}
+FRESH_FLOORS = {"paraphrases_answered": 0.54, "contradictions_caught": 0.57}
 FRESH_CEILINGS = {"false_answers": 0.13, "false_contradictions": 0.15}
 
 
@@ -372,3 +432,13 @@ def test_a_long_paste_says_how_much_was_not_checked(matcher: Matcher) -> None:
     result = matcher.check(" ".join(sentences), Scope())
     assert result.checked_segments == MatchingSettings().max_segments == len(result.results)
     assert result.skipped_segments == 20 - result.checked_segments
+
+
+def test_a_negative_question_is_as_likely_the_claim_as_the_question() -> None:
+    """ "Didn't X …?" asks about the claim as "Did X …?" does: the same identity features."""
+    held = claim("Dunmere recorded 1,204 burglaries in 2024.")
+    asked = identity_features("Did Dunmere record 1,204 burglaries in 2024?", held, Verdict.SAME)
+    negative = identity_features(
+        "Didn't Dunmere record 1,204 burglaries in 2024?", held, Verdict.SAME
+    )
+    assert negative == asked

@@ -106,3 +106,60 @@ def test_a_double_negation_agrees() -> None:
         judge_stance("It is not untrue that Ukraine could hit Moscow", claim(reply))[0]
         is Stance.AGREES
     )
+
+
+@pytest.mark.parametrize(
+    ("claim_text", "message", "reason"),
+    [
+        ("The appeal court overturned the mayor's conviction in May 2024.",
+         "the appeal court upheld the mayor's conviction in may 2024",
+         "your message says upheld; the claim says overturned"),
+        ("Dunmere council froze its share of council tax for 2025-26.",
+         "Dunmere council hiked council tax for 2025-26",
+         "your message says hiked; the claim says froze"),
+        ("The jury acquitted Dan Marsh of fraud in 2023.",
+         "Dan Marsh was convicted of fraud in 2023",
+         "your message says convicted; the claim says acquitted"),
+    ],
+)  # fmt: skip
+def test_an_opposite_word_contradicts(claim_text: str, message: str, reason: str) -> None:
+    assert judge_stance(message, claim(claim_text)) == (Stance.CONTRADICTS, reason)
+
+
+@pytest.mark.parametrize(
+    ("claim_text", "message"),
+    [
+        # both words on one side: no opposite is said
+        ("Sales fell in May and rose in June.", "Sales rose in June after falling in May"),
+        # fake describing a noun denies nothing
+        ("Ana Ruiz was jailed for selling 200 fake concert tickets.",
+         "Ana Ruiz got jail time for selling 200 fake concert tickets"),
+    ],
+)  # fmt: skip
+def test_no_opposite_no_contradiction(claim_text: str, message: str) -> None:
+    assert judge_stance(message, claim(claim_text)) == (Stance.AGREES, "")
+
+
+def test_an_irregular_past_meets_its_base_form_under_a_negation() -> None:
+    stance, reason = judge_stance(
+        "Inflation didn't fall in the 12 months to May",
+        claim("Inflation fell in the 12 months to May."),
+    )
+    assert stance is Stance.CONTRADICTS
+    assert "didn't fall" in reason
+
+
+@pytest.mark.parametrize(
+    ("claim_text", "message", "stance"),
+    [
+        ("The board voted by 7 votes to 4 to sell the stadium.",
+         "the board voted 9-2 to sell the stadium", Stance.CONTRADICTS),
+        ("The board voted by 7 votes to 4 to sell the stadium.",
+         "the board voted 7-4 to sell the stadium", Stance.AGREES),
+        # a range is no tally: "18 to 24" is the same range
+        ("A survey of people aged 18-24 found 40% vote.",
+         "a survey of people aged 18 to 24 found 40% vote", Stance.AGREES),
+    ],
+)  # fmt: skip
+def test_a_vote_or_score_is_read_as_a_tally(claim_text: str, message: str, stance: Stance) -> None:
+    assert judge_stance(message, claim(claim_text))[0] is stance

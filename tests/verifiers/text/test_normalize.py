@@ -74,7 +74,7 @@ def test_stem_merges_inflections(a: str, b: str) -> None:
         ("fifty days", [(50.0, "day")]),
         ("17 patriot batteries", [(17.0, "patriot")]),
         ("1,000 troops and 2.5 billion dollars", [(1000.0, "troop"), (2.5e9, "dollar")]),
-        ("twenty five percent", [(25.0, "percent")]),
+        ("twenty five percent", [(25.0, "%")]),
         ("one of them said", []),
     ],
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from verifiers.text.segment import is_claim_like, message_query, segment
+from verifiers.text.segment import claim_segments, is_claim_like, message_query, segment
 
 
 def test_sentences_become_segments_and_chit_chat_is_dropped() -> None:
@@ -168,3 +168,16 @@ def test_two_statements_joined_by_and_are_checked_apart(text: str, expected: lis
 )
 def test_an_and_inside_one_statement_does_not_split_it(text: str) -> None:
     assert segment(text, 5) == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "and" inside a name: no clause on its left
+        "The Office for Budget Responsibility and Growth cut its forecast to 1.1% in March",
+        # a participle after "and" opens a phrase, not a clause
+        "There is no video of Biden and Putin laughing together at the 2021 summit in Geneva",
+    ],
+)
+def test_an_and_inside_a_name_or_before_a_participle_splits_nothing(text: str) -> None:
+    assert claim_segments(text, 6) == ([text], 0)

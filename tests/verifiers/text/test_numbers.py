@@ -1,0 +1,54 @@
+"""Numbers read in their written forms: word runs, fractions of a number, seasons, units."""
+
+from __future__ import annotations
+
+import pytest
+
+from verifiers.text.numbers import quantities
+
+
+def only(text: str) -> tuple[float, str]:
+    [quantity] = quantities(text)
+    return round(quantity.value, 2), quantity.unit
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("nineteen thousand two hundred fans", 19_200.0, "fan"),
+        ("three thousand and six votes", 3_006.0, "vote"),
+        ("six and a half percent", 6.5, "%"),
+        ("three per cent", 3.0, "%"),
+        ("from the 2027/28 season", 2027.0, "season"),
+        ("starting 31/32", 2031.0, ""),
+        ("about 100 miles", 160.93, "km"),
+    ],
+)
+def test_written_forms(text: str, value: float, unit: str) -> None:
+    assert only(text) == (value, unit)
+
+
+def test_a_score_is_no_season() -> None:
+    assert [q.value for q in quantities("they lost 20-21 in the final")] == [20.0, 21.0]
+
+
+def test_miles_and_kilometres_compare() -> None:
+    [miles] = quantities("some 62 miles")
+    [km] = quantities("100 km")
+    assert miles.same_value(km)
+
+
+@pytest.mark.parametrize(
+    ("rough", "precise", "same"),
+    [
+        ("45%", "44.8%", True),  # rounded
+        ("4.2%", "4.17%", True),
+        ("45%", "44.2%", False),  # not a rounding of it
+        ("3%", "3.4%", False),  # one digit: too rough to say it rounds
+    ],
+)
+def test_a_rounded_figure_is_the_precise_one(rough: str, precise: str, same: bool) -> None:
+    [a] = quantities(rough)
+    [b] = quantities(precise)
+    assert a.same_value(b) is same
+    assert b.same_value(a) is same
