@@ -10,6 +10,9 @@ the other's member ("men and women").
 
 from __future__ import annotations
 
+import functools
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 
 from verifiers.text.contrasts import Member, Term, terms
@@ -64,61 +67,103 @@ def _negated(text_words: list[str], term: Term) -> bool:
     return False
 
 
-def _context(text_words: list[str], term: Term) -> tuple[set[str], set[str]]:
+def _content(text_words: list[str]) -> list[tuple[int, str]]:
+    """The content words' places and keys, in order (auxiliaries and fillers left out)."""
+    return [
+        (n, _key(w)) for n, w in enumerate(text_words) if w not in STOPWORDS and w not in _FILLER
+    ]
+
+
+def _context(content: list[tuple[int, str]], term: Term) -> tuple[set[str], set[str]]:
     """The content words' keys before and after the term, a few on each side."""
-
-    def content(ws: list[str]) -> list[str]:
-        return [_key(w) for w in ws if w not in STOPWORDS and w not in _FILLER]
-
-    before = content(text_words[: term.start])[-CONTEXT_REACH:]
-    after = content(text_words[term.end :])[:CONTEXT_REACH]
-    return set(before), set(after)
+    at = bisect_left(content, term.start, key=lambda place: place[0])
+    after_at = bisect_left(content, term.end, key=lambda place: place[0])
+    before = content[max(0, at - CONTEXT_REACH) : at]
+    after = content[after_at : after_at + CONTEXT_REACH]
+    return {k for _, k in before}, {k for _, k in after}
 
 
-def _count(found: list[Term], member: Member, text_words: list[str] | None = None) -> int:
-    """How often a text states a member (not negated, when its words are given)."""
-    return sum(
-        member in t.members and (text_words is None or not _negated(text_words, t)) for t in found
+def _counts(found: list[Term], text_words: list[str] | None = None) -> Counter[Member]:
+    """How often a text states each member (not negated, when its words are given)."""
+    counts: Counter[Member] = Counter()
+    for t in found:
+        if text_words is None or not _negated(text_words, t):
+            counts.update(set(t.members))
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A text's words, its lexicon terms and its content words, read once."""
+
+    words: list[str]
+    terms: list[Term]
+    content: list[tuple[int, str]]
+    stated: Counter[Member]  # each member, not negated
+    named: Counter[Member]  # each member, negated or not
+    by_class: dict[tuple[str, int], list[tuple[Term, Member]]]
+
+
+# A message is judged against several claims, and the claims recur: read each text once.
+@functools.lru_cache(maxsize=4_096)
+def _read(text: str) -> _Read:
+    text_words = words(text)
+    found = terms(text_words)
+    by_class: dict[tuple[str, int], list[tuple[Term, Member]]] = {}
+    for term in found:
+        for member in term.members:
+            by_class.setdefault((member.lexicon, member.klass), []).append((term, member))
+    return _Read(
+        text_words,
+        found,
+        _content(text_words),
+        _counts(found, text_words),
+        _counts(found),
+        by_class,
     )
 
 
 def _pairs(
-    said_words: list[str], held_words: list[str], lexicon: str, *, both_named: bool = False
+    message: str, claim: str, lexicon: str, *, both_named: bool = False
 ) -> list[tuple[Term, Term, Member]]:
     """The (message term, claim term) pairs of one class and two members of `lexicon`, around
     the same participants. Unless `both_named`, neither text may also state the other's
     member as often as the other does ("rose in May and fell in June" for "rose in May"; the
     Antarctic twice in the claim, once in the message beside "the Arctic" is a swap)."""
-    said_terms, held_terms = terms(said_words), terms(held_words)
+    said, held = _read(message), _read(claim)
     out = []
-    for s in said_terms:
-        for h in held_terms:
-            for sm in s.members:
-                for hm in h.members:
-                    if sm.lexicon != lexicon or hm.lexicon != lexicon or sm.klass != hm.klass:
-                        continue
-                    if sm.member == hm.member:
-                        continue
-                    if not both_named and (
-                        _count(said_terms, hm, said_words) >= _count(held_terms, hm)
-                        or _count(held_terms, sm) >= _count(said_terms, sm)
-                    ):
-                        continue
-                    if _around_same(said_words, s, held_words, h, converse=sm.converse):
-                        out.append((s, h, sm))
+    for h in held.terms:
+        for hm in h.members:
+            if hm.lexicon != lexicon:
+                continue
+            for s, sm in said.by_class.get((lexicon, hm.klass), []):
+                if sm.member == hm.member:
+                    continue
+                if not both_named and (
+                    said.stated[hm] >= held.named[hm] or held.named[sm] >= said.named[sm]
+                ):
+                    continue
+                if _around_same(said.content, s, held.content, h, converse=sm.converse):
+                    out.append((s, h, sm))
     # The message's word the claim does not have at all first: "north" before "northern" in
     # "the northern lights seen in the north" for "… in the south".
-    held_texts = {t.text for t in held_terms}
+    held_texts = {t.text for t in held.terms}
+    out.sort(key=lambda pair: (pair[0].start, pair[1].start))
     return sorted(out, key=lambda pair: pair[0].text in held_texts)
 
 
 def _around_same(
-    said_words: list[str], s: Term, held_words: list[str], h: Term, *, converse: bool
+    said_content: list[tuple[int, str]],
+    s: Term,
+    held_content: list[tuple[int, str]],
+    h: Term,
+    *,
+    converse: bool,
 ) -> bool:
     """Whether the two slots have a participant in common; a converse ("won" / "lost") needs
     the same party before it ("Palace lost to City" is "City beat Palace")."""
-    said_before, said_after = _context(said_words, s)
-    held_before, held_after = _context(held_words, h)
+    said_before, said_after = _context(said_content, s)
+    held_before, held_after = _context(held_content, h)
     if converse:
         return bool(said_before & held_before)
     return bool((said_before | said_after) & (held_before | held_after))
@@ -127,8 +172,8 @@ def _around_same(
 def opposition(message: str, claim: str) -> Opposition | None:
     """The first opposite predicate of the message against the claim's, or None. `message`
     is what it asserts (its wrapper off)."""
-    said_words, held_words = words(message), words(claim)
-    for s, h, _ in _pairs(said_words, held_words, "opposite"):
+    said_words, held_words = _read(message).words, _read(claim).words
+    for s, h, _ in _pairs(message, claim, "opposite"):
         negated = _negated(said_words, s) != _negated(held_words, h)
         return Opposition(s.text, h.text, negated)
     return None
@@ -139,12 +184,12 @@ def denies_the_other(message: str, claim: str) -> bool:
     alternative, which states the claim: "did not reject the act, it passed" for "approved",
     "secondary schools (not primaries)" for "secondary schools", "not guilty" for
     "acquitted"."""
-    said_words, held_words = words(message), words(claim)
+    said_words, held_words = _read(message).words, _read(claim).words
     for lexicon in ("opposite", "contrast"):
-        for s, h, _ in _pairs(said_words, held_words, lexicon, both_named=True):
+        for s, h, _ in _pairs(message, claim, lexicon, both_named=True):
             if _negated(said_words, s) and not _negated(held_words, h):
                 return True
-    said_terms, held_terms = terms(said_words), terms(held_words)
+    said_terms, held_terms = _read(message).terms, _read(claim).terms
     return any(
         set(s.members) & set(h.members) and set(s.text.split()) & _NEGATORS
         for s in said_terms
@@ -155,7 +200,6 @@ def denies_the_other(message: str, claim: str) -> bool:
 def swapped_alternative(message: str, claim: str) -> str | None:
     """Why the message names another alternative in the claim's slot ("secondary" for
     "primary" schools, "women" for "men"), or None."""
-    said_words, held_words = words(message), words(claim)
-    for s, h, _ in _pairs(said_words, held_words, "contrast"):
+    for s, h, _ in _pairs(message, claim, "contrast"):
         return f'your message says "{s.text}"; the claim says "{h.text}"'
     return None
