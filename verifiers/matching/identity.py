@@ -27,6 +27,12 @@ from rapidfuzz import fuzz
 
 from verifiers.domain.errors import ConfigError
 from verifiers.domain.models import Claim
+from verifiers.matching.contrast import (
+    Opposition,
+    denies_the_other,
+    opposition,
+    swapped_alternative,
+)
 from verifiers.matching.stance import contradiction
 from verifiers.text.names import (
     DESCRIPTIONS,
@@ -1133,6 +1139,11 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     said = _as_asked(message)
     found = contradiction(said, claim.text)
     kind = found[0] if found is not None else ""
+    if kind == "negation" and denies_the_other(asserted(said), claim.text):
+        # "did not reject" for "approved": the negation denies the opposite, and states
+        # the claim; a name or number may still change it.
+        found = contradiction(said, claim.text, skip=frozenset({"negation"}))
+        kind = found[0] if found is not None else ""
     # A denied fact or another date is this claim's contradiction, whoever is said to state
     # it and however sure it is ("NASA says no asteroid will hit"): checked first. Another
     # number is too, over who says it and how many ("61%, the agency says" for "16%").
@@ -1147,13 +1158,20 @@ def judge_identity(message: str, claim: Claim) -> Identity:
         _comparison_swap,
         _modality_clash,
         _quantifier_clash,
+        _alternative_swap,
     ):
         if kind == "number" and check in (_attribution_clash, _quantifier_clash):
             continue
         reason = check(said, claim.text)
         if reason is not None:
             return Identity(Verdict.DIFFERENT, reason)
+    opposed = _opposed(said, claim.text)
+    if kind == "name" and opposed is not None and not opposed.negated:
+        found = None  # "rose" for "fell" in a lower-case message is no name
     if found is None:
+        if opposed is not None and not opposed.negated:
+            reason = f'your message says "{opposed.said}"; the claim says "{opposed.held}"'
+            return Identity(Verdict.CONTRADICTS, reason, "negation")
         return Identity(Verdict.SAME, "")
     reason = found[1]
     # Another person, team or body in a name's place is another claim, not this one's
@@ -1161,6 +1179,30 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     if kind == "name":
         return Identity(Verdict.DIFFERENT, reason)
     return Identity(Verdict.CONTRADICTS, reason, kind)
+
+
+def _alternative_swap(message: str, claim: str) -> str | None:
+    """Another of mutually exclusive alternatives in the claim's slot: "secondary schools"
+    for "primary schools", "the Antarctic" for "the Arctic"."""
+    return swapped_alternative(asserted(message), claim)
+
+
+def _opposed(message: str, claim: str) -> Opposition | None:
+    """The opposite predicate of the claim's ("rejected" for "approved"), unless it is a
+    comparison turned round: "fewer in B than in A" says "more in A than in B"."""
+    found = opposition(asserted(message), claim)
+    if found is not None and _compared_reversed(message, claim):
+        return None
+    return found
+
+
+def _compared_reversed(message: str, claim: str) -> bool:
+    said, held = _compared(asserted(message)), _compared(claim)
+    if said is None or held is None:
+        return False
+    first = (held[0] - held[1]) & (said[1] - said[0])
+    second = (held[1] - held[0]) & (said[0] - said[1])
+    return bool(first and second)
 
 
 # -- how sure the verdict is --------------------------------------------------------------------

@@ -431,9 +431,12 @@ def _opposite_clash(said: list[_Word], held: list[_Word]) -> str | None:
     return None
 
 
-def contradiction(segment: str, claim: str) -> tuple[str, str] | None:
+def contradiction(
+    segment: str, claim: str, skip: frozenset[str] = frozenset()
+) -> tuple[str, str] | None:
     """The first contradiction found, as (kind, reason): kind is "date", "number",
-    "negation" or "name"; the reason quotes the evidence back."""
+    "negation" or "name" (a kind in `skip` is not looked for); the reason quotes the
+    evidence back."""
     said, held = _words(segment), _words(claim)
     rules: tuple[tuple[str, Callable[[], str | None]], ...] = (
         ("date", lambda: _date_clash(said, held)),
@@ -443,6 +446,8 @@ def contradiction(segment: str, claim: str) -> tuple[str, str] | None:
         ("name", lambda: _name_clash(said, held, covered(claim, segment))),
     )
     for kind, rule in rules:  # a rule runs only when those before it found nothing
+        if kind in skip:
+            continue
         reason = rule()
         if reason is not None:
             return kind, reason

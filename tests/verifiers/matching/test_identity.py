@@ -401,6 +401,20 @@ def test_identity_regression_on_the_fresh_set() -> None:
         assert report.figures[key] <= ceiling, (key, report.figures[key])
 
 
+# The changed predicates and slots, on their tune pairs (the rules were written against them,
+# so these guard against regressions, not estimate quality): floors under today's figures.
+TUNE_CATEGORY_FLOORS = {"opposite_predicate": 0.9, "alternative_swap": 0.95}
+
+
+@pytest.mark.slow
+def test_opposite_predicates_and_swapped_alternatives_on_their_tune_pairs() -> None:
+    claims, pairs = load_identity_set(IDENTITY_SET)
+    chosen = [p for p in pairs if p.category in TUNE_CATEGORY_FLOORS]
+    report = evaluate_identity(claims, chosen, MatchingSettings())
+    for category, floor in TUNE_CATEGORY_FLOORS.items():
+        assert report.by_category[category]["right"] >= floor, report.by_category[category]
+
+
 def test_the_statement_and_the_saying_are_shown_together_labelled(matcher: Matcher) -> None:
     result = matcher.check("Fluoride in tap water lowers children's IQ", Scope())
     [segment] = result.results
