@@ -637,11 +637,12 @@ _REPORTING_WORDS = word_set(_REPORTING.replace("|", " ")) | word_set(
 )
 
 
-def _agent_replaced(message: str, claim: str) -> str | None:
-    """Another name doing what the claim's first party does: "Congress won 240 seats" for
-    "The BJP won 240 seats", "Croatia's Baby Lasagna beat Nemo" for "Nemo won". The message's
-    doer must be a name the claim never mentions, doing the claim's act (or acting on the
-    claim's doer), and the claim's doer must not be named before it."""
+_ClaimDoer = tuple[str, list[str], list[str], list[tuple[str, ...]], int, str, tuple[str, ...]]
+
+
+def _claim_doer(message: str, claim: str) -> _ClaimDoer | None:
+    """What the doer rules read: the message's asserted text and words, the claim's words and
+    placed names, and the claim's first party (where it stands, its name, its run)."""
     said_text = asserted(message)
     said, held = words(said_text), words(claim)
     runs = [run for run in names(claim) if position(held, run) is not None]
@@ -650,6 +651,18 @@ def _agent_replaced(message: str, claim: str) -> str | None:
         return None
     claim_at, claim_agent = placed_held[0]
     agent_run = next(run for run in runs if " ".join(run) == claim_agent)
+    return said_text, said, held, runs, claim_at, claim_agent, agent_run
+
+
+def _agent_replaced(message: str, claim: str) -> str | None:
+    """Another name doing what the claim's first party does: "Congress won 240 seats" for
+    "The BJP won 240 seats", "Croatia's Baby Lasagna beat Nemo" for "Nemo won". The message's
+    doer must be a name the claim never mentions, doing the claim's act (or acting on the
+    claim's doer), and the claim's doer must not be named before it."""
+    first = _claim_doer(message, claim)
+    if first is None:
+        return None
+    said_text, said, held, runs, claim_at, claim_agent, agent_run = first
     held_verb = _verb_after(held, claim_at + _span(held, claim_at, agent_run))
     if held_verb is None:
         return None
@@ -682,14 +695,10 @@ def _nominal_doer(message: str, claim: str) -> str | None:
     """Another name as the doer of the claim's act written as a noun: "the travel advisory of
     the African Union" or "the African Union's travel advisory" for "The UK issued a travel
     advisory", when the message never names the claim's doer."""
-    said_text = asserted(message)
-    said, held = words(said_text), words(claim)
-    runs = [run for run in names(claim) if position(held, run) is not None]
-    placed_held = _parties(held, runs)
-    if not placed_held:
+    first = _claim_doer(message, claim)
+    if first is None:
         return None
-    claim_at, claim_agent = placed_held[0]
-    agent_run = next(run for run in runs if " ".join(run) == claim_agent)
+    said_text, said, held, _, claim_at, claim_agent, agent_run = first
     verb_at = claim_at + _span(held, claim_at, agent_run)
     if _verb_after(held, verb_at) is None or _referred(said, agent_run, held) is not None:
         return None
