@@ -25,6 +25,7 @@ import io
 import logging
 import os
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +48,7 @@ PROBES = (
     "another city entirely, according to the local newspaper's archive.",
 )
 AGREEMENT = 0.99999  # least cosine between an exported copy's vectors and torch's
+UNUSED_DAYS = 30  # an exported copy no process loaded for this long is removed
 
 
 def models_folder() -> Path:
@@ -118,16 +120,37 @@ def exported_bert(
         if path.is_file():
             loaded = _checked(path, bert, tokenizer)
             if loaded is not None:
+                os.utime(path)  # in use: `forget_unused` keeps it
                 return loaded
             log.info("the exported model %s was broken or stale: exporting it again", path)
         export(bert, tokenizer, path)
         loaded = _checked(path, bert, tokenizer)
         if loaded is None:
             raise ValueError("the exported file does not load, or its vectors differ from torch's")
+        forget_unused(folder, name)
         return loaded
     except Exception as exc:  # any failure here only costs speed: torch does the work
         log.warning("%s runs on torch (no ONNX Runtime copy: %s)", name, _one_line(exc))
         return None
+
+
+def forget_unused(folder: Path, name: str, days: float = UNUSED_DAYS) -> list[Path]:
+    """Remove the copies of `name` no process has loaded for `days` (each ~90 MB: one per
+    set of weights, so a changed adapter would leave the old one behind for good). A copy
+    in use is touched at every load; one of weights still in use elsewhere is exported
+    again if ever removed. Returns the files removed."""
+    cutoff = time.time() - days * 86_400
+    removed = []
+    for old in folder.glob(f"{name}-*.onnx"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+                removed.append(old)
+        except OSError:  # another process removed or replaced it first
+            continue
+    if removed:
+        log.info("removed %d exported model(s) unused for %g days", len(removed), days)
+    return removed
 
 
 def _one_line(exc: BaseException) -> str:

@@ -142,3 +142,31 @@ def test_without_onnxruntime_nothing_is_exported(
     assert list(tmp_path.iterdir()) == []
     [record] = caplog.records
     assert record.getMessage().startswith("minilm runs on torch (no ONNX Runtime copy: ")
+
+
+def test_copies_unused_for_a_month_are_removed_when_one_is_exported(
+    reference: Any, tmp_path: Path
+) -> None:
+    import os
+    import time
+
+    from verifiers.matching.exported import exported_bert
+
+    stale = tmp_path / "minilm-0123456789ab.onnx"  # another adapter's copy, long unused
+    recent = tmp_path / "minilm-ba9876543210.onnx"  # one loaded last week
+    other = tmp_path / "reranker-0123456789ab.onnx"  # not this model's
+    for path, days in ((stale, 45), (recent, 7), (other, 45)):
+        path.write_bytes(b"onnx")
+        when = time.time() - days * 86_400
+        os.utime(path, (when, when))
+    bert, tokenizer = reference.model[0].auto_model, reference.model[0].tokenizer
+    made = exported_bert(bert, tokenizer, "minilm", tmp_path)
+    assert made is not None
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [made.path.name, recent.name, other.name]
+    )
+    # Loading a copy marks it used: a month later it is not the stale one.
+    old = time.time() - 45 * 86_400
+    os.utime(made.path, (old, old))
+    assert exported_bert(bert, tokenizer, "minilm", tmp_path) is not None
+    assert made.path.stat().st_mtime > time.time() - 60
