@@ -182,7 +182,8 @@ def quantities(normalised: str, *, forms: bool = True) -> list[Quantity]:
     if not _DIGIT.search(normalised) and _NUMBER_WORDS.isdisjoint(_WORD.findall(normalised)):
         return []  # most texts: nothing below can match
     if forms:
-        normalised = _season(_and_a_fraction(normalised)).replace(" per cent", " percent")
+        normalised = _season(_and_a_fraction(_spoken_point(normalised)))
+        normalised = normalised.replace(" per cent", " percent")
     out = [*_money(normalised), *_points(normalised), *_fractions(normalised)]
     out += _one_in(normalised)
     for pattern in (_MONEY, _POINTS, _FRACTION, _ONE_IN):
@@ -286,6 +287,29 @@ def _and_a_fraction(text: str) -> str:
         return f"{whole + _AND_SHARES[match[2]]:g}"
 
     return _AND_A_FRACTION.sub(value, text)
+
+
+_DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|\d)"
+_SPOKEN_POINT = re.compile(
+    r"\b(\d+|"
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + rf") point ((?:{_DIGIT_WORD} ?)+)\b"
+)
+
+
+def _spoken_point(text: str) -> str:
+    """ "two point three million" → "2.3 million": a decimal said as it is read aloud."""
+    if " point " not in text:
+        return text
+
+    def value(match: re.Match[str]) -> str:
+        if match[1] == "one" and text[: match.start()].endswith("at "):
+            return match[0]  # "at one point seven people …": the idiom, then a count
+        whole = _value(match[1])
+        digits = "".join(str(_UNITS.get(d, d)) for d in match[2].split())
+        return f"{whole:g}.{digits}" if whole is not None else match[0]
+
+    return _SPOKEN_POINT.sub(value, text)
 
 
 # A season or financial year: "2026-27", "26/27" and "2026/27" are the one that starts in 2026.

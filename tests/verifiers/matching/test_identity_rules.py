@@ -280,3 +280,11 @@ def test_a_threat_is_unsure_only_of_what_it_threatens() -> None:
     threat = claim("The mayor threatened fines for landlords who ignore the housing pact.")
     imposed = judge_identity("The mayor imposed fines on landlords who ignore the pact.", threat)
     assert imposed.verdict is not Verdict.SAME, imposed
+
+
+def test_a_decimal_said_aloud_is_the_same_figure() -> None:
+    spent = claim("The council spent £2.3 million on the new bus depot in 2024.")
+    said = "council spent two point three million pounds on the bus depot in 2024"
+    assert judge_identity(said, spent).verdict is Verdict.SAME
+    other = "council spent two point eight million pounds on the bus depot in 2024"
+    assert judge_identity(other, spent).verdict is Verdict.CONTRADICTS

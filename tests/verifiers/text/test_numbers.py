@@ -52,3 +52,20 @@ def test_a_rounded_figure_is_the_precise_one(rough: str, precise: str, same: boo
     [b] = quantities(precise)
     assert a.same_value(b) is same
     assert b.same_value(a) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("the council spent two point three million pounds", 2_300_000),
+        ("rates held at four point two five percent", 4.25),
+        ("growth of one point two percent", 1.2),
+        ("a 3 point 5 rating", 3.5),
+    ],
+)
+def test_a_decimal_said_aloud_is_read(text: str, value: float) -> None:
+    assert value in {q.value for q in quantities(text)}
+
+
+def test_at_one_point_is_an_idiom_not_a_decimal() -> None:
+    assert [q.value for q in quantities("at one point seven people were trapped")] == [7]
