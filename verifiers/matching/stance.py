@@ -253,10 +253,15 @@ def _looks_like_year(q: Quantity) -> bool:
     return q.text.isdigit() and len(q.text) == 4 and 1800 <= q.value <= 2100
 
 
+_SPAN_WRITTEN = re.compile(r"(?:week|month|year|decade|fortnight)s?$")
+
+
 def _show(q: Quantity) -> str:
     """ "30 days", "17 patriot", "2012" (a year is shown alone)."""
     if _looks_like_year(q) or not q.unit.isalpha() or q.unit == "point" or q.unit in q.text:
         return q.text  # a year, "€60m", "50 basis points", "a third", "three months"
+    if q.unit == "day" and _SPAN_WRITTEN.search(q.text):
+        return q.text  # a span counted in days keeps its own words: "17 years"
     if q.text[:1] in "$€£¥":
         return q.text
     return f"{q.text} {q.unit}s" if q.value != 1 else f"{q.text} {q.unit}"

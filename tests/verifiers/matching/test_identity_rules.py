@@ -288,3 +288,11 @@ def test_a_decimal_said_aloud_is_the_same_figure() -> None:
     assert judge_identity(said, spent).verdict is Verdict.SAME
     other = "council spent two point eight million pounds on the bus depot in 2024"
     assert judge_identity(other, spent).verdict is Verdict.CONTRADICTS
+
+
+def test_a_changed_span_is_quoted_in_its_own_words() -> None:
+    rates = claim("The Bank of Japan raised rates for the first time in 17 years in March 2024.")
+    said = "bank of japan raised rates for the first time in 7 years in march 2024"
+    identity = judge_identity(said, rates)
+    assert identity.verdict is Verdict.CONTRADICTS
+    assert identity.reason == "your message says 7 years; the claim says 17 years"
