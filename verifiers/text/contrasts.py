@@ -21,7 +21,8 @@ from dataclasses import dataclass
 OPPOSITES = """
 approve approval pass adopt ratify accept endorse greenlight green_light backed recommend
     vote_for |
-    reject rejection veto blocked blocking vote_down turn_down throw_out fail failure vote_against
+    reject rejection veto blocked blocking vote_down turn_down throw_out threw_out thrown_out
+    shoot_down shot_down fail failure vote_against
 vote_for in_favour in_favor support supporter backed backing endorse |
     vote_against oppose opposition opponent
 side_with rule_for rule_in find_for found_for |

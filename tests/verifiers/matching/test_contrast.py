@@ -23,6 +23,8 @@ OPPOSITES = [
     ("the senate rejected the farm subsidies bill in march 2025", BILL, Verdict.CONTRADICTS),
     ("Did the Senate vote down the farm subsidies bill in March 2025?", BILL, Verdict.CONTRADICTS),
     ("the senate voted against the farm subsidies bill in march", BILL, Verdict.CONTRADICTS),
+    ("senators threw out the farm subsidies bill in march 2025", BILL, Verdict.CONTRADICTS),
+    ("The Senate shot down the farm subsidies bill in March 2025", BILL, Verdict.CONTRADICTS),
     ("The Senate passed the farm subsidies bill in March 2025.", BILL, Verdict.SAME),
     ("the senate did not reject the farm subsidies bill in march 2025", BILL, Verdict.SAME),
     ("the reserve bank cut interest rates to 4.1% in may 2025", RATES, Verdict.CONTRADICTS),
