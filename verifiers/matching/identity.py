@@ -204,7 +204,9 @@ def no_claim(text: str) -> str | None:
 def _no_claim_in(text: str) -> str | None:
     core = asserted(text)
     lowered = core.casefold()
-    if _REQUEST.match(lowered) and not _YES_NO_QUESTION.match(lowered):
+    # "WHO declared …": written in capitals, the World Health Organization, not a question.
+    asks = _REQUEST.match(lowered) and not core.startswith("WHO ")
+    if asks and not _YES_NO_QUESTION.match(lowered):
         return "a request or an open question, not a claim"
     if _ASKING_AROUND.search(clean(text)):
         return "a request or an open question, not a claim"

@@ -296,3 +296,11 @@ def test_a_changed_span_is_quoted_in_its_own_words() -> None:
     identity = judge_identity(said, rates)
     assert identity.verdict is Verdict.CONTRADICTS
     assert identity.reason == "your message says 7 years; the claim says 17 years"
+
+
+def test_who_in_capitals_is_the_organisation_not_a_question() -> None:
+    mpox = claim("The WHO declared mpox a global health emergency in August 2024.")
+    said = judge_identity("WHO declared mpox a global health emergency in aug 2024", mpox)
+    assert said.verdict is Verdict.SAME, said
+    asked = judge_identity("Who declared mpox a global health emergency?", mpox)
+    assert asked.verdict is Verdict.NO_CLAIM, asked
