@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import pairwise
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -877,9 +878,12 @@ _MODALITY = (
     (
         "possible",
         r"could|might|may|can|possibly|potentially|able to|chance|risk of|would be able|"
-        r"faces|facing|(?:or|could|would|will|to) face|"  # "faces jail": may yet be jailed
-        r"threaten(?:s|ed|ing)?(?! to)",  # "threatened sanctions": if not …
+        r"faces|facing|(?:or|could|would|will|to) face",  # "faces jail": may yet be jailed
     ),
+    # "threatened sanctions": if not … The threat itself was made: only what is threatened,
+    # its object, is unsure ("threatened sanctions on buyers of Russian exports" is sure of
+    # Russia).
+    ("possible", r"threaten(?:s|ed|ing)?(?! to)", 1),
     (
         "planned",
         r"plans? (?:to|an?)|planning (?:to|an?)|planned (?:to|an?)|"
@@ -900,11 +904,28 @@ _MODALITY = (
     # "is taking four astronauts": the present progressive tells of now or of a plan.
     ("either", r"to be|(?:is|are|am|'s|'re) \w+ing"),
 )
-_MODAL = [(name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for name, pattern in _MODALITY]
-_ASKING_BOT = re.compile(r"\b(?:can|could|will|would) (?:you|u|someone|anyone)\b", re.IGNORECASE)
-
-
 MARKER_REACH = 3  # words between a marker and the shared word it says how sure or many of
+
+
+class _Marker(NamedTuple):
+    """A kind of marker ("possible", "most"), how it is written, and how many content words
+    after it it can bear on."""
+
+    name: str
+    pattern: re.Pattern[str]
+    reach: int
+
+
+def _compiled(kinds: tuple[tuple[Any, ...], ...]) -> list[_Marker]:
+    """(name, pattern[, reach]) entries, most tentative (or most) first, as `_Marker`s."""
+    return [
+        _Marker(name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), *(reach or [MARKER_REACH]))
+        for name, pattern, *reach in kinds
+    ]
+
+
+_MODAL = _compiled(_MODALITY)
+_ASKING_BOT = re.compile(r"\b(?:can|could|will|would) (?:you|u|someone|anyone)\b", re.IGNORECASE)
 
 
 def _anchors(message: str, claim: str) -> set[str]:
@@ -920,7 +941,7 @@ _NOT_MARKERS = re.compile(
 )
 
 
-def _markers(text: str, anchors: set[str], kinds: list[tuple[str, re.Pattern[str]]]) -> set[str]:
+def _markers(text: str, anchors: set[str], kinds: list[_Marker]) -> set[str]:
     """The kinds of marker ("could", "plans to", "most") of `text` that bear on a shared
     word: one of the few content words right after the marker. "May" the month, "some or
     all" and a "would" of a relative clause mark nothing."""
@@ -929,16 +950,13 @@ def _markers(text: str, anchors: set[str], kinds: list[tuple[str, re.Pattern[str
     core = _NOT_MARKERS.sub(lambda m: "some" if m[0] == "some or all" else "_", core)
     text_words = core.split()
     found: set[str] = set()
-    for name, pattern in kinds:
+    for name, pattern, reach in kinds:
         for match in pattern.finditer(core):
             end = core[: match.end()].count(" ") + 1
             # Numbers are no words to reach past: "to hike to 0.25% in July" bears on July.
             following = [
                 w for w in text_words[end : end + 8] if w not in STOPWORDS and not w[:1].isdigit()
             ]
-            # A threat itself was made: only what is threatened, its object, is unsure
-            # ("threatened sanctions on buyers of Russian exports" is sure of Russia).
-            reach = 1 if match[0].startswith("threaten") else MARKER_REACH
             if any(_key(w) in anchors for w in following[:reach]):
                 found.add(name)
                 break
@@ -954,7 +972,7 @@ def _modal_kinds(text: str) -> set[str]:
     """Every kind of modal marker `text` has, whatever it bears on."""
     core = " ".join(words(_ASKING_BOT.sub(" ", asserted(text))))
     core = _NOT_MARKERS.sub(" ", core)
-    found = {name for name, pattern in _MODAL if pattern.search(core)}
+    found = {name for name, pattern, _ in _MODAL if pattern.search(core)}
     # "wants churches taxed" says "wants to tax churches"; on its own, a wish ("Trump wanted
     # Ukraine to strike") is no plan.
     return found | ({"planned"} if _WANTS.search(core) else set())
@@ -967,7 +985,7 @@ def modality(text: str, anchors: set[str]) -> str:
     """How sure `text` is of what it says about the shared words: possible, planned, future
     or (by default) done."""
     found = _markers(text, anchors, _MODAL)
-    for name, _ in _MODAL:  # the most tentative wins: "could" in "could soon be"
+    for name, *_ in _MODAL:  # the most tentative wins: "could" in "could soon be"
         if name in found:
             return name
     return "done"
@@ -1019,16 +1037,14 @@ _QUANTIFIERS = (
     ),
     ("some", r"some|several|a number of"),
 )
-_QUANT = [
-    (name, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for name, pattern in _QUANTIFIERS
-]
+_QUANT = _compiled(_QUANTIFIERS)
 
 
 def quantifier(text: str, anchors: set[str]) -> str | None:
     """How many of the shared thing `text` speaks of: all, most, few, some, half or unsaid.
     A share written as a number counts too: "64%" and "nine of 14" are most, "16%" few."""
     found = _markers(text, anchors, _QUANT)
-    named = next((name for name, _ in _QUANT if name in found), None)
+    named = next((name for name, *_ in _QUANT if name in found), None)
     return named or _share(asserted(text))
 
 
