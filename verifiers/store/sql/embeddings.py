@@ -9,7 +9,7 @@ from verifiers.domain.models import Claim
 from verifiers.store.records import Change, StoredEmbedding, VectorChange
 from verifiers.store.sql.core import RelationalBase
 from verifiers.store.sql.dialect import Db
-from verifiers.store.sql.values import CLAIM_COLUMNS, Row
+from verifiers.store.sql.values import CLAIM_COLUMNS, Row, change_of
 
 # Rows read per transaction while streaming every embedding (keeps the lock short).
 ITER_EMBEDDINGS_BATCH = 2_000
@@ -84,12 +84,12 @@ class ClaimEmbeddings(RelationalBase):
         with self._reading() as db:
             row = db.one("SELECT id, claim_pk, at FROM vector_changes ORDER BY id DESC LIMIT 1")
         assert row is not None, "migration 0010 writes the feed's first row"
-        return _vector_change(row)
+        return change_of(row)
 
     def vector_change_at(self, sequence: int) -> Change | None:
         with self._reading() as db:
             row = db.one("SELECT id, claim_pk, at FROM vector_changes WHERE id = ?", (sequence,))
-        return None if row is None else _vector_change(row)
+        return None if row is None else change_of(row)
 
     def changed_vectors(self, model: str, after: int, upto: int) -> Iterator[VectorChange]:
         with self._reading() as db:
@@ -110,11 +110,6 @@ class ClaimEmbeddings(RelationalBase):
                 yield _vector_of(row)
         for claim_id in sorted(deleted - seen):  # deleted claims, not made again since
             yield VectorChange(claim_id, None, None)
-
-
-def _vector_change(row: Row) -> Change:
-    """A row of the vectors' feed as an index records it: its id, and its claim and time."""
-    return Change(int(row["id"]), f"{row['claim_pk']}@{row['at']}")
 
 
 def _claims_with_vectors(db: Db, model: str, pks: list[int]) -> list[Row]:

@@ -16,18 +16,12 @@ from verifiers.store.index.search import ClaimSearch
 from verifiers.store.records import NO_CHANGE, Change, IndexStatus
 from verifiers.store.sql.claims import ClaimRecords, NewClaimsIndex
 from verifiers.store.sql.dialect import Db
-from verifiers.store.sql.values import Row
+from verifiers.store.sql.values import Row, change_of
 
 log = logging.getLogger(__name__)
 
 BUILD_BATCH = 5_000  # claims read at a time for a build
 INDEXED_COLUMNS = "pk, id, text, summary, guild_id, retired"
-
-
-def _change(row: Row) -> Change:
-    """An audit row as the index records it: its id, and what tells this row from another
-    database's row of the same id (its claim and its time)."""
-    return Change(int(row["id"]), f"{row['claim_pk']}@{row['at']}")
 
 
 class _IndexingImport(NewClaimsIndex):
@@ -141,7 +135,7 @@ class SearchedClaims(ClaimRecords):
     def change_at(self, sequence: int) -> Change | None:
         with self._reading() as db:
             row = db.one("SELECT id, claim_pk, at FROM audit WHERE id = ?", (sequence,))
-        return None if row is None else _change(row)
+        return None if row is None else change_of(row)
 
     def changed_claims(self, after: int, upto: int) -> list[IndexedClaim]:
         with self._reading() as db:
@@ -171,7 +165,7 @@ class SearchedClaims(ClaimRecords):
 
 def _latest_change(db: Db) -> Change:
     row = db.one("SELECT id, claim_pk, at FROM audit ORDER BY id DESC LIMIT 1")
-    return NO_CHANGE if row is None else _change(row)
+    return NO_CHANGE if row is None else change_of(row)
 
 
 def _indexed(row: Row) -> IndexedClaim:

@@ -13,6 +13,7 @@ from typing import Any
 
 from verifiers.domain.errors import InvalidInput, NotFound
 from verifiers.domain.models import Claim, ClaimFields, Source
+from verifiers.store.records import Change
 
 SEED_ACTOR = "seed"
 BUSY_MESSAGE = "the database is busy right now; try again in a moment"
@@ -147,3 +148,9 @@ def claim_from_row(row: Row, sources: list[Source]) -> Claim:
             "retired": bool(row["retired"]),
         }
     )
+
+
+def change_of(row: Row) -> Change:
+    """A row of a change feed (an audit row, a vector change) as an index records it: its id,
+    and what tells it from another database's row of the same id (its claim and its time)."""
+    return Change(int(row["id"]), f"{row['claim_pk']}@{row['at']}")
