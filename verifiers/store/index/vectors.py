@@ -34,6 +34,7 @@ alone.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import logging
@@ -98,8 +99,20 @@ def _name(prefix: str, suffix: str) -> str:
     return f"{prefix}-{secrets.token_hex(6)}.{suffix}"
 
 
-def _new_graph(dimensions: int) -> Any:
+def _usearch_index() -> Any:
+    """usearch's `Index` class. ONNX Runtime (the semantic encoder's, when installed) is
+    imported first: imported after usearch's extension, its own crashes the process
+    (segmentation fault, usearch 2.26 with onnxruntime 1.32), so the order must not depend
+    on which the process happens to need first."""
+    with contextlib.suppress(ImportError):
+        import onnxruntime  # noqa: F401
     from usearch.index import Index
+
+    return Index
+
+
+def _new_graph(dimensions: int) -> Any:
+    Index = _usearch_index()
 
     # Inner product: a claim vector is the sum of two unit vectors, and the matcher ranks by
     # its dot product with the unit query, as the exact search does.
@@ -259,7 +272,7 @@ class VectorIndex:
         return state
 
     def _load(self, state: _State) -> None:
-        from usearch.index import Index
+        Index = _usearch_index()
 
         damaged = f"vector index in {self.folder} is damaged"
         try:

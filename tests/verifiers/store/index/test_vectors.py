@@ -5,6 +5,7 @@ answers as exact search on a small set; then wired into the semantic matcher wit
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import threading
 import time
@@ -22,7 +23,10 @@ pytestmark = pytest.mark.semantic
 
 np = pytest.importorskip("numpy")
 vectors = pytest.importorskip("verifiers.store.index.vectors")
-pytest.importorskip("usearch")
+# Found, not imported: the index module imports usearch itself, after ONNX Runtime (see
+# `test_a_process_that_opens_an_index_first_can_still_load_the_onnx_encoder`).
+if importlib.util.find_spec("usearch") is None:
+    pytest.skip("usearch is not installed", allow_module_level=True)
 
 DIM = 32
 MODEL = "test-model/v1"
@@ -566,3 +570,29 @@ def test_vectors_computed_during_a_check_serve_it_when_the_store_is_busy(
         assert store.get_embeddings([claim.id], MODEL) == {}
         # Nor does a matcher's load fail: the claims wait for the next one.
         assert semantic.embed_missing_few(Busy(store), Encoder()) == 0  # type: ignore[arg-type]
+
+
+def test_a_process_that_opens_an_index_first_can_still_load_the_onnx_encoder(
+    tmp_path: Path,
+) -> None:
+    """usearch's extension loaded before ONNX Runtime's crashed the process at the latter's
+    import: the order is fixed by the index module, whatever the process needs first."""
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("onnxruntime") is None:
+        pytest.skip("onnxruntime is not installed")
+    script = (
+        "import numpy as np\n"
+        "from verifiers.store.index.vectors import VectorIndex\n"
+        f"folder = {str(tmp_path / 'v')!r}\n"
+        "item = ('c1', None, 'h', np.ones(4, dtype=np.float32) / 2)\n"
+        "VectorIndex.create(folder, 'm', 4, [item], 1).close()\n"
+        "import onnxruntime\n"
+        "print('loaded', onnxruntime.get_device())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("loaded")
