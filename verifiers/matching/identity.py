@@ -45,6 +45,7 @@ from verifiers.text.names import (
     mentions,
     names,
     position,
+    same_spelling,
     words,
 )
 from verifiers.text.normalize import clean, normalize
@@ -561,9 +562,12 @@ def _role_swap(message: str, claim: str) -> str | None:
         verbs = {
             _verb_key(w)
             for w in between_claim
-            if w not in STOPWORDS and w not in _LINKING and w.isalpha()  # "3-1" is no act
+            if w not in STOPWORDS
+            and w not in _LINKING
+            and w.isalpha()  # "3-1" is no act
+            and not _is_title(w)
         }
-        said_verbs = {_verb_key(w) for w in between_said}
+        said_verbs = {_verb_key(w) for w in between_said if not _is_title(w)}
         converse = not _same_act(verbs, said_verbs) and _converse(verbs, said_verbs)
         if not _same_act(verbs, said_verbs) and not converse:
             continue  # not the same verb between them: no roles to compare
@@ -571,7 +575,7 @@ def _role_swap(message: str, claim: str) -> str | None:
         passive_said = _passive_by(between_said)
         if (s2 < s1) != ((passive_claim != passive_said) != converse):
             return f"roles swapped: the claim says {first} … {second}, your message the reverse"
-    return None
+    return _exchanged(message, claim)
 
 
 def _symmetric(between: list[str]) -> bool:
@@ -584,7 +588,10 @@ def _symmetric(between: list[str]) -> bool:
 
 def _passive_by(between: list[str]) -> bool:
     """Whether "by" names an agent ("beaten by Sinner"), not a means ("by beating Sinner")."""
-    return any(w == "by" and not nxt.endswith("ing") for w, nxt in pairwise([*between, ""]))
+    return any(
+        w == "by" and (not nxt.endswith("ing") or nxt in TITLES)  # "by King Charles"
+        for w, nxt in pairwise([*between, ""])
+    )
 
 
 def _is_title(word: str) -> bool:
@@ -633,6 +640,404 @@ def _subject_swap(message: str, claim: str) -> str | None:
     if by_at is not None and by_at > 0 and said[by_at - 1] == "by":
         return None
     return f"roles swapped: the claim says {first_held} … {first_said}, your message the reverse"
+
+
+# -- who did what to whom, read around the act ---------------------------------------------------
+# The parties on either side of the claim's act, in the message and in the claim, each given
+# the role the act gives its place: "Palace beat City", "City were beaten by Palace", "City
+# lost to Palace", "Palace's win over City" and "City's defeat to Palace" all make Palace the
+# winner. Roles: the doer, the one done to, where something moves from, and what is won.
+_DOER, _DONE_TO, _SOURCE, _TITLE = "doer", "done to", "source", "title"
+
+# Acts of one meaning (the first word names it), each with the role of every place a party
+# can stand in around it: "subj" (before it), "obj" (straight after it), a preposition before
+# the party, and in the passive the subject takes the object's role and "by" the subject's.
+_ACT_TABLE: tuple[tuple[str, str, dict[str, str]], ...] = (
+    (
+        "beat",
+        """beat beats beaten beating defeat defeated defeats thrash thrashed thrashing hammered
+        crushed edged knocked knockout ousted eliminated victory victories battered routed""",
+        {"subj": _DOER, "obj": _DONE_TO, "over": _DONE_TO, "against": _DONE_TO,
+         "of": _DONE_TO, "by": _DOER, "to": _DOER},
+    ),
+    ("beat", "win wins won winning",
+     {"subj": _DOER, "obj": _TITLE, "over": _DONE_TO, "against": _DONE_TO, "by": _DOER}),
+    ("beat", "lose loses lost losing loss losses",
+     {"subj": _DONE_TO, "obj": _TITLE, "to": _DOER, "against": _DOER, "by": _DOER}),
+    ("lead", "ahead lead leads led leading", {"subj": _DOER, "obj": _DONE_TO, "of": _DONE_TO}),
+    ("lead", "behind trail trails trailed trailing", {"subj": _DONE_TO, "obj": _DOER}),
+    # Something or someone moving from one party to another: "doer" is who ends up with it.
+    (
+        "move",
+        """sign signs signed signing hire hires hired hiring recruit recruited poach poached
+        poaching appoint appointed buy buys bought buying acquire acquired acquisition
+        purchase purchased takeover""",
+        {"subj": _DOER, "obj": _DONE_TO, "from": _SOURCE, "by": _DOER, "of": _DONE_TO},
+    ),
+    ("move", "receive receives received", {"subj": _DOER, "obj": _DONE_TO, "from": _SOURCE}),
+    ("move", "join joins joined joining", {"subj": _DONE_TO, "obj": _DOER, "from": _SOURCE}),
+    ("move", "leave leaves left leaving quit quits", {"subj": _DONE_TO, "obj": _SOURCE}),
+    (
+        "move",
+        """sell sells sold selling sale send sends sent sending give gives gave given lend lent
+        ship shipped supply supplied deliver delivered delivery donate donated""",
+        {"subj": _SOURCE, "obj": _DONE_TO, "to": _DOER, "by": _SOURCE},
+    ),
+    ("sue", "sue sues sued suing lawsuit lawsuits suit",
+     {"subj": _DOER, "obj": _DONE_TO, "against": _DONE_TO, "by": _DOER}),
+    ("sack", "sack sacks sacked sacking fire fires fired firing dismiss dismissed dismissal axed",
+     {"subj": _DOER, "obj": _DONE_TO, "by": _DOER}),
+    ("accuse", "accuse accuses accused accusation accusations blame blames blamed",
+     {"subj": _DOER, "obj": _DONE_TO, "by": _DOER, "against": _DONE_TO}),
+    ("endorse", "endorse endorses endorsed endorsement backed",
+     {"subj": _DOER, "obj": _DONE_TO, "by": _DOER, "of": _DONE_TO}),
+    ("host", "host hosts hosted hosting welcome welcomed",
+     {"subj": _DOER, "obj": _DONE_TO, "by": _DOER}),
+    ("fine", "fine fines fined", {"subj": _DOER, "obj": _DONE_TO, "by": _DOER, "from": _DOER}),
+)  # fmt: skip
+# Any other act the two texts share reads its parties in the plainest way.
+_PLAIN_ACT = {"subj": _DOER, "obj": _DONE_TO, "by": _DOER, "against": _DONE_TO}
+_ACT_PLACES: dict[str, list[tuple[str, dict[str, str]]]] = {}
+for _meaning, _forms, _slots in _ACT_TABLE:
+    for _form in _forms.split():
+        _ACT_PLACES.setdefault(_form, []).append((_meaning, _slots))
+
+_ROLE_PREPOSITIONS = word_set("by to from over against of")
+_DETERMINERS = word_set("a an the its his her their this that these those our my your")
+_PARTICLES = word_set("out off up down")
+_COURT = ("to", "court")
+ACT_REACH = 6  # words between a subject and its act
+OBJECT_REACH = 12  # words after an act that may hold its parties
+SLOT_REACH = 4  # words between a party and the preposition (or act) that places it
+
+
+class _Frame(NamedTuple):
+    meaning: str
+    act: str  # the act as written
+    roles: dict[str, str]  # role → party (the claim's name for it)
+
+
+def _tokens(text: str) -> list[str]:
+    """The words of `text` lower-cased, with commas and sentence ends kept as "," and "."."""
+    out: list[str] = []
+    for match in re.finditer(rf"{WORD.pattern}|[,;:.!?]", clean(text)):
+        token = match.group().casefold().replace("’", "'")
+        if token == "." and out and (len(out[-1]) == 1 or out[-1] in TITLES):
+            continue  # "U.S. Steel", "Dr. Hale": no sentence ends there
+        out.append("." if token in ";:!?" else token)
+    return out
+
+
+def _occurrences(tokens: list[str], runs: list[tuple[str, ...]]) -> dict[int, tuple[int, str]]:
+    """Where each party is written among `tokens` (every time): start → (end, name). A word two
+    of the names share ("Steel" in Nippon Steel and U.S. Steel) places neither of them."""
+    own = {run: set(forms(run)) for run in runs}
+    shared = {f for run in runs for f in own[run] if any(f in own[o] for o in runs if o != run)}
+    bare = [t.removesuffix("'s") for t in tokens]
+    found: dict[int, tuple[int, str]] = {}
+    for run in runs:
+        for form in sorted(own[run] - shared, key=lambda f: -len(f.split())):
+            parts = form.split()
+            for at in range(len(tokens) - len(parts) + 1):
+                spelled = bare[at : at + len(parts)] == parts or (
+                    len(parts) == 1 and len(form) >= 5 and same_spelling(bare[at], form)
+                )
+                taken = any(s <= at < e for s, (e, _) in found.items())
+                if spelled and not taken:
+                    found[at] = (at + len(parts), " ".join(run))
+    return dict(sorted(found.items()))
+
+
+def _frames(text: str, runs: list[tuple[str, ...]], acts: set[str]) -> list[_Frame]:
+    """The acts of `text` (listed ones, or any of `acts` by its key) with the parties in their
+    roles."""
+    tokens = _tokens(text)
+    placed = _occurrences(tokens, runs)
+    # A party right before another is a modifier: "Helix Bank chair Ruth Okafor", "his
+    # McLaren teammate Lando Norris", "supermarket chain Fernley's".
+    for start, (end, _) in list(placed.items()):
+        ahead = tokens[end : end + 3]
+        nxt = next((s for s in placed if end <= s <= end + 2), None)
+        if nxt is not None and all(
+            t.isalpha() and t not in STOPWORDS and _acting(t, acts) is None
+            for t in ahead[: nxt - end]
+        ):
+            del placed[start]
+    frames = []
+    for at, token in enumerate(tokens):
+        if any(s <= at < e for s, (e, _) in placed.items()):
+            continue
+        found = _acting(token, acts, tokens[at + 1 : at + 7])
+        if found is None or any(_denies(t) for t in tokens[max(0, at - 2) : at]):
+            continue  # no act, or one denied ("didn't lose"): that is the stance's to read
+        meaning, slots = found
+        roles = _fill(tokens, placed, at, slots, acts)
+        if roles:
+            frames.append(_Frame(meaning, token, roles))
+    return frames
+
+
+def _denies(token: str) -> bool:
+    return token in ("not", "never", "no") or (token.endswith(("n't", "nt")) and len(token) > 3)
+
+
+def _acting(
+    token: str, acts: set[str], after: list[str] | None = None
+) -> tuple[str, dict[str, str]] | None:
+    """The meaning and places of an act written as `token`, or None if it is no act."""
+    if after is not None and base_form(token) == "take" and _COURT in pairwise(after):
+        return "sue", _ACT_PLACES["sue"][0][1]  # "took Veltro to court"
+    listed = _ACT_PLACES.get(token)
+    if listed:
+        return listed[0]
+    key = _verb_key(token)
+    if key in acts and len(token) > 3 and token not in STOPWORDS and not _is_title(token):
+        return key, _PLAIN_ACT
+    return None
+
+
+def _fill(
+    tokens: list[str],
+    placed: dict[int, tuple[int, str]],
+    at: int,
+    slots: dict[str, str],
+    acts: set[str],
+) -> dict[str, str]:
+    """The roles the parties around the act at `at` take."""
+    roles: dict[str, str] = {}
+    owner = _owner(tokens, placed, at)
+    # A noun, not a verb: "a €798m fine", "the 3-1 win", "its lawsuit".
+    before = []
+    for n in range(at - 1, max(-1, at - 3), -1):
+        if any(s <= n < e for s, (e, _) in placed.items()) or tokens[n] in (",", "."):
+            break
+        before.append(tokens[n])
+    nominal = owner is not None or (
+        bool(before)
+        and (
+            before[0] in _DETERMINERS
+            or before[0][:1].isdigit()
+            or (len(before) > 1 and before[1] in _DETERMINERS and not is_verb(before[0]))
+        )
+    )
+    found = None if nominal else _subject(tokens, placed, at, acts)
+    subject = found[1] if found is not None else None
+    passive = not nominal and _in_passive(tokens, at, found[0] if found is not None else None)
+    places: dict[str, str] = {}
+    for slot, name, end in _after(tokens, placed, at, acts):
+        # "sent Ukraine the jets": the first of two objects is who gets it.
+        giving = slot == "obj" and slots.get("subj") == _SOURCE and end < len(tokens)
+        if giving and (tokens[end] in _DETERMINERS or tokens[end][:1].isdigit()):
+            slot = "to"
+        places.setdefault(slot, name)
+    for slot, name in places.items():
+        if passive and slot == "by":
+            role = slots.get("subj")
+        elif passive and slot == "obj":
+            continue
+        else:
+            role = slots.get(slot)
+        if role is not None:
+            roles.setdefault(role, name)
+    if subject is not None:
+        role = slots.get("obj" if passive else "subj")
+        if role is not None:
+            roles.setdefault(role, subject)
+    if owner is not None:
+        # "Okafor's sacking by Marsh": the owner is done to when another does it.
+        taken = slots.get("subj") in roles
+        role = slots.get("obj") if taken else slots.get("subj")
+        if role is not None:
+            roles.setdefault(role, owner)
+    return roles
+
+
+def _owner(tokens: list[str], placed: dict[int, tuple[int, str]], at: int) -> str | None:
+    """The party whose act this is as a noun: "Harlow's 3-1 win", "Cole's knockout win"."""
+    owner = None
+    for end, name in placed.values():  # in order: the nearest one last
+        if at - SLOT_REACH <= end - 1 < at and tokens[end - 1].endswith("'s"):
+            between = tokens[end:at]
+            if all(t not in (",", ".") and t not in _PLACE_WORDS for t in between):
+                owner = name
+    return owner
+
+
+def _subject(
+    tokens: list[str], placed: dict[int, tuple[int, str]], at: int, acts: set[str]
+) -> tuple[int, str] | None:
+    """The party the act at `at` is said of: the nearest one before it in its clause. An act
+    straight after another ("finished behind") has that one's subject; a participle after a
+    comma ("…, finishing ahead of") the sentence's first party; an infinitive ("to win") none."""
+    if at > 0 and tokens[at - 1] == "to":
+        return None
+    inside = any(s <= at - 1 < e for s, (e, _) in placed.items())
+    if (
+        at > 0
+        and not inside
+        and _other_verb(tokens[at - 1])
+        and _acting(tokens[at - 1], acts) is None
+    ):
+        return _subject(tokens, placed, at - 1, acts)
+    if tokens[at].endswith("ing") and at > 0 and tokens[at - 1] not in _AUXILIARIES | _PASSIVE:
+        # A participle is said of its clause's first party, or its sentence's after a comma.
+        ends = (".",) if tokens[at - 1] == "," else (".", ",")
+        start = max((i for i in range(at - 1) if tokens[i] in ends), default=-1) + 1
+        first = [
+            (s, n)
+            for s, (e, n) in placed.items()
+            if start <= s < at and not (s > 0 and tokens[s - 1] in _PLACE_WORDS)
+        ]
+        return first[0] if first else None
+    best = None
+    for start, (end, name) in placed.items():
+        if end > at or at - end > ACT_REACH:
+            continue
+        if any(t in (",", ".") for t in tokens[end:at]):
+            continue
+        if tokens[end - 1].endswith("'s") or (start > 0 and tokens[start - 1] in _PLACE_WORDS):
+            continue
+        between = tokens[end:at]
+        if any(_acting(t, acts) is not None or _other_verb(t) for t in between):
+            continue
+        if any(t in _PLACE_WORDS or t == "with" for t in between):
+            continue
+        best = (start, name)
+    return best
+
+
+def _other_verb(token: str) -> bool:
+    """A verb between a party and an act, which makes the party that verb's subject."""
+    return (is_verb(token) or token.endswith("ing")) and token not in _AUXILIARIES | _PASSIVE
+
+
+def _in_passive(tokens: list[str], at: int, subject: int | None) -> bool:
+    """Whether the act is in the passive: "was sacked", "got knocked out", "Was Varga
+    endorsed"."""
+    if not is_past(tokens[at]) and not tokens[at].endswith("en"):
+        return False
+    start = max((i for i in range(at) if tokens[i] in (",", ".")), default=-1) + 1
+    window = tokens[max(start, at - 3) : at]
+    if any(t in _PASSIVE for t in window):
+        return True
+    asked = tokens[start] in ("was", "were", "is", "are")  # "Was Varga endorsed by …"
+    return asked and subject == start + 1
+
+
+def _after(
+    tokens: list[str], placed: dict[int, tuple[int, str]], at: int, acts: set[str]
+) -> list[tuple[str, str, int]]:
+    """The parties after the act at `at`, each with the place it stands in: "obj" straight
+    after it, or the preposition before it ("by", "to", "over"…)."""
+    out = []
+    for start, (end, name) in placed.items():
+        if start <= at or start - at > OBJECT_REACH:
+            continue
+        between = tokens[at + 1 : start]
+        stop = next(
+            (
+                i
+                for i, t in enumerate(between)
+                if t == "."
+                or (t == "," and not (i and _is_title(between[i - 1])))
+                or t in ("who", "which", "and", "but", "after", "before", "while", "when")
+                # another act, not a word that describes ("its 24 promised jets")
+                or (
+                    (_acting(t, acts) is not None or _other_verb(t))
+                    and not (i and (between[i - 1] in _DETERMINERS or between[i - 1][:1].isdigit()))
+                )
+            ),
+            None,
+        )
+        if stop is not None:
+            break
+        slot = _slot(tokens, at, start)
+        if slot is not None:
+            out.append((slot, name, end))
+    return out
+
+
+def _slot(tokens: list[str], at: int, start: int) -> str | None:
+    """The place of the party at `start` after the act at `at`: the preposition before it,
+    past determiners and descriptions ("by its battery supplier Aramind"), or "obj"."""
+    i = start - 1
+    for _ in range(SLOT_REACH + 1):
+        if i == at or (i == at + 1 and tokens[i] in _PARTICLES):
+            return "obj"
+        word = tokens[i]
+        if word in ("of",) and i >= 2 and tokens[i - 2 : i] == ["the", "hands"]:
+            return "by"  # "at the hands of"
+        if word in _ROLE_PREPOSITIONS:
+            return word
+        if word in _PLACE_WORDS or word in (",", ".") or is_verb(word):
+            return None
+        i -= 1
+    return None
+
+
+def _claim_frames(claim: str) -> tuple[list[tuple[str, ...]], set[str], list[_Frame]]:
+    """The claim's parties (two or more), the keys of its acts, and its acts' frames."""
+    runs = [
+        run
+        for run in names(claim, known=True)
+        if position(words(claim), run) is not None and len("".join(run)) > 1
+    ]
+    claim_acts = {
+        _verb_key(w) for w in words(claim) if is_verb(w) and w not in _AUXILIARIES | _PASSIVE
+    }
+    if len(runs) < 2:
+        return runs, claim_acts, []
+    return runs, claim_acts, _frames(claim, runs, claim_acts)
+
+
+def _same_roles(message: str, claim: str) -> bool:
+    """Whether the message states one of the claim's acts with the same parties in the same
+    roles, in other words ("U.S. Steel was sold to Nippon Steel" for "Nippon Steel bought
+    U.S. Steel"): a converse there is no opposite."""
+    runs, claim_acts, held = _claim_frames(claim)
+    if not held:
+        return False
+    said = _frames(asserted(message), runs, claim_acts)
+    return any(
+        s.meaning == h.meaning
+        and len(set(s.roles.items()) & set(h.roles.items())) >= 2
+        and s.act != h.act
+        for h in held
+        for s in said
+    )
+
+
+def _exchanged(message: str, claim: str) -> str | None:
+    """A party of the claim's act in a role the claim gives another party of that act:
+    "Denby's win over Harlow", "Harlow lost to Denby" for "Harlow beat Denby"."""
+    runs, claim_acts, held = _claim_frames(claim)
+    if not held:
+        return None
+    said = _frames(asserted(message), runs, claim_acts)
+    # A message that also states the claim's own act ("Spain beat England …, then England
+    # beat Spain …") is not read as turning it round.
+    if any(
+        s.meaning == h.meaning and len(h.roles) > 1 and s.roles == h.roles
+        for h in held
+        for s in said
+    ):
+        return None
+    for h in held:
+        for s in said:
+            if s.meaning != h.meaning:
+                continue
+            for role, party in s.roles.items():
+                other = h.roles.get(role)
+                if other is None or other == party:
+                    continue
+                theirs = next((r for r, p in h.roles.items() if p == party), None)
+                if theirs is None or s.roles.get(theirs) not in (None, other):
+                    continue
+                return (
+                    f"roles swapped: in the claim {party} is the {theirs} and {other} the"
+                    f" {role} ({h.act}); your message makes {party} the {role}"
+                )
+    return None
 
 
 _REPORTING_WORDS = word_set(_REPORTING.replace("|", " ")) | word_set(
@@ -1218,7 +1623,7 @@ def _opposed(message: str, claim: str) -> Opposition | None:
     """The opposite predicate of the claim's ("rejected" for "approved"), unless it is a
     comparison turned round: "fewer in B than in A" says "more in A than in B"."""
     found = opposition(asserted(message), claim)
-    if found is not None and _compared_reversed(message, claim):
+    if found is not None and (_compared_reversed(message, claim) or _same_roles(message, claim)):
         return None
     return found
 

@@ -122,7 +122,7 @@ def names(text: str, *, known: bool = False) -> list[tuple[str, ...]]:
         calendar = lowered in MONTHS or lowered in WEEKDAYS
         # A sentence's first word: a common word, or a verb ("Asked by reporters, …").
         common_start = (i == 0 or raw[i - 1] in ".!?") and (
-            lowered in COMMON_STARTS or lowered.endswith(("ed", "ing"))
+            lowered in COMMON_STARTS or (lowered.endswith(("ed", "ing")) and lowered not in TITLES)
         )
         # Joiners inside a name, one or two of them ("Bank of England", "von der Leyen").
         ahead = raw[i + 1 : i + 3]
@@ -177,6 +177,7 @@ TITLES = word_set(
     president prime minister chancellor secretary senator sen rep representative dr mr mrs ms
     sir dame lord lady king queen prince princess pope general judge justice governor mayor
     chief ceo head leader former late saint st professor prof councillor cllr deputy vice
+    chair chairman chairwoman
     foreign home health finance interior defence defense economy asteroid comet planet
     """
 )
@@ -194,6 +195,8 @@ def forms(name: tuple[str, ...]) -> frozenset[str]:
         found.add("".join(w[0] for w in name))  # Bank of England: "boe"; Justice: "doj"
         found.add("".join(w[0] for w in name if w not in _JOINERS))  # "United States": "us"
         found.add(" ".join([name[0][:3], *name[1:]]))  # Manchester City: "man city"
+        if any(len(w) == 1 for w in name):  # "U.S. Steel" is written "US Steel" too
+            found.add(re.sub(r"\b(\w) (?=\w\b)", r"\1", full))
     for short, longs in ALIASES.items():
         # "US Federal Reserve" is the Fed too: a known name at the end of a longer one.
         if full == short or any(full == n or full.endswith(" " + n) for n in longs):
