@@ -36,6 +36,7 @@ from verifiers.matching.contrast import (
 )
 from verifiers.matching.stance import contradiction
 from verifiers.text.names import (
+    COMMON_STARTS,
     DESCRIPTIONS,
     GENERIC,
     TITLES,
@@ -759,15 +760,21 @@ def _frames(text: str, runs: list[tuple[str, ...]], acts: set[str]) -> list[_Fra
         ahead = tokens[end : end + 3]
         nxt = next((s for s in placed if end <= s <= end + 2), None)
         if nxt is not None and all(
-            t.isalpha() and t not in STOPWORDS and _acting(t, acts) is None
-            for t in ahead[: nxt - end]
+            t.isalpha() and t not in STOPWORDS and not _act_at(tokens, n, acts)
+            for n, t in enumerate(ahead[: nxt - end], end)
         ):
             del placed[start]
     frames = []
     for at, token in enumerate(tokens):
         if any(s <= at < e for s, (e, _) in placed.items()):
             continue
-        found = _acting(token, acts, tokens[at + 1 : at + 7])
+        # A noun of an act ("fine", "win") right before a party or after "did" is its verb.
+        verbal = (
+            (at > 0 and tokens[at - 1] in _VERB_BEFORE)
+            or any(t in _VERB_BEFORE - {"to"} for t in tokens[max(0, at - 4) : at])
+            or at + 1 in placed
+        )
+        found = _acting(token, acts, tokens[at + 1 : at + 7], verbal=verbal)
         if found is None or any(_denies(t) for t in tokens[max(0, at - 2) : at]):
             continue  # no act, or one denied ("didn't lose"): that is the stance's to read
         meaning, slots = found
@@ -781,14 +788,33 @@ def _denies(token: str) -> bool:
     return token in ("not", "never", "no") or (token.endswith(("n't", "nt")) and len(token) > 3)
 
 
+_VERB_BEFORE = word_set("did does do to will would could can may might")
+
+
+def _as_act(after: list[str]) -> bool:
+    """Whether a noun of an act is used as one: followed by the preposition of a party ("win
+    over", "lawsuit against", "a fine from"), not a word it describes ("delivery app")."""
+    return bool(after) and (after[0] in _ROLE_PREPOSITIONS or after[0] in _PARTICLES)
+
+
+def _act_at(tokens: list[str], at: int, acts: set[str]) -> bool:
+    """Whether the word at `at` is an act (a noun of one only when used as one)."""
+    verbal = (at > 0 and tokens[at - 1] in _VERB_BEFORE) or any(
+        t in _VERB_BEFORE - {"to"} for t in tokens[max(0, at - 4) : at]
+    )
+    return _acting(tokens[at], acts, tokens[at + 1 : at + 7], verbal=verbal) is not None
+
+
 def _acting(
-    token: str, acts: set[str], after: list[str] | None = None
+    token: str, acts: set[str], after: list[str] | None = None, *, verbal: bool = False
 ) -> tuple[str, dict[str, str]] | None:
     """The meaning and places of an act written as `token`, or None if it is no act."""
     if after is not None and base_form(token) == "take" and _COURT in pairwise(after):
         return "sue", _ACT_PLACES["sue"][0][1]  # "took Veltro to court"
     listed = _ACT_PLACES.get(token)
-    if listed:
+    if listed and (
+        verbal or is_verb(token) or may_be_verb(token) or after is None or _as_act(after)
+    ):
         return listed[0]
     key = _verb_key(token)
     if key in acts and len(token) > 3 and token not in STOPWORDS and not _is_title(token):
@@ -872,12 +898,7 @@ def _subject(
     if at > 0 and tokens[at - 1] == "to":
         return None
     inside = any(s <= at - 1 < e for s, (e, _) in placed.items())
-    if (
-        at > 0
-        and not inside
-        and _other_verb(tokens[at - 1])
-        and _acting(tokens[at - 1], acts) is None
-    ):
+    if at > 0 and not inside and _other_verb(tokens[at - 1]) and not _act_at(tokens, at - 1, acts):
         return _subject(tokens, placed, at - 1, acts)
     if tokens[at].endswith("ing") and at > 0 and tokens[at - 1] not in _AUXILIARIES | _PASSIVE:
         # A participle is said of its clause's first party, or its sentence's after a comma.
@@ -898,7 +919,7 @@ def _subject(
         if tokens[end - 1].endswith("'s") or (start > 0 and tokens[start - 1] in _PLACE_WORDS):
             continue
         between = tokens[end:at]
-        if any(_acting(t, acts) is not None or _other_verb(t) for t in between):
+        if any(_act_at(tokens, n, acts) or _other_verb(t) for n, t in enumerate(between, end)):
             continue
         if any(t in _PLACE_WORDS or t == "with" for t in between):
             continue
@@ -943,7 +964,7 @@ def _after(
                 or t in ("who", "which", "and", "but", "after", "before", "while", "when")
                 # another act, not a word that describes ("its 24 promised jets")
                 or (
-                    (_acting(t, acts) is not None or _other_verb(t))
+                    (_act_at(tokens, at + 1 + i, acts) or _other_verb(t))
                     and not (i and (between[i - 1] in _DETERMINERS or between[i - 1][:1].isdigit()))
                 )
             ),
@@ -951,13 +972,13 @@ def _after(
         )
         if stop is not None:
             break
-        slot = _slot(tokens, at, start)
+        slot = _slot(tokens, at, start, acts)
         if slot is not None:
             out.append((slot, name, end))
     return out
 
 
-def _slot(tokens: list[str], at: int, start: int) -> str | None:
+def _slot(tokens: list[str], at: int, start: int, acts: set[str]) -> str | None:
     """The place of the party at `start` after the act at `at`: the preposition before it,
     past determiners and descriptions ("by its battery supplier Aramind"), or "obj"."""
     i = start - 1
@@ -969,7 +990,7 @@ def _slot(tokens: list[str], at: int, start: int) -> str | None:
             return "by"  # "at the hands of"
         if word in _ROLE_PREPOSITIONS:
             return word
-        if word in _PLACE_WORDS or word in (",", ".") or is_verb(word):
+        if word in _PLACE_WORDS or word in (",", ".") or is_verb(word) or _act_at(tokens, i, acts):
             return None
         i -= 1
     return None
@@ -985,7 +1006,7 @@ def _claim_frames(claim: str) -> tuple[list[tuple[str, ...]], set[str], list[_Fr
     claim_acts = {
         _verb_key(w) for w in words(claim) if is_verb(w) and w not in _AUXILIARIES | _PASSIVE
     }
-    if len(runs) < 2:
+    if not runs:
         return runs, claim_acts, []
     return runs, claim_acts, _frames(claim, runs, claim_acts)
 
@@ -1063,6 +1084,12 @@ def _claim_doer(message: str, claim: str) -> _ClaimDoer | None:
 
 
 def _agent_replaced(message: str, claim: str) -> str | None:
+    """Another name in a party's place: the claim's doer's (`_doer_replaced`), or any role of
+    the claim's act whose party the message never names (`_slot_replaced`)."""
+    return _doer_replaced(message, claim) or _slot_replaced(message, claim)
+
+
+def _doer_replaced(message: str, claim: str) -> str | None:
     """Another name doing what the claim's first party does: "Congress won 240 seats" for
     "The BJP won 240 seats", "Croatia's Baby Lasagna beat Nemo" for "Nemo won". The message's
     doer must be a name the claim never mentions, doing the claim's act (or acting on the
@@ -1097,6 +1124,101 @@ def _agent_replaced(message: str, claim: str) -> str | None:
     ):
         return None
     return f"your message says {doer} {said_verb}; the claim says {claim_agent} {held_verb}"
+
+
+def _slot_replaced(message: str, claim: str) -> str | None:
+    """A name the claim does not have in a role of the claim's act whose party the message
+    never names: "Did the CMA fine Deliveroo …" for "The CMA fined QuickCart …", "King Charles
+    hosted Biden" for "… hosted Macron", "Jaden Cole was knocked out by Dillian Whyte" for
+    "… by Ruben Ortiz". In a message written all in lower case a name has no capitals: any
+    word there that is no common word, no description and not the claim's stands for one."""
+    runs, claim_acts, held = _claim_frames(claim)
+    if not held:
+        return None
+    said_text = asserted(message)
+    said_words, claim_words = words(said_text), words(claim)
+    _, spelled = covered(claim, said_text)  # "CMA", "DJT": the claim's names, other forms
+    new_runs = [
+        run
+        for run in names(said_text)
+        if not set(run) & spelled
+        and not set(run) & set(claim_words)
+        and all(position(list(run), held_run) is None for held_run in runs)
+        and not all(_is_title(w) for w in run)
+    ]
+    lowercase = not any(ch.isupper() for ch in said_text)
+    if lowercase:
+        new_runs += [
+            run for run in _lowercase_names(said_words, claim_words, runs) if not set(run) & spelled
+        ]
+    if not new_runs:
+        return None
+    new = {" ".join(run) for run in new_runs}
+    said = _frames(said_text, [*runs, *new_runs], claim_acts)
+    by_name = {" ".join(run): run for run in runs}
+    for h in held:
+        for f in said:
+            if f.meaning != h.meaning:
+                continue
+            # Without capitals, a word is taken for a name only beside the claim's own
+            # party in its own role ("harlow rovers beat brentwood", not "the dubs said").
+            anchored = any(h.roles.get(r) == p for r, p in f.roles.items() if r != _TITLE)
+            for role, party in f.roles.items():
+                other = h.roles.get(role)
+                if party not in new or other is None or role == _TITLE:
+                    continue
+                if lowercase and not anchored:
+                    continue
+                if _referred(said_words, by_name[other], claim_words) is not None:
+                    continue  # the claim's party is named too: a longer message, not a swap
+                return f"your message says {party} ({f.act}); the claim says {other} ({h.act})"
+    return None
+
+
+# In a message all in lower case, words that are never names on their own.
+_NEVER_NAMES = (
+    STOPWORDS
+    | DESCRIPTIONS
+    | TITLES
+    | COMMON_STARTS
+    | word_set(
+        """
+        lol omg tbh imo wow wild mad crazy really actually literally basically apparently
+        also just still even again yesterday today tonight week weeks month months year
+        years day days time game match final round title cup deal fine jets
+        """
+    )
+)
+
+
+def _lowercase_names(
+    said_words: list[str], claim_words: list[str], runs: list[tuple[str, ...]]
+) -> list[tuple[str, ...]]:
+    """Runs of words in a lower-case message that may be names the claim does not have: not
+    the claim's words, no common word, no number, no verb, no month."""
+    claim_keys = {_key(w) for w in claim_words}
+    named = {w for run in runs for form in forms(run) for w in form.split()}
+    out: list[tuple[str, ...]] = []
+    current: list[str] = []
+    for word in [*said_words, ""]:
+        maybe = (
+            len(word) >= 3
+            and word.isalpha()
+            and word not in _NEVER_NAMES
+            and word not in MONTHS
+            and _key(word) not in claim_keys
+            and word not in named
+            and not is_verb(word)
+            and not may_be_verb(word)
+            and not word.endswith("ly")
+        )
+        if maybe:
+            current.append(word)
+            continue
+        if current:
+            out.append(tuple(current))
+        current = []
+    return out
 
 
 def _nominal_doer(message: str, claim: str) -> str | None:
