@@ -692,6 +692,10 @@ _ACT_TABLE: tuple[tuple[str, str, dict[str, str]], ...] = (
      {"subj": _DOER, "obj": _DONE_TO, "by": _DOER, "against": _DONE_TO}),
     ("endorse", "endorse endorses endorsed endorsement backed",
      {"subj": _DOER, "obj": _DONE_TO, "by": _DOER, "of": _DONE_TO}),
+    ("attack", "attack attacks attacked attacking assault assaults assaulted assaulting",
+     {"subj": _DOER, "obj": _DONE_TO, "by": _DOER}),
+    ("hit", "hit hits hitting struck strike strikes crashed crashes smashed ploughed",
+     {"subj": _DOER, "obj": _DONE_TO, "by": _DOER, "into": _DONE_TO}),
     ("host", "host hosts hosted hosting welcome welcomed",
      {"subj": _DOER, "obj": _DONE_TO, "by": _DOER}),
     ("fine", "fine fines fined", {"subj": _DOER, "obj": _DONE_TO, "by": _DOER, "from": _DOER}),
@@ -784,8 +788,13 @@ def _frames(text: str, runs: list[tuple[str, ...]], acts: set[str]) -> list[_Fra
     return frames
 
 
+_DENIALS = word_set(
+    "not never no didnt doesnt dont wasnt werent isnt arent hasnt havent hadnt wont cant couldnt"
+)
+
+
 def _denies(token: str) -> bool:
-    return token in ("not", "never", "no") or (token.endswith(("n't", "nt")) and len(token) > 3)
+    return token in _DENIALS or token.endswith("n't")
 
 
 _VERB_BEFORE = word_set("did does do to will would could can may might")
@@ -817,7 +826,7 @@ def _acting(
     ):
         return listed[0]
     key = _verb_key(token)
-    if key in acts and len(token) > 3 and token not in STOPWORDS and not _is_title(token):
+    if key in acts and len(token) > 2 and token not in STOPWORDS and not _is_title(token):
         return key, _PLAIN_ACT
     return None
 
@@ -921,6 +930,14 @@ def _subject(
         between = tokens[end:at]
         if any(_act_at(tokens, n, acts) or _other_verb(t) for n, t in enumerate(between, end)):
             continue
+        # A place said of the party ("a teacher at Marrowby Academy punched …") is passed over.
+        between = [
+            t
+            for n, t in enumerate(between, end)
+            if not any(s <= n < e for s, (e, _) in placed.items()) and t not in _DETERMINERS
+        ]
+        if between and between[-1] in _PLACE_WORDS:
+            between = between[:-1]
         if any(t in _PLACE_WORDS or t == "with" for t in between):
             continue
         best = (start, name)
@@ -988,16 +1005,19 @@ def _slot(tokens: list[str], at: int, start: int, acts: set[str]) -> str | None:
         word = tokens[i]
         if word in ("of",) and i >= 2 and tokens[i - 2 : i] == ["the", "hands"]:
             return "by"  # "at the hands of"
-        if word in _ROLE_PREPOSITIONS:
-            return word
+        if word in _ROLE_PREPOSITIONS or (word == "into" and i == at + 1):
+            return word  # "crashed into a bus"
         if word in _PLACE_WORDS or word in (",", ".") or is_verb(word) or _act_at(tokens, i, acts):
             return None
         i -= 1
     return None
 
 
-def _claim_frames(claim: str) -> tuple[list[tuple[str, ...]], set[str], list[_Frame]]:
-    """The claim's parties (two or more), the keys of its acts, and its acts' frames."""
+def _claim_frames(
+    claim: str, *, nouns: bool = False
+) -> tuple[list[tuple[str, ...]], set[str], list[_Frame]]:
+    """The claim's parties (its names, and with `nouns` the common nouns that are parties of
+    its acts where it names none), the keys of its acts, and its acts' frames."""
     runs = [
         run
         for run in names(claim, known=True)
@@ -1006,9 +1026,50 @@ def _claim_frames(claim: str) -> tuple[list[tuple[str, ...]], set[str], list[_Fr
     claim_acts = {
         _verb_key(w) for w in words(claim) if is_verb(w) and w not in _AUXILIARIES | _PASSIVE
     }
+    if nouns:
+        runs = runs + _noun_parties(claim, runs, claim_acts)
     if not runs:
         return runs, claim_acts, []
     return runs, claim_acts, _frames(claim, runs, claim_acts)
+
+
+def _noun_parties(claim: str, runs: list[tuple[str, ...]], acts: set[str]) -> list[tuple[str, ...]]:
+    """The common nouns that are parties of the claim's acts where no name is: "a patient"
+    and "a nurse" in "A patient attacked a nurse", "a bus" in "A bus hit a cyclist"."""
+    tokens = _tokens(claim)
+    inside = {n for s, (e, _) in _occurrences(tokens, runs).items() for n in range(s, e)}
+    heads: list[tuple[str, ...]] = []
+    for at in range(len(tokens)):
+        if at in inside or not _act_at(tokens, at, acts):
+            continue
+        before = at - 1
+        while before >= 0 and tokens[before] in _AUXILIARIES | _PASSIVE:
+            before -= 1
+        if before >= 0 and before not in inside and _noun(tokens[before]):
+            heads.append((tokens[before],))
+        after = at + 1
+        while after < len(tokens) and tokens[after] in _DETERMINERS | _PARTICLES:
+            after += 1
+        last = None
+        while after < len(tokens) and after not in inside and _noun(tokens[after]):
+            last, after = tokens[after], after + 1  # "pupils' mobile phones": phones
+        if last is not None:
+            heads.append((last,))
+    return [run for n, run in enumerate(heads) if run not in heads[:n] and run not in runs]
+
+
+def _noun(word: str) -> bool:
+    """A word that may be a common noun naming a party: no function word, verb or number."""
+    return (
+        word.isalpha()
+        and len(word) >= 3
+        and word not in STOPWORDS
+        and word not in _DETERMINERS
+        and word not in MONTHS
+        and word not in _ACT_PLACES
+        and not is_verb(word)
+        and not word.endswith("ly")
+    )
 
 
 def _same_roles(message: str, claim: str) -> bool:
@@ -1031,7 +1092,7 @@ def _same_roles(message: str, claim: str) -> bool:
 def _exchanged(message: str, claim: str) -> str | None:
     """A party of the claim's act in a role the claim gives another party of that act:
     "Denby's win over Harlow", "Harlow lost to Denby" for "Harlow beat Denby"."""
-    runs, claim_acts, held = _claim_frames(claim)
+    runs, claim_acts, held = _claim_frames(claim, nouns=True)
     if not held:
         return None
     said = _frames(asserted(message), runs, claim_acts)
