@@ -538,7 +538,12 @@ def _key(word: str) -> str:
 def _role_swap(message: str, claim: str) -> str | None:
     """Two names on either side of one verb in the claim, the other way round around the same
     verb in the message ("Palace beat City" / "City beat Palace"); "City were beaten by
-    Palace" turns the order back."""
+    Palace" turns the order back. The roles read around the act decide when they find the
+    claim's parties in the claim's roles ("Sunderland's defeat to Leeds") or another way
+    round (`_exchanged`)."""
+    exchanged = _exchanged(message, claim)
+    if exchanged is not None or _same_roles(message, claim, converse_only=False):
+        return exchanged
     claim_words, said_words = words(claim), words(asserted(message))
     located = []
     for name in names(claim, known=True):
@@ -576,7 +581,7 @@ def _role_swap(message: str, claim: str) -> str | None:
         passive_said = _passive_by(between_said)
         if (s2 < s1) != ((passive_claim != passive_said) != converse):
             return f"roles swapped: the claim says {first} … {second}, your message the reverse"
-    return _exchanged(message, claim)
+    return None
 
 
 def _symmetric(between: list[str]) -> bool:
@@ -702,10 +707,9 @@ _ACT_TABLE: tuple[tuple[str, str, dict[str, str]], ...] = (
 )  # fmt: skip
 # Any other act the two texts share reads its parties in the plainest way.
 _PLAIN_ACT = {"subj": _DOER, "obj": _DONE_TO, "by": _DOER, "against": _DONE_TO}
-_ACT_PLACES: dict[str, list[tuple[str, dict[str, str]]]] = {}
-for _meaning, _forms, _slots in _ACT_TABLE:
-    for _form in _forms.split():
-        _ACT_PLACES.setdefault(_form, []).append((_meaning, _slots))
+_ACT_PLACES: dict[str, tuple[str, dict[str, str]]] = {
+    form: (meaning, slots) for meaning, forms_, slots in _ACT_TABLE for form in forms_.split()
+}
 
 _LISTED = frozenset(meaning for meaning, _, _ in _ACT_TABLE)
 _RELATIVE = word_set("where who whom which whose when while")
@@ -757,7 +761,7 @@ def _occurrences(tokens: list[str], runs: list[tuple[str, ...]]) -> dict[int, tu
     return dict(sorted(found.items()))
 
 
-def _frames(text: str, runs: list[tuple[str, ...]], acts: set[str]) -> list[_Frame]:
+def _frames(text: str, runs: list[tuple[str, ...]], acts: frozenset[str]) -> list[_Frame]:
     """The acts of `text` (listed ones, or any of `acts` by its key) with the parties in their
     roles."""
     tokens = _tokens(text)
@@ -804,6 +808,8 @@ _PEERS = word_set("teammate rival partner colleague boss")
 def _describing(word: str) -> bool:
     """A word between a name and another that makes the first describe the second: "Helix
     Bank chair Ruth Okafor", "his McLaren teammate Lando Norris", "Asteroid 2024 YR4"."""
+    if word in STOPWORDS or word in _LINKING:
+        return False  # "asked Zelenskyy whether Ukraine …"
     return _is_title(word) or word in _PEERS or word[:1].isdigit()
 
 
@@ -820,7 +826,7 @@ def _as_act(after: list[str]) -> bool:
     return bool(after) and (after[0] in _ROLE_PREPOSITIONS or after[0] in _PARTICLES)
 
 
-def _act_at(tokens: list[str], at: int, acts: set[str]) -> bool:
+def _act_at(tokens: list[str], at: int, acts: frozenset[str]) -> bool:
     """Whether the word at `at` is an act (a noun of one only when used as one)."""
     verbal = (at > 0 and tokens[at - 1] in _VERB_BEFORE) or any(
         t in _VERB_BEFORE - {"to"} for t in tokens[max(0, at - 4) : at]
@@ -829,16 +835,16 @@ def _act_at(tokens: list[str], at: int, acts: set[str]) -> bool:
 
 
 def _acting(
-    token: str, acts: set[str], after: list[str] | None = None, *, verbal: bool = False
+    token: str, acts: frozenset[str], after: list[str] | None = None, *, verbal: bool = False
 ) -> tuple[str, dict[str, str]] | None:
     """The meaning and places of an act written as `token`, or None if it is no act."""
     if after is not None and base_form(token) == "take" and _COURT in pairwise(after):
-        return "sue", _ACT_PLACES["sue"][0][1]  # "took Veltro to court"
+        return _ACT_PLACES["sue"]  # "took Veltro to court"
     listed = _ACT_PLACES.get(token)
     if listed and (
         verbal or is_verb(token) or may_be_verb(token) or after is None or _as_act(after)
     ):
-        return listed[0]
+        return listed
     key = _verb_key(token)
     if key in acts and len(token) > 2 and token not in STOPWORDS and not _is_title(token):
         return key, _PLAIN_ACT
@@ -850,7 +856,7 @@ def _fill(
     placed: dict[int, tuple[int, str]],
     at: int,
     slots: dict[str, str],
-    acts: set[str],
+    acts: frozenset[str],
     *,
     verbal: bool = False,
 ) -> dict[str, str]:
@@ -918,7 +924,7 @@ def _owner(tokens: list[str], placed: dict[int, tuple[int, str]], at: int) -> st
 
 
 def _subject(
-    tokens: list[str], placed: dict[int, tuple[int, str]], at: int, acts: set[str]
+    tokens: list[str], placed: dict[int, tuple[int, str]], at: int, acts: frozenset[str]
 ) -> tuple[int, str] | None:
     """The party the act at `at` is said of: the nearest one before it in its clause. An act
     straight after another ("finished behind") has that one's subject; a participle after a
@@ -995,7 +1001,7 @@ def _in_passive(tokens: list[str], at: int, subject: int | None) -> bool:
 
 
 def _after(
-    tokens: list[str], placed: dict[int, tuple[int, str]], at: int, acts: set[str]
+    tokens: list[str], placed: dict[int, tuple[int, str]], at: int, acts: frozenset[str]
 ) -> list[tuple[str, str, int]]:
     """The parties after the act at `at`, each with the place it stands in: "obj" straight
     after it, or the preposition before it ("by", "to", "over"…)."""
@@ -1037,7 +1043,7 @@ def _after(
     return out
 
 
-def _slot(tokens: list[str], at: int, start: int, acts: set[str]) -> str | None:
+def _slot(tokens: list[str], at: int, start: int, acts: frozenset[str]) -> str | None:
     """The place of the party at `start` after the act at `at`: the preposition before it,
     past determiners and descriptions ("by its battery supplier Aramind"), or "obj"."""
     i = start - 1
@@ -1055,9 +1061,10 @@ def _slot(tokens: list[str], at: int, start: int, acts: set[str]) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4_096)
 def _claim_frames(
     claim: str, *, nouns: bool = False
-) -> tuple[list[tuple[str, ...]], set[str], list[_Frame]]:
+) -> tuple[list[tuple[str, ...]], frozenset[str], list[_Frame]]:
     """The claim's parties (its names, and with `nouns` the common nouns that are parties of
     its acts where it names none), the keys of its acts, and its acts' frames."""
     runs = [
@@ -1065,9 +1072,9 @@ def _claim_frames(
         for run in names(claim, known=True)
         if position(words(claim), run) is not None and len("".join(run)) > 1
     ]
-    claim_acts = {
+    claim_acts = frozenset(
         _verb_key(w) for w in words(claim) if is_verb(w) and w not in _AUXILIARIES | _PASSIVE
-    }
+    )
     if nouns:
         runs = runs + _noun_parties(claim, runs, claim_acts)
     if not runs:
@@ -1075,7 +1082,9 @@ def _claim_frames(
     return runs, claim_acts, _frames(claim, runs, claim_acts)
 
 
-def _noun_parties(claim: str, runs: list[tuple[str, ...]], acts: set[str]) -> list[tuple[str, ...]]:
+def _noun_parties(
+    claim: str, runs: list[tuple[str, ...]], acts: frozenset[str]
+) -> list[tuple[str, ...]]:
     """The common nouns that are parties of the claim's acts where no name is: "a patient"
     and "a nurse" in "A patient attacked a nurse", "a bus" in "A bus hit a cyclist"."""
     tokens = _tokens(claim)
@@ -1120,10 +1129,10 @@ def _noun(word: str) -> bool:
     )
 
 
-def _same_roles(message: str, claim: str) -> bool:
+def _same_roles(message: str, claim: str, *, converse_only: bool = True) -> bool:
     """Whether the message states one of the claim's acts with the same parties in the same
-    roles, in other words ("U.S. Steel was sold to Nippon Steel" for "Nippon Steel bought
-    U.S. Steel"): a converse there is no opposite."""
+    roles (two at least, none other), in other words ("U.S. Steel was sold to Nippon Steel"
+    for "Nippon Steel bought U.S. Steel"): a converse there is no opposite."""
     runs, claim_acts, held = _claim_frames(claim)
     if not held:
         return False
@@ -1131,7 +1140,8 @@ def _same_roles(message: str, claim: str) -> bool:
     return any(
         s.meaning == h.meaning
         and len(set(s.roles.items()) & set(h.roles.items())) >= 2
-        and s.act != h.act
+        and all(h.roles.get(r, p) == p for r, p in s.roles.items())
+        and (s.act != h.act or not converse_only)
         for h in held
         for s in said
     )
@@ -1145,13 +1155,11 @@ def _exchanged(message: str, claim: str) -> str | None:
         return None
     said = _frames(asserted(message), runs, claim_acts)
     # A message that also states the claim's own act ("Spain beat England …, then England
-    # beat Spain …") is not read as turning it round.
-    if any(
-        s.meaning == h.meaning and len(h.roles) > 1 and s.roles == h.roles
-        for h in held
-        for s in said
-    ):
-        return None
+    # beat Spain …") is not read as turning that act round.
+    stated = {
+        h.meaning for h in held for s in said if s.meaning == h.meaning and s.roles == h.roles
+    }
+    held = [h for h in held if h.meaning not in stated or len(h.roles) < 2]
     named = {
         " ".join(run)
         for run in names(claim, known=True)
@@ -1160,7 +1168,7 @@ def _exchanged(message: str, claim: str) -> str | None:
     for h in held:
         for s in said:
             # An act the table does not know may be said of what it is done to ("Europa
-            # Clipper launched on …"): read only with two parties.
+            # Clipper launched on …"): read only with two parties, or with an object.
             alone = len(s.roles) < 2 and not s.done_to_something
             if s.meaning != h.meaning or (s.meaning not in _LISTED and alone):
                 continue

@@ -218,6 +218,78 @@ def test_who_did_what_to_whom(message: str, text: str, expected: Verdict) -> Non
     assert identity.verdict is expected, identity
 
 
+# Roles read around the claim's act: passives, converses, nouns of the act and its
+# prepositions, other names in a role whose party the message never names, common nouns.
+CUP = "Leeds United beat Sunderland 3-1 at Elland Road in March 2025."
+SUIT = "Corvan Motors sued parts maker Elbrook in May 2024 over faulty brakes."
+SACKED = "Northgate Rovers sacked manager Paul Innes in October 2024."
+ARMS = "Norway sent 12 air-defence systems to Ukraine in June 2024."
+STEEL = "Acme Steel bought Nordic Steel for $2bn in 2021."
+RACE = "Charles Leclerc won the 2024 Monaco Grand Prix, finishing ahead of Oscar Piastri."
+SHOP = "A customer attacked a shop assistant in a Corby supermarket in May 2024."
+OFCOM = "Ofcom fined broadcaster GB News £100,000 in 2024 for breaking impartiality rules."
+SEARCH = "The European Commission fined Google €2.4bn in 2017 after a complaint from Foundem."
+AROUND_THE_ACT = [
+    ("Sunderland's win over Leeds at Elland Road in March 2025", CUP, Verdict.DIFFERENT),
+    ("Leeds United's win over Sunderland at Elland Road in March 2025", CUP, Verdict.SAME),
+    ("Sunderland's defeat to Leeds at Elland Road in March 2025", CUP, Verdict.SAME),
+    ("leeds lost the march 2025 game at elland road to sunderland", CUP, Verdict.DIFFERENT),
+    ("Elbrook sued Corvan Motors in May 2024 over faulty brakes", SUIT, Verdict.DIFFERENT),
+    ("Elbrook's lawsuit against Corvan over faulty brakes", SUIT, Verdict.DIFFERENT),
+    ("Corvan's lawsuit against Elbrook over the faulty brakes", SUIT, Verdict.SAME),
+    ("elbrook took corvan motors to court over faulty brakes", SUIT, Verdict.DIFFERENT),
+    ("Elbrook was sued by Corvan Motors over faulty brakes in May 2024", SUIT, Verdict.SAME),
+    ("Paul Innes was sacked by Northgate Rovers in October 2024", SACKED, Verdict.SAME),
+    ("Innes's sacking by Northgate in October 2024", SACKED, Verdict.SAME),
+    ("northgate sacked innes in october 2024", SACKED, Verdict.SAME),
+    ("northgate rovers sacked dean clarke in october 2024", SACKED, Verdict.DIFFERENT),
+    ("Ukraine received 12 air-defence systems from Norway in June 2024", ARMS, Verdict.SAME),
+    (
+        "Did Norway receive 12 air-defence systems from Ukraine in June 2024?",
+        ARMS,
+        Verdict.DIFFERENT,
+    ),
+    ("Norway sent Ukraine 12 air-defence systems in June 2024", ARMS, Verdict.SAME),
+    ("Nordic Steel bought Acme Steel for $2bn in 2021", STEEL, Verdict.DIFFERENT),
+    ("Nordic Steel was sold to Acme Steel for $2bn in 2021", STEEL, Verdict.SAME),
+    ("Acme Steel was sold to Nordic Steel for $2bn in 2021", STEEL, Verdict.DIFFERENT),
+    (
+        "Oscar Piastri finished behind Charles Leclerc at the 2024 Monaco Grand Prix",
+        RACE,
+        Verdict.SAME,
+    ),
+    (
+        "Charles Leclerc finished behind Oscar Piastri at the 2024 Monaco Grand Prix",
+        RACE,
+        Verdict.DIFFERENT,
+    ),
+    (
+        "A shop assistant attacked a customer in a Corby supermarket in May 2024",
+        SHOP,
+        Verdict.DIFFERENT,
+    ),
+    ("A shop assistant was attacked by a customer in a Corby supermarket", SHOP, Verdict.SAME),
+    ("a customer was assaulted by a shop assistant in corby in may 2024", SHOP, Verdict.DIFFERENT),
+    (
+        "Did Ofcom fine Talk TV £100,000 for breaking impartiality rules in 2024?",
+        OFCOM,
+        Verdict.DIFFERENT,
+    ),
+    (
+        "GB News was fined £100,000 by Ofcom in 2024 for breaking impartiality rules",
+        OFCOM,
+        Verdict.SAME,
+    ),
+    ("the EU fined Foundem €2.4bn in 2017 after Google complained", SEARCH, Verdict.DIFFERENT),
+    ("Brussels fined Google €2.4bn in 2017 after Foundem complained", SEARCH, Verdict.SAME),
+]
+
+
+@pytest.mark.parametrize(("message", "text", "expected"), AROUND_THE_ACT)
+def test_roles_around_the_act(message: str, text: str, expected: Verdict) -> None:
+    assert judge_identity(message, claim(text)).verdict is expected
+
+
 @pytest.mark.parametrize(("message", "text"), AGENTS)
 def test_another_name_in_the_first_partys_place(message: str, text: str) -> None:
     identity = judge_identity(message, claim(text))
