@@ -330,3 +330,9 @@ def test_who_in_capitals_is_the_organisation_not_a_question() -> None:
     assert said.verdict is Verdict.SAME, said
     asked = judge_identity("Who declared mpox a global health emergency?", mpox)
     assert asked.verdict is Verdict.NO_CLAIM, asked
+
+
+def test_a_rough_figure_opening_a_sentence_is_no_name() -> None:
+    text = "Nearly two-thirds of adults in Norland (64%) are overweight, a health survey found."
+    message = "Almost two in three adults in Norland are overweight"
+    assert judge_identity(message, claim(text)).verdict is Verdict.SAME
