@@ -306,6 +306,41 @@ _NOBODY = word_set(
 # Outlets report: "the FT reported that Y" cites a source for Y, it does not claim that
 # the FT said it.
 _OUTLET_VERBS = word_set("reported reports revealed reveals")
+# Speakers that give a statement on their word as a source, not as a claimant: "police said
+# Y", "Reuters says Y", "the survey says Y" state Y (what they say may itself quote someone:
+# "Reuters says Okafor claimed …").
+_SOURCES = word_set(
+    """
+    police officers detectives prosecutors investigators coroner coroners
+    study studies survey surveys poll polls data figures statistics census research analysis
+    reuters ap afp bloomberg bbc cnn nbc cbs msnbc npr politico axios guardian telegraph
+    independent ft wsj nyt economist sky itv news newspaper newspapers paper outlet
+    """
+)
+# Bodies: cited with "according to", they are sources ("according to the WMO"); a person
+# cited so is a claimant ("according to Dr Voss, …").
+_BODIES = _SOURCES | word_set(
+    """
+    agency office institute institution bureau commission ministry department council
+    government university centre center service authority organisation organization
+    association court bank union board party committee parliament congress senate regulator
+    watchdog nhs who un eu foundation trust charity company firm group club league team
+    nasa esa cdc fbi cia ons imf wmo noaa ipcc fda epa doj dhs nato ecb fed boe ofwat ofcom
+    ukhsa inpe bls
+    rumour rumours rumor rumors report reports sources source records experts scientists
+    researchers officials analysts
+    """
+)
+# What a person is called by their role: "the mayor said", "according to the senator".
+_ROLES = word_set(
+    """
+    mayor minister pm premier president chancellor senator congressman congresswoman
+    governor councillor cllr mp mep secretary ceo boss chairman chairwoman chair founder
+    owner manager coach spokesman spokeswoman spokesperson doctor dr professor prof judge
+    candidate leader chief executive deputy vice prime
+    """
+)
+_DETERMINERS = word_set("the a an his her their its our this that")
 _STARTS_QUESTION = re.compile(r"^(?:did|does|do|is|was|has|have|had)\s+", re.IGNORECASE)
 
 
@@ -320,22 +355,50 @@ class Attribution:
 
 def attribution(text: str) -> Attribution | None:
     """Who a statement is attributed to and what they said, when it names a speaker."""
-    core = _STARTS_QUESTION.sub("", asserted(text)).rstrip("?.! ")
-    # "According to X, Y" cites a source for Y; it does not make Y a claim about X.
-    if _ACCORDING.match(core) or _ACCORDING_LAST.match(core):
-        return None
+    return _attributed(_STARTS_QUESTION.sub("", asserted(text)).rstrip("?.! "))
+
+
+# Where something was said, before who said it: "In a speech, Farage said …", "on his
+# podcast last week dr voss said …".
+_SETTING = re.compile(
+    r"^(?:in|on|at|during|speaking (?:at|on|to)|(?:in|at|on) (?:a|an|the|his|her|their))\s+"
+    r"(?:(?:a|an|the|his|her|their|last|this|yesterday'?s|today'?s)\s+)?(?:[\w'-]+\s+){0,2}?"
+    r"(?:speech|interview|rally|podcast|tweet|post|video|statement|press conference|"
+    r"conference|briefing|hearing|debate|meeting|address|letter|op-?ed|show|programme|"
+    r"program|broadcast|livestream|stream|appearance|event|sermon|memo|column|book)s?"
+    r"(?:\s+(?:last|this|on|in)\s+\w+)?\s*,?\s+",
+    re.IGNORECASE,
+)
+
+
+def _attributed(core: str, depth: int = 0) -> Attribution | None:
+    core = _SETTING.sub("", core, count=1)
+    # "According to X, Y" cites a source for Y when X is a body ("according to the WMO"), and
+    # quotes X when X is a person ("according to Dr Voss", "according to trump").
+    cited = _ACCORDING.match(core) or _ACCORDING_LAST.match(core)
+    if cited is not None:
+        speaker = cited["speaker"].strip()
+        said = cited["said"].strip(" \"'“”")
+        if not _personal(speaker) or len(words(said)) < 3:
+            return None
+        return Attribution(speaker, said)
     match = _ATTRIBUTED.match(core)
     if match is not None:
         verb = match["verb"].casefold()
         if verb in _OUTLET_VERBS:
-            return None
+            return _inner(match["said"], depth)
         if verb in _ACTS and not re.search(
             rf"\b{verb}\b\s*(?:that\b|:|[\"“'])", core, re.IGNORECASE
         ):
             match = None
     if match is None:
         match = _INVERTED.match(core) or _SAID_FIRST.match(core) or _COLON_QUOTE.match(core)
-        if match is not None and not names(match["speaker"]):
+        if (
+            match is not None
+            and not names(match["speaker"])
+            and not _role(match["speaker"])
+            and not _lower_case_name(words(match["speaker"]))
+        ):
             return None  # "…, they're in a good place": an inverted speaker is named
         if match is not None and words(match["speaker"])[0] in _LABELS:
             return None  # "Reminder: …" labels what follows; it names nobody
@@ -347,9 +410,17 @@ def attribution(text: str) -> Attribution | None:
     # speaker, and a speaker is never a number or a phrase opened by a preposition.
     verb = (match.groupdict().get("verb") or "said").casefold()
     if (
-        any(w[:1].isdigit() for w in speaker_words)
+        any(w[:1].isdigit() and not _is_year(float(w), w) for w in speaker_words if w.isdigit())
+        or any(w[:1].isdigit() and not w.isdigit() for w in speaker_words)
+        # "Three in five voters said No": a count of people acting, not a speaker.
+        or any(not _is_year(q.value, q.text) for q in quantities(speaker.casefold()))
         or (speaker_words[:1] and speaker_words[0] in _PREPOSITIONS)
-        or (verb.endswith("s") and not names(speaker))
+        or (
+            verb.endswith("s")
+            and not names(speaker)
+            and not _role(speaker)
+            and not _lower_case_name(speaker_words)
+        )
     ):
         return None
     said = match["said"].strip(" \"'“”")
@@ -357,7 +428,44 @@ def attribution(text: str) -> Attribution | None:
         return None
     if set(speaker_words) & _NOBODY and not names(speaker):
         return None
+    if set(speaker_words) & _SOURCES:
+        return _inner(said, depth)  # "police said Y" states Y
     return Attribution(speaker, said)
+
+
+def _inner(said: str, depth: int) -> Attribution | None:
+    """The attribution inside what a source reports: "Reuters says Okafor claimed …"."""
+    return _attributed(said, depth + 1) if depth < 2 else None
+
+
+def _lower_case_name(speaker_words: list[str]) -> bool:
+    """A name written in lower case, as chat writes it ("trump claims", "joe biden says"):
+    one or two words, none of them a common word, a verb or a plural ("sales claims")."""
+    return 0 < len(speaker_words) <= 2 and not any(
+        w in STOPWORDS or w in _NOBODY or w in _BODIES or w.endswith("s") or is_verb(w)
+        for w in speaker_words
+    )
+
+
+def _role(speaker: str) -> bool:
+    """A person named by their role alone: "the mayor", "the health secretary"."""
+    said = [w for w in words(speaker) if w not in _DETERMINERS]
+    return bool(said) and any(w in _ROLES for w in said) and not set(said) & _BODIES
+
+
+def _personal(speaker: str) -> bool:
+    """Whether a cited speaker is a person ("Dr Voss", "trump", "the mayor"), not a body or
+    a source ("the WMO", "INPE", "a YouGov poll", "scientists", "rumours")."""
+    said = words(speaker)
+    if not said or set(said) & (_BODIES | _NOBODY) and not _role(speaker):
+        return False
+    if _role(speaker):
+        return True
+    if said[0] in _DETERMINERS:
+        return False  # "the Health Survey for England": a description of a body
+    written = WORD.findall(speaker)
+    # "INPE", "WMO": an acronym written in capitals names a body.
+    return not (len(written) == 1 and written[0].isupper() and len(written[0]) > 1)
 
 
 # "Farage: immigrants are to blame …": a name, a colon and what they said.
@@ -365,7 +473,7 @@ _COLON_QUOTE = re.compile(r"^(?P<speaker>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})\s
 _LABELS = word_set(
     """
     reminder note source edit important question thread update answer summary context
-    correction warning alert tldr tl dr fact claim rumour rumor fwd fw re urgent ps nb pic
+    correction warning alert tldr tl fact claim rumour rumor fwd fw re urgent ps nb pic
     photo video watch live
     """
 )
@@ -410,6 +518,7 @@ def _same_statement(a: str, b: str) -> bool:
 
 def _attribution_clash(message: str, claim: str) -> str | None:
     claimed, said = attribution(claim), attribution(message)
+
     if claimed is not None and said is None and not _names_speaker(message, claimed.speaker):
         return (
             f"the claim is that {claimed.speaker} said this, not that it is true;"
@@ -420,7 +529,7 @@ def _attribution_clash(message: str, claim: str) -> str | None:
     if (
         said is not None
         and claimed is None
-        and (not mentions(claim, said.speaker) or _self_report(said, claim))
+        and (not _speaks_for_itself(said, claim) or _self_report(said, claim))
         and not _sourced(claim)
     ):
         return f"your message is about what {said.speaker} said; the claim is whether it is true"
@@ -433,10 +542,43 @@ def _names_speaker(message: str, speaker: str) -> bool:
     """Whether the message names the speaker as one who may be saying something: "Trump's
     conversations with Putin are …" names Trump only as the owner of what was said."""
     said = [w if not w.endswith("'s") else "_" for w in words(message)]
-    runs = names(speaker) or [tuple(words(speaker))]
+    person = _person(speaker)
+    runs = names(person) or [tuple(words(person))]
     return any(run and position(said, run) is not None for run in runs) or (
-        not any(w.endswith("'s") for w in words(message)) and mentions(message, speaker)
+        not any(w.endswith("'s") for w in words(message)) and mentions(message, person)
     )
+
+
+def _person(speaker: str) -> str:
+    """Who speaks, without the body they speak for: "Anna Holm" of "Brevik Motors chief
+    executive Anna Holm" (a message about Brevik Motors does not name her)."""
+    runs = names(speaker)
+    if len(runs) < 2:
+        # In lower case, the words after the last role: "anna holm" of "brevik ceo anna holm".
+        written = WORD.findall(speaker)
+        roles = [n for n, w in enumerate(written) if w.casefold() in _ROLES]
+        if not runs and roles and 0 < roles[-1] < len(written) - 1:
+            return " ".join(written[roles[-1] + 1 :])
+        return speaker
+    last = runs[-1]
+    written = WORD.findall(speaker)
+    at = next(n for n, w in enumerate(written) if w.casefold().replace("’", "'") == last[0])
+    if not any(w.casefold() in _ROLES for w in written[:at]):
+        return speaker  # "Centers for Disease Control and Prevention": one body
+    return " ".join(w for w in written[at:] if w.casefold().replace("’", "'") in last)
+
+
+def _speaks_for_itself(said: Attribution, claim: str) -> bool:
+    """Whether the message's speaker is the one the claim is about, its first party: "Meta
+    said it laid off 11,000 staff" tells what the claim "Meta laid off …" does; "Trump says
+    Putin fooled four presidents" does not state "Putin fooled …, but not Trump"."""
+    person = _person(said.speaker)
+    if not mentions(claim, person):
+        return False
+    held = words(claim)
+    runs = [run for run in names(claim) if position(held, run) is not None]
+    parties = _parties(held, runs)
+    return not parties or mentions(person, parties[0][1]) or mentions(parties[0][1], person)
 
 
 _SELF = word_set("he she they i we his her their my our")
@@ -612,6 +754,14 @@ def _subject_swap(message: str, claim: str) -> str | None:
     at_held = in_held.get(first_said)
     if first_said == first_held or first_held not in in_said or at_held is None:
         return None
+    # "Ellery's claim that wind farms killed … Ohio birds": the claim's first party, named
+    # as the owner of what the message tells, still comes first.
+    held_run = next(run for run in runs if " ".join(run) == first_held)
+    named_at = _referred(said, held_run, held)
+    if named_at is not None and named_at < at_said:
+        owner = said[named_at + _span(said, named_at, held_run) - 1]
+        if owner.endswith("'s"):
+            return None
     said_run = next(run for run in runs if " ".join(run) == first_said)
     end_said = _past_conjunct(said, at_said + _span(said, at_said, said_run), runs)
     after_said = _next_content(said, end_said)
@@ -874,6 +1024,7 @@ def _compared(text: str) -> tuple[set[str], set[str], str | None] | None:
 
 # -- how sure, and how many -----------------------------------------------------------------------
 
+MARKER_REACH = 3  # words between a marker and the shared word it says how sure or many of
 _MODALITY = (
     (
         "possible",
@@ -902,9 +1053,10 @@ _MODALITY = (
         r"likely to|set to|due to (?!\$|\d)",
     ),
     # "is taking four astronauts": the present progressive tells of now or of a plan.
-    ("either", r"to be|(?:is|are|am|'s|'re) \w+ing"),
+    # The marker is the auxiliary: the "-ing" verb after it is what it bears on ("is opening
+    # in 2027" bears on "opening").
+    ("either", r"to be|(?:is|are|am|'s|'re)(?= \w+ing\b)", MARKER_REACH + 1),
 )
-MARKER_REACH = 3  # words between a marker and the shared word it says how sure or many of
 
 
 class _Marker(NamedTuple):
