@@ -268,11 +268,15 @@ _ACTS = word_set(
     promises vowed vows denied denies accused accuses admitted admits warned warns
     """
 )
+# "the chancellor was on the radio saying …"
+_GERUNDS = r"saying|claiming|insisting|telling|arguing|tweeting|posting|boasting|warning"
 _ATTRIBUTED = re.compile(
     rf"^(?P<speaker>(?:[^\s,;:]+\s+){{0,7}}?[^\s,;:]+)(?:,[^,]{{1,60}},)?\s+"
     rf"(?:(?:has|had|have|once|repeatedly|publicly|falsely|wrongly|also|really|actually|"
     rf"even|ever|just)\s+)?"
-    rf"(?P<verb>{_REPORTING})\b(?:\s+(?:on|in)\s+(?:a\s+)?[^\s]+(?:\s+[^\s]+)?)?"
+    rf"(?:(?:was|is|were|are|has been|have been|keeps?|kept|went)\s+"
+    rf"(?:on\s+(?:the\s+)?[\w-]+\s+|out\s+|around\s+)?)?"
+    rf"(?P<verb>{_REPORTING}|{_GERUNDS})\b(?:\s+(?:on|in)\s+(?:a\s+)?[^\s]+(?:\s+[^\s]+)?)?"
     rf"(?:\s+(?:reporters|journalists|the press|an? \w+|his \w+|her \w+|their \w+))?"
     rf"(?:\s+that|\s*:|,)?\s+(?P<said>.+)$",
     re.IGNORECASE,
@@ -296,6 +300,7 @@ _NOBODY = word_set(
     i me we you he she they it this that someone somebody anyone people everyone folks
     my our your
     uncle aunt mom mum dad father mother brother sister cousin friend friends coworker
+    mate mates bro pal lad lads
     colleague boss neighbour neighbor grandma grandpa wife husband girlfriend boyfriend
     guy post tweet video meme thread article headline internet twitter facebook tiktok
     reddit instagram whatsapp telegram youtube feed group chat
@@ -340,6 +345,7 @@ _ROLES = word_set(
     candidate leader chief executive deputy vice prime
     """
 )
+_DENYING = word_set("never not no didn't didnt doesn't doesnt hasn't hasnt nobody")
 _DETERMINERS = word_set("the a an his her their its our this that")
 _STARTS_QUESTION = re.compile(r"^(?:did|does|do|is|was|has|have|had)\s+", re.IGNORECASE)
 
@@ -426,8 +432,10 @@ def _attributed(core: str, depth: int = 0) -> Attribution | None:
     said = match["said"].strip(" \"'“”")
     if not speaker_words or len(words(said)) < 3:
         return None
-    if set(speaker_words) & _NOBODY and not names(speaker):
-        return None
+    if set(speaker_words) & _DENYING:
+        return None  # "The Vote Leave bus never said …" denies the saying
+    if set(speaker_words) & _NOBODY and not any(set(run) - _NOBODY for run in names(speaker)):
+        return None  # "Mate in the group chat keeps saying …" wraps the claim
     if set(speaker_words) & _SOURCES:
         return _inner(said, depth)  # "police said Y" states Y
     return Attribution(speaker, said)
@@ -544,8 +552,32 @@ def _names_speaker(message: str, speaker: str) -> bool:
     said = [w if not w.endswith("'s") else "_" for w in words(message)]
     person = _person(speaker)
     runs = names(person) or [tuple(words(person))]
-    return any(run and position(said, run) is not None for run in runs) or (
-        not any(w.endswith("'s") for w in words(message)) and mentions(message, person)
+    spots = [at for run in runs if run for at in _positions(said, run)]
+    if spots:
+        # "… but he never fooled Trump": named as the one acted on, not as a speaker.
+        return any(at == 0 or not _acted_on(said[at - 1]) for at in spots)
+    # "the chancellor was on the radio saying …" for "Chancellor Rachel Reeves said …"
+    roles = {w for w in words(speaker) if w in _ROLES and w not in ("chief", "vice", "deputy")}
+    if any(a in ("the", "our", "their") and b in roles for a, b in pairwise(said)):
+        return True
+    return not any(w.endswith("'s") for w in words(message)) and mentions(message, person)
+
+
+def _positions(text_words: list[str], run: tuple[str, ...]) -> list[int]:
+    """Every place `text_words` names `run`."""
+    found: list[int] = []
+    start = 0
+    while (at := position(text_words[start:], run)) is not None:
+        found.append(start + at)
+        start += at + 1
+    return found
+
+
+def _acted_on(before: str) -> bool:
+    """Whether the word before a name makes it an object: a verb ("fooled Trump") or a
+    preposition ("with Trump")."""
+    return before in _PLACE_WORDS or before in ("than", "about", "against", "like") or (
+        before not in _REPORTING_WORDS and before not in _AUXILIARIES and is_verb(before)
     )
 
 
@@ -1316,12 +1348,17 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     if reason is not None:
         return Identity(Verdict.NO_CLAIM, reason)
     said = _as_asked(message)
-    found = contradiction(said, claim.text)
+    # What a quoted speaker says is what may deny the claim: "Trump says Putin fooled four
+    # presidents" does not deny "…, but not Trump" by naming Trump.
+    quoted = attribution(said) if attribution(claim.text) is None else None
+    found = contradiction(quoted.said if quoted is not None else said, claim.text)
     kind = found[0] if found is not None else ""
     if kind == "negation" and denies_the_other(asserted(said), claim.text):
         # "did not reject" for "approved": the negation denies the opposite, and states
         # the claim; a name or number may still change it.
-        found = contradiction(said, claim.text, skip=frozenset({"negation"}))
+        found = contradiction(
+            quoted.said if quoted is not None else said, claim.text, skip=frozenset({"negation"})
+        )
         kind = found[0] if found is not None else ""
     # A denied fact or another date is this claim's contradiction, whoever is said to state
     # it and however sure it is ("NASA says no asteroid will hit"): checked first. Another
