@@ -258,6 +258,7 @@ _REPORTING = (
     r"alleges|suggested|suggests|admitted|admits|warned|warns|boasted|boasts|declared|"
     r"declares|asserted|asserts|maintained|maintains|revealed|reveals|accused|accuses|"
     r"predicted|predicts|promised|promises|vowed|vows|denied|denies|believes|believed|thinks|"
+    r"reckons|reckoned|swears|swore|"
     r"promise|predict|insist|admit|tweet|warn"  # asked about: "did Musk really promise …"
 )
 # Verbs that are also acts ("the WHO declared an emergency"): they report speech only when
@@ -275,7 +276,7 @@ _ATTRIBUTED = re.compile(
     rf"(?:(?:has|had|have|once|repeatedly|publicly|falsely|wrongly|also|really|actually|"
     rf"even|ever|just)\s+)?"
     rf"(?:(?:was|is|were|are|has been|have been|keeps?|kept|went)\s+"
-    rf"(?:on\s+(?:the\s+)?[\w-]+\s+|out\s+|around\s+)?)?"
+    rf"(?:on\s+(?:(?:the|a|an|his|her|their)\s+)?[\w-]+\s+|out\s+|around\s+)?)?"
     rf"(?P<verb>{_REPORTING}|{_GERUNDS})\b(?:\s+(?:on|in)\s+(?:a\s+)?[^\s]+(?:\s+[^\s]+)?)?"
     rf"(?:\s+(?:reporters|journalists|the press|an? \w+|his \w+|her \w+|their \w+))?"
     rf"(?:\s+that|\s*:|,)?\s+(?P<said>.+)$",
@@ -345,6 +346,7 @@ _ROLES = word_set(
     candidate leader chief executive deputy vice prime
     """
 )
+_OWN = word_set("my our your me i we")
 _DENYING = word_set("never not no didn't didnt doesn't doesnt hasn't hasnt nobody")
 _DETERMINERS = word_set("the a an his her their its our this that")
 _STARTS_QUESTION = re.compile(r"^(?:did|does|do|is|was|has|have|had)\s+", re.IGNORECASE)
@@ -357,6 +359,7 @@ _PREPOSITIONS = word_set("in on at by for from with after before during since as
 class Attribution:
     speaker: str
     said: str
+    verb: str = "said"
 
 
 def attribution(text: str) -> Attribution | None:
@@ -387,18 +390,26 @@ def _attributed(core: str, depth: int = 0) -> Attribution | None:
         said = cited["said"].strip(" \"'“”")
         if not _personal(speaker) or len(words(said)) < 3:
             return None
-        return Attribution(speaker, said)
+        return Attribution(speaker, said, "according to")
     match = _ATTRIBUTED.match(core)
     if match is not None:
         verb = match["verb"].casefold()
         if verb in _OUTLET_VERBS:
             return _inner(match["said"], depth)
-        if verb in _ACTS and not re.search(
-            rf"\b{verb}\b\s*(?:that\b|:|[\"“'])", core, re.IGNORECASE
+        if (
+            verb in _ACTS
+            and not re.search(rf"\b{verb}\b\s*(?:that\b|:|[\"“'])", core, re.IGNORECASE)
+            and not _CLAUSE.match(match["said"])
         ):
             match = None
     if match is None:
-        match = _INVERTED.match(core) or _SAID_FIRST.match(core) or _COLON_QUOTE.match(core)
+        match = (
+            _INVERTED.match(core)
+            or _SAID_FIRST.match(core)
+            or _COLON_QUOTE.match(core)
+            or _DASH_QUOTE.match(core)
+            or _spoken_with_colon(core)
+        )
         if (
             match is not None
             and not names(match["speaker"])
@@ -434,11 +445,24 @@ def _attributed(core: str, depth: int = 0) -> Attribution | None:
         return None
     if set(speaker_words) & _DENYING:
         return None  # "The Vote Leave bus never said …" denies the saying
-    if set(speaker_words) & _NOBODY and not any(set(run) - _NOBODY for run in names(speaker)):
+    if (
+        set(speaker_words) & _NOBODY
+        and not any(set(run) - _NOBODY for run in names(speaker))
+        and not (_role(speaker) and not set(speaker_words) & _OWN)
+    ):
         return None  # "Mate in the group chat keeps saying …" wraps the claim
     if set(speaker_words) & _SOURCES:
         return _inner(said, depth)  # "police said Y" states Y
-    return Attribution(speaker, said)
+    return Attribution(speaker, said, verb)
+
+
+# A clause, not an object: "promised the tram extension will open in 2027" (a subject of a
+# few words, then a finite verb), not "announced new weapons for Ukraine".
+_CLAUSE = re.compile(
+    r"^(?!\d)(?:[\w'’-]+\s+){1,5}?(?:will|would|could|can|may|might|should|must|is|are|was|were|"
+    r"has|have|had|'s|'re|'ll)\b",
+    re.IGNORECASE,
+)
 
 
 def _inner(said: str, depth: int) -> Attribution | None:
@@ -450,7 +474,11 @@ def _lower_case_name(speaker_words: list[str]) -> bool:
     """A name written in lower case, as chat writes it ("trump claims", "joe biden says"):
     one or two words, none of them a common word, a verb or a plural ("sales claims")."""
     return 0 < len(speaker_words) <= 2 and not any(
-        w in STOPWORDS or w in _NOBODY or w in _BODIES or w.endswith("s") or is_verb(w)
+        w in STOPWORDS
+        or w in _NOBODY
+        or w in _BODIES
+        or (w.endswith("s") and not w.endswith("ss"))
+        or is_verb(w)
         for w in speaker_words
     )
 
@@ -478,9 +506,30 @@ def _personal(speaker: str) -> bool:
 
 # "Farage: immigrants are to blame …": a name, a colon and what they said.
 _COLON_QUOTE = re.compile(r"^(?P<speaker>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})\s*:\s*(?P<said>.+)$")
+# '"Wind farms killed 40,000 birds" — Sen. Mark Ellery': what was said, a dash, who said it.
+_DASH_QUOTE = re.compile(
+    r"^(?P<said>.{12,}?)\s+(?:[—–]|-{1,2})\s*(?P<speaker>[\w'.-]+(?:\s+[\w'.-]+){0,4}?)"
+    r"(?:,?\s+(?:in|on|at)\s+[\w' -]{1,30})?[.!]*$"
+)
+# "dr voss on her podcast: …", "senator ellery: …": a role or a setting says a lower-case
+# speaker is one ("ukraine: russian missiles hit kyiv" is a headline's topic).
+_COLON_SPOKEN = re.compile(
+    r"^(?P<speaker>[\w'.-]+(?:\s+[\w'.-]+){0,3}?)"
+    r"(?P<setting>\s+(?:on|in|at|to|after|during)\s+(?:[\w'-]+\s+){0,3}?[\w'-]+)?"
+    r"\s*:\s*(?P<said>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _spoken_with_colon(core: str) -> re.Match[str] | None:
+    match = _COLON_SPOKEN.match(core)
+    if match is None or not (match["setting"] or _role(match["speaker"])):
+        return None
+    return match
 _LABELS = word_set(
     """
     reminder note source edit important question thread update answer summary context
+    opinion take thought thoughts hot unpopular
     correction warning alert tldr tl fact claim rumour rumor fwd fw re urgent ps nb pic
     photo video watch live
     """
@@ -605,8 +654,8 @@ def _speaks_for_itself(said: Attribution, claim: str) -> bool:
     said it laid off 11,000 staff" tells what the claim "Meta laid off …" does; "Trump says
     Putin fooled four presidents" does not state "Putin fooled …, but not Trump"."""
     person = _person(said.speaker)
-    if not mentions(claim, person):
-        return False
+    if not mentions(claim, person) or _role(person):
+        return False  # "grenton manager says …" is not Grenton United speaking
     held = words(claim)
     runs = [run for run in names(claim) if position(held, run) is not None]
     parties = _parties(held, runs)
@@ -646,13 +695,34 @@ def _sourced(text: str) -> bool:
 def _same_speaker(a: Attribution, b: Attribution) -> bool:
     """One speaker named two ways, or once by the role the other carries ("the mayor" for
     "Mayor Ellen Ortiz")."""
-    if mentions(a.speaker, b.speaker) or mentions(b.speaker, a.speaker):
+    # The persons: "Wexcombe councillor Sue Patel" is not "Wexcombe councillor Roy Faraday".
+    one, other = _person(a.speaker), _person(b.speaker)
+    if mentions(one, other) or mentions(other, one):
         return True
     for one, other in ((a, b), (b, a)):
-        role = [w for w in words(one.speaker) if w not in ("the", "a", "an", "our", "their")]
-        if role and all(w in TITLES or w in DESCRIPTIONS for w in role):
-            return set(role) <= set(words(other.speaker))
+        # "norland's pm" for "Prime Minister Karl Endresen": the owner is a place, the role
+        # may be written another way.
+        role = [
+            w
+            for w in _role_words(one.speaker)
+            if w not in ("the", "a", "an", "our", "their") and not w.endswith("'s")
+        ]
+        if role and all(w in TITLES or w in DESCRIPTIONS or w in _ROLES for w in role):
+            held = set(_role_words(other.speaker))
+            return set(role) <= held or (role == ["boss"] and bool(held & _BOSSES))
     return False
+
+
+_ROLE_FORMS = (("prime minister", "pm"), ("chief executive", "ceo"), ("sen.", "senator"))
+_BOSSES = word_set("ceo chief head leader chairman chairwoman chair manager coach founder owner")
+
+
+def _role_words(speaker: str) -> list[str]:
+    """The speaker's words with a role's other forms made one ("prime minister" as "pm")."""
+    lowered = " ".join(words(speaker))
+    for long, short in _ROLE_FORMS:
+        lowered = re.sub(rf"\b{re.escape(long)}\b", short, lowered)
+    return lowered.split()
 
 
 # -- who did what to whom -----------------------------------------------------------------------
@@ -1348,17 +1418,13 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     if reason is not None:
         return Identity(Verdict.NO_CLAIM, reason)
     said = _as_asked(message)
-    # What a quoted speaker says is what may deny the claim: "Trump says Putin fooled four
-    # presidents" does not deny "…, but not Trump" by naming Trump.
-    quoted = attribution(said) if attribution(claim.text) is None else None
-    found = contradiction(quoted.said if quoted is not None else said, claim.text)
+    stated, held, both_quote = _statements(said, claim.text)
+    found = _contradiction(said, claim.text, stated, held)
     kind = found[0] if found is not None else ""
     if kind == "negation" and denies_the_other(asserted(said), claim.text):
         # "did not reject" for "approved": the negation denies the opposite, and states
         # the claim; a name or number may still change it.
-        found = contradiction(
-            quoted.said if quoted is not None else said, claim.text, skip=frozenset({"negation"})
-        )
+        found = _contradiction(said, claim.text, stated, held, frozenset({"negation"}))
         kind = found[0] if found is not None else ""
     # A denied fact or another date is this claim's contradiction, whoever is said to state
     # it and however sure it is ("NASA says no asteroid will hit"): checked first. Another
@@ -1378,7 +1444,11 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     ):
         if kind == "number" and check in (_attribution_clash, _quantifier_clash):
             continue
-        reason = check(said, claim.text)
+        # Two reports of one speaker: "said it would open" is "said it will open".
+        if both_quote and check is _modality_clash:
+            reason = check(_backshift(said), _backshift(claim.text))
+        else:
+            reason = check(said, claim.text)
         if reason is not None:
             return Identity(Verdict.DIFFERENT, reason)
     opposed = _opposed(said, claim.text)
@@ -1395,6 +1465,51 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     if kind == "name":
         return Identity(Verdict.DIFFERENT, reason)
     return Identity(Verdict.CONTRADICTS, reason, kind)
+
+
+_DENIALS = word_set("denied denies deny")
+
+
+def _statements(message: str, claim: str) -> tuple[str, str, bool]:
+    """What the two texts state, to be compared, and whether both quote one speaker. A
+    message quoting someone where the claim states a fact states what was quoted ("Trump
+    says Putin fooled four presidents" does not deny "…, but not Trump" by naming Trump);
+    two reports of one speaker ("Cllr Faraday told the meeting …" and "Wexcombe councillor
+    Roy Faraday said …") are compared as wholes after the past's shift ("said it would
+    open" for "said it will open"), and only what was said may name someone else."""
+    quoted = attribution(message)
+    if quoted is None or quoted.verb in _DENIALS:
+        return message, claim, False
+    claimed = attribution(claim)
+    if claimed is None:
+        return quoted.said, claim, False
+    if claimed.verb in _DENIALS or not _same_speaker(quoted, claimed):
+        return message, claim, False
+    return quoted.said, claimed.said, True
+
+
+def _backshift(text: str) -> str:
+    """Reported speech without the past's shift: "would open" said then is "will open"."""
+    return re.sub(r"\b(?:would|(?<=\w)'d)\b", " will", text, flags=re.IGNORECASE)
+
+
+def _contradiction(
+    message: str, claim: str, stated: str, held: str, skip: frozenset[str] = frozenset()
+) -> tuple[str, str] | None:
+    """The first contradiction between what the two state. A denial of what was quoted, and
+    a date or a number anywhere; another name only where what was said names someone else
+    too (a speaker named two ways, "Cllr Faraday" and "councillor Roy Faraday", is no
+    other name, and a fragment written without capitals names nobody)."""
+    if (stated, held) == (message, claim):
+        return contradiction(message, claim, skip)
+    whole = message if held != claim else stated
+    found = contradiction(whole, claim, skip | {"name"})
+    if found is not None or "name" in skip:
+        return found
+    named = contradiction(message, claim, frozenset({"date", "number", "negation"}))
+    if named is not None and contradiction(stated, held, frozenset({"date", "number", "negation"})):
+        return named
+    return None
 
 
 def _alternative_swap(message: str, claim: str) -> str | None:
