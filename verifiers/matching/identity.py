@@ -103,7 +103,8 @@ _WRAPPER = re.compile(
     r"(?:said|says|say|are saying|is saying|posted|claims?|keep saying|told me)(?: that)? |"
     r"(?:there(?:'s| is) (?:a|this) (?:post|tweet|video|rumou?r|story|thing) "
     r"(?:going around |on \w+ )?(?:saying|claiming|that says)(?: that)? )|"
-    r"(?:fact ?check|check|true or false|real or fake)\s*[:?-]+\s*"
+    r"(?:fact ?check|check|true or false|real or fake)\s*[:?-]+\s*|"
+    r"(?:i )?(?:still )?(?:can'?t|cannot|couldn'?t) believe (?:that )?"
     r")",
     re.IGNORECASE,
 )
@@ -137,10 +138,14 @@ def asserted(text: str) -> str:
 _REQUEST = re.compile(
     r"^(?:explain|eli5|tell me|teach me|help me|show me|summari[sz]e|describe|define|"
     r"(?:can|could|would|will) (?:you|someone|anyone|somebody|u) "
-    r"(?:explain|tell|help|show|summari[sz]e|describe|give|find|post|link|send)|"
+    r"(?:explain|tell|help|show|summari[sz]e|describe|give|find|post|link|send|recap|"
+    r"break|fill|catch)|"
     r"(?:anyone|anybody|does anyone|does anybody|somebody|someone|has anyone|has anybody|"
-    r"did anyone|did anybody|have you|has someone) "
-    r"(?:know|have|got|seen|heard|explain|tell|read|watched)|"
+    r"did anyone|did anybody|have you|has someone|is anyone|is anybody) "
+    r"(?:know|have|got|seen|heard|explain|tell|read|watched|following|watching|going|"
+    r"see|catch|reading|tracking|keeping up)|"
+    r"why(?:'s| is| are| was| were| do| does| did| would| has| have| hasn't| haven't|"
+    r" isn't| aren't| don't| doesn't| didn't)?\b|"
     r"(?:what|who|whom|whose|where|which|how)(?:'s|'re| is| are| was| were| do| does| did|"
     r" many| much| long| come| about| would| should| can| could)?\b|"
     r"when (?:is|was|are|were|will|does|did)\b|"
@@ -158,7 +163,10 @@ _REACTION = re.compile(
     r"disgusting|sad|hilarious|funny|a joke|a mess|a disaster|the worst|the best|beautiful|"
     r"gorgeous|cringe|mental|nuts|bonkers|mad|depressing|scary|wild to me|out of control|"
     r"a disgrace|disgraceful|a scandal|scandalous|shameful|outrageous|pathetic|a shambles|"
-    r"out of hand|too much|everywhere|so bad|so good|bad|good|great|fine|boring|huge|big)"
+    r"out of hand|too much|everywhere|so bad|so good|bad|good|great|fine|boring|huge|big|"
+    r"embarrassing|an embarrassment|laughable|absurd|infuriating|shocking|grim|bleak|"
+    r"dystopian|stupid|dumb|idiotic|unbelievable|exhausting|tiring|hilarious|a circus|"
+    r"a clown show|peak|iconic|brutal|savage|so dumb|so stupid)"
     r"(?:[\s,]+(?:honestly|tbh|ngl|fr|lol|tho|though|really|imo|rn|man|mate|guys|now|"
     r"right now|atm|at the moment|these days|lately))*"
     r"[\s!.?]*$",
@@ -179,7 +187,10 @@ _OPINION = re.compile(
     r"why (?:does|do|is|are|did) (?:everyone|everybody|people|nobody|no one|anyone|they all)|"
     r"(?:(?:my )?thoughts|prayers|love|condolences)(?: and prayers)?(?: are| go)? (?:with|to)|"
     r"(?:praying|sending|prayers) (?:for|love|thoughts|prayers|hugs|strength)|"
-    r"rest in peace|my heart goes out|heartbreaking|devastating news)\b",
+    r"rest in peace|my heart goes out|heartbreaking|devastating news|"
+    r"(?:hi|hello|hey|hiya|morning|evening)(?: (?:all|everyone|everybody|guys|folks|team|"
+    r"friends|there))?|first (?:time )?(?:post(?:ing)?|here)|new here|long time lurker|"
+    r"lurker here)\b",
     re.IGNORECASE,
 )
 # A verdict on "this" with nothing said of what: "this is fake news", "that's propaganda".
@@ -187,6 +198,40 @@ _VERDICT_ON_THIS = re.compile(
     r"^(?:this|that|it)(?:'s| is| was)\s+(?:so |just |all |pure |total |complete |obviously )?"
     r"(?:fake|false|true|real|fake news|propaganda|misinformation|disinformation|a lie|lies|bs|"
     r"bullshit|nonsense|rubbish|a hoax|hoax|satire|a joke|made up|ai|ai generated)[\s!.?]*$",
+    re.IGNORECASE,
+)
+# "X is the worst PM ever": a judgement with nothing to check.
+_SUBJECTIVE = re.compile(
+    r"\b(?:is|are|was|were|'s|'re)\s+(?:easily |literally |honestly |by far |probably |"
+    r"officially |genuinely |just )?(?:the|a|an)\s+(?:worst|best|greatest|dumbest|stupidest|"
+    r"biggest (?:joke|clown|idiot|disgrace|fraud)|most (?:useless|incompetent|embarrassing|"
+    r"corrupt|overrated|underrated|annoying|pathetic|boring|clueless))\b",
+    re.IGNORECASE,
+)
+# "… makes sense", "… should be free for everyone", "good or bad?", "people keep arguing
+# about …": a view of something, or a call for views, with nothing checkable said.
+_JUDGED = re.compile(
+    r"\b(?:makes?|made) (?:no |zero |total |perfect |complete )?sense\b|"
+    r"\b(?:sounds?|seems?|looks?) (?:like )?(?:total |complete )?(?:nonsense|made up|fake|"
+    r"right|fair|sus|dodgy|fishy|off|bs|rubbish)(?: to me)?[\s!.?]*$|"
+    r"\bshould(?:n'?t| not)? (?:be (?:free|banned|illegal|legal|allowed|scrapped|jailed|"
+    r"sacked|fired|ashamed|arrested|stopped)|resign|quit|apologi[sz]e|step down)\b|"
+    r",?\s*(?:good or bad|yay or nay|right or wrong|fair or not|agree or disagree|"
+    r"good idea or not|a good idea|a bad idea|a waste of (?:money|time)|worth it)\?*\s*$|"
+    r"^(?:people|everyone|folks|they|y'?all) (?:keep|are|won'?t stop|can'?t stop) "
+    r"(?:arguing|talking|going on|fighting|moaning|complaining|banging on)\b",
+    re.IGNORECASE,
+)
+# "Corby Vale station reopening thread": a topic named as a thread to talk in.
+_THREAD = re.compile(
+    r"[\s,:-]+(?:mega ?thread|thread|discussion|chat|updates?|news|saga|drama|discourse|"
+    r"debate|stuff|thing)[\s!?.🧵]*$",
+    re.IGNORECASE,
+)
+_GREETED = re.compile(r"^(?:everyone|everybody|all|guys|folks|team|y'?all)\b[\s,!.]*")
+# "can't believe …": a reaction to a statement, which may itself be a claim.
+_REACTION_TO = re.compile(
+    r"^(?:i\s+)?(?:still\s+)?(?:can'?t|cannot|cant|couldn'?t)\s+believe\s+(?:that\s+)?",
     re.IGNORECASE,
 )
 # "medal table anyone?", "link pls": asking the room, not saying anything.
@@ -211,20 +256,51 @@ def _no_claim_in(text: str) -> str | None:
         return "a request or an open question, not a claim"
     if _ASKING_AROUND.search(clean(text)):
         return "a request or an open question, not a claim"
-    if _OPINION.match(lowered) or _VERDICT_ON_THIS.match(lowered):
+    opened = _LEAD_IN.sub("", " ".join(clean(text).split())).casefold()
+    believed = _REACTION_TO.match(opened)
+    if believed is not None:
+        if _states_claim(opened[believed.end() :]):
+            return None  # "can't believe hardly any … failed their inspections in 2024"
+        return "a reaction, not a claim"  # "can't believe people fall for this"
+    greeted = _GREETED.sub("", lowered)
+    if _OPINION.match(lowered) or _OPINION.match(greeted) or _VERDICT_ON_THIS.match(lowered):
         return "a reaction, not a claim"
+    if (_SUBJECTIVE.search(lowered) or _JUDGED.search(lowered)) and not re.search(
+        r"\d", lowered
+    ):
+        return "an opinion, not a claim"
     if _REACTION.search(lowered) and not re.search(r"\d", lowered):
         return "a reaction, not a claim"
     asked = _TOPIC_THEN_QUESTION.match(lowered)
     if asked is not None and not _has_verb(words(asked["topic"])):
         return "a request or an open question, not a claim"
-    said = words(core)
-    # A verb, or a word that may be one ("earns", "closing") with something after it
-    # ("ukraine moscow strikes??" ends on its noun).
-    verbs = [is_verb(w) or (n < len(said) - 1 and may_be_verb(w)) for n, w in enumerate(said)]
-    if len(said) <= LONG_TOPIC_WORDS and not any(verbs):
+    said = words(_THREAD.sub("", core))
+    if len(said) <= LONG_TOPIC_WORDS and not _has_verb(said):
+        return "a topic, not a claim"
+    # "the ferris tiktok ban": a noun phrase, its words only nouns that may be verbs.
+    if (
+        said[:1] in (["the"], ["this"], ["that"])
+        and len(said) <= SHORT_PHRASE_WORDS
+        and not any(is_verb(w) or w[:1].isdigit() for w in said)
+    ):
         return "a topic, not a claim"
     return None
+
+
+SHORT_PHRASE_WORDS = 6
+
+
+_GENERIC_REFERENCES = word_set("people thing things stuff this that it everyone anyone folks")
+
+
+def _states_claim(clause: str) -> bool:
+    """Whether the clause after a reaction ("can't believe …") states something checkable:
+    a number, or five content words that are not "people", "thing" and the like ("people
+    fall for the ashwagandha thing" states nothing)."""
+    if _no_claim_in(clause) is not None:
+        return False
+    content = [w for w in words(clause) if w not in STOPWORDS and w not in _GENERIC_REFERENCES]
+    return bool(re.search(r"\d", clause)) or len(content) >= 5
 
 
 # "DEFINITELY MAYBE who's got tickets", "bennu samples, anyone know more?": a topic, then
@@ -238,14 +314,22 @@ _TOPIC_THEN_QUESTION = re.compile(
 
 
 def _has_verb(said: list[str]) -> bool:
-    """A verb, or a word that may be one with something after it ("samples" ends a topic)."""
-    return any(is_verb(w) or (n < len(said) - 1 and may_be_verb(w)) for n, w in enumerate(said))
+    """A verb, or a word that may be one with something after it ("ukraine moscow strikes??"
+    and "bennu samples" end on their noun; "farmers and drones" joins two nouns)."""
+    return any(
+        is_verb(w) or (n < len(said) - 1 and may_be_verb(w) and said[n + 1] not in _JOINS)
+        for n, w in enumerate(said)
+    )
+
+
+_JOINS = word_set("and or & vs v versus plus")
 
 
 _YES_NO_QUESTION = re.compile(
     r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could|should|isn't|aren't|"
     r"wasn't|weren't|didn't|doesn't|don't|hasn't|haven't|won't)\b(?! (?:you|someone|anyone|"
-    r"anybody|somebody) (?:explain|tell|help|show|know|got|seen|heard|read|watched))",
+    r"anybody|somebody|u) (?:explain|tell|help|show|know|got|seen|heard|read|watched|"
+    r"summari[sz]e|describe|give|find|post|link|send|recap|break|fill|catch))",
     re.IGNORECASE,
 )
 
@@ -1131,7 +1215,8 @@ _MODALITY = (
     (
         "possible",
         r"could|might|may|can|possibly|potentially|able to|chance|risk of|would be able|"
-        r"faces|facing|(?:or|could|would|will|to) face",  # "faces jail": may yet be jailed
+        r"faces|facing|(?:or|could|would|will|to) face|"  # "faces jail": may yet be jailed
+        r"or (?:else )?(?:get|be|risk)",  # "sell it or get banned": a ban if not
     ),
     # "threatened sanctions": if not … The threat itself was made: only what is threatened,
     # its object, is unsure ("threatened sanctions on buyers of Russian exports" is sure of
@@ -1185,12 +1270,18 @@ _ASKING_BOT = re.compile(r"\b(?:can|could|will|would) (?:you|u|someone|anyone)\b
 def _anchors(message: str, claim: str) -> set[str]:
     """The content words the two texts share (by `_key`): where they speak of one thing."""
     said = {_key(w) for w in words(message) if w not in STOPWORDS and not w[:1].isdigit()}
-    return said & {_key(w) for w in words(claim) if w not in STOPWORDS and not w[:1].isdigit()}
+    held = {_key(w) for w in words(claim) if w not in STOPWORDS and not w[:1].isdigit()}
+    # Keys of one word cut apart by its endings ("vot" of "voted", "vote" of "votes").
+    return (
+        (said & held)
+        | {a for a in said if any(_alike(a, b) for b in held)}
+        | {b for b in held if any(_alike(a, b) for a in said)}
+    )
 
 
 _NOT_MARKERS = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)? may|may \d{1,4}|(?:in|since|by|until|till|from|last|"
-    r"early|late|mid|this|next) may|some or all|due to|at all|"
+    r"early|late|mid|this|next|the|that) may|may's|some or all|due to|at all|"
     r"(?:that|which|who) would)\b"
 )
 
@@ -1275,19 +1366,22 @@ _QUANTIFIERS = (
     (
         "most",
         r"most|majority|mostly|more than half|over half|nearly all|almost all|nearly everyone|"
-        r"almost everyone|nearly every|almost every|the bulk",
+        r"almost everyone|nearly every|almost every|the bulk|the lion's share|virtually all|"
+        r"pretty much all|practically all|the overwhelming majority",
     ),
     (
         "few",
         r"minority|few|fewer than half|less than half|under half|only some|a handful|"
         r"hardly anyone|hardly anybody|barely any|barely anyone|almost no one|"
         r"hardly any|rarely|a couple(?: of)?|a small (?:part|share|number|fraction)|"
-        r"only a small",
+        r"only a small|a tiny (?:fraction|number|share|minority)|a sliver|one or two|"
+        r"next to no(?:one| one|body)?|virtually no(?:one| one|body)|almost none|barely a",
     ),
     (
         "many",
         r"many|lots of|loads of|a lot of|tons of|plenty of|countless|huge numbers of|"
-        r"large numbers of",
+        r"large numbers of|a (?:good|big|large|huge|significant|sizeable) (?:chunk|share|"
+        r"number|proportion|part) of|a high proportion of",
     ),
     ("some", r"some|several|a number of"),
 )
@@ -1310,6 +1404,8 @@ def _numeric_share(text: str, anchors: set[str]) -> bool:
 _OF_TOTAL = re.compile(
     r"\b(\d+|[a-z]+) (?:out )?of (?:its |the |their |his |her |[a-z]+'s )?(\d+)\b"
 )
+# "one in three", "nine in ten", "2 in 5": a share as a ratio.
+_IN_EVERY = re.compile(r"\b(\d+|[a-z]+) (?:in|out of) (?:every )?(\d+|[a-z]+)\b")
 
 
 # A percentage by which something changed is no share of it: "raised by an average of 7.5%".
@@ -1328,6 +1424,10 @@ def _share(text: str) -> str | None:
         total = float(match[2])
         if part and total:
             shares.append(100 * part[0].value / total)
+    for match in _IN_EVERY.finditer(lowered):
+        part, whole = quantities(match[1]), quantities(match[2])
+        if part and whole and 1 < whole[0].value <= 1000 and part[0].value < whole[0].value:
+            shares.append(100 * part[0].value / whole[0].value)
     if not shares:
         return None
     share = shares[0]
@@ -1365,10 +1465,16 @@ def _count_clash(message: str, claim: str, said: str) -> str | None:
             continue  # a share, a sum of money or a day of the month is no count
         if _is_year(q.value, q.text):
             continue
-        counted = any(_alike(c, k) for c in q.context for k in said_keys)
+        # "unanimously approved" counts the votes without naming them
+        counted = any(_alike(c, k) for c in q.context for k in said_keys) or (
+            "vote" in q.context and bool(_UNANIMOUS.search(asserted(message)))
+        )
         if counted and not any(q.same_value(s) for s in said_counts):
             return f"your message says {said}; the claim counts {q.text} {q.unit}s"
     return None
+
+
+_UNANIMOUS = re.compile(r"\bunanimous(?:ly)?\b", re.IGNORECASE)
 
 
 def _alike(a: str, b: str) -> bool:
