@@ -786,14 +786,19 @@ def _same_speaker(a: Attribution, b: Attribution) -> bool:
     for one, other in ((a, b), (b, a)):
         # "norland's pm" for "Prime Minister Karl Endresen": the owner is a place, the role
         # may be written another way.
-        role = [
+        said = [
             w
             for w in _role_words(one.speaker)
             if w not in ("the", "a", "an", "our", "their") and not w.endswith("'s")
         ]
-        if role and all(w in TITLES or w in DESCRIPTIONS or w in _ROLES for w in role):
-            held = set(_role_words(other.speaker))
-            return set(role) <= held or (role == ["boss"] and bool(held & _BOSSES))
+        role = [w for w in said if w in TITLES or w in DESCRIPTIONS or w in _ROLES]
+        held = set(_role_words(other.speaker))
+        # "grenton manager" for "Grenton United manager Sam Okafor": the body it names is
+        # the other's too.
+        body = [w for w in said if w not in role]
+        if not role or any(not any(_alike(w, h) for h in held) for w in body):
+            continue
+        return set(role) <= held or (role == ["boss"] and bool(held & _BOSSES))
     return False
 
 
