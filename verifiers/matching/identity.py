@@ -265,9 +265,7 @@ def _no_claim_in(text: str) -> str | None:
     greeted = _GREETED.sub("", lowered)
     if _OPINION.match(lowered) or _OPINION.match(greeted) or _VERDICT_ON_THIS.match(lowered):
         return "a reaction, not a claim"
-    if (_SUBJECTIVE.search(lowered) or _JUDGED.search(lowered)) and not re.search(
-        r"\d", lowered
-    ):
+    if (_SUBJECTIVE.search(lowered) or _JUDGED.search(lowered)) and not re.search(r"\d", lowered):
         return "an opinion, not a claim"
     if _REACTION.search(lowered) and not re.search(r"\d", lowered):
         return "a reaction, not a claim"
@@ -577,7 +575,7 @@ def _personal(speaker: str) -> bool:
     """Whether a cited speaker is a person ("Dr Voss", "trump", "the mayor"), not a body or
     a source ("the WMO", "INPE", "a YouGov poll", "scientists", "rumours")."""
     said = words(speaker)
-    if not said or set(said) & (_BODIES | _NOBODY) and not _role(speaker):
+    if not said or (set(said) & (_BODIES | _NOBODY) and not _role(speaker)):
         return False
     if _role(speaker):
         return True
@@ -610,6 +608,8 @@ def _spoken_with_colon(core: str) -> re.Match[str] | None:
     if match is None or not (match["setting"] or _role(match["speaker"])):
         return None
     return match
+
+
 _LABELS = word_set(
     """
     reminder note source edit important question thread update answer summary context
@@ -709,8 +709,10 @@ def _positions(text_words: list[str], run: tuple[str, ...]) -> list[int]:
 def _acted_on(before: str) -> bool:
     """Whether the word before a name makes it an object: a verb ("fooled Trump") or a
     preposition ("with Trump")."""
-    return before in _PLACE_WORDS or before in ("than", "about", "against", "like") or (
-        before not in _REPORTING_WORDS and before not in _AUXILIARIES and is_verb(before)
+    return (
+        before in _PLACE_WORDS
+        or before in ("than", "about", "against", "like")
+        or (before not in _REPORTING_WORDS and before not in _AUXILIARIES and is_verb(before))
     )
 
 
@@ -780,8 +782,8 @@ def _same_speaker(a: Attribution, b: Attribution) -> bool:
     """One speaker named two ways, or once by the role the other carries ("the mayor" for
     "Mayor Ellen Ortiz")."""
     # The persons: "Wexcombe councillor Sue Patel" is not "Wexcombe councillor Roy Faraday".
-    one, other = _person(a.speaker), _person(b.speaker)
-    if mentions(one, other) or mentions(other, one):
+    person_a, person_b = _person(a.speaker), _person(b.speaker)
+    if mentions(person_a, person_b) or mentions(person_b, person_a):
         return True
     for one, other in ((a, b), (b, a)):
         # "norland's pm" for "Prime Minister Karl Endresen": the owner is a place, the role
