@@ -659,7 +659,6 @@ def _same_statement(a: str, b: str) -> bool:
 
 def _attribution_clash(message: str, claim: str) -> str | None:
     claimed, said = attribution(claim), attribution(message)
-
     if claimed is not None and said is None and not _names_speaker(message, claimed.speaker):
         return (
             f"the claim is that {claimed.speaker} said this, not that it is true;"
@@ -672,11 +671,20 @@ def _attribution_clash(message: str, claim: str) -> str | None:
         and claimed is None
         and (not _speaks_for_itself(said, claim) or _self_report(said, claim))
         and not _sourced(claim)
+        and not _body(said.speaker)
     ):
         return f"your message is about what {said.speaker} said; the claim is whether it is true"
     if said is not None and claimed is not None and not _same_speaker(said, claimed):
         return f"your message quotes {said.speaker}; the claim quotes {claimed.speaker}"
     return None
+
+
+def _body(speaker: str) -> bool:
+    """Whether the speaker is a body giving a statement on its word ("the Met Office says",
+    "NHS England said"), not a person: against a claim that states the fact, the message
+    states it too. Against a claim that the body said it, the two speakers still compare."""
+    said = words(_person(speaker))
+    return bool(set(said) & _BODIES) and not _role(speaker) and not set(said) & _NOBODY
 
 
 def _names_speaker(message: str, speaker: str) -> bool:
@@ -1343,9 +1351,15 @@ def modality(text: str, anchors: set[str]) -> str:
     return "done"
 
 
-def _modality_clash(message: str, claim: str) -> str | None:
+def _modality_clash(message: str, claim: str, *, reported: bool = False) -> str | None:
+    """Another certainty. In two reports of one speaker (`reported`), a present tense is
+    their timetable ("said the extension opens in 2027" for "will open")."""
     anchors = _anchors(asserted(message), claim)
     said, held = modality(message, anchors), modality(claim, anchors)
+    if reported and {said, held} == {"done", "future"}:
+        done_side = message if said == "done" else claim
+        if not _past(done_side, anchors):
+            return None
     # "to be paid by NATO" says neither when: it goes with "will pay" and with "paid".
     # "is taking", "to be paid": either when says nothing of how sure, only "could" is less.
     if said == held or ("either" in (said, held) and "possible" not in (said, held)):
@@ -1559,7 +1573,7 @@ def judge_identity(message: str, claim: Claim) -> Identity:
             continue
         # Two reports of one speaker: "said it would open" is "said it will open".
         if both_quote and check is _modality_clash:
-            reason = check(_backshift(said), _backshift(claim.text))
+            reason = _modality_clash(_backshift(said), _backshift(claim.text), reported=True)
         else:
             reason = check(said, claim.text)
         if reason is not None:
