@@ -29,7 +29,9 @@ from rapidfuzz import fuzz
 from verifiers.domain.errors import ConfigError
 from verifiers.domain.models import Claim
 from verifiers.matching.contrast import (
+    NOT_PERMITTED,
     Opposition,
+    denies_permission,
     denies_the_other,
     opposition,
     swapped_alternative,
@@ -1298,8 +1300,30 @@ def _anchors(message: str, claim: str) -> set[str]:
 _NOT_MARKERS = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)? may|may \d{1,4}|(?:in|since|by|until|till|from|last|"
     r"early|late|mid|this|next|the|that) may|may's|some or all|due to|at all|"
-    r"(?:that|which|who) would)\b"
+    r"(?:that|which|who) would|"
+    # "Facing deadly protests, Ruto withdrew the bill": what he faced, not what may happen.
+    r"^facing|(?:after|despite|while|when) facing)\b"
 )
+# "announced that they would reunite" reports a plan, and the announcement happened: where
+# both texts report one, the reported plan tells nothing of how sure either is.
+_REPORTS = re.compile(rf"\b(?:{_REPORTING}|confirm(?:s|ed)?|pledg(?:es|ed))\b", re.IGNORECASE)
+_REPORTED_PLAN = re.compile(
+    rf"\b((?:{_REPORTING}|confirm(?:s|ed)?|pledg(?:es|ed))(?: \w+){{0,6}}?) (?:would|\w+'d)\b",
+    re.IGNORECASE,
+)
+# "Biden's plan to cancel student debt" names a plan: where both texts speak of the plan,
+# it is no plan of the sentence's.
+_NAMED_PLAN = re.compile(r"\b(\w+'s (?:plans?|bid|proposal)) to\b", re.IGNORECASE)
+_PLANNING = re.compile(r"\bplan(?:s|ned|ning)? to\b", re.IGNORECASE)
+
+
+def _plan_as_a_name(message: str, claim: str) -> tuple[str, str]:
+    """Both texts without the plans they name ("Biden's plan to cancel …" for "Biden's student
+    loan forgiveness plan"), unless one of them plans something itself."""
+    named = _NAMED_PLAN.sub(r"\1 _", message), _NAMED_PLAN.sub(r"\1 _", claim)
+    if any(_PLANNING.search(text) for text in named):
+        return message, claim
+    return named
 
 
 def _markers(text: str, anchors: set[str], kinds: list[_Marker]) -> set[str]:
@@ -1356,6 +1380,12 @@ def _modality_clash(message: str, claim: str, *, reported: bool = False) -> str 
     """Another certainty. In two reports of one speaker (`reported`), a present tense is
     their timetable ("said the extension opens in 2027" for "will open")."""
     anchors = _anchors(asserted(message), claim)
+    if _REPORTS.search(message) and _REPORTS.search(claim):
+        message, claim = _REPORTED_PLAN.sub(r"\1 _", message), _REPORTED_PLAN.sub(r"\1 _", claim)
+    if _key("plan") in anchors:
+        message, claim = _plan_as_a_name(message, claim)
+    if denies_permission(message, claim):  # "won't be able to buy" says a ban, not a chance
+        message = NOT_PERMITTED.sub(" ", message)
     said, held = modality(message, anchors), modality(claim, anchors)
     if reported and {said, held} == {"done", "future"}:
         done_side = message if said == "done" else claim
@@ -1549,7 +1579,9 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     stated, held, both_quote = _statements(said, claim.text)
     found = _contradiction(said, claim.text, stated, held)
     kind = found[0] if found is not None else ""
-    if kind == "negation" and denies_the_other(asserted(said), claim.text):
+    if kind == "negation" and (
+        denies_the_other(asserted(said), claim.text) or denies_permission(said, claim.text)
+    ):
         # "did not reject" for "approved": the negation denies the opposite, and states
         # the claim; a name or number may still change it.
         found = _contradiction(said, claim.text, stated, held, frozenset({"negation"}))
