@@ -122,9 +122,23 @@ def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
             continue  # "340 fake tickets" describes the tickets; "it's fake" denies
         # The next few content words ("never got anywhere near 411 seats": 411 counts).
         reach = [x for x in words[i + 1 : i + 6] if x.fold not in STOPWORDS][:NEGATION_REACH]
-        if any(_key(x.fold) in other_keys for x in reach):
+        if any(_key(x.fold) in other_keys for x in _qualified(words, i, reach)):
             hits.append(i)
     return hits
+
+
+_CONTRAST = word_set("but yet though although except")
+
+
+def _qualified(words: list[_Word], i: int, reach: list[_Word]) -> list[_Word]:
+    """What a negation bears on. One that qualifies what the text has just said ("fooled
+    Clinton … but didn't fool me", "but he never fooled Trump") bears only on what it adds
+    (me, Trump), not on the verb said before: a text that leaves the qualifier out does not
+    deny it, and one that names Trump among the fooled does."""
+    if not any(x.fold in _CONTRAST for x in words[max(0, i - 3) : i]):
+        return reach
+    before = {_key(x.fold) for x in words[:i] if x.fold not in STOPWORDS}
+    return [x for x in reach if _key(x.fold) not in before]
 
 
 def _snippet(words: list[_Word], i: int) -> str:
@@ -199,14 +213,46 @@ def _tally_clash(message: str, claim: str) -> str | None:
     return f"your message says {a}-{b}; the claim says {c}-{d}"
 
 
+_FROM_TO = re.compile(r"\bfrom\s+(\S+)\s+to\s+(\S+)")
+_ENDPOINT = re.compile(r"\b(from|to)\s+(\S+)")
+
+
+def _change_start(claim: str) -> Quantity | None:
+    """Where a change in the claim starts: 4.75% in "cut from 4.75% to 4.5%"."""
+    held = _FROM_TO.search(claim.casefold())
+    start = quantities(held[1]) if held is not None and quantities(held[2]) else []
+    return start[0] if start else None
+
+
+def _change_clash(message: str, claim: str) -> str | None:
+    """A change's end point moved or swapped: "rose to 3%" or "from 4%" for "rose from 3% to
+    5%" (the other checks take a number the claim has anywhere as agreeing)."""
+    held = _FROM_TO.search(claim.casefold())
+    if held is None:
+        return None
+    ends = {"from": quantities(held[1]), "to": quantities(held[2])}
+    if not ends["from"] or not ends["to"]:
+        return None
+    for said in _ENDPOINT.finditer(message.casefold()):
+        value = quantities(said[2])
+        own = ends[said[1]][0]
+        if value and value[0].unit == own.unit and not value[0].same_value(own):
+            told, held_end = f"{said[1]} {_show(value[0])}", f"{said[1]} {_show(own)}"
+            return f"your message says {told}; the claim says {held_end}"
+    return None
+
+
 def _number_clash(message: str, claim: str) -> str | None:
-    tally = _tally_clash(message, claim)
+    tally = _tally_clash(message, claim) or _change_clash(message, claim)
     if tally is not None:
         return tally
     said = quantities(_without_days(message.casefold()))
     held = quantities(_without_days(claim.casefold()))
     if not said or not held:
         return None
+    # A change's start may be left out: "cut to 4.5%" for "cut from 4.75% to 4.5%".
+    start = _change_start(claim)
+    held = [q for q in held if start is None or not q.same_value(start)]
     for q in held:
         same_unit = [s for s in said if s.unit == q.unit and q.unit]
         if same_unit and not any(q.same_value(s) for s in said):

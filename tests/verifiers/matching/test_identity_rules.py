@@ -162,6 +162,32 @@ SURE += [
     ),
 ]
 
+# A plan someone reported, a plan named as a thing, and what one faced, tell nothing of how
+# sure the sentence is.
+REUNION = "The Corrie Street Band announced on 2 May 2024 that they would reunite for a 2025 tour."
+SURE += [
+    ("The Corrie Street Band said they were getting back together for a 2025 tour", REUNION,
+     Verdict.SAME),
+    ("didn't the corrie street band say they'd reunite for a tour in 2025?", REUNION,
+     Verdict.SAME),
+    # no report on the message's side: a plan still differs from a fact
+    ("The Corrie Street Band will reunite for a 2025 tour", REUNION, Verdict.DIFFERENT),
+    ("The Corrie Street Band said they might reunite for a 2025 tour", REUNION,
+     Verdict.DIFFERENT),
+    ("The Court of Appeal threw out the mayor's plan to pedestrianise the high street",
+     "The Court of Appeal quashed the mayor's high street pedestrianisation plan in May.",
+     Verdict.SAME),
+    ("The mayor plans to pedestrianise the high street",
+     "The Court of Appeal quashed the mayor's high street pedestrianisation plan in May.",
+     Verdict.DIFFERENT),
+    ("Facing weeks of strikes, the Norland government withdrew the pension reform in March",
+     "The Norland government withdrew its pension reform in March after weeks of strikes.",
+     Verdict.SAME),
+    ("The Norland government faces strikes over the pension reform",
+     "The Norland government withdrew its pension reform in March after weeks of strikes.",
+     Verdict.DIFFERENT),
+]  # fmt: skip
+
 SAID = [
     (
         "Sunak said he paid 22% tax on his income last year.",
@@ -376,3 +402,9 @@ def test_who_in_capitals_is_the_organisation_not_a_question() -> None:
     assert said.verdict is Verdict.SAME, said
     asked = judge_identity("Who declared mpox a global health emergency?", mpox)
     assert asked.verdict is Verdict.NO_CLAIM, asked
+
+
+def test_a_rough_figure_opening_a_sentence_is_no_name() -> None:
+    text = "Nearly two-thirds of adults in Norland (64%) are overweight, a health survey found."
+    message = "Almost two in three adults in Norland are overweight"
+    assert judge_identity(message, claim(text)).verdict is Verdict.SAME
