@@ -1071,6 +1071,7 @@ _AMOUNTS = word_set("million billion trillion thousand hundred bn mn per cent pe
 _ROLE_PREPOSITIONS = word_set("by to from over against of")
 _DETERMINERS = word_set("a an the its his her their this that these those our my your")
 _PARTICLES = word_set("out off up down")
+_OWNERS = word_set("its his her their our my your")
 _COURT = ("to", "court")
 ACT_REACH = 6  # words between a subject and its act
 OBJECT_REACH = 12  # words after an act that may hold its parties
@@ -1447,6 +1448,10 @@ def _noun_parties(
     for at in range(len(tokens)):
         if at in inside or not _act_at(tokens, at, acts):
             continue
+        if at > 0 and (tokens[at - 1] in _DETERMINERS or tokens[at - 1][:1].isdigit()):
+            continue  # a noun: "a fine", "the 3-1 win"
+        if at > 1 and tokens[at - 2] in _OWNERS:
+            continue  # "its first cut"
         before = at - 1
         while before >= 0 and tokens[before] in _AUXILIARIES | _PASSIVE:
             before -= 1
