@@ -480,7 +480,7 @@ HELD_OUT_FLOORS = {
     "contradictions_caught": 0.82,
     "attribution_right": 0.90,
 }
-HELD_OUT_CEILINGS = {"false_answers": 0.18, "false_contradictions": 0.03}
+HELD_OUT_CEILINGS = {"false_answers": 0.15, "false_contradictions": 0.03}
 
 
 @pytest.mark.slow
@@ -501,7 +501,7 @@ FRESH_FLOORS = {
     "contradictions_caught": 0.60,
     "attribution_right": 0.80,
 }
-FRESH_CEILINGS = {"false_answers": 0.12, "false_contradictions": 0.15}
+FRESH_CEILINGS = {"false_answers": 0.11, "false_contradictions": 0.15}
 
 
 @pytest.mark.slow
@@ -526,6 +526,24 @@ def test_opposite_predicates_and_swapped_alternatives_on_their_tune_pairs() -> N
     report = evaluate_identity(claims, chosen, MatchingSettings())
     for category, floor in TUNE_CATEGORY_FLOORS.items():
         assert report.by_category[category]["right"] >= floor, report.by_category[category]
+
+
+# Swapped roles and replaced parties on the t2- claims' tune pairs, written for the roles read
+# around the act (guards, not estimates): the changed claims refused, the paraphrases that keep
+# the roles (passives, converses, "X's win over Y", surnames, lower case) answered.
+SWAP_FLOORS = {"role_swap": 0.95, "entity_swap": 0.95}
+SWAP_PARAPHRASES_ANSWERED = 0.9
+
+
+@pytest.mark.slow
+def test_swapped_roles_and_parties_on_their_tune_pairs() -> None:
+    claims, pairs = load_identity_set(IDENTITY_SET)
+    chosen = [p for p in pairs if p.claim_id.startswith("t2-")]
+    report = evaluate_identity(claims, chosen, MatchingSettings())
+    for category, floor in SWAP_FLOORS.items():
+        assert report.by_category[category]["right"] >= floor, report.by_category[category]
+    answered = report.figures["paraphrases_answered"]
+    assert answered >= SWAP_PARAPHRASES_ANSWERED, answered
 
 
 # The t2a claims' tune pairs (attribution both ways, no claim, quantifiers, modality, and
