@@ -1067,6 +1067,7 @@ _ACT_PLACES: dict[str, tuple[str, dict[str, str]]] = {
 
 _LISTED = frozenset(meaning for meaning, _, _ in _ACT_TABLE)
 _RELATIVE = word_set("where who whom which whose when while")
+_PRONOUNS = word_set("i we you he she it they")
 _AMOUNTS = word_set("million billion trillion thousand hundred bn mn per cent percent times")
 _ROLE_PREPOSITIONS = word_set("by to from over against of")
 _DETERMINERS = word_set("a an the its his her their this that these those our my your")
@@ -1287,7 +1288,9 @@ def _subject(
     if at > 0 and tokens[at - 1] == "to":
         return None
     inside = any(s <= at - 1 < e for s, (e, _) in placed.items())
-    if at > 0 and not inside and _other_verb(tokens[at - 1]) and not _act_at(tokens, at - 1, acts):
+    previous = tokens[at - 1] if at > 0 else ""
+    done = is_past(previous) or previous.endswith("ing")  # "finished behind", not "could hit"
+    if done and not inside and _other_verb(previous) and not _act_at(tokens, at - 1, acts):
         return _subject(tokens, placed, at - 1, acts)
     if tokens[at].endswith("ing") and at > 0 and tokens[at - 1] not in _AUXILIARIES | _PASSIVE:
         # A participle is said of its clause's first party, or its sentence's after a comma.
@@ -1310,8 +1313,8 @@ def _subject(
         between = tokens[end:at]
         if any(_act_at(tokens, n, acts) or _other_verb(t) for n, t in enumerate(between, end)):
             continue
-        if any(t in _RELATIVE for t in between):
-            continue  # "the Voice referendum where 60% voted": another clause's subject
+        if any(t in _RELATIVE or t in _LINKING or t in _PRONOUNS for t in between):
+            continue  # "the Voice referendum where 60% voted", "asked X whether they could hit"
         # A place said of the party ("a teacher at Marrowby Academy punched …") is passed over.
         between = [
             t

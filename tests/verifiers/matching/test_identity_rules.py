@@ -308,6 +308,17 @@ AROUND_THE_ACT = [
     ),
     ("the EU fined Foundem €2.4bn in 2017 after Google complained", SEARCH, Verdict.DIFFERENT),
     ("Brussels fined Google €2.4bn in 2017 after Foundem complained", SEARCH, Verdict.SAME),
+    # A pronoun or "whether" opens another clause: its subject is no name before it.
+    (
+        "Biden asked Netanyahu whether they would strike Iran",
+        "Biden asked Benjamin Netanyahu whether Israel would strike Iran.",
+        Verdict.SAME,
+    ),
+    (
+        "The Commission's €2.4bn fine on Google came in 2017 after Foundem complained",
+        SEARCH,
+        Verdict.SAME,
+    ),
 ]
 
 
