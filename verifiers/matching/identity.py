@@ -468,6 +468,18 @@ _SETTING = re.compile(
 )
 
 
+def _acted_before(match: re.Match[str], verb: str) -> bool:
+    """ "Moderna filed a lawsuit against Pfizer, saying …": a bare participle after a clause
+    of its own tells why that act was done; its words are no speaker."""
+    if not verb.endswith("ing") or re.search(
+        r"\b(?:was|is|were|are|been|keeps?|kept|went)\s",
+        match[0][: match.start("verb")],
+        re.IGNORECASE,
+    ):
+        return False
+    return any(is_past(w) for w in words(match["speaker"])[1:])
+
+
 def _attributed(core: str, depth: int = 0) -> Attribution | None:
     core = _SETTING.sub("", core, count=1)
     # "According to X, Y" cites a source for Y when X is a body ("according to the WMO"), and
@@ -488,7 +500,7 @@ def _attributed(core: str, depth: int = 0) -> Attribution | None:
             verb in _ACTS
             and not re.search(rf"\b{verb}\b\s*(?:that\b|:|[\"“'])", core, re.IGNORECASE)
             and not _CLAUSE.match(match["said"])
-        ):
+        ) or _acted_before(match, verb):
             match = None
     if match is None:
         match = (
@@ -1913,7 +1925,8 @@ _MODALITY = (
         "possible",
         r"could|might|may|can|possibly|potentially|able to|chance|risk of|would be able|"
         r"faces|facing|(?:or|could|would|will|to) face|"  # "faces jail": may yet be jailed
-        r"or (?:else )?(?:get|be|risk)",  # "sell it or get banned": a ban if not
+        # "sell it or get banned", "or it gets banned": a ban if not
+        r"or (?:else )?(?:(?:it|they|he|she|you|we) )?(?:gets?|be|risks?)",
     ),
     # "threatened sanctions": if not … The threat itself was made: only what is threatened,
     # its object, is unsure ("threatened sanctions on buyers of Russian exports" is sure of

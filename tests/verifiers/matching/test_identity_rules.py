@@ -419,3 +419,24 @@ def test_a_rough_figure_opening_a_sentence_is_no_name() -> None:
     text = "Nearly two-thirds of adults in Norland (64%) are overweight, a health survey found."
     message = "Almost two in three adults in Norland are overweight"
     assert judge_identity(message, claim(text)).verdict is Verdict.SAME
+
+
+def test_a_participle_after_an_act_names_no_speaker() -> None:
+    text = "Norcell sued Vantro in May 2024, claiming its routers copied Norcell's patents."
+    message = "In May 2024 Norcell filed a lawsuit against Vantro saying its routers copied patents"
+    assert attribution(message) is None
+    assert judge_identity(message, claim(text)).verdict is Verdict.SAME
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Under a law passed in May, Halden Foods must sell its bakery arm or it gets banned",
+        "Halden Foods has to sell the bakery arm or face a ban, under a law passed in May",
+    ],
+)
+def test_the_penalty_a_requirement_names_is_no_doubt(message: str) -> None:
+    text = (
+        "Norland passed a law in May requiring Halden Foods to sell its bakery arm or face a ban."
+    )
+    assert judge_identity(message, claim(text)).verdict is Verdict.SAME
