@@ -1080,6 +1080,7 @@ _ACT_PLACES: dict[str, tuple[str, dict[str, str]]] = {
 _LISTED = frozenset(meaning for meaning, _, _ in _ACT_TABLE)
 _RELATIVE = word_set("where who whom which whose when while")
 _PRONOUNS = word_set("i we you he she it they")
+_ACRONYM = re.compile(r"[A-Z]{2,5}s?")
 _AMOUNTS = word_set("million billion trillion thousand hundred bn mn per cent percent times")
 _ROLE_PREPOSITIONS = word_set("by to from over against of")
 _DETERMINERS = word_set("a an the its his her their this that these those our my your")
@@ -1230,7 +1231,8 @@ def _fill(
 ) -> dict[str, str]:
     """The roles the parties around the act at `at` take."""
     roles: dict[str, str] = {}
-    owner = _owner(tokens, placed, at)
+    # "Cole's knockout win", not "Japan's government accused …" (a past is a verb).
+    owner = None if is_past(tokens[at]) else _owner(tokens, placed, at)
     # A noun, not a verb: "a €798m fine", "the 3-1 win", "its lawsuit".
     before = []
     for n in range(at - 1, max(-1, at - 3), -1):
@@ -1320,7 +1322,9 @@ def _subject(
             continue
         if any(t in (",", ".") for t in tokens[end:at]):
             continue
-        if tokens[end - 1].endswith("'s") or _in_place(tokens, placed, start):
+        # A possessive owns what follows it, unless the act follows it at once ("Fernley's
+        # hired …": a name ending so).
+        if (tokens[end - 1].endswith("'s") and end != at) or _in_place(tokens, placed, start):
             continue
         between = tokens[end:at]
         if any(_act_at(tokens, n, acts) or _other_verb(t) for n, t in enumerate(between, end)):
@@ -1656,10 +1660,12 @@ def _slot_replaced(message: str, claim: str) -> str | None:
     said_text = asserted(message)
     said_words, claim_words = words(said_text), words(claim)
     _, spelled = covered(claim, said_text)  # "CMA", "DJT": the claim's names, other forms
+    acronyms = {w.casefold() for w in WORD.findall(said_text) if _ACRONYM.fullmatch(w)}
     new_runs = [
         run
         for run in names(said_text)
         if not set(run) & spelled
+        and not set(run) <= acronyms  # "ROK", "TSE": often a form no table knows
         and not set(run) & set(claim_words)
         and all(position(list(run), held_run) is None for held_run in runs)
         and not all(_is_title(w) for w in run)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.verifiers.matching.test_identity import claim
-from verifiers.matching.identity import Verdict, attribution, judge_identity
+from verifiers.matching.identity import Verdict, _slot_replaced, attribution, judge_identity
 from verifiers.text.names import names, same_spelling
 
 MATCH = "Leeds United beat Sunderland 3-1 at Elland Road in March 2025."
@@ -325,6 +325,14 @@ AROUND_THE_ACT = [
 @pytest.mark.parametrize(("message", "text", "expected"), AROUND_THE_ACT)
 def test_roles_around_the_act(message: str, text: str, expected: Verdict) -> None:
     assert judge_identity(message, claim(text)).verdict is expected
+
+
+def test_an_acronym_in_a_partys_role_is_no_other_name_there() -> None:
+    # "ROK", "TSE", "DPRK" are often forms of the claim's name that no table knows: the role
+    # reader leaves them to the aligned comparison of names.
+    text = "Japan accused South Korea of spying on its navy in March 2024."
+    assert _slot_replaced("Japan's government accused the ROK of spying", text) is None
+    assert _slot_replaced("Japan's government accused Taiwan of spying", text) is not None
 
 
 @pytest.mark.parametrize(("message", "text"), AGENTS)
