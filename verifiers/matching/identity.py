@@ -1404,13 +1404,7 @@ def _after(
         slot = _slot(tokens, at, start, acts)
         # A name before a noun describes the noun: "topped the Paris 2024 medal table".
         rest = [t for t in tokens[end : end + 3] if not t[:1].isdigit()]
-        if (
-            rest
-            and _noun(rest[0])
-            and rest[0] not in _AMOUNTS
-            and end not in placed
-            and not _is_title(rest[0])
-        ):
+        if rest and _noun(rest[0]) and rest[0] not in _AMOUNTS and end not in placed:
             continue
         if slot is not None:
             out.append((slot, name, end))
@@ -1500,6 +1494,9 @@ def _noun(word: str) -> bool:
         and len(word) >= 3
         and word not in STOPWORDS
         and word not in _DETERMINERS
+        and word not in _LINKING
+        and word not in _RELATIVE
+        and word not in _PLACE_WORDS
         and word not in MONTHS
         and word not in _ACT_PLACES
         and not is_verb(word)
