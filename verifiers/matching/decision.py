@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from verifiers.domain.models import Claim, Match, SegmentResult, Stance, Tier
 from verifiers.domain.settings import MatchingSettings
 from verifiers.matching.identity import (
+    Identity,
     Verdict,
     attribution_label,
     identity_probability,
@@ -40,6 +41,9 @@ class Scored:
     logit: float
     score: float
     answerable: bool
+    # Enough of it for a denial ("Brussels didn't fine Meta"), which names the claim's act
+    # and parties and leaves out the figure and the date it denies with them.
+    deniable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,8 @@ def decide(seg: str, ranked: list[Scored], tiers: Tiers) -> SegmentResult:
         # A text too short or stating too little of the claim may be offered it as related,
         # never answered with it.
         qualifies = item.answerable and item.score >= tiers.confident
+        if not qualifies and _denies(identity):
+            qualifies = item.deniable and item.score >= tiers.confident
         if answering and qualifies and identity.verdict.answerable:
             same = identity_probability(seg, item.claim, identity.verdict)
             # A claim the segment states, ranked just below one whose number or date it
@@ -133,6 +139,11 @@ def decide(seg: str, ranked: list[Scored], tiers: Tiers) -> SegmentResult:
                 )
             )
     return with_counterpart(SegmentResult(segment=seg, match=match, related=related))
+
+
+def _denies(identity: Identity) -> bool:
+    """Whether the verdict is a denial of the claim (a negation of its predicate)."""
+    return identity.verdict is Verdict.CONTRADICTS and identity.kind == "negation"
 
 
 AGREEING_REACH = 3  # claims below a contradicted one searched for one the segment states

@@ -106,25 +106,51 @@ def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
     also in the other text. "not encouraging killing" in a claim does not make a message that
     never mentions killing a contradiction."""
     other_keys = {_key(w.fold) for w in other if w.fold not in STOPWORDS}
-    hits: list[int] = []
+    return [
+        i
+        for i in _negators(words)
+        if _reach_keys(words, i) & other_keys
+        # "failed to double" denies the claim's act only: the verb itself must be the claim's.
+        and (words[i].fold not in _FAILED or _key(words[i + 2].fold) in other_keys)
+    ]
+
+
+# "failed to double", "refused to sign": the act did not happen.
+_FAILED = word_set("failed fails fail refused refuses refuse declined declines")
+
+
+def _negators(words: list[_Word]) -> list[int]:
+    """Where `words` deny what follows (a negator, or "failed to"), conditions and "not only"
+    left out."""
+    found: list[int] = []
     for i, w in enumerate(words):
         fold = w.fold
         if fold.endswith("n't"):
             fold = "not"
-        if fold not in _NEGATORS and fold != "not":
-            continue
         nxt = words[i + 1].fold if i + 1 < len(words) else ""
-        if nxt in _NOT_NEGATION_AFTER.get(fold, frozenset()):
+        failed = fold in _FAILED and nxt == "to" and i + 2 < len(words)
+        if fold not in _NEGATORS and fold != "not" and not failed:
+            continue
+        if nxt in _NOT_NEGATION_AFTER.get(fold, frozenset()) or _not_the_only(words, i):
             continue
         if any(x.fold in _CONDITIONS for x in words[max(0, i - CONDITION_REACH) : i]):
             continue
         if fold in _ATTRIBUTIVE and nxt and nxt not in STOPWORDS:
             continue  # "340 fake tickets" describes the tickets; "it's fake" denies
-        # The next few content words ("never got anywhere near 411 seats": 411 counts).
-        reach = [x for x in words[i + 1 : i + 6] if x.fold not in STOPWORDS][:NEGATION_REACH]
-        if any(_key(x.fold) in other_keys for x in reach):
-            hits.append(i)
-    return hits
+        found.append(i)
+    return found
+
+
+def _not_the_only(words: list[_Word], i: int) -> bool:
+    """ "not the only one", "not the first time it …" say the thing did happen (and more)."""
+    return words[i].fold == "not" and [w.fold for w in words[i + 1 : i + 3]] == ["the", "only"]
+
+
+def _reach_keys(words: list[_Word], i: int) -> set[str]:
+    """The keys of the next few content words after a negator at `i`: what it denies
+    ("never got anywhere near 411 seats": 411 counts)."""
+    reach = [x for x in words[i + 1 : i + 6] if x.fold not in STOPWORDS][:NEGATION_REACH]
+    return {_key(x.fold) for x in reach}
 
 
 def _snippet(words: list[_Word], i: int) -> str:
@@ -387,13 +413,45 @@ def _negated(words: list[_Word], hits: list[int]) -> bool:
     return any(i not in cancelled for i in hits)
 
 
-def _negation_clash(said: list[_Word], held: list[_Word]) -> str | None:
-    said_neg, held_neg = _negations(said, held), _negations(held, said)
-    if _negated(said, said_neg) == _negated(held, held_neg):
+def _negation_clash(said: list[_Word], held: list[_Word], segment: str = "") -> str | None:
+    said_neg, held_neg = _unshared(said, held)
+    tail = _DENIAL_TAIL.search(segment) if segment else None
+    said_negated = _negated(said, said_neg) or (tail is not None and not held_neg)
+    if said_negated == _negated(held, held_neg):
         return None
     if said_neg:
         return f'your message negates it ("{_snippet(said, said_neg[0])}")'
+    if tail is not None and said_negated:
+        return f'your message denies it ("{tail.group(0).strip(" ,.;!-")}")'
     return f'the claim is negative ("{_snippet(held, held_neg[0])}") and your message is not'
+
+
+def _unshared(said: list[_Word], held: list[_Word]) -> tuple[list[int], list[int]]:
+    """The negations of each text that bear on the other, less those both make of the same
+    words: "No Harvard study proved they pose no risk" denies a claim that they "pose no risk"
+    by its first "no", not its second."""
+    said_neg, held_neg = _negations(said, held), _negations(held, said)
+    said_reach = {i: _reach_keys(said, i) for i in said_neg}
+    held_reach = {j: _reach_keys(held, j) for j in held_neg}
+    shared_said = {i for i in said_neg if any(said_reach[i] & r for r in held_reach.values())}
+    shared_held = {j for j in held_neg if any(held_reach[j] & r for r in said_reach.values())}
+    return (
+        [i for i in said_neg if i not in shared_said],
+        [j for j in held_neg if j not in shared_held],
+    )
+
+
+# A closing clause that denies all that came before it: "…, it didn't happen", "… that's fake
+# news", "… not true". A question ("is that fake?") asks; it does not deny.
+_DENIAL_TAIL = re.compile(
+    r"(?:[,.;!\-–—]|\band\b)\s*(?:(?:it|that|this)\s+(?:(?:did\s*n[o'’]?t|didnt|never)\s+"
+    r"happen(?:ed)?|(?:is|was|['’]?s)\s+(?:(?:not|n[o'’]t)\s+true|untrue|false|fake(?:\s+news)?|"
+    r"(?:a\s+)?(?:lie|myth|hoax|fabrication)|made\s+up|nonsense|rubbish|debunked)|"
+    r"never\s+happened)|(?:that'?s|it'?s|thats|its)\s+(?:not\s+true|false|fake(?:\s+news)?|"
+    r"(?:a\s+)?(?:lie|myth|hoax)|made\s+up|nonsense|rubbish|debunked)|not\s+true|never\s+happened"
+    r"|fake\s+news)\b[\s.!,]*(?:lol|lmao|smh|ffs|mate|people|guys)?[\s.!]*$",
+    re.IGNORECASE,
+)
 
 
 # Words that say the opposite of each other, by their `_key`: "upheld" for "struck down",
@@ -446,7 +504,7 @@ def contradiction(
     rules: tuple[tuple[str, Callable[[], str | None]], ...] = (
         ("date", lambda: _date_clash(said, held)),
         ("number", lambda: _number_clash(segment, claim)),
-        ("negation", lambda: _negation_clash(said, held)),
+        ("negation", lambda: _negation_clash(said, held, segment)),
         ("negation", lambda: _opposite_clash(said, held)),
         ("name", lambda: _name_clash(said, held, covered(claim, segment))),
     )
