@@ -42,7 +42,7 @@ COMMON_STARTS = word_set(
     sources residents voters fans players workers staff students parents children women men
     """
 )
-_JOINERS = word_set("of the for de der den van von al bin da du la le")
+_JOINERS = word_set("of the for de der den van von al bin da du la le ten ter di del dos el ibn")
 # Other names a name goes by, beyond its initials and short form (lower case).
 ALIASES: dict[str, tuple[str, ...]] = {
     "eu": ("european union", "european commission", "the commission", "brussels"),
@@ -68,11 +68,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # A capital for its government ("Canberra passed …"), where the city is no club's name
     # nor a place that claims tell of apart from its country (a city struck in a war).
     "australia": ("canberra", "australian government"),
-    "canada": ("ottawa", "canadian government"),
     "brazil": ("brasilia", "brasília", "brazilian government"),
     "india": ("new delhi", "indian government"),
     "japan": ("tokyo", "japanese government"),
-    "ukraine": ("ukrainian government",),
     "north korea": ("pyongyang", "dprk"),
     "kenya": ("nairobi", "kenyan government"),
     # Teams by their nicknames.
@@ -99,6 +97,40 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "congress": ("capitol hill",),
     "paracetamol": ("acetaminophen", "tylenol"),
     "ibuprofen": ("advil", "nurofen", "motrin"),
+    # People by the nicknames the press and everyone else use.
+    "bibi": ("netanyahu", "benjamin netanyahu"),
+    "bojo": ("boris johnson",),
+    "cr7": ("cristiano ronaldo",),
+    "queen bey": ("beyonce", "beyoncé", "beyonce knowles", "beyoncé knowles"),
+    "the donald": ("donald trump",),
+    "mbappe": ("kylian mbappé", "mbappé"),
+    # Companies by their stock tickers.
+    "aapl": ("apple",),
+    "msft": ("microsoft",),
+    "googl": ("google", "alphabet"),
+    "amzn": ("amazon",),
+    "nvda": ("nvidia",),
+    "tsla": ("tesla",),
+    # Countries by their people's adjective and their seats of government.
+    "wales": ("welsh", "welsh government", "senedd"),
+    "scotland": ("scottish", "scottish government", "holyrood"),
+    "ireland": ("irish", "irish government"),
+    "israel": ("israeli", "israeli government"),
+    "italy": ("italian", "italian government"),
+    "ukraine": ("ukrainian", "ukrainian government"),
+    "canada": ("canadian", "ottawa", "canadian government"),
+    "nhs england": ("the nhs", "nhs"),
+}
+# Seats of an office, for whoever holds it ("Downing Street" for the Prime Minister): they
+# name the holder only where the claim gives that title.
+SEATS: dict[str, tuple[str, ...]] = {
+    "downing street": ("prime", "minister", "pm"),
+    "number 10": ("prime", "minister", "pm"),
+    "no 10": ("prime", "minister", "pm"),
+    "white house": ("president", "potus"),
+    "oval office": ("president", "potus"),
+    "elysee": ("president",),
+    "élysée": ("president",),
 }
 _KNOWN_NAMES = frozenset(ALIASES) | {name for longs in ALIASES.values() for name in longs}
 
@@ -194,11 +226,27 @@ def forms(name: tuple[str, ...]) -> frozenset[str]:
         found.add("".join(w[0] for w in name))  # Bank of England: "boe"; Justice: "doj"
         found.add("".join(w[0] for w in name if w not in _JOINERS))  # "United States": "us"
         found.add(" ".join([name[0][:3], *name[1:]]))  # Manchester City: "man city"
+        found |= _short_forms(name)
     for short, longs in ALIASES.items():
         # "US Federal Reserve" is the Fed too: a known name at the end of a longer one.
         if full == short or any(full == n or full.endswith(" " + n) for n in longs):
             found |= {short, *longs}
     return frozenset(f for f in found if len(f) >= 2)
+
+
+def _short_forms(name: tuple[str, ...]) -> set[str]:
+    """The short forms people write for a name of two or more words: a club's initials with
+    "FC" ("mufc" for Manchester United), a surname with its particle ("ten hag" for Erik ten
+    Hag, "von der leyen"), and a first initial run into the surname's first letters ("jlo" and
+    "j lo" for Jennifer Lopez)."""
+    initials = "".join(w[0] for w in name if w not in _JOINERS)
+    found = {initials + "fc"}
+    if len(name) >= 3 and name[1] in _JOINERS:
+        found.add(" ".join(name[1:]))
+    last = name[-1]
+    if len(name) == 2 and name[0] not in TITLES and len(last) >= 4 and last.isalpha():
+        found |= {name[0][0] + last[:2], f"{name[0][0]} {last[:2]}"}
+    return found
 
 
 def _bare(word: str) -> str:
@@ -257,6 +305,10 @@ def mentions(text: str, name_text: str) -> bool:
     runs = names(name_text) or [tuple(words(name_text))]
     if any(position(text_words, run) is not None for run in runs if run):
         return True
+    # A short form of one of the text's names ("JLo", "MUFC" for a claim's Manchester United).
+    written = " ".join(_bare(w) for w in words(name_text))
+    if any(written in forms(run) for run in names(text, known=True)):
+        return True
     return bool(covered(text, name_text)[0]) or bool(covered(name_text, text)[0])
 
 
@@ -311,6 +363,13 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
                 if len(other) >= 2
                 and _abbreviates(run[0], "".join(w[0] for w in other if w not in _JOINERS))
             ]
+        # A seat of the office the claim gives the person ("Downing Street" for "Prime Minister
+        # Keir Starmer").
+        spelled += [
+            seat
+            for seat, titles in SEATS.items()
+            if set(titles) & set(run) and f" {seat} " in joined
+        ]
         if spelled:
             in_claim |= set(run)
             for form in spelled:
