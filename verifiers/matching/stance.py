@@ -374,6 +374,7 @@ def _name_clash(
                 and w.fold not in in_message
                 and _stem_of(w) not in DESCRIPTIONS
                 and not _describes(said, n)
+                and not _attributive(said, n, held)
             ],
             held,
         )
@@ -393,6 +394,24 @@ def _describes(words: list[_Word], n: int) -> bool:
     if not words[n].fold.endswith(("'s", "’s")):
         return False
     return any(_stem_of(w) in DESCRIPTIONS for w in words[n + 1 : n + 1 + DESCRIBED_REACH])
+
+
+# Nouns that a name before them turns into a description of someone ("the ChatGPT maker").
+_ROLE_NOUNS = DESCRIPTIONS | TITLES | word_set("maker makers owner owners founder giant operator")
+
+
+def _attributive(words: list[_Word], n: int, other: list[_Word]) -> bool:
+    """Whether the name at `n` only describes whoever the next word names ("the Russian
+    president", "the Tesla boss", "the ChatGPT maker"): another way to refer to one of the
+    other text's people or bodies, unless the other text gives that role too ("the Labour
+    government" for "the Conservative government") or describes its own party by a name of its
+    own ("German Chancellor Olaf Scholz")."""
+    if n + 1 >= len(words) or _stem_of(words[n + 1]) not in _ROLE_NOUNS:
+        return False
+    role = _stem_of(words[n + 1])
+    if any(_stem_of(w) == role for w in other):
+        return False
+    return not any(w.name_like and _stem_of(nxt) in TITLES for w, nxt in pairwise(other))
 
 
 def _stem_of(word: _Word) -> str:

@@ -182,7 +182,7 @@ def quantities(normalised: str, *, forms: bool = True) -> list[Quantity]:
     if not _DIGIT.search(normalised) and _NUMBER_WORDS.isdisjoint(_WORD.findall(normalised)):
         return []  # most texts: nothing below can match
     if forms:
-        normalised = _season(_and_a_fraction(_spoken_point(normalised)))
+        normalised = _season(_and_a_fraction(_spoken_point(_scaled_share(normalised))))
         normalised = normalised.replace(" per cent", " percent")
     out = [*_money(normalised), *_points(normalised), *_fractions(normalised)]
     out += _one_in(normalised)
@@ -268,6 +268,31 @@ def _converted(q: Quantity) -> Quantity:
         return Quantity(q.text, q.value, unit, q.tolerance, q.context)
     value = q.value * factor
     return Quantity(q.text, value, unit, value * CONVERSION_TOLERANCE, q.context)
+
+
+# "half a million" is 500,000, not a share; "a quarter of a billion", "three quarters of a
+# million" too; "1.5 thousand million" is the British way to write 1.5 billion.
+_SCALED_SHARE = re.compile(
+    r"\b(?:(half|a quarter|quarter|three quarters)(?: of)? an?|(\d+(?:\.\d+)?|a|one) thousand)"
+    r" (million|billion|trillion|mn|bn)\b"
+)
+_BIGGER = {"million": "billion", "mn": "billion", "billion": "trillion", "bn": "trillion"}
+
+
+def _scaled_share(text: str) -> str:
+    """ "half a million" → "0.5 million", "1.5 thousand million" → "1.5 billion"."""
+    if "thousand" not in text and "half" not in text and "quarter" not in text:
+        return text
+
+    def value(match: re.Match[str]) -> str:
+        share, count, scale = match.groups()
+        if share is not None:
+            return f"{_POINT_SHARES[share]:g} {scale}"
+        if scale not in _BIGGER:
+            return match[0]
+        return f"{1 if count in ('a', 'one') else count} {_BIGGER[scale]}"
+
+    return _SCALED_SHARE.sub(value, text)
 
 
 _AND_A_FRACTION = re.compile(
