@@ -36,6 +36,8 @@ COMMON_STARTS = word_set(
     what who which there here then so but and or yet is are was were did does do has have
     had will would can could may might should must i we they he she you one two three
     lol omg ok so wait breaking apparently reportedly someone somebody everyone everybody
+    never didn't doesn't don't isn't wasn't aren't weren't hasn't haven't won't can't wouldn't
+    couldn't shouldn't didnt doesnt dont isnt wasnt arent werent hasnt havent wont cant
     there's here's it's that's what's let's who's
     people officials authorities experts scientists researchers doctors police reports report
     studies study data figures photos pictures images videos documents records analysts critics
@@ -135,6 +137,14 @@ SEATS: dict[str, tuple[str, ...]] = {
 _KNOWN_NAMES = frozenset(ALIASES) | {name for longs in ALIASES.values() for name in longs}
 
 
+# "40°C", "104F": a temperature's unit is no name.
+_DEGREES = re.compile(r"(\d)\s*°?\s*[CF]\b")
+# Words written in capitals for emphasis ("does NOT cause", "it NEVER happened"): no names.
+_EMPHASIS = word_set(
+    "not never no did didn't didnt does doesn't doesnt is isn't isnt was wasn't wasnt"
+)
+
+
 def words(text: str) -> list[str]:
     """The words of `text`, lower-cased, with one apostrophe kept inside ("don't")."""
     return [w.casefold().replace("’", "'") for w in WORD.findall(text)]
@@ -147,10 +157,10 @@ def names(text: str, *, known: bool = False) -> list[tuple[str, ...]]:
     a known one ("United States")."""
     runs: list[tuple[str, ...]] = []
     current: list[str] = []
-    raw = WORD.findall(clean(text))
+    raw = WORD.findall(_DEGREES.sub(r"\1", clean(text)))
     for i, word in enumerate(raw):
         lowered = word.casefold().replace("’", "'")
-        capital = word[:1].isupper() and not word[:1].isdigit()
+        capital = word[:1].isupper() and not word[:1].isdigit() and lowered not in _EMPHASIS
         calendar = lowered in MONTHS or lowered in WEEKDAYS
         # A sentence's first word: a common word, or a verb ("Asked by reporters, …").
         common_start = (i == 0 or raw[i - 1] in ".!?") and (

@@ -161,7 +161,7 @@ def _split_and(sentence: str) -> list[str]:
         right = sentence[m.end() :]
         if _ends_a_list(left) or len(left.split()) < MIN_CLAUSE_WORDS:
             continue
-        if not _has_verb(left):
+        if not _has_verb(left) or _subject_open(left):
             continue  # "Centres for Disease Control and Prevention": one name, no clause
         if len(right.split()) < MIN_CLAUSE_WORDS or not _opens_a_clause(right):
             continue
@@ -169,6 +169,21 @@ def _split_and(sentence: str) -> list[str]:
         start = m.end()
     parts.append(sentence[start:])
     return parts
+
+
+_COMPLEMENTS = frozenset(("that", "whether", "if"))
+
+
+def _subject_open(text: str) -> bool:
+    """Whether `text` ends inside a "that" clause that has no verb yet ("denied that Putin"
+    and "Trump met …"): the "and" joins that clause's subject, not two statements."""
+    words = text.split()
+    at = max((n for n, w in enumerate(words) if w.casefold() in _COMPLEMENTS), default=None)
+    return (
+        at is not None
+        and 0 < len(words) - at - 1 <= MAX_SUBJECT_WORDS
+        and not _has_verb(" ".join(words[at + 1 :]))
+    )
 
 
 def _ends_a_list(text: str) -> bool:
