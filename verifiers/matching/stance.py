@@ -20,6 +20,7 @@ from verifiers.domain.models import Claim, Stance
 from verifiers.text.names import COMMON_STARTS, DESCRIPTIONS, TITLES, covered, same_spelling
 from verifiers.text.normalize import clean
 from verifiers.text.numbers import MONTHS, SPAN_ABBREVIATIONS, WEEKDAYS, Quantity, quantities
+from verifiers.text.segment import DENIAL
 from verifiers.text.tokens import STOPWORDS, stem, word_set
 from verifiers.text.verbs import base_form
 
@@ -462,15 +463,7 @@ def _unshared(said: list[_Word], held: list[_Word]) -> tuple[list[int], list[int
 
 # A closing clause that denies all that came before it: "…, it didn't happen", "… that's fake
 # news", "… not true". A question ("is that fake?") asks; it does not deny.
-_DENIAL_TAIL = re.compile(
-    r"(?:[,.;!\-–—]|\band\b)\s*(?:(?:it|that|this)\s+(?:(?:did\s*n[o'’]?t|didnt|never)\s+"
-    r"happen(?:ed)?|(?:is|was|['’]?s)\s+(?:(?:not|n[o'’]t)\s+true|untrue|false|fake(?:\s+news)?|"
-    r"(?:a\s+)?(?:lie|myth|hoax|fabrication)|made\s+up|nonsense|rubbish|debunked)|"
-    r"never\s+happened)|(?:that'?s|it'?s|thats|its)\s+(?:not\s+true|false|fake(?:\s+news)?|"
-    r"(?:a\s+)?(?:lie|myth|hoax)|made\s+up|nonsense|rubbish|debunked)|not\s+true|never\s+happened"
-    r"|fake\s+news)\b[\s.!,]*(?:lol|lmao|smh|ffs|mate|people|guys)?[\s.!]*$",
-    re.IGNORECASE,
-)
+_DENIAL_TAIL = re.compile(rf"(?:[,.;!\-–—]|\band\b)\s*{DENIAL}$", re.IGNORECASE)
 
 
 # Words that say the opposite of each other, by their `_key`: "upheld" for "struck down",

@@ -102,6 +102,31 @@ def _strip_code(text: str) -> str:
     return "".join(out)
 
 
+# A clause that denies all that came before it: "it didn't happen", "that's fake news", "not
+# true lol". A question ("is that fake?") asks; it does not deny.
+DENIAL = (
+    r"(?:(?:it|that|this)\s+(?:(?:did\s*n[o'’]?t|didnt|never)\s+happen(?:ed)?|(?:is|was|['’]?s)\s+"
+    r"(?:(?:not|n[o'’]t)\s+true|untrue|false|fake(?:\s+news)?|(?:a\s+)?(?:lie|myth|hoax|"
+    r"fabrication)|made\s+up|nonsense|rubbish|debunked)|never\s+happened)|(?:that'?s|it'?s|thats|"
+    r"its)\s+(?:not\s+true|false|fake(?:\s+news)?|(?:a\s+)?(?:lie|myth|hoax)|made\s+up|nonsense|"
+    r"rubbish|debunked)|not\s+true|never\s+happened|fake\s+news)\b[\s.!,]*"
+    r"(?:lol|lmao|smh|ffs|mate|people|guys)?[\s.!]*"
+)
+_DENIAL_SENTENCE = re.compile(rf"\s*{DENIAL}$", re.IGNORECASE)
+
+
+def _with_denials(sentences: list[str]) -> list[str]:
+    """A sentence that only denies ("Not true.", "It never happened!") belongs to the one
+    before it: it says that one is false."""
+    out: list[str] = []
+    for sentence in sentences:
+        if out and out[-1].strip() and _DENIAL_SENTENCE.match(sentence):
+            out[-1] = out[-1].rstrip() + " - " + sentence.strip()
+        else:
+            out.append(sentence)
+    return out
+
+
 def _sentences(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
@@ -221,7 +246,7 @@ def _tidy(piece: str) -> str:
 
 def _all_segments(text: str) -> Iterator[str]:
     body = clean(strip_noise(text))
-    for sentence in _sentences(body):
+    for sentence in _with_denials(_sentences(body)):
         for piece in _split_long(sentence):
             tidy = _tidy(piece)
             words = tidy.split()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.verifiers.matching.test_identity import claim
+from verifiers.domain.models import Stance
+from verifiers.matching.decision import Scored, Tiers, decide
 from verifiers.matching.identity import Verdict, attribution, judge_identity
 from verifiers.text.names import names, same_spelling
 
@@ -304,3 +306,125 @@ def test_who_in_capitals_is_the_organisation_not_a_question() -> None:
     assert said.verdict is Verdict.SAME, said
     asked = judge_identity("Who declared mpox a global health emergency?", mpox)
     assert asked.verdict is Verdict.NO_CLAIM, asked
+
+
+BRIDGE = claim("Kelso Council reopened the Tweed footbridge in June 2025.")
+DENIALS = [
+    # "failed to" with the claim's own verb denies the act; with another verb it does not.
+    ("kelso council failed to reopen the tweed footbridge in june 2025", Verdict.CONTRADICTS),
+    (
+        "Kelso Council failed to win funding but reopened the Tweed footbridge in June 2025",
+        Verdict.SAME,
+    ),
+    # A closing clause that denies all that came before it; a question asks instead.
+    ("Kelso Council reopened the Tweed footbridge in June 2025, it never happened", None),
+    ("kelso council reopened the tweed footbridge in june 2025 - that's fake news", None),
+    ("Kelso Council reopened the Tweed footbridge in June 2025. Not true lol", None),
+    ("Kelso Council reopened the Tweed footbridge in June 2025, is that fake?", Verdict.SAME),
+    # "not the only" says it happened, and more.
+    (
+        "The Tweed footbridge was not the only bridge Kelso Council reopened in June 2025",
+        Verdict.SAME,
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), DENIALS)
+def test_denials_in_their_forms(message: str, expected: Verdict | None) -> None:
+    # A closing denial may stand in its own sentence: the whole message is judged then.
+    verdict = judge_identity(message, BRIDGE).verdict
+    assert verdict is (expected or Verdict.CONTRADICTS), message
+
+
+def test_a_negation_both_texts_make_of_the_same_words_cancels_out() -> None:
+    study = claim("A Yale study proved that e-cigarettes pose no risk to teenagers.")
+    denied = judge_identity("No Yale study ever proved e-cigarettes pose no risk to teens", study)
+    assert denied.verdict is Verdict.CONTRADICTS, denied
+    said = judge_identity("a yale study proved e-cigarettes pose no risk to teenagers", study)
+    assert said.verdict is Verdict.SAME, said
+
+
+def test_a_negation_in_capitals_is_emphasis_not_a_name() -> None:
+    gout = claim("Drinking coffee causes gout, a study from Leeds found in 2023.")
+    assert names("Drinking coffee does NOT cause gout") == []
+    said = judge_identity("Drinking coffee does NOT cause gout", gout)
+    assert said.verdict is Verdict.CONTRADICTS, said
+    assert names("It was 41°C in Seville and 104F in Phoenix") == [("seville",), ("phoenix",)]
+
+
+SHORT_FORMS = [
+    # A club's initials with FC, a surname with its particle, an initial run into a surname.
+    (
+        "MUFC signed Bruno Fernandes from Sporting in January 2020",
+        "Manchester United signed Bruno Fernandes from Sporting in January 2020.",
+        Verdict.SAME,
+    ),
+    (
+        "Ajax appointed ten Hag as manager in December 2017",
+        "Ajax appointed Erik ten Hag as manager in December 2017.",
+        Verdict.SAME,
+    ),
+    (
+        "J.Lo filed for divorce from Marc Anthony in 2012",
+        "Jennifer Lopez filed for divorce from Marc Anthony in 2012.",
+        Verdict.SAME,
+    ),
+    (
+        "jlo filed for divorce from marc anthony in 2012",
+        "Jennifer Lopez filed for divorce from Marc Anthony in 2012.",
+        Verdict.SAME,
+    ),
+    # A seat of office for the claim's holder of that office only.
+    (
+        "Downing Street announced a ban on disposable vapes in January 2024",
+        "Prime Minister Rishi Sunak announced a ban on disposable vapes in January 2024.",
+        Verdict.SAME,
+    ),
+    (
+        "Downing Street announced a ban on menthol cigarettes in April 2022",
+        "President Joe Biden announced a ban on menthol cigarettes in April 2022.",
+        Verdict.DIFFERENT,
+    ),
+    # A name that only says whose role the next word is ("the Russian president").
+    (
+        "The Russian president met Xi Jinping in Beijing in May 2024",
+        "Vladimir Putin met Xi Jinping in Beijing in May 2024.",
+        Verdict.SAME,
+    ),
+    (
+        "The French president met Xi Jinping in Beijing in April 2024",
+        "German Chancellor Olaf Scholz met Xi Jinping in Beijing in April 2024.",
+        Verdict.DIFFERENT,
+    ),
+    # Nicknames and tickers from the alias table.
+    (
+        "Bibi addressed Congress on 24 July 2024",
+        "Benjamin Netanyahu addressed Congress on 24 July 2024.",
+        Verdict.SAME,
+    ),
+    (
+        "NVDA overtook Apple as the most valuable company in June 2024",
+        "Nvidia overtook Apple as the most valuable company in June 2024.",
+        Verdict.SAME,
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "text", "expected"), SHORT_FORMS)
+def test_names_written_short_or_by_role(message: str, text: str, expected: Verdict) -> None:
+    assert judge_identity(message, claim(text)).verdict is expected, message
+
+
+def test_a_denial_is_answered_with_less_of_the_claims_words() -> None:
+    fine = claim("The European Commission fined Meta €798 million in November 2024 over ads.")
+    tiers = Tiers(confident=0.7, related=0.35, min_identity=0.5, max_related=3)
+    # Too little of the claim for a paraphrase, enough for a denial.
+    ranked = [Scored(fine, 3.0, 0.95, answerable=False, deniable=True)]
+    denied = decide("The Commission didn't fine Meta in November 2024", ranked, tiers)
+    assert denied.match is not None
+    assert denied.match.stance is Stance.CONTRADICTS
+    said = decide("The Commission fined Meta in November 2024", ranked, tiers)
+    assert said.match is None
+    # Not even enough for a denial.
+    ranked = [Scored(fine, 3.0, 0.95, answerable=False, deniable=False)]
+    assert decide("The Commission didn't fine Meta in November 2024", ranked, tiers).match is None

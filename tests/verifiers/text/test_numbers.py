@@ -69,3 +69,19 @@ def test_a_decimal_said_aloud_is_read(text: str, value: float) -> None:
 
 def test_at_one_point_is_an_idiom_not_a_decimal() -> None:
     assert [q.value for q in quantities("at one point seven people were trapped")] == [7]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("half a million visitors", 500_000),
+        ("a quarter of a million people", 250_000),
+        ("three quarters of a billion dollars", 750_000_000),
+        ("1.5 thousand million pounds", 1_500_000_000),
+        ("a thousand million pounds", 1_000_000_000),
+    ],
+)
+def test_a_share_of_a_scale_is_one_figure(text: str, value: float) -> None:
+    [found] = quantities(text)
+    assert found.value == value
+    assert found.unit != "%"
