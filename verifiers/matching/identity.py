@@ -79,7 +79,9 @@ _LEAD_IN = re.compile(
     r"wow|breaking|psa|fyi|update|hang on|hold on|wait a (?:sec|second|minute)|"
     r"(?:watch|video|photos?|pics?|just in|exclusive|live|developing|viral|thread)(?=\s*:)|"
     r"correct me if i'?m wrong|(?:quick|serious|genuine|honest|real|dumb) question|question|"
-    r"but|and|also|anyway|btw)"
+    r"but|and|also|anyway|btw|for the record|to be clear|reminder(?: that)?|fact(?=\s*:)|"
+    r"nope|no(?=\s*[,.!:;])|"
+    r"contrary to (?:what|popular|reports|rumou?rs|claims|the)[^,.]{0,40}(?=,))"
     r"\b[\s,.!:;-]*)+",
     re.IGNORECASE,
 )

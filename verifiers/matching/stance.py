@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from verifiers.domain.models import Claim, Stance
-from verifiers.text.names import COMMON_STARTS, DESCRIPTIONS, TITLES, covered, same_spelling
+from verifiers.text.names import (
+    ABBREVIATED,
+    COMMON_STARTS,
+    DESCRIPTIONS,
+    TITLES,
+    covered,
+    same_spelling,
+)
 from verifiers.text.normalize import clean
 from verifiers.text.numbers import MONTHS, SPAN_ABBREVIATIONS, WEEKDAYS, Quantity, quantities
 from verifiers.text.segment import DENIAL
@@ -81,6 +88,7 @@ def _words(text: str) -> list[_Word]:
     out: list[_Word] = []
     for i, w in enumerate(raw):
         fold = w.casefold().replace("\u2019", "'")
+        fold = ABBREVIATED.get(fold, fold)  # "Utd", "Xmas", "Lincs": the word they shorten
         sentence_start = i == 0
         # A capital at the start of a sentence proves little ("Photos show…"): there a common
         # sentence opener is no name.
@@ -435,14 +443,15 @@ def _negated(words: list[_Word], hits: list[int]) -> bool:
 
 def _negation_clash(said: list[_Word], held: list[_Word], segment: str = "") -> str | None:
     said_neg, held_neg = _unshared(said, held)
-    tail = _DENIAL_TAIL.search(segment) if segment else None
+    tail = (_DENIAL_TAIL.search(segment) or _DENIED_FRAME.search(segment)) if segment else None
     said_negated = _negated(said, said_neg) or (tail is not None and not held_neg)
     if said_negated == _negated(held, held_neg):
         return None
     if said_neg:
         return f'your message negates it ("{_snippet(said, said_neg[0])}")'
     if tail is not None and said_negated:
-        return f'your message denies it ("{tail.group(0).strip(" ,.;!-")}")'
+        quoted = tail.group(0).strip(" ,.;!-–—").split()
+        return f'your message denies it ("{" ".join(quoted[-4:])}")'
     return f'the claim is negative ("{_snippet(held, held_neg[0])}") and your message is not'
 
 
@@ -464,6 +473,14 @@ def _unshared(said: list[_Word], held: list[_Word]) -> tuple[list[int], list[int
 # A closing clause that denies all that came before it: "…, it didn't happen", "… that's fake
 # news", "… not true". A question ("is that fake?") asks; it does not deny.
 _DENIAL_TAIL = re.compile(rf"(?:[,.;!\-–—]|\band\b)\s*{DENIAL}$", re.IGNORECASE)
+# "The claim that X is false", "the story that X was made up": the frame denies X.
+_DENIED_FRAME = re.compile(
+    r"\b(?:claim|story|rumou?r|idea|notion|report|suggestion|allegation|narrative)s? that\b"
+    r".{8,}?\b(?:is|was|are|were|has been|have been)\s+(?:completely |totally |simply |just )?"
+    r"(?:false|fake|untrue|wrong|a lie|a myth|a hoax|nonsense|rubbish|debunked|not true|"
+    r"baseless|made up)\b[\s.!]*$",
+    re.IGNORECASE,
+)
 
 
 # Words that say the opposite of each other, by their `_key`: "upheld" for "struck down",

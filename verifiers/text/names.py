@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -81,7 +82,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "newcastle": ("magpies", "the magpies", "toon", "newcastle united"),
     "everton": ("toffees", "the toffees"),
     "wolves": ("wolverhampton", "wolverhampton wanderers"),
-    "man utd": ("manchester united", "man united", "red devils", "the red devils"),
+    "man utd": ("manchester united", "man united", "man u", "red devils", "the red devils"),
     "borussia dortmund": ("bvb", "dortmund"),
     "barcelona": ("barca", "barça", "fc barcelona"),
     "juventus": ("juve",),
@@ -145,9 +146,38 @@ _EMPHASIS = word_set(
 )
 
 
+# Words of names written short: "Man Utd", "the Welsh Govt", "Xmas market", "Lincs".
+ABBREVIATED = {
+    "utd": "united", "govt": "government", "dept": "department", "intl": "international",
+    "natl": "national", "univ": "university", "xmas": "christmas", "assn": "association",
+    "corp": "corporation", "lincs": "lincolnshire", "yorks": "yorkshire", "hants": "hampshire",
+    "notts": "nottinghamshire", "glos": "gloucestershire", "herts": "hertfordshire",
+    "cambs": "cambridgeshire", "oxon": "oxfordshire", "wilts": "wiltshire",
+    "lancs": "lancashire", "leics": "leicestershire", "northants": "northamptonshire",
+    "staffs": "staffordshire", "worcs": "worcestershire", "warks": "warwickshire",
+    "berks": "berkshire",
+}  # fmt: skip
+# The US states' postal codes, read where a message writes them in capitals ("Anchorage, AK").
+STATE_CODES = {
+    "alabama": "al", "alaska": "ak", "arizona": "az", "arkansas": "ar", "california": "ca",
+    "colorado": "co", "connecticut": "ct", "delaware": "de", "florida": "fl", "georgia": "ga",
+    "hawaii": "hi", "idaho": "id", "illinois": "il", "indiana": "in", "iowa": "ia",
+    "kansas": "ks", "kentucky": "ky", "louisiana": "la", "maine": "me", "maryland": "md",
+    "massachusetts": "ma", "michigan": "mi", "minnesota": "mn", "mississippi": "ms",
+    "missouri": "mo", "montana": "mt", "nebraska": "ne", "nevada": "nv", "new hampshire": "nh",
+    "new jersey": "nj", "new mexico": "nm", "new york": "ny", "north carolina": "nc",
+    "north dakota": "nd", "ohio": "oh", "oklahoma": "ok", "oregon": "or", "pennsylvania": "pa",
+    "rhode island": "ri", "south carolina": "sc", "south dakota": "sd", "tennessee": "tn",
+    "texas": "tx", "utah": "ut", "vermont": "vt", "virginia": "va", "washington": "wa",
+    "west virginia": "wv", "wisconsin": "wi", "wyoming": "wy",
+}  # fmt: skip
+
+
 def words(text: str) -> list[str]:
-    """The words of `text`, lower-cased, with one apostrophe kept inside ("don't")."""
-    return [w.casefold().replace("’", "'") for w in WORD.findall(text)]
+    """The words of `text`, lower-cased, with one apostrophe kept inside ("don't") and a
+    shortened word of a name written out ("Utd": "united")."""
+    found = [w.casefold().replace("’", "'") for w in WORD.findall(text)]
+    return [ABBREVIATED.get(w, w) for w in found]
 
 
 def names(text: str, *, known: bool = False) -> list[tuple[str, ...]]:
@@ -373,6 +403,8 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
                 if len(other) >= 2
                 and _abbreviates(run[0], "".join(w[0] for w in other if w not in _JOINERS))
             ]
+        # A US state by its postal code in capitals ("Anchorage, AK").
+        spelled += [code for code in _state_codes(run) if code in acronyms]
         # A seat of the office the claim gives the person ("Downing Street" for "Prime Minister
         # Keir Starmer").
         spelled += [
@@ -385,6 +417,13 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
             for form in spelled:
                 in_message |= set(form.split())
     return in_claim, in_message
+
+
+def _state_codes(run: tuple[str, ...]) -> set[str]:
+    """The postal codes of the US states a run names ("Anchorage, Alaska": "ak")."""
+    found = {STATE_CODES.get(w) for w in run} | {STATE_CODES.get(" ".join(run))}
+    found |= {STATE_CODES.get(" ".join(pair)) for pair in pairwise(run)}
+    return {code for code in found if code is not None}
 
 
 def _conflicts(word: str, run: tuple[str, ...], message_runs: list[tuple[str, ...]]) -> bool:
@@ -403,6 +442,7 @@ def _conflicts(word: str, run: tuple[str, ...], message_runs: list[tuple[str, ..
                 and w not in GENERIC
                 and w not in TITLES
                 and w not in DESCRIPTIONS
+                and w not in _state_codes(run)  # "Anchorage AK" for "Anchorage, Alaska"
             ]
             if extra and not any(same_spelling(w, r) for w in extra for r in run):
                 return True

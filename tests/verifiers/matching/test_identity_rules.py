@@ -428,3 +428,56 @@ def test_a_denial_is_answered_with_less_of_the_claims_words() -> None:
     # Not even enough for a denial.
     ranked = [Scored(fine, 3.0, 0.95, answerable=False, deniable=False)]
     assert decide("The Commission didn't fine Meta in November 2024", ranked, tiers).match is None
+
+
+PIER = claim("Hove Council closed the West Pier to the public in March 2025.")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Contrary to what people are sharing, Hove Council has not closed the West Pier.",
+        "Nope. Hove Council did not close the West Pier in March 2025",
+        "No, Hove Council never closed the West Pier to the public",
+        "The claim that Hove Council closed the West Pier in March 2025 is false.",
+        "the story that hove council closed the west pier in march 2025 was made up",
+    ],
+)
+def test_denials_behind_a_lead_in_or_inside_a_frame(message: str) -> None:
+    assert judge_identity(message, PIER).verdict is Verdict.CONTRADICTS, message
+
+
+def test_no_one_is_a_denial_not_a_lead_in() -> None:
+    said = judge_identity("No one closed the West Pier in March 2025", PIER)
+    assert said.verdict is Verdict.CONTRADICTS, said
+    true = "The claim that Hove Council closed the West Pier in March 2025 is true."
+    assert judge_identity(true, PIER).verdict is Verdict.SAME
+
+
+@pytest.mark.parametrize(
+    ("message", "text"),
+    [
+        (
+            "Man U signed Casemiro from Real Madrid in August 2022",
+            "Manchester United signed Casemiro from Real Madrid in August 2022.",
+        ),
+        (
+            "Newcastle Utd sacked Steve Bruce in October 2021",
+            "Newcastle United sacked Steve Bruce in October 2021.",
+        ),
+        (
+            "Leeds' Xmas market drew 300,000 visitors in December 2023",
+            "Leeds Christmas market drew 300,000 visitors in December 2023.",
+        ),
+        (
+            "A tornado hit Moore, OK on 20 May 2013",
+            "A tornado hit Moore, Oklahoma, on 20 May 2013.",
+        ),
+        (
+            "Flooding closed the A15 at Sleaford, Lincs, in January 2024",
+            "Flooding closed the A15 at Sleaford, Lincolnshire, in January 2024.",
+        ),
+    ],
+)
+def test_words_of_names_written_short(message: str, text: str) -> None:
+    assert judge_identity(message, claim(text)).verdict is Verdict.SAME, message
