@@ -29,7 +29,7 @@ from verifiers.text.normalize import clean
 from verifiers.text.numbers import MONTHS, SPAN_ABBREVIATIONS, WEEKDAYS, Quantity, quantities
 from verifiers.text.segment import DENIAL
 from verifiers.text.tokens import STOPWORDS, stem, word_set
-from verifiers.text.verbs import base_form
+from verifiers.text.verbs import base_form, is_verb
 
 MAX_TOKENS = 120  # alignment is quadratic in the worst case; segments are short anyway
 
@@ -93,15 +93,29 @@ def _words(text: str) -> list[_Word]:
         # A capital at the start of a sentence proves little ("Photos show…"): there a common
         # sentence opener is no name.
         name_like = (
-            (w[:1].isupper() or (lowercase and fold not in STOPWORDS and fold not in _COMMON))
+            (w[:1].isupper() or (lowercase and _may_name(fold)))
             and not w.isdigit()
             and fold not in _NAME_EXCLUDE
             and fold not in MONTHS
             and fold not in WEEKDAYS
             and (not sentence_start or fold not in COMMON_STARTS or (len(w) > 1 and w.isupper()))
+            # A sentence's first word is capitalised anyway: a verb there ("Taking …") is none.
+            and not (sentence_start and fold.endswith(("ing", "ed")) and not w.isupper())
         )
         out.append(_Word(w, fold, name_like))
     return out
+
+
+# Adverbs people put before a verb in chat ("finally fired", "basically confirmed").
+_ADVERB_ENDINGS = ("ally", "edly", "ently", "antly", "ously", "ately", "utely")
+
+
+def _may_name(fold: str) -> bool:
+    """Whether a word of a message written all in lower case may be a name: not a stop word,
+    a common word, a verb ("fired") or an adverb ("finally")."""
+    if fold in STOPWORDS or fold in _COMMON or is_verb(fold):
+        return False
+    return not (len(fold) > 6 and fold.endswith(_ADVERB_ENDINGS))
 
 
 def _key(fold: str) -> str:
@@ -364,6 +378,7 @@ def _name_clash(
     # India") has no reliable "same place": only a message worded like the claim is compared.
     if matcher.ratio() < MIN_NAME_ALIGNMENT:
         return None
+    held_common = {_key(w.fold) for w in held if not w.name_like and w.fold not in STOPWORDS}
     for op, h1, h2, s1, s2 in matcher.get_opcodes():
         if op != "replace" or h2 - h1 > MAX_SPAN or s2 - s1 > MAX_SPAN:
             continue
@@ -381,6 +396,7 @@ def _name_clash(
                 for n, w in enumerate(said[s1:s2], s1)
                 if w.name_like
                 and w.fold not in in_message
+                and _key(w.fold) not in held_common  # "reply" where the claim says "replied"
                 and _stem_of(w) not in DESCRIPTIONS
                 and not _describes(said, n)
                 and not _attributive(said, n, held)

@@ -142,7 +142,11 @@ _KNOWN_NAMES = frozenset(ALIASES) | {name for longs in ALIASES.values() for name
 _DEGREES = re.compile(r"(\d)\s*°?\s*[CF]\b")
 # Words written in capitals for emphasis ("does NOT cause", "it NEVER happened"): no names.
 _EMPHASIS = word_set(
-    "not never no did didn't didnt does doesn't doesnt is isn't isnt was wasn't wasnt"
+    """
+    not never no did didn't didnt does doesn't doesnt is isn't isnt was wasn't wasnt still
+    really actually always literally totally completely absolutely only just very even ever
+    already definitely clearly officially finally now
+    """
 )
 
 

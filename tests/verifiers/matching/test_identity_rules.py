@@ -481,3 +481,20 @@ def test_no_one_is_a_denial_not_a_lead_in() -> None:
 )
 def test_words_of_names_written_short(message: str, text: str) -> None:
     assert judge_identity(message, claim(text)).verdict is Verdict.SAME, message
+
+
+def test_common_words_of_a_lower_case_message_are_no_names() -> None:
+    sacked = claim("Leicester City sacked manager Brendan Rodgers in April 2023.")
+    # A verb or an adverb in a lower-case message replaces no name.
+    said = judge_identity("so leicester finally fired rodgers in april 2023", sacked)
+    assert said.verdict is Verdict.SAME, said
+    # Nor does a word the claim writes in lower case ("reply" for "replied").
+    replied = claim("Keir Starmer replied that Britain would send more troops in May 2025.")
+    asked = judge_identity("didnt starmer reply that britain would send more troops", replied)
+    assert asked.verdict is Verdict.SAME, asked
+    # A verb opening the claim is no name either.
+    taking = claim("Taking ibuprofen during pregnancy causes asthma in children.")
+    other = judge_identity("ibuprofen use in pregnancy causes asthma in children", taking)
+    assert other.verdict is Verdict.SAME, other
+    # Words in capitals for emphasis name nobody.
+    assert names("wait so russia is STILL selling oil to india") == []
