@@ -1060,9 +1060,12 @@ _OF_TOTAL = re.compile(
 )
 
 
-# A percentage by which something changed is no share of it: "raised by an average of 7.5%".
+# A percentage by which something changed is no share of it: "raised by an average of 7.5%",
+# "deforestation dropped about 31 per cent".
 _CHANGE_BY = re.compile(
-    r"\b(?:by|up|down|increase of|rise of|fall of|cut of)\s+(?:an? )?(?:average of )?"
+    r"\b(?:by|up|down|increase of|rise of|fall of|cut of|drop of|"
+    r"(?:rose|fell|dropped|grew|jumped|climbed|slumped|plunged|declined|increased|decreased|"
+    r"surged|soared|shrank|slid|tumbled|sank)(?: by)?)\s+(?:an? )?(?:average of )?"
     r"(?:about |around |nearly |almost )?[\d.,]+\s*(?:%|per ?cent|percent)"
 )
 

@@ -399,13 +399,16 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
             for a in acronyms
             if len(initials) >= 2 and (_abbreviates(a, initials) or _abbreviates(a, every))
         ]
-        # The claim's acronym spelt out in the message ("ESA": "the European Space Agency").
-        if len(run) == 1 and _acronym(_as_written(claim, run[0])):
+        # The claim's acronym spelt out in the message ("ESA": "the European Space Agency",
+        # "Africa CDC": "the Africa Centres for Disease Control").
+        for word in run:
+            if not _acronym(_as_written(claim, word)):
+                continue
             spelled += [
                 " ".join(other)
                 for other in message_runs
                 if len(other) >= 2
-                and _abbreviates(run[0], "".join(w[0] for w in other if w not in _JOINERS))
+                and _abbreviates(word, "".join(w[0] for w in other if w not in _JOINERS))
             ]
         # A US state by its postal code in capitals ("Anchorage, AK").
         spelled += [code for code in _state_codes(run) if code in acronyms]

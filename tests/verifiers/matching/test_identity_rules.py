@@ -498,3 +498,32 @@ def test_common_words_of_a_lower_case_message_are_no_names() -> None:
     assert other.verdict is Verdict.SAME, other
     # Words in capitals for emphasis name nobody.
     assert names("wait so russia is STILL selling oil to india") == []
+
+
+def test_a_percentage_a_thing_changed_by_is_no_share() -> None:
+    fell = claim("Knife crime in Leeds fell by 18% in the 12 months to March 2025.")
+    said = judge_identity(
+        "knife crime in leeds dropped about 18 per cent in the year to march 2025", fell
+    )
+    assert said.verdict is Verdict.SAME, said
+
+
+def test_an_acronym_inside_a_name_is_the_name_spelt_out() -> None:
+    agency = claim("Africa CDC declared a cholera emergency on 2 March 2025.")
+    said = "The Africa Centres for Disease Control declared a cholera emergency on 2 March 2025"
+    assert judge_identity(said, agency).verdict is Verdict.SAME
+
+
+def test_a_claim_the_segment_is_unlikely_to_state_is_passed_over() -> None:
+    first = claim(
+        "Roberta Metsola was re-elected President of the European Parliament on 16 July 2024."
+    )
+    second = claim(
+        "Ursula von der Leyen was re-elected President of the European Commission on 18 July 2024."
+    ).model_copy(update={"id": "c2"})
+    # The first is contradicted by its date, but less likely stated than the threshold asks.
+    tiers = Tiers(confident=0.7, related=0.35, min_identity=0.75, max_related=3)
+    ranked = [Scored(first, 3.0, 0.9, answerable=True), Scored(second, 2.9, 0.85, answerable=True)]
+    result = decide("Ursula got re-elected as Commission chief on 18 july 2024", ranked, tiers)
+    assert result.match is not None
+    assert result.match.claim.id == "c2"
