@@ -27,7 +27,7 @@ from verifiers.text.names import (
 )
 from verifiers.text.normalize import clean
 from verifiers.text.numbers import MONTHS, SPAN_ABBREVIATIONS, WEEKDAYS, Quantity, quantities
-from verifiers.text.segment import DENIAL
+from verifiers.text.segment import DENIAL, IS_DENIED
 from verifiers.text.tokens import STOPWORDS, stem, word_set
 from verifiers.text.verbs import base_form, is_verb
 
@@ -37,6 +37,7 @@ _WORDS = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|[^\W_]+(?:'[^\W_]+)?")
 _NEGATORS = word_set(
     """
     not no never nobody nothing none neither nor cannot can't won't don't doesn't didn't isn't
+    without
     aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't mustn't
     false fake untrue hoax debunked myth lie lies denied denies
     cant wont dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt shouldnt wouldnt
@@ -120,8 +121,17 @@ def _may_name(fold: str) -> bool:
 
 def _key(fold: str) -> str:
     """Words agree if their stems share five letters ("announce"/"announced", "fool"/"fooled");
-    an irregular past meets its base form ("fell"/"fall")."""
-    return stem(base_form(fold))[:5]
+    an irregular past meets its base form ("fell"/"fall"), and a short verb its past ("raise"/
+    "raised", "ban"/"banned"): the stemmer keeps the one's final "e" and the other's doubled
+    consonant."""
+    key = stem(base_form(fold))
+    doubled = key[-1:] in _DOUBLED and key[-1:] == key[-2:-1]
+    if len(key) > 3 and (key.endswith("e") or doubled):
+        key = key[:-1]
+    return key[:5]
+
+
+_DOUBLED = frozenset("bdgmnprt")  # "banned", "stopped", "planned"; not "sell", "pass"
 
 
 def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
@@ -132,10 +142,42 @@ def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
     return [
         i
         for i in _negators(words)
-        if _reach_keys(words, i) & other_keys
-        # "failed to double" denies the claim's act only: the verb itself must be the claim's.
-        and (words[i].fold not in _FAILED or _key(words[i + 2].fold) in other_keys)
+        if _reach_keys(words, i) & other_keys and _denies_the_act(words, i, other_keys)
     ]
+
+
+def _denies_the_act(words: list[_Word], i: int, other_keys: set[str]) -> bool:
+    """ "failed to double", "decided against raising" and "without hitting" deny only the act
+    right after them: that verb must be the other text's ("without dropping a set" denies no
+    "straight sets"); a plain negator needs no more."""
+    fold = words[i].fold
+    if fold in _FAILED:
+        at = i + 2
+    elif fold == "without":
+        at = i + 1
+    elif (fold, _next(words, i)) in _FRAMES:
+        at = i + 2 + (_next(words, i + 1) in ("on", "of"))
+    else:
+        return True
+    return at < len(words) and _key(words[at].fold) in other_keys
+
+
+def _next(words: list[_Word], i: int) -> str:
+    return words[i + 1].fold if i + 1 < len(words) else ""
+
+
+# Two-word frames that deny the act after them: "decided against raising", "held off on
+# cutting", "stopped short of banning", "ruled out hiking".
+_FRAMES = frozenset(
+    (verb, particle)
+    for verbs, particle in (
+        ("decided decides opted opts chose chooses", "against"),
+        ("held holds", "off"),
+        ("stopped stops", "short"),
+        ("ruled rules", "out"),
+    )
+    for verb in verbs.split()
+)
 
 
 # "failed to double", "refused to sign": the act did not happen.
@@ -152,6 +194,7 @@ def _negators(words: list[_Word]) -> list[int]:
             fold = "not"
         nxt = words[i + 1].fold if i + 1 < len(words) else ""
         failed = fold in _FAILED and nxt == "to" and i + 2 < len(words)
+        failed = failed or (fold, nxt) in _FRAMES
         if fold not in _NEGATORS and fold != "not" and not failed:
             continue
         if nxt in _NOT_NEGATION_AFTER.get(fold, frozenset()) or _not_the_only(words, i):
@@ -466,7 +509,7 @@ def _negation_clash(said: list[_Word], held: list[_Word], segment: str = "") -> 
     if said_neg:
         return f'your message negates it ("{_snippet(said, said_neg[0])}")'
     if tail is not None and said_negated:
-        quoted = tail.group(0).strip(" ,.;!-–—").split()
+        quoted = tail.group(0).strip(" ,.;!?=-–—").split()
         return f'your message denies it ("{" ".join(quoted[-4:])}")'
     return f'the claim is negative ("{_snippet(held, held_neg[0])}") and your message is not'
 
@@ -488,7 +531,10 @@ def _unshared(said: list[_Word], held: list[_Word]) -> tuple[list[int], list[int
 
 # A closing clause that denies all that came before it: "…, it didn't happen", "… that's fake
 # news", "… not true". A question ("is that fake?") asks; it does not deny.
-_DENIAL_TAIL = re.compile(rf"(?:[,.;!\-–—]|\band\b)\s*{DENIAL}$", re.IGNORECASE)
+_DENIAL_TAIL = re.compile(
+    rf"(?:(?:[,.;!?\-–—]|\band\b)\s*{DENIAL}|{IS_DENIED}|=\s*(?:fake|false|lies?|a myth)[\s.!]*)$",
+    re.IGNORECASE,
+)
 # "The claim that X is false", "the story that X was made up": the frame denies X.
 _DENIED_FRAME = re.compile(
     r"\b(?:claim|story|rumou?r|idea|notion|report|suggestion|allegation|narrative)s? that\b"

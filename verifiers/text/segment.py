@@ -103,14 +103,22 @@ def _strip_code(text: str) -> str:
 
 
 # A clause that denies all that came before it: "it didn't happen", "that's fake news", "not
-# true lol". A question ("is that fake?") asks; it does not deny.
+# true lol", "lies", "No it did not". A question ("is that fake?") asks; it does not deny.
 DENIAL = (
     r"(?:(?:it|that|this)\s+(?:(?:did\s*n[o'’]?t|didnt|never)\s+happen(?:ed)?|(?:is|was|['’]?s)\s+"
     r"(?:(?:not|n[o'’]t)\s+true|untrue|false|fake(?:\s+news)?|(?:a\s+)?(?:lie|myth|hoax|"
     r"fabrication)|made\s+up|nonsense|rubbish|debunked)|never\s+happened)|(?:that'?s|it'?s|thats|"
     r"its)\s+(?:not\s+true|false|fake(?:\s+news)?|(?:a\s+)?(?:lie|myth|hoax)|made\s+up|nonsense|"
-    r"rubbish|debunked)|not\s+true|never\s+happened|fake\s+news)\b[\s.!,]*"
-    r"(?:lol|lmao|smh|ffs|mate|people|guys)?[\s.!]*"
+    r"rubbish|debunked)|not\s+true|never\s+happened|fake\s+news|(?:all\s+)?lies|"
+    r"(?:no(?:pe)?[,.!]?\s+)?(?:it|they|he|she)\s+(?:did\s*n[o'’]?t|didnt|has\s*n[o'’]?t|hasnt|"
+    r"was\s*n[o'’]?t|wasnt|is\s*n[o'’]?t|isnt|never\s+did)|=\s*(?:fake|false|lies?|myth))\b"
+    r"[\s.!,]*(?:lol|lmao|smh|ffs|mate|people|guys)?[\s.!]*"
+)
+# "X is a myth", "X was fake news": the whole statement is said to be false.
+IS_DENIED = (
+    r"\b(?:is|was|are|were)\s+(?:(?:all|completely|totally|just|simply)\s+)?(?:(?:a|an)\s+"
+    r"(?:myth|lie|hoax|fabrication|conspiracy theory)|fake(?:\s+news)?|false|untrue|made\s+up|"
+    r"nonsense|rubbish|debunked|not\s+true)[\s.!]*(?:lol|lmao|smh)?[\s.!]*"
 )
 _DENIAL_SENTENCE = re.compile(rf"\s*{DENIAL}$", re.IGNORECASE)
 

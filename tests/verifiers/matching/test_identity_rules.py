@@ -527,3 +527,42 @@ def test_a_claim_the_segment_is_unlikely_to_state_is_passed_over() -> None:
     result = decide("Ursula got re-elected as Commission chief on 18 july 2024", ranked, tiers)
     assert result.match is not None
     assert result.match.claim.id == "c2"
+
+
+HIKE = claim("The Bank of Canada raised interest rates to 5% in July 2023.")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # A short verb meets its past ("raise"/"raised", "ban"/"banned").
+        "the bank of canada didnt raise rates in july 2023, they held",
+        "The Bank of Canada refused to raise rates in July 2023",
+        # Frames that deny the act after them.
+        "The Bank of Canada decided against raising rates in July 2023",
+        "bank of canada held off on raising rates in july 2023",
+        "The Bank of Canada ruled out raising interest rates to 5% in July 2023",
+        # The statement called false as a whole.
+        "Bank of Canada raising rates to 5% in July 2023 is a myth",
+        "The Bank of Canada raised rates to 5% in July 2023? No it did not.",
+        "bank of canada rate hike to 5% in july 2023 = fake",
+        "Bank of Canada raised rates to 5 percent in July 2023?? lies",
+    ],
+)
+def test_more_denials(message: str) -> None:
+    assert judge_identity(message, HIKE).verdict is Verdict.CONTRADICTS, message
+
+
+def test_without_denies_only_the_claims_own_act() -> None:
+    flyby = claim(
+        "Comet Lemmon will pass 90 million km from Earth in October 2025 without hitting it."
+    )
+    said = judge_identity(
+        "comet lemmon will pass 90 million km from earth in october 2025 and won't hit", flyby
+    )
+    assert said.verdict is Verdict.SAME, said
+    final = claim("Sinner beat Zverev in straight sets in the 2025 Australian Open final.")
+    other = judge_identity(
+        "Sinner beat Zverev in the 2025 Australian Open final without dropping a set", final
+    )
+    assert other.verdict is Verdict.SAME, other
