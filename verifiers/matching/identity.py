@@ -939,8 +939,30 @@ def _anchors(message: str, claim: str) -> set[str]:
 _NOT_MARKERS = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)? may|may \d{1,4}|(?:in|since|by|until|till|from|last|"
     r"early|late|mid|this|next) may|some or all|due to|at all|"
-    r"(?:that|which|who) would)\b"
+    r"(?:that|which|who) would|"
+    # "Facing deadly protests, Ruto withdrew the bill": what he faced, not what may happen.
+    r"^facing|(?:after|despite|while|when) facing)\b"
 )
+# "announced that they would reunite" reports a plan, and the announcement happened: where
+# both texts report one, the reported plan tells nothing of how sure either is.
+_REPORTS = re.compile(rf"\b(?:{_REPORTING}|confirm(?:s|ed)?|pledg(?:es|ed))\b", re.IGNORECASE)
+_REPORTED_PLAN = re.compile(
+    rf"\b((?:{_REPORTING}|confirm(?:s|ed)?|pledg(?:es|ed))(?: \w+){{0,6}}?) (?:would|\w+'d)\b",
+    re.IGNORECASE,
+)
+# "Biden's plan to cancel student debt" names a plan: where both texts speak of the plan,
+# it is no plan of the sentence's.
+_NAMED_PLAN = re.compile(r"\b(\w+'s (?:plans?|bid|proposal)) to\b", re.IGNORECASE)
+_PLANNING = re.compile(r"\bplan(?:s|ned|ning)? to\b", re.IGNORECASE)
+
+
+def _plan_as_a_name(message: str, claim: str) -> tuple[str, str]:
+    """Both texts without the plans they name ("Biden's plan to cancel …" for "Biden's student
+    loan forgiveness plan"), unless one of them plans something itself."""
+    named = _NAMED_PLAN.sub(r"\1 _", message), _NAMED_PLAN.sub(r"\1 _", claim)
+    if any(_PLANNING.search(text) for text in named):
+        return message, claim
+    return named
 
 
 def _markers(text: str, anchors: set[str], kinds: list[_Marker]) -> set[str]:
@@ -995,6 +1017,10 @@ def modality(text: str, anchors: set[str]) -> str:
 
 def _modality_clash(message: str, claim: str) -> str | None:
     anchors = _anchors(asserted(message), claim)
+    if _REPORTS.search(message) and _REPORTS.search(claim):
+        message, claim = _REPORTED_PLAN.sub(r"\1 _", message), _REPORTED_PLAN.sub(r"\1 _", claim)
+    if _key("plan") in anchors:
+        message, claim = _plan_as_a_name(message, claim)
     said, held = modality(message, anchors), modality(claim, anchors)
     # "to be paid by NATO" says neither when: it goes with "will pay" and with "paid".
     # "is taking", "to be paid": either when says nothing of how sure, only "could" is less.

@@ -55,8 +55,12 @@ _AND = re.compile(r"\s+and\s+(?=(?:(?:the|a|an|its|his|her|their)\s+)?[A-Z0-9])"
 _DETERMINERS = word_set("the a an its his her their")
 MAX_SUBJECT_WORDS = 3  # words of a subject before its verb, after "and"
 _CLAUSE_SPLIT = re.compile(
-    r",\s+(?:and|but|while|whereas|although|though)\s|(?<!\s)\s+but\s", re.IGNORECASE
+    r",\s+(?:and|but|while|whereas|although|though)\s(?!then\s)|,?\s+(?:and\s+)?then\s"
+    r"|(?<!\s)\s+but\s",
+    re.IGNORECASE,
 )
+# A sentence opened by a condition keeps its "then": "if the Fed cuts, then mortgages fall".
+_CONDITION = re.compile(r"^\W*(?:if|when|whenever|once|unless|as soon as)\s", re.IGNORECASE)
 
 
 def strip_noise(text: str, *, keep_signature: bool = False) -> str:
@@ -174,13 +178,21 @@ def _split_long(sentence: str) -> list[str]:
         return [sentence]
     parts: list[str] = []
     start = 0
+    head = ""  # the subject and verb a verbless clause after "then" leaves out
     for m in _CLAUSE_SPLIT.finditer(sentence):
         left = sentence[start : m.start()]
         right = sentence[m.end() :]
-        if len(left.split()) >= MIN_CLAUSE_WORDS and len(right.split()) >= MIN_CLAUSE_WORDS:
-            parts.append(left)
+        then = m.group().strip(", ").casefold().endswith("then")
+        if then and (_CONDITION.match(left) or _opens_with_verb(right)):
+            continue  # a condition's consequence, or a second verb of the same subject
+        # "The BoE cut to 4.5% in February and then to 4.25% in May": the second clause
+        # is "The BoE cut to 4.25% in May".
+        gap = _gapped_head(left, right) if then and _verbless(right) else ""
+        if len(left.split()) >= MIN_CLAUSE_WORDS and len((gap + right).split()) >= MIN_CLAUSE_WORDS:
+            parts.append(head + left)
+            head = gap
             start = m.end()
-    parts.append(sentence[start:])
+    parts.append(head + sentence[start:])
     return [clause for part in parts for clause in _split_and(part)]
 
 
@@ -236,6 +248,38 @@ def _opens_a_clause(text: str) -> bool:
         if is_verb(w) or may_be_verb(w):
             return True
     return False
+
+
+def _opens_with_verb(text: str) -> bool:
+    """ "… and then hired a new coach": the same subject's next act, no clause of its own."""
+    first = text.split(None, 1)[0].strip(",.;:!?\"'").casefold() if text.strip() else ""
+    return is_verb(first) or may_be_verb(first)
+
+
+def _verbless(text: str) -> bool:
+    """No word written in lower case is a verb ("to 4.25% on 8 May": "May" is a month)."""
+    written = [w.strip(",.;:!?\"'") for w in text.split()]
+    return not any(w.islower() and (is_verb(w) or may_be_verb(w)) for w in written)
+
+
+def _gapped_head(clause: str, gapped: str) -> str:
+    """What a verbless clause leaves out of the one before it: the words before the spot
+    its first word fills ("The ECB cut its rate to 3.75% in June, then to 3.5% in
+    September": "The ECB cut its rate "), else up to the first verb; "" if none."""
+    words = clause.split()
+    opening = gapped.split(None, 1)[0].casefold() if gapped.strip() else ""
+    verb = next((n for n, w in enumerate(words) if _has_verb(w)), None)
+    if verb is None:
+        return ""
+    for n in range(verb + 1, len(words)):
+        if words[n].casefold() == opening or (_numeric(words[n]) and _numeric(opening)):
+            return " ".join(words[:n]) + " "
+    return " ".join(words[: verb + 1]) + " "
+
+
+def _numeric(word: str) -> bool:
+    """A figure ("5.4", "£60m"), which a gapped clause may open with."""
+    return word[:1].isdigit() or (word[:1] in "£$€" and word[1:2].isdigit())
 
 
 def _has_verb(text: str) -> bool:

@@ -164,6 +164,32 @@ SURE += [
     ),
 ]
 
+# A plan someone reported, a plan named as a thing, and what one faced, tell nothing of how
+# sure the sentence is.
+REUNION = "The Corrie Street Band announced on 2 May 2024 that they would reunite for a 2025 tour."
+SURE += [
+    ("The Corrie Street Band said they were getting back together for a 2025 tour", REUNION,
+     Verdict.SAME),
+    ("didn't the corrie street band say they'd reunite for a tour in 2025?", REUNION,
+     Verdict.SAME),
+    # no report on the message's side: a plan still differs from a fact
+    ("The Corrie Street Band will reunite for a 2025 tour", REUNION, Verdict.DIFFERENT),
+    ("The Corrie Street Band said they might reunite for a 2025 tour", REUNION,
+     Verdict.DIFFERENT),
+    ("The Court of Appeal threw out the mayor's plan to pedestrianise the high street",
+     "The Court of Appeal quashed the mayor's high street pedestrianisation plan in May.",
+     Verdict.SAME),
+    ("The mayor plans to pedestrianise the high street",
+     "The Court of Appeal quashed the mayor's high street pedestrianisation plan in May.",
+     Verdict.DIFFERENT),
+    ("Facing weeks of strikes, the Norland government withdrew the pension reform in March",
+     "The Norland government withdrew its pension reform in March after weeks of strikes.",
+     Verdict.SAME),
+    ("The Norland government faces strikes over the pension reform",
+     "The Norland government withdrew its pension reform in March after weeks of strikes.",
+     Verdict.DIFFERENT),
+]  # fmt: skip
+
 SAID = [
     (
         "Sunak said he paid 22% tax on his income last year.",

@@ -74,6 +74,26 @@ def test_agreeing_paraphrases_are_not_contradictions(claim_text: str, message: s
     assert judge_stance(message, claim(claim_text)) == (Stance.AGREES, "")
 
 
+RATE_CUT = "The central bank of Norlandia cut its main rate from 6.25% to 5.75% on 3 March."
+
+
+@pytest.mark.parametrize(
+    ("message", "stance"),
+    [
+        # a message may leave out where the change started
+        ("Norlandia's central bank cut its main rate to 5.75% on 3 March", Stance.AGREES),
+        # a number on each side that the other does not have is a clash
+        ("Norlandia's central bank cut its main rate to 5.5% on 3 March", Stance.CONTRADICTS),
+        ("The central bank of Norlandia cut its main rate from 6.5% to 5.75%", Stance.CONTRADICTS),
+        # the claim's end points swapped
+        ("Norlandia's central bank cut its main rate to 6.25% on 3 March", Stance.CONTRADICTS),
+        ("Norlandia's central bank raised its rate from 5.75% to 6.25%", Stance.CONTRADICTS),
+    ],
+)
+def test_a_message_stating_one_of_the_claims_numbers_agrees(message: str, stance: Stance) -> None:
+    assert judge_stance(message, claim(RATE_CUT))[0] is stance
+
+
 def test_a_message_without_numbers_does_not_contradict_numbers() -> None:
     stance, _ = judge_stance("Trump threatened sanctions on Russia's buyers", claim(DEADLINE))
     assert stance is Stance.AGREES

@@ -193,3 +193,51 @@ def test_a_sentence_that_only_denies_belongs_to_the_one_before() -> None:
     assert segment(f"{said} Not true lol", 5) == [f"{said} - Not true lol"]
     assert segment(f"{said} It never happened!", 5) == [f"{said} - It never happened!"]
     assert segment(f"{said} Is that fake?", 5) == [said]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Spain beat England in the men's Euro 2024 final, then a year later the Lionesses "
+            "beat Spain on penalties in the women's final",
+            [
+                "Spain beat England in the men's Euro 2024 final",
+                "a year later the Lionesses beat Spain on penalties in the women's final",
+            ],
+        ),
+        # the clause after "then" leaves out its subject and verb: they are filled back in
+        (
+            "The Riksbank cut its policy rate to 3.75% in May and then to 3.5% in August",
+            [
+                "The Riksbank cut its policy rate to 3.75% in May",
+                "The Riksbank cut its policy rate to 3.5% in August",
+            ],
+        ),
+        (
+            "Unemployment in Norlandia rose to 5.1 per cent in spring, then 5.4 per cent by autumn",
+            [
+                "Unemployment in Norlandia rose to 5.1 per cent in spring",
+                "Unemployment in Norlandia rose to 5.4 per cent by autumn",
+            ],
+        ),
+    ],
+    ids=["new-subject", "gapped-preposition", "gapped-number"],
+)
+def test_two_statements_joined_by_then_are_checked_apart(text: str, expected: list[str]) -> None:
+    assert segment(text, 5) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a condition and its consequence are one statement
+        "If the Bank of England cuts rates in May, then mortgage costs will fall for millions",
+        # the same subject's next act
+        "The club sacked its manager in March and then hired the former Ajax coach on a long deal",
+        "back then the river flooded the whole town centre for three weeks in a row",
+    ],
+    ids=["condition", "same-subject", "back-then"],
+)
+def test_a_then_inside_one_statement_does_not_split_it(text: str) -> None:
+    assert segment(text, 5) == [text]
