@@ -11,6 +11,7 @@ the other's member ("men and women").
 from __future__ import annotations
 
 import functools
+import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
@@ -194,6 +195,37 @@ def denies_the_other(message: str, claim: str) -> bool:
         set(s.members) & set(h.members) and set(s.text.split()) & _NEGATORS
         for s in said_terms
         for h in held_terms
+    )
+
+
+# A ban stated as what may not be done: "can't run until 2030" for "barred from running until
+# 2030", "you won't be able to buy a new petrol car" for "bans sales of new petrol cars".
+_PROHIBITION = re.compile(
+    r"\b(?:ban(?:s|ned|ning)?|bar(?:s|red|ring)?|prohibit\w*|forbid\w*|outlaw\w*|illegal|"
+    r"blocked from|disqualified)\b",
+    re.IGNORECASE,
+)
+NOT_PERMITTED = re.compile(
+    r"\b(?:can'?t|cannot|can not|can no longer|(?:won'?t|will not|wo n't) be (?:able|allowed) to|"
+    r"(?:not|no longer|never) (?:be )?(?:allowed|permitted|able) to|unable to|"
+    r"(?:isn'?t|aren'?t|wasn'?t|weren'?t) (?:allowed|permitted) to|illegal to)\b",
+    re.IGNORECASE,
+)
+_NOT_BANNED = re.compile(
+    r"\b(?:not|never|no longer|n't|isnt|wasnt|arent|werent|un)\s*(?:be |been )?"
+    r"(?:banned|barred|prohibited|forbidden|outlawed|illegal)\b",
+    re.IGNORECASE,
+)
+
+
+def denies_permission(message: str, claim: str) -> bool:
+    """Whether the message's negation says the claim's ban: what may not be done ("can't run
+    for office until 2030" for "barred from running for office until 2030")."""
+    return bool(
+        _PROHIBITION.search(claim)
+        and not _NOT_BANNED.search(claim)
+        and NOT_PERMITTED.search(message)
+        and not _NOT_BANNED.search(message)
     )
 
 

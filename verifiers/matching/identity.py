@@ -29,7 +29,9 @@ from rapidfuzz import fuzz
 from verifiers.domain.errors import ConfigError
 from verifiers.domain.models import Claim
 from verifiers.matching.contrast import (
+    NOT_PERMITTED,
     Opposition,
+    denies_permission,
     denies_the_other,
     opposition,
     swapped_alternative,
@@ -1021,6 +1023,8 @@ def _modality_clash(message: str, claim: str) -> str | None:
         message, claim = _REPORTED_PLAN.sub(r"\1 _", message), _REPORTED_PLAN.sub(r"\1 _", claim)
     if _key("plan") in anchors:
         message, claim = _plan_as_a_name(message, claim)
+    if denies_permission(message, claim):  # "won't be able to buy" says a ban, not a chance
+        message = NOT_PERMITTED.sub(" ", message)
     said, held = modality(message, anchors), modality(claim, anchors)
     # "to be paid by NATO" says neither when: it goes with "will pay" and with "paid".
     # "is taking", "to be paid": either when says nothing of how sure, only "could" is less.
@@ -1197,7 +1201,9 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     said = _as_asked(message)
     found = contradiction(said, claim.text)
     kind = found[0] if found is not None else ""
-    if kind == "negation" and denies_the_other(asserted(said), claim.text):
+    if kind == "negation" and (
+        denies_the_other(asserted(said), claim.text) or denies_permission(said, claim.text)
+    ):
         # "did not reject" for "approved": the negation denies the opposite, and states
         # the claim; a name or number may still change it.
         found = contradiction(said, claim.text, skip=frozenset({"negation"}))

@@ -32,7 +32,8 @@ GENERIC = word_set(
 COMMON_STARTS = word_set(
     """
     the a an this that these those it its his her their our my your some most all many few
-    more less fewer least
+    more less fewer least almost nearly roughly about around approximately over under just
+    barely fully exactly
     no not only in on at by for from with after before during since as if when while why how
     what who which there here then so but and or yet is are was were did does do has have
     had will would can could may might should must i we they he she you one two three

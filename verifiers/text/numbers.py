@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from verifiers.text.tokens import word_memo, word_set
 
@@ -62,7 +62,8 @@ _POINT_SHARES = {"half": 0.5, "a quarter": 0.25, "quarter": 0.25, "three quarter
 FRACTION_TOLERANCE = 3.0  # percentage points: "nearly two thirds" is 64%
 # "one in six" is about 16.7%.
 _ONE_IN = re.compile(
-    r"\b(one|two|three|four|five|\d+) (?:in|out of) "
+    # "2,911 in 2024" is a count in a year, not a share.
+    r"(?<![\d,.])\b(one|two|three|four|five|\d+) (?:in|out of) (?!(?:18|19|20)\d\d\b)"
     r"(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred)\b"
     r"(?! (?:of|percent|%))"
 )
@@ -184,6 +185,7 @@ def quantities(normalised: str, *, forms: bool = True) -> list[Quantity]:
     if forms:
         normalised = _season(_and_a_fraction(_spoken_point(_scaled_share(normalised))))
         normalised = normalised.replace(" per cent", " percent")
+    written = normalised
     out = [*_money(normalised), *_points(normalised), *_fractions(normalised)]
     out += _one_in(normalised)
     for pattern in (_MONEY, _POINTS, _FRACTION, _ONE_IN):
@@ -245,7 +247,26 @@ def quantities(normalised: str, *, forms: bool = True) -> list[Quantity]:
             quantity = Quantity(text=text, value=value, unit=unit, context=context)
             out.append(_converted(_as_days(quantity)) if forms else _as_days(quantity))
         i += 1
-    return out
+    return [_hedged(q, written) for q in out] if forms and _HEDGE.search(written) else out
+
+
+_HEDGES = r"almost|nearly|about|around|roughly|approximately|approx|some|close to|circa|like"
+_HEDGE = re.compile(rf"\b(?:{_HEDGES})\s")
+HEDGE_TOLERANCE = 0.1  # "almost 2 billion" for 1.8 billion; "about 1,500" for 1,700 is not
+
+
+def _hedged(quantity: Quantity, written: str) -> Quantity:
+    """A figure said to be rough ("almost €2bn", "around 1,700") is met by a figure within
+    `HEDGE_TOLERANCE` of it."""
+    if re.fullmatch(r"(?:18|19|20)\d\d", quantity.text):
+        return quantity  # "around 2019" is a year, and years are compared apart
+    pattern = rf"\b(?:{_HEDGES})\s+(?:an?\s+)?{re.escape(quantity.text)}"
+    if re.search(pattern, written) is None:
+        return quantity
+    slack = HEDGE_TOLERANCE * abs(quantity.value) * (1 + 1e-9)
+    if quantity.unit == "%":  # a share is rough by points: "about 30%" is not 27%
+        slack = min(slack, FRACTION_TOLERANCE)
+    return replace(quantity, tolerance=max(quantity.tolerance, slack))
 
 
 # Units written in other systems, in one: "20,000 miles" is about "32,000 km".

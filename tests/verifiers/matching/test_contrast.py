@@ -222,3 +222,24 @@ def test_the_reason_quotes_the_word_the_claim_lacks() -> None:
         claim("The northern lights were seen in the south of England."),
     )
     assert identity.reason == 'your message says "north"; the claim says "south"'
+
+
+BARRED = "The Norland electoral court barred Ivo Brand from running for office until 2030."
+PETROL = "Norland has adopted a law that bans sales of new petrol cars from 2035."
+
+
+@pytest.mark.parametrize(
+    ("message", "text", "expected"),
+    [
+        # a ban said as what may not be done states the claim
+        ("Ivo Brand can't run for office again until 2030", BARRED, Verdict.SAME),
+        ("from 2035 you won't be able to buy a new petrol car in Norland", PETROL, Verdict.SAME),
+        ("New petrol cars will not be allowed to be sold in Norland from 2035", PETROL,
+         Verdict.SAME),
+        # a ban denied is its contradiction
+        ("Ivo Brand is not barred from running for office until 2030", BARRED,
+         Verdict.CONTRADICTS),
+    ],
+)  # fmt: skip
+def test_a_ban_said_as_what_may_not_be_done(message: str, text: str, expected: Verdict) -> None:
+    assert judge_identity(message, claim(text)).verdict is expected

@@ -592,3 +592,9 @@ def test_without_denies_only_the_claims_own_act() -> None:
         "Sinner beat Zverev in the 2025 Australian Open final without dropping a set", final
     )
     assert other.verdict is Verdict.SAME, other
+
+
+def test_a_rough_figure_opening_a_sentence_is_no_name() -> None:
+    text = "Nearly two-thirds of adults in Norland (64%) are overweight, a health survey found."
+    message = "Almost two in three adults in Norland are overweight"
+    assert judge_identity(message, claim(text)).verdict is Verdict.SAME

@@ -85,3 +85,36 @@ def test_a_share_of_a_scale_is_one_figure(text: str, value: float) -> None:
     [found] = quantities(text)
     assert found.value == value
     assert found.unit != "%"
+
+
+@pytest.mark.parametrize(
+    ("text", "other", "same"),
+    [
+        ("almost 2 billion euros", "1.8 billion euros", True),
+        ("around 1,700 prisoners", "1,650 prisoners", True),
+        ("about 1,500 prisoners", "1,700 prisoners", False),
+        ("2 billion euros", "1.8 billion euros", False),  # said as exact: another figure
+        ("roughly 30%", "31.5%", True),
+        ("roughly 30%", "25%", False),  # a share is rough by points, not by a tenth
+    ],
+)
+def test_a_figure_said_to_be_rough_meets_a_near_one(text: str, other: str, same: bool) -> None:
+    (rough,), (precise,) = quantities(text), quantities(other)
+    assert rough.same_value(precise) is same
+
+
+def test_a_year_is_never_rough() -> None:
+    (year,) = quantities("around 2019")
+    assert not year.same_value(quantities("2021")[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("measles cases in england jumped to 2,911 in 2024", [2911.0, 2024.0]),
+        ("12 in 2019", [12.0, 2019.0]),
+        ("one in three adults", [100 / 3]),
+    ],
+)
+def test_a_count_in_a_year_is_no_share(text: str, values: list[float]) -> None:
+    assert [q.value for q in quantities(text)] == pytest.approx(values)
