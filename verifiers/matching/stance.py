@@ -26,7 +26,14 @@ from verifiers.text.names import (
     same_spelling,
 )
 from verifiers.text.normalize import clean
-from verifiers.text.numbers import MONTHS, SPAN_ABBREVIATIONS, WEEKDAYS, Quantity, quantities
+from verifiers.text.numbers import (
+    MONTHS,
+    SPAN_ABBREVIATIONS,
+    WEEKDAYS,
+    Quantity,
+    quantities,
+    written_in_another_unit,
+)
 from verifiers.text.segment import DENIAL, IS_DENIED
 from verifiers.text.tokens import STOPWORDS, stem, word_set
 from verifiers.text.verbs import base_form, is_verb
@@ -102,6 +109,7 @@ def _words(text: str) -> list[_Word]:
             and (not sentence_start or fold not in COMMON_STARTS or (len(w) > 1 and w.isupper()))
             # A sentence's first word is capitalised anyway: a verb there ("Taking …") is none.
             and not (sentence_start and fold.endswith(("ing", "ed")) and not w.isupper())
+            and not (fold in ("c", "f") and i > 0 and raw[i - 1][:1].isdigit())  # "40°C"
         )
         out.append(_Word(w, fold, name_like))
     return out
@@ -320,6 +328,11 @@ def _change_clash(message: str, claim: str) -> str | None:
     return None
 
 
+def _given(said: Quantity, held: list[Quantity]) -> bool:
+    """Whether the claim gives the message's figure too, in the same unit."""
+    return any(h.unit == said.unit and h.same_value(said) for h in held)
+
+
 def _number_clash(message: str, claim: str) -> str | None:
     tally = _tally_clash(message, claim) or _change_clash(message, claim)
     if tally is not None:
@@ -332,7 +345,9 @@ def _number_clash(message: str, claim: str) -> str | None:
     start = _change_start(claim)
     held = [q for q in held if start is None or not q.same_value(start)]
     for q in held:
-        same_unit = [s for s in said if s.unit == q.unit and q.unit]
+        # A figure the claim also gives is no evidence against its other one: "40.3°C" for
+        # "above 40°C for the first time, 40.3°C", "20mph" for "from 30mph to 20mph".
+        same_unit = [s for s in said if s.unit == q.unit and q.unit and not _given(s, held)]
         if same_unit and not any(q.same_value(s) for s in said):
             return f"your message says {_show(same_unit[0])}; the claim says {_show(q)}"
     # A lone count on each side, differing, is a clash even when units are phrased differently.
@@ -344,7 +359,7 @@ def _number_clash(message: str, claim: str) -> str | None:
     # A count of the same thing, told by the words after it ("10 straight rate rises" for
     # "14 consecutive rises", "Twelve of Ashcombe's 14 schools" for "Nine of …").
     for q in counts_held:
-        alike = [s for s in counts_said if set(s.context) & set(q.context)]
+        alike = [s for s in counts_said if set(s.context) & set(q.context) and not _given(s, held)]
         if alike and not any(q.same_value(s) for s in counts_said):
             return f"your message says {_show(alike[0])}; the claim says {_show(q)}"
     year_clash = _year_clash(message.casefold(), claim.casefold())
@@ -386,7 +401,7 @@ def _show(q: Quantity) -> str:
         return q.text  # a year, "€60m", "50 basis points", "a third", "three months"
     if q.unit == "day" and _SPAN_WRITTEN.search(q.text):
         return q.text  # a span counted in days keeps its own words: "17 years"
-    if q.text[:1] in "$€£¥":
+    if q.text[:1] in "$€£¥" or written_in_another_unit(q):
         return q.text
     return f"{q.text} {q.unit}s" if q.value != 1 else f"{q.text} {q.unit}"
 

@@ -275,20 +275,44 @@ _CONVERSIONS = {
     "kilometer": ("km", 1.0), "foot": ("m", 0.3048), "feet": ("m", 0.3048), "ft": ("m", 0.3048),
     "metre": ("m", 1.0), "meter": ("m", 1.0), "kilogram": ("kg", 1.0), "kilo": ("kg", 1.0),
     "lb": ("kg", 0.45359), "tonne": ("t", 1.0), "ton": ("t", 1.0),
+    "kph": ("km", 1.0), "kmh": ("km", 1.0), "mph": ("km", 1.609344),
+    "c": ("°c", 1.0), "°c": ("°c", 1.0), "celsius": ("°c", 1.0), "centigrade": ("°c", 1.0),
 }  # fmt: skip
+_FAHRENHEIT = frozenset(("f", "°f", "fahrenheit"))
+HOT = 60  # "degrees" above it are Fahrenheit: no weather reaches 60°C
+TEMPERATURE_TOLERANCE = 0.6  # "104F" is 40°C
 CONVERSION_TOLERANCE = 0.03  # a converted figure is rounded: "roughly 20,000 miles"
 
 
 def _converted(q: Quantity) -> Quantity:
-    """A length or weight in the one unit of its kind, within `CONVERSION_TOLERANCE` when it
-    was written in another."""
+    """A length, speed, weight or temperature in the one unit of its kind, within
+    `CONVERSION_TOLERANCE` when it was written in another ("75 mph" for "120 km/h", "104F"
+    for "40°C", "40 degrees" for "40C"); its text keeps the unit it was written in."""
+    plural = q.value != 1 and len(q.unit) > 3 and q.unit.isalpha()  # "miles", not "mphs"
+    written = f"{q.text} {q.unit}{'s' if plural else ''}"
+    if q.unit in _FAHRENHEIT or (q.unit == "degree" and q.value > HOT):
+        value = (q.value - 32) * 5 / 9
+        return Quantity(f"{q.text}°F", value, "°c", TEMPERATURE_TOLERANCE, q.context)
+    if q.unit == "degree":
+        return Quantity(f"{q.text} degrees", q.value, "°c", q.tolerance, q.context)
     if q.unit not in _CONVERSIONS:
         return q
     unit, factor = _CONVERSIONS[q.unit]
+    if unit == "°c":
+        return Quantity(f"{q.text}°C", q.value, unit, q.tolerance, q.context)
     if factor == 1.0:
         return Quantity(q.text, q.value, unit, q.tolerance, q.context)
     value = q.value * factor
-    return Quantity(q.text, value, unit, value * CONVERSION_TOLERANCE, q.context)
+    return Quantity(written, value, unit, value * CONVERSION_TOLERANCE, q.context)
+
+
+def written_in_another_unit(q: Quantity) -> bool:
+    """Whether `q` was converted from the unit its text ends with ("75 mph")."""
+    last = q.text.rsplit(" ", 1)[-1]
+    unit = last.removesuffix("s") if last.endswith("s") and len(last) > 4 else last
+    if q.text.endswith(("°F", "°C")):
+        return True
+    return last != q.unit and (unit in _CONVERSIONS or unit in _FAHRENHEIT or last == "degrees")
 
 
 # "half a million" is 500,000, not a share; "a quarter of a billion", "three quarters of a

@@ -598,3 +598,23 @@ def test_a_rough_figure_opening_a_sentence_is_no_name() -> None:
     text = "Nearly two-thirds of adults in Norland (64%) are overweight, a health survey found."
     message = "Almost two in three adults in Norland are overweight"
     assert judge_identity(message, claim(text)).verdict is Verdict.SAME
+
+
+def test_figures_in_other_units_and_figures_the_claim_gives_twice() -> None:
+    heat = claim(
+        "Temperatures in Seville passed 45°C for the first time in 2025, 46.1°C on 1 July."
+    )
+    for message in (
+        "seville passed 45 degrees for the first time in 2025",
+        "Seville hit 46.1C on 1 July 2025, the first time above 45C",
+        "Seville hit 115F on 1 July 2025",
+    ):
+        assert judge_identity(message, heat).verdict is Verdict.SAME, message
+    said = judge_identity("Seville hit 44C on 1 July 2025", heat)
+    assert said.verdict is Verdict.CONTRADICTS, said
+    limit = claim("Jersey cut the speed limit on its main roads from 40mph to 30mph in 2024.")
+    lowered = judge_identity("jersey's main roads have a 30 mph limit since 2024", limit)
+    assert lowered.verdict is Verdict.SAME, lowered
+    wind = claim("Storm Darragh brought gusts of 150 km/h to Wales in December 2024.")
+    mph = judge_identity("Storm Darragh brought 93 mph gusts to Wales in December 2024", wind)
+    assert mph.verdict is Verdict.SAME, mph

@@ -118,3 +118,21 @@ def test_a_year_is_never_rough() -> None:
 )
 def test_a_count_in_a_year_is_no_share(text: str, values: list[float]) -> None:
     assert [q.value for q in quantities(text)] == pytest.approx(values)
+
+
+@pytest.mark.parametrize(
+    ("text", "other", "same"),
+    [
+        ("40 degrees", "40°C", True),
+        ("104F", "40C", True),
+        ("95 degrees", "35 °C", True),  # above any weather in Celsius: Fahrenheit
+        ("38C", "35C", False),
+        ("75 mph", "120 km/h", True),
+        ("183 kph", "183km/h", True),
+        ("95 mph", "120 kmh", False),
+    ],
+)
+def test_temperatures_and_speeds_in_other_units(text: str, other: str, same: bool) -> None:
+    (one,), (two,) = quantities(text.casefold()), quantities(other.casefold())
+    assert one.unit == two.unit
+    assert one.same_value(two) is same
