@@ -401,7 +401,7 @@ def _show(q: Quantity) -> str:
         return q.text  # a year, "€60m", "50 basis points", "a third", "three months"
     if q.unit == "day" and _SPAN_WRITTEN.search(q.text):
         return q.text  # a span counted in days keeps its own words: "17 years"
-    if q.text[:1] in "$€£¥" or written_in_another_unit(q):
+    if q.text[:1] in "$€£¥" or written_in_another_unit(q) or q.unit in ("times", "quarter"):
         return q.text
     return f"{q.text} {q.unit}s" if q.value != 1 else f"{q.text} {q.unit}"
 

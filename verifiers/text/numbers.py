@@ -180,13 +180,20 @@ def quantities(normalised: str, *, forms: bool = True) -> list[Quantity]:
     quarter", seasons ("2026-27" is 2026) and miles in kilometres; the matcher's features
     read numbers without them, as they were fitted.
     """
-    if not _DIGIT.search(normalised) and _NUMBER_WORDS.isdisjoint(_WORD.findall(normalised)):
+    if (
+        not _DIGIT.search(normalised)
+        and _NUMBER_WORDS.isdisjoint(_WORD.findall(normalised))
+        and not (forms and _FACTOR_HINT.search(normalised))
+    ):
         return []  # most texts: nothing below can match
     if forms:
         normalised = _season(_and_a_fraction(_spoken_point(_scaled_share(normalised))))
         normalised = normalised.replace(" per cent", " percent")
     written = normalised
-    out = [*_money(normalised), *_points(normalised), *_fractions(normalised)]
+    out: list[Quantity] = []
+    if forms:
+        out, normalised = _factors_and_quarters(normalised)
+    out += [*_money(normalised), *_points(normalised), *_fractions(normalised)]
     out += _one_in(normalised)
     for pattern in (_MONEY, _POINTS, _FRACTION, _ONE_IN):
         normalised = _without(pattern, normalised)
@@ -313,6 +320,52 @@ def written_in_another_unit(q: Quantity) -> bool:
     if q.text.endswith(("°F", "°C")):
         return True
     return last != q.unit and (unit in _CONVERSIONS or unit in _FAHRENHEIT or last == "degrees")
+
+
+# How many times over: "doubled", "twice", "threefold", "3x", "four times as many"; and the
+# quarter of a year: "Q1" is "the first quarter".
+_FACTOR = re.compile(
+    r"\b(?:(?P<verb>doubled|doubles|doubling|tripled|triples|tripling|quadrupled|quadruples|"
+    r"halved|halves)|(?P<fold>\w+)[\s-]?fold|(?P<x>\d+(?:\.\d+)?)x(?=[\s,.!?;]|$)|(?P<twice>twice)|"
+    r"(?P<times>two|three|four|five|ten|\d+) times(?= (?:as|more|higher|bigger|larger|the|over|"
+    r"what|that)\b))"
+)
+_FACTOR_HINT = re.compile(r"doubl|tripl|quadrupl|halv|fold\b|twice|quarter")
+_FACTOR_VERBS = {"doub": 2.0, "trip": 3.0, "quad": 4.0, "halv": 0.5}
+_QUARTER = re.compile(r"\b(?:q([1-4])|(first|second|third|fourth) quarter)\b")
+_QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+def _factors_and_quarters(text: str) -> tuple[list[Quantity], str]:
+    """The factors and quarters of `text` (unit "times", "quarter"), and the text without
+    them."""
+    found: list[Quantity] = []
+    if (
+        "x" in text
+        or "fold" in text
+        or "twice" in text
+        or "times" in text
+        or "dou" in text
+        or "trip" in text
+        or "quad" in text
+        or "halv" in text
+    ):
+        for match in _FACTOR.finditer(text):
+            if match["verb"]:
+                value: float | None = _FACTOR_VERBS[match["verb"][:4]]
+            elif match["twice"]:
+                value = 2.0
+            else:
+                value = _value(match["fold"] or match["x"] or match["times"])
+            if value is not None:
+                found.append(Quantity(match.group(0), value, "times"))
+        text = _FACTOR.sub(" ", text)
+    if "q" in text or "quarter" in text:
+        for match in _QUARTER.finditer(text):
+            number = int(match[1]) if match[1] else _QUARTERS[match[2]]
+            found.append(Quantity(match.group(0), float(number), "quarter"))
+        text = _QUARTER.sub(" ", text)
+    return found, text
 
 
 # "half a million" is 500,000, not a share; "a quarter of a billion", "three quarters of a

@@ -618,3 +618,17 @@ def test_figures_in_other_units_and_figures_the_claim_gives_twice() -> None:
     wind = claim("Storm Darragh brought gusts of 150 km/h to Wales in December 2024.")
     mph = judge_identity("Storm Darragh brought 93 mph gusts to Wales in December 2024", wind)
     assert mph.verdict is Verdict.SAME, mph
+
+
+def test_factors_and_quarters_are_compared() -> None:
+    rents = claim("Rents in Bristol doubled between 2014 and 2024.")
+    assert (
+        judge_identity("bristol rents went up 2x from 2014 to 2024", rents).verdict is Verdict.SAME
+    )
+    tripled = judge_identity("Rents in Bristol tripled between 2014 and 2024", rents)
+    assert tripled.verdict is Verdict.CONTRADICTS, tripled
+    assert tripled.reason == "your message says tripled; the claim says doubled"
+    growth = claim("Ireland's economy grew 1.2% in the first quarter of 2025.")
+    assert judge_identity("irish gdp grew 1.2% in Q1 2025", growth).verdict is Verdict.SAME
+    q2 = judge_identity("Ireland's economy grew 1.2% in Q2 2025", growth)
+    assert q2.verdict is Verdict.CONTRADICTS, q2

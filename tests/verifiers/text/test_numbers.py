@@ -136,3 +136,21 @@ def test_temperatures_and_speeds_in_other_units(text: str, other: str, same: boo
     (one,), (two,) = quantities(text.casefold()), quantities(other.casefold())
     assert one.unit == two.unit
     assert one.same_value(two) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("rents doubled", 2.0, "times"),
+        ("rents went up 3x", 3.0, "times"),
+        ("rents rose threefold", 3.0, "times"),
+        ("twice as many people", 2.0, "times"),
+        ("four times as many", 4.0, "times"),
+        ("rents halved", 0.5, "times"),
+        ("in Q1", 1.0, "quarter"),
+        ("in the second quarter", 2.0, "quarter"),
+    ],
+)
+def test_factors_and_quarters(text: str, value: float, unit: str) -> None:
+    [found] = quantities(text.casefold())
+    assert (found.value, found.unit) == (value, unit)
