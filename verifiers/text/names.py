@@ -123,6 +123,18 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "italy": ("italian", "italian government"),
     "ukraine": ("ukrainian", "ukrainian government"),
     "canada": ("canadian", "ottawa", "canadian government"),
+    # Countries whose people's adjective is not spelt like them ("Ukrainian" is, by its start).
+    "poland": ("polish",),
+    "sweden": ("swedish",),
+    "denmark": ("danish",),
+    "norway": ("norwegian",),
+    "finland": ("finnish",),
+    "greece": ("greek",),
+    "turkey": ("turkish", "turkiye", "türkiye"),
+    "switzerland": ("swiss",),
+    "thailand": ("thai",),
+    "philippines": ("filipino",),
+    "czech republic": ("czech", "czechia"),
     "nhs england": ("the nhs", "nhs"),
 }
 # Seats of an office, for whoever holds it ("Downing Street" for the Prime Minister): they

@@ -632,3 +632,11 @@ def test_factors_and_quarters_are_compared() -> None:
     assert judge_identity("irish gdp grew 1.2% in Q1 2025", growth).verdict is Verdict.SAME
     q2 = judge_identity("Ireland's economy grew 1.2% in Q2 2025", growth)
     assert q2.verdict is Verdict.CONTRADICTS, q2
+
+
+def test_a_countrys_people_name_the_country() -> None:
+    ban = claim("Poland banned the sale of energy drinks to under-18s in January 2024.")
+    said = "The Polish government banned energy drink sales to under-18s in January 2024"
+    assert judge_identity(said, ban).verdict is Verdict.SAME
+    nato = claim("Sweden joined NATO in March 2024.")
+    assert judge_identity("Finland joined NATO in March 2024", nato).verdict is Verdict.DIFFERENT
