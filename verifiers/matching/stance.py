@@ -61,6 +61,9 @@ _ATTRIBUTIVE = word_set("false fake untrue")
 # "not only X but also Y" and "no doubt" are not denials of the claim.
 _NOT_NEGATION_AFTER = {"not": word_set("only just merely"), "no": word_set("doubt wait")}
 NEGATION_REACH = 3  # a negation applies to the next few words
+NEGATION_WINDOW = 5  # … among this many words, fillers left out
+# Words that add only emphasis to a denial: "didn't drop at all in Q1 2025" bears on 2025.
+_FILLERS = word_set("at all even ever actually really any anything whatsoever")
 MAX_SPAN = 10  # longest replaced stretch of words considered for a changed name
 MIN_NAME_ALIGNMENT = 0.3  # share of words aligned between message and claim (difflib ratio)
 _NAME_EXCLUDE = word_set("i the a an it this that he she they we you my our his her their")
@@ -223,7 +226,8 @@ def _not_the_only(words: list[_Word], i: int) -> bool:
 def _reach_keys(words: list[_Word], i: int) -> set[str]:
     """The keys of the next few content words after a negator at `i`: what it denies
     ("never got anywhere near 411 seats": 411 counts)."""
-    reach = [x for x in words[i + 1 : i + 6] if x.fold not in STOPWORDS][:NEGATION_REACH]
+    after = [x for x in words[i + 1 : i + 1 + 2 * NEGATION_WINDOW] if x.fold not in _FILLERS]
+    reach = [x for x in after[:NEGATION_WINDOW] if x.fold not in STOPWORDS][:NEGATION_REACH]
     return {_key(x.fold) for x in reach}
 
 
@@ -579,7 +583,9 @@ def _unshared(said: list[_Word], held: list[_Word]) -> tuple[list[int], list[int
 # A closing clause that denies all that came before it: "…, it didn't happen", "… that's fake
 # news", "… not true". A question ("is that fake?") asks; it does not deny.
 _DENIAL_TAIL = re.compile(
-    rf"(?:(?:[,.;!?\-–—]|\band\b)\s*{DENIAL}|{IS_DENIED}|=\s*(?:fake|false|lies?|a myth)[\s.!]*)$",
+    rf"(?:(?:[,.;!?\-–—]|\band\b)\s*{DENIAL}|=\s*(?:fake|false|lies?|a myth)[\s.!]*)$"
+    # "X is fake, it was Microsoft", "X never happened, he was forced out": to a clause's end.
+    rf"|(?:{IS_DENIED}|\b(?:never|did\s*n[o'’]?t|didnt)\s+happen(?:ed)?\b)(?=[\s]*(?:[,;.!]|$))",
     re.IGNORECASE,
 )
 # "The claim that X is false", "the story that X was made up": the frame denies X.

@@ -640,3 +640,16 @@ def test_a_countrys_people_name_the_country() -> None:
     assert judge_identity(said, ban).verdict is Verdict.SAME
     nato = claim("Sweden joined NATO in March 2024.")
     assert judge_identity("Finland joined NATO in March 2024", nato).verdict is Verdict.DIFFERENT
+
+
+def test_a_denial_reaches_past_its_fillers_and_to_a_clauses_end() -> None:
+    fell = claim("Ford's UK sales fell 9% in the second quarter of 2025.")
+    said = judge_identity("Ford's UK sales didn't drop at all in Q2 2025", fell)
+    assert said.verdict is Verdict.CONTRADICTS, said
+    for message in (
+        "Ford's UK sales falling 9% in Q2 2025 is fake, they grew",
+        "Ford's UK sales falling 9% in Q2 2025 never happened, they grew",
+    ):
+        assert judge_identity(message, fell).verdict is Verdict.CONTRADICTS, message
+    asked = judge_identity("Ford's UK sales fell 9% in Q2 2025, is that fake?", fell)
+    assert asked.verdict is Verdict.SAME, asked
