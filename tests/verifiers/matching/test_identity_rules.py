@@ -648,7 +648,7 @@ def test_a_denial_reaches_past_its_fillers_and_to_a_clauses_end() -> None:
     assert said.verdict is Verdict.CONTRADICTS, said
     for message in (
         "Ford's UK sales falling 9% in Q2 2025 is fake, they grew",
-        "Ford's UK sales falling 9% in Q2 2025 never happened, they grew",
+        "Ford's UK sales falling 9% in Q2 2025 never happened, check the figures",
     ):
         assert judge_identity(message, fell).verdict is Verdict.CONTRADICTS, message
     asked = judge_identity("Ford's UK sales fell 9% in Q2 2025, is that fake?", fell)
