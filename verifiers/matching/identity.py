@@ -1177,6 +1177,12 @@ _POSITIVE = {
 _POSITIVE.update({aux.replace("'", ""): plain for aux, plain in _POSITIVE.items()})
 
 
+_SPLIT_NEGATIVE_QUESTION = re.compile(
+    r"^(?:did|does|do|is|was|were|are|has|have|had)\s+(?:[\w'-]+\s+){1,4}?(?P<neg>not\s+)",
+    re.IGNORECASE,
+)
+
+
 def _as_asked(text: str) -> str:
     """A negative question asks about the positive claim: "Wasn't Apple sued?" (or, as chat
     writes it, "didnt apple get sued") is not a denial that Apple was sued."""
@@ -1184,6 +1190,10 @@ def _as_asked(text: str) -> str:
     asked = clean(text).rstrip(" !").endswith("?")
     match = _NEGATIVE_QUESTION.search(core)
     if match is None:
+        # "Did the ECB not raise rates …?", "Is it not the case that …?": the same question.
+        split = _SPLIT_NEGATIVE_QUESTION.match(core) if asked else None
+        if split is not None:
+            return core[: split.start("neg")] + core[split.end("neg") :]
         return core
     aux = match["aux"].casefold()
     # Opening the message, a negative auxiliary asks ("didnt hungary block …"); elsewhere,

@@ -123,6 +123,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "italy": ("italian", "italian government"),
     "ukraine": ("ukrainian", "ukrainian government"),
     "canada": ("canadian", "ottawa", "canadian government"),
+    # Parties by the names everyone uses.
+    "conservatives": ("tories", "tory", "conservative party", "the conservatives"),
+    "democrats": ("dems", "democratic party", "the democrats"),
+    "republicans": ("gop", "republican party", "the republicans", "grand old party"),
+    "lib dems": ("liberal democrats",),
     # Countries whose people's adjective is not spelt like them ("Ukrainian" is, by its start).
     "poland": ("polish",),
     "sweden": ("swedish",),

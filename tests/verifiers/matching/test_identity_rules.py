@@ -653,3 +653,24 @@ def test_a_denial_reaches_past_its_fillers_and_to_a_clauses_end() -> None:
         assert judge_identity(message, fell).verdict is Verdict.CONTRADICTS, message
     asked = judge_identity("Ford's UK sales fell 9% in Q2 2025, is that fake?", fell)
     assert asked.verdict is Verdict.SAME, asked
+
+
+def test_a_negative_question_with_its_not_apart_asks_about_the_claim() -> None:
+    hike = claim("The Bank of Canada raised interest rates to 5% in July 2023.")
+    for message in (
+        "Did the Bank of Canada not raise rates to 5% in July 2023?",
+        "Is it not the case that the Bank of Canada raised rates to 5% in July 2023?",
+    ):
+        assert judge_identity(message, hike).verdict is Verdict.SAME, message
+    said = judge_identity("The Bank of Canada did not raise rates to 5% in July 2023", hike)
+    assert said.verdict is Verdict.CONTRADICTS
+
+
+def test_parties_by_their_common_names() -> None:
+    won = claim("The Conservatives won the Uxbridge by-election in July 2023.")
+    assert judge_identity("The Tories won the Uxbridge by-election in July 2023", won).verdict is (
+        Verdict.SAME
+    )
+    assert judge_identity("Labour won the Uxbridge by-election in July 2023", won).verdict is (
+        Verdict.DIFFERENT
+    )
