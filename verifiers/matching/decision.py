@@ -90,10 +90,12 @@ def decide(seg: str, ranked: list[Scored], tiers: Tiers) -> SegmentResult:
         qualifies = item.answerable and item.score >= tiers.confident
         if not qualifies and _denies(identity):
             qualifies = item.deniable and item.score >= tiers.confident
-        unlikely = False  # answerable, but probably not the claim the segment states
+        # Contradicted by its date or number, and probably not the claim the segment states: a
+        # neighbour of the one it is about ("… on 18 July" below Metsola's 16 July election).
+        unlikely = False
         if answering and qualifies and identity.verdict.answerable:
             same = identity_probability(seg, item.claim, identity.verdict)
-            unlikely = same < tiers.min_identity
+            unlikely = identity.kind in ("date", "number") and same < tiers.min_identity
             # A claim the segment states, ranked just below one whose number or date it
             # contradicts, is the one it is about ("the ECB cut to 3.75% in June 2024" beside
             # its 2025 cut to 2%); a denial is about the claim it denies.
@@ -125,7 +127,7 @@ def decide(seg: str, ranked: list[Scored], tiers: Tiers) -> SegmentResult:
                 answering = False
                 continue
         # Past a changed claim the next may be the one stated; past anything else, not.
-        # A claim the segment is unlikely to state is passed over the same way.
+        # Such a neighbour is passed over the same way.
         answering = answering and qualifies and (identity.verdict is Verdict.DIFFERENT or unlikely)
         if item.score >= tiers.related:
             # Listed in the matcher's order, which after reranking is not the scores' order:

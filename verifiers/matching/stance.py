@@ -36,7 +36,7 @@ from verifiers.text.numbers import (
 )
 from verifiers.text.segment import DENIAL, IS_DENIED
 from verifiers.text.tokens import STOPWORDS, stem, word_set
-from verifiers.text.verbs import base_form, is_verb
+from verifiers.text.verbs import base_form
 
 MAX_TOKENS = 120  # alignment is quadratic in the worst case; segments are short anyway
 
@@ -104,7 +104,7 @@ def _words(text: str) -> list[_Word]:
         # A capital at the start of a sentence proves little ("Photos show…"): there a common
         # sentence opener is no name.
         name_like = (
-            (w[:1].isupper() or (lowercase and _may_name(fold)))
+            (w[:1].isupper() or (lowercase and fold not in STOPWORDS and fold not in _COMMON))
             and not w.isdigit()
             and fold not in _NAME_EXCLUDE
             and fold not in MONTHS
@@ -116,18 +116,6 @@ def _words(text: str) -> list[_Word]:
         )
         out.append(_Word(w, fold, name_like))
     return out
-
-
-# Adverbs people put before a verb in chat ("finally fired", "basically confirmed").
-_ADVERB_ENDINGS = ("ally", "edly", "ently", "antly", "ously", "ately", "utely")
-
-
-def _may_name(fold: str) -> bool:
-    """Whether a word of a message written all in lower case may be a name: not a stop word,
-    a common word, a verb ("fired") or an adverb ("finally")."""
-    if fold in STOPWORDS or fold in _COMMON or is_verb(fold):
-        return False
-    return not (len(fold) > 6 and fold.endswith(_ADVERB_ENDINGS))
 
 
 def _key(fold: str) -> str:
@@ -332,9 +320,39 @@ def _change_clash(message: str, claim: str) -> str | None:
     return None
 
 
-def _given(said: Quantity, held: list[Quantity]) -> bool:
-    """Whether the claim gives the message's figure too, in the same unit."""
-    return any(h.unit == said.unit and h.same_value(said) for h in held)
+# "above 40°C", "more than 2 million": a bound, which a figure past it meets.
+_ABOVE = re.compile(
+    r"\b(?:above|over|more than|passed|past|exceeding|exceeded|topped|at least)\s+$"
+)
+_BELOW = re.compile(r"\b(?:below|under|less than|fewer than|at most)\s+$")
+
+
+def _bound_met(
+    q: Quantity, claim: str, message: str, said: list[Quantity], held: list[Quantity]
+) -> bool:
+    """Whether the claim's figure `q` and the message's in its unit are one a bound of the
+    other, the figure past the bound: "above 40°C … 40.3°C" is met by "40.3C", and its
+    "40.3°C" by "went above 40°C" (a bound the claim gives too: "passed 10 million" is no
+    bound of a claim's 100 million)."""
+    alike = [s for s in said if s.unit == q.unit]
+    direction = _bound(q, claim)
+    if direction and any((s.value - q.value) * direction > 0 for s in alike):
+        return True
+    return any(
+        (q.value - s.value) * bound > 0 and any(h.same_value(s) for h in held)
+        for s in alike
+        if (bound := _bound(s, message))
+    )
+
+
+def _bound(q: Quantity, text: str) -> int:
+    """1 if `q` is a lower bound in `text` ("above 40°C"), -1 an upper one, else 0."""
+    lowered = text.casefold()
+    at = lowered.find(q.text.casefold().split("°")[0])
+    if at < 0:
+        return 0
+    before = lowered[max(0, at - 15) : at]
+    return 1 if _ABOVE.search(before) else -1 if _BELOW.search(before) else 0
 
 
 def _number_clash(message: str, claim: str) -> str | None:
@@ -349,9 +367,9 @@ def _number_clash(message: str, claim: str) -> str | None:
     start = _change_start(claim)
     held = [q for q in held if start is None or not q.same_value(start)]
     for q in held:
-        # A figure the claim also gives is no evidence against its other one: "40.3°C" for
-        # "above 40°C for the first time, 40.3°C", "20mph" for "from 30mph to 20mph".
-        same_unit = [s for s in said if s.unit == q.unit and q.unit and not _given(s, held)]
+        if _bound_met(q, claim, message, said, held):
+            continue
+        same_unit = [s for s in said if s.unit == q.unit and q.unit]
         if same_unit and not any(q.same_value(s) for s in said):
             return f"your message says {_show(same_unit[0])}; the claim says {_show(q)}"
     # A lone count on each side, differing, is a clash even when units are phrased differently.
@@ -363,7 +381,9 @@ def _number_clash(message: str, claim: str) -> str | None:
     # A count of the same thing, told by the words after it ("10 straight rate rises" for
     # "14 consecutive rises", "Twelve of Ashcombe's 14 schools" for "Nine of …").
     for q in counts_held:
-        alike = [s for s in counts_said if set(s.context) & set(q.context) and not _given(s, held)]
+        if _bound_met(q, claim, message, said, held):
+            continue
+        alike = [s for s in counts_said if set(s.context) & set(q.context)]
         if alike and not any(q.same_value(s) for s in counts_said):
             return f"your message says {_show(alike[0])}; the claim says {_show(q)}"
     year_clash = _year_clash(message.casefold(), claim.casefold())
@@ -515,8 +535,12 @@ def _describes(words: list[_Word], n: int) -> bool:
     return any(_stem_of(w) in DESCRIPTIONS for w in words[n + 1 : n + 1 + DESCRIBED_REACH])
 
 
-# Nouns that a name before them turns into a description of someone ("the ChatGPT maker").
-_ROLE_NOUNS = DESCRIPTIONS | TITLES | word_set("maker makers owner owners founder giant operator")
+# Nouns of one person's or one body's role that a name before them turns into a description
+# of it ("the ChatGPT maker", "the Russian president"); not a group the name picks out
+# ("Labour voters", "Arsenal fans"), which is content of the claim.
+_ROLE_NOUNS = TITLES | word_set(
+    "boss maker makers owner owners founder giant firm company government administration"
+)
 
 
 def _attributive(words: list[_Word], n: int, other: list[_Word]) -> bool:

@@ -387,7 +387,7 @@ def test_identity_regression_on_the_held_out_quarter() -> None:
 
 FRESH_SET = DATA / "identity-fresh" / "pairs.jsonl"
 # The set written without the rules in view: floors a little under today's figures.
-FRESH_FLOORS = {"paraphrases_answered": 0.54, "contradictions_caught": 0.57}
+FRESH_FLOORS = {"paraphrases_answered": 0.54, "contradictions_caught": 0.70}
 FRESH_CEILINGS = {"false_answers": 0.13, "false_contradictions": 0.15}
 
 

@@ -510,11 +510,7 @@ def test_words_of_names_written_short(message: str, text: str) -> None:
 
 
 def test_common_words_of_a_lower_case_message_are_no_names() -> None:
-    sacked = claim("Leicester City sacked manager Brendan Rodgers in April 2023.")
-    # A verb or an adverb in a lower-case message replaces no name.
-    said = judge_identity("so leicester finally fired rodgers in april 2023", sacked)
-    assert said.verdict is Verdict.SAME, said
-    # Nor does a word the claim writes in lower case ("reply" for "replied").
+    # A word the claim writes in lower case replaces no name ("reply" for "replied").
     replied = claim("Keir Starmer replied that Britain would send more troops in May 2025.")
     asked = judge_identity("didnt starmer reply that britain would send more troops", replied)
     assert asked.verdict is Verdict.SAME, asked
@@ -600,7 +596,7 @@ def test_a_rough_figure_opening_a_sentence_is_no_name() -> None:
     assert judge_identity(message, claim(text)).verdict is Verdict.SAME
 
 
-def test_figures_in_other_units_and_figures_the_claim_gives_twice() -> None:
+def test_figures_in_other_units_and_a_bound_met_by_a_figure_past_it() -> None:
     heat = claim(
         "Temperatures in Seville passed 45°C for the first time in 2025, 46.1°C on 1 July."
     )
