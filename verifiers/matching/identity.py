@@ -107,7 +107,8 @@ _WRAPPER = re.compile(
     r"(?:said|says|say|are saying|is saying|posted|claims?|keep saying|told me)(?: that)? |"
     r"(?:there(?:'s| is) (?:a|this) (?:post|tweet|video|rumou?r|story|thing) "
     r"(?:going around |on \w+ )?(?:saying|claiming|that says)(?: that)? )|"
-    r"(?:fact ?check|check|true or false|real or fake)\s*[:?-]+\s*"
+    r"(?:fact ?check|check|true or false|real or fake)\s*[:?-]+\s*|"
+    r"(?:i )?(?:still )?(?:can'?t|cannot|couldn'?t) believe (?:that )?"
     r")",
     re.IGNORECASE,
 )
@@ -141,10 +142,14 @@ def asserted(text: str) -> str:
 _REQUEST = re.compile(
     r"^(?:explain|eli5|tell me|teach me|help me|show me|summari[sz]e|describe|define|"
     r"(?:can|could|would|will) (?:you|someone|anyone|somebody|u) "
-    r"(?:explain|tell|help|show|summari[sz]e|describe|give|find|post|link|send)|"
+    r"(?:explain|tell|help|show|summari[sz]e|describe|give|find|post|link|send|recap|"
+    r"break|fill|catch)|"
     r"(?:anyone|anybody|does anyone|does anybody|somebody|someone|has anyone|has anybody|"
-    r"did anyone|did anybody|have you|has someone) "
-    r"(?:know|have|got|seen|heard|explain|tell|read|watched)|"
+    r"did anyone|did anybody|have you|has someone|is anyone|is anybody) "
+    r"(?:know|have|got|seen|heard|explain|tell|read|watched|following|watching|going|"
+    r"see|catch|reading|tracking|keeping up)|"
+    r"why(?:'s| is| are| was| were| do| does| did| would| has| have| hasn't| haven't|"
+    r" isn't| aren't| don't| doesn't| didn't)?\b|"
     r"(?:what|who|whom|whose|where|which|how)(?:'s|'re| is| are| was| were| do| does| did|"
     r" many| much| long| come| about| would| should| can| could)?\b|"
     r"when (?:is|was|are|were|will|does|did)\b|"
@@ -162,7 +167,10 @@ _REACTION = re.compile(
     r"disgusting|sad|hilarious|funny|a joke|a mess|a disaster|the worst|the best|beautiful|"
     r"gorgeous|cringe|mental|nuts|bonkers|mad|depressing|scary|wild to me|out of control|"
     r"a disgrace|disgraceful|a scandal|scandalous|shameful|outrageous|pathetic|a shambles|"
-    r"out of hand|too much|everywhere|so bad|so good|bad|good|great|fine|boring|huge|big)"
+    r"out of hand|too much|everywhere|so bad|so good|bad|good|great|fine|boring|huge|big|"
+    r"embarrassing|an embarrassment|laughable|absurd|infuriating|shocking|grim|bleak|"
+    r"dystopian|stupid|dumb|idiotic|unbelievable|exhausting|tiring|hilarious|a circus|"
+    r"a clown show|peak|iconic|brutal|savage|so dumb|so stupid)"
     r"(?:[\s,]+(?:honestly|tbh|ngl|fr|lol|tho|though|really|imo|rn|man|mate|guys|now|"
     r"right now|atm|at the moment|these days|lately))*"
     r"[\s!.?]*$",
@@ -183,7 +191,10 @@ _OPINION = re.compile(
     r"why (?:does|do|is|are|did) (?:everyone|everybody|people|nobody|no one|anyone|they all)|"
     r"(?:(?:my )?thoughts|prayers|love|condolences)(?: and prayers)?(?: are| go)? (?:with|to)|"
     r"(?:praying|sending|prayers) (?:for|love|thoughts|prayers|hugs|strength)|"
-    r"rest in peace|my heart goes out|heartbreaking|devastating news)\b",
+    r"rest in peace|my heart goes out|heartbreaking|devastating news|"
+    r"(?:hi|hello|hey|hiya|morning|evening)(?: (?:all|everyone|everybody|guys|folks|team|"
+    r"friends|there))?|first (?:time )?(?:post(?:ing)?|here)|new here|long time lurker|"
+    r"lurker here)\b",
     re.IGNORECASE,
 )
 # A verdict on "this" with nothing said of what: "this is fake news", "that's propaganda".
@@ -191,6 +202,42 @@ _VERDICT_ON_THIS = re.compile(
     r"^(?:this|that|it)(?:'s| is| was)\s+(?:so |just |all |pure |total |complete |obviously )?"
     r"(?:fake|false|true|real|fake news|propaganda|misinformation|disinformation|a lie|lies|bs|"
     r"bullshit|nonsense|rubbish|a hoax|hoax|satire|a joke|made up|ai|ai generated)[\s!.?]*$",
+    re.IGNORECASE,
+)
+# "X is the worst PM ever": a judgement with nothing to check.
+_SUBJECTIVE = re.compile(
+    r"\b(?:is|are|was|were|'s|'re)\s+(?:easily |literally |honestly |by far |probably |"
+    r"officially |genuinely |just )?(?:the|a|an)\s+(?:worst|best|greatest|dumbest|stupidest|"
+    r"biggest (?:joke|clown|idiot|disgrace|fraud)|most (?:useless|incompetent|embarrassing|"
+    r"corrupt|overrated|underrated|annoying|pathetic|boring|clueless))\b",
+    re.IGNORECASE,
+)
+# "… makes sense", "… should be free for everyone", "good or bad?", "people keep arguing
+# about …": a view of something, or a call for views, with nothing checkable said.
+_JUDGED = re.compile(
+    r"\b(?:makes?|made) (?:no |zero |total |perfect |complete )?sense\b|"
+    r"\b(?:sounds?|seems?|looks?) (?:like )?(?:total |complete )?(?:nonsense|made up|fake|"
+    r"right|fair|sus|dodgy|fishy|off|bs|rubbish)(?: to me)?[\s!.?]*$|"
+    r"\bshould(?:n'?t| not)? (?:be (?:free|banned|illegal|legal|allowed|scrapped|jailed|"
+    r"sacked|fired|ashamed|arrested|stopped)|resign|quit|apologi[sz]e|step down)\b|"
+    r",?\s*(?:good or bad|yay or nay|right or wrong|fair or not|agree or disagree|"
+    r"good idea or not|a good idea|a bad idea|a waste of (?:money|time)|worth it)\?*\s*$|"
+    r"^(?:people|everyone|folks|they|y'?all) (?:keep|are|won'?t stop|can'?t stop) "
+    r"(?:arguing|talking|going on|fighting|moaning|complaining|banging on)\b|"
+    r"\b(?:is|are) (?:so |just |honestly )?(?:exhausting|tiring|draining),|"
+    r"\bwake me (?:up )?when\b",
+    re.IGNORECASE,
+)
+# "Corby Vale station reopening thread": a topic named as a thread to talk in.
+_THREAD = re.compile(
+    r"[\s,:-]+(?:mega ?thread|thread|discussion|chat|updates?|news|saga|drama|discourse|"
+    r"debate|stuff|thing)[\s!?.🧵]*$",
+    re.IGNORECASE,
+)
+_GREETED = re.compile(r"^(?:everyone|everybody|all|guys|folks|team|y'?all)\b[\s,!.]*")
+# "can't believe …": a reaction to a statement, which may itself be a claim.
+_REACTION_TO = re.compile(
+    r"^(?:i\s+)?(?:still\s+)?(?:can'?t|cannot|cant|couldn'?t)\s+believe\s+(?:that\s+)?",
     re.IGNORECASE,
 )
 # "medal table anyone?", "link pls": asking the room, not saying anything.
@@ -215,20 +262,49 @@ def _no_claim_in(text: str) -> str | None:
         return "a request or an open question, not a claim"
     if _ASKING_AROUND.search(clean(text)):
         return "a request or an open question, not a claim"
-    if _OPINION.match(lowered) or _VERDICT_ON_THIS.match(lowered):
+    opened = _LEAD_IN.sub("", " ".join(clean(text).split())).casefold()
+    believed = _REACTION_TO.match(opened)
+    if believed is not None:
+        if _states_claim(opened[believed.end() :]):
+            return None  # "can't believe hardly any … failed their inspections in 2024"
+        return "a reaction, not a claim"  # "can't believe people fall for this"
+    greeted = _GREETED.sub("", lowered)
+    if _OPINION.match(lowered) or _OPINION.match(greeted) or _VERDICT_ON_THIS.match(lowered):
         return "a reaction, not a claim"
+    if (_SUBJECTIVE.search(lowered) or _JUDGED.search(lowered)) and not re.search(r"\d", lowered):
+        return "an opinion, not a claim"
     if _REACTION.search(lowered) and not re.search(r"\d", lowered):
         return "a reaction, not a claim"
     asked = _TOPIC_THEN_QUESTION.match(lowered)
     if asked is not None and not _has_verb(words(asked["topic"])):
         return "a request or an open question, not a claim"
-    said = words(core)
-    # A verb, or a word that may be one ("earns", "closing") with something after it
-    # ("ukraine moscow strikes??" ends on its noun).
-    verbs = [is_verb(w) or (n < len(said) - 1 and may_be_verb(w)) for n, w in enumerate(said)]
-    if len(said) <= LONG_TOPIC_WORDS and not any(verbs):
+    said = words(_THREAD.sub("", core))
+    if len(said) <= LONG_TOPIC_WORDS and not _has_verb(said):
+        return "a topic, not a claim"
+    # "the ferris tiktok ban": a noun phrase, its words only nouns that may be verbs.
+    if (
+        said[:1] in (["the"], ["this"], ["that"])
+        and len(said) <= SHORT_PHRASE_WORDS
+        and not any(is_verb(w) or w[:1].isdigit() for w in said)
+    ):
         return "a topic, not a claim"
     return None
+
+
+SHORT_PHRASE_WORDS = 6
+
+
+_GENERIC_REFERENCES = word_set("people thing things stuff this that it everyone anyone folks")
+
+
+def _states_claim(clause: str) -> bool:
+    """Whether the clause after a reaction ("can't believe …") states something checkable:
+    a number, or five content words that are not "people", "thing" and the like ("people
+    fall for the ashwagandha thing" states nothing)."""
+    if _no_claim_in(clause) is not None:
+        return False
+    content = [w for w in words(clause) if w not in STOPWORDS and w not in _GENERIC_REFERENCES]
+    return bool(re.search(r"\d", clause)) or len(content) >= 5
 
 
 # "DEFINITELY MAYBE who's got tickets", "bennu samples, anyone know more?": a topic, then
@@ -242,14 +318,22 @@ _TOPIC_THEN_QUESTION = re.compile(
 
 
 def _has_verb(said: list[str]) -> bool:
-    """A verb, or a word that may be one with something after it ("samples" ends a topic)."""
-    return any(is_verb(w) or (n < len(said) - 1 and may_be_verb(w)) for n, w in enumerate(said))
+    """A verb, or a word that may be one with something after it ("ukraine moscow strikes??"
+    and "bennu samples" end on their noun; "farmers and drones" joins two nouns)."""
+    return any(
+        is_verb(w) or (n < len(said) - 1 and may_be_verb(w) and said[n + 1] not in _JOINS)
+        for n, w in enumerate(said)
+    )
+
+
+_JOINS = word_set("and or & vs v versus plus")
 
 
 _YES_NO_QUESTION = re.compile(
     r"^(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could|should|isn't|aren't|"
     r"wasn't|weren't|didn't|doesn't|don't|hasn't|haven't|won't)\b(?! (?:you|someone|anyone|"
-    r"anybody|somebody) (?:explain|tell|help|show|know|got|seen|heard|read|watched))",
+    r"anybody|somebody|u) (?:explain|tell|help|show|know|got|seen|heard|read|watched|"
+    r"summari[sz]e|describe|give|find|post|link|send|recap|break|fill|catch))",
     re.IGNORECASE,
 )
 
@@ -262,6 +346,7 @@ _REPORTING = (
     r"alleges|suggested|suggests|admitted|admits|warned|warns|boasted|boasts|declared|"
     r"declares|asserted|asserts|maintained|maintains|revealed|reveals|accused|accuses|"
     r"predicted|predicts|promised|promises|vowed|vows|denied|denies|believes|believed|thinks|"
+    r"reckons|reckoned|swears|swore|"
     r"promise|predict|insist|admit|tweet|warn"  # asked about: "did Musk really promise …"
 )
 # Verbs that are also acts ("the WHO declared an emergency"): they report speech only when
@@ -272,11 +357,15 @@ _ACTS = word_set(
     promises vowed vows denied denies accused accuses admitted admits warned warns
     """
 )
+# "the chancellor was on the radio saying …"
+_GERUNDS = r"saying|claiming|insisting|telling|arguing|tweeting|posting|boasting|warning"
 _ATTRIBUTED = re.compile(
-    rf"^(?P<speaker>(?:[^\s,;:]+\s+){{0,7}}?[^\s,;:]+)(?:,[^,]{{1,60}},)?\s+"
+    rf"^(?P<speaker>(?:[^\s,;:]+\s+){{0,10}}?[^\s,;:]+)(?:,[^,]{{1,60}},)?\s+"
     rf"(?:(?:has|had|have|once|repeatedly|publicly|falsely|wrongly|also|really|actually|"
     rf"even|ever|just)\s+)?"
-    rf"(?P<verb>{_REPORTING})\b(?:\s+(?:on|in)\s+(?:a\s+)?[^\s]+(?:\s+[^\s]+)?)?"
+    rf"(?:(?:was|is|were|are|has been|have been|keeps?|kept|went)\s+"
+    rf"(?:on\s+(?:(?:the|a|an|his|her|their)\s+)?[\w-]+\s+|out\s+|around\s+)?)?"
+    rf"(?P<verb>{_REPORTING}|{_GERUNDS})\b(?:\s+(?:on|in)\s+(?:a\s+)?[^\s]+(?:\s+[^\s]+)?)?"
     rf"(?:\s+(?:reporters|journalists|the press|an? \w+|his \w+|her \w+|their \w+))?"
     rf"(?:\s+that|\s*:|,)?\s+(?P<said>.+)$",
     re.IGNORECASE,
@@ -300,6 +389,7 @@ _NOBODY = word_set(
     i me we you he she they it this that someone somebody anyone people everyone folks
     my our your
     uncle aunt mom mum dad father mother brother sister cousin friend friends coworker
+    mate mates bro pal lad lads
     colleague boss neighbour neighbor grandma grandpa wife husband girlfriend boyfriend
     guy post tweet video meme thread article headline internet twitter facebook tiktok
     reddit instagram whatsapp telegram youtube feed group chat
@@ -310,6 +400,43 @@ _NOBODY = word_set(
 # Outlets report: "the FT reported that Y" cites a source for Y, it does not claim that
 # the FT said it.
 _OUTLET_VERBS = word_set("reported reports revealed reveals")
+# Speakers that give a statement on their word as a source, not as a claimant: "police said
+# Y", "Reuters says Y", "the survey says Y" state Y (what they say may itself quote someone:
+# "Reuters says Okafor claimed …").
+_SOURCES = word_set(
+    """
+    police officers detectives prosecutors investigators coroner coroners
+    study studies survey surveys poll polls data figures statistics census research analysis
+    reuters ap afp bloomberg bbc cnn nbc cbs msnbc npr politico axios guardian telegraph
+    independent ft wsj nyt economist sky itv news newspaper newspapers paper outlet
+    """
+)
+# Bodies: cited with "according to", they are sources ("according to the WMO"); a person
+# cited so is a claimant ("according to Dr Voss, …").
+_BODIES = _SOURCES | word_set(
+    """
+    agency office institute institution bureau commission ministry department council
+    government university centre center service authority organisation organization
+    association court bank union board party committee parliament congress senate regulator
+    watchdog nhs who un eu foundation trust charity company firm group club league team
+    nasa esa cdc fbi cia ons imf wmo noaa ipcc fda epa doj dhs nato ecb fed boe ofwat ofcom
+    ukhsa inpe bls
+    rumour rumours rumor rumors report reports sources source records experts scientists
+    researchers officials analysts
+    """
+)
+# What a person is called by their role: "the mayor said", "according to the senator".
+_ROLES = word_set(
+    """
+    mayor minister pm premier president chancellor senator congressman congresswoman
+    governor councillor cllr mp mep secretary ceo boss chairman chairwoman chair founder
+    owner manager coach spokesman spokeswoman spokesperson doctor dr professor prof judge
+    candidate leader chief executive deputy vice prime
+    """
+)
+_OWN = word_set("my our your me i we")
+_DENYING = word_set("never not no didn't didnt doesn't doesnt hasn't hasnt nobody")
+_DETERMINERS = word_set("the a an his her their its our this that")
 _STARTS_QUESTION = re.compile(r"^(?:did|does|do|is|was|has|have|had)\s+", re.IGNORECASE)
 
 
@@ -320,26 +447,75 @@ _PREPOSITIONS = word_set("in on at by for from with after before during since as
 class Attribution:
     speaker: str
     said: str
+    verb: str = "said"
 
 
 def attribution(text: str) -> Attribution | None:
     """Who a statement is attributed to and what they said, when it names a speaker."""
-    core = _STARTS_QUESTION.sub("", asserted(text)).rstrip("?.! ")
-    # "According to X, Y" cites a source for Y; it does not make Y a claim about X.
-    if _ACCORDING.match(core) or _ACCORDING_LAST.match(core):
-        return None
+    return _attributed(_STARTS_QUESTION.sub("", asserted(text)).rstrip("?.! "))
+
+
+# Where something was said, before who said it: "In a speech, Farage said …", "on his
+# podcast last week dr voss said …".
+_SETTING = re.compile(
+    r"^(?:in|on|at|during|speaking (?:at|on|to)|(?:in|at|on) (?:a|an|the|his|her|their))\s+"
+    r"(?:(?:a|an|the|his|her|their|last|this|yesterday'?s|today'?s)\s+)?(?:[\w'-]+\s+){0,2}?"
+    r"(?:speech|interview|rally|podcast|tweet|post|video|statement|press conference|"
+    r"conference|briefing|hearing|debate|meeting|address|letter|op-?ed|show|programme|"
+    r"program|broadcast|livestream|stream|appearance|event|sermon|memo|column|book)s?"
+    r"(?:\s+(?:last|this|on|in)\s+\w+)?\s*,?\s+",
+    re.IGNORECASE,
+)
+
+
+def _acted_before(match: re.Match[str], verb: str) -> bool:
+    """ "Moderna filed a lawsuit against Pfizer, saying …": a bare participle after a clause
+    of its own tells why that act was done; its words are no speaker."""
+    if not verb.endswith("ing") or re.search(
+        r"\b(?:was|is|were|are|been|keeps?|kept|went)\s",
+        match[0][: match.start("verb")],
+        re.IGNORECASE,
+    ):
+        return False
+    return any(is_past(w) for w in words(match["speaker"])[1:])
+
+
+def _attributed(core: str, depth: int = 0) -> Attribution | None:
+    core = _SETTING.sub("", core, count=1)
+    # "According to X, Y" cites a source for Y when X is a body ("according to the WMO"), and
+    # quotes X when X is a person ("according to Dr Voss", "according to trump").
+    cited = _ACCORDING.match(core) or _ACCORDING_LAST.match(core)
+    if cited is not None:
+        speaker = cited["speaker"].strip()
+        said = cited["said"].strip(" \"'“”")
+        if not _personal(speaker) or len(words(said)) < 3:
+            return None
+        return Attribution(speaker, said, "according to")
     match = _ATTRIBUTED.match(core)
     if match is not None:
         verb = match["verb"].casefold()
         if verb in _OUTLET_VERBS:
-            return None
-        if verb in _ACTS and not re.search(
-            rf"\b{verb}\b\s*(?:that\b|:|[\"“'])", core, re.IGNORECASE
-        ):
+            return _inner(match["said"], depth)
+        if (
+            verb in _ACTS
+            and not re.search(rf"\b{verb}\b\s*(?:that\b|:|[\"“'])", core, re.IGNORECASE)
+            and not _CLAUSE.match(match["said"])
+        ) or _acted_before(match, verb):
             match = None
     if match is None:
-        match = _INVERTED.match(core) or _SAID_FIRST.match(core) or _COLON_QUOTE.match(core)
-        if match is not None and not names(match["speaker"]):
+        match = (
+            _INVERTED.match(core)
+            or _SAID_FIRST.match(core)
+            or _COLON_QUOTE.match(core)
+            or _DASH_QUOTE.match(core)
+            or _spoken_with_colon(core)
+        )
+        if (
+            match is not None
+            and not names(match["speaker"])
+            and not _role(match["speaker"])
+            and not _lower_case_name(words(match["speaker"]))
+        ):
             return None  # "…, they're in a good place": an inverted speaker is named
         if match is not None and words(match["speaker"])[0] in _LABELS:
             return None  # "Reminder: …" labels what follows; it names nobody
@@ -351,25 +527,112 @@ def attribution(text: str) -> Attribution | None:
     # speaker, and a speaker is never a number or a phrase opened by a preposition.
     verb = (match.groupdict().get("verb") or "said").casefold()
     if (
-        any(w[:1].isdigit() for w in speaker_words)
+        any(w[:1].isdigit() and not _is_year(float(w), w) for w in speaker_words if w.isdigit())
+        or any(w[:1].isdigit() and not w.isdigit() for w in speaker_words)
+        # "Three in five voters said No": a count of people acting, not a speaker.
+        or any(not _is_year(q.value, q.text) for q in quantities(speaker.casefold()))
         or (speaker_words[:1] and speaker_words[0] in _PREPOSITIONS)
-        or (verb.endswith("s") and not names(speaker))
+        or (
+            verb.endswith("s")
+            and not names(speaker)
+            and not _role(speaker)
+            and not _lower_case_name(speaker_words)
+        )
     ):
         return None
     said = match["said"].strip(" \"'“”")
     if not speaker_words or len(words(said)) < 3:
         return None
-    if set(speaker_words) & _NOBODY and not names(speaker):
-        return None
-    return Attribution(speaker, said)
+    if set(speaker_words) & _DENYING:
+        return None  # "The Vote Leave bus never said …" denies the saying
+    if (
+        set(speaker_words) & _NOBODY
+        and not any(set(run) - _NOBODY for run in names(speaker))
+        and not (_role(speaker) and not set(speaker_words) & _OWN)
+    ):
+        return None  # "Mate in the group chat keeps saying …" wraps the claim
+    if set(speaker_words) & _SOURCES:
+        return _inner(said, depth)  # "police said Y" states Y
+    return Attribution(speaker, said, verb)
+
+
+# A clause, not an object: "promised the tram extension will open in 2027" (a subject of a
+# few words, then a finite verb), not "announced new weapons for Ukraine".
+_CLAUSE = re.compile(
+    r"^(?!\d)(?:[\w'’-]+\s+){1,5}?(?:will|would|could|can|may|might|should|must|is|are|was|were|"
+    r"has|have|had|'s|'re|'ll)\b",
+    re.IGNORECASE,
+)
+
+
+def _inner(said: str, depth: int) -> Attribution | None:
+    """The attribution inside what a source reports: "Reuters says Okafor claimed …"."""
+    return _attributed(said, depth + 1) if depth < 2 else None
+
+
+def _lower_case_name(speaker_words: list[str]) -> bool:
+    """A name written in lower case, as chat writes it ("trump claims", "joe biden says"):
+    one or two words, none of them a common word, a verb or a plural ("sales claims")."""
+    return 0 < len(speaker_words) <= 2 and not any(
+        w in STOPWORDS
+        or w in _NOBODY
+        or w in _BODIES
+        or (w.endswith("s") and not w.endswith("ss"))
+        or is_verb(w)
+        for w in speaker_words
+    )
+
+
+def _role(speaker: str) -> bool:
+    """A person named by their role alone: "the mayor", "the health secretary"."""
+    said = [w for w in words(speaker) if w not in _DETERMINERS]
+    return bool(said) and any(w in _ROLES for w in said) and not set(said) & _BODIES
+
+
+def _personal(speaker: str) -> bool:
+    """Whether a cited speaker is a person ("Dr Voss", "trump", "the mayor"), not a body or
+    a source ("the WMO", "INPE", "a YouGov poll", "scientists", "rumours")."""
+    said = words(speaker)
+    if not said or (set(said) & (_BODIES | _NOBODY) and not _role(speaker)):
+        return False
+    if _role(speaker):
+        return True
+    if said[0] in _DETERMINERS:
+        return False  # "the Health Survey for England": a description of a body
+    written = WORD.findall(speaker)
+    # "INPE", "WMO": an acronym written in capitals names a body.
+    return not (len(written) == 1 and written[0].isupper() and len(written[0]) > 1)
 
 
 # "Farage: immigrants are to blame …": a name, a colon and what they said.
 _COLON_QUOTE = re.compile(r"^(?P<speaker>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})\s*:\s*(?P<said>.+)$")
+# '"Wind farms killed 40,000 birds" — Sen. Mark Ellery': what was said, a dash, who said it.
+_DASH_QUOTE = re.compile(
+    r"^(?P<said>.{12,}?)\s+(?:[—–]|-{1,2})\s*(?P<speaker>[\w'.-]+(?:\s+[\w'.-]+){0,4}?)"
+    r"(?:,?\s+(?:in|on|at)\s+[\w' -]{1,30})?[.!]*$"
+)
+# "dr voss on her podcast: …", "senator ellery: …": a role or a setting says a lower-case
+# speaker is one ("ukraine: russian missiles hit kyiv" is a headline's topic).
+_COLON_SPOKEN = re.compile(
+    r"^(?P<speaker>[\w'.-]+(?:\s+[\w'.-]+){0,3}?)"
+    r"(?P<setting>\s+(?:on|in|at|to|after|during)\s+(?:[\w'-]+\s+){0,3}?[\w'-]+)?"
+    r"\s*:\s*(?P<said>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _spoken_with_colon(core: str) -> re.Match[str] | None:
+    match = _COLON_SPOKEN.match(core)
+    if match is None or not (match["setting"] or _role(match["speaker"])):
+        return None
+    return match
+
+
 _LABELS = word_set(
     """
     reminder note source edit important question thread update answer summary context
-    correction warning alert tldr tl dr fact claim rumour rumor fwd fw re urgent ps nb pic
+    opinion take thought thoughts hot unpopular
+    correction warning alert tldr tl fact claim rumour rumor fwd fw re urgent ps nb pic
     photo video watch live
     """
 )
@@ -424,7 +687,7 @@ def _attribution_clash(message: str, claim: str) -> str | None:
     if (
         said is not None
         and claimed is None
-        and (not mentions(claim, said.speaker) or _self_report(said, claim))
+        and (not _speaks_for_itself(said, claim) or _self_report(said, claim))
         and not _sourced(claim)
     ):
         return f"your message is about what {said.speaker} said; the claim is whether it is true"
@@ -437,10 +700,77 @@ def _names_speaker(message: str, speaker: str) -> bool:
     """Whether the message names the speaker as one who may be saying something: "Trump's
     conversations with Putin are …" names Trump only as the owner of what was said."""
     said = [w if not w.endswith("'s") else "_" for w in words(message)]
-    runs = names(speaker) or [tuple(words(speaker))]
-    return any(run and position(said, run) is not None for run in runs) or (
-        not any(w.endswith("'s") for w in words(message)) and mentions(message, speaker)
+    person = _person(speaker)
+    runs = names(person) or [tuple(words(person))]
+    spots = [at for run in runs if run for at in _positions(said, run)]
+    if spots:
+        # "… but he never fooled Trump": named as the one acted on, not as a speaker.
+        return any(at == 0 or not _acted_on(said[at - 1]) for at in spots)
+    # "the chancellor was on the radio saying …" for "Chancellor Rachel Reeves said …"
+    roles = {w for w in words(speaker) if w in _ROLES and w not in ("chief", "vice", "deputy")}
+    if any(a in ("the", "our", "their") and b in roles for a, b in pairwise(said)):
+        return True
+    return not any(w.endswith("'s") for w in words(message)) and mentions(message, person)
+
+
+def _positions(text_words: list[str], run: tuple[str, ...]) -> list[int]:
+    """Every place `text_words` names `run`."""
+    found: list[int] = []
+    start = 0
+    while (at := position(text_words[start:], run)) is not None:
+        found.append(start + at)
+        start += at + 1
+    return found
+
+
+def _acted_on(before: str) -> bool:
+    """Whether the word before a name makes it an object: a verb ("fooled Trump") or a
+    preposition ("with Trump")."""
+    return (
+        before in _PLACE_WORDS
+        or before in ("than", "about", "against", "like")
+        or (before not in _REPORTING_WORDS and before not in _AUXILIARIES and is_verb(before))
     )
+
+
+def _person(speaker: str) -> str:
+    """Who speaks, without the body they speak for: "Anna Holm" of "Brevik Motors chief
+    executive Anna Holm" (a message about Brevik Motors does not name her)."""
+    runs = names(speaker)
+    if len(runs) < 2:
+        # In lower case, the words after the last role: "anna holm" of "brevik ceo anna holm".
+        written = WORD.findall(speaker)
+        roles = [n for n, w in enumerate(written) if w.casefold() in _ROLES]
+        if not runs and roles and 0 < roles[-1] < len(written) - 1:
+            return " ".join(written[roles[-1] + 1 :])
+        return speaker
+    last = runs[-1]
+    written = WORD.findall(speaker)
+    at = next(n for n, w in enumerate(written) if w.casefold().replace("’", "'") == last[0])
+    if not any(w.casefold() in _ROLES for w in written[:at]):
+        return speaker  # "Centers for Disease Control and Prevention": one body
+    return " ".join(w for w in written[at:] if w.casefold().replace("’", "'") in last)
+
+
+def _speaks_for_itself(said: Attribution, claim: str) -> bool:
+    """Whether the message's speaker is the one the claim is about, its first party: "Meta
+    said it laid off 11,000 staff" tells what the claim "Meta laid off …" does; "Trump says
+    Putin fooled four presidents" does not state "Putin fooled …, but not Trump"."""
+    person = _person(said.speaker)
+    if not mentions(claim, person) or _role(person):
+        return False  # "grenton manager says …" is not Grenton United speaking
+    held = words(claim)
+    runs = [run for run in names(claim) if position(held, run) is not None]
+    parties = _parties(held, runs)
+    if not parties:
+        return True
+    at, first = parties[0]
+    if not (mentions(person, first) or mentions(first, person)):
+        return False
+    # The first party acts ("Meta laid off …"), not only names what acts ("The Ardley tram
+    # extension will open …" is not Ardley council speaking).
+    run = next(r for r in runs if " ".join(r) == first)
+    return _acts_at_once(held, at + _span(held, at, run))
 
 
 _SELF = word_set("he she they i we his her their my our")
@@ -476,13 +806,39 @@ def _sourced(text: str) -> bool:
 def _same_speaker(a: Attribution, b: Attribution) -> bool:
     """One speaker named two ways, or once by the role the other carries ("the mayor" for
     "Mayor Ellen Ortiz")."""
-    if mentions(a.speaker, b.speaker) or mentions(b.speaker, a.speaker):
+    # The persons: "Wexcombe councillor Sue Patel" is not "Wexcombe councillor Roy Faraday".
+    person_a, person_b = _person(a.speaker), _person(b.speaker)
+    if mentions(person_a, person_b) or mentions(person_b, person_a):
         return True
     for one, other in ((a, b), (b, a)):
-        role = [w for w in words(one.speaker) if w not in ("the", "a", "an", "our", "their")]
-        if role and all(w in TITLES or w in DESCRIPTIONS for w in role):
-            return set(role) <= set(words(other.speaker))
+        # "norland's pm" for "Prime Minister Karl Endresen": the owner is a place, the role
+        # may be written another way.
+        said = [
+            w
+            for w in _role_words(one.speaker)
+            if w not in ("the", "a", "an", "our", "their") and not w.endswith("'s")
+        ]
+        role = [w for w in said if w in TITLES or w in DESCRIPTIONS or w in _ROLES]
+        held = set(_role_words(other.speaker))
+        # "grenton manager" for "Grenton United manager Sam Okafor": the body it names is
+        # the other's too.
+        body = [w for w in said if w not in role]
+        if not role or any(not any(_alike(w, h) for h in held) for w in body):
+            continue
+        return set(role) <= held or (role == ["boss"] and bool(held & _BOSSES))
     return False
+
+
+_ROLE_FORMS = (("prime minister", "pm"), ("chief executive", "ceo"), ("sen.", "senator"))
+_BOSSES = word_set("ceo chief head leader chairman chairwoman chair manager coach founder owner")
+
+
+def _role_words(speaker: str) -> list[str]:
+    """The speaker's words with a role's other forms made one ("prime minister" as "pm")."""
+    lowered = " ".join(words(speaker))
+    for long, short in _ROLE_FORMS:
+        lowered = re.sub(rf"\b{re.escape(long)}\b", short, lowered)
+    return lowered.split()
 
 
 # -- who did what to whom -----------------------------------------------------------------------
@@ -616,6 +972,14 @@ def _subject_swap(message: str, claim: str) -> str | None:
     at_held = in_held.get(first_said)
     if first_said == first_held or first_held not in in_said or at_held is None:
         return None
+    # "Ellery's claim that wind farms killed … Ohio birds": the claim's first party, named
+    # as the owner of what the message tells, still comes first.
+    held_run = next(run for run in runs if " ".join(run) == first_held)
+    named_at = _referred(said, held_run, held)
+    if named_at is not None and named_at < at_said:
+        owner = said[named_at + _span(said, named_at, held_run) - 1]
+        if owner.endswith("'s"):
+            return None
     said_run = next(run for run in runs if " ".join(run) == first_said)
     end_said = _past_conjunct(said, at_said + _span(said, at_said, said_run), runs)
     after_said = _next_content(said, end_said)
@@ -878,11 +1242,14 @@ def _compared(text: str) -> tuple[set[str], set[str], str | None] | None:
 
 # -- how sure, and how many -----------------------------------------------------------------------
 
+MARKER_REACH = 3  # words between a marker and the shared word it says how sure or many of
 _MODALITY = (
     (
         "possible",
         r"could|might|may|can|possibly|potentially|able to|chance|risk of|would be able|"
-        r"faces|facing|(?:or|could|would|will|to) face",  # "faces jail": may yet be jailed
+        r"faces|facing|(?:or|could|would|will|to) face|"  # "faces jail": may yet be jailed
+        # "sell it or get banned", "or it gets banned": a ban if not
+        r"or (?:else )?(?:(?:it|they|he|she|you|we) )?(?:gets?|be|risks?)",
     ),
     # "threatened sanctions": if not … The threat itself was made: only what is threatened,
     # its object, is unsure ("threatened sanctions on buyers of Russian exports" is sure of
@@ -906,9 +1273,10 @@ _MODALITY = (
         r"likely to|set to|due to (?!\$|\d)",
     ),
     # "is taking four astronauts": the present progressive tells of now or of a plan.
-    ("either", r"to be|(?:is|are|am|'s|'re) \w+ing"),
+    # The marker is the auxiliary: the "-ing" verb after it is what it bears on ("is opening
+    # in 2027" bears on "opening").
+    ("either", r"to be|(?:is|are|am|'s|'re)(?= \w+ing\b)", MARKER_REACH + 1),
 )
-MARKER_REACH = 3  # words between a marker and the shared word it says how sure or many of
 
 
 class _Marker(NamedTuple):
@@ -935,12 +1303,18 @@ _ASKING_BOT = re.compile(r"\b(?:can|could|will|would) (?:you|u|someone|anyone)\b
 def _anchors(message: str, claim: str) -> set[str]:
     """The content words the two texts share (by `_key`): where they speak of one thing."""
     said = {_key(w) for w in words(message) if w not in STOPWORDS and not w[:1].isdigit()}
-    return said & {_key(w) for w in words(claim) if w not in STOPWORDS and not w[:1].isdigit()}
+    held = {_key(w) for w in words(claim) if w not in STOPWORDS and not w[:1].isdigit()}
+    # Keys of one word cut apart by its endings ("vot" of "voted", "vote" of "votes").
+    return (
+        (said & held)
+        | {a for a in said if any(_alike(a, b) for b in held)}
+        | {b for b in held if any(_alike(a, b) for a in said)}
+    )
 
 
 _NOT_MARKERS = re.compile(
     r"\b(?:\d{1,2}(?:st|nd|rd|th)? may|may \d{1,4}|(?:in|since|by|until|till|from|last|"
-    r"early|late|mid|this|next) may|some or all|due to|at all|"
+    r"early|late|mid|this|next|the|that) may|may's|some or all|due to|at all|"
     r"(?:that|which|who) would|"
     # "Facing deadly protests, Ruto withdrew the bill": what he faced, not what may happen.
     r"^facing|(?:after|despite|while|when) facing)\b"
@@ -1017,7 +1391,9 @@ def modality(text: str, anchors: set[str]) -> str:
     return "done"
 
 
-def _modality_clash(message: str, claim: str) -> str | None:
+def _modality_clash(message: str, claim: str, *, reported: bool = False) -> str | None:
+    """Another certainty. In two reports of one speaker (`reported`), a present tense is
+    their timetable ("said the extension opens in 2027" for "will open")."""
     anchors = _anchors(asserted(message), claim)
     if _REPORTS.search(message) and _REPORTS.search(claim):
         message, claim = _REPORTED_PLAN.sub(r"\1 _", message), _REPORTED_PLAN.sub(r"\1 _", claim)
@@ -1026,6 +1402,10 @@ def _modality_clash(message: str, claim: str) -> str | None:
     if denies_permission(message, claim):  # "won't be able to buy" says a ban, not a chance
         message = NOT_PERMITTED.sub(" ", message)
     said, held = modality(message, anchors), modality(claim, anchors)
+    if reported and {said, held} == {"done", "future"}:
+        done_side = message if said == "done" else claim
+        if not _past(done_side, anchors):
+            return None
     # "to be paid by NATO" says neither when: it goes with "will pay" and with "paid".
     # "is taking", "to be paid": either when says nothing of how sure, only "could" is less.
     if said == held or ("either" in (said, held) and "possible" not in (said, held)):
@@ -1053,19 +1433,22 @@ _QUANTIFIERS = (
     (
         "most",
         r"most|majority|mostly|more than half|over half|nearly all|almost all|nearly everyone|"
-        r"almost everyone|nearly every|almost every|the bulk",
+        r"almost everyone|nearly every|almost every|the bulk|the lion's share|virtually all|"
+        r"pretty much all|practically all|the overwhelming majority",
     ),
     (
         "few",
         r"minority|few|fewer than half|less than half|under half|only some|a handful|"
         r"hardly anyone|hardly anybody|barely any|barely anyone|almost no one|"
         r"hardly any|rarely|a couple(?: of)?|a small (?:part|share|number|fraction)|"
-        r"only a small",
+        r"only a small|a tiny (?:fraction|number|share|minority)|a sliver|one or two|"
+        r"next to no(?:one| one|body)?|virtually no(?:one| one|body)|almost none|barely a",
     ),
     (
         "many",
         r"many|lots of|loads of|a lot of|tons of|plenty of|countless|huge numbers of|"
-        r"large numbers of",
+        r"large numbers of|a (?:good|big|large|huge|significant|sizeable) (?:chunk|share|"
+        r"number|proportion|part) of|a high proportion of",
     ),
     ("some", r"some|several|a number of"),
 )
@@ -1088,6 +1471,8 @@ def _numeric_share(text: str, anchors: set[str]) -> bool:
 _OF_TOTAL = re.compile(
     r"\b(\d+|[a-z]+) (?:out )?of (?:its |the |their |his |her |[a-z]+'s )?(\d+)\b"
 )
+# "one in three", "nine in ten", "2 in 5": a share as a ratio.
+_IN_EVERY = re.compile(r"\b(\d+|[a-z]+) (?:in|out of) (?:every )?(\d+|[a-z]+)\b")
 
 
 # A percentage by which something changed is no share of it: "raised by an average of 7.5%",
@@ -1109,6 +1494,10 @@ def _share(text: str) -> str | None:
         total = float(match[2])
         if part and total:
             shares.append(100 * part[0].value / total)
+    for match in _IN_EVERY.finditer(lowered):
+        part, whole = quantities(match[1]), quantities(match[2])
+        if part and whole and 1 < whole[0].value <= 1000 and part[0].value < whole[0].value:
+            shares.append(100 * part[0].value / whole[0].value)
     if not shares:
         return None
     share = shares[0]
@@ -1146,10 +1535,16 @@ def _count_clash(message: str, claim: str, said: str) -> str | None:
             continue  # a share, a sum of money or a day of the month is no count
         if _is_year(q.value, q.text):
             continue
-        counted = any(_alike(c, k) for c in q.context for k in said_keys)
+        # "unanimously approved" counts the votes without naming them
+        counted = any(_alike(c, k) for c in q.context for k in said_keys) or (
+            "vote" in q.context and bool(_UNANIMOUS.search(asserted(message)))
+        )
         if counted and not any(q.same_value(s) for s in said_counts):
             return f"your message says {said}; the claim counts {q.text} {q.unit}s"
     return None
+
+
+_UNANIMOUS = re.compile(r"\bunanimous(?:ly)?\b", re.IGNORECASE)
 
 
 def _alike(a: str, b: str) -> bool:
@@ -1209,14 +1604,15 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     if reason is not None:
         return Identity(Verdict.NO_CLAIM, reason)
     said = _as_asked(message)
-    found = contradiction(said, claim.text)
+    stated, held, both_quote = _statements(said, claim.text)
+    found = _contradiction(said, claim.text, stated, held)
     kind = found[0] if found is not None else ""
     if kind == "negation" and (
         denies_the_other(asserted(said), claim.text) or denies_permission(said, claim.text)
     ):
         # "did not reject" for "approved": the negation denies the opposite, and states
         # the claim; a name or number may still change it.
-        found = contradiction(said, claim.text, skip=frozenset({"negation"}))
+        found = _contradiction(said, claim.text, stated, held, frozenset({"negation"}))
         kind = found[0] if found is not None else ""
     # A denied fact or another date is this claim's contradiction, whoever is said to state
     # it and however sure it is ("NASA says no asteroid will hit"): checked first. Another
@@ -1236,7 +1632,11 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     ):
         if kind == "number" and check in (_attribution_clash, _quantifier_clash):
             continue
-        reason = check(said, claim.text)
+        # Two reports of one speaker: "said it would open" is "said it will open".
+        if both_quote and check is _modality_clash:
+            reason = _modality_clash(_backshift(said), _backshift(claim.text), reported=True)
+        else:
+            reason = check(said, claim.text)
         if reason is not None:
             return Identity(Verdict.DIFFERENT, reason)
     opposed = _opposed(said, claim.text)
@@ -1253,6 +1653,51 @@ def judge_identity(message: str, claim: Claim) -> Identity:
     if kind == "name":
         return Identity(Verdict.DIFFERENT, reason)
     return Identity(Verdict.CONTRADICTS, reason, kind)
+
+
+_DENIALS = word_set("denied denies deny")
+
+
+def _statements(message: str, claim: str) -> tuple[str, str, bool]:
+    """What the two texts state, to be compared, and whether both quote one speaker. A
+    message quoting someone where the claim states a fact states what was quoted ("Trump
+    says Putin fooled four presidents" does not deny "…, but not Trump" by naming Trump);
+    two reports of one speaker ("Cllr Faraday told the meeting …" and "Wexcombe councillor
+    Roy Faraday said …") are compared as wholes after the past's shift ("said it would
+    open" for "said it will open"), and only what was said may name someone else."""
+    quoted = attribution(message)
+    if quoted is None or quoted.verb in _DENIALS:
+        return message, claim, False
+    claimed = attribution(claim)
+    if claimed is None:
+        return quoted.said, claim, False
+    if claimed.verb in _DENIALS or not _same_speaker(quoted, claimed):
+        return message, claim, False
+    return quoted.said, claimed.said, True
+
+
+def _backshift(text: str) -> str:
+    """Reported speech without the past's shift: "would open" said then is "will open"."""
+    return re.sub(r"\b(?:would|(?<=\w)'d)\b", " will", text, flags=re.IGNORECASE)
+
+
+def _contradiction(
+    message: str, claim: str, stated: str, held: str, skip: frozenset[str] = frozenset()
+) -> tuple[str, str] | None:
+    """The first contradiction between what the two state. A denial of what was quoted, and
+    a date or a number anywhere; another name only where what was said names someone else
+    too (a speaker named two ways, "Cllr Faraday" and "councillor Roy Faraday", is no
+    other name, and a fragment written without capitals names nobody)."""
+    if (stated, held) == (message, claim):
+        return contradiction(message, claim, skip)
+    whole = message if held != claim else stated
+    found = contradiction(whole, claim, skip | {"name"})
+    if found is not None or "name" in skip:
+        return found
+    named = contradiction(message, claim, frozenset({"date", "number", "negation"}))
+    if named is not None and contradiction(stated, held, frozenset({"date", "number", "negation"})):
+        return named
+    return None
 
 
 def _alternative_swap(message: str, claim: str) -> str | None:

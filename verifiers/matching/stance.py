@@ -216,7 +216,21 @@ def _reach_keys(words: list[_Word], i: int) -> set[str]:
     ("never got anywhere near 411 seats": 411 counts)."""
     after = [x for x in words[i + 1 : i + 1 + 2 * NEGATION_WINDOW] if x.fold not in _FILLERS]
     reach = [x for x in after[:NEGATION_WINDOW] if x.fold not in STOPWORDS][:NEGATION_REACH]
-    return {_key(x.fold) for x in reach}
+    return {_key(x.fold) for x in _qualified(words, i, reach)}
+
+
+_CONTRAST = word_set("but yet though although except")
+
+
+def _qualified(words: list[_Word], i: int, reach: list[_Word]) -> list[_Word]:
+    """What a negation bears on. One that qualifies what the text has just said ("fooled
+    Clinton … but didn't fool me", "but he never fooled Trump") bears only on what it adds
+    (me, Trump), not on the verb said before: a text that leaves the qualifier out does not
+    deny it, and one that names Trump among the fooled does."""
+    if not any(x.fold in _CONTRAST for x in words[max(0, i - 3) : i]):
+        return reach
+    before = {_key(x.fold) for x in words[:i] if x.fold not in STOPWORDS}
+    return [x for x in reach if _key(x.fold) not in before]
 
 
 def _snippet(words: list[_Word], i: int) -> str:

@@ -149,6 +149,115 @@ CASES = [
         Verdict.SAME,
     ),
     (
+        "attribution: the saying after the statement, a title before the name",
+        "Fluoride in tap water lowers children's IQ, says Dr Dan Marsh",
+        "Fluoride in tap water lowers children's IQ.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "attribution: according to a person quotes them",
+        "according to cllr marsh, fluoride in tap water lowers children's IQ",
+        "Fluoride in tap water lowers children's IQ.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "attribution: according to a person, for the saying",
+        "according to cllr marsh, fluoride in tap water lowers children's IQ",
+        "Councillor Dan Marsh said fluoride in tap water lowers children's IQ.",
+        Verdict.SAME,
+    ),
+    (
+        "attribution: a lower-case name with a present-tense verb",
+        "marsh claims fluoride in tap water lowers kids' IQ",
+        "Fluoride in tap water lowers children's IQ.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "attribution: a role speaks, after the statement",
+        "Fluoride in tap water lowers children's IQ, the councillor said",
+        "Fluoride in tap water lowers children's IQ.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "attribution: police state what they report",
+        "Police said a man punched the owner of the Thornley corner shop on 3 May 2025",
+        "A man punched the owner of the Thornley corner shop on 3 May 2025.",
+        Verdict.SAME,
+    ),
+    (
+        "attribution: the body a speaker belongs to is not the speaker",
+        "the new Kestrel Labs battery charges fully in five minutes",
+        "Kestrel Labs chief executive Priya Raman said the new battery charges fully in five "
+        "minutes.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "attribution: one speaker written two ways, in the past's shift",
+        "Cllr Marsh told the meeting the pool would reopen in 2027",
+        "Thornley councillor Dan Marsh said the pool will reopen in 2027.",
+        Verdict.SAME,
+    ),
+    (
+        "attribution: another speaker of the same council",
+        "Thornley councillor Sue Patel said the pool will reopen in 2027.",
+        "Thornley councillor Dan Marsh said the pool will reopen in 2027.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "attribution: the speaker named in the claim's qualifier does not deny it",
+        "Putin fooled four presidents, says Trump",
+        "Putin fooled Presidents Clinton, Bush, Obama and Biden, but not Trump.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "a qualifier left out is no denial",
+        "Putin fooled Clinton, Bush, Obama and Biden",
+        "Putin fooled Presidents Clinton, Bush, Obama and Biden, but not Trump.",
+        Verdict.SAME,
+    ),
+    (
+        "no claim: a reaction to nothing checkable",
+        "can't believe people fall for the fluoride thing",
+        "Fluoride in tap water lowers children's IQ.",
+        Verdict.NO_CLAIM,
+    ),
+    (
+        "a claim written as a reaction",
+        "can't believe Thornley Borough Council closed Millbrook swimming pool in March 2025",
+        "Thornley Borough Council closed Millbrook swimming pool in March 2025.",
+        Verdict.SAME,
+    ),
+    (
+        "no claim: a judgement",
+        "Marsh is the worst councillor Thornley has ever had",
+        "Councillor Dan Marsh said fluoride in tap water lowers children's IQ.",
+        Verdict.NO_CLAIM,
+    ),
+    (
+        "no claim: a why-question",
+        "why did thornley close the millbrook pool",
+        "Thornley Borough Council closed Millbrook swimming pool in March 2025.",
+        Verdict.NO_CLAIM,
+    ),
+    (
+        "quantifier: a ratio for a share",
+        "nine in ten of Thornley's GP surgeries take new patients",
+        "Only a minority of Thornley's GP surgeries take new patients.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "quantifier: every member against a count of votes",
+        "Every single councillor voted for the Thornley budget in March 2025.",
+        "Thornley Borough Council passed its budget in March 2025 with 31 votes in favour.",
+        Verdict.DIFFERENT,
+    ),
+    (
+        "modality: a progressive bears on its own verb (no less sure than will)",
+        "the millbrook pool is reopening in 2027 apparently",
+        "Millbrook swimming pool will reopen in 2027.",
+        Verdict.SAME,
+    ),
+    (
         "no claim: a reaction",
         "the queues at the Millbrook pool are insane",
         "Thornley Borough Council closed Millbrook swimming pool in March 2025.",
@@ -369,9 +478,9 @@ def test_the_identity_set_loads_and_holds_out_whole_claims() -> None:
 HELD_OUT_FLOORS = {
     "paraphrases_answered": 0.80,
     "contradictions_caught": 0.87,
-    "attribution_right": 0.80,
+    "attribution_right": 0.90,
 }
-HELD_OUT_CEILINGS = {"false_answers": 0.20, "false_contradictions": 0.03}
+HELD_OUT_CEILINGS = {"false_answers": 0.18, "false_contradictions": 0.03}
 
 
 @pytest.mark.slow
@@ -387,8 +496,12 @@ def test_identity_regression_on_the_held_out_quarter() -> None:
 
 FRESH_SET = DATA / "identity-fresh" / "pairs.jsonl"
 # The set written without the rules in view: floors a little under today's figures.
-FRESH_FLOORS = {"paraphrases_answered": 0.54, "contradictions_caught": 0.70}
-FRESH_CEILINGS = {"false_answers": 0.13, "false_contradictions": 0.15}
+FRESH_FLOORS = {
+    "paraphrases_answered": 0.57,
+    "contradictions_caught": 0.70,
+    "attribution_right": 0.80,
+}
+FRESH_CEILINGS = {"false_answers": 0.12, "false_contradictions": 0.15}
 
 
 @pytest.mark.slow
@@ -421,6 +534,27 @@ def test_categories_with_rules_of_their_own_on_their_tune_pairs() -> None:
     report = evaluate_identity(claims, chosen, MatchingSettings())
     for category, floor in TUNE_CATEGORY_FLOORS.items():
         assert report.by_category[category]["right"] >= floor, report.by_category[category]
+
+
+# The t2a claims' tune pairs (attribution both ways, no claim, quantifiers, modality, and
+# paraphrases of the same claims): written for those rules, so they guard against
+# regressions; floors under today's figures.
+T2A_FLOORS = {"attribution_right": 0.97, "paraphrases_answered": 0.93}
+T2A_CEILINGS = {"false_answers": 0.02}
+
+
+@pytest.mark.slow
+def test_attribution_no_claim_quantifiers_and_modality_on_the_t2a_pairs() -> None:
+    claims, pairs = load_identity_set(IDENTITY_SET)
+    chosen = [p for p in pairs if p.claim_id.startswith("t2a-")]
+    assert len(chosen) >= 150
+    report = evaluate_identity(claims, chosen, MatchingSettings())
+    for key, floor in T2A_FLOORS.items():
+        assert report.figures[key] >= floor, (key, report.figures[key])
+    for key, ceiling in T2A_CEILINGS.items():
+        assert report.figures[key] <= ceiling, (key, report.figures[key])
+    for category in ("no_claim", "quantifier", "modality"):
+        assert report.by_category[category]["false_answers"] == 0, report.by_category[category]
 
 
 def test_the_statement_and_the_saying_are_shown_together_labelled(matcher: Matcher) -> None:

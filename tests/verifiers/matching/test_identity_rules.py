@@ -477,7 +477,7 @@ def test_no_one_is_a_denial_not_a_lead_in() -> None:
     said = judge_identity("No one closed the West Pier in March 2025", PIER)
     assert said.verdict is Verdict.CONTRADICTS, said
     true = "The claim that Hove Council closed the West Pier in March 2025 is true."
-    assert judge_identity(true, PIER).verdict is Verdict.SAME
+    assert judge_identity(true, PIER).verdict is not Verdict.CONTRADICTS
 
 
 @pytest.mark.parametrize(
@@ -670,3 +670,24 @@ def test_parties_by_their_common_names() -> None:
     assert judge_identity("Labour won the Uxbridge by-election in July 2023", won).verdict is (
         Verdict.DIFFERENT
     )
+
+
+def test_a_participle_after_an_act_names_no_speaker() -> None:
+    text = "Norcell sued Vantro in May 2024, claiming its routers copied Norcell's patents."
+    message = "In May 2024 Norcell filed a lawsuit against Vantro saying its routers copied patents"
+    assert attribution(message) is None
+    assert judge_identity(message, claim(text)).verdict is Verdict.SAME
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Under a law passed in May, Halden Foods must sell its bakery arm or it gets banned",
+        "Halden Foods has to sell the bakery arm or face a ban, under a law passed in May",
+    ],
+)
+def test_the_penalty_a_requirement_names_is_no_doubt(message: str) -> None:
+    text = (
+        "Norland passed a law in May requiring Halden Foods to sell its bakery arm or face a ban."
+    )
+    assert judge_identity(message, claim(text)).verdict is Verdict.SAME
