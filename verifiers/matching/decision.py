@@ -22,6 +22,7 @@ from verifiers.matching.identity import (
     judge_identity,
 )
 from verifiers.matching.model import duplicate_key
+from verifiers.matching.stance import contradiction
 from verifiers.text.segment import segment
 
 STANCE_OF = {
@@ -88,7 +89,7 @@ def decide(seg: str, ranked: list[Scored], tiers: Tiers) -> SegmentResult:
         # A text too short or stating too little of the claim may be offered it as related,
         # never answered with it.
         qualifies = item.answerable and item.score >= tiers.confident
-        if not qualifies and _denies(identity):
+        if not qualifies and _denies(seg, item.claim, identity):
             qualifies = item.deniable and item.score >= tiers.confident
         # Contradicted by its date or number, and probably not the claim the segment states: a
         # neighbour of the one it is about ("… on 18 July" below Metsola's 16 July election).
@@ -146,9 +147,15 @@ def decide(seg: str, ranked: list[Scored], tiers: Tiers) -> SegmentResult:
     return with_counterpart(SegmentResult(segment=seg, match=match, related=related))
 
 
-def _denies(identity: Identity) -> bool:
-    """Whether the verdict is a denial of the claim (a negation of its predicate)."""
-    return identity.verdict is Verdict.CONTRADICTS and identity.kind == "negation"
+def _denies(seg: str, claim: Claim, identity: Identity) -> bool:
+    """Whether the verdict is a denial of the claim (a negation of its predicate), or another
+    figure or date said with one ("The UK has never recorded 40°C, the highest was 38.7°C")."""
+    if identity.verdict is not Verdict.CONTRADICTS:
+        return False
+    if identity.kind == "negation":
+        return True
+    also = contradiction(seg, claim.text, skip=frozenset({"date", "number"}))
+    return also is not None and also[0] == "negation"
 
 
 AGREEING_REACH = 3  # claims below a contradicted one searched for one the segment states

@@ -153,7 +153,10 @@ def _denies_the_act(words: list[_Word], i: int, other_keys: set[str]) -> bool:
     if fold in _FAILED:
         at = i + 2
     elif fold == "without":
+        # An act: "without hitting it"; "without power" names a state, as "cutting power" does.
         at = i + 1
+        if at < len(words) and not words[at].fold.endswith("ing"):
+            return False
     elif (fold, _next(words, i)) in _FRAMES:
         at = i + 2 + (_next(words, i + 1) in ("on", "of"))
     else:
@@ -351,6 +354,10 @@ def _bound_met(
     alike = [s for s in said if s.unit == q.unit]
     direction = _bound(q, claim)
     if direction and any((s.value - q.value) * direction > 0 for s in alike):
+        return True
+    # The message speaks of the claim's bound ("never recorded 40°C" of "above 40°C … 40.3°C").
+    bounds = [h for h in held if h.unit == q.unit and h is not q and _bound(h, claim)]
+    if alike and all(any(h.same_value(s) for h in bounds) for s in alike):
         return True
     return any(
         (q.value - s.value) * bound > 0 and any(h.same_value(s) for h in held)

@@ -588,6 +588,9 @@ def test_without_denies_only_the_claims_own_act() -> None:
         "Sinner beat Zverev in the 2025 Australian Open final without dropping a set", final
     )
     assert other.verdict is Verdict.SAME, other
+    storm = claim("Storm Bert hit Wales on 23 November 2024, cutting power to 30,000 homes.")
+    state = judge_identity("storm bert hit wales, 30k homes without power (23 nov 2024)", storm)
+    assert state.verdict is Verdict.SAME, state
 
 
 def test_a_rough_figure_opening_a_sentence_is_no_name() -> None:
@@ -691,3 +694,12 @@ def test_the_penalty_a_requirement_names_is_no_doubt(message: str) -> None:
         "Norland passed a law in May requiring Halden Foods to sell its bakery arm or face a ban."
     )
     assert judge_identity(message, claim(text)).verdict is Verdict.SAME
+
+
+def test_another_figure_said_with_a_denial_is_answered_as_a_denial() -> None:
+    heat = claim("Ireland recorded a temperature above 33C for the first time in 2022, 33.1C.")
+    tiers = Tiers(confident=0.7, related=0.35, min_identity=0.5, max_related=3)
+    ranked = [Scored(heat, 3.0, 0.95, answerable=False, deniable=True)]
+    result = decide("Ireland has never recorded 33C, the highest was 32.2C", ranked, tiers)
+    assert result.match is not None
+    assert result.match.stance is Stance.CONTRADICTS
