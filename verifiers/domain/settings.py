@@ -96,6 +96,13 @@ class MatchingSettings(BaseModel):
         le=1.0,
         description="Share of a claim's weighted words a segment must state to be answered.",
     )
+    min_denial_coverage: float = Field(
+        0.15,
+        ge=0.0,
+        le=1.0,
+        description="Share of a claim's weighted words a segment that denies the claim must "
+        "state to be answered: a denial names the act and leaves out its details.",
+    )
     min_identity: float = Field(
         0.5,
         ge=0.0,

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from verifiers.domain.models import Claim, Match, SegmentResult, Stance, Tier
 from verifiers.domain.settings import MatchingSettings
 from verifiers.matching.identity import (
+    Identity,
     Verdict,
     attribution_label,
     identity_probability,
     judge_identity,
 )
 from verifiers.matching.model import duplicate_key
+from verifiers.matching.stance import contradiction
 from verifiers.text.segment import segment
 
 STANCE_OF = {
@@ -40,6 +42,9 @@ class Scored:
     logit: float
     score: float
     answerable: bool
+    # Enough of it for a denial ("Brussels didn't fine Meta"), which names the claim's act
+    # and parties and leaves out the figure and the date it denies with them.
+    deniable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +89,14 @@ def decide(seg: str, ranked: list[Scored], tiers: Tiers) -> SegmentResult:
         # A text too short or stating too little of the claim may be offered it as related,
         # never answered with it.
         qualifies = item.answerable and item.score >= tiers.confident
+        if not qualifies and _denies(seg, item.claim, identity):
+            qualifies = item.deniable and item.score >= tiers.confident
+        # Contradicted by its date or number, and probably not the claim the segment states: a
+        # neighbour of the one it is about ("… on 18 July" below Metsola's 16 July election).
+        unlikely = False
         if answering and qualifies and identity.verdict.answerable:
             same = identity_probability(seg, item.claim, identity.verdict)
+            unlikely = identity.kind in ("date", "number") and same < tiers.min_identity
             # A claim the segment states, ranked just below one whose number or date it
             # contradicts, is the one it is about ("the ECB cut to 3.75% in June 2024" beside
             # its 2025 cut to 2%); a denial is about the claim it denies.
@@ -117,7 +128,8 @@ def decide(seg: str, ranked: list[Scored], tiers: Tiers) -> SegmentResult:
                 answering = False
                 continue
         # Past a changed claim the next may be the one stated; past anything else, not.
-        answering = answering and qualifies and identity.verdict is Verdict.DIFFERENT
+        # Such a neighbour is passed over the same way.
+        answering = answering and qualifies and (identity.verdict is Verdict.DIFFERENT or unlikely)
         if item.score >= tiers.related:
             # Listed in the matcher's order, which after reranking is not the scores' order:
             # a lower-scoring claim above does not hide a related one below it.
@@ -133,6 +145,17 @@ def decide(seg: str, ranked: list[Scored], tiers: Tiers) -> SegmentResult:
                 )
             )
     return with_counterpart(SegmentResult(segment=seg, match=match, related=related))
+
+
+def _denies(seg: str, claim: Claim, identity: Identity) -> bool:
+    """Whether the verdict is a denial of the claim (a negation of its predicate), or another
+    figure or date said with one ("The UK has never recorded 40°C, the highest was 38.7°C")."""
+    if identity.verdict is not Verdict.CONTRADICTS:
+        return False
+    if identity.kind == "negation":
+        return True
+    also = contradiction(seg, claim.text, skip=frozenset({"date", "number"}))
+    return also is not None and also[0] == "negation"
 
 
 AGREEING_REACH = 3  # claims below a contradicted one searched for one the segment states

@@ -83,7 +83,9 @@ _LEAD_IN = re.compile(
     r"wow|breaking|psa|fyi|update|hang on|hold on|wait a (?:sec|second|minute)|"
     r"(?:watch|video|photos?|pics?|just in|exclusive|live|developing|viral|thread)(?=\s*:)|"
     r"correct me if i'?m wrong|(?:quick|serious|genuine|honest|real|dumb) question|question|"
-    r"but|and|also|anyway|btw)"
+    r"but|and|also|anyway|btw|for the record|to be clear|reminder(?: that)?|fact(?=\s*:)|"
+    r"nope|no(?=\s*[,.!:;])|"
+    r"contrary to (?:what|popular|reports|rumou?rs|claims|the)[^,.]{0,40}(?=,))"
     r"\b[\s,.!:;-]*)+",
     re.IGNORECASE,
 )
@@ -2155,9 +2157,12 @@ _OF_TOTAL = re.compile(
 _IN_EVERY = re.compile(r"\b(\d+|[a-z]+) (?:in|out of) (?:every )?(\d+|[a-z]+)\b")
 
 
-# A percentage by which something changed is no share of it: "raised by an average of 7.5%".
+# A percentage by which something changed is no share of it: "raised by an average of 7.5%",
+# "deforestation dropped about 31 per cent".
 _CHANGE_BY = re.compile(
-    r"\b(?:by|up|down|increase of|rise of|fall of|cut of)\s+(?:an? )?(?:average of )?"
+    r"\b(?:by|up|down|increase of|rise of|fall of|cut of|drop of|"
+    r"(?:rose|fell|dropped|grew|jumped|climbed|slumped|plunged|declined|increased|decreased|"
+    r"surged|soared|shrank|slid|tumbled|sank)(?: by)?)\s+(?:an? )?(?:average of )?"
     r"(?:about |around |nearly |almost )?[\d.,]+\s*(?:%|per ?cent|percent)"
 )
 
@@ -2249,6 +2254,12 @@ _POSITIVE = {
 _POSITIVE.update({aux.replace("'", ""): plain for aux, plain in _POSITIVE.items()})
 
 
+_SPLIT_NEGATIVE_QUESTION = re.compile(
+    r"^(?:did|does|do|is|was|were|are|has|have|had)\s+(?:[\w'-]+\s+){1,4}?(?P<neg>not\s+)",
+    re.IGNORECASE,
+)
+
+
 def _as_asked(text: str) -> str:
     """A negative question asks about the positive claim: "Wasn't Apple sued?" (or, as chat
     writes it, "didnt apple get sued") is not a denial that Apple was sued."""
@@ -2256,6 +2267,10 @@ def _as_asked(text: str) -> str:
     asked = clean(text).rstrip(" !").endswith("?")
     match = _NEGATIVE_QUESTION.search(core)
     if match is None:
+        # "Did the ECB not raise rates …?", "Is it not the case that …?": the same question.
+        split = _SPLIT_NEGATIVE_QUESTION.match(core) if asked else None
+        if split is not None:
+            return core[: split.start("neg")] + core[split.end("neg") :]
         return core
     aux = match["aux"].casefold()
     # Opening the message, a negative auxiliary asks ("didnt hungary block …"); elsewhere,

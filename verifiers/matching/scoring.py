@@ -57,6 +57,8 @@ class Scorer:
                 # claim, and a text that states too little of a claim only shares its topic.
                 # The calibrated score cannot see either when a small database holds no rival.
                 size >= s.min_confident_words and self.states_enough(candidates[r.index][1]),
+                size >= s.min_confident_words
+                and candidates[r.index][1][_COVERAGE] >= s.min_denial_coverage,
             )
             for r in ordered
         ]

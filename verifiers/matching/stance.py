@@ -17,9 +17,24 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from verifiers.domain.models import Claim, Stance
-from verifiers.text.names import COMMON_STARTS, DESCRIPTIONS, TITLES, covered, same_spelling
+from verifiers.text.names import (
+    ABBREVIATED,
+    COMMON_STARTS,
+    DESCRIPTIONS,
+    TITLES,
+    covered,
+    same_spelling,
+)
 from verifiers.text.normalize import clean
-from verifiers.text.numbers import MONTHS, SPAN_ABBREVIATIONS, WEEKDAYS, Quantity, quantities
+from verifiers.text.numbers import (
+    MONTHS,
+    SPAN_ABBREVIATIONS,
+    WEEKDAYS,
+    Quantity,
+    quantities,
+    written_in_another_unit,
+)
+from verifiers.text.segment import DENIAL, IS_DENIED
 from verifiers.text.tokens import STOPWORDS, stem, word_set
 from verifiers.text.verbs import base_form
 
@@ -29,6 +44,7 @@ _WORDS = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|[^\W_]+(?:'[^\W_]+)?")
 _NEGATORS = word_set(
     """
     not no never nobody nothing none neither nor cannot can't won't don't doesn't didn't isn't
+    without
     aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't couldn't mustn't
     false fake untrue hoax debunked myth lie lies denied denies
     cant wont dont doesnt didnt isnt arent wasnt werent hasnt havent hadnt shouldnt wouldnt
@@ -45,6 +61,9 @@ _ATTRIBUTIVE = word_set("false fake untrue")
 # "not only X but also Y" and "no doubt" are not denials of the claim.
 _NOT_NEGATION_AFTER = {"not": word_set("only just merely"), "no": word_set("doubt wait")}
 NEGATION_REACH = 3  # a negation applies to the next few words
+NEGATION_WINDOW = 5  # … among this many words, fillers left out
+# Words that add only emphasis to a denial: "didn't drop at all in Q1 2025" bears on 2025.
+_FILLERS = word_set("at all even ever actually really any anything whatsoever")
 MAX_SPAN = 10  # longest replaced stretch of words considered for a changed name
 MIN_NAME_ALIGNMENT = 0.3  # share of words aligned between message and claim (difflib ratio)
 _NAME_EXCLUDE = word_set("i the a an it this that he she they we you my our his her their")
@@ -80,6 +99,7 @@ def _words(text: str) -> list[_Word]:
     out: list[_Word] = []
     for i, w in enumerate(raw):
         fold = w.casefold().replace("\u2019", "'")
+        fold = ABBREVIATED.get(fold, fold)  # "Utd", "Xmas", "Lincs": the word they shorten
         sentence_start = i == 0
         # A capital at the start of a sentence proves little ("Photos show…"): there a common
         # sentence opener is no name.
@@ -90,6 +110,9 @@ def _words(text: str) -> list[_Word]:
             and fold not in MONTHS
             and fold not in WEEKDAYS
             and (not sentence_start or fold not in COMMON_STARTS or (len(w) > 1 and w.isupper()))
+            # A sentence's first word is capitalised anyway: a verb there ("Taking …") is none.
+            and not (sentence_start and fold.endswith(("ing", "ed")) and not w.isupper())
+            and not (fold in ("c", "f") and i > 0 and raw[i - 1][:1].isdigit())  # "40°C"
         )
         out.append(_Word(w, fold, name_like))
     return out
@@ -97,8 +120,17 @@ def _words(text: str) -> list[_Word]:
 
 def _key(fold: str) -> str:
     """Words agree if their stems share five letters ("announce"/"announced", "fool"/"fooled");
-    an irregular past meets its base form ("fell"/"fall")."""
-    return stem(base_form(fold))[:5]
+    an irregular past meets its base form ("fell"/"fall"), and a short verb its past ("raise"/
+    "raised", "ban"/"banned"): the stemmer keeps the one's final "e" and the other's doubled
+    consonant."""
+    key = stem(base_form(fold))
+    doubled = key[-1:] in _DOUBLED and key[-1:] == key[-2:-1]
+    if len(key) > 3 and (key.endswith("e") or doubled):
+        key = key[:-1]
+    return key[:5]
+
+
+_DOUBLED = frozenset("bdgmnprt")  # "banned", "stopped", "planned"; not "sell", "pass"
 
 
 def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
@@ -106,25 +138,88 @@ def _negations(words: list[_Word], other: list[_Word]) -> list[int]:
     also in the other text. "not encouraging killing" in a claim does not make a message that
     never mentions killing a contradiction."""
     other_keys = {_key(w.fold) for w in other if w.fold not in STOPWORDS}
-    hits: list[int] = []
+    return [
+        i
+        for i in _negators(words)
+        if _reach_keys(words, i) & other_keys and _denies_the_act(words, i, other_keys)
+    ]
+
+
+def _denies_the_act(words: list[_Word], i: int, other_keys: set[str]) -> bool:
+    """ "failed to double", "decided against raising" and "without hitting" deny only the act
+    right after them: that verb must be the other text's ("without dropping a set" denies no
+    "straight sets"); a plain negator needs no more."""
+    fold = words[i].fold
+    if fold in _FAILED:
+        at = i + 2
+    elif fold == "without":
+        # An act: "without hitting it"; "without power" names a state, as "cutting power" does.
+        at = i + 1
+        if at < len(words) and not words[at].fold.endswith("ing"):
+            return False
+    elif (fold, _next(words, i)) in _FRAMES:
+        at = i + 2 + (_next(words, i + 1) in ("on", "of"))
+    else:
+        return True
+    return at < len(words) and _key(words[at].fold) in other_keys
+
+
+def _next(words: list[_Word], i: int) -> str:
+    return words[i + 1].fold if i + 1 < len(words) else ""
+
+
+# Two-word frames that deny the act after them: "decided against raising", "held off on
+# cutting", "stopped short of banning", "ruled out hiking".
+_FRAMES = frozenset(
+    (verb, particle)
+    for verbs, particle in (
+        ("decided decides opted opts chose chooses", "against"),
+        ("held holds", "off"),
+        ("stopped stops", "short"),
+        ("ruled rules", "out"),
+    )
+    for verb in verbs.split()
+)
+
+
+# "failed to double", "refused to sign": the act did not happen.
+_FAILED = word_set("failed fails fail refused refuses refuse declined declines")
+
+
+def _negators(words: list[_Word]) -> list[int]:
+    """Where `words` deny what follows (a negator, or "failed to"), conditions and "not only"
+    left out."""
+    found: list[int] = []
     for i, w in enumerate(words):
         fold = w.fold
         if fold.endswith("n't"):
             fold = "not"
-        if fold not in _NEGATORS and fold != "not":
-            continue
         nxt = words[i + 1].fold if i + 1 < len(words) else ""
-        if nxt in _NOT_NEGATION_AFTER.get(fold, frozenset()):
+        failed = fold in _FAILED and nxt == "to" and i + 2 < len(words)
+        failed = failed or (fold, nxt) in _FRAMES
+        if fold not in _NEGATORS and fold != "not" and not failed:
+            continue
+        if nxt in _NOT_NEGATION_AFTER.get(fold, frozenset()) or _not_the_only(words, i):
             continue
         if any(x.fold in _CONDITIONS for x in words[max(0, i - CONDITION_REACH) : i]):
             continue
         if fold in _ATTRIBUTIVE and nxt and nxt not in STOPWORDS:
             continue  # "340 fake tickets" describes the tickets; "it's fake" denies
-        # The next few content words ("never got anywhere near 411 seats": 411 counts).
-        reach = [x for x in words[i + 1 : i + 6] if x.fold not in STOPWORDS][:NEGATION_REACH]
-        if any(_key(x.fold) in other_keys for x in _qualified(words, i, reach)):
-            hits.append(i)
-    return hits
+        found.append(i)
+    return found
+
+
+def _not_the_only(words: list[_Word], i: int) -> bool:
+    """ "not the only one", "not the first time it …" say the thing did happen (and more)."""
+    return words[i].fold == "not" and [w.fold for w in words[i + 1 : i + 3]] == ["the", "only"]
+
+
+def _reach_keys(words: list[_Word], i: int) -> set[str]:
+    """The keys of the next few content words after a negator at `i`: what it denies
+    ("never got anywhere near 411 seats": 411 counts)."""
+    after = [x for x in words[i + 1 : i + 1 + 2 * NEGATION_WINDOW] if x.fold not in _FILLERS]
+    reach = [x for x in after[:NEGATION_WINDOW] if x.fold not in STOPWORDS][:NEGATION_REACH]
+    return {_key(x.fold) for x in _qualified(words, i, reach)}
 
 
 _CONTRAST = word_set("but yet though although except")
@@ -242,6 +337,45 @@ def _change_clash(message: str, claim: str) -> str | None:
     return None
 
 
+# "above 40°C", "more than 2 million": a bound, which a figure past it meets.
+_ABOVE = re.compile(
+    r"\b(?:above|over|more than|passed|past|exceeding|exceeded|topped|at least)\s+$"
+)
+_BELOW = re.compile(r"\b(?:below|under|less than|fewer than|at most)\s+$")
+
+
+def _bound_met(
+    q: Quantity, claim: str, message: str, said: list[Quantity], held: list[Quantity]
+) -> bool:
+    """Whether the claim's figure `q` and the message's in its unit are one a bound of the
+    other, the figure past the bound: "above 40°C … 40.3°C" is met by "40.3C", and its
+    "40.3°C" by "went above 40°C" (a bound the claim gives too: "passed 10 million" is no
+    bound of a claim's 100 million)."""
+    alike = [s for s in said if s.unit == q.unit]
+    direction = _bound(q, claim)
+    if direction and any((s.value - q.value) * direction > 0 for s in alike):
+        return True
+    # The message speaks of the claim's bound ("never recorded 40°C" of "above 40°C … 40.3°C").
+    bounds = [h for h in held if h.unit == q.unit and h is not q and _bound(h, claim)]
+    if alike and all(any(h.same_value(s) for h in bounds) for s in alike):
+        return True
+    return any(
+        (q.value - s.value) * bound > 0 and any(h.same_value(s) for h in held)
+        for s in alike
+        if (bound := _bound(s, message))
+    )
+
+
+def _bound(q: Quantity, text: str) -> int:
+    """1 if `q` is a lower bound in `text` ("above 40°C"), -1 an upper one, else 0."""
+    lowered = text.casefold()
+    at = lowered.find(q.text.casefold().split("°")[0])
+    if at < 0:
+        return 0
+    before = lowered[max(0, at - 15) : at]
+    return 1 if _ABOVE.search(before) else -1 if _BELOW.search(before) else 0
+
+
 def _number_clash(message: str, claim: str) -> str | None:
     tally = _tally_clash(message, claim) or _change_clash(message, claim)
     if tally is not None:
@@ -254,6 +388,8 @@ def _number_clash(message: str, claim: str) -> str | None:
     start = _change_start(claim)
     held = [q for q in held if start is None or not q.same_value(start)]
     for q in held:
+        if _bound_met(q, claim, message, said, held):
+            continue
         same_unit = [s for s in said if s.unit == q.unit and q.unit]
         if same_unit and not any(q.same_value(s) for s in said):
             return f"your message says {_show(same_unit[0])}; the claim says {_show(q)}"
@@ -266,6 +402,8 @@ def _number_clash(message: str, claim: str) -> str | None:
     # A count of the same thing, told by the words after it ("10 straight rate rises" for
     # "14 consecutive rises", "Twelve of Ashcombe's 14 schools" for "Nine of …").
     for q in counts_held:
+        if _bound_met(q, claim, message, said, held):
+            continue
         alike = [s for s in counts_said if set(s.context) & set(q.context)]
         if alike and not any(q.same_value(s) for s in counts_said):
             return f"your message says {_show(alike[0])}; the claim says {_show(q)}"
@@ -308,7 +446,7 @@ def _show(q: Quantity) -> str:
         return q.text  # a year, "€60m", "50 basis points", "a third", "three months"
     if q.unit == "day" and _SPAN_WRITTEN.search(q.text):
         return q.text  # a span counted in days keeps its own words: "17 years"
-    if q.text[:1] in "$€£¥":
+    if q.text[:1] in "$€£¥" or written_in_another_unit(q) or q.unit in ("times", "quarter"):
         return q.text
     return f"{q.text} {q.unit}s" if q.value != 1 else f"{q.text} {q.unit}"
 
@@ -375,6 +513,7 @@ def _name_clash(
     # India") has no reliable "same place": only a message worded like the claim is compared.
     if matcher.ratio() < MIN_NAME_ALIGNMENT:
         return None
+    held_common = {_key(w.fold) for w in held if not w.name_like and w.fold not in STOPWORDS}
     for op, h1, h2, s1, s2 in matcher.get_opcodes():
         if op != "replace" or h2 - h1 > MAX_SPAN or s2 - s1 > MAX_SPAN:
             continue
@@ -392,8 +531,10 @@ def _name_clash(
                 for n, w in enumerate(said[s1:s2], s1)
                 if w.name_like
                 and w.fold not in in_message
+                and _key(w.fold) not in held_common  # "reply" where the claim says "replied"
                 and _stem_of(w) not in DESCRIPTIONS
                 and not _describes(said, n)
+                and not _attributive(said, n, held)
             ],
             held,
         )
@@ -415,6 +556,28 @@ def _describes(words: list[_Word], n: int) -> bool:
     return any(_stem_of(w) in DESCRIPTIONS for w in words[n + 1 : n + 1 + DESCRIBED_REACH])
 
 
+# Nouns of one person's or one body's role that a name before them turns into a description
+# of it ("the ChatGPT maker", "the Russian president"); not a group the name picks out
+# ("Labour voters", "Arsenal fans"), which is content of the claim.
+_ROLE_NOUNS = TITLES | word_set(
+    "boss maker makers owner owners founder giant firm company government administration"
+)
+
+
+def _attributive(words: list[_Word], n: int, other: list[_Word]) -> bool:
+    """Whether the name at `n` only describes whoever the next word names ("the Russian
+    president", "the Tesla boss", "the ChatGPT maker"): another way to refer to one of the
+    other text's people or bodies, unless the other text gives that role too ("the Labour
+    government" for "the Conservative government") or describes its own party by a name of its
+    own ("German Chancellor Olaf Scholz")."""
+    if n + 1 >= len(words) or _stem_of(words[n + 1]) not in _ROLE_NOUNS:
+        return False
+    role = _stem_of(words[n + 1])
+    if any(_stem_of(w) == role for w in other):
+        return False
+    return not any(w.name_like and _stem_of(nxt) in TITLES for w, nxt in pairwise(other))
+
+
 def _stem_of(word: _Word) -> str:
     """ "town's" → "town": a description in the possessive is still a description."""
     return word.fold.removesuffix("'s").removesuffix("’s")
@@ -433,13 +596,51 @@ def _negated(words: list[_Word], hits: list[int]) -> bool:
     return any(i not in cancelled for i in hits)
 
 
-def _negation_clash(said: list[_Word], held: list[_Word]) -> str | None:
-    said_neg, held_neg = _negations(said, held), _negations(held, said)
-    if _negated(said, said_neg) == _negated(held, held_neg):
+def _negation_clash(said: list[_Word], held: list[_Word], segment: str = "") -> str | None:
+    said_neg, held_neg = _unshared(said, held)
+    tail = (_DENIAL_TAIL.search(segment) or _DENIED_FRAME.search(segment)) if segment else None
+    said_negated = _negated(said, said_neg) or (tail is not None and not held_neg)
+    if said_negated == _negated(held, held_neg):
         return None
     if said_neg:
         return f'your message negates it ("{_snippet(said, said_neg[0])}")'
+    if tail is not None and said_negated:
+        quoted = tail.group(0).strip(" ,.;!?=-–—").split()
+        return f'your message denies it ("{" ".join(quoted[-4:])}")'
     return f'the claim is negative ("{_snippet(held, held_neg[0])}") and your message is not'
+
+
+def _unshared(said: list[_Word], held: list[_Word]) -> tuple[list[int], list[int]]:
+    """The negations of each text that bear on the other, less those both make of the same
+    words: "No Harvard study proved they pose no risk" denies a claim that they "pose no risk"
+    by its first "no", not its second."""
+    said_neg, held_neg = _negations(said, held), _negations(held, said)
+    said_reach = {i: _reach_keys(said, i) for i in said_neg}
+    held_reach = {j: _reach_keys(held, j) for j in held_neg}
+    shared_said = {i for i in said_neg if any(said_reach[i] & r for r in held_reach.values())}
+    shared_held = {j for j in held_neg if any(held_reach[j] & r for r in said_reach.values())}
+    return (
+        [i for i in said_neg if i not in shared_said],
+        [j for j in held_neg if j not in shared_held],
+    )
+
+
+# A closing clause that denies all that came before it: "…, it didn't happen", "… that's fake
+# news", "… not true". A question ("is that fake?") asks; it does not deny.
+_DENIAL_TAIL = re.compile(
+    rf"(?:(?:[,.;!?\-–—]|\band\b)\s*{DENIAL}|=\s*(?:fake|false|lies?|a myth)[\s.!]*)$"
+    # "X is fake, it was Microsoft", "X never happened, he was forced out": to a clause's end.
+    rf"|(?:{IS_DENIED}|\b(?:never|did\s*n[o'’]?t|didnt)\s+happen(?:ed)?\b)(?=[\s]*(?:[,;.!]|$))",
+    re.IGNORECASE,
+)
+# "The claim that X is false", "the story that X was made up": the frame denies X.
+_DENIED_FRAME = re.compile(
+    r"\b(?:claim|story|rumou?r|idea|notion|report|suggestion|allegation|narrative)s? that\b"
+    r".{8,}?\b(?:is|was|are|were|has been|have been)\s+(?:completely |totally |simply |just )?"
+    r"(?:false|fake|untrue|wrong|a lie|a myth|a hoax|nonsense|rubbish|debunked|not true|"
+    r"baseless|made up)\b[\s.!]*$",
+    re.IGNORECASE,
+)
 
 
 # Words that say the opposite of each other, by their `_key`: "upheld" for "struck down",
@@ -492,7 +693,7 @@ def contradiction(
     rules: tuple[tuple[str, Callable[[], str | None]], ...] = (
         ("date", lambda: _date_clash(said, held)),
         ("number", lambda: _number_clash(segment, claim)),
-        ("negation", lambda: _negation_clash(said, held)),
+        ("negation", lambda: _negation_clash(said, held, segment)),
         ("negation", lambda: _opposite_clash(said, held)),
         ("name", lambda: _name_clash(said, held, covered(claim, segment))),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -37,13 +38,15 @@ COMMON_STARTS = word_set(
     what who which there here then so but and or yet is are was were did does do has have
     had will would can could may might should must i we they he she you one two three
     lol omg ok so wait breaking apparently reportedly someone somebody everyone everybody
+    never didn't doesn't don't isn't wasn't aren't weren't hasn't haven't won't can't wouldn't
+    couldn't shouldn't didnt doesnt dont isnt wasnt arent werent hasnt havent wont cant
     there's here's it's that's what's let's who's
     people officials authorities experts scientists researchers doctors police reports report
     studies study data figures photos pictures images videos documents records analysts critics
     sources residents voters fans players workers staff students parents children women men
     """
 )
-_JOINERS = word_set("of the for de der den van von al bin da du la le")
+_JOINERS = word_set("of the for de der den van von al bin da du la le ten ter di del dos el ibn")
 # Other names a name goes by, beyond its initials and short form (lower case).
 ALIASES: dict[str, tuple[str, ...]] = {
     "eu": ("european union", "european commission", "the commission", "brussels"),
@@ -69,11 +72,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # A capital for its government ("Canberra passed …"), where the city is no club's name
     # nor a place that claims tell of apart from its country (a city struck in a war).
     "australia": ("canberra", "australian government"),
-    "canada": ("ottawa", "canadian government"),
     "brazil": ("brasilia", "brasília", "brazilian government"),
     "india": ("new delhi", "indian government"),
     "japan": ("tokyo", "japanese government"),
-    "ukraine": ("ukrainian government",),
     "north korea": ("pyongyang", "dprk"),
     "kenya": ("nairobi", "kenyan government"),
     # Teams by their nicknames.
@@ -82,7 +83,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "newcastle": ("magpies", "the magpies", "toon", "newcastle united"),
     "everton": ("toffees", "the toffees"),
     "wolves": ("wolverhampton", "wolverhampton wanderers"),
-    "man utd": ("manchester united", "man united", "red devils", "the red devils"),
+    "man utd": ("manchester united", "man united", "man u", "red devils", "the red devils"),
     "borussia dortmund": ("bvb", "dortmund"),
     "barcelona": ("barca", "barça", "fc barcelona"),
     "juventus": ("juve",),
@@ -100,13 +101,105 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "congress": ("capitol hill",),
     "paracetamol": ("acetaminophen", "tylenol"),
     "ibuprofen": ("advil", "nurofen", "motrin"),
+    # People by the nicknames the press and everyone else use.
+    "bibi": ("netanyahu", "benjamin netanyahu"),
+    "bojo": ("boris johnson",),
+    "cr7": ("cristiano ronaldo",),
+    "queen bey": ("beyonce", "beyoncé", "beyonce knowles", "beyoncé knowles"),
+    "the donald": ("donald trump",),
+    "mbappe": ("kylian mbappé", "mbappé"),
+    # Companies by their stock tickers.
+    "aapl": ("apple",),
+    "msft": ("microsoft",),
+    "googl": ("google", "alphabet"),
+    "amzn": ("amazon",),
+    "nvda": ("nvidia",),
+    "tsla": ("tesla",),
+    # Countries by their people's adjective and their seats of government.
+    "wales": ("welsh", "welsh government", "senedd"),
+    "scotland": ("scottish", "scottish government", "holyrood"),
+    "ireland": ("irish", "irish government"),
+    "israel": ("israeli", "israeli government"),
+    "italy": ("italian", "italian government"),
+    "ukraine": ("ukrainian", "ukrainian government"),
+    "canada": ("canadian", "ottawa", "canadian government"),
+    # Parties by the names everyone uses.
+    "conservatives": ("tories", "tory", "conservative party", "the conservatives"),
+    "democrats": ("dems", "democratic party", "the democrats"),
+    "republicans": ("gop", "republican party", "the republicans", "grand old party"),
+    "lib dems": ("liberal democrats",),
+    # Countries whose people's adjective is not spelt like them ("Ukrainian" is, by its start).
+    "poland": ("polish",),
+    "sweden": ("swedish",),
+    "denmark": ("danish",),
+    "norway": ("norwegian",),
+    "finland": ("finnish",),
+    "greece": ("greek",),
+    "turkey": ("turkish", "turkiye", "türkiye"),
+    "switzerland": ("swiss",),
+    "thailand": ("thai",),
+    "philippines": ("filipino",),
+    "czech republic": ("czech", "czechia"),
+    "nhs england": ("the nhs", "nhs"),
+}
+# Seats of an office, for whoever holds it ("Downing Street" for the Prime Minister): they
+# name the holder only where the claim gives that title.
+SEATS: dict[str, tuple[str, ...]] = {
+    "downing street": ("prime", "minister", "pm"),
+    "number 10": ("prime", "minister", "pm"),
+    "no 10": ("prime", "minister", "pm"),
+    "white house": ("president", "potus"),
+    "oval office": ("president", "potus"),
+    "elysee": ("president",),
+    "élysée": ("president",),
 }
 _KNOWN_NAMES = frozenset(ALIASES) | {name for longs in ALIASES.values() for name in longs}
 
 
+# "40°C", "104F": a temperature's unit is no name.
+_DEGREES = re.compile(r"(\d)\s*°?\s*[CF]\b")
+# Words written in capitals for emphasis ("does NOT cause", "it NEVER happened"): no names.
+_EMPHASIS = word_set(
+    """
+    not never no did didn't didnt does doesn't doesnt is isn't isnt was wasn't wasnt still
+    really actually always literally totally completely absolutely only just very even ever
+    already definitely clearly officially finally now
+    """
+)
+
+
+# Words of names written short: "Man Utd", "the Welsh Govt", "Xmas market", "Lincs".
+ABBREVIATED = {
+    "utd": "united", "govt": "government", "dept": "department", "intl": "international",
+    "natl": "national", "univ": "university", "xmas": "christmas", "assn": "association",
+    "corp": "corporation", "lincs": "lincolnshire", "yorks": "yorkshire", "hants": "hampshire",
+    "notts": "nottinghamshire", "glos": "gloucestershire", "herts": "hertfordshire",
+    "cambs": "cambridgeshire", "oxon": "oxfordshire", "wilts": "wiltshire",
+    "lancs": "lancashire", "leics": "leicestershire", "northants": "northamptonshire",
+    "staffs": "staffordshire", "worcs": "worcestershire", "warks": "warwickshire",
+    "berks": "berkshire",
+}  # fmt: skip
+# The US states' postal codes, read where a message writes them in capitals ("Anchorage, AK").
+STATE_CODES = {
+    "alabama": "al", "alaska": "ak", "arizona": "az", "arkansas": "ar", "california": "ca",
+    "colorado": "co", "connecticut": "ct", "delaware": "de", "florida": "fl", "georgia": "ga",
+    "hawaii": "hi", "idaho": "id", "illinois": "il", "indiana": "in", "iowa": "ia",
+    "kansas": "ks", "kentucky": "ky", "louisiana": "la", "maine": "me", "maryland": "md",
+    "massachusetts": "ma", "michigan": "mi", "minnesota": "mn", "mississippi": "ms",
+    "missouri": "mo", "montana": "mt", "nebraska": "ne", "nevada": "nv", "new hampshire": "nh",
+    "new jersey": "nj", "new mexico": "nm", "new york": "ny", "north carolina": "nc",
+    "north dakota": "nd", "ohio": "oh", "oklahoma": "ok", "oregon": "or", "pennsylvania": "pa",
+    "rhode island": "ri", "south carolina": "sc", "south dakota": "sd", "tennessee": "tn",
+    "texas": "tx", "utah": "ut", "vermont": "vt", "virginia": "va", "washington": "wa",
+    "west virginia": "wv", "wisconsin": "wi", "wyoming": "wy",
+}  # fmt: skip
+
+
 def words(text: str) -> list[str]:
-    """The words of `text`, lower-cased, with one apostrophe kept inside ("don't")."""
-    return [w.casefold().replace("’", "'") for w in WORD.findall(text)]
+    """The words of `text`, lower-cased, with one apostrophe kept inside ("don't") and a
+    shortened word of a name written out ("Utd": "united")."""
+    found = [w.casefold().replace("’", "'") for w in WORD.findall(text)]
+    return [ABBREVIATED.get(w, w) for w in found]
 
 
 def names(text: str, *, known: bool = False) -> list[tuple[str, ...]]:
@@ -116,10 +209,10 @@ def names(text: str, *, known: bool = False) -> list[tuple[str, ...]]:
     a known one ("United States")."""
     runs: list[tuple[str, ...]] = []
     current: list[str] = []
-    raw = WORD.findall(clean(text))
+    raw = WORD.findall(_DEGREES.sub(r"\1", clean(text)))
     for i, word in enumerate(raw):
         lowered = word.casefold().replace("’", "'")
-        capital = word[:1].isupper() and not word[:1].isdigit()
+        capital = word[:1].isupper() and not word[:1].isdigit() and lowered not in _EMPHASIS
         calendar = lowered in MONTHS or lowered in WEEKDAYS
         # A sentence's first word: a common word, or a verb ("Asked by reporters, …").
         common_start = (i == 0 or raw[i - 1] in ".!?") and (
@@ -198,11 +291,27 @@ def forms(name: tuple[str, ...]) -> frozenset[str]:
         found.add(" ".join([name[0][:3], *name[1:]]))  # Manchester City: "man city"
         if any(len(w) == 1 for w in name):  # "U.S. Steel" is written "US Steel" too
             found.add(re.sub(r"\b(\w) (?=\w\b)", r"\1", full))
+        found |= _short_forms(name)
     for short, longs in ALIASES.items():
         # "US Federal Reserve" is the Fed too: a known name at the end of a longer one.
         if full == short or any(full == n or full.endswith(" " + n) for n in longs):
             found |= {short, *longs}
     return frozenset(f for f in found if len(f) >= 2)
+
+
+def _short_forms(name: tuple[str, ...]) -> set[str]:
+    """The short forms people write for a name of two or more words: a club's initials with
+    "FC" ("mufc" for Manchester United), a surname with its particle ("ten hag" for Erik ten
+    Hag, "von der leyen"), and a first initial run into the surname's first letters ("jlo" and
+    "j lo" for Jennifer Lopez)."""
+    initials = "".join(w[0] for w in name if w not in _JOINERS)
+    found = {initials + "fc"}
+    if len(name) >= 3 and name[1] in _JOINERS:
+        found.add(" ".join(name[1:]))
+    last = name[-1]
+    if len(name) == 2 and name[0] not in TITLES and len(last) >= 4 and last.isalpha():
+        found |= {name[0][0] + last[:2], f"{name[0][0]} {last[:2]}"}
+    return found
 
 
 def _bare(word: str) -> str:
@@ -261,6 +370,10 @@ def mentions(text: str, name_text: str) -> bool:
     runs = names(name_text) or [tuple(words(name_text))]
     if any(position(text_words, run) is not None for run in runs if run):
         return True
+    # A short form of one of the text's names ("JLo", "MUFC" for a claim's Manchester United).
+    written = " ".join(_bare(w) for w in words(name_text))
+    if any(written in forms(run) for run in names(text, known=True)):
+        return True
     return bool(covered(text, name_text)[0]) or bool(covered(name_text, text)[0])
 
 
@@ -307,19 +420,38 @@ def covered(claim: str, message: str) -> tuple[set[str], set[str]]:
             for a in acronyms
             if len(initials) >= 2 and (_abbreviates(a, initials) or _abbreviates(a, every))
         ]
-        # The claim's acronym spelt out in the message ("ESA": "the European Space Agency").
-        if len(run) == 1 and _acronym(_as_written(claim, run[0])):
+        # The claim's acronym spelt out in the message ("ESA": "the European Space Agency",
+        # "Africa CDC": "the Africa Centres for Disease Control").
+        for word in run:
+            if not _acronym(_as_written(claim, word)):
+                continue
             spelled += [
                 " ".join(other)
                 for other in message_runs
                 if len(other) >= 2
-                and _abbreviates(run[0], "".join(w[0] for w in other if w not in _JOINERS))
+                and _abbreviates(word, "".join(w[0] for w in other if w not in _JOINERS))
             ]
+        # A US state by its postal code in capitals ("Anchorage, AK").
+        spelled += [code for code in _state_codes(run) if code in acronyms]
+        # A seat of the office the claim gives the person ("Downing Street" for "Prime Minister
+        # Keir Starmer").
+        spelled += [
+            seat
+            for seat, titles in SEATS.items()
+            if set(titles) & set(run) and f" {seat} " in joined
+        ]
         if spelled:
             in_claim |= set(run)
             for form in spelled:
                 in_message |= set(form.split())
     return in_claim, in_message
+
+
+def _state_codes(run: tuple[str, ...]) -> set[str]:
+    """The postal codes of the US states a run names ("Anchorage, Alaska": "ak")."""
+    found = {STATE_CODES.get(w) for w in run} | {STATE_CODES.get(" ".join(run))}
+    found |= {STATE_CODES.get(" ".join(pair)) for pair in pairwise(run)}
+    return {code for code in found if code is not None}
 
 
 def _conflicts(word: str, run: tuple[str, ...], message_runs: list[tuple[str, ...]]) -> bool:
@@ -338,6 +470,7 @@ def _conflicts(word: str, run: tuple[str, ...], message_runs: list[tuple[str, ..
                 and w not in GENERIC
                 and w not in TITLES
                 and w not in DESCRIPTIONS
+                and w not in _state_codes(run)  # "Anchorage AK" for "Anchorage, Alaska"
             ]
             if extra and not any(same_spelling(w, r) for w in extra for r in run):
                 return True

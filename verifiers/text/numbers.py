@@ -180,13 +180,20 @@ def quantities(normalised: str, *, forms: bool = True) -> list[Quantity]:
     quarter", seasons ("2026-27" is 2026) and miles in kilometres; the matcher's features
     read numbers without them, as they were fitted.
     """
-    if not _DIGIT.search(normalised) and _NUMBER_WORDS.isdisjoint(_WORD.findall(normalised)):
+    if (
+        not _DIGIT.search(normalised)
+        and _NUMBER_WORDS.isdisjoint(_WORD.findall(normalised))
+        and not (forms and _FACTOR_HINT.search(normalised))
+    ):
         return []  # most texts: nothing below can match
     if forms:
-        normalised = _season(_and_a_fraction(_spoken_point(normalised)))
+        normalised = _season(_and_a_fraction(_spoken_point(_scaled_share(normalised))))
         normalised = normalised.replace(" per cent", " percent")
     written = normalised
-    out = [*_money(normalised), *_points(normalised), *_fractions(normalised)]
+    out: list[Quantity] = []
+    if forms:
+        out, normalised = _factors_and_quarters(normalised)
+    out += [*_money(normalised), *_points(normalised), *_fractions(normalised)]
     out += _one_in(normalised)
     for pattern in (_MONEY, _POINTS, _FRACTION, _ONE_IN):
         normalised = _without(pattern, normalised)
@@ -275,20 +282,115 @@ _CONVERSIONS = {
     "kilometer": ("km", 1.0), "foot": ("m", 0.3048), "feet": ("m", 0.3048), "ft": ("m", 0.3048),
     "metre": ("m", 1.0), "meter": ("m", 1.0), "kilogram": ("kg", 1.0), "kilo": ("kg", 1.0),
     "lb": ("kg", 0.45359), "tonne": ("t", 1.0), "ton": ("t", 1.0),
+    "kph": ("km", 1.0), "kmh": ("km", 1.0), "mph": ("km", 1.609344),
+    "c": ("°c", 1.0), "°c": ("°c", 1.0), "celsius": ("°c", 1.0), "centigrade": ("°c", 1.0),
 }  # fmt: skip
+_FAHRENHEIT = frozenset(("f", "°f", "fahrenheit"))
+HOT = 60  # "degrees" above it are Fahrenheit: no weather reaches 60°C
+TEMPERATURE_TOLERANCE = 0.6  # "104F" is 40°C
 CONVERSION_TOLERANCE = 0.03  # a converted figure is rounded: "roughly 20,000 miles"
 
 
 def _converted(q: Quantity) -> Quantity:
-    """A length or weight in the one unit of its kind, within `CONVERSION_TOLERANCE` when it
-    was written in another."""
+    """A length, speed, weight or temperature in the one unit of its kind, within
+    `CONVERSION_TOLERANCE` when it was written in another ("75 mph" for "120 km/h", "104F"
+    for "40°C", "40 degrees" for "40C"); its text keeps the unit it was written in."""
+    plural = q.value != 1 and len(q.unit) > 3 and q.unit.isalpha()  # "miles", not "mphs"
+    written = f"{q.text} {q.unit}{'s' if plural else ''}"
+    if q.unit in _FAHRENHEIT or (q.unit == "degree" and q.value > HOT):
+        value = (q.value - 32) * 5 / 9
+        return Quantity(f"{q.text}°F", value, "°c", TEMPERATURE_TOLERANCE, q.context)
+    if q.unit == "degree":
+        return Quantity(f"{q.text} degrees", q.value, "°c", q.tolerance, q.context)
     if q.unit not in _CONVERSIONS:
         return q
     unit, factor = _CONVERSIONS[q.unit]
+    if unit == "°c":
+        return Quantity(f"{q.text}°C", q.value, unit, q.tolerance, q.context)
     if factor == 1.0:
         return Quantity(q.text, q.value, unit, q.tolerance, q.context)
     value = q.value * factor
-    return Quantity(q.text, value, unit, value * CONVERSION_TOLERANCE, q.context)
+    return Quantity(written, value, unit, value * CONVERSION_TOLERANCE, q.context)
+
+
+def written_in_another_unit(q: Quantity) -> bool:
+    """Whether `q` was converted from the unit its text ends with ("75 mph")."""
+    last = q.text.rsplit(" ", 1)[-1]
+    unit = last.removesuffix("s") if last.endswith("s") and len(last) > 4 else last
+    if q.text.endswith(("°F", "°C")):
+        return True
+    return last != q.unit and (unit in _CONVERSIONS or unit in _FAHRENHEIT or last == "degrees")
+
+
+# How many times over: "doubled", "twice", "threefold", "3x", "four times as many"; and the
+# quarter of a year: "Q1" is "the first quarter".
+_FACTOR = re.compile(
+    r"\b(?:(?P<verb>doubled|doubles|doubling|tripled|triples|tripling|quadrupled|quadruples|"
+    r"halved|halves)|(?P<fold>\w+)[\s-]?fold|(?P<x>\d+(?:\.\d+)?)x(?=[\s,.!?;]|$)|(?P<twice>twice)|"
+    r"(?P<times>two|three|four|five|ten|\d+) times(?= (?:as|more|higher|bigger|larger|the|over|"
+    r"what|that)\b))"
+)
+_FACTOR_HINT = re.compile(r"doubl|tripl|quadrupl|halv|fold\b|twice|quarter")
+_FACTOR_VERBS = {"doub": 2.0, "trip": 3.0, "quad": 4.0, "halv": 0.5}
+_QUARTER = re.compile(r"\b(?:q([1-4])|(first|second|third|fourth) quarter)\b")
+_QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+def _factors_and_quarters(text: str) -> tuple[list[Quantity], str]:
+    """The factors and quarters of `text` (unit "times", "quarter"), and the text without
+    them."""
+    found: list[Quantity] = []
+    if (
+        "x" in text
+        or "fold" in text
+        or "twice" in text
+        or "times" in text
+        or "dou" in text
+        or "trip" in text
+        or "quad" in text
+        or "halv" in text
+    ):
+        for match in _FACTOR.finditer(text):
+            if match["verb"]:
+                value: float | None = _FACTOR_VERBS[match["verb"][:4]]
+            elif match["twice"]:
+                value = 2.0
+            else:
+                value = _value(match["fold"] or match["x"] or match["times"])
+            if value is not None:
+                found.append(Quantity(match.group(0), value, "times"))
+        text = _FACTOR.sub(" ", text)
+    if "q" in text or "quarter" in text:
+        for match in _QUARTER.finditer(text):
+            number = int(match[1]) if match[1] else _QUARTERS[match[2]]
+            found.append(Quantity(match.group(0), float(number), "quarter"))
+        text = _QUARTER.sub(" ", text)
+    return found, text
+
+
+# "half a million" is 500,000, not a share; "a quarter of a billion", "three quarters of a
+# million" too; "1.5 thousand million" is the British way to write 1.5 billion.
+_SCALED_SHARE = re.compile(
+    r"\b(?:(half|a quarter|quarter|three quarters)(?: of)? an?|(\d+(?:\.\d+)?|a|one) thousand)"
+    r" (million|billion|trillion|mn|bn)\b"
+)
+_BIGGER = {"million": "billion", "mn": "billion", "billion": "trillion", "bn": "trillion"}
+
+
+def _scaled_share(text: str) -> str:
+    """ "half a million" → "0.5 million", "1.5 thousand million" → "1.5 billion"."""
+    if "thousand" not in text and "half" not in text and "quarter" not in text:
+        return text
+
+    def value(match: re.Match[str]) -> str:
+        share, count, scale = match.groups()
+        if share is not None:
+            return f"{_POINT_SHARES[share]:g} {scale}"
+        if scale not in _BIGGER:
+            return match[0]
+        return f"{1 if count in ('a', 'one') else count} {_BIGGER[scale]}"
+
+    return _SCALED_SHARE.sub(value, text)
 
 
 _AND_A_FRACTION = re.compile(

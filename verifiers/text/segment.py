@@ -106,6 +106,39 @@ def _strip_code(text: str) -> str:
     return "".join(out)
 
 
+# A clause that denies all that came before it: "it didn't happen", "that's fake news", "not
+# true lol", "lies", "No it did not". A question ("is that fake?") asks; it does not deny.
+DENIAL = (
+    r"(?:(?:it|that|this)\s+(?:(?:did\s*n[o'’]?t|didnt|never)\s+happen(?:ed)?|(?:is|was|['’]?s)\s+"
+    r"(?:(?:not|n[o'’]t)\s+true|untrue|false|fake(?:\s+news)?|(?:a\s+)?(?:lie|myth|hoax|"
+    r"fabrication)|made\s+up|nonsense|rubbish|debunked)|never\s+happened)|(?:that'?s|it'?s|thats|"
+    r"its)\s+(?:not\s+true|false|fake(?:\s+news)?|(?:a\s+)?(?:lie|myth|hoax)|made\s+up|nonsense|"
+    r"rubbish|debunked)|not\s+true|never\s+happened|fake\s+news|(?:all\s+)?lies|"
+    r"(?:no(?:pe)?[,.!]?\s+)?(?:it|they|he|she)\s+(?:did\s*n[o'’]?t|didnt|has\s*n[o'’]?t|hasnt|"
+    r"was\s*n[o'’]?t|wasnt|is\s*n[o'’]?t|isnt|never\s+did)|=\s*(?:fake|false|lies?|myth))\b"
+    r"[\s.!,]*(?:lol|lmao|smh|ffs|mate|people|guys)?[\s.!]*"
+)
+# "X is a myth", "X was fake news": the whole statement is said to be false.
+IS_DENIED = (
+    r"\b(?:is|was|are|were)\s+(?:(?:all|completely|totally|just|simply)\s+)?(?:(?:a|an)\s+"
+    r"(?:myth|lie|hoax|fabrication|conspiracy theory)|fake(?:\s+news)?|false|untrue|made\s+up|"
+    r"nonsense|rubbish|debunked|not\s+true)[\s.!]*(?:lol|lmao|smh)?[\s.!]*"
+)
+_DENIAL_SENTENCE = re.compile(rf"\s*{DENIAL}$", re.IGNORECASE)
+
+
+def _with_denials(sentences: list[str]) -> list[str]:
+    """A sentence that only denies ("Not true.", "It never happened!") belongs to the one
+    before it: it says that one is false."""
+    out: list[str] = []
+    for sentence in sentences:
+        if out and out[-1].strip() and _DENIAL_SENTENCE.match(sentence):
+            out[-1] = out[-1].rstrip() + " - " + sentence.strip()
+        else:
+            out.append(sentence)
+    return out
+
+
 def _sentences(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
@@ -173,7 +206,7 @@ def _split_and(sentence: str) -> list[str]:
         right = sentence[m.end() :]
         if _ends_a_list(left) or len(left.split()) < MIN_CLAUSE_WORDS:
             continue
-        if not _has_verb(left):
+        if not _has_verb(left) or _subject_open(left):
             continue  # "Centres for Disease Control and Prevention": one name, no clause
         if len(right.split()) < MIN_CLAUSE_WORDS or not _opens_a_clause(right):
             continue
@@ -181,6 +214,21 @@ def _split_and(sentence: str) -> list[str]:
         start = m.end()
     parts.append(sentence[start:])
     return parts
+
+
+_COMPLEMENTS = frozenset(("that", "whether", "if"))
+
+
+def _subject_open(text: str) -> bool:
+    """Whether `text` ends inside a "that" clause that has no verb yet ("denied that Putin"
+    and "Trump met …"): the "and" joins that clause's subject, not two statements."""
+    words = text.split()
+    at = max((n for n, w in enumerate(words) if w.casefold() in _COMPLEMENTS), default=None)
+    return (
+        at is not None
+        and 0 < len(words) - at - 1 <= MAX_SUBJECT_WORDS
+        and not _has_verb(" ".join(words[at + 1 :]))
+    )
 
 
 def _ends_a_list(text: str) -> bool:
@@ -250,7 +298,7 @@ def _tidy(piece: str) -> str:
 
 def _all_segments(text: str) -> Iterator[str]:
     body = clean(strip_noise(text))
-    for sentence in _sentences(body):
+    for sentence in _with_denials(_sentences(body)):
         for piece in _split_long(sentence):
             tidy = _tidy(piece)
             words = tidy.split()

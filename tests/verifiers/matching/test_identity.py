@@ -477,7 +477,7 @@ def test_the_identity_set_loads_and_holds_out_whole_claims() -> None:
 # docs/matching.md). Deterministic: they fail only when a change makes identity worse.
 HELD_OUT_FLOORS = {
     "paraphrases_answered": 0.80,
-    "contradictions_caught": 0.82,
+    "contradictions_caught": 0.87,
     "attribution_right": 0.90,
 }
 HELD_OUT_CEILINGS = {"false_answers": 0.15, "false_contradictions": 0.03}
@@ -498,7 +498,7 @@ FRESH_SET = DATA / "identity-fresh" / "pairs.jsonl"
 # The set written without the rules in view: floors a little under today's figures.
 FRESH_FLOORS = {
     "paraphrases_answered": 0.57,
-    "contradictions_caught": 0.60,
+    "contradictions_caught": 0.70,
     "attribution_right": 0.80,
 }
 FRESH_CEILINGS = {"false_answers": 0.11, "false_contradictions": 0.15}
@@ -514,15 +514,23 @@ def test_identity_regression_on_the_fresh_set() -> None:
         assert report.figures[key] <= ceiling, (key, report.figures[key])
 
 
-# The changed predicates and slots, on their tune pairs (the rules were written against them,
-# so these guard against regressions, not estimate quality): floors under today's figures.
-TUNE_CATEGORY_FLOORS = {"opposite_predicate": 0.9, "alternative_swap": 0.95}
+# The changed predicates and slots, denials and names and numbers written otherwise, on their
+# tune pairs (the rules were written against them, so these guard against regressions, not
+# estimate quality): floors under today's figures.
+TUNE_CATEGORY_FLOORS = {
+    "opposite_predicate": 0.9,
+    "alternative_swap": 0.95,
+    "negation": 0.9,
+    "negative_question": 0.94,
+    "alias": 0.83,
+    "number_format": 0.93,
+}
 
 
 @pytest.mark.slow
-def test_opposite_predicates_and_swapped_alternatives_on_their_tune_pairs() -> None:
+def test_categories_with_rules_of_their_own_on_their_tune_pairs() -> None:
     claims, pairs = load_identity_set(IDENTITY_SET)
-    chosen = [p for p in pairs if p.category in TUNE_CATEGORY_FLOORS]
+    chosen = [p for p in pairs if p.category in TUNE_CATEGORY_FLOORS and p.split == "tune"]
     report = evaluate_identity(claims, chosen, MatchingSettings())
     for category, floor in TUNE_CATEGORY_FLOORS.items():
         assert report.by_category[category]["right"] >= floor, report.by_category[category]

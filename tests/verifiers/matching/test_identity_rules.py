@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.verifiers.matching.test_identity import claim
+from verifiers.domain.models import Stance
+from verifiers.matching.decision import Scored, Tiers, decide
 from verifiers.matching.identity import Verdict, _slot_replaced, attribution, judge_identity
 from verifiers.text.names import names, same_spelling
 
@@ -423,10 +425,345 @@ def test_who_in_capitals_is_the_organisation_not_a_question() -> None:
     assert asked.verdict is Verdict.NO_CLAIM, asked
 
 
+BRIDGE = claim("Kelso Council reopened the Tweed footbridge in June 2025.")
+DENIALS = [
+    # "failed to" with the claim's own verb denies the act; with another verb it does not.
+    ("kelso council failed to reopen the tweed footbridge in june 2025", Verdict.CONTRADICTS),
+    (
+        "Kelso Council failed to win funding but reopened the Tweed footbridge in June 2025",
+        Verdict.SAME,
+    ),
+    # A closing clause that denies all that came before it; a question asks instead.
+    ("Kelso Council reopened the Tweed footbridge in June 2025, it never happened", None),
+    ("kelso council reopened the tweed footbridge in june 2025 - that's fake news", None),
+    ("Kelso Council reopened the Tweed footbridge in June 2025. Not true lol", None),
+    ("Kelso Council reopened the Tweed footbridge in June 2025, is that fake?", Verdict.SAME),
+    # "not the only" says it happened, and more.
+    (
+        "The Tweed footbridge was not the only bridge Kelso Council reopened in June 2025",
+        Verdict.SAME,
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "expected"), DENIALS)
+def test_denials_in_their_forms(message: str, expected: Verdict | None) -> None:
+    # A closing denial may stand in its own sentence: the whole message is judged then.
+    verdict = judge_identity(message, BRIDGE).verdict
+    assert verdict is (expected or Verdict.CONTRADICTS), message
+
+
+def test_a_negation_both_texts_make_of_the_same_words_cancels_out() -> None:
+    study = claim("A Yale study proved that e-cigarettes pose no risk to teenagers.")
+    denied = judge_identity("No Yale study ever proved e-cigarettes pose no risk to teens", study)
+    assert denied.verdict is Verdict.CONTRADICTS, denied
+    said = judge_identity("a yale study proved e-cigarettes pose no risk to teenagers", study)
+    assert said.verdict is Verdict.SAME, said
+
+
+def test_a_negation_in_capitals_is_emphasis_not_a_name() -> None:
+    gout = claim("Drinking coffee causes gout, a study from Leeds found in 2023.")
+    assert names("Drinking coffee does NOT cause gout") == []
+    said = judge_identity("Drinking coffee does NOT cause gout", gout)
+    assert said.verdict is Verdict.CONTRADICTS, said
+    assert names("It was 41°C in Seville and 104F in Phoenix") == [("seville",), ("phoenix",)]
+
+
+SHORT_FORMS = [
+    # A club's initials with FC, a surname with its particle, an initial run into a surname.
+    (
+        "MUFC signed Bruno Fernandes from Sporting in January 2020",
+        "Manchester United signed Bruno Fernandes from Sporting in January 2020.",
+        Verdict.SAME,
+    ),
+    (
+        "Ajax appointed ten Hag as manager in December 2017",
+        "Ajax appointed Erik ten Hag as manager in December 2017.",
+        Verdict.SAME,
+    ),
+    (
+        "J.Lo filed for divorce from Marc Anthony in 2012",
+        "Jennifer Lopez filed for divorce from Marc Anthony in 2012.",
+        Verdict.SAME,
+    ),
+    (
+        "jlo filed for divorce from marc anthony in 2012",
+        "Jennifer Lopez filed for divorce from Marc Anthony in 2012.",
+        Verdict.SAME,
+    ),
+    # A seat of office for the claim's holder of that office only.
+    (
+        "Downing Street announced a ban on disposable vapes in January 2024",
+        "Prime Minister Rishi Sunak announced a ban on disposable vapes in January 2024.",
+        Verdict.SAME,
+    ),
+    (
+        "Downing Street announced a ban on menthol cigarettes in April 2022",
+        "President Joe Biden announced a ban on menthol cigarettes in April 2022.",
+        Verdict.DIFFERENT,
+    ),
+    # A name that only says whose role the next word is ("the Russian president").
+    (
+        "The Russian president met Xi Jinping in Beijing in May 2024",
+        "Vladimir Putin met Xi Jinping in Beijing in May 2024.",
+        Verdict.SAME,
+    ),
+    (
+        "The French president met Xi Jinping in Beijing in April 2024",
+        "German Chancellor Olaf Scholz met Xi Jinping in Beijing in April 2024.",
+        Verdict.DIFFERENT,
+    ),
+    # Nicknames and tickers from the alias table.
+    (
+        "Bibi addressed Congress on 24 July 2024",
+        "Benjamin Netanyahu addressed Congress on 24 July 2024.",
+        Verdict.SAME,
+    ),
+    (
+        "NVDA overtook Apple as the most valuable company in June 2024",
+        "Nvidia overtook Apple as the most valuable company in June 2024.",
+        Verdict.SAME,
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "text", "expected"), SHORT_FORMS)
+def test_names_written_short_or_by_role(message: str, text: str, expected: Verdict) -> None:
+    assert judge_identity(message, claim(text)).verdict is expected, message
+
+
+def test_a_denial_is_answered_with_less_of_the_claims_words() -> None:
+    fine = claim("The European Commission fined Meta €798 million in November 2024 over ads.")
+    tiers = Tiers(confident=0.7, related=0.35, min_identity=0.5, max_related=3)
+    # Too little of the claim for a paraphrase, enough for a denial.
+    ranked = [Scored(fine, 3.0, 0.95, answerable=False, deniable=True)]
+    denied = decide("The Commission didn't fine Meta in November 2024", ranked, tiers)
+    assert denied.match is not None
+    assert denied.match.stance is Stance.CONTRADICTS
+    said = decide("The Commission fined Meta in November 2024", ranked, tiers)
+    assert said.match is None
+    # Not even enough for a denial.
+    ranked = [Scored(fine, 3.0, 0.95, answerable=False, deniable=False)]
+    assert decide("The Commission didn't fine Meta in November 2024", ranked, tiers).match is None
+
+
+PIER = claim("Hove Council closed the West Pier to the public in March 2025.")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Contrary to what people are sharing, Hove Council has not closed the West Pier.",
+        "Nope. Hove Council did not close the West Pier in March 2025",
+        "No, Hove Council never closed the West Pier to the public",
+        "The claim that Hove Council closed the West Pier in March 2025 is false.",
+        "the story that hove council closed the west pier in march 2025 was made up",
+    ],
+)
+def test_denials_behind_a_lead_in_or_inside_a_frame(message: str) -> None:
+    assert judge_identity(message, PIER).verdict is Verdict.CONTRADICTS, message
+
+
+def test_no_one_is_a_denial_not_a_lead_in() -> None:
+    said = judge_identity("No one closed the West Pier in March 2025", PIER)
+    assert said.verdict is Verdict.CONTRADICTS, said
+    true = "The claim that Hove Council closed the West Pier in March 2025 is true."
+    assert judge_identity(true, PIER).verdict is not Verdict.CONTRADICTS
+
+
+@pytest.mark.parametrize(
+    ("message", "text"),
+    [
+        (
+            "Man U signed Casemiro from Real Madrid in August 2022",
+            "Manchester United signed Casemiro from Real Madrid in August 2022.",
+        ),
+        (
+            "Newcastle Utd sacked Steve Bruce in October 2021",
+            "Newcastle United sacked Steve Bruce in October 2021.",
+        ),
+        (
+            "Leeds' Xmas market drew 300,000 visitors in December 2023",
+            "Leeds Christmas market drew 300,000 visitors in December 2023.",
+        ),
+        (
+            "A tornado hit Moore, OK on 20 May 2013",
+            "A tornado hit Moore, Oklahoma, on 20 May 2013.",
+        ),
+        (
+            "Flooding closed the A15 at Sleaford, Lincs, in January 2024",
+            "Flooding closed the A15 at Sleaford, Lincolnshire, in January 2024.",
+        ),
+    ],
+)
+def test_words_of_names_written_short(message: str, text: str) -> None:
+    assert judge_identity(message, claim(text)).verdict is Verdict.SAME, message
+
+
+def test_common_words_of_a_lower_case_message_are_no_names() -> None:
+    # A word the claim writes in lower case replaces no name ("reply" for "replied").
+    replied = claim("Keir Starmer replied that Britain would send more troops in May 2025.")
+    asked = judge_identity("didnt starmer reply that britain would send more troops", replied)
+    assert asked.verdict is Verdict.SAME, asked
+    # A verb opening the claim is no name either.
+    taking = claim("Taking ibuprofen during pregnancy causes asthma in children.")
+    other = judge_identity("ibuprofen use in pregnancy causes asthma in children", taking)
+    assert other.verdict is Verdict.SAME, other
+    # Words in capitals for emphasis name nobody.
+    assert names("wait so russia is STILL selling oil to india") == []
+
+
+def test_a_percentage_a_thing_changed_by_is_no_share() -> None:
+    fell = claim("Knife crime in Leeds fell by 18% in the 12 months to March 2025.")
+    said = judge_identity(
+        "knife crime in leeds dropped about 18 per cent in the year to march 2025", fell
+    )
+    assert said.verdict is Verdict.SAME, said
+
+
+def test_an_acronym_inside_a_name_is_the_name_spelt_out() -> None:
+    agency = claim("Africa CDC declared a cholera emergency on 2 March 2025.")
+    said = "The Africa Centres for Disease Control declared a cholera emergency on 2 March 2025"
+    assert judge_identity(said, agency).verdict is Verdict.SAME
+
+
+def test_a_claim_the_segment_is_unlikely_to_state_is_passed_over() -> None:
+    first = claim(
+        "Roberta Metsola was re-elected President of the European Parliament on 16 July 2024."
+    )
+    second = claim(
+        "Ursula von der Leyen was re-elected President of the European Commission on 18 July 2024."
+    ).model_copy(update={"id": "c2"})
+    # The first is contradicted by its date, but less likely stated than the threshold asks.
+    tiers = Tiers(confident=0.7, related=0.35, min_identity=0.75, max_related=3)
+    ranked = [Scored(first, 3.0, 0.9, answerable=True), Scored(second, 2.9, 0.85, answerable=True)]
+    result = decide("Ursula got re-elected as Commission chief on 18 july 2024", ranked, tiers)
+    assert result.match is not None
+    assert result.match.claim.id == "c2"
+
+
+HIKE = claim("The Bank of Canada raised interest rates to 5% in July 2023.")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # A short verb meets its past ("raise"/"raised", "ban"/"banned").
+        "the bank of canada didnt raise rates in july 2023, they held",
+        "The Bank of Canada refused to raise rates in July 2023",
+        # Frames that deny the act after them.
+        "The Bank of Canada decided against raising rates in July 2023",
+        "bank of canada held off on raising rates in july 2023",
+        "The Bank of Canada ruled out raising interest rates to 5% in July 2023",
+        # The statement called false as a whole.
+        "Bank of Canada raising rates to 5% in July 2023 is a myth",
+        "The Bank of Canada raised rates to 5% in July 2023? No it did not.",
+        "bank of canada rate hike to 5% in july 2023 = fake",
+        "Bank of Canada raised rates to 5 percent in July 2023?? lies",
+    ],
+)
+def test_more_denials(message: str) -> None:
+    assert judge_identity(message, HIKE).verdict is Verdict.CONTRADICTS, message
+
+
+def test_without_denies_only_the_claims_own_act() -> None:
+    flyby = claim(
+        "Comet Lemmon will pass 90 million km from Earth in October 2025 without hitting it."
+    )
+    said = judge_identity(
+        "comet lemmon will pass 90 million km from earth in october 2025 and won't hit", flyby
+    )
+    assert said.verdict is Verdict.SAME, said
+    final = claim("Sinner beat Zverev in straight sets in the 2025 Australian Open final.")
+    other = judge_identity(
+        "Sinner beat Zverev in the 2025 Australian Open final without dropping a set", final
+    )
+    assert other.verdict is Verdict.SAME, other
+    storm = claim("Storm Bert hit Wales on 23 November 2024, cutting power to 30,000 homes.")
+    state = judge_identity("storm bert hit wales, 30k homes without power (23 nov 2024)", storm)
+    assert state.verdict is Verdict.SAME, state
+
+
 def test_a_rough_figure_opening_a_sentence_is_no_name() -> None:
     text = "Nearly two-thirds of adults in Norland (64%) are overweight, a health survey found."
     message = "Almost two in three adults in Norland are overweight"
     assert judge_identity(message, claim(text)).verdict is Verdict.SAME
+
+
+def test_figures_in_other_units_and_a_bound_met_by_a_figure_past_it() -> None:
+    heat = claim(
+        "Temperatures in Seville passed 45°C for the first time in 2025, 46.1°C on 1 July."
+    )
+    for message in (
+        "seville passed 45 degrees for the first time in 2025",
+        "Seville hit 46.1C on 1 July 2025, the first time above 45C",
+        "Seville hit 115F on 1 July 2025",
+    ):
+        assert judge_identity(message, heat).verdict is Verdict.SAME, message
+    said = judge_identity("Seville hit 44C on 1 July 2025", heat)
+    assert said.verdict is Verdict.CONTRADICTS, said
+    limit = claim("Jersey cut the speed limit on its main roads from 40mph to 30mph in 2024.")
+    lowered = judge_identity("jersey's main roads have a 30 mph limit since 2024", limit)
+    assert lowered.verdict is Verdict.SAME, lowered
+    wind = claim("Storm Darragh brought gusts of 150 km/h to Wales in December 2024.")
+    mph = judge_identity("Storm Darragh brought 93 mph gusts to Wales in December 2024", wind)
+    assert mph.verdict is Verdict.SAME, mph
+
+
+def test_factors_and_quarters_are_compared() -> None:
+    rents = claim("Rents in Bristol doubled between 2014 and 2024.")
+    assert (
+        judge_identity("bristol rents went up 2x from 2014 to 2024", rents).verdict is Verdict.SAME
+    )
+    tripled = judge_identity("Rents in Bristol tripled between 2014 and 2024", rents)
+    assert tripled.verdict is Verdict.CONTRADICTS, tripled
+    assert tripled.reason == "your message says tripled; the claim says doubled"
+    growth = claim("Ireland's economy grew 1.2% in the first quarter of 2025.")
+    assert judge_identity("irish gdp grew 1.2% in Q1 2025", growth).verdict is Verdict.SAME
+    q2 = judge_identity("Ireland's economy grew 1.2% in Q2 2025", growth)
+    assert q2.verdict is Verdict.CONTRADICTS, q2
+
+
+def test_a_countrys_people_name_the_country() -> None:
+    ban = claim("Poland banned the sale of energy drinks to under-18s in January 2024.")
+    said = "The Polish government banned energy drink sales to under-18s in January 2024"
+    assert judge_identity(said, ban).verdict is Verdict.SAME
+    nato = claim("Sweden joined NATO in March 2024.")
+    assert judge_identity("Finland joined NATO in March 2024", nato).verdict is Verdict.DIFFERENT
+
+
+def test_a_denial_reaches_past_its_fillers_and_to_a_clauses_end() -> None:
+    fell = claim("Ford's UK sales fell 9% in the second quarter of 2025.")
+    said = judge_identity("Ford's UK sales didn't drop at all in Q2 2025", fell)
+    assert said.verdict is Verdict.CONTRADICTS, said
+    for message in (
+        "Ford's UK sales falling 9% in Q2 2025 is fake, they grew",
+        "Ford's UK sales falling 9% in Q2 2025 never happened, check the figures",
+    ):
+        assert judge_identity(message, fell).verdict is Verdict.CONTRADICTS, message
+    asked = judge_identity("Ford's UK sales fell 9% in Q2 2025, is that fake?", fell)
+    assert asked.verdict is Verdict.SAME, asked
+
+
+def test_a_negative_question_with_its_not_apart_asks_about_the_claim() -> None:
+    hike = claim("The Bank of Canada raised interest rates to 5% in July 2023.")
+    for message in (
+        "Did the Bank of Canada not raise rates to 5% in July 2023?",
+        "Is it not the case that the Bank of Canada raised rates to 5% in July 2023?",
+    ):
+        assert judge_identity(message, hike).verdict is Verdict.SAME, message
+    said = judge_identity("The Bank of Canada did not raise rates to 5% in July 2023", hike)
+    assert said.verdict is Verdict.CONTRADICTS
+
+
+def test_parties_by_their_common_names() -> None:
+    won = claim("The Conservatives won the Uxbridge by-election in July 2023.")
+    assert judge_identity("The Tories won the Uxbridge by-election in July 2023", won).verdict is (
+        Verdict.SAME
+    )
+    assert judge_identity("Labour won the Uxbridge by-election in July 2023", won).verdict is (
+        Verdict.DIFFERENT
+    )
 
 
 def test_a_participle_after_an_act_names_no_speaker() -> None:
@@ -448,3 +785,12 @@ def test_the_penalty_a_requirement_names_is_no_doubt(message: str) -> None:
         "Norland passed a law in May requiring Halden Foods to sell its bakery arm or face a ban."
     )
     assert judge_identity(message, claim(text)).verdict is Verdict.SAME
+
+
+def test_another_figure_said_with_a_denial_is_answered_as_a_denial() -> None:
+    heat = claim("Ireland recorded a temperature above 33C for the first time in 2022, 33.1C.")
+    tiers = Tiers(confident=0.7, related=0.35, min_identity=0.5, max_related=3)
+    ranked = [Scored(heat, 3.0, 0.95, answerable=False, deniable=True)]
+    result = decide("Ireland has never recorded 33C, the highest was 32.2C", ranked, tiers)
+    assert result.match is not None
+    assert result.match.stance is Stance.CONTRADICTS

@@ -72,6 +72,22 @@ def test_at_one_point_is_an_idiom_not_a_decimal() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("half a million visitors", 500_000),
+        ("a quarter of a million people", 250_000),
+        ("three quarters of a billion dollars", 750_000_000),
+        ("1.5 thousand million pounds", 1_500_000_000),
+        ("a thousand million pounds", 1_000_000_000),
+    ],
+)
+def test_a_share_of_a_scale_is_one_figure(text: str, value: float) -> None:
+    [found] = quantities(text)
+    assert found.value == value
+    assert found.unit != "%"
+
+
+@pytest.mark.parametrize(
     ("text", "other", "same"),
     [
         ("almost 2 billion euros", "1.8 billion euros", True),
@@ -102,3 +118,39 @@ def test_a_year_is_never_rough() -> None:
 )
 def test_a_count_in_a_year_is_no_share(text: str, values: list[float]) -> None:
     assert [q.value for q in quantities(text)] == pytest.approx(values)
+
+
+@pytest.mark.parametrize(
+    ("text", "other", "same"),
+    [
+        ("40 degrees", "40°C", True),
+        ("104F", "40C", True),
+        ("95 degrees", "35 °C", True),  # above any weather in Celsius: Fahrenheit
+        ("38C", "35C", False),
+        ("75 mph", "120 km/h", True),
+        ("183 kph", "183km/h", True),
+        ("95 mph", "120 kmh", False),
+    ],
+)
+def test_temperatures_and_speeds_in_other_units(text: str, other: str, same: bool) -> None:
+    (one,), (two,) = quantities(text.casefold()), quantities(other.casefold())
+    assert one.unit == two.unit
+    assert one.same_value(two) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("rents doubled", 2.0, "times"),
+        ("rents went up 3x", 3.0, "times"),
+        ("rents rose threefold", 3.0, "times"),
+        ("twice as many people", 2.0, "times"),
+        ("four times as many", 4.0, "times"),
+        ("rents halved", 0.5, "times"),
+        ("in Q1", 1.0, "quarter"),
+        ("in the second quarter", 2.0, "quarter"),
+    ],
+)
+def test_factors_and_quarters(text: str, value: float, unit: str) -> None:
+    [found] = quantities(text.casefold())
+    assert (found.value, found.unit) == (value, unit)

@@ -183,6 +183,18 @@ def test_an_and_inside_a_name_or_before_a_participle_splits_nothing(text: str) -
     assert claim_segments(text, 6) == ([text], 0)
 
 
+def test_an_and_inside_a_that_clause_joins_its_subject() -> None:
+    text = "The ministry has denied that Smith and Jones met in Paris in May 2025"
+    assert segment(text, 5) == [text]
+
+
+def test_a_sentence_that_only_denies_belongs_to_the_one_before() -> None:
+    said = "Kelso Council reopened the Tweed footbridge in June 2025."
+    assert segment(f"{said} Not true lol", 5) == [f"{said} - Not true lol"]
+    assert segment(f"{said} It never happened!", 5) == [f"{said} - It never happened!"]
+    assert segment(f"{said} Is that fake?", 5) == [said]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
