@@ -53,6 +53,7 @@ from verifiers.text.names import (
 )
 from verifiers.text.normalize import clean, normalize
 from verifiers.text.numbers import MONTHS, quantities
+from verifiers.text.segment import ABBREVIATIONS
 from verifiers.text.tokens import STOPWORDS, content_tokens, stem, word_memo, word_set
 from verifiers.text.verbs import base_form, is_past, is_verb, may_be_verb
 
@@ -470,6 +471,18 @@ _SETTING = re.compile(
 )
 
 
+def _ends_a_sentence(text: str) -> bool:
+    """Whether a sentence ends inside `text` ("… to Russia. Manafort …"; not "U.S. " nor
+    "Gov. ")."""
+    return any(
+        len(m[1]) > 1 and not m[1].isupper() and m[1].casefold() not in ABBREVIATIONS
+        for m in re.finditer(r"(\w+)[.!?]\s", text)
+    )
+
+
+_INSTRUCTED = re.compile(r"^(?:[\w'-]+\s+){1,2}?(?:not\s+)?to\s+\w+", re.IGNORECASE)
+
+
 def _acted_before(match: re.Match[str], verb: str) -> bool:
     """ "Moderna filed a lawsuit against Pfizer, saying …": a bare participle after a clause
     of its own tells why that act was done; its words are no speaker."""
@@ -521,8 +534,11 @@ def _attributed(core: str, depth: int = 0) -> Attribution | None:
             return None  # "…, they're in a good place": an inverted speaker is named
         if match is not None and words(match["speaker"])[0] in _LABELS:
             return None  # "Reminder: …" labels what follows; it names nobody
-    if match is None:
-        return None
+    if match is None or _ends_a_sentence(match["speaker"]):
+        return None  # a speaker never runs over the end of a sentence
+    verb = (match.groupdict().get("verb") or "").casefold()
+    if verb in ("told", "tells", "tell") and _INSTRUCTED.match(match["said"]):
+        return None  # "told trump to choose Pence": an instruction, not words reported
     speaker = _past_setting(match["speaker"].strip())
     speaker_words = words(speaker)
     # "In 35 states, …", "Sales claims …": a verb that is also a plural noun needs a named
@@ -691,11 +707,28 @@ def _attribution_clash(message: str, claim: str) -> str | None:
         and claimed is None
         and (not _speaks_for_itself(said, claim) or _self_report(said, claim))
         and not _sourced(claim)
+        and not _reports_speaker(claim, said.speaker)
     ):
         return f"your message is about what {said.speaker} said; the claim is whether it is true"
     if said is not None and claimed is not None and not _same_speaker(said, claimed):
         return f"your message quotes {said.speaker}; the claim quotes {claimed.speaker}"
     return None
+
+
+# "A video shows a little girl calling Trump …", "came under fire from liberals": a claim
+# that tells of someone's words or outcry is about what they said.
+_SPEECH_REPORTED = re.compile(
+    r"\b(?:shows?|showing|filmed|caught|heard)\s+(?:\w+\s+){1,4}?(?:calling|saying|telling|"
+    r"shouting|claiming)\b|\b(?:under fire|criticised|criticized|slammed|blasted|attacked)"
+    r"[\"”’']?\s+(?:by|from)\b",
+    re.IGNORECASE,
+)
+
+
+def _reports_speaker(claim: str, speaker: str) -> bool:
+    """Whether the claim tells of the speaker's words itself: "A video shows a little girl
+    calling President Trump 'a disgrace'" for "Little girl to Trump: you're a disgrace"."""
+    return bool(_SPEECH_REPORTED.search(claim)) and mentions(claim, _person(speaker))
 
 
 def _names_speaker(message: str, speaker: str) -> bool:
@@ -1568,12 +1601,24 @@ def _exchanged(message: str, claim: str) -> str | None:
                     and {party, other} <= named
                     and not _joined(claim, party, other)
                     and not any(g.meaning == h.meaning and party in g.roles.values() for g in held)
+                    and not (role == _DOER and _alternated(s, h))
                 ):
                     return (
                         f"your message makes {party} the {role} ({s.act}); the claim makes"
                         f" {other} the {role} ({h.act})"
                     )
     return None
+
+
+def _alternated(said: _Frame, held: _Frame) -> bool:
+    """Whether one side tells the act without saying who or what did it, the other with a
+    doer: "Hurricane Dorian washed up bricks of cocaine" for "bricks of cocaine washed ashore
+    after Hurricane Dorian" (what the claim's doer did is done to it), "the immigration
+    website has crashed" for "Americans crashed Canada's immigration website" (nothing is done
+    to anything, where the claim's act is done to something)."""
+    return said.roles.get(_DONE_TO) == held.roles.get(_DOER) or (
+        not said.done_to_something and _DONE_TO not in said.roles and held.done_to_something
+    )
 
 
 def _joined(claim: str, one: str, other: str) -> bool:

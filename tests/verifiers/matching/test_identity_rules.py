@@ -794,3 +794,39 @@ def test_another_figure_said_with_a_denial_is_answered_as_a_denial() -> None:
     result = decide("Ireland has never recorded 33C, the highest was 32.2C", ranked, tiers)
     assert result.match is not None
     assert result.match.stance is Stance.CONTRADICTS
+
+
+@pytest.mark.parametrize(
+    ("message", "text"),
+    [
+        # the act told without its doer, of what the other side's doer does it to
+        (
+            "Storm Ciaran washed up hundreds of dead starfish on Norland's beaches",
+            "Hundreds of dead starfish washed ashore on Norland beaches after Storm Ciaran.",
+        ),
+        (
+            "The Norland ferry booking website has crashed",
+            "Holidaymakers crashed Norland's ferry booking website within minutes of the sale.",
+        ),
+    ],
+)
+def test_an_act_told_with_and_without_its_doer_is_one_event(message: str, text: str) -> None:
+    assert judge_identity(message, claim(text)).verdict is Verdict.SAME
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # a speaker never runs over the end of a sentence, nor is an instruction a saying
+        "Halden's brother sells turbines to Norland. Brisk introduced Halden & told him to run",
+        "Mayor Brisk told the council to close the Eastgate library by March",
+    ],
+)
+def test_no_speaker_across_a_sentence_or_in_an_instruction(message: str) -> None:
+    assert attribution(message) is None
+
+
+def test_a_claim_telling_of_someones_words_is_about_what_they_said() -> None:
+    text = "A video shows a schoolboy calling Mayor Brisk 'a disgrace to Norland'."
+    message = "Schoolboy to Mayor Brisk: you're a disgrace to Norland"
+    assert judge_identity(message, claim(text)).verdict is Verdict.SAME
