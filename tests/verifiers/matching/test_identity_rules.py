@@ -9,7 +9,8 @@ import pytest
 from tests.verifiers.matching.test_identity import claim
 from verifiers.domain.models import Stance
 from verifiers.matching.decision import Scored, Tiers, decide
-from verifiers.matching.identity import Verdict, _slot_replaced, attribution, judge_identity
+from verifiers.matching.identity import Verdict, attribution, judge_identity
+from verifiers.matching.identity.roles import _slot_replaced
 from verifiers.text.names import names, same_spelling
 
 MATCH = "Leeds United beat Sunderland 3-1 at Elland Road in March 2025."
