@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from verifiers.domain.errors import ConfigError
 from verifiers.matching.features import FEATURES, SEMANTIC_FEATURES
@@ -28,6 +29,20 @@ from verifiers.text.tokens import tokenize
 
 LEXICAL_FILE = "answer_model.json"
 SEMANTIC_FILE = "answer_model_semantic.json"
+
+
+def shipped_model(name: str, features: tuple[str, ...], refit: str) -> dict[str, Any]:
+    """The shipped model file `name` of this package, read; refused when it was fitted on
+    other features than `features` (`refit`: the command that fits it again)."""
+    data: dict[str, Any] = json.loads(
+        importlib.resources.files("verifiers.matching").joinpath(name).read_text("utf-8")
+    )
+    if tuple(data["features"]) != features:
+        raise ConfigError(
+            f"{name} was fitted on other features ({', '.join(data['features'])}):"
+            f" refit it with {refit}"
+        )
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +59,7 @@ class Weights:
     @classmethod
     def load(cls, name: str, features: tuple[str, ...]) -> Weights:
         """The shipped model file `name`; it must have been fitted on exactly `features`."""
-        data = json.loads(
-            importlib.resources.files("verifiers.matching").joinpath(name).read_text("utf-8")
-        )
-        if tuple(data["features"]) != features:
-            raise ConfigError(
-                f"{name} was fitted on other features: refit it with"
-                " python -m verifiers.training.fit"
-            )
+        data = shipped_model(name, features, "python -m verifiers.training.fit")
         return cls(
             features=features,
             relevance=tuple(float(w) for w in data["relevance_weights"]),

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from verifiers.domain.errors import ConfigError
 from verifiers.domain.models import ClaimFields, Scope
 from verifiers.domain.settings import MatchingSettings
+from verifiers.matching.identity import IDENTITY_FEATURES, MODEL_FILE
+from verifiers.matching.model import shipped_model
 from verifiers.matching.pipeline import Matcher
 from verifiers.matching.vocab import Vocabulary
 from verifiers.store import Store, open_store
@@ -151,3 +154,9 @@ def test_thresholds_come_from_settings(seeded: Store) -> None:
     result = strict.check("Trump asked Zelenskyy if Ukraine could hit Moscow", EVERYWHERE)
     assert result.matches == []
     assert all(not r.related for r in result.results)
+
+
+def test_a_model_file_fitted_on_other_features_is_refused_with_the_command_that_refits_it() -> None:
+    assert shipped_model(MODEL_FILE, IDENTITY_FEATURES, "x")["features"] == list(IDENTITY_FEATURES)
+    with pytest.raises(ConfigError, match=r"identity_model\.json was fitted on other .* refit"):
+        shipped_model(MODEL_FILE, (*IDENTITY_FEATURES, "another"), "python -m refit")

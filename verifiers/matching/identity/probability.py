@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
-import json
 import math
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from verifiers.domain.errors import ConfigError
 from verifiers.domain.models import Claim
 from verifiers.matching.identity.clauses import word_key
 from verifiers.matching.identity.judge import _as_asked
 from verifiers.matching.identity.verdict import Verdict
+from verifiers.matching.model import shipped_model
 from verifiers.text.names import (
     covered,
     mentions,
@@ -72,14 +70,9 @@ class IdentityModel:
 @functools.cache
 def identity_model() -> IdentityModel:
     """The shipped model; its feature list must be the code's, or it is refused."""
-    data = json.loads(
-        importlib.resources.files("verifiers.matching").joinpath(MODEL_FILE).read_text("utf-8")
+    data = shipped_model(
+        MODEL_FILE, IDENTITY_FEATURES, "python -m verifiers.evaluation.identity_fit"
     )
-    if tuple(data["features"]) != IDENTITY_FEATURES:
-        raise ConfigError(
-            f"{MODEL_FILE} was fitted on other features ({', '.join(data['features'])}):"
-            " refit it with python -m verifiers.evaluation.identity_fit"
-        )
     return IdentityModel(tuple(float(w) for w in data["weights"]), float(data["bias"]))
 
 
