@@ -312,25 +312,24 @@ _FROM_TO = re.compile(r"\bfrom\s+(\S+)\s+to\s+(\S+)")
 _ENDPOINT = re.compile(r"\b(from|to)\s+(\S+)")
 
 
-def _change_start(claim: str) -> Quantity | None:
-    """Where a change in the claim starts: 4.75% in "cut from 4.75% to 4.5%"."""
-    held = _FROM_TO.search(claim.casefold())
-    start = quantities(held[1]) if held is not None and quantities(held[2]) else []
-    return start[0] if start else None
-
-
-def _change_clash(message: str, claim: str) -> str | None:
-    """A change's end point moved or swapped: "rose to 3%" or "from 4%" for "rose from 3% to
-    5%" (the other checks take a number the claim has anywhere as agreeing)."""
+def _change_ends(claim: str) -> tuple[Quantity, Quantity] | None:
+    """Where a change in the claim starts and ends: 4.75% and 4.5% in "cut from 4.75% to
+    4.5%"."""
     held = _FROM_TO.search(claim.casefold())
     if held is None:
         return None
-    ends = {"from": quantities(held[1]), "to": quantities(held[2])}
-    if not ends["from"] or not ends["to"]:
+    start, end = quantities(held[1]), quantities(held[2])
+    return (start[0], end[0]) if start and end else None
+
+
+def _change_clash(message: str, claim: str, ends: tuple[Quantity, Quantity] | None) -> str | None:
+    """A change's end point moved or swapped: "rose to 3%" or "from 4%" for "rose from 3% to
+    5%" (the other checks take a number the claim has anywhere as agreeing)."""
+    if ends is None:
         return None
     for said in _ENDPOINT.finditer(message.casefold()):
         value = quantities(said[2])
-        own = ends[said[1]][0]
+        own = ends[0] if said[1] == "from" else ends[1]
         if value and value[0].unit == own.unit and not value[0].same_value(own):
             told, held_end = f"{said[1]} {_show(value[0])}", f"{said[1]} {_show(own)}"
             return f"your message says {told}; the claim says {held_end}"
@@ -377,7 +376,8 @@ def _bound(q: Quantity, text: str) -> int:
 
 
 def _number_clash(message: str, claim: str) -> str | None:
-    tally = _tally_clash(message, claim) or _change_clash(message, claim)
+    ends = _change_ends(claim)
+    tally = _tally_clash(message, claim) or _change_clash(message, claim, ends)
     if tally is not None:
         return tally
     said = quantities(_without_days(message.casefold()))
@@ -385,8 +385,7 @@ def _number_clash(message: str, claim: str) -> str | None:
     if not said or not held:
         return None
     # A change's start may be left out: "cut to 4.5%" for "cut from 4.75% to 4.5%".
-    start = _change_start(claim)
-    held = [q for q in held if start is None or not q.same_value(start)]
+    held = [q for q in held if ends is None or not q.same_value(ends[0])]
     for q in held:
         if _bound_met(q, claim, message, said, held):
             continue

@@ -99,10 +99,10 @@ _NOT_MARKERS = re.compile(
 )
 # "announced that they would reunite" reports a plan, and the announcement happened: where
 # both texts report one, the reported plan tells nothing of how sure either is.
-_REPORTS = re.compile(rf"\b(?:{REPORTING}|confirm(?:s|ed)?|pledg(?:es|ed))\b", re.IGNORECASE)
+_REPORTING_VERB = rf"(?:{REPORTING}|confirm(?:s|ed)?|pledg(?:es|ed))"
+_REPORTS = re.compile(rf"\b{_REPORTING_VERB}\b", re.IGNORECASE)
 _REPORTED_PLAN = re.compile(
-    rf"\b((?:{REPORTING}|confirm(?:s|ed)?|pledg(?:es|ed))(?: \w+){{0,6}}?) (?:would|\w+'d)\b",
-    re.IGNORECASE,
+    rf"\b({_REPORTING_VERB}(?: \w+){{0,6}}?) (?:would|\w+'d)\b", re.IGNORECASE
 )
 # "Biden's plan to cancel student debt" names a plan: where both texts speak of the plan,
 # it is no plan of the sentence's.
